@@ -1,0 +1,208 @@
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// One complaint from a 422 response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The input field, e.g. `prompt` or `image_url` (`body` location prefix removed).
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything a fal call can end in. Messages say what happened and what to do; remote text in
+/// them is untrusted and must be sanitised before it is drawn.
+#[derive(Debug, Error)]
+pub enum FalError {
+    #[error(
+        "fal rejected the API key (HTTP {status}): check FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET, or `key` in the config file){}",
+        detail_suffix(detail)
+    )]
+    Unauthorized { status: u16, detail: String },
+
+    #[error("fal rejected the input: {}", describe_fields(fields))]
+    Validation { fields: Vec<FieldError> },
+
+    #[error(
+        "fal kept answering HTTP {status} after {attempts} attempts{}",
+        detail_suffix(detail)
+    )]
+    GaveUp {
+        status: u16,
+        attempts: u32,
+        detail: String,
+    },
+
+    #[error("fal answered HTTP {status}{}", detail_suffix(detail))]
+    Http { status: u16, detail: String },
+
+    #[error("could not reach fal after {attempts} attempts: {message}")]
+    Network { attempts: u32, message: String },
+
+    #[error("fal sent a response that is not what the protocol says ({what}): {snippet}")]
+    Malformed { what: &'static str, snippet: String },
+
+    #[error("the result is not ready yet{}", detail_suffix(detail))]
+    NotReady { detail: String },
+
+    #[error("the request failed on fal: {message}")]
+    RequestFailed {
+        message: String,
+        error_type: Option<String>,
+    },
+
+    #[error("the video download is incomplete: expected {expected} bytes, got {got}")]
+    SizeMismatch { expected: u64, got: u64 },
+
+    #[error("could not write {}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl FalError {
+    /// A short stable name for the kind of failure (stored in history records).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unauthorized { .. } => "auth",
+            Self::Validation { .. } => "validation",
+            Self::GaveUp { .. } | Self::Http { .. } => "http",
+            Self::Network { .. } => "network",
+            Self::Malformed { .. } => "malformed",
+            Self::NotReady { .. } => "not_ready",
+            Self::RequestFailed { .. } => "model",
+            Self::SizeMismatch { .. } => "download",
+            Self::File { .. } => "file",
+            Self::Config(_) => "config",
+        }
+    }
+
+    /// Whether trying the same call later could succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::GaveUp { .. } | Self::Network { .. } | Self::Malformed { .. }
+        )
+    }
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    }
+}
+
+fn describe_fields(fields: &[FieldError]) -> String {
+    if fields.is_empty() {
+        return "no details given".to_owned();
+    }
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Reads fal's `{"detail": ...}` error body: a string, or a list of `{loc, msg}` for 422.
+pub(crate) fn parse_detail(body: &str) -> (String, Vec<FieldError>) {
+    let snippet = || snippet(body);
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return (snippet(), Vec::new());
+    };
+    let detail = value.get("detail").unwrap_or(&value);
+    match detail {
+        serde_json::Value::String(s) => (s.clone(), Vec::new()),
+        serde_json::Value::Array(items) => {
+            let fields: Vec<FieldError> = items.iter().map(field_error).collect();
+            (describe_fields(&fields), fields)
+        }
+        other => (snippet_of(&other.to_string()), Vec::new()),
+    }
+}
+
+fn field_error(item: &serde_json::Value) -> FieldError {
+    let field = item
+        .get("loc")
+        .and_then(|loc| loc.as_array())
+        .map(|parts| {
+            parts
+                .iter()
+                .filter(|p| p.as_str() != Some("body"))
+                .map(|p| match p {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "input".to_owned());
+    let message = item
+        .get("msg")
+        .and_then(|m| m.as_str())
+        .unwrap_or("invalid")
+        .to_owned();
+    FieldError { field, message }
+}
+
+/// A bounded piece of a body, for error messages.
+pub(crate) fn snippet(body: &str) -> String {
+    snippet_of(body.trim())
+}
+
+fn snippet_of(s: &str) -> String {
+    const MAX: usize = 200;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_detail_names_the_field() {
+        let body =
+            r#"{"detail":[{"loc":["body","image_url"],"msg":"field required","type":"missing"}]}"#;
+        let (text, fields) = parse_detail(body);
+        assert_eq!(
+            fields,
+            vec![FieldError {
+                field: "image_url".into(),
+                message: "field required".into()
+            }]
+        );
+        assert_eq!(text, "image_url: field required");
+        let err = FalError::Validation { fields };
+        assert_eq!(
+            err.to_string(),
+            "fal rejected the input: image_url: field required"
+        );
+    }
+
+    #[test]
+    fn string_and_garbage_details() {
+        assert_eq!(parse_detail(r#"{"detail":"nope"}"#).0, "nope");
+        assert_eq!(parse_detail("<html>oops</html>").0, "<html>oops</html>");
+        assert!(parse_detail(&"x".repeat(1000)).0.ends_with('…'));
+    }
+
+    #[test]
+    fn unauthorized_says_what_to_do() {
+        let err = FalError::Unauthorized {
+            status: 401,
+            detail: "No key".into(),
+        };
+        assert!(err.to_string().contains("check FAL_KEY"));
+    }
+}

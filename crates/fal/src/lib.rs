@@ -1,0 +1,26 @@
+//! Client for fal.ai's queue API, specialised to the Hailuo 2.3 Fast Pro image-to-video model.
+//!
+//! No UI code lives here. Every call has a timeout and retries transient failures with
+//! exponential backoff and jitter (honouring `Retry-After`); failures that retrying cannot fix
+//! (401/403, 422) come back at once as typed [`FalError`]s whose messages say what to do.
+
+mod client;
+mod config;
+mod download;
+mod error;
+mod logs;
+mod retry;
+mod upload;
+mod watch;
+mod wire;
+
+pub use client::FalClient;
+pub use config::{ApiKey, ClientConfig, DEFAULT_QUEUE_URL, DEFAULT_REST_URL, MODEL_ID};
+pub use download::Download;
+pub use error::{FalError, FieldError};
+pub use retry::RetryPolicy;
+pub use watch::{StatusWatch, WatchItem};
+pub use wire::{
+    CancelOutcome, LogEntry, ModelInput, ModelOutput, RemoteStatus, RequestUrls, StatusUpdate,
+    Submission, VideoFile,
+};

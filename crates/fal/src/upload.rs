@@ -1,0 +1,52 @@
+//! Local images reach fal through its storage: ask for an upload URL, PUT the bytes there, and
+//! use the returned file URL as `image_url` (the flow fal's official clients use).
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::CONTENT_TYPE;
+use serde::{Deserialize, Serialize};
+
+use crate::client::{FalClient, read_json};
+use crate::error::FalError;
+
+#[derive(Serialize)]
+struct InitiateRequest<'a> {
+    content_type: &'a str,
+    file_name: &'a str,
+}
+
+#[derive(Deserialize)]
+struct InitiateResponse {
+    upload_url: String,
+    file_url: String,
+}
+
+impl FalClient {
+    /// Uploads `bytes` and returns the URL fal can read them from.
+    pub async fn upload(
+        &self,
+        bytes: Bytes,
+        content_type: &str,
+        file_name: &str,
+    ) -> Result<String, FalError> {
+        let initiate = format!(
+            "{}/storage/upload/initiate?storage_type=fal-cdn-v3",
+            self.config.rest_url
+        );
+        let body = InitiateRequest {
+            content_type,
+            file_name,
+        };
+        let response = self
+            .send(Method::POST, &initiate, |r| r.json(&body))
+            .await?;
+        let target: InitiateResponse = read_json(response, "upload initiate").await?;
+        let content_type = content_type.to_owned();
+        self.send(Method::PUT, &target.upload_url, |r| {
+            r.header(CONTENT_TYPE, content_type.as_str())
+                .body(bytes.clone())
+        })
+        .await?;
+        Ok(target.file_url)
+    }
+}

@@ -1,0 +1,22 @@
+//! Job history: one versioned JSON file per job.
+//!
+//! Layout under the root the caller picks:
+//! - `jobs/<JobId>.json`: one record per job, pretty-printed, replaced atomically on every write;
+//! - `locks/<JobId>.lock`: empty files that only carry the per-job lock (never deleted, so two
+//!   processes can never end up locking different files for the same job);
+//! - `videos/`: where downloaded videos go.
+//!
+//! Files this store cannot read are reported and left exactly as they are.
+
+mod atomic_write;
+mod decode;
+mod error;
+mod job_lock;
+mod listing;
+mod record;
+mod store;
+
+pub use error::{StoreError, StoreProblem};
+pub use listing::Listing;
+pub use record::*;
+pub use store::Store;

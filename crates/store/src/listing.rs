@@ -1,0 +1,145 @@
+//! Reading the whole history at once, newest first.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+use std::thread;
+
+use crate::decode::decode;
+use crate::error::{StoreError, StoreProblem};
+use crate::record::{JobId, JobRecord};
+use crate::store::Store;
+
+/// Below this many files, threads cost more than they save.
+const PARALLEL_THRESHOLD: usize = 64;
+const MAX_READERS: usize = 8;
+
+/// Every record that could be read, plus one problem per file that could not.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Newest first: by `created_at`, then by id.
+    pub records: Vec<JobRecord>,
+    pub problems: Vec<StoreProblem>,
+}
+
+impl Store {
+    /// Every record, newest first, plus one problem per file that could not be read. Bad
+    /// files are reported and left untouched. Temp files from interrupted writes are skipped.
+    pub fn list(&self) -> Listing {
+        let RecordFiles {
+            files,
+            misnamed: mut problems,
+        } = match self.record_files() {
+            Ok(found) => found,
+            Err(err) => {
+                let path = self.jobs_dir().to_owned();
+                return Listing {
+                    records: Vec::new(),
+                    problems: vec![StoreProblem::from_error(path, err)],
+                };
+            }
+        };
+        let mut records = Vec::with_capacity(files.len());
+        for outcome in read_all(&files) {
+            match outcome {
+                Ok(Some(record)) => records.push(record),
+                Ok(None) => {}
+                Err(problem) => problems.push(problem),
+            }
+        }
+        records.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| b.id.cmp(&a.id))
+        });
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        Listing { records, problems }
+    }
+
+    /// Job ids from file names alone, newest first (ULIDs sort by creation time). Nothing is
+    /// parsed, so this stays quick for long histories; pair it with [`Store::load`].
+    pub fn ids(&self) -> Result<Vec<JobId>, StoreError> {
+        let mut ids: Vec<JobId> = self
+            .record_files()?
+            .files
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort_by(|a, b| b.cmp(a));
+        Ok(ids)
+    }
+
+    /// Records whose state is not terminal: the jobs to resume. A completed job whose video
+    /// was not downloaded is finished (downloading is optional).
+    pub fn unfinished(&self) -> Listing {
+        let mut listing = self.list();
+        listing.records.retain(|r| !r.state.is_terminal());
+        listing
+    }
+
+    /// `<id>.json` files in the jobs dir, plus a problem for each `.json` file whose name is
+    /// not a job id. Everything else (temp files, stray notes) is none of our business.
+    fn record_files(&self) -> Result<RecordFiles, StoreError> {
+        let dir = self.jobs_dir();
+        let entries = fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+        let mut files = Vec::new();
+        let mut misnamed = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| StoreError::io(dir, e))?;
+            let name = entry.file_name();
+            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+                continue;
+            };
+            match JobId::parse(stem) {
+                Some(id) => files.push((id, entry.path())),
+                None => misnamed.push(StoreProblem::new(
+                    entry.path(),
+                    "the file name is not a job id",
+                )),
+            }
+        }
+        Ok(RecordFiles { files, misnamed })
+    }
+}
+
+struct RecordFiles {
+    files: Vec<(JobId, PathBuf)>,
+    /// `.json` files whose name is not a job id.
+    misnamed: Vec<StoreProblem>,
+}
+
+type Outcome = Result<Option<JobRecord>, StoreProblem>;
+
+/// Reads and parses files on a few threads when there are many of them.
+fn read_all(files: &[(JobId, PathBuf)]) -> Vec<Outcome> {
+    let readers = thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(MAX_READERS);
+    if files.len() < PARALLEL_THRESHOLD || readers < 2 {
+        return files.iter().map(read_one).collect();
+    }
+    let chunk = files.len().div_ceil(readers);
+    thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(read_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// `Ok(None)` for a file that vanished since the directory was read.
+fn read_one((id, path): &(JobId, PathBuf)) -> Outcome {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreProblem::new(path, format!("could not read: {e}"))),
+    };
+    decode(path, &bytes, id)
+        .map(Some)
+        .map_err(|err| StoreProblem::from_error(path.clone(), err))
+}

@@ -1,0 +1,283 @@
+//! The store itself: where files live, and reading and writing one job's record.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::atomic_write::write_atomically;
+use crate::decode::decode;
+use crate::error::StoreError;
+use crate::job_lock::JobLock;
+use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
+
+/// Handle on one history directory. Cloning is cheap; clones share nothing mutable, because
+/// everything shared lives on disk under the per-job locks.
+#[derive(Clone, Debug)]
+pub struct Store {
+    dirs: Arc<Dirs>,
+}
+
+#[derive(Debug)]
+struct Dirs {
+    root: PathBuf,
+    jobs: PathBuf,
+    videos: PathBuf,
+    locks: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store under `root`. New directories are private (0700)
+    /// on unix; existing ones keep whatever mode the user gave them.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Store, StoreError> {
+        let root = root.into();
+        let dirs = Dirs {
+            jobs: root.join("jobs"),
+            videos: root.join("videos"),
+            locks: root.join("locks"),
+            root,
+        };
+        for dir in [&dirs.root, &dirs.jobs, &dirs.videos, &dirs.locks] {
+            create_private_dir(dir)?;
+        }
+        Ok(Store {
+            dirs: Arc::new(dirs),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.dirs.root
+    }
+
+    pub fn videos_dir(&self) -> PathBuf {
+        self.dirs.videos.clone()
+    }
+
+    pub fn jobs_dir(&self) -> &Path {
+        &self.dirs.jobs
+    }
+
+    /// Where `id`'s record lives (whether or not it exists yet).
+    pub fn record_path(&self, id: &JobId) -> Result<PathBuf, StoreError> {
+        // A JobId read from JSON skipped `JobId::parse`; check again before touching the disk.
+        let id = checked(id)?;
+        Ok(self.dirs.jobs.join(format!("{id}.json")))
+    }
+
+    /// Writes `record` atomically, replacing any earlier version. Refuses (and leaves the file
+    /// alone) if the file already there is unreadable or from a newer i2v.
+    ///
+    /// Always writes the current [`SCHEMA_VERSION`], since the bytes are in the current shape.
+    /// Top-level fields this version does not know (from a newer i2v of the same schema) are
+    /// kept, so a round trip through an older i2v loses nothing.
+    pub fn save(&self, record: &JobRecord) -> Result<(), StoreError> {
+        let path = self.record_path(&record.id)?;
+        let _lock = self.lock(&record.id)?;
+        let existing = read_existing(&path, &record.id)?;
+        write_record(&path, record, existing.and_then(|e| e.raw))
+    }
+
+    pub fn load(&self, id: &JobId) -> Result<JobRecord, StoreError> {
+        let path = self.record_path(id)?;
+        match fs::read(&path) {
+            Ok(bytes) => decode(&path, &bytes, id),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(StoreError::NotFound(id.to_string()))
+            }
+            Err(e) => Err(StoreError::io(path, e)),
+        }
+    }
+
+    /// Read-modify-write under an exclusive per-job file lock, so two processes updating the
+    /// same job never lose each other's changes. Bumps `updated_at`. The closure cannot move
+    /// the record to another id: the id is put back if it changed it. Returns what was saved.
+    ///
+    /// Note that a plain [`Store::save`] of a stale in-memory copy still overwrites whatever an
+    /// `update` wrote before it; writers that share a job should all use `update`.
+    pub fn update(
+        &self,
+        id: &JobId,
+        f: impl FnOnce(&mut JobRecord),
+    ) -> Result<JobRecord, StoreError> {
+        let path = self.record_path(id)?;
+        let _lock = self.lock(id)?;
+        let Some(existing) = read_existing(&path, id)? else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        let mut record = existing.record;
+        f(&mut record);
+        record.id = id.clone();
+        record.schema = SCHEMA_VERSION;
+        record.updated_at = Utc::now();
+        write_record(&path, &record, existing.raw)?;
+        Ok(record)
+    }
+
+    /// Finds a job by its full id or a unique prefix of it, ignoring case (people type ULIDs in
+    /// lower case).
+    pub fn find(&self, prefix: &str) -> Result<JobRecord, StoreError> {
+        let wanted = prefix.trim();
+        if JobId::parse(wanted).is_none() {
+            return Err(StoreError::InvalidId(prefix.to_owned()));
+        }
+        let ids = self.ids()?;
+        if let Some(exact) = ids
+            .iter()
+            .find(|id| id.as_str().eq_ignore_ascii_case(wanted))
+        {
+            return self.load(exact);
+        }
+        let matches: Vec<&JobId> = ids
+            .iter()
+            .filter(|id| starts_with_ignore_case(id.as_str(), wanted))
+            .collect();
+        match matches.as_slice() {
+            [] => Err(StoreError::NotFound(wanted.to_owned())),
+            [only] => self.load(only),
+            many => Err(StoreError::Ambiguous(
+                wanted.to_owned(),
+                many.iter().map(|id| id.to_string()).collect(),
+            )),
+        }
+    }
+
+    fn lock(&self, id: &JobId) -> Result<JobLock, StoreError> {
+        let id = checked(id)?;
+        JobLock::acquire(&self.dirs.locks.join(format!("{id}.lock")))
+    }
+}
+
+fn checked(id: &JobId) -> Result<&JobId, StoreError> {
+    match JobId::parse(id.as_str()) {
+        Some(_) => Ok(id),
+        None => Err(StoreError::InvalidId(id.to_string())),
+    }
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| StoreError::io(dir, e))
+}
+
+/// What is on disk for a job before we replace it.
+struct Existing {
+    record: JobRecord,
+    /// The whole top-level object, when it is our schema version; used to carry over fields a
+    /// newer i2v added. `None` for older versions, whose leftovers are dropped on purpose.
+    raw: Option<Map<String, Value>>,
+}
+
+/// `Ok(None)` if there is no file yet; an error if there is one we must not overwrite.
+fn read_existing(path: &Path, id: &JobId) -> Result<Option<Existing>, StoreError> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::io(path, e)),
+    };
+    let record = decode(path, &bytes, id)?;
+    let raw = if record.schema == SCHEMA_VERSION {
+        serde_json::from_slice(&bytes).ok()
+    } else {
+        None
+    };
+    Ok(Some(Existing { record, raw }))
+}
+
+/// The file's shape: the record's fields first, then any we do not know but must keep.
+#[derive(Serialize)]
+struct Persisted<'a> {
+    #[serde(flatten)]
+    record: &'a JobRecord,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+fn write_record(
+    path: &Path,
+    record: &JobRecord,
+    previous: Option<Map<String, Value>>,
+) -> Result<(), StoreError> {
+    let encode_error = |source| StoreError::Encode {
+        id: record.id.to_string(),
+        source,
+    };
+    let stamped;
+    let record = if record.schema == SCHEMA_VERSION {
+        record
+    } else {
+        stamped = JobRecord {
+            schema: SCHEMA_VERSION,
+            ..record.clone()
+        };
+        &stamped
+    };
+    let mut extra = Map::new();
+    if let Some(previous) = previous {
+        let ours = serde_json::to_value(record).map_err(encode_error)?;
+        for (key, value) in previous {
+            if ours.get(&key).is_none() {
+                extra.insert(key, value);
+            }
+        }
+    }
+    let mut text =
+        serde_json::to_string_pretty(&Persisted { record, extra }).map_err(encode_error)?;
+    text.push('\n');
+    write_atomically(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::record::{ImageSource, JobInput};
+
+    /// Carrying unknown fields over relies on every known field being written even when empty;
+    /// a `skip_serializing_if` on a record field would let a stale value survive as "unknown".
+    #[test]
+    fn an_empty_record_still_writes_every_field() {
+        let input = JobInput {
+            prompt: String::new(),
+            image: ImageSource::Url { url: String::new() },
+            prompt_optimizer: false,
+        };
+        let record = JobRecord::new("m", input);
+        let value = serde_json::to_value(&record).unwrap();
+        let keys: BTreeSet<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+
+        let expected = BTreeSet::from([
+            "schema",
+            "id",
+            "created_at",
+            "updated_at",
+            "model",
+            "input",
+            "request",
+            "state",
+            "timeline",
+            "logs",
+            "result",
+            "error",
+            "metrics",
+        ]);
+        assert_eq!(keys, expected);
+    }
+}

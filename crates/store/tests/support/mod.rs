@@ -1,0 +1,156 @@
+//! Fixture builder and small helpers shared by the integration tests.
+#![allow(dead_code)] // each test binary uses a different part of this
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use i2v_store::{
+    ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
+    RequestInfo, Store, VideoResult,
+};
+use tempfile::TempDir;
+
+pub const MODEL: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";
+
+/// A store in a fresh temp dir; keep the `TempDir` alive for the test's length.
+pub fn temp_store() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("history")).unwrap();
+    (dir, store)
+}
+
+/// Starts a record for a job created at a fixed moment, with an id minted for that moment.
+pub fn record() -> RecordBuilder {
+    RecordBuilder::new()
+}
+
+pub struct RecordBuilder {
+    record: JobRecord,
+}
+
+impl RecordBuilder {
+    fn new() -> Self {
+        let input = JobInput {
+            prompt: "a red fox runs through snow\nslow motion".into(),
+            image: ImageSource::Url {
+                url: "https://example.com/fox.png".into(),
+            },
+            prompt_optimizer: true,
+        };
+        let builder = Self {
+            record: JobRecord::new(MODEL, input),
+        };
+        builder.created_at(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap())
+    }
+
+    /// Sets `created_at` and gives the job a ULID minted at that time, so id order and time
+    /// order agree the way they do for real jobs.
+    pub fn created_at(mut self, at: DateTime<Utc>) -> Self {
+        static SALT: AtomicU64 = AtomicU64::new(1);
+        let salt = u128::from(SALT.fetch_add(1, Ordering::Relaxed));
+        let ulid = ulid::Ulid::from_parts(at.timestamp_millis() as u64, salt);
+        self.record.id = JobId::parse(&ulid.to_string()).unwrap();
+        self.record.created_at = at;
+        self.record.updated_at = at;
+        for change in &mut self.record.timeline {
+            change.at = at;
+        }
+        self
+    }
+
+    pub fn minutes_after_start(self, minutes: i64) -> Self {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap();
+        self.created_at(start + Duration::minutes(minutes))
+    }
+
+    pub fn id(mut self, id: &str) -> Self {
+        self.record.id = JobId::parse(id).unwrap();
+        self
+    }
+
+    pub fn prompt(mut self, prompt: &str) -> Self {
+        self.record.input.prompt = prompt.into();
+        self
+    }
+
+    pub fn state(mut self, state: JobState) -> Self {
+        self.record.set_state(state);
+        self
+    }
+
+    pub fn log_lines(mut self, count: usize) -> Self {
+        for n in 0..count {
+            self.record.logs.push(log_line(&format!("step {n}")));
+        }
+        self
+    }
+
+    /// Every optional part filled in, as for a job that went all the way.
+    pub fn finished_with_everything(mut self) -> Self {
+        self.record.input.image = ImageSource::File {
+            path: PathBuf::from("/home/me/fox.png"),
+            content_type: "image/png".into(),
+            size: 123_456,
+            uploaded_url: Some("https://v3.fal.media/files/fox.png".into()),
+        };
+        self.record.request = Some(RequestInfo {
+            request_id: RequestId("req-123".into()),
+            status_url: "https://queue.fal.run/x/requests/req-123/status".into(),
+            response_url: "https://queue.fal.run/x/requests/req-123".into(),
+            cancel_url: "https://queue.fal.run/x/requests/req-123/cancel".into(),
+        });
+        self.record.set_state(JobState::Queued { position: 3 });
+        self.record.set_state(JobState::Running);
+        self.record
+            .logs
+            .push(log_line("\u{1b}[31mloading model\u{1b}[0m"));
+        self.record.set_state(JobState::Completed);
+        self.record.result = Some(VideoResult {
+            url: "https://v3.fal.media/files/fox.mp4".into(),
+            content_type: Some("video/mp4".into()),
+            file_name: Some("fox.mp4".into()),
+            file_size: Some(9_000_000),
+            local_file: Some(PathBuf::from("/home/me/videos/fox.mp4")),
+            local_size: Some(9_000_000),
+        });
+        self.record.error = Some(JobError {
+            kind: "network".into(),
+            message: "a retried download hiccup".into(),
+        });
+        self.record.metrics = Metrics {
+            inference_time: Some(41.5),
+            queue_seconds: Some(3.25),
+            total_seconds: Some(50.0),
+        };
+        self
+    }
+
+    pub fn build(self) -> JobRecord {
+        self.record
+    }
+}
+
+pub fn log_line(message: &str) -> LogEntry {
+    LogEntry {
+        message: message.into(),
+        level: "INFO".into(),
+        source: "user".into(),
+        timestamp: "2026-01-01T12:00:01Z".into(),
+    }
+}
+
+/// File names in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+pub fn ids_of(records: &[JobRecord]) -> Vec<String> {
+    records.iter().map(|r| r.id.to_string()).collect()
+}
