@@ -1,0 +1,147 @@
+//! What every request passes before its handler does real work: it is counted, an armed
+//! fault may take it over, and the key is checked.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::app::App;
+use crate::conn::ConnSwitch;
+use crate::faults::{Fault, Route};
+use crate::wire;
+
+/// Which credentials a route takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// Downloads: no credentials.
+    Open,
+    /// `Authorization: Key <key>`.
+    Key,
+    /// A key, or a bearer token from `/storage/auth/token` (the CDN upload).
+    KeyOrToken,
+}
+
+/// How the handler should go on when the gate lets the request through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    Normal,
+    /// Stream route: end the stream after this many events.
+    DropStreamAfter(usize),
+    /// File route: send part of the body, then cut the connection.
+    ResetMidBody,
+}
+
+pub(crate) async fn gate(
+    app: &App,
+    route: Route,
+    auth: Auth,
+    conn: &ConnSwitch,
+    headers: &HeaderMap,
+) -> Result<Pass, Response> {
+    app.stats.count(route);
+    let mut pass = Pass::Normal;
+    match app.faults.take(route) {
+        None => {}
+        Some(Fault::Stall(duration)) => tokio::time::sleep(duration).await,
+        Some(Fault::Reset) if route == Route::File => pass = Pass::ResetMidBody,
+        Some(Fault::Reset) => {
+            conn.cut();
+            // Never written: the connection fails before hyper can send it.
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        Some(Fault::DropStream { after_events }) => pass = Pass::DropStreamAfter(after_events),
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = format!(
+                "Simulated fault: {}",
+                status.canonical_reason().unwrap_or("error")
+            );
+            return Err(wire::detail(status, &message));
+        }
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            let mut response = wire::detail(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Simulated fault: rate limit exceeded, slow down",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            return Err(response);
+        }
+        Some(Fault::Unauthorized) => {
+            return Err(wire::detail(
+                StatusCode::UNAUTHORIZED,
+                "Simulated fault: authentication failed",
+            ));
+        }
+        Some(Fault::Validation) => {
+            return Err(wire::validation(vec![wire::field_error(
+                &["body", "prompt"],
+                "Simulated fault: prompt was rejected",
+                "value_error",
+            )]));
+        }
+        Some(Fault::MalformedJson) => return Err(malformed(route)),
+    }
+    match check_auth(app, auth, headers) {
+        Ok(()) => Ok(pass),
+        Err(reason) => Err(wire::detail(StatusCode::UNAUTHORIZED, reason)),
+    }
+}
+
+/// `Err` holds the reason given in the 401 body.
+fn check_auth(app: &App, auth: Auth, headers: &HeaderMap) -> Result<(), &'static str> {
+    if auth == Auth::Open {
+        return Ok(());
+    }
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    let Some(value) = value else {
+        return Err("Missing Authorization header: send `Authorization: Key <FAL_KEY>`");
+    };
+    if let Some(key) = value.strip_prefix("Key ").map(str::trim) {
+        let accepted = match &app.config.accepted_key {
+            Some(expected) => key == expected,
+            None => !key.is_empty(),
+        };
+        if accepted {
+            return Ok(());
+        }
+    }
+    if auth == Auth::KeyOrToken
+        && let Some(token) = value.strip_prefix("Bearer ").map(str::trim)
+        && app.storage.token_is_valid(token)
+    {
+        return Ok(());
+    }
+    Err("Invalid key: the Authorization header was not accepted")
+}
+
+/// A success status whose body is not JSON (a proxy's error page, a truncated body).
+fn malformed(route: Route) -> Response {
+    match route {
+        Route::Stream => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/event-stream")],
+            "data: {\"status\": \"IN_PROGRE\n\n",
+        )
+            .into_response(),
+        _ => {
+            let status = if route == Route::Status {
+                StatusCode::ACCEPTED
+            } else {
+                StatusCode::OK
+            };
+            let body = json!({"status": "IN_QUEUE"}).to_string();
+            let truncated = format!("<html>{}", &body[..body.len() / 2]);
+            (
+                status,
+                [(header::CONTENT_TYPE, "application/json")],
+                truncated,
+            )
+                .into_response()
+        }
+    }
+}

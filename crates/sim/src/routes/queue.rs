@@ -1,0 +1,153 @@
+//! The queue routes: submit, poll status, fetch the result, cancel.
+
+use std::collections::HashMap;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde_json::json;
+
+use crate::app::App;
+use crate::conn::ConnSwitch;
+use crate::faults::Route;
+use crate::gate::{Auth, gate};
+use crate::jobs::{CancelOutcome, JobError, Seen};
+use crate::routes::validate::validate;
+use crate::wire;
+
+pub(crate) const OUTPUT_FILE: &str = "output.mp4";
+
+/// `POST /{owner}/{alias}[/{*path}]`. Query `fal_webhook` and the `X-Fal-*` hint headers
+/// are accepted and ignored.
+pub(crate) async fn submit(
+    State(app): State<App>,
+    ConnectInfo(conn): ConnectInfo<ConnSwitch>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(response) = gate(&app, Route::Submit, Auth::Key, &conn, &headers).await {
+        return response;
+    }
+    let input = match validate(&body) {
+        Ok(input) => input,
+        Err(errors) => return wire::validation(errors),
+    };
+    let owner = params.get("owner").map_or("", String::as_str);
+    let alias = params.get("alias").map_or("", String::as_str);
+    let base = wire::base_url(&headers, &app.fallback_base);
+    let (job, position) = app
+        .jobs
+        .submit(format!("{owner}/{alias}"), base, &input.prompt);
+    let (response_url, status_url, cancel_url) = job.urls();
+    wire::with_request_id(
+        StatusCode::OK,
+        &job.id,
+        json!({
+            "request_id": job.id,
+            "response_url": response_url,
+            "status_url": status_url,
+            "cancel_url": cancel_url,
+            "queue_position": position,
+        }),
+    )
+}
+
+/// `GET /{owner}/{alias}/requests/{id}/status?logs=1`: every answer carries all logs so far.
+pub(crate) async fn status(
+    State(app): State<App>,
+    ConnectInfo(conn): ConnectInfo<ConnSwitch>,
+    Path(params): Path<HashMap<String, String>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(response) = gate(&app, Route::Status, Auth::Key, &conn, &headers).await {
+        return response;
+    }
+    let Some(job) = params.get("id").and_then(|id| app.jobs.get(id)) else {
+        return not_found();
+    };
+    let view = app.jobs.view(&job, 0);
+    let body = wire::status_body(&job, &view, wants_logs(&query));
+    (wire::status_code(&view.seen), axum::Json(body)).into_response()
+}
+
+/// `GET /{owner}/{alias}/requests/{id}`: the model output once completed.
+pub(crate) async fn result(
+    State(app): State<App>,
+    ConnectInfo(conn): ConnectInfo<ConnSwitch>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(response) = gate(&app, Route::Result, Auth::Key, &conn, &headers).await {
+        return response;
+    }
+    let Some(job) = params.get("id").and_then(|id| app.jobs.get(id)) else {
+        return not_found();
+    };
+    match app.jobs.view(&job, usize::MAX).seen {
+        Seen::Queued { .. } | Seen::Running => {
+            wire::detail(StatusCode::BAD_REQUEST, "Request is still in progress")
+        }
+        Seen::Completed {
+            error: Some(error), ..
+        } => {
+            let status = match error {
+                JobError::Cancelled => StatusCode::BAD_REQUEST,
+                JobError::Failed => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            wire::detail(status, error.message())
+        }
+        Seen::Completed { error: None, .. } => {
+            let base = wire::base_url(&headers, &app.fallback_base);
+            wire::with_request_id(
+                StatusCode::OK,
+                &job.id,
+                json!({"video": {
+                    "url": format!("{base}/files/{}/{OUTPUT_FILE}", job.id),
+                    "content_type": "video/mp4",
+                    "file_name": OUTPUT_FILE,
+                    "file_size": crate::routes::files::SAMPLE_MP4.len(),
+                }}),
+            )
+        }
+    }
+}
+
+/// `PUT /{owner}/{alias}/requests/{id}/cancel`.
+pub(crate) async fn cancel(
+    State(app): State<App>,
+    ConnectInfo(conn): ConnectInfo<ConnSwitch>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(response) = gate(&app, Route::Cancel, Auth::Key, &conn, &headers).await {
+        return response;
+    }
+    let id = params.get("id").map_or("", String::as_str);
+    match app.jobs.cancel(id) {
+        CancelOutcome::NotFound => not_found(),
+        CancelOutcome::AlreadyCompleted => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({"status": "ALREADY_COMPLETED"})),
+        )
+            .into_response(),
+        CancelOutcome::Requested => (
+            StatusCode::ACCEPTED,
+            axum::Json(json!({"status": "CANCELLATION_REQUESTED"})),
+        )
+            .into_response(),
+    }
+}
+
+/// `logs=1` (or `true`) asks for logs; anything else omits them.
+pub(crate) fn wants_logs(query: &HashMap<String, String>) -> bool {
+    query
+        .get("logs")
+        .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
+pub(crate) fn not_found() -> Response {
+    wire::detail(StatusCode::NOT_FOUND, "Request not found")
+}

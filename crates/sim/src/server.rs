@@ -1,0 +1,95 @@
+//! Starting and stopping the simulated fal.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::config::SimConfig;
+use crate::conn::{ConnSwitch, CuttableListener};
+use crate::faults::Faults;
+use crate::jobs::Jobs;
+use crate::routes;
+use crate::stats::{Stats, StatsRecorder};
+use crate::storage::Storage;
+
+/// A running simulated fal. Dropping it shuts the server down and stops its jobs.
+pub struct SimServer {
+    addr: SocketAddr,
+    faults: Faults,
+    stats: StatsRecorder,
+    shutdown: CancellationToken,
+}
+
+impl SimServer {
+    /// Serve on `127.0.0.1` at a free port.
+    pub async fn start(config: SimConfig) -> io::Result<SimServer> {
+        Self::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+    }
+
+    /// Serve on `addr`. Must be called inside a tokio runtime, which runs the server.
+    pub async fn start_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let config = Arc::new(config);
+        let stats = StatsRecorder::default();
+        let faults = Faults::default();
+        let shutdown = CancellationToken::new();
+        let app = App {
+            jobs: Jobs::new(config.clone(), stats.clone(), shutdown.clone()),
+            config,
+            faults: faults.clone(),
+            stats: stats.clone(),
+            storage: Arc::new(Storage::default()),
+            fallback_base: format!("http://{addr}"),
+            shutdown: shutdown.clone(),
+        };
+        let service = routes::router(app).into_make_service_with_connect_info::<ConnSwitch>();
+        let serve = axum::serve(CuttableListener::new(listener), service)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+        tokio::spawn(async move {
+            if let Err(error) = serve.await {
+                tracing::warn!(%error, "simulated fal stopped");
+            }
+        });
+        Ok(SimServer {
+            addr,
+            faults,
+            stats,
+            shutdown,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: both the queue URL and the storage (rest) URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Switch faults on at runtime.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// What the server has seen so far.
+    pub fn stats(&self) -> Stats {
+        self.stats.snapshot()
+    }
+
+    /// Stop serving; also what dropping does.
+    pub fn shutdown(&self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
