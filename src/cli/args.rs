@@ -1,0 +1,123 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A keyboard-driven terminal workbench for fal.ai's Hailuo 2.3 Fast Pro image-to-video model.
+///
+/// Without a subcommand, opens the workbench. Needs FAL_KEY (or FAL_KEY_ID + FAL_KEY_SECRET,
+/// or `key` in the config file) unless --demo is given.
+#[derive(Debug, Parser)]
+#[command(name = "i2v", version, about, long_about)]
+pub struct Cli {
+    /// Run against a simulated fal inside this process: no key, no network, no cost.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    #[command(flatten)]
+    pub workbench: WorkbenchArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkbenchArgs {
+    /// Pre-fill the prompt editor.
+    #[arg(long)]
+    pub prompt: Option<String>,
+    /// Pre-fill the image field: an http(s) URL or a local PNG/JPEG/WebP file.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// Colour theme: dark, light, high-contrast, or a file name in the config dir's themes/.
+    #[arg(long)]
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Submit one job, follow it on stderr, print the video URL and file.
+    Submit(SubmitArgs),
+    /// Look through past jobs.
+    #[command(subcommand)]
+    History(HistoryCommand),
+    /// Ask fal to cancel a job.
+    Cancel {
+        /// Job id (or a unique prefix).
+        id: String,
+    },
+    /// Finish every job left unfinished by a crash or quit, from its request id.
+    Resume {
+        /// Print each finished job as one JSON line on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the simulated fal queue server on loopback; prints its base URL first.
+    FakeFal(FakeFalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The prompt text.
+    #[arg(
+        long,
+        conflicts_with = "prompt_file",
+        required_unless_present = "prompt_file"
+    )]
+    pub prompt: Option<String>,
+    /// Read the prompt from a file (`-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub prompt_file: Option<PathBuf>,
+    /// First frame: an http(s) URL or a local PNG/JPEG/WebP file.
+    #[arg(long)]
+    pub image: String,
+    /// Send prompt_optimizer=false.
+    #[arg(long)]
+    pub no_prompt_optimizer: bool,
+    /// Print the job as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not download the video; print only its URL.
+    #[arg(long)]
+    pub no_download: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Every job, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One job in full.
+    Show {
+        /// Job id (or a unique prefix).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FakeFalArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Switch a fault on, e.g. `submit:429:2`, `stream:drop:1`, `any:reset`, `status:stall=5s`.
+    #[arg(long = "fault", value_name = "SPEC")]
+    pub faults: Vec<i2v_sim::FaultSpec>,
+    /// Mix terminal escape sequences and control characters into the logs.
+    #[arg(long)]
+    pub hostile_logs: bool,
+    /// Milliseconds a job waits in the queue.
+    #[arg(long, default_value_t = 1000)]
+    pub queue_ms: u64,
+    /// Milliseconds a job runs.
+    #[arg(long, default_value_t = 5000)]
+    pub run_ms: u64,
+    /// Milliseconds between log lines.
+    #[arg(long, default_value_t = 400)]
+    pub log_ms: u64,
+    /// Only accept this key (default: any key).
+    #[arg(long)]
+    pub key: Option<String>,
+}

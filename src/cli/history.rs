@@ -1,0 +1,112 @@
+//! `i2v history list|show` and `i2v cancel`: read the store, print for people or as JSON.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use i2v_fal::{CancelOutcome, FalClient, RequestUrls};
+use i2v_store::{JobRecord, Store};
+
+use crate::text::sanitize;
+
+pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
+    let listing = store.list();
+    for problem in &listing.problems {
+        eprintln!("warning: {}", sanitize(&problem.to_string()));
+    }
+    if json {
+        println!("{}", serde_json::to_string(&listing.records)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if listing.records.is_empty() {
+        eprintln!("no jobs yet");
+    }
+    for record in &listing.records {
+        println!(
+            "{}  {}  {:<11}  {}",
+            record.id,
+            record.created_at.format("%Y-%m-%d %H:%M"),
+            record.state.label(),
+            sanitize(record.title())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(store: &Store, id: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let record = store.find(id)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&record)?);
+    } else {
+        print!("{}", describe(&record));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(record: &JobRecord) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "job       {}", record.id);
+    let _ = writeln!(out, "state     {}", record.state.label());
+    let _ = writeln!(out, "created   {}", record.created_at.to_rfc3339());
+    let _ = writeln!(out, "image     {}", sanitize(&record.input.image.display()));
+    let _ = writeln!(out, "optimizer {}", record.input.prompt_optimizer);
+    if let Some(request) = &record.request {
+        let _ = writeln!(out, "request   {}", sanitize(&request.request_id.0));
+    }
+    if let Some(result) = &record.result {
+        let _ = writeln!(out, "video     {}", sanitize(&result.url));
+        if let Some(file) = &result.local_file {
+            let _ = writeln!(out, "file      {}", file.display());
+        }
+    }
+    if let Some(error) = &record.error {
+        let _ = writeln!(out, "error     {}", sanitize(&error.message));
+    }
+    let _ = writeln!(out, "prompt");
+    for line in record.input.prompt.lines() {
+        let _ = writeln!(out, "  {}", sanitize(line));
+    }
+    if !record.logs.is_empty() {
+        let _ = writeln!(out, "logs");
+        for log in &record.logs {
+            let _ = writeln!(
+                out,
+                "  {} {} {}",
+                sanitize(&log.timestamp),
+                sanitize(&log.level),
+                sanitize(&log.message)
+            );
+        }
+    }
+    out
+}
+
+pub async fn cancel(client: &FalClient, store: &Store, id: &str) -> anyhow::Result<ExitCode> {
+    let record = store.find(id)?;
+    if record.state.is_terminal() {
+        eprintln!("job {} already {}", record.id, record.state.label());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let request = record.request.as_ref().with_context(|| {
+        format!(
+            "job {} was never accepted by fal, so there is nothing to cancel there",
+            record.id
+        )
+    })?;
+    let urls = RequestUrls {
+        request_id: request.request_id.0.clone(),
+        status_url: request.status_url.clone(),
+        response_url: request.response_url.clone(),
+        cancel_url: request.cancel_url.clone(),
+    };
+    match client.cancel(&urls).await? {
+        CancelOutcome::Requested => eprintln!(
+            "cancellation requested for job {}; `i2v resume` (or the workbench) records the outcome",
+            record.id
+        ),
+        CancelOutcome::AlreadyCompleted => {
+            eprintln!("job {} had already completed on fal", record.id)
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

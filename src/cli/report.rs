@@ -1,0 +1,125 @@
+//! Follows jobs on stderr for people: state changes with elapsed time, and every fal log line
+//! (sanitised: it is remote text and this is someone's terminal).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::Instant;
+
+use i2v_store::{JobId, JobRecord, JobState};
+
+use crate::jobs::{JobEvent, Progress};
+use crate::text::sanitize;
+
+pub struct Reporter {
+    started: Instant,
+    last_state: HashMap<JobId, JobState>,
+    /// With several jobs at once, lines are prefixed with a short job id.
+    prefix_ids: bool,
+}
+
+impl Reporter {
+    pub fn new(prefix_ids: bool) -> Self {
+        Self {
+            started: Instant::now(),
+            last_state: HashMap::new(),
+            prefix_ids,
+        }
+    }
+
+    /// Prints what `event` says; returns the record when the job reached a terminal state.
+    pub fn handle(&mut self, event: &JobEvent) -> Option<JobRecord> {
+        let mut err = std::io::stderr().lock();
+        match event {
+            JobEvent::Updated(record) => {
+                let changed = self.last_state.get(&record.id) != Some(&record.state);
+                if changed {
+                    self.last_state
+                        .insert(record.id.clone(), record.state.clone());
+                    let _ = writeln!(
+                        err,
+                        "{}{} {}",
+                        self.prefix(&record.id),
+                        self.elapsed(),
+                        describe_state(record)
+                    );
+                }
+                if record.state.is_terminal() {
+                    return Some((**record).clone());
+                }
+            }
+            JobEvent::Logs { id, entries } => {
+                for entry in entries {
+                    let _ = writeln!(
+                        err,
+                        "{}{}   {} {}",
+                        self.prefix(id),
+                        self.elapsed(),
+                        sanitize(&entry.level),
+                        sanitize(&entry.message)
+                    );
+                }
+            }
+            JobEvent::Progress { id, progress } => {
+                if let Some(text) = describe_progress(progress) {
+                    let _ = writeln!(err, "{}{} {text}", self.prefix(id), self.elapsed());
+                }
+            }
+            JobEvent::StoreFailed { id, message } => {
+                let _ = writeln!(err, "{}warning: {}", self.prefix(id), sanitize(message));
+            }
+        }
+        None
+    }
+
+    fn prefix(&self, id: &JobId) -> String {
+        if self.prefix_ids {
+            let s = id.as_str();
+            format!("[{}] ", &s[s.len().saturating_sub(6)..])
+        } else {
+            String::new()
+        }
+    }
+
+    fn elapsed(&self) -> String {
+        let secs = self.started.elapsed().as_secs();
+        format!("[{:02}:{:02}]", secs / 60, secs % 60)
+    }
+}
+
+fn describe_state(record: &JobRecord) -> String {
+    match &record.state {
+        JobState::Preparing => format!("job {} created", record.id),
+        JobState::Queued { position } => format!("in queue, position {position}"),
+        JobState::Running => "running".into(),
+        JobState::Downloading => "finished on fal; fetching the result".into(),
+        JobState::Completed => "completed".into(),
+        JobState::Failed => format!(
+            "failed: {}",
+            record
+                .error
+                .as_ref()
+                .map(|e| sanitize(&e.message))
+                .unwrap_or_default()
+        ),
+        JobState::Cancelled => "cancelled".into(),
+    }
+}
+
+fn describe_progress(progress: &Progress) -> Option<String> {
+    Some(match progress {
+        Progress::Uploading { bytes } => format!(
+            "uploading image ({})",
+            crate::image_source::human_size(*bytes)
+        ),
+        Progress::Submitting => "submitting".into(),
+        Progress::Reconnecting { reason } => {
+            format!("status stream interrupted ({}); polling", sanitize(reason))
+        }
+        Progress::Retrying { attempt, reason } => {
+            format!("retrying (attempt {attempt}): {}", sanitize(reason))
+        }
+        // Per-chunk download progress would flood a log; the final line says where it went.
+        Progress::Downloading { .. } => return None,
+        Progress::Downloaded { path } => format!("saved {}", path.display()),
+    })
+}

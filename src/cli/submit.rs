@@ -1,0 +1,167 @@
+//! `i2v submit` and `i2v resume`: run jobs headless, reporting on stderr, results on stdout.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use i2v_store::{JobRecord, JobState};
+use tokio::sync::mpsc;
+
+use super::args::SubmitArgs;
+use super::report::Reporter;
+use crate::image_source;
+use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob};
+use crate::setup::Backend;
+
+/// Exit code for a job that ran and failed (bad input and setup problems exit 2 via anyhow).
+const JOB_FAILED: u8 = 1;
+/// Conventional code for "stopped by Ctrl-C".
+const INTERRUPTED: u8 = 130;
+
+pub async fn submit(
+    backend: Backend,
+    args: SubmitArgs,
+    download: bool,
+) -> anyhow::Result<ExitCode> {
+    let prompt = read_prompt(&args)?;
+    // Checked here too so a typo fails before anything is created.
+    image_source::inspect(&args.image)?;
+    let (engine, mut events) = Engine::new(
+        backend.client.clone(),
+        backend.store.clone(),
+        EngineOptions {
+            download: download && !args.no_download,
+        },
+    );
+    let id = engine.submit(NewJob {
+        prompt,
+        image: args.image.clone(),
+        prompt_optimizer: !args.no_prompt_optimizer,
+    });
+    let mut reporter = Reporter::new(false);
+    let finished = follow(&engine, &mut events, &mut reporter, 1).await;
+    match finished {
+        None => {
+            eprintln!(
+                "interrupted: job {id} is saved and still runs on fal; `i2v resume` finishes it"
+            );
+            Ok(ExitCode::from(INTERRUPTED))
+        }
+        Some(records) => {
+            let record = &records[0];
+            print_result(record, args.json)?;
+            Ok(exit_code(&records))
+        }
+    }
+}
+
+pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Result<ExitCode> {
+    let (engine, mut events) = Engine::new(
+        backend.client.clone(),
+        backend.store.clone(),
+        EngineOptions { download },
+    );
+    let ids = engine.resume_unfinished();
+    if ids.is_empty() {
+        eprintln!("nothing to resume: every job in the history has finished");
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("resuming {} job(s)", ids.len());
+    let mut reporter = Reporter::new(ids.len() > 1);
+    match follow(&engine, &mut events, &mut reporter, ids.len()).await {
+        None => {
+            eprintln!("interrupted: unfinished jobs are saved; run `i2v resume` again");
+            Ok(ExitCode::from(INTERRUPTED))
+        }
+        Some(records) => {
+            for record in &records {
+                print_result(record, json)?;
+            }
+            Ok(exit_code(&records))
+        }
+    }
+}
+
+/// Reports events until `count` jobs finished; `None` if Ctrl-C (or SIGTERM/SIGHUP) came
+/// first, after saving every job so it can be resumed.
+async fn follow(
+    engine: &Engine,
+    events: &mut mpsc::UnboundedReceiver<JobEvent>,
+    reporter: &mut Reporter,
+    count: usize,
+) -> Option<Vec<JobRecord>> {
+    let mut done = Vec::new();
+    let stop = crate::signals::stop_requested();
+    tokio::pin!(stop);
+    while done.len() < count {
+        tokio::select! {
+            _ = &mut stop => {
+                engine.shutdown().await;
+                return None;
+            }
+            event = events.recv() => match event {
+                Some(event) => done.extend(reporter.handle(&event)),
+                None => break,
+            },
+        }
+    }
+    Some(done)
+}
+
+fn exit_code(records: &[JobRecord]) -> ExitCode {
+    if records
+        .iter()
+        .all(|r| r.state == JobState::Completed && r.error.is_none())
+    {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(JOB_FAILED)
+    }
+}
+
+fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(record)?);
+        return Ok(());
+    }
+    match (&record.state, &record.result) {
+        (JobState::Completed, Some(result)) => {
+            println!("{}", result.url);
+            if let Some(file) = &result.local_file {
+                println!("{}", file.display());
+            }
+            if let Some(error) = &record.error {
+                eprintln!("warning: {}", crate::text::sanitize(&error.message));
+            }
+        }
+        _ => {
+            let message = record
+                .error
+                .as_ref()
+                .map(|e| crate::text::sanitize(&e.message))
+                .unwrap_or_else(|| record.state.label().to_owned());
+            eprintln!("job {} {}: {message}", record.id, record.state.label());
+        }
+    }
+    Ok(())
+}
+
+fn read_prompt(args: &SubmitArgs) -> anyhow::Result<String> {
+    let prompt = match (&args.prompt, &args.prompt_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("could not read the prompt from stdin")?;
+            text
+        }
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the prompt file {}", path.display()))?,
+        (None, None) => bail!("give --prompt TEXT or --prompt-file FILE"),
+    };
+    if prompt.trim().is_empty() {
+        bail!("the prompt is empty: describe the motion you want");
+    }
+    Ok(prompt.trim_end().to_owned())
+}

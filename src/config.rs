@@ -1,0 +1,265 @@
+//! Where i2v keeps things and how it reaches fal: the config file, environment overrides and
+//! the API key. Environment lookups go through a function so tests never touch the real
+//! environment.
+
+use std::path::{Path, PathBuf};
+
+use i2v_fal::{ApiKey, DEFAULT_QUEUE_URL, DEFAULT_REST_URL};
+use serde::Deserialize;
+use thiserror::Error;
+
+/// The config file, `config.toml` in the config dir (or `$I2V_CONFIG`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// fal API key; only honoured when the file is readable by its owner alone.
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub queue_url: Option<String>,
+    #[serde(default)]
+    pub rest_url: Option<String>,
+    /// Download result videos into the data dir (default true).
+    #[serde(default)]
+    pub download: Option<bool>,
+    /// The workbench's own settings (theme, keys, notifications), read by the UI.
+    #[serde(default)]
+    pub ui: Option<toml::Table>,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {} is not valid: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error(
+        "no fal API key: set FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET), or put key = \"…\" in {} (chmod 600); try `i2v --demo` to use the simulated fal",
+        config_path.display()
+    )]
+    MissingKey { config_path: PathBuf },
+    #[error(
+        "config file {} holds a key but other users can read it: run `chmod 600 {}`",
+        path.display(),
+        path.display()
+    )]
+    KeyFileTooOpen { path: PathBuf },
+    #[error("no home directory found: set I2V_DATA_DIR and I2V_CONFIG")]
+    NoHome,
+}
+
+/// Everything resolved from flags, environment and file.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub config_path: PathBuf,
+    /// Holds user themes (`themes/NAME.toml`).
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub queue_url: String,
+    pub rest_url: String,
+    pub download: bool,
+    pub file: ConfigFile,
+}
+
+impl Settings {
+    /// Reads paths and the config file. A missing file is an empty config.
+    pub fn load(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let dirs = directories::ProjectDirs::from("ai", "fal", "i2v");
+        let config_path = match env("I2V_CONFIG") {
+            Some(path) => PathBuf::from(path),
+            None => dirs
+                .as_ref()
+                .ok_or(ConfigError::NoHome)?
+                .config_dir()
+                .join("config.toml"),
+        };
+        let data_dir = match env("I2V_DATA_DIR") {
+            Some(path) => PathBuf::from(path),
+            None => dirs
+                .as_ref()
+                .ok_or(ConfigError::NoHome)?
+                .data_dir()
+                .to_owned(),
+        };
+        let file = read_config(&config_path)?;
+        let queue_url = env("I2V_QUEUE_URL")
+            .or_else(|| file.queue_url.clone())
+            .unwrap_or_else(|| DEFAULT_QUEUE_URL.to_owned());
+        let rest_url = env("I2V_REST_URL")
+            .or_else(|| file.rest_url.clone())
+            .unwrap_or_else(|| DEFAULT_REST_URL.to_owned());
+        let config_dir = config_path.parent().map(Path::to_owned).unwrap_or_default();
+        Ok(Self {
+            config_path,
+            config_dir,
+            data_dir,
+            queue_url,
+            rest_url,
+            download: file.download.unwrap_or(true),
+            file,
+        })
+    }
+
+    /// The key: `FAL_KEY`, else `FAL_KEY_ID:FAL_KEY_SECRET`, else the config file's `key`.
+    pub fn api_key(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<ApiKey, ConfigError> {
+        let non_empty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        if let Some(key) = non_empty("FAL_KEY") {
+            return Ok(ApiKey::new(key.trim()));
+        }
+        if let (Some(id), Some(secret)) = (non_empty("FAL_KEY_ID"), non_empty("FAL_KEY_SECRET")) {
+            return Ok(ApiKey::new(format!("{}:{}", id.trim(), secret.trim())));
+        }
+        match &self.file.key {
+            Some(key) if !key.trim().is_empty() => {
+                if readable_by_others(&self.config_path) {
+                    return Err(ConfigError::KeyFileTooOpen {
+                        path: self.config_path.clone(),
+                    });
+                }
+                Ok(ApiKey::new(key.trim()))
+            }
+            _ => Err(ConfigError::MissingKey {
+                config_path: self.config_path.clone(),
+            }),
+        }
+    }
+}
+
+fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        message: e.message().to_owned(),
+    })
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o077 != 0)
+        .unwrap_or(true)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_path: &Path) -> bool {
+    false
+}
+
+/// The process environment, for callers outside tests.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    struct Fixture {
+        dir: tempfile::TempDir,
+        vars: HashMap<&'static str, String>,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let mut vars = HashMap::new();
+            vars.insert(
+                "I2V_CONFIG",
+                dir.path().join("config.toml").display().to_string(),
+            );
+            vars.insert(
+                "I2V_DATA_DIR",
+                dir.path().join("data").display().to_string(),
+            );
+            Self { dir, vars }
+        }
+
+        fn config(&self, text: &str, mode: u32) {
+            let path = self.dir.path().join("config.toml");
+            std::fs::write(&path, text).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
+        }
+
+        fn env(&self) -> impl Fn(&str) -> Option<String> + '_ {
+            |name| self.vars.get(name).cloned()
+        }
+
+        fn key(&self) -> Result<String, ConfigError> {
+            let env = self.env();
+            let settings = Settings::load(&env)?;
+            settings.api_key(&env).map(|k| k.expose().to_owned())
+        }
+    }
+
+    #[test]
+    fn env_key_wins_then_id_secret_then_file() {
+        let mut f = Fixture::new();
+        f.config("key = \"from-file\"\n", 0o600);
+        assert_eq!(f.key().unwrap(), "from-file");
+        f.vars.insert("FAL_KEY_ID", "id".into());
+        f.vars.insert("FAL_KEY_SECRET", "secret".into());
+        assert_eq!(f.key().unwrap(), "id:secret");
+        f.vars.insert("FAL_KEY", "from-env".into());
+        assert_eq!(f.key().unwrap(), "from-env");
+    }
+
+    #[test]
+    fn missing_key_names_fal_key() {
+        let f = Fixture::new();
+        let err = f.key().unwrap_err().to_string();
+        assert!(err.contains("FAL_KEY"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_in_world_readable_file_is_refused() {
+        let f = Fixture::new();
+        f.config("key = \"secret\"\n", 0o644);
+        let err = f.key().unwrap_err();
+        assert!(matches!(err, ConfigError::KeyFileTooOpen { .. }));
+        assert!(!err.to_string().contains("secret\""), "never echo the key");
+    }
+
+    #[test]
+    fn base_urls_from_env_override_file() {
+        let mut f = Fixture::new();
+        f.config(
+            "queue_url = \"http://file-queue\"\nrest_url = \"http://file-rest\"\n",
+            0o600,
+        );
+        f.vars.insert("I2V_QUEUE_URL", "http://env-queue".into());
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.queue_url, "http://env-queue");
+        assert_eq!(settings.rest_url, "http://file-rest");
+    }
+
+    #[test]
+    fn bad_config_is_a_clear_error() {
+        let f = Fixture::new();
+        f.config("colour = 3\n", 0o600);
+        let err = Settings::load(&f.env()).unwrap_err().to_string();
+        assert!(
+            err.contains("config.toml") && err.contains("colour"),
+            "{err}"
+        );
+    }
+}

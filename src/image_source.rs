@@ -1,0 +1,264 @@
+//! What the user typed in the image field: an http(s) URL passed through to fal, or a local
+//! PNG/JPEG/WebP file, recognised by its content (not its name) and uploaded later.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// Larger images are refused before any upload. fal accepts big files, but a first frame this
+/// large is almost always a mistake (a RAW export, a wrong file).
+pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImageRef {
+    Url(String),
+    File(LocalImage),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalImage {
+    pub path: PathBuf,
+    pub format: ImageFormat,
+    pub size: u64,
+    pub width: usize,
+    pub height: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+    Webp,
+}
+
+impl ImageFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Png => "image/png",
+            Self::Jpeg => "image/jpeg",
+            Self::Webp => "image/webp",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Png => "PNG",
+            Self::Jpeg => "JPEG",
+            Self::Webp => "WebP",
+        }
+    }
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum ImageError {
+    #[error("no image: give an http(s) URL or a local PNG, JPEG or WebP file")]
+    Empty,
+    #[error("{0}: only http(s) URLs or local files are supported")]
+    UnsupportedUrl(String),
+    #[error("{}: no such file", .0.display())]
+    Missing(PathBuf),
+    #[error("{}: cannot read it: {}", .0.display(), .1)]
+    Unreadable(PathBuf, String),
+    #[error("{}: is a directory, not an image", .0.display())]
+    Directory(PathBuf),
+    #[error("{}: not a PNG, JPEG or WebP image (checked by content)", .0.display())]
+    NotAnImage(PathBuf),
+    #[error("{}: {} is too large (limit {})", .path.display(), human_size(*.size), human_size(MAX_IMAGE_BYTES))]
+    TooLarge { path: PathBuf, size: u64 },
+}
+
+impl ImageRef {
+    /// One line for the image field: name, type, size and dimensions, or that it is a URL.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Url(url) if url.starts_with("data:") => "inline data URI".to_owned(),
+            Self::Url(_) => "URL · passed to fal as is".to_owned(),
+            Self::File(img) => format!(
+                "{} · {} · {} · {}×{}",
+                img.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                img.format.name(),
+                human_size(img.size),
+                img.width,
+                img.height
+            ),
+        }
+    }
+}
+
+/// Checks what `text` names without reading more of a file than its header.
+pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ImageError::Empty);
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("data:image/")
+    {
+        return Ok(ImageRef::Url(text.to_owned()));
+    }
+    if let Some((scheme, _)) = text.split_once("://") {
+        if scheme.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(ImageError::UnsupportedUrl(text.to_owned()));
+        }
+    }
+    let path = expand_home(text);
+    let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, e))?;
+    if meta.is_dir() {
+        return Err(ImageError::Directory(path));
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge {
+            path,
+            size: meta.len(),
+        });
+    }
+    let mut header = Vec::with_capacity(64 * 1024);
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(64 * 1024).read_to_end(&mut header))
+        .map_err(|e| io_error(&path, e))?;
+    let (format, width, height) =
+        sniff(&header).ok_or_else(|| ImageError::NotAnImage(path.clone()))?;
+    Ok(ImageRef::File(LocalImage {
+        path,
+        format,
+        size: meta.len(),
+        width,
+        height,
+    }))
+}
+
+/// Reads the whole file for upload, checking it again (it may have changed since `inspect`).
+pub fn read(image: &LocalImage) -> Result<Vec<u8>, ImageError> {
+    let bytes = std::fs::read(&image.path).map_err(|e| io_error(&image.path, e))?;
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge {
+            path: image.path.clone(),
+            size: bytes.len() as u64,
+        });
+    }
+    sniff(&bytes).ok_or_else(|| ImageError::NotAnImage(image.path.clone()))?;
+    Ok(bytes)
+}
+
+fn sniff(header: &[u8]) -> Option<(ImageFormat, usize, usize)> {
+    let format = match imagesize::image_type(header).ok()? {
+        imagesize::ImageType::Png => ImageFormat::Png,
+        imagesize::ImageType::Jpeg => ImageFormat::Jpeg,
+        imagesize::ImageType::Webp => ImageFormat::Webp,
+        _ => return None,
+    };
+    let size = imagesize::blob_size(header).ok()?;
+    Some((format, size.width, size.height))
+}
+
+fn expand_home(text: &str) -> PathBuf {
+    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(text),
+    }
+}
+
+fn io_error(path: &Path, err: std::io::Error) -> ImageError {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => ImageError::Missing(path.to_owned()),
+        _ => ImageError::Unreadable(path.to_owned(), err.to_string()),
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    struct Size(u64);
+    impl fmt::Display for Size {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let b = self.0 as f64;
+            if self.0 < 1024 {
+                write!(f, "{} B", self.0)
+            } else if b < 1024.0 * 1024.0 {
+                write!(f, "{:.1} KB", b / 1024.0)
+            } else {
+                write!(f, "{:.1} MB", b / (1024.0 * 1024.0))
+            }
+        }
+    }
+    Size(bytes).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> String {
+        format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn urls_pass_through() {
+        assert_eq!(
+            inspect(" https://example.com/a.png "),
+            Ok(ImageRef::Url("https://example.com/a.png".into()))
+        );
+        assert!(matches!(
+            inspect("ftp://x/y.png"),
+            Err(ImageError::UnsupportedUrl(_))
+        ));
+        assert_eq!(inspect("   "), Err(ImageError::Empty));
+    }
+
+    #[test]
+    fn recognises_formats_by_content() {
+        for (name, format) in [
+            ("frame.png", ImageFormat::Png),
+            ("frame.jpg", ImageFormat::Jpeg),
+            ("frame.webp", ImageFormat::Webp),
+        ] {
+            let ImageRef::File(img) = inspect(&fixture(name)).unwrap() else {
+                panic!("{name} is a file");
+            };
+            assert_eq!(img.format, format, "{name}");
+            assert_eq!((img.width, img.height), (64, 48), "{name}");
+        }
+    }
+
+    #[test]
+    fn content_wins_over_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("photo.png");
+        std::fs::write(&fake, b"this is text, not a picture").unwrap();
+        assert_eq!(
+            inspect(fake.to_str().unwrap()),
+            Err(ImageError::NotAnImage(fake.clone()))
+        );
+        let renamed = dir.path().join("picture.txt");
+        std::fs::copy(fixture("frame.jpg"), &renamed).unwrap();
+        assert!(
+            matches!(inspect(renamed.to_str().unwrap()), Ok(ImageRef::File(img)) if img.format == ImageFormat::Jpeg)
+        );
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let err = inspect("/no/such/image.png").unwrap_err();
+        assert_eq!(err.to_string(), "/no/such/image.png: no such file");
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.png");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(MAX_IMAGE_BYTES + 1).unwrap();
+        let msg = inspect(big.to_str().unwrap()).unwrap_err().to_string();
+        assert!(
+            msg.contains("big.png") && msg.contains("too large"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn summary_is_one_line() {
+        let img = inspect(&fixture("frame.png")).unwrap();
+        assert_eq!(img.summary(), "frame.png · PNG · 469 B · 64×48");
+    }
+}

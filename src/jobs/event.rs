@@ -1,0 +1,52 @@
+//! What the job engine tells its listeners (the TUI, `i2v submit`). Everything the engine
+//! knows reaches them through these events, in order, over one channel.
+
+use std::path::PathBuf;
+
+use i2v_store::{JobId, JobRecord, LogEntry};
+
+#[derive(Clone, Debug)]
+pub enum JobEvent {
+    /// A job was created, or its state, request, result, error or metrics changed. Carries
+    /// the whole record as saved (logs included up to that moment).
+    Updated(Box<JobRecord>),
+    /// New fal log lines for a job: in order, each exactly once. Untrusted text.
+    Logs { id: JobId, entries: Vec<LogEntry> },
+    /// Something slow is under way; shown as progress, not persisted.
+    Progress { id: JobId, progress: Progress },
+    /// Saving the record failed; the job goes on but the user must know.
+    StoreFailed { id: JobId, message: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Progress {
+    Uploading {
+        bytes: u64,
+    },
+    Submitting,
+    /// The status stream broke; the engine is polling (or reconnecting) instead.
+    Reconnecting {
+        reason: String,
+    },
+    /// A call failed in a way worth retrying; `attempt` counts from 1.
+    Retrying {
+        attempt: u32,
+        reason: String,
+    },
+    Downloading {
+        received: u64,
+        total: Option<u64>,
+    },
+    Downloaded {
+        path: PathBuf,
+    },
+}
+
+/// What a user asks the engine to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewJob {
+    pub prompt: String,
+    /// An http(s) URL or a local file path, as the user typed it.
+    pub image: String,
+    pub prompt_optimizer: bool,
+}

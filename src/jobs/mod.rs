@@ -1,0 +1,10 @@
+//! Runs jobs: one task per job, from image upload to downloaded video, saving the record at
+//! every state change and reporting to listeners through [`JobEvent`]s. Knows nothing of the
+//! UI; the TUI and `i2v submit` are both just listeners.
+
+mod engine;
+mod event;
+mod run;
+
+pub use engine::{Engine, EngineOptions};
+pub use event::{JobEvent, NewJob, Progress};

@@ -1,0 +1,474 @@
+//! One job's life, as a sequence of steps each of which saves the record and tells listeners:
+//! prepare (check image, upload) → submit → follow the status until fal completes → fetch the
+//! result → download the video.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use i2v_fal::{
+    CancelOutcome, Download, FalError, ModelInput, RemoteStatus, RequestUrls, StatusUpdate,
+    WatchItem,
+};
+use i2v_store::{
+    ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, RequestId, RequestInfo,
+    VideoResult,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::engine::Inner;
+use super::event::{JobEvent, NewJob, Progress};
+use crate::image_source::{self, ImageRef};
+
+/// Logs are saved with the next state change, or after this long, whichever comes first: a
+/// crash loses at most this much log (and resuming fetches it again from fal anyway).
+const LOG_SAVE_INTERVAL: Duration = Duration::from_millis(500);
+
+pub(super) fn prepare_record(model: &str, job: &NewJob) -> JobRecord {
+    let image = match image_source::inspect(&job.image) {
+        Ok(ImageRef::Url(url)) => ImageSource::Url { url },
+        Ok(ImageRef::File(img)) => ImageSource::File {
+            path: img.path,
+            content_type: img.format.content_type().to_owned(),
+            size: img.size,
+            uploaded_url: None,
+        },
+        // Kept as typed; the run reports the problem.
+        Err(_) => ImageSource::Url {
+            url: job.image.trim().to_owned(),
+        },
+    };
+    JobRecord::new(
+        model,
+        JobInput {
+            prompt: job.prompt.clone(),
+            image,
+            prompt_optimizer: job.prompt_optimizer,
+        },
+    )
+}
+
+/// Why a run stopped before its job reached a terminal state.
+enum Stop {
+    /// The engine is shutting down: leave the job resumable.
+    Shutdown,
+    Failed(JobError),
+}
+
+impl From<FalError> for Stop {
+    fn from(err: FalError) -> Self {
+        Stop::Failed(JobError {
+            kind: err.kind().to_owned(),
+            message: err.to_string(),
+        })
+    }
+}
+
+pub(super) struct JobRun {
+    inner: Arc<Inner>,
+    record: JobRecord,
+    cancel: CancellationToken,
+    cancel_sent: bool,
+    last_save: Instant,
+    started: Instant,
+}
+
+impl JobRun {
+    pub fn new(inner: Arc<Inner>, record: JobRecord, cancel: CancellationToken) -> Self {
+        Self {
+            inner,
+            record,
+            cancel,
+            cancel_sent: false,
+            last_save: Instant::now(),
+            started: Instant::now(),
+        }
+    }
+
+    pub async fn run(mut self, new: Option<NewJob>) {
+        let outcome = self.drive(new.as_ref()).await;
+        match outcome {
+            Ok(()) => {}
+            Err(Stop::Shutdown) => {
+                if self.record.request.is_none() && !self.record.state.is_terminal() {
+                    // fal may or may not have the job; re-submitting could run (and bill) it
+                    // twice, so say so instead of guessing.
+                    self.fail(interrupted());
+                }
+                self.save();
+            }
+            Err(Stop::Failed(error)) => self.fail(error),
+        }
+    }
+
+    async fn drive(&mut self, new: Option<&NewJob>) -> Result<(), Stop> {
+        if self.record.request.is_none() {
+            let Some(new) = new else {
+                // A job resumed without a request id: fal may or may not have it, and
+                // submitting again could run (and bill) it twice.
+                return Err(Stop::Failed(interrupted()));
+            };
+            self.save_and_announce();
+            let image_url = self.prepare_image(&new.image).await?;
+            self.submit(image_url).await?;
+        }
+        if !matches!(self.record.state, JobState::Downloading) || self.record.result.is_none() {
+            self.follow().await?;
+        }
+        self.finish().await
+    }
+
+    /// Checks the image and uploads a local file; returns what to send as `image_url`.
+    async fn prepare_image(&mut self, typed: &str) -> Result<String, Stop> {
+        if let Some(url) = self.record.input.image.image_url() {
+            return Ok(url.to_owned());
+        }
+        let input_error = |message: String| {
+            Stop::Failed(JobError {
+                kind: "input".into(),
+                message,
+            })
+        };
+        let typed = typed.to_owned();
+        let checked = tokio::task::spawn_blocking(move || {
+            let image = image_source::inspect(&typed)?;
+            let bytes = match &image {
+                ImageRef::File(local) => Some(image_source::read(local)?),
+                ImageRef::Url(_) => None,
+            };
+            Ok::<_, image_source::ImageError>((image, bytes))
+        })
+        .await
+        .map_err(|e| input_error(e.to_string()))?
+        .map_err(|e| input_error(e.to_string()))?;
+        match checked {
+            (ImageRef::Url(url), _) => Ok(url),
+            (ImageRef::File(local), Some(bytes)) => {
+                self.progress(Progress::Uploading {
+                    bytes: bytes.len() as u64,
+                });
+                let file_name = local
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "image".into());
+                let upload =
+                    self.inner
+                        .client
+                        .upload(bytes.into(), local.format.content_type(), &file_name);
+                let url = self.interruptible(upload).await??;
+                if let ImageSource::File { uploaded_url, .. } = &mut self.record.input.image {
+                    *uploaded_url = Some(url.clone());
+                }
+                self.save();
+                Ok(url)
+            }
+            (ImageRef::File(local), None) => Err(input_error(format!(
+                "{}: could not be read",
+                local.path.display()
+            ))),
+        }
+    }
+
+    async fn submit(&mut self, image_url: String) -> Result<(), Stop> {
+        self.progress(Progress::Submitting);
+        let input = ModelInput {
+            prompt: self.record.input.prompt.clone(),
+            image_url,
+            prompt_optimizer: self.record.input.prompt_optimizer,
+        };
+        let submit = self.inner.client.submit(&input);
+        let submission = self.interruptible(submit).await??;
+        let urls = submission.urls;
+        self.record.request = Some(RequestInfo {
+            request_id: RequestId(urls.request_id.clone()),
+            status_url: urls.status_url,
+            response_url: urls.response_url,
+            cancel_url: urls.cancel_url,
+        });
+        self.record.set_state(JobState::Queued {
+            position: submission.queue_position.unwrap_or(0),
+        });
+        self.save_and_announce();
+        Ok(())
+    }
+
+    fn urls(&self) -> Option<RequestUrls> {
+        self.record.request.as_ref().map(|r| RequestUrls {
+            request_id: r.request_id.0.clone(),
+            status_url: r.status_url.clone(),
+            response_url: r.response_url.clone(),
+            cancel_url: r.cancel_url.clone(),
+        })
+    }
+
+    /// Follows the status until fal says COMPLETED; a failed or cancelled run ends here.
+    async fn follow(&mut self) -> Result<(), Stop> {
+        let Some(urls) = self.urls() else {
+            return Err(Stop::Failed(JobError {
+                kind: "internal".into(),
+                message: "no fal request to follow".into(),
+            }));
+        };
+        let last = self.record.logs.last().map(to_wire_log);
+        let mut watch = self.inner.client.watch(&urls, self.record.logs.len(), last);
+        loop {
+            let item = tokio::select! {
+                _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
+                _ = self.cancel.cancelled(), if !self.cancel_sent => {
+                    self.request_cancel(&urls).await;
+                    continue;
+                }
+                item = watch.next() => item,
+            };
+            match item {
+                None => {
+                    return Err(Stop::Failed(JobError {
+                        kind: "network".into(),
+                        message: "lost track of the job on fal; `i2v resume` will try again".into(),
+                    }));
+                }
+                Some(Err(err)) => return Err(err.into()),
+                Some(Ok(WatchItem::Reconnecting { reason })) => {
+                    self.progress(Progress::Reconnecting { reason });
+                }
+                Some(Ok(WatchItem::Update(update))) => {
+                    if let Some(end) = self.apply(update) {
+                        return end;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn request_cancel(&mut self, urls: &RequestUrls) {
+        self.cancel_sent = true;
+        match self.inner.client.cancel(urls).await {
+            Ok(CancelOutcome::Requested) => {}
+            Ok(CancelOutcome::AlreadyCompleted) => {
+                tracing::info!(job = %self.record.id, "cancel came too late: already completed");
+            }
+            Err(err) => {
+                self.cancel_sent = false;
+                let _ = self.inner.events.send(JobEvent::StoreFailed {
+                    id: self.record.id.clone(),
+                    message: format!("could not cancel: {err}"),
+                });
+            }
+        }
+    }
+
+    /// Applies one status update; `Some` when the job has left fal's hands.
+    fn apply(&mut self, update: StatusUpdate) -> Option<Result<(), Stop>> {
+        if !update.new_logs.is_empty() {
+            let entries: Vec<LogEntry> = update.new_logs.iter().map(from_wire_log).collect();
+            self.record.logs.extend(entries.iter().cloned());
+            let _ = self.inner.events.send(JobEvent::Logs {
+                id: self.record.id.clone(),
+                entries,
+            });
+        }
+        let state = match &update.status {
+            RemoteStatus::InQueue { position } => JobState::Queued {
+                position: *position,
+            },
+            RemoteStatus::InProgress => JobState::Running,
+            RemoteStatus::Completed {
+                error,
+                error_type,
+                inference_time,
+            } => {
+                self.record.metrics.inference_time = *inference_time;
+                if let Some(message) = error {
+                    let cancelled = self.cancel_sent
+                        || error_type.as_deref() == Some("request_cancelled")
+                        || message.to_ascii_lowercase().contains("cancel");
+                    self.record.error = Some(JobError {
+                        kind: error_type.clone().unwrap_or_else(|| "model".into()),
+                        message: message.clone(),
+                    });
+                    self.finalise(if cancelled {
+                        JobState::Cancelled
+                    } else {
+                        JobState::Failed
+                    });
+                    return Some(Ok(()));
+                }
+                JobState::Downloading
+            }
+        };
+        if state != self.record.state {
+            if matches!(self.record.state, JobState::Queued { .. })
+                && !matches!(state, JobState::Queued { .. })
+            {
+                self.record.metrics.queue_seconds = Some(self.elapsed_since_created());
+            }
+            self.record.set_state(state);
+            self.save_and_announce();
+        } else if self.last_save.elapsed() >= LOG_SAVE_INTERVAL {
+            self.save();
+        }
+        update.status.is_completed().then_some(Ok(()))
+    }
+
+    /// Fetches the result and, if enabled, downloads the video.
+    async fn finish(&mut self) -> Result<(), Stop> {
+        if self.record.state.is_terminal() {
+            return Ok(());
+        }
+        let Some(urls) = self.urls() else {
+            return Ok(());
+        };
+        if self.record.result.is_none() {
+            let result = self.inner.client.result(&urls);
+            let output = self.interruptible(result).await??;
+            self.record.result = Some(VideoResult {
+                url: output.video.url,
+                content_type: output.video.content_type,
+                file_name: output.video.file_name,
+                file_size: output.video.file_size,
+                local_file: None,
+                local_size: None,
+            });
+            self.save_and_announce();
+        }
+        if self.inner.options.download {
+            if let Err(err) = self.download().await {
+                match err {
+                    Stop::Shutdown => return Err(Stop::Shutdown),
+                    // The video exists on fal: the job succeeded, only our copy is missing.
+                    Stop::Failed(error) => self.record.error = Some(error),
+                }
+            }
+        }
+        self.finalise(JobState::Completed);
+        Ok(())
+    }
+
+    async fn download(&mut self) -> Result<(), Stop> {
+        let Some(result) = self.record.result.clone() else {
+            return Ok(());
+        };
+        let dest = self
+            .inner
+            .store
+            .videos_dir()
+            .join(format!("{}.mp4", self.record.id));
+        let id = self.record.id.clone();
+        let events = self.inner.events.clone();
+        let job = Download {
+            url: &result.url,
+            dest: &dest,
+            expected_size: result.file_size,
+        };
+        let client = self.inner.client.clone();
+        let download = client.download(job, move |received, total| {
+            let _ = events.send(JobEvent::Progress {
+                id: id.clone(),
+                progress: Progress::Downloading { received, total },
+            });
+        });
+        let size = self.interruptible(download).await??;
+        if let Some(result) = &mut self.record.result {
+            result.local_file = Some(dest.clone());
+            result.local_size = Some(size);
+        }
+        self.progress(Progress::Downloaded { path: dest });
+        Ok(())
+    }
+
+    /// Runs `fut` unless the engine shuts down first, or the user cancels a job fal has not
+    /// accepted yet (once it has, cancelling goes through fal instead).
+    async fn interruptible<T>(&self, fut: impl Future<Output = T>) -> Result<T, Stop> {
+        let local_cancel = self.record.request.is_none();
+        tokio::select! {
+            _ = self.inner.shutdown.cancelled() => Err(Stop::Shutdown),
+            _ = self.cancel.cancelled(), if local_cancel => Err(Stop::Failed(JobError {
+                kind: "cancelled".into(),
+                message: "cancelled before fal accepted the job".into(),
+            })),
+            out = fut => Ok(out),
+        }
+    }
+
+    fn fail(&mut self, error: JobError) {
+        tracing::warn!(job = %self.record.id, kind = %error.kind, "job failed");
+        let cancelled = self.cancel.is_cancelled() && self.record.request.is_none();
+        self.record.error = Some(error);
+        self.finalise(if cancelled {
+            JobState::Cancelled
+        } else {
+            JobState::Failed
+        });
+    }
+
+    fn finalise(&mut self, state: JobState) {
+        self.record.metrics.total_seconds = Some(self.elapsed_since_created());
+        self.record.set_state(state);
+        self.save_and_announce();
+    }
+
+    fn elapsed_since_created(&self) -> f64 {
+        let since = Utc::now() - self.record.created_at;
+        since
+            .to_std()
+            .map(|d| d.as_secs_f64())
+            .unwrap_or_else(|_| self.started.elapsed().as_secs_f64())
+    }
+
+    fn progress(&self, progress: Progress) {
+        let _ = self.inner.events.send(JobEvent::Progress {
+            id: self.record.id.clone(),
+            progress,
+        });
+    }
+
+    fn save_and_announce(&mut self) {
+        self.save();
+        let _ = self
+            .inner
+            .events
+            .send(JobEvent::Updated(Box::new(self.record.clone())));
+    }
+
+    /// Saves the record. The write is small and fsynced; doing it inline keeps every event a
+    /// listener sees backed by what is on disk.
+    fn save(&mut self) {
+        self.record.updated_at = Utc::now();
+        self.last_save = Instant::now();
+        if let Err(err) = self.inner.store.save(&self.record) {
+            tracing::error!(job = %self.record.id, error = %err, "could not save job record");
+            let _ = self.inner.events.send(JobEvent::StoreFailed {
+                id: self.record.id.clone(),
+                message: err.to_string(),
+            });
+        }
+    }
+}
+
+fn interrupted() -> JobError {
+    JobError {
+        kind: "interrupted".into(),
+        message:
+            "stopped before fal confirmed the submission; re-run it if it does not show up on fal"
+                .into(),
+    }
+}
+
+fn from_wire_log(log: &i2v_fal::LogEntry) -> LogEntry {
+    LogEntry {
+        message: log.message.clone(),
+        level: log.level.clone(),
+        source: log.source.clone(),
+        timestamp: log.timestamp.clone(),
+    }
+}
+
+fn to_wire_log(log: &LogEntry) -> i2v_fal::LogEntry {
+    i2v_fal::LogEntry {
+        message: log.message.clone(),
+        level: log.level.clone(),
+        source: log.source.clone(),
+        timestamp: log.timestamp.clone(),
+    }
+}

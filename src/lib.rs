@@ -1,0 +1,14 @@
+//! i2v: a terminal workbench for fal.ai's Hailuo 2.3 Fast Pro image-to-video model.
+//!
+//! The engine (`jobs`, backed by the `i2v-fal` client and the `i2v-store` history) knows
+//! nothing of the UI; `ui` turns terminal and job events into messages, applies them to its
+//! state and draws that state.
+
+pub mod cli;
+pub mod config;
+pub mod image_source;
+pub mod jobs;
+pub mod setup;
+pub mod signals;
+pub mod text;
+pub mod ui;

@@ -1,0 +1,16 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = i2v::cli::Cli::parse();
+    match i2v::cli::run(cli).await {
+        Ok(code) => code,
+        Err(err) => {
+            // `{:#}` joins the context chain into one line: "could not X: because Y".
+            eprintln!("i2v: {}", i2v::text::sanitize(&format!("{err:#}")));
+            ExitCode::from(2)
+        }
+    }
+}

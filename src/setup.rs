@@ -1,0 +1,90 @@
+//! Builds what every command needs from settings: the fal client (real, or the in-process
+//! simulated fal in demo mode), the history store and the log file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use i2v_fal::{ApiKey, ClientConfig, FalClient};
+use i2v_sim::{SimConfig, SimServer};
+use i2v_store::Store;
+
+use crate::config::Settings;
+
+/// Where jobs go and who runs them.
+pub struct Backend {
+    pub client: FalClient,
+    pub store: Store,
+    /// Kept alive for as long as the backend: dropping it stops the simulated fal.
+    pub sim: Option<SimServer>,
+}
+
+impl Backend {
+    /// Real fal with the user's key.
+    pub fn real(settings: &Settings, key: ApiKey) -> anyhow::Result<Self> {
+        let config = ClientConfig::new(key).with_base_urls(&settings.queue_url, &settings.rest_url);
+        Ok(Self {
+            client: FalClient::new(config)?,
+            store: open_store(&settings.data_dir)?,
+            sim: None,
+        })
+    }
+
+    /// The simulated fal, in this process, with its own history beside the real one so demo
+    /// jobs never mix with real ones.
+    pub async fn demo(settings: &Settings) -> anyhow::Result<Self> {
+        let sim = SimServer::start(demo_sim_config())
+            .await
+            .context("could not start the simulated fal")?;
+        let base = sim.base_url();
+        let config = ClientConfig::new(ApiKey::new("demo-key")).with_base_urls(&base, &base);
+        Ok(Self {
+            client: FalClient::new(config)?,
+            store: open_store(&demo_data_dir(&settings.data_dir))?,
+            sim: Some(sim),
+        })
+    }
+}
+
+/// Slow enough to watch, quick enough not to bore: a few seconds in the queue, a few of logs.
+fn demo_sim_config() -> SimConfig {
+    let ms = |var: &str, default: u64| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis)
+            .unwrap_or(Duration::from_millis(default))
+    };
+    SimConfig {
+        queue_time: ms("I2V_DEMO_QUEUE_MS", 1500),
+        run_time: ms("I2V_DEMO_RUN_MS", 6000),
+        log_interval: ms("I2V_DEMO_LOG_MS", 500),
+        runners: 2,
+        ..SimConfig::default()
+    }
+}
+
+pub fn demo_data_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("demo")
+}
+
+pub fn open_store(dir: &Path) -> anyhow::Result<Store> {
+    Store::open(dir).with_context(|| format!("could not open the history in {}", dir.display()))
+}
+
+/// Sends tracing output to `<data dir>/i2v.log`, never to the terminal (the UI owns it, and
+/// the CLI's stderr is for people). The guard must live until exit so lines are flushed.
+pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::EnvFilter;
+    std::fs::create_dir_all(data_dir).ok()?;
+    let appender = tracing_appender::rolling::never(data_dir, "i2v.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env("I2V_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,282 @@
+//! The workbench's event loop: one `select!` over terminal input, background messages (job
+//! events, effect outcomes), an animation tick that runs only while something moves, and a
+//! stop signal. A frame is drawn only after the state changed and nothing else is waiting.
+
+use std::future::Future;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use super::runtime::{Runtime, TerminalRequest, load_draft};
+use super::{App, AppOptions, Draft, KeyMap, Msg, Theme, UiConfig};
+use crate::cli::WorkbenchArgs;
+use crate::config::{Settings, process_env};
+use crate::jobs::{Engine, EngineOptions};
+use crate::setup::{self, Backend as FalBackend};
+
+/// Spinner and elapsed-time refresh rate while jobs are in flight.
+const TICK: Duration = Duration::from_millis(100);
+
+/// The app and what runs its effects, drawn on `terminal`.
+pub struct Workbench<B: Backend> {
+    pub terminal: Terminal<B>,
+    pub app: App,
+    pub runtime: Runtime,
+    /// The latest draft, shared with the panic hook so a crash still saves it.
+    draft_copy: Arc<Mutex<Draft>>,
+    dirty: bool,
+}
+
+/// How the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    /// SIGTERM, SIGHUP or Ctrl-C from outside.
+    Signal,
+    /// The terminal's input ended (closed pty).
+    InputClosed,
+}
+
+impl<B: Backend> Workbench<B> {
+    pub fn new(terminal: Terminal<B>, app: App, runtime: Runtime) -> Self {
+        let draft_copy = Arc::new(Mutex::new(app.draft()));
+        Self {
+            terminal,
+            app,
+            runtime,
+            draft_copy,
+            dirty: true,
+        }
+    }
+
+    pub fn draft_handle(&self) -> Arc<Mutex<Draft>> {
+        self.draft_copy.clone()
+    }
+
+    /// Applies one message and carries out its effects. Returns a request the loop must
+    /// handle with the real terminal (editor hand-off, quit).
+    pub fn handle(&mut self, msg: Msg) -> TerminalRequest {
+        let effects = self.app.update(msg);
+        self.dirty = true;
+        if let Ok(mut copy) = self.draft_copy.lock() {
+            *copy = self.app.draft();
+        }
+        let mut request = TerminalRequest::None;
+        for effect in effects {
+            match self.runtime.apply(effect) {
+                TerminalRequest::None => {}
+                other => request = other,
+            }
+        }
+        if self.app.should_quit() {
+            request = TerminalRequest::Quit;
+        }
+        request
+    }
+
+    /// Handles every message already waiting, then draws once if anything changed.
+    pub fn settle(&mut self) -> std::io::Result<Option<TerminalRequest>> {
+        while let Some(msg) = self.runtime.try_next() {
+            match self.handle(msg) {
+                TerminalRequest::None => {}
+                other => return Ok(Some(other)),
+            }
+        }
+        self.draw()?;
+        Ok(None)
+    }
+
+    pub fn draw(&mut self) -> std::io::Result<()> {
+        if self.dirty {
+            let app = &self.app;
+            self.terminal
+                .draw(|frame| super::draw(app, frame))
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+
+    /// Runs until quit, a stop signal or the end of input. `on_edit` hands the prompt to an
+    /// external editor (suspending the terminal) and returns its outcome.
+    pub async fn run<S, F>(
+        &mut self,
+        input: &mut S,
+        stop: F,
+        mut on_edit: impl FnMut(&mut Self, String) -> Msg,
+    ) -> std::io::Result<Ending>
+    where
+        S: Stream<Item = Msg> + Unpin,
+        F: Future<Output = ()>,
+    {
+        tokio::pin!(stop);
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        self.runtime.load_history();
+        loop {
+            if let Some(request) = self.settle()? {
+                match request {
+                    TerminalRequest::Quit => return Ok(Ending::Quit),
+                    TerminalRequest::EditExternally(text) => {
+                        let msg = on_edit(self, text);
+                        self.handle(msg);
+                        continue;
+                    }
+                    TerminalRequest::None => {}
+                }
+            }
+            let animating = self.app.animating();
+            let msg = tokio::select! {
+                biased;
+                _ = &mut stop => return Ok(Ending::Signal),
+                Some(msg) = self.runtime.next() => msg,
+                next = input.next() => match next {
+                    Some(msg) => msg,
+                    None => return Ok(Ending::InputClosed),
+                },
+                _ = tick.tick(), if animating => Msg::Tick,
+            };
+            match self.handle(msg) {
+                TerminalRequest::None => {}
+                TerminalRequest::Quit => return Ok(Ending::Quit),
+                TerminalRequest::EditExternally(text) => {
+                    let msg = on_edit(self, text);
+                    self.handle(msg);
+                }
+            }
+        }
+    }
+
+    /// Saves the draft and stops following jobs (they stay resumable).
+    pub async fn shutdown(&mut self) {
+        self.runtime.save_draft_now(&self.app.draft());
+        if let Some(engine) = &self.runtime.engine {
+            engine.shutdown().await;
+        }
+    }
+}
+
+/// Terminal input as messages: key presses (not releases), pastes and resizes.
+pub fn terminal_messages() -> impl Stream<Item = Msg> + Unpin {
+    use crossterm::event::{Event, EventStream, KeyEventKind};
+    use futures_util::future::ready;
+    EventStream::new()
+        // A read error means the terminal is gone (SSH dropped): end the stream so the loop
+        // saves and exits instead of spinning on errors.
+        .take_while(|event| ready(event.is_ok()))
+        .filter_map(|event| {
+            ready(match event {
+                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+                Ok(Event::Paste(text)) => Some(Msg::Paste(text)),
+                Ok(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+                _ => None,
+            })
+        })
+}
+
+/// Builds everything from settings and runs the workbench in the real terminal.
+pub async fn workbench(
+    settings: Settings,
+    demo: bool,
+    args: WorkbenchArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut warnings = Vec::new();
+    let ui_config: UiConfig = match settings.file.ui.clone().map(toml::Table::try_into) {
+        None => UiConfig::default(),
+        Some(Ok(config)) => config,
+        Some(Err(err)) => {
+            warnings.push(format!(
+                "[ui] in {} ignored: {}",
+                settings.config_path.display(),
+                err.message()
+            ));
+            UiConfig::default()
+        }
+    };
+    let theme = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        Theme::no_color()
+    } else {
+        let name = args
+            .theme
+            .clone()
+            .or_else(|| ui_config.theme.clone())
+            .unwrap_or_else(|| "dark".into());
+        let (theme, warning) = Theme::load(&name, Some(&settings.config_dir.join("themes")));
+        warnings.extend(warning);
+        theme
+    };
+    let (keys, key_warnings) = KeyMap::from_config(&ui_config.keys);
+    warnings.extend(key_warnings);
+
+    let (backend, banner, no_engine_reason) = if demo {
+        (
+            Some(FalBackend::demo(&settings).await?),
+            Some("DEMO · simulated fal in this process: no key, no network, no cost".to_owned()),
+            String::new(),
+        )
+    } else {
+        match settings.api_key(&process_env) {
+            Ok(key) => (Some(FalBackend::real(&settings, key)?), None, String::new()),
+            Err(err) => (None, Some(format!("{err}")), err.to_string()),
+        }
+    };
+    let store = match &backend {
+        Some(b) => b.store.clone(),
+        None => setup::open_store(&settings.data_dir)?,
+    };
+    let engine = backend.as_ref().map(|b| {
+        Engine::new(
+            b.client.clone(),
+            b.store.clone(),
+            EngineOptions {
+                download: settings.download,
+            },
+        )
+    });
+    let runtime = Runtime::new(engine, store, ui_config.notify, no_engine_reason);
+    let draft = load_draft(&runtime.draft_path());
+    let app = App::new(AppOptions {
+        prompt: args.prompt,
+        image: args.image,
+        draft,
+        theme,
+        keys,
+        banner,
+        notify: ui_config.notify,
+    });
+
+    let terminal = super::terminal::enter()?;
+    let mut bench = Workbench::new(terminal, app, runtime);
+    super::terminal::save_draft_on_panic(bench.draft_handle(), bench.runtime.draft_path());
+    for warning in warnings {
+        bench.handle(Msg::Error(warning));
+    }
+    if let Some(engine) = &bench.runtime.engine {
+        let resumed = engine.resume_unfinished();
+        if !resumed.is_empty() {
+            bench.handle(Msg::Notice(format!(
+                "resumed {} unfinished job(s)",
+                resumed.len()
+            )));
+        }
+    }
+    let mut input = terminal_messages();
+    let ending = bench
+        .run(
+            &mut input,
+            crate::signals::stop_requested(),
+            |bench, text| {
+                super::terminal::edit_externally(&mut bench.terminal, &bench.runtime.editor, &text)
+            },
+        )
+        .await;
+    bench.shutdown().await;
+    super::terminal::leave();
+    drop(backend);
+    ending?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,239 @@
+//! Carries out the app's [`Effect`]s and turns their outcomes into [`Msg`]s. Everything slow
+//! (file I/O, the image check, the job engine) runs off the UI task and answers through the
+//! message channel; the UI never awaits the network.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use i2v_store::Store;
+use tokio::sync::mpsc;
+
+use super::{Draft, Effect, ImageInfo, Msg, NotifyConfig};
+use crate::image_source;
+use crate::jobs::{Engine, JobEvent};
+use crate::text::sanitize;
+
+/// What the runtime needs besides the terminal.
+pub struct Runtime {
+    /// `None` when there is no API key: the screen still opens, submitting explains why not.
+    pub engine: Option<Engine>,
+    pub job_events: Option<mpsc::UnboundedReceiver<JobEvent>>,
+    pub store: Store,
+    pub notify: NotifyConfig,
+    /// Why submitting is impossible, when `engine` is `None`.
+    pub no_engine_reason: String,
+    /// Terminal control sequences (clipboard, notifications, bell) go here.
+    pub out: Box<dyn Write + Send>,
+    /// `$VISUAL`, else `$EDITOR`, else `vi`.
+    pub editor: String,
+    msg_tx: mpsc::UnboundedSender<Msg>,
+    msg_rx: mpsc::UnboundedReceiver<Msg>,
+}
+
+/// What the loop must do after an effect that needs the terminal.
+pub enum TerminalRequest {
+    None,
+    EditExternally(String),
+    Quit,
+}
+
+impl Runtime {
+    pub fn new(
+        engine: Option<(Engine, mpsc::UnboundedReceiver<JobEvent>)>,
+        store: Store,
+        notify: NotifyConfig,
+        no_engine_reason: String,
+    ) -> Self {
+        let (msg_tx, msg_rx) = mpsc::unbounded_channel();
+        let (engine, job_events) = match engine {
+            Some((engine, events)) => (Some(engine), Some(events)),
+            None => (None, None),
+        };
+        let editor = std::env::var("VISUAL")
+            .or_else(|_| std::env::var("EDITOR"))
+            .ok()
+            .filter(|e| !e.trim().is_empty())
+            .unwrap_or_else(|| "vi".into());
+        Self {
+            engine,
+            job_events,
+            store,
+            notify,
+            no_engine_reason,
+            out: Box::new(std::io::stdout()),
+            editor,
+            msg_tx,
+            msg_rx,
+        }
+    }
+
+    pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
+        self.msg_tx.clone()
+    }
+
+    pub fn draft_path(&self) -> PathBuf {
+        self.store.root().join("draft.json")
+    }
+
+    /// The next message from background work: an effect's outcome or a job event.
+    pub async fn next(&mut self) -> Option<Msg> {
+        let jobs = self.job_events.as_mut();
+        tokio::select! {
+            biased;
+            msg = self.msg_rx.recv() => msg,
+            Some(event) = async move {
+                match jobs {
+                    Some(rx) => rx.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => Some(Msg::Job(event)),
+        }
+    }
+
+    /// A message that is already waiting, without waiting.
+    pub fn try_next(&mut self) -> Option<Msg> {
+        if let Ok(msg) = self.msg_rx.try_recv() {
+            return Some(msg);
+        }
+        self.job_events
+            .as_mut()
+            .and_then(|rx| rx.try_recv().ok())
+            .map(Msg::Job)
+    }
+
+    /// Loads the history in the background; the first frame does not wait for it.
+    pub fn load_history(&self) {
+        let store = self.store.clone();
+        let tx = self.msg_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let listing = store.list();
+            let _ = tx.send(Msg::HistoryLoaded {
+                records: listing.records,
+                problems: listing.problems.iter().map(|p| p.to_string()).collect(),
+            });
+        });
+    }
+
+    pub fn apply(&mut self, effect: Effect) -> TerminalRequest {
+        match effect {
+            Effect::Submit(job) => {
+                let reply = match &self.engine {
+                    Some(engine) => Ok(engine.submit(job)),
+                    None => Err(self.no_engine_reason.clone()),
+                };
+                let _ = self.msg_tx.send(Msg::Submitted(reply));
+            }
+            Effect::Cancel(id) => {
+                let running = self.engine.as_ref().is_some_and(|e| e.cancel(&id));
+                if !running {
+                    let _ = self.msg_tx.send(Msg::Error(format!(
+                        "job {id} is not running in this workbench"
+                    )));
+                }
+            }
+            Effect::InspectImage(text) => {
+                let tx = self.msg_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = image_source::inspect(&text)
+                        .map(|image| ImageInfo {
+                            summary: image.summary(),
+                        })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::ImageInspected { text, result });
+                });
+            }
+            Effect::EditExternally(text) => return TerminalRequest::EditExternally(text),
+            Effect::CopyToClipboard(text) => {
+                // OSC 52 travels through SSH and tmux to the local terminal's clipboard.
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+                self.write_sequence(&format!("\x1b]52;c;{encoded}\x07"));
+                let _ = self
+                    .msg_tx
+                    .send(Msg::Notice("copied to the clipboard (OSC 52)".into()));
+            }
+            Effect::OpenVideo(path) => self.open_video(path),
+            Effect::Notify { title, body } => self.notify(&title, &body),
+            Effect::SaveDraft(draft) => {
+                let path = self.draft_path();
+                let tx = self.msg_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(err) = save_draft(&path, &draft) {
+                        let _ = tx.send(Msg::Error(format!("could not save the draft: {err}")));
+                    }
+                });
+            }
+            Effect::Quit => return TerminalRequest::Quit,
+        }
+        TerminalRequest::None
+    }
+
+    fn notify(&mut self, title: &str, body: &str) {
+        // Notification text ends up inside an escape sequence: nothing in it may end it early.
+        let (title, body) = (sanitize(title).replace(';', ","), sanitize(body));
+        let mut seq = String::new();
+        if self.notify.bell {
+            seq.push('\x07');
+        }
+        if self.notify.osc {
+            seq.push_str(&format!("\x1b]9;{title}: {body}\x07"));
+            seq.push_str(&format!("\x1b]777;notify;{title};{body}\x07"));
+        }
+        if !seq.is_empty() {
+            self.write_sequence(&seq);
+        }
+    }
+
+    fn write_sequence(&mut self, seq: &str) {
+        let _ = self.out.write_all(seq.as_bytes());
+        let _ = self.out.flush();
+    }
+
+    fn open_video(&self, path: PathBuf) {
+        let tx = self.msg_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            let spawned = std::process::Command::new(opener)
+                .arg(&path)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+            let msg = match spawned {
+                Ok(_) => Msg::Notice(format!("opening {}", path.display())),
+                Err(_) => Msg::Error(format!(
+                    "no {opener} here to open videos; the file is {}",
+                    path.display()
+                )),
+            };
+            let _ = tx.send(msg);
+        });
+    }
+
+    /// Saves the draft now (on quit, on a signal, from the panic hook's copy).
+    pub fn save_draft_now(&self, draft: &Draft) {
+        if let Err(err) = save_draft(&self.draft_path(), draft) {
+            tracing::error!(error = %err, "could not save the draft");
+        }
+    }
+}
+
+pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension("json.tmp");
+    {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(&json)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(tmp, path)
+}
+
+pub fn load_draft(path: &std::path::Path) -> Option<Draft> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
