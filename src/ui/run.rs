@@ -53,6 +53,18 @@ impl<B: Backend> Workbench<B> {
         }
     }
 
+    /// What happens before the first frame: the app learns the terminal size, checks a
+    /// pre-filled image, and the history starts loading in the background.
+    pub fn start(&mut self) {
+        if let Ok(size) = self.terminal.size() {
+            self.handle(Msg::Resize(size.width, size.height));
+        }
+        for effect in self.app.init() {
+            self.runtime.apply(effect);
+        }
+        self.runtime.load_history();
+    }
+
     pub fn draft_handle(&self) -> Arc<Mutex<Draft>> {
         self.draft_copy.clone()
     }
@@ -116,7 +128,7 @@ impl<B: Backend> Workbench<B> {
         tokio::pin!(stop);
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        self.runtime.load_history();
+        self.start();
         loop {
             if let Some(request) = self.settle()? {
                 match request {

@@ -1,0 +1,156 @@
+//! Every job the UI knows about: loaded from history or announced by the engine this
+//! session ("live", shown in the queue). Log text is sanitised once, as it arrives, so
+//! drawing never touches raw remote text.
+
+use std::collections::HashMap;
+
+use i2v_store::{JobId, JobRecord, JobState, LogEntry};
+
+use crate::jobs::Progress;
+use crate::text::sanitize_lines;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub record: JobRecord,
+    /// `record.logs`, sanitised, one entry per display line.
+    pub log_lines: Vec<LogLine>,
+    /// How many of `record.logs` `log_lines` covers.
+    logs_seen: usize,
+    pub progress: Option<Progress>,
+    /// Announced by the engine during this session.
+    pub live: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct LogLine {
+    pub level: String,
+    pub text: String,
+}
+
+impl Entry {
+    fn new(record: JobRecord, live: bool) -> Self {
+        let mut entry = Self {
+            record,
+            log_lines: Vec::new(),
+            logs_seen: 0,
+            progress: None,
+            live,
+        };
+        entry.sync_logs();
+        entry
+    }
+
+    fn sync_logs(&mut self) {
+        for log in &self.record.logs[self.logs_seen..] {
+            let level = crate::text::sanitize(&log.level);
+            for text in sanitize_lines(&log.message) {
+                self.log_lines.push(LogLine {
+                    level: level.clone(),
+                    text,
+                });
+            }
+        }
+        self.logs_seen = self.record.logs.len();
+    }
+}
+
+/// What an update changed, for notifications.
+pub(crate) struct Finished {
+    pub state: JobState,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Book {
+    entries: HashMap<JobId, Entry>,
+    /// Newest first, by creation time then id.
+    order: Vec<JobId>,
+}
+
+impl Book {
+    pub fn get(&self, id: &JobId) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Every job, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &Entry> {
+        self.order.iter().filter_map(|id| self.entries.get(id))
+    }
+
+    /// The queue panel's jobs, newest first.
+    pub fn live(&self) -> impl Iterator<Item = &Entry> {
+        self.newest_first().filter(|e| e.live)
+    }
+
+    pub fn any_active(&self) -> bool {
+        self.live().any(|e| !e.record.state.is_terminal())
+    }
+
+    /// A record read from the history files. A job the engine already told us about
+    /// keeps the engine's (newer) version.
+    pub fn add_from_history(&mut self, records: Vec<JobRecord>) {
+        for record in records {
+            if !self.entries.contains_key(&record.id) {
+                self.order.push(record.id.clone());
+                self.entries
+                    .insert(record.id.clone(), Entry::new(record, false));
+            }
+        }
+        self.sort();
+    }
+
+    /// The engine's latest version of a job. Returns `Some` when it just finished.
+    pub fn update(&mut self, record: JobRecord) -> Option<Finished> {
+        let Some(entry) = self.entries.get_mut(&record.id) else {
+            self.order.push(record.id.clone());
+            self.entries
+                .insert(record.id.clone(), Entry::new(record, true));
+            self.sort();
+            return None;
+        };
+        let was_terminal = entry.record.state.is_terminal();
+        let had_logs = entry.record.logs.len();
+        let mut record = record;
+        if record.logs.len() < had_logs {
+            // Log events ran ahead of the saved record; ours are the fuller list.
+            record.logs = std::mem::take(&mut entry.record.logs);
+        } else if record.logs[..had_logs] != entry.record.logs[..] {
+            // Different history than we assumed: start the display over.
+            entry.log_lines.clear();
+            entry.logs_seen = 0;
+        }
+        entry.record = record;
+        entry.live = true;
+        entry.sync_logs();
+        let now_terminal = entry.record.state.is_terminal();
+        if now_terminal {
+            entry.progress = None;
+        }
+        (!was_terminal && now_terminal).then(|| Finished {
+            state: entry.record.state.clone(),
+        })
+    }
+
+    pub fn append_logs(&mut self, id: &JobId, logs: Vec<LogEntry>) {
+        if let Some(entry) = self.entries.get_mut(id) {
+            entry.record.logs.extend(logs);
+            entry.sync_logs();
+        }
+    }
+
+    pub fn set_progress(&mut self, id: &JobId, progress: Progress) {
+        if let Some(entry) = self.entries.get_mut(id) {
+            entry.progress = Some(progress);
+        }
+    }
+
+    fn sort(&mut self) {
+        let entries = &self.entries;
+        let key = |id: &JobId| entries.get(id).map(|e| (e.record.created_at, id.clone()));
+        self.order
+            .sort_by_cached_key(|id| std::cmp::Reverse(key(id)));
+    }
+}

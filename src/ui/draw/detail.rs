@@ -1,0 +1,142 @@
+//! The detail view of one job: everything the record knows, remote text sanitised.
+
+use ratatui::text::{Line, Span};
+
+use i2v_store::{ImageSource, JobId, JobState};
+
+use super::wrap::wrap_lines;
+use crate::jobs::Progress;
+use crate::text::{sanitize, sanitize_lines};
+use crate::ui::app::App;
+use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp};
+
+pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let Some(entry) = app.book.get(id) else {
+        return vec![Line::from("This job is no longer known.")];
+    };
+    let r = &entry.record;
+    let field = |name: &str, value: String| -> Line<'static> {
+        Line::from(vec![
+            Span::styled(format!("{name:<10} "), theme.muted()),
+            Span::raw(value),
+        ])
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{:<10} ", "State"), theme.muted()),
+            Span::styled(state_text(entry), theme.state(&r.state)),
+        ]),
+        field("Created", timestamp(r.created_at)),
+        field("Updated", timestamp(r.updated_at)),
+        field("Model", sanitize(&r.model)),
+    ];
+    let image = match &r.input.image {
+        ImageSource::Url { url } => sanitize(url),
+        ImageSource::File {
+            path,
+            content_type,
+            size,
+            ..
+        } => format!(
+            "{} ({}, {})",
+            sanitize(&path.display().to_string()),
+            sanitize(content_type),
+            bytes_text(*size)
+        ),
+    };
+    lines.push(field("Image", image));
+    if !r.state.is_terminal()
+        && let Some(progress) = &entry.progress
+    {
+        lines.push(field("Now", progress_detail(progress)));
+    }
+    let optimizer = if r.input.prompt_optimizer {
+        "on"
+    } else {
+        "off"
+    };
+    lines.push(field("Optimizer", optimizer.to_owned()));
+    if let Some(request) = &r.request {
+        lines.push(field("Request", sanitize(&request.request_id.0)));
+    }
+    if let Some(result) = &r.result {
+        lines.push(field("Video", sanitize(&result.url)));
+        if let Some(path) = &result.local_file {
+            let size = result.local_size.map(|s| format!(" ({})", bytes_text(s)));
+            lines.push(field(
+                "File",
+                format!(
+                    "{}{}",
+                    sanitize(&path.display().to_string()),
+                    size.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    if let Some(error) = &r.error {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<10} ", "Error"), theme.muted()),
+            Span::styled(format!("[{}] ", sanitize(&error.kind)), theme.error()),
+        ]));
+        for line in sanitize_lines(&error.message) {
+            lines.push(Line::styled(format!("  {line}"), theme.error()));
+        }
+    }
+    let m = &r.metrics;
+    let metrics: Vec<String> = [
+        ("queued", m.queue_seconds),
+        ("inference", m.inference_time),
+        ("total", m.total_seconds),
+    ]
+    .into_iter()
+    .filter_map(|(name, secs)| Some(format!("{name} {:.1}s", secs?)))
+    .collect();
+    if !metrics.is_empty() {
+        lines.push(field("Timings", metrics.join(" · ")));
+    }
+
+    lines.push(Line::from(""));
+    lines.push(Line::styled("Prompt", theme.title(true)));
+    for line in sanitize_lines(&r.input.prompt) {
+        lines.push(Line::from(format!("  {line}")));
+    }
+
+    lines.push(Line::from(""));
+    lines.push(Line::styled("Timeline", theme.title(true)));
+    for change in &r.timeline {
+        let offset = (change.at - r.created_at).num_seconds().max(0);
+        let what = match &change.state {
+            JobState::Queued { position } => format!("queued #{position}"),
+            other => other.label().to_owned(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  +{}  ", mm_ss(offset)), theme.muted()),
+            Span::styled(what, theme.state(&change.state)),
+        ]));
+    }
+
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        format!("Logs ({})", entry.log_lines.len()),
+        theme.title(true),
+    ));
+    for log in &entry.log_lines {
+        lines.push(Line::from(format!("  {}", log.text)));
+    }
+    wrap_lines(lines, width)
+}
+
+/// Progress with its reason, which the one-line queue row leaves out.
+fn progress_detail(progress: &Progress) -> String {
+    match progress {
+        Progress::Reconnecting { reason } => format!("reconnecting: {}", sanitize(reason)),
+        Progress::Retrying { attempt, reason } => {
+            format!("retrying (attempt {attempt}): {}", sanitize(reason))
+        }
+        Progress::Downloaded { path } => {
+            format!("downloaded to {}", sanitize(&path.display().to_string()))
+        }
+        other => progress_text(other),
+    }
+}

@@ -1,0 +1,91 @@
+//! A history job's prompt (old, −) against the editor's (new, +): both versions in full,
+//! with the words that differ highlighted in each, found by a word diff.
+
+use ratatui::text::{Line, Span};
+use similar::{ChangeTag, TextDiff};
+
+use i2v_store::JobId;
+
+use super::wrap::wrap_lines;
+use crate::text::sanitize;
+use crate::ui::app::App;
+
+pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let Some(entry) = app.book.get(id) else {
+        return vec![Line::from("This job is no longer known.")];
+    };
+    let old = &entry.record.input.prompt;
+    let new = app.prompt_text();
+    if *old == new {
+        return vec![Line::styled("The prompts are identical.", theme.muted())];
+    }
+    let diff = TextDiff::from_words(old.as_str(), new.as_str());
+    let changes: Vec<(ChangeTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value()))
+        .collect();
+    let (mut removed, mut added) = (0, 0);
+    for (tag, value) in &changes {
+        if !value.trim().is_empty() {
+            match tag {
+                ChangeTag::Delete => removed += 1,
+                ChangeTag::Insert => added += 1,
+                ChangeTag::Equal => {}
+            }
+        }
+    }
+    let mut lines = vec![Line::styled(
+        format!("− job {}", sanitize(id.as_str())),
+        theme.diff_remove(),
+    )];
+    lines.extend(side(app, &changes, ChangeTag::Delete));
+    lines.push(Line::from(""));
+    lines.push(Line::styled("+ editor", theme.diff_add()));
+    lines.extend(side(app, &changes, ChangeTag::Insert));
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        format!("{removed} word(s) removed, {added} added"),
+        theme.muted(),
+    ));
+    wrap_lines(lines, width)
+}
+
+/// One version of the prompt: the equal parts plus the `changed` ones, emphasised.
+fn side(app: &App, changes: &[(ChangeTag, &str)], changed: ChangeTag) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let (style, open, close) = match changed {
+        ChangeTag::Delete => (theme.diff_remove(), "[-", "-]"),
+        _ => (theme.diff_add(), "{+", "+}"),
+    };
+    // Without colour, mark changes the way `git diff --word-diff` does.
+    let marks = !theme.color;
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = vec![Span::raw("  ")];
+    for &(tag, value) in changes {
+        if tag != ChangeTag::Equal && tag != changed {
+            continue;
+        }
+        let mut parts = value.split('\n').peekable();
+        while let Some(part) = parts.next() {
+            let part = sanitize(part);
+            if !part.is_empty() {
+                spans.push(match tag {
+                    ChangeTag::Equal => Span::styled(part, theme.base()),
+                    _ if marks && !part.trim().is_empty() => {
+                        Span::styled(format!("{open}{part}{close}"), style)
+                    }
+                    _ => Span::styled(part, style),
+                });
+            }
+            if parts.peek().is_some() {
+                lines.push(Line::from(std::mem::replace(
+                    &mut spans,
+                    vec![Span::raw("  ")],
+                )));
+            }
+        }
+    }
+    lines.push(Line::from(spans));
+    lines
+}

@@ -1,0 +1,40 @@
+//! What [`App::update`](super::App::update) asks the runtime to do. The app itself never
+//! touches the network, the disk or the terminal; each effect's outcome, if it has one,
+//! comes back as a [`Msg`](super::Msg).
+
+use std::path::PathBuf;
+
+use i2v_store::JobId;
+use serde::{Deserialize, Serialize};
+
+use crate::jobs::NewJob;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Submit(NewJob),
+    Cancel(JobId),
+    /// Look at the image field's text (stat the file, read its header); answer with
+    /// `Msg::ImageInspected`. Sent on every change: debounce in the runtime if needed.
+    InspectImage(String),
+    /// Hand the prompt to `$VISUAL`/`$EDITOR`; answer with `Msg::EditorReturned`.
+    EditExternally(String),
+    /// Write to the system clipboard (OSC 52, so it works over SSH).
+    CopyToClipboard(String),
+    OpenVideo(PathBuf),
+    /// A job finished: bell / OSC 9 / OSC 777 as the notify config says.
+    Notify {
+        title: String,
+        body: String,
+    },
+    SaveDraft(Draft),
+    Quit,
+}
+
+/// The editor's content, saved on quit and restored on the next start.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub prompt: String,
+    pub image: String,
+    pub prompt_optimizer: bool,
+}

@@ -1,0 +1,139 @@
+//! Small pure helpers turning job data into short display text.
+
+use chrono::{DateTime, Utc};
+use unicode_width::UnicodeWidthChar;
+
+use i2v_store::{JobRecord, JobState};
+
+use super::book::Entry;
+use crate::jobs::Progress;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// A spinner frame for active jobs, a fixed mark for finished ones.
+pub(crate) fn state_icon(state: &JobState, tick: u64) -> &'static str {
+    match state {
+        JobState::Completed => "✓",
+        JobState::Failed => "✗",
+        JobState::Cancelled => "⊘",
+        _ => SPINNER[(tick % SPINNER.len() as u64) as usize],
+    }
+}
+
+/// `queued #3`, `running`, or what the engine says it is doing right now.
+pub(crate) fn state_text(entry: &Entry) -> String {
+    let state = &entry.record.state;
+    if !state.is_terminal()
+        && let Some(progress) = &entry.progress
+    {
+        return progress_text(progress);
+    }
+    match state {
+        JobState::Queued { position } => format!("queued #{position}"),
+        other => other.label().to_owned(),
+    }
+}
+
+pub(crate) fn progress_text(progress: &Progress) -> String {
+    match progress {
+        Progress::Uploading { bytes } => format!("uploading {}", bytes_text(*bytes)),
+        Progress::Submitting => "submitting".to_owned(),
+        Progress::Reconnecting { .. } => "reconnecting".to_owned(),
+        Progress::Retrying { attempt, .. } => format!("retry #{attempt}"),
+        Progress::Downloading {
+            received,
+            total: Some(total),
+        } if *total > 0 => format!("downloading {}%", received.saturating_mul(100) / total),
+        Progress::Downloading { received, .. } => format!("downloading {}", bytes_text(*received)),
+        Progress::Downloaded { .. } => "downloaded".to_owned(),
+    }
+}
+
+/// Seconds the job has taken: until now while active, until its last update once done.
+pub(crate) fn elapsed_secs(record: &JobRecord, now: DateTime<Utc>) -> i64 {
+    let end = if record.state.is_terminal() {
+        record.updated_at
+    } else {
+        now
+    };
+    (end - record.created_at).num_seconds().max(0)
+}
+
+/// `mm:ss` (minutes keep counting past 59).
+pub(crate) fn mm_ss(secs: i64) -> String {
+    format!("{:02}:{:02}", secs / 60, secs % 60)
+}
+
+/// `just now`, `5m ago`, `3h ago`, `2d ago`, then the date.
+pub(crate) fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds();
+    match secs {
+        ..60 => "just now".to_owned(),
+        60..3600 => format!("{}m ago", secs / 60),
+        3600..86_400 => format!("{}h ago", secs / 3600),
+        86_400..2_592_000 => format!("{}d ago", secs / 86_400),
+        _ => at.format("%Y-%m-%d").to_string(),
+    }
+}
+
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+pub(crate) fn bytes_text(bytes: u64) -> String {
+    match bytes {
+        ..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+/// Splits `s` into rows at most `width` columns wide (by character, not by word: log lines
+/// are often paths and JSON). Always at least one row.
+pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && !row.is_empty() {
+            rows.push(std::mem::take(&mut row));
+            used = 0;
+        }
+        row.push(c);
+        used += w;
+    }
+    rows.push(row);
+    rows
+}
+
+/// How many rows [`wrap`] would give.
+pub(crate) fn wrapped_rows(s: &str, width: usize) -> usize {
+    if s.is_ascii() {
+        s.len().div_ceil(width.max(1)).max(1)
+    } else {
+        wrap(s, width).len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_sizes() {
+        assert_eq!(mm_ss(0), "00:00");
+        assert_eq!(mm_ss(83), "01:23");
+        assert_eq!(mm_ss(6000), "100:00");
+        assert_eq!(bytes_text(12_595), "12.3 KB");
+    }
+
+    #[test]
+    fn wrapping_respects_wide_characters() {
+        assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
+        assert_eq!(wrap("", 4), [""]);
+        assert_eq!(wrap("猫猫猫", 4), ["猫猫", "猫"]);
+        assert_eq!(wrapped_rows("abcdefgh", 4), 2);
+    }
+}

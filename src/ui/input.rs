@@ -1,0 +1,422 @@
+//! Keys and pastes: which action a key means where the focus is, and what it does.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use i2v_store::JobId;
+
+use super::app::{App, Focus, Overlay, StatusKind, clean_paste, single_line};
+use super::effect::Effect;
+use super::keys::{Action, KeyBinding, Scope};
+use super::{draw, layout};
+use crate::jobs::NewJob;
+
+impl App {
+    pub(crate) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        // An error stays until the user has pressed something.
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Error)
+        {
+            self.status = None;
+        }
+        let binding = KeyBinding::from_event(&key);
+        if let Some(overlay) = self.overlay.clone() {
+            return self.overlay_key(overlay, binding);
+        }
+        if self.history.filtering && self.filter_key(binding) {
+            return Vec::new();
+        }
+        let typing = self.focus.is_text() && binding.is_plain_char();
+        let scopes: &[Scope] = match self.focus {
+            Focus::Editor | Focus::Image => &[Scope::Text, Scope::Global],
+            Focus::Optimizer => &[Scope::Optimizer, Scope::Global],
+            Focus::Queue => &[Scope::Queue, Scope::Jobs, Scope::Lists, Scope::Global],
+            Focus::History => &[Scope::History, Scope::Jobs, Scope::Lists, Scope::Global],
+        };
+        match self.keys.action_for(binding, scopes).filter(|_| !typing) {
+            Some(action) => self.act(action),
+            None if self.focus.is_text() => self.type_key(key),
+            None => Vec::new(),
+        }
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => {
+                if let Some(job) = self.new_job() {
+                    self.submitting = true;
+                    self.notice("Submitting…");
+                    return vec![Effect::Submit(job)];
+                }
+            }
+            Action::Quit => {
+                self.quit = true;
+                return vec![Effect::SaveDraft(self.draft()), Effect::Quit];
+            }
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::FocusNext | Action::FocusPrev => {
+                self.focus = self.focus.step(action == Action::FocusNext);
+                self.history.filtering = false;
+                self.style_fields();
+            }
+            Action::ToggleOptimizer | Action::Toggle => {
+                self.optimizer = !self.optimizer;
+                let state = if self.optimizer { "on" } else { "off" };
+                self.notice(format!("Prompt optimizer {state}"));
+            }
+            Action::Back => {
+                if self.focus == Focus::History && !self.history.filter.is_empty() {
+                    self.history.filter.clear();
+                    self.refresh_history();
+                }
+            }
+            Action::EditExternally => return vec![Effect::EditExternally(self.prompt_text())],
+            Action::Undo | Action::Redo => {
+                let before = self.image_text();
+                let field = if self.focus == Focus::Image {
+                    &mut self.image
+                } else {
+                    &mut self.editor
+                };
+                if action == Action::Undo {
+                    field.undo();
+                } else {
+                    field.redo();
+                }
+                return self.image_changed(&before);
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => self.navigate(action),
+            Action::Detail => {
+                if let Some(id) = self.selected_job() {
+                    self.overlay = Some(Overlay::Detail { id, scroll: 0 });
+                }
+            }
+            Action::CopyUrl => return self.copy_url(),
+            Action::OpenVideo => return self.open_video(),
+            Action::Cancel => {
+                let active = |app: &App, id: &JobId| {
+                    app.book
+                        .get(id)
+                        .is_some_and(|e| !e.record.state.is_terminal())
+                };
+                match self.selected_job() {
+                    Some(id) if active(self, &id) => {
+                        self.overlay = Some(Overlay::ConfirmCancel(id));
+                    }
+                    Some(_) => self.notice("That job has already finished"),
+                    None => self.notice("No job selected"),
+                }
+            }
+            Action::Restore => return self.restore(),
+            Action::Rerun => {
+                if let Some(entry) = self.selected_job().and_then(|id| self.book.get(&id)) {
+                    let input = &entry.record.input;
+                    let job = NewJob {
+                        prompt: input.prompt.clone(),
+                        image: input.image.display(),
+                        prompt_optimizer: input.prompt_optimizer,
+                    };
+                    self.submitting = true;
+                    self.notice("Submitting again…");
+                    return vec![Effect::Submit(job)];
+                }
+            }
+            Action::Diff => {
+                if let Some(id) = self.selected_job() {
+                    self.overlay = Some(Overlay::Diff { id, scroll: 0 });
+                }
+            }
+            Action::Filter => self.history.filtering = true,
+        }
+        Vec::new()
+    }
+
+    /// The job the Jobs actions apply to: the queue's or the history's selection.
+    fn selected_job(&self) -> Option<JobId> {
+        match (&self.overlay, self.focus) {
+            (Some(Overlay::Detail { id, .. } | Overlay::Diff { id, .. }), _) => Some(id.clone()),
+            (_, Focus::Queue) => self.queue_selected(),
+            (_, Focus::History) => self.history.selected.clone(),
+            _ => None,
+        }
+    }
+
+    fn copy_url(&mut self) -> Vec<Effect> {
+        let url = self
+            .selected_job()
+            .and_then(|id| self.book.get(&id))
+            .and_then(|e| e.record.result.as_ref())
+            .map(|r| r.url.clone());
+        match url {
+            Some(url) => {
+                self.notice("Copied the video URL");
+                vec![Effect::CopyToClipboard(url)]
+            }
+            None => {
+                self.notice("No video URL for this job yet");
+                Vec::new()
+            }
+        }
+    }
+
+    fn open_video(&mut self) -> Vec<Effect> {
+        let file = self
+            .selected_job()
+            .and_then(|id| self.book.get(&id))
+            .and_then(|e| e.record.result.as_ref())
+            .and_then(|r| r.local_file.clone());
+        match file {
+            Some(path) => vec![Effect::OpenVideo(path)],
+            None => {
+                self.notice("No downloaded video for this job");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Puts a history job's input back into the editor, as one undoable edit.
+    fn restore(&mut self) -> Vec<Effect> {
+        let Some(entry) = self
+            .history
+            .selected
+            .as_ref()
+            .and_then(|id| self.book.get(id))
+        else {
+            return Vec::new();
+        };
+        let input = entry.record.input.clone();
+        let id = entry.record.id.clone();
+        let before = self.image_text();
+        self.editor.select_all();
+        self.editor.insert_str(clean_paste(&input.prompt));
+        self.image.select_all();
+        self.image.insert_str(single_line(&input.image.display()));
+        self.optimizer = input.prompt_optimizer;
+        self.focus = Focus::Editor;
+        self.style_fields();
+        self.notice(format!("Loaded job {id} into the editor"));
+        self.image_changed(&before)
+    }
+
+    fn type_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self.focus {
+            Focus::Editor => {
+                self.editor.input(key);
+                Vec::new()
+            }
+            Focus::Image => {
+                // One line: Enter has nothing to do here.
+                if matches!(key.code, KeyCode::Enter) {
+                    return Vec::new();
+                }
+                let before = self.image_text();
+                self.image.input(key);
+                self.image_changed(&before)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        if self.history.filtering {
+            self.history.filter.push_str(&single_line(text));
+            self.refresh_history();
+            return Vec::new();
+        }
+        match self.focus {
+            Focus::Editor => {
+                self.editor.insert_str(clean_paste(text));
+                Vec::new()
+            }
+            Focus::Image => {
+                let before = self.image_text();
+                self.image.insert_str(single_line(text));
+                self.image_changed(&before)
+            }
+            _ => {
+                self.notice("Paste goes into the prompt or image field: Tab there first");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Asks for a fresh inspection when the image field's text changed.
+    fn image_changed(&mut self, before: &str) -> Vec<Effect> {
+        let now = self.image_text();
+        if now == before {
+            return Vec::new();
+        }
+        if now.is_empty() {
+            self.image_info = None;
+            return Vec::new();
+        }
+        vec![Effect::InspectImage(now)]
+    }
+
+    /// Keys while the history filter line is open; false lets the key through.
+    fn filter_key(&mut self, key: KeyBinding) -> bool {
+        let back = self.keys.keys(Action::Back).contains(&key);
+        match key.code {
+            _ if back => {
+                self.history.filter.clear();
+                self.history.filtering = false;
+            }
+            KeyCode::Enter => self.history.filtering = false,
+            KeyCode::Backspace => {
+                self.history.filter.pop();
+            }
+            KeyCode::Up => self.move_history(-1),
+            KeyCode::Down => self.move_history(1),
+            KeyCode::Char(c) if key.is_plain_char() => self.history.filter.push(c),
+            _ => return false,
+        }
+        self.refresh_history();
+        true
+    }
+
+    fn overlay_key(&mut self, overlay: Overlay, key: KeyBinding) -> Vec<Effect> {
+        if let Overlay::ConfirmCancel(id) = overlay {
+            match key.code {
+                KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+                    self.overlay = None;
+                    self.notice(format!("Cancelling job {id}…"));
+                    return vec![Effect::Cancel(id)];
+                }
+                KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => self.overlay = None,
+                _ => {}
+            }
+            return Vec::new();
+        }
+        let scopes = [Scope::Lists, Scope::Global, Scope::Jobs];
+        match self.keys.action_for(key, &scopes) {
+            // Plain q closes a view, as in a pager; Ctrl-Q and Ctrl-C still quit.
+            Some(Action::Quit) if key.is_plain_char() => self.overlay = None,
+            Some(Action::Back) => self.overlay = None,
+            Some(Action::Help) if matches!(overlay, Overlay::Help { .. }) => self.overlay = None,
+            Some(
+                action @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom),
+            ) => self.scroll_overlay(action),
+            Some(action @ (Action::Quit | Action::Help | Action::Submit)) => {
+                return self.act(action);
+            }
+            Some(Action::CopyUrl) if matches!(overlay, Overlay::Detail { .. }) => {
+                return self.copy_url();
+            }
+            Some(Action::OpenVideo) if matches!(overlay, Overlay::Detail { .. }) => {
+                return self.open_video();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn scroll_overlay(&mut self, action: Action) {
+        let (rows, height) = draw::overlay_rows(self);
+        let max = rows.saturating_sub(height);
+        let page = height.saturating_sub(1).max(1);
+        let Some(
+            Overlay::Help { scroll }
+            | Overlay::Detail { scroll, .. }
+            | Overlay::Diff { scroll, .. },
+        ) = self.overlay.as_mut()
+        else {
+            return;
+        };
+        *scroll = match action {
+            Action::Up => scroll.saturating_sub(1),
+            Action::Down => *scroll + 1,
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::PageDown => *scroll + page,
+            Action::Top => 0,
+            _ => max,
+        }
+        .min(max);
+    }
+
+    fn navigate(&mut self, action: Action) {
+        let areas = self.areas();
+        match self.focus {
+            Focus::Queue => match action {
+                Action::Up | Action::Down => {
+                    let ids = self.queue_ids();
+                    let delta = if action == Action::Up { -1 } else { 1 };
+                    let next = step(&ids, self.queue_selected().as_ref(), delta);
+                    if next != self.queue_selected() {
+                        self.queue.follow = true;
+                        self.queue.log_top = 0;
+                    }
+                    self.queue.selected = next;
+                }
+                _ => self.scroll_logs(action, layout::inner(areas.logs)),
+            },
+            Focus::History => {
+                let page = layout::inner(areas.history).height.saturating_sub(1).max(1) as isize;
+                let len = self.history.visible.len() as isize;
+                match action {
+                    Action::Up => self.move_history(-1),
+                    Action::Down => self.move_history(1),
+                    Action::PageUp => self.move_history(-page),
+                    Action::PageDown => self.move_history(page),
+                    Action::Top => self.move_history(-len),
+                    _ => self.move_history(len),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn move_history(&mut self, delta: isize) {
+        self.history.selected = step(&self.history.visible, self.history.selected.as_ref(), delta);
+    }
+
+    fn scroll_logs(&mut self, action: Action, view: ratatui::layout::Rect) {
+        let Some(entry) = self.queue_selected().and_then(|id| self.book.get(&id)) else {
+            return;
+        };
+        let (width, height) = (usize::from(view.width), usize::from(view.height));
+        let tail = draw::logs::tail_top(&entry.log_lines, width, height);
+        let top = if self.queue.follow {
+            tail
+        } else {
+            self.queue.log_top.min(tail)
+        };
+        let page = height.saturating_sub(1).max(1);
+        let top = match action {
+            Action::PageUp => top.saturating_sub(page),
+            Action::PageDown => top + page,
+            Action::Top => 0,
+            _ => tail,
+        };
+        self.queue.follow = top >= tail;
+        self.queue.log_top = top.min(tail);
+    }
+}
+
+/// The id `delta` places from `current` in `ids`, clamped to the ends.
+fn step(ids: &[JobId], current: Option<&JobId>, delta: isize) -> Option<JobId> {
+    if ids.is_empty() {
+        return None;
+    }
+    let at = current
+        .and_then(|c| ids.iter().position(|id| id == c))
+        .unwrap_or(0) as isize;
+    let next = (at + delta).clamp(0, ids.len() as isize - 1) as usize;
+    ids.get(next).cloned()
+}

@@ -1,0 +1,374 @@
+//! Actions and the keys bound to them. Every key the app reacts to (except y/n in the
+//! cancel confirmation and typing in text fields) goes through this map, so the help overlay
+//! and status-bar hints are generated from it and cannot go stale.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where an action applies; also the sections of the help overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Anywhere (a plain character key is typed into text fields instead).
+    Global,
+    /// In the prompt editor and image field.
+    Text,
+    /// On the prompt-optimizer toggle.
+    Optimizer,
+    /// In the queue, history, help and detail views.
+    Lists,
+    /// On the selected job, in the queue or the history.
+    Jobs,
+    Queue,
+    History,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Anywhere",
+            Scope::Text => "Prompt and image",
+            Scope::Optimizer => "Optimizer toggle",
+            Scope::Lists => "Lists and views",
+            Scope::Jobs => "Selected job (queue, history)",
+            Scope::Queue => "Queue",
+            Scope::History => "History",
+        }
+    }
+}
+
+macro_rules! actions {
+    ($($action:ident $name:literal $scope:ident $keys:literal $about:literal,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Action { $($action,)* }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$action,)*];
+
+            /// The name used in the config file's `[ui.keys]`.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$action => $name,)* }
+            }
+
+            pub fn scope(self) -> Scope {
+                match self { $(Action::$action => Scope::$scope,)* }
+            }
+
+            pub fn default_keys(self) -> &'static str {
+                match self { $(Action::$action => $keys,)* }
+            }
+
+            pub fn about(self) -> &'static str {
+                match self { $(Action::$action => $about,)* }
+            }
+        }
+    };
+}
+
+actions! {
+    Submit "submit" Global "ctrl-s, f5" "submit the prompt and image",
+    Quit "quit" Global "ctrl-q, ctrl-c, q" "quit (the draft is kept)",
+    Help "help" Global "f1, ?" "show or hide this help",
+    FocusNext "focus_next" Global "tab" "next pane",
+    FocusPrev "focus_prev" Global "shift-tab" "previous pane",
+    ToggleOptimizer "toggle_optimizer" Global "ctrl-o" "toggle the prompt optimizer",
+    Back "back" Global "esc" "close view, clear filter, dismiss error",
+    EditExternally "edit_external" Text "ctrl-e" "edit the prompt in $VISUAL/$EDITOR",
+    Undo "undo" Text "ctrl-z" "undo (also Ctrl-U)",
+    Redo "redo" Text "ctrl-y" "redo (also Ctrl-R)",
+    Toggle "toggle" Optimizer "space, enter" "toggle the prompt optimizer",
+    Up "up" Lists "k, up" "move up",
+    Down "down" Lists "j, down" "move down",
+    PageUp "page_up" Lists "pageup" "page up (queue: scroll logs)",
+    PageDown "page_down" Lists "pagedown" "page down (queue: scroll logs)",
+    Top "top" Lists "g, home" "go to top (queue: logs)",
+    Bottom "bottom" Lists "G, end" "go to bottom (queue: follow logs)",
+    Detail "detail" Jobs "v, enter" "details: prompt, timeline, logs, video",
+    CopyUrl "copy_url" Jobs "y" "copy the video URL",
+    OpenVideo "open_video" Jobs "o" "open the downloaded video",
+    Cancel "cancel" Queue "c" "cancel the job (asks first)",
+    Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
+    Rerun "rerun" History "r" "submit the same input again",
+    Diff "diff" History "d" "diff its prompt against the editor's",
+    Filter "filter" History "/" "fuzzy filter (prompt, image, id)",
+}
+
+/// One key with its modifiers, normalised so a binding matches what crossterm reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyBinding {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeyBinding {
+    pub fn new(code: KeyCode, mods: KeyModifiers) -> Self {
+        let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match code {
+            // The character already says whether Shift was down.
+            KeyCode::Char(c) => {
+                mods.remove(KeyModifiers::SHIFT);
+                if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        Self { code, mods }
+    }
+
+    pub fn from_event(key: &KeyEvent) -> Self {
+        Self::new(key.code, key.modifiers)
+    }
+
+    /// A key that types a character, so in a text field it is text, not a command.
+    pub fn is_plain_char(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+
+    /// Parses `ctrl-s`, `f5`, `shift-tab`, `G`, `?`, `pagedown`, `alt-enter`...
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut rest = text.trim();
+        let mut mods = KeyModifiers::NONE;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let prefix = ["ctrl-", "alt-", "shift-"]
+                .into_iter()
+                .find(|p| lower.starts_with(p) && rest.len() > p.len());
+            match prefix {
+                Some("ctrl-") => mods |= KeyModifiers::CONTROL,
+                Some("alt-") => mods |= KeyModifiers::ALT,
+                Some(_) => mods |= KeyModifiers::SHIFT,
+                None => break,
+            }
+            rest = &rest[prefix.map_or(0, str::len)..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if mods.contains(KeyModifiers::SHIFT) => {
+                KeyCode::Char(c.to_ascii_uppercase())
+            }
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" | "ins" => KeyCode::Insert,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" | "pgdown" => KeyCode::PageDown,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=24) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key {text:?}")),
+                },
+                _ => return Err(format!("unknown key {text:?}")),
+            },
+        };
+        Ok(Self::new(code, mods))
+    }
+}
+
+impl fmt::Display for KeyBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                write!(f, "{}", c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+/// Action → keys. Built from the defaults above, with `[ui.keys]` replacing an action's
+/// keys wholesale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyMap {
+    bindings: BTreeMap<Action, Vec<KeyBinding>>,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        let bindings = Action::ALL
+            .iter()
+            .map(|&a| {
+                let keys = parse_list(a.default_keys()).unwrap_or_default();
+                (a, keys)
+            })
+            .collect();
+        Self { bindings }
+    }
+}
+
+fn parse_list(text: &str) -> Result<Vec<KeyBinding>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(KeyBinding::parse)
+        .collect()
+}
+
+impl KeyMap {
+    /// Applies `[ui.keys]` over the defaults. Unknown actions and unparsable keys are
+    /// skipped (the default stays) and reported as warnings. An empty string unbinds.
+    pub fn from_config(keys: &BTreeMap<String, String>) -> (KeyMap, Vec<String>) {
+        let mut map = KeyMap::default();
+        let mut warnings = Vec::new();
+        for (name, value) in keys {
+            let Some(&action) = Action::ALL.iter().find(|a| a.name() == name) else {
+                warnings.push(format!("[ui.keys] {name}: no such action (see F1 help)"));
+                continue;
+            };
+            match parse_list(value) {
+                Ok(list) => {
+                    map.bindings.insert(action, list);
+                }
+                Err(e) => warnings.push(format!("[ui.keys] {name}: {e}")),
+            }
+        }
+        (map, warnings)
+    }
+
+    pub fn keys(&self, action: Action) -> &[KeyBinding] {
+        self.bindings.get(&action).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first action among `scopes` (in that order) bound to `key`.
+    pub fn action_for(&self, key: KeyBinding, scopes: &[Scope]) -> Option<Action> {
+        scopes.iter().find_map(|&scope| {
+            Action::ALL
+                .iter()
+                .copied()
+                .find(|&a| a.scope() == scope && self.keys(a).contains(&key))
+        })
+    }
+
+    /// `Ctrl-S, F5`, or `(unbound)`.
+    pub fn label(&self, action: Action) -> String {
+        let keys = self.keys(action);
+        if keys.is_empty() {
+            return "(unbound)".to_owned();
+        }
+        keys.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The first key only, for the status bar's hints.
+    pub fn short_label(&self, action: Action) -> Option<String> {
+        self.keys(action).first().map(ToString::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyBinding {
+        KeyBinding::from_event(&KeyEvent::new(code, mods))
+    }
+
+    #[test]
+    fn every_default_key_parses() {
+        for &a in Action::ALL {
+            assert!(parse_list(a.default_keys()).is_ok(), "{a:?}");
+            assert!(!KeyMap::default().keys(a).is_empty(), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn parsed_keys_match_what_crossterm_reports() {
+        assert_eq!(
+            KeyBinding::parse("ctrl-s"),
+            Ok(ev(KeyCode::Char('s'), KeyModifiers::CONTROL))
+        );
+        assert_eq!(
+            KeyBinding::parse("G"),
+            Ok(ev(KeyCode::Char('G'), KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            KeyBinding::parse("shift-tab"),
+            Ok(ev(KeyCode::BackTab, KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            KeyBinding::parse("F5"),
+            Ok(ev(KeyCode::F(5), KeyModifiers::NONE))
+        );
+        assert_eq!(
+            KeyBinding::parse("?"),
+            Ok(ev(KeyCode::Char('?'), KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            KeyBinding::parse("-"),
+            Ok(ev(KeyCode::Char('-'), KeyModifiers::NONE))
+        );
+        assert_eq!(
+            KeyBinding::parse("ctrl--"),
+            Ok(ev(KeyCode::Char('-'), KeyModifiers::CONTROL))
+        );
+        assert!(KeyBinding::parse("ctrl-banana").is_err());
+        assert!(KeyBinding::parse("f99").is_err());
+    }
+
+    #[test]
+    fn labels_read_like_keys() {
+        let map = KeyMap::default();
+        assert_eq!(map.label(Action::Submit), "Ctrl-S, F5");
+        assert_eq!(map.label(Action::FocusPrev), "Shift-Tab");
+        assert_eq!(map.label(Action::Toggle), "Space, Enter");
+    }
+
+    #[test]
+    fn config_replaces_keys_and_reports_mistakes() {
+        let config = BTreeMap::from([
+            ("submit".to_owned(), "ctrl-g".to_owned()),
+            ("launch".to_owned(), "x".to_owned()),
+            ("quit".to_owned(), "ctrl-nope".to_owned()),
+        ]);
+        let (map, warnings) = KeyMap::from_config(&config);
+        assert_eq!(map.label(Action::Submit), "Ctrl-G");
+        assert_eq!(map.keys(Action::Quit), KeyMap::default().keys(Action::Quit));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+}

@@ -1,0 +1,43 @@
+//! Everything that can happen to the workbench, as one enum: terminal input, job events and
+//! the replies to the [`Effect`](super::Effect)s the runtime carried out.
+
+use crossterm::event::KeyEvent;
+use i2v_store::{JobId, JobRecord};
+
+use crate::jobs::JobEvent;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Bracketed paste: inserted into the focused text field as one edit.
+    Paste(String),
+    Resize(u16, u16),
+    Job(JobEvent),
+    /// Animation (spinner, elapsed time, fading notices). The runtime sends it only while
+    /// [`App::animating`](super::App::animating) is true, so an idle screen costs nothing.
+    Tick,
+    HistoryLoaded {
+        records: Vec<JobRecord>,
+        problems: Vec<String>,
+    },
+    /// Reply to `Effect::InspectImage(text)`; ignored when `text` is no longer the field's.
+    ImageInspected {
+        text: String,
+        result: Result<ImageInfo, String>,
+    },
+    /// Reply to `Effect::EditExternally`: the edited prompt, or why the editor failed.
+    EditorReturned(Result<String, String>),
+    /// Reply to `Effect::Submit`.
+    Submitted(Result<JobId, String>),
+    /// A transient message for the status bar.
+    Notice(String),
+    /// An error the user must see; stays until the next key.
+    Error(String),
+}
+
+/// What the runtime found out about the image field's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageInfo {
+    /// One line, e.g. `frame.png · PNG · 12.3 KB · 640×480` or `URL`.
+    pub summary: String,
+}

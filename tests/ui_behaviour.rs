@@ -1,0 +1,662 @@
+//! The workbench driven like a user would: keys and job events in, effects and screen out.
+
+mod ui_support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::Duration;
+use crossterm::event::KeyCode;
+use i2v::jobs::{JobEvent, NewJob};
+use i2v::ui::{App, AppOptions, Draft, Effect, Focus, ImageInfo, KeyMap, Msg};
+use i2v_store::JobState;
+use ui_support::*;
+
+fn submits(effects: &[Effect]) -> Vec<&NewJob> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Submit(job) => Some(job),
+            _ => None,
+        })
+        .collect()
+}
+
+fn with_history() -> App {
+    let mut app = app();
+    app.update(Msg::HistoryLoaded {
+        records: history(),
+        problems: Vec::new(),
+    });
+    app
+}
+
+#[test]
+fn typing_goes_into_the_editor() {
+    let mut app = app();
+    assert_eq!(app.focus(), Focus::Editor);
+    type_text(&mut app, "a cat? q");
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "jumps");
+    assert_eq!(app.draft().prompt, "a cat? q\njumps");
+    assert!(!app.should_quit(), "q in a text field is text");
+    assert!(render(&app, 80, 24).contains("14 chars"));
+}
+
+#[test]
+fn submit_with_an_empty_prompt_is_an_error_and_submits_nothing() {
+    let mut app = app();
+    tab(&mut app, 1);
+    type_text(&mut app, "frames/cat.png");
+    let effects = app.update(ctrl('s'));
+    assert!(submits(&effects).is_empty(), "{effects:?}");
+    assert!(render(&app, 80, 24).contains("the prompt is empty"));
+    assert_eq!(
+        app.focus(),
+        Focus::Editor,
+        "the cursor goes where the problem is"
+    );
+    assert_eq!(app.draft().image, "frames/cat.png", "nothing lost");
+}
+
+#[test]
+fn submit_without_an_image_keeps_the_prompt() {
+    let mut app = app();
+    type_text(&mut app, "a cat");
+    let effects = app.update(key(KeyCode::F(5)));
+    assert!(submits(&effects).is_empty());
+    assert_eq!(app.focus(), Focus::Image);
+    assert_eq!(app.draft().prompt, "a cat");
+    assert!(render(&app, 80, 24).contains("set the image"));
+}
+
+#[test]
+fn submit_sends_exactly_the_input() {
+    let mut app = app();
+    type_text(&mut app, "a cat");
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "slow pan");
+    tab(&mut app, 1);
+    type_text(&mut app, "frames/cat.png");
+    app.update(ctrl('o'));
+    let effects = app.update(ctrl('s'));
+    assert_eq!(
+        effects,
+        [Effect::Submit(NewJob {
+            prompt: "a cat\nslow pan".to_owned(),
+            image: "frames/cat.png".to_owned(),
+            prompt_optimizer: true,
+        })]
+    );
+    // F5 does the same, and the prompt stays for the next variation.
+    assert_eq!(submits(&app.update(key(KeyCode::F(5)))).len(), 1);
+    assert_eq!(app.draft().prompt, "a cat\nslow pan");
+}
+
+#[test]
+fn a_failed_submit_shows_the_error_and_keeps_the_prompt() {
+    let mut app = app();
+    type_text(&mut app, "a cat");
+    app.update(Msg::Submitted(
+        Err("fal said 401: check FAL_KEY".to_owned()),
+    ));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Submit failed: fal said 401"), "{screen}");
+    assert_eq!(app.draft().prompt, "a cat");
+    // The error stays until a key, and that key still works.
+    app.update(Msg::Tick);
+    assert!(render(&app, 80, 24).contains("Submit failed"));
+    type_text(&mut app, "!");
+    assert!(!render(&app, 80, 24).contains("Submit failed"));
+    assert_eq!(app.draft().prompt, "a cat!");
+}
+
+#[test]
+fn job_events_fill_the_queue_and_the_logs() {
+    let mut app = app();
+    let mut job = record(
+        7,
+        "A dog surfing",
+        "dog.png",
+        JobState::Queued { position: 4 },
+        1,
+    );
+    app.update(updated(&job));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("queued #4"), "{screen}");
+    assert!(screen.contains("A dog surfing"));
+    assert!(screen.contains("01:00"), "elapsed since creation: {screen}");
+
+    job.set_state(JobState::Running);
+    app.update(updated(&job));
+    app.update(logs(7, &["step 1/30", "step 2/30"]));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("running"), "{screen}");
+    assert!(screen.contains("step 2/30"), "{screen}");
+    assert!(app.animating());
+}
+
+#[test]
+fn a_finished_job_notifies_and_stops_the_animation() {
+    let mut app = app();
+    let mut job = record(7, "A dog surfing", "dog.png", JobState::Running, 1);
+    app.update(updated(&job));
+    job.state = JobState::Completed;
+    let effects = app.update(updated(&job));
+    assert!(
+        matches!(&effects[..], [Effect::Notify { title, body }]
+            if title.contains("completed") && body == "A dog surfing"),
+        "{effects:?}"
+    );
+    assert!(render(&app, 80, 24).contains("Job completed: A dog surfing"));
+    // The notice fades once its time is up.
+    app.set_now(t0() + Duration::seconds(10));
+    app.update(Msg::Tick);
+    assert!(!render(&app, 80, 24).contains("Job completed"));
+    assert!(!app.animating());
+}
+
+#[test]
+fn logs_follow_the_tail_until_scrolled_up() {
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog surfing",
+        "dog.png",
+        JobState::Running,
+        1,
+    )));
+    let lines: Vec<String> = (1..=40).map(|i| format!("log line {i:02}")).collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    app.update(logs(7, &refs));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("log line 40") && !screen.contains("log line 20"),
+        "{screen}"
+    );
+
+    tab(&mut app, 3); // queue
+    assert_eq!(app.focus(), Focus::Queue);
+    app.update(key(KeyCode::PageUp));
+    app.update(logs(7, &["log line 41"]));
+    let screen = render(&app, 80, 24);
+    assert!(
+        !screen.contains("log line 41"),
+        "scrolled: new lines do not move the view"
+    );
+    assert!(screen.contains("paused"), "{screen}");
+
+    app.update(key(KeyCode::End));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("log line 41") && !screen.contains("paused"),
+        "{screen}"
+    );
+
+    app.update(ch('g'));
+    assert!(render(&app, 80, 24).contains("log line 01"));
+    app.update(ch('G'));
+    assert!(render(&app, 80, 24).contains("log line 41"));
+}
+
+#[test]
+fn the_history_filter_narrows_and_esc_clears_it() {
+    let mut app = with_history();
+    tab(&mut app, 4);
+    assert_eq!(app.focus(), Focus::History);
+    let all = render(&app, 80, 24);
+    assert!(
+        all.contains("red fox") && all.contains("Astronaut"),
+        "{all}"
+    );
+
+    app.update(ch('/'));
+    type_text(&mut app, "moon");
+    let filtered = render(&app, 80, 24);
+    assert!(filtered.contains("Astronaut"), "{filtered}");
+    assert!(!filtered.contains("red fox"), "{filtered}");
+    assert!(
+        !filtered.contains("Paper boat"),
+        "scattered m…o…o…n hits are dropped: {filtered}"
+    );
+    assert!(filtered.contains("1/4 match"), "{filtered}");
+
+    app.update(key(KeyCode::Esc));
+    assert!(render(&app, 80, 24).contains("red fox"));
+}
+
+#[test]
+fn the_filter_also_matches_image_and_id() {
+    let mut app = with_history();
+    tab(&mut app, 4);
+    app.update(ch('/'));
+    type_text(&mut app, "boat.png");
+    app.update(key(KeyCode::Enter));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Paper boat") && !screen.contains("windowsill"),
+        "{screen}"
+    );
+    // Enter closed the filter line: keys are commands again, the filter stays.
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.draft().prompt, history()[2].input.prompt);
+}
+
+#[test]
+fn enter_in_history_restores_the_input() {
+    let mut app = with_history();
+    type_text(&mut app, "my current idea");
+    tab(&mut app, 4);
+    app.update(ch('j')); // second newest: the paper boat
+    let effects = app.update(key(KeyCode::Enter));
+    assert_eq!(
+        app.draft(),
+        Draft {
+            prompt: "Paper boat drifts down a rainy gutter\nmacro lens, shallow focus".to_owned(),
+            image: "frames/boat.png".to_owned(),
+            prompt_optimizer: false,
+        }
+    );
+    assert_eq!(app.focus(), Focus::Editor);
+    assert_eq!(
+        effects,
+        [Effect::InspectImage("frames/boat.png".to_owned())]
+    );
+    // Undo (the replace is a delete and an insert) brings the previous prompt back.
+    send(&mut app, [ctrl('z'), ctrl('z')]);
+    assert_eq!(app.draft().prompt, "my current idea");
+}
+
+#[test]
+fn r_reruns_a_history_job_with_its_input() {
+    let mut app = with_history();
+    tab(&mut app, 4);
+    app.update(ch('G')); // oldest: the fox
+    let effects = app.update(ch('r'));
+    assert_eq!(
+        effects,
+        [Effect::Submit(NewJob {
+            prompt: history()[0].input.prompt.clone(),
+            image: "frames/fox.png".to_owned(),
+            prompt_optimizer: false,
+        })]
+    );
+}
+
+#[test]
+fn cancel_asks_first() {
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog",
+        "dog.png",
+        JobState::Running,
+        1,
+    )));
+    tab(&mut app, 3);
+    assert!(app.update(ch('c')).is_empty());
+    assert!(render(&app, 80, 24).contains("Cancel job"));
+    assert!(app.update(ch('n')).is_empty());
+    assert!(!render(&app, 80, 24).contains("Cancel job"));
+
+    app.update(ch('c'));
+    assert_eq!(app.update(ch('y')), [Effect::Cancel(id(7))]);
+}
+
+#[test]
+fn finished_jobs_cannot_be_cancelled() {
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog",
+        "dog.png",
+        JobState::Completed,
+        1,
+    )));
+    tab(&mut app, 3);
+    assert!(app.update(ch('c')).is_empty());
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("Cancel job"), "{screen}");
+    assert!(screen.contains("already finished"), "{screen}");
+}
+
+#[test]
+fn y_copies_the_video_url_and_o_opens_the_file() {
+    let mut app = with_history();
+    tab(&mut app, 4); // newest first: the cat, completed
+    assert_eq!(
+        app.update(ch('y')),
+        [Effect::CopyToClipboard(
+            "https://v3.fal.media/files/video-4.mp4".to_owned()
+        )]
+    );
+    assert_eq!(
+        app.update(ch('o')),
+        [Effect::OpenVideo(PathBuf::from(format!(
+            "/home/me/videos/{}.mp4",
+            id(4)
+        )))]
+    );
+    // A failed job has no video: a notice, no effect.
+    app.update(ch('j'));
+    app.update(ch('j'));
+    assert!(app.update(ch('y')).is_empty());
+    assert!(render(&app, 80, 24).contains("No video URL"));
+}
+
+#[test]
+fn y_works_in_the_queue_too() {
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog",
+        "dog.png",
+        JobState::Completed,
+        1,
+    )));
+    tab(&mut app, 3);
+    assert_eq!(
+        app.update(ch('y')),
+        [Effect::CopyToClipboard(
+            "https://v3.fal.media/files/video-7.mp4".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn hostile_log_text_is_drawn_without_escapes() {
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog",
+        "dog.png",
+        JobState::Running,
+        1,
+    )));
+    app.update(logs(
+        7,
+        &["\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x1b[31mstep\u{202E}1\x1b[0m\r\x08 done\x1b]0;owned\x07"],
+    ));
+    app.update(Msg::Error("\x1b[5mfal\u{9b}1m error\x07".to_owned()));
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let controls: Vec<char> = buffer
+        .content()
+        .iter()
+        .flat_map(|c| c.symbol().chars())
+        .filter(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    assert!(controls.is_empty(), "{controls:?}");
+    let screen = buffer_text(buffer);
+    assert!(screen.contains("step1 done"), "{screen}");
+    assert!(screen.contains("fal1m error"), "{screen}");
+}
+
+#[test]
+fn pasted_text_goes_into_the_focused_field_cleaned() {
+    let mut app = app();
+    app.update(Msg::Paste("a cat\r\nin \x1b[31mred".to_owned()));
+    assert_eq!(app.draft().prompt, "a cat\nin red");
+    tab(&mut app, 1);
+    let effects = app.update(Msg::Paste("frames/cat.png\nrm -rf".to_owned()));
+    assert_eq!(app.draft().image, "frames/cat.png");
+    assert_eq!(effects, [Effect::InspectImage("frames/cat.png".to_owned())]);
+}
+
+#[test]
+fn image_inspection_shows_only_for_the_current_text() {
+    let mut app = app();
+    tab(&mut app, 1);
+    type_text(&mut app, "cat.png");
+    app.update(Msg::ImageInspected {
+        text: "cat.pn".to_owned(),
+        result: Err("no such file".to_owned()),
+    });
+    assert!(!render(&app, 80, 24).contains("no such file"));
+    app.update(Msg::ImageInspected {
+        text: "cat.png".to_owned(),
+        result: Ok(ImageInfo {
+            summary: "cat.png · PNG · 1.2 KB · 640×480".to_owned(),
+        }),
+    });
+    assert!(render(&app, 80, 24).contains("640×480"));
+}
+
+#[test]
+fn ctrl_e_hands_the_prompt_to_the_editor_and_takes_it_back() {
+    let mut app = app();
+    type_text(&mut app, "draft");
+    assert_eq!(
+        app.update(ctrl('e')),
+        [Effect::EditExternally("draft".to_owned())]
+    );
+    app.update(Msg::EditorReturned(Ok("final\nversion\n".to_owned())));
+    assert_eq!(app.draft().prompt, "final\nversion");
+    app.update(Msg::EditorReturned(Err("vim exited with 1".to_owned())));
+    assert_eq!(app.draft().prompt, "final\nversion");
+    assert!(render(&app, 80, 24).contains("vim exited with 1"));
+}
+
+#[test]
+fn quitting_saves_the_draft() {
+    for quit in [ctrl('q'), ctrl('c')] {
+        let mut app = app();
+        type_text(&mut app, "keep me");
+        let effects = app.update(quit);
+        assert_eq!(
+            effects,
+            [
+                Effect::SaveDraft(Draft {
+                    prompt: "keep me".to_owned(),
+                    image: String::new(),
+                    prompt_optimizer: false,
+                }),
+                Effect::Quit
+            ]
+        );
+        assert!(app.should_quit());
+    }
+    let mut app = app();
+    tab(&mut app, 3);
+    assert_eq!(app.update(ch('q')).last(), Some(&Effect::Quit));
+}
+
+#[test]
+fn tab_cycles_focus_both_ways() {
+    let mut app = app();
+    let order = [
+        Focus::Image,
+        Focus::Optimizer,
+        Focus::Queue,
+        Focus::History,
+        Focus::Editor,
+    ];
+    for want in order {
+        app.update(key(KeyCode::Tab));
+        assert_eq!(app.focus(), want);
+    }
+    app.update(key(KeyCode::BackTab));
+    assert_eq!(app.focus(), Focus::History);
+}
+
+#[test]
+fn space_on_the_optimizer_toggles_it() {
+    let mut app = app();
+    tab(&mut app, 2);
+    app.update(ch(' '));
+    assert!(app.draft().prompt_optimizer);
+    assert!(app.draft().prompt.is_empty());
+    app.update(ch(' '));
+    assert!(!app.draft().prompt_optimizer);
+}
+
+#[test]
+fn keys_can_be_remapped() {
+    let config = BTreeMap::from([
+        ("submit".to_owned(), "ctrl-g".to_owned()),
+        ("quit".to_owned(), "ctrl-x".to_owned()),
+    ]);
+    let (keys, warnings) = KeyMap::from_config(&config);
+    assert!(warnings.is_empty());
+    let mut app = app_with(AppOptions {
+        prompt: Some("a cat".to_owned()),
+        image: Some("cat.png".to_owned()),
+        keys,
+        ..AppOptions::default()
+    });
+    assert!(submits(&app.update(ctrl('s'))).is_empty());
+    assert_eq!(submits(&app.update(ctrl('g'))).len(), 1);
+    assert!(!app.update(ctrl('q')).contains(&Effect::Quit));
+    assert!(app.update(ctrl('x')).contains(&Effect::Quit));
+    // Help follows the map.
+    app.update(key(KeyCode::F(1)));
+    let help = render(&app, 120, 40);
+    assert!(
+        help.contains("Ctrl-G") && !help.contains("Ctrl-S"),
+        "{help}"
+    );
+}
+
+#[test]
+fn help_lists_every_action() {
+    let mut app = app();
+    app.update(Msg::Resize(120, 80));
+    app.update(key(KeyCode::F(1)));
+    let help = render(&app, 120, 80);
+    for action in i2v::ui::Action::ALL {
+        assert!(
+            help.contains(&format!("({})", action.name())),
+            "{action:?}\n{help}"
+        );
+    }
+    app.update(key(KeyCode::Esc));
+    assert!(!render(&app, 120, 80).contains("(submit)"));
+}
+
+#[test]
+fn options_prefill_the_editor_over_the_draft() {
+    let mut app = App::new(AppOptions {
+        prompt: Some("from the command line".to_owned()),
+        draft: Some(Draft {
+            prompt: "old draft".to_owned(),
+            image: "old.png".to_owned(),
+            prompt_optimizer: true,
+        }),
+        ..AppOptions::default()
+    });
+    assert_eq!(
+        app.draft(),
+        Draft {
+            prompt: "from the command line".to_owned(),
+            image: "old.png".to_owned(),
+            prompt_optimizer: true,
+        }
+    );
+    assert_eq!(app.init(), [Effect::InspectImage("old.png".to_owned())]);
+}
+
+#[test]
+fn history_problems_are_reported() {
+    let mut app = app();
+    app.update(Msg::HistoryLoaded {
+        records: history(),
+        problems: vec![
+            "bad.json: expected value".to_owned(),
+            "x.json: eof".to_owned(),
+        ],
+    });
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("bad.json: expected value (and 1 more)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn store_failures_are_shown() {
+    let mut app = app();
+    app.update(Msg::Job(JobEvent::StoreFailed {
+        id: id(3),
+        message: "disk full".to_owned(),
+    }));
+    assert!(render(&app, 80, 24).contains("disk full"));
+}
+
+#[test]
+fn enter_opens_details_in_the_queue_and_esc_closes_them() {
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog surfing",
+        "dog.png",
+        JobState::Failed,
+        1,
+    )));
+    tab(&mut app, 3);
+    app.update(key(KeyCode::Enter));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Timeline") && screen.contains("smaller than 300×300"),
+        "{screen}"
+    );
+    app.update(key(KeyCode::Esc));
+    assert!(!render(&app, 80, 24).contains("Timeline"));
+}
+
+#[test]
+fn a_notice_does_not_hide_an_unread_error() {
+    let mut app = app();
+    app.update(Msg::Error("upload failed".to_owned()));
+    app.update(Msg::Notice("resumed 1 job".to_owned()));
+    assert!(render(&app, 80, 24).contains("upload failed"));
+}
+
+#[test]
+fn progress_shows_in_the_queue_and_its_reason_in_the_details() {
+    use i2v::jobs::Progress;
+    let mut app = app();
+    app.update(updated(&record(
+        7,
+        "A dog",
+        "dog.png",
+        JobState::Running,
+        1,
+    )));
+    app.update(Msg::Job(JobEvent::Progress {
+        id: id(7),
+        progress: Progress::Retrying {
+            attempt: 2,
+            reason: "HTTP 503 from fal".to_owned(),
+        },
+    }));
+    assert!(render(&app, 80, 24).contains("retry #2"));
+    tab(&mut app, 3);
+    app.update(ch('v'));
+    assert!(render(&app, 80, 24).contains("retrying (attempt 2): HTTP 503 from fal"));
+}
+
+#[test]
+fn a_hostile_history_file_cannot_inject_escapes() {
+    // Ids come from files on disk too, and serde does not run `JobId::parse`.
+    let mut record = record(1, "x\x1b]0;t\x07y", "a\x1b[2J.png", JobState::Failed, 5);
+    record.id = serde_json::from_str("\"01J\\u001b[31mBAD\"").unwrap();
+    record.error.as_mut().unwrap().message = "bad\x1b]52;c;eA==\x07".to_owned();
+    let mut app = app();
+    app.update(Msg::HistoryLoaded {
+        records: vec![record],
+        problems: Vec::new(),
+    });
+    tab(&mut app, 4);
+    for keys in [vec![], vec![ch('v')], vec![key(KeyCode::Esc), ch('d')]] {
+        send(&mut app, keys);
+        let screen = render(&app, 120, 40);
+        assert!(
+            !screen.chars().any(|c| c.is_control() && c != '\n'),
+            "{screen:?}"
+        );
+        // ratatui drops control characters itself, but would print what follows an ESC.
+        for remnant in ["[31m", "]0;", "[2J", "]52;"] {
+            assert!(!screen.contains(remnant), "{remnant} in\n{screen}");
+        }
+    }
+}

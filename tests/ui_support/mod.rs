@@ -1,0 +1,334 @@
+//! Shared fixtures for the `ui_*` tests: a fixed clock, job records, key helpers and a
+//! renderer that turns a frame into text (and styles into text, for themes).
+#![allow(dead_code)] // each test crate uses a different part
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use i2v::jobs::JobEvent;
+use i2v::ui::{App, AppOptions, Effect, Msg, draw};
+use i2v_store::{
+    ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
+    RequestInfo, StatusChange, VideoResult,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use unicode_width::UnicodeWidthStr;
+
+pub const MODEL: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";
+
+/// The moment every test screen is drawn at.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
+}
+
+pub fn app_with(opts: AppOptions) -> App {
+    let mut app = App::new(opts);
+    app.set_now(t0());
+    app.update(Msg::Resize(80, 24));
+    app
+}
+
+pub fn app() -> App {
+    app_with(AppOptions::default())
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Sends each message, returning every effect in order.
+pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| app.update(m)).collect()
+}
+
+/// Types `text` key by key, as a user would.
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    send(app, text.chars().map(ch))
+}
+
+pub fn tab(app: &mut App, times: usize) {
+    for _ in 0..times {
+        app.update(key(KeyCode::Tab));
+    }
+}
+
+/// A fixed id so snapshots do not change between runs (`n` < 36).
+pub fn id(n: u32) -> JobId {
+    let c = char::from_digit(n, 36).unwrap().to_ascii_uppercase();
+    JobId::parse(&format!("01JDQ7Z8K4M2N6P8R0T2V4X6Y{c}")).unwrap()
+}
+
+/// A record created `minutes_ago` before [`t0`], in `state`.
+pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i64) -> JobRecord {
+    let created = t0() - Duration::minutes(minutes_ago);
+    let image = if image.starts_with("http") {
+        ImageSource::Url {
+            url: image.to_owned(),
+        }
+    } else {
+        ImageSource::File {
+            path: PathBuf::from(image),
+            content_type: "image/png".to_owned(),
+            size: 12_595,
+            uploaded_url: None,
+        }
+    };
+    let mut timeline = vec![StatusChange {
+        at: created,
+        state: JobState::Preparing,
+    }];
+    if state != JobState::Preparing {
+        timeline.push(StatusChange {
+            at: created + Duration::seconds(2),
+            state: JobState::Queued { position: 2 },
+        });
+    }
+    if !matches!(state, JobState::Preparing | JobState::Queued { .. }) {
+        timeline.push(StatusChange {
+            at: created + Duration::seconds(9),
+            state: JobState::Running,
+        });
+    }
+    let finished = created + Duration::seconds(71);
+    if state.is_terminal() {
+        timeline.push(StatusChange {
+            at: finished,
+            state: state.clone(),
+        });
+    }
+    let mut record = JobRecord {
+        schema: i2v_store::SCHEMA_VERSION,
+        id: id(n),
+        created_at: created,
+        updated_at: if state.is_terminal() {
+            finished
+        } else {
+            created + Duration::seconds(9)
+        },
+        model: MODEL.to_owned(),
+        input: JobInput {
+            prompt: prompt.to_owned(),
+            image,
+            prompt_optimizer: n % 2 == 0,
+        },
+        request: Some(RequestInfo {
+            request_id: RequestId(format!("req-{n}")),
+            status_url: String::new(),
+            response_url: String::new(),
+            cancel_url: String::new(),
+        }),
+        state: state.clone(),
+        timeline,
+        logs: Vec::new(),
+        result: None,
+        error: None,
+        metrics: Metrics::default(),
+    };
+    match state {
+        JobState::Completed => {
+            record.result = Some(VideoResult {
+                url: format!("https://v3.fal.media/files/video-{n}.mp4"),
+                content_type: Some("video/mp4".to_owned()),
+                file_name: Some(format!("video-{n}.mp4")),
+                file_size: Some(1_843_200),
+                local_file: Some(PathBuf::from(format!("/home/me/videos/{}.mp4", id(n)))),
+                local_size: Some(1_843_200),
+            });
+            record.metrics = Metrics {
+                inference_time: Some(58.2),
+                queue_seconds: Some(7.9),
+                total_seconds: Some(71.0),
+            };
+        }
+        JobState::Failed => {
+            record.error = Some(JobError {
+                kind: "validation".to_owned(),
+                message: "image_url: the image is smaller than 300×300".to_owned(),
+            });
+        }
+        _ => {}
+    }
+    record
+}
+
+pub fn log(message: &str) -> LogEntry {
+    LogEntry {
+        message: message.to_owned(),
+        level: "INFO".to_owned(),
+        source: "USER".to_owned(),
+        timestamp: "2026-11-25T11:59:50Z".to_owned(),
+    }
+}
+
+pub fn updated(record: &JobRecord) -> Msg {
+    Msg::Job(JobEvent::Updated(Box::new(record.clone())))
+}
+
+pub fn logs(n: u32, lines: &[&str]) -> Msg {
+    Msg::Job(JobEvent::Logs {
+        id: id(n),
+        entries: lines.iter().map(|l| log(l)).collect(),
+    })
+}
+
+/// Four finished jobs in the history.
+pub fn history() -> Vec<JobRecord> {
+    vec![
+        record(
+            1,
+            "A red fox trots through fresh snow, slow dolly in, breath visible",
+            "frames/fox.png",
+            JobState::Completed,
+            180,
+        ),
+        record(
+            2,
+            "Astronaut waves on the moon, earth rising behind, handheld",
+            "https://example.com/moon.jpg",
+            JobState::Failed,
+            95,
+        ),
+        record(
+            3,
+            "Paper boat drifts down a rainy gutter\nmacro lens, shallow focus",
+            "frames/boat.png",
+            JobState::Cancelled,
+            40,
+        ),
+        record(
+            4,
+            "A cat on a windowsill watches the rain, soft morning light",
+            "frames/cat.png",
+            JobState::Completed,
+            12,
+        ),
+    ]
+}
+
+/// A workbench in use: history loaded, one job running with logs, one queued, a prompt in
+/// the editor and an inspected image.
+pub fn busy_app() -> App {
+    let mut app = app();
+    fill_busy(&mut app);
+    app
+}
+
+/// Gives `app` the content of [`busy_app`].
+pub fn fill_busy(app: &mut App) {
+    app.update(Msg::HistoryLoaded {
+        records: history(),
+        problems: Vec::new(),
+    });
+    let mut running = record(
+        5,
+        "The cat stretches and yawns, camera slowly pushes in",
+        "frames/cat.png",
+        JobState::Running,
+        1,
+    );
+    running.logs = vec![log("Loading model weights"), log("Generating frames 0-24")];
+    app.update(updated(&running));
+    app.update(logs(
+        5,
+        &["Generating frames 24-48", "Generating frames 48-72 (68%)"],
+    ));
+    let queued = record(
+        6,
+        "Same cat, but at dusk with neon reflections",
+        "frames/cat.png",
+        JobState::Queued { position: 3 },
+        0,
+    );
+    app.update(updated(&queued));
+    type_text(
+        app,
+        "The cat stretches, yawns and jumps down; slow push-in, warm light",
+    );
+    tab(app, 1);
+    type_text(app, "frames/cat.png");
+    app.update(Msg::ImageInspected {
+        text: "frames/cat.png".to_owned(),
+        result: Ok(i2v::ui::ImageInfo {
+            summary: "cat.png · PNG · 12.3 KB · 1280×720".to_owned(),
+        }),
+    });
+    tab(app, 4); // back to the editor
+}
+
+pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| draw(app, frame)).unwrap();
+    terminal
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn render(app: &App, width: u16, height: u16) -> String {
+    buffer_text(terminal(app, width, height).backend().buffer())
+}
+
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut row = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = symbol.width().saturating_sub(1);
+            row.push_str(symbol);
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Every run of same-styled cells, row by row: what a text snapshot cannot show.
+pub fn style_runs(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut x = 0;
+        while x < area.width {
+            let style = buffer[(x, y)].style();
+            let start = x;
+            let mut text = String::new();
+            while x < area.width && buffer[(x, y)].style() == style {
+                text.push_str(buffer[(x, y)].symbol());
+                x += 1;
+            }
+            let text = text.trim_end();
+            let plain_bg = matches!(style.bg, None | Some(ratatui::style::Color::Reset));
+            if text.trim().is_empty() && plain_bg {
+                continue;
+            }
+            let fg = style.fg.map_or("-".to_owned(), |c| c.to_string());
+            let bg = style.bg.map_or("-".to_owned(), |c| c.to_string());
+            out.push_str(&format!(
+                "{y:>2}:{start:<3} fg={fg:<9} bg={bg:<9} {:?} {text:?}\n",
+                style.add_modifier
+            ));
+        }
+    }
+    out
+}
