@@ -78,6 +78,7 @@ fn submit_sends_exactly_the_input() {
     type_text(&mut app, "slow pan");
     tab(&mut app, 1);
     type_text(&mut app, "frames/cat.png");
+    // The optimizer starts on (the model's default); Ctrl-O turns it off.
     app.update(ctrl('o'));
     let effects = app.update(ctrl('s'));
     assert_eq!(
@@ -85,7 +86,7 @@ fn submit_sends_exactly_the_input() {
         [Effect::Submit(NewJob {
             prompt: "a cat\nslow pan".to_owned(),
             image: "frames/cat.png".to_owned(),
-            prompt_optimizer: true,
+            prompt_optimizer: false,
         })]
     );
     // F5 does the same, and the prompt stays for the next variation.
@@ -449,7 +450,7 @@ fn quitting_saves_the_draft() {
                 Effect::SaveDraft(Draft {
                     prompt: "keep me".to_owned(),
                     image: String::new(),
-                    prompt_optimizer: false,
+                    prompt_optimizer: true,
                 }),
                 Effect::Quit
             ]
@@ -483,11 +484,12 @@ fn tab_cycles_focus_both_ways() {
 fn space_on_the_optimizer_toggles_it() {
     let mut app = app();
     tab(&mut app, 2);
-    app.update(ch(' '));
-    assert!(app.draft().prompt_optimizer);
-    assert!(app.draft().prompt.is_empty());
+    assert!(app.draft().prompt_optimizer, "on by default, as the model");
     app.update(ch(' '));
     assert!(!app.draft().prompt_optimizer);
+    assert!(app.draft().prompt.is_empty());
+    app.update(ch(' '));
+    assert!(app.draft().prompt_optimizer);
 }
 
 #[test]

@@ -122,13 +122,14 @@ impl Book {
             entry.log_lines.clear();
             entry.logs_seen = 0;
         }
+        // What the engine was doing ("submitting", "reconnecting") belonged to the old state.
+        if entry.record.state != record.state {
+            entry.progress = None;
+        }
         entry.record = record;
         entry.live = true;
         entry.sync_logs();
         let now_terminal = entry.record.state.is_terminal();
-        if now_terminal {
-            entry.progress = None;
-        }
         (!was_terminal && now_terminal).then(|| Finished {
             state: entry.record.state.clone(),
         })

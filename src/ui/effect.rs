@@ -31,10 +31,21 @@ pub enum Effect {
 }
 
 /// The editor's content, saved on quit and restored on the next start.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
     pub prompt: String,
     pub image: String,
     pub prompt_optimizer: bool,
+}
+
+/// An empty editor, with the optimizer on as the model's own default.
+impl Default for Draft {
+    fn default() -> Self {
+        Self {
+            prompt: String::new(),
+            image: String::new(),
+            prompt_optimizer: true,
+        }
+    }
 }
