@@ -6,6 +6,7 @@ use anyhow::Context;
 use i2v_fal::{CancelOutcome, FalClient, RequestUrls};
 use i2v_store::{JobRecord, Store};
 
+use super::output::{print_line, print_text};
 use crate::text::sanitize;
 
 pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
@@ -14,20 +15,20 @@ pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {}", sanitize(&problem.to_string()));
     }
     if json {
-        println!("{}", serde_json::to_string(&listing.records)?);
+        print_line(serde_json::to_string(&listing.records)?);
         return Ok(ExitCode::SUCCESS);
     }
     if listing.records.is_empty() {
         eprintln!("no jobs yet");
     }
     for record in &listing.records {
-        println!(
+        print_line(format_args!(
             "{}  {}  {:<11}  {}",
             record.id,
             record.created_at.format("%Y-%m-%d %H:%M"),
             record.state.label(),
             sanitize(record.title())
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -35,9 +36,9 @@ pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
 pub fn show(store: &Store, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     let record = store.find(id)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&record)?);
+        print_line(serde_json::to_string_pretty(&record)?);
     } else {
-        print!("{}", describe(&record));
+        print_text(describe(&record));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod history;
+mod output;
 mod report;
 mod submit;
 

@@ -8,6 +8,7 @@ use i2v_store::{JobRecord, JobState};
 use tokio::sync::mpsc;
 
 use super::args::SubmitArgs;
+use super::output::print_line;
 use super::report::Reporter;
 use crate::image_source;
 use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob};
@@ -42,9 +43,22 @@ pub async fn submit(
     let finished = follow(&engine, &mut events, &mut reporter, 1).await;
     match finished {
         None => {
-            eprintln!(
-                "interrupted: job {id} is saved and still runs on fal; `i2v resume` finishes it"
-            );
+            // A job stopped before fal confirmed the submit was ended as failed (resuming it
+            // could run it twice), so promising a resume would be wrong.
+            let resumable = backend
+                .store
+                .load(&id)
+                .is_ok_and(|r| r.request.is_some() && !r.state.is_terminal());
+            if resumable {
+                eprintln!(
+                    "interrupted: job {id} is saved and still runs on fal; `i2v resume` finishes it"
+                );
+            } else {
+                eprintln!(
+                    "interrupted: job {id} stopped before fal confirmed it, so there is nothing \
+                     to resume; submit it again if it does not show up on fal"
+                );
+            }
             Ok(ExitCode::from(INTERRUPTED))
         }
         Some(records) => {
@@ -121,14 +135,14 @@ fn exit_code(records: &[JobRecord]) -> ExitCode {
 
 fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(record)?);
+        print_line(serde_json::to_string(record)?);
         return Ok(());
     }
     match (&record.state, &record.result) {
         (JobState::Completed, Some(result)) => {
-            println!("{}", result.url);
+            print_line(&result.url);
             if let Some(file) = &result.local_file {
-                println!("{}", file.display());
+                print_line(file.display());
             }
             if let Some(error) = &record.error {
                 eprintln!("warning: {}", crate::text::sanitize(&error.message));

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use i2v_fal::{
-    CancelOutcome, Download, FalError, ModelInput, RemoteStatus, RequestUrls, StatusUpdate,
-    WatchItem,
+    CancelOutcome, Download, FalError, ModelInput, ModelOutput, RemoteStatus, RequestUrls,
+    StatusUpdate, WatchItem,
 };
 use i2v_store::{
     ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, RequestId, RequestInfo,
@@ -66,6 +66,8 @@ impl From<FalError> for Stop {
 
 pub(super) struct JobRun {
     inner: Arc<Inner>,
+    /// The engine's client, reporting its retries as this job's progress.
+    client: i2v_fal::FalClient,
     record: JobRecord,
     cancel: CancellationToken,
     cancel_sent: bool,
@@ -75,8 +77,20 @@ pub(super) struct JobRun {
 
 impl JobRun {
     pub fn new(inner: Arc<Inner>, record: JobRecord, cancel: CancellationToken) -> Self {
+        let events = inner.events.clone();
+        let id = record.id.clone();
+        let client = inner.client.with_retry_hook(Arc::new(move |attempt, err| {
+            let _ = events.send(JobEvent::Progress {
+                id: id.clone(),
+                progress: Progress::Retrying {
+                    attempt,
+                    reason: err.to_string(),
+                },
+            });
+        }));
         Self {
             inner,
+            client,
             record,
             cancel,
             cancel_sent: false,
@@ -177,7 +191,7 @@ impl JobRun {
             image_url,
             prompt_optimizer: self.record.input.prompt_optimizer,
         };
-        let submit = self.inner.client.submit(&input);
+        let submit = self.client.submit(&input);
         let submission = self.interruptible(submit).await??;
         let urls = submission.urls;
         self.record.request = Some(RequestInfo {
@@ -211,7 +225,7 @@ impl JobRun {
             }));
         };
         let last = self.record.logs.last().map(to_wire_log);
-        let mut watch = self.inner.client.watch(&urls, self.record.logs.len(), last);
+        let mut watch = self.client.watch(&urls, self.record.logs.len(), last);
         loop {
             let item = tokio::select! {
                 _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
@@ -243,7 +257,7 @@ impl JobRun {
 
     async fn request_cancel(&mut self, urls: &RequestUrls) {
         self.cancel_sent = true;
-        match self.inner.client.cancel(urls).await {
+        match self.client.cancel(urls).await {
             Ok(CancelOutcome::Requested) => {}
             Ok(CancelOutcome::AlreadyCompleted) => {
                 tracing::info!(job = %self.record.id, "cancel came too late: already completed");
@@ -320,8 +334,7 @@ impl JobRun {
             return Ok(());
         };
         if self.record.result.is_none() {
-            let result = self.inner.client.result(&urls);
-            let output = self.interruptible(result).await??;
+            let output = self.fetch_result(&urls).await?;
             self.record.result = Some(VideoResult {
                 url: output.video.url,
                 content_type: output.video.content_type,
@@ -345,6 +358,26 @@ impl JobRun {
         Ok(())
     }
 
+    /// fal has finished the job, so a garbled answer (a proxy's error page, a cut body)
+    /// says nothing about it: ask again a few times rather than fail a job whose video exists.
+    async fn fetch_result(&self, urls: &RequestUrls) -> Result<ModelOutput, Stop> {
+        const ATTEMPTS: u32 = 3;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.client.result(urls);
+            match self.interruptible(result).await? {
+                Ok(output) => return Ok(output),
+                Err(err @ FalError::Malformed { .. }) if attempt < ATTEMPTS => {
+                    tracing::warn!(job = %self.record.id, error = %err, "garbled result; asking again");
+                    let delay = self.client.config().retry.backoff(attempt);
+                    self.interruptible(tokio::time::sleep(delay)).await?;
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+
     async fn download(&mut self) -> Result<(), Stop> {
         let Some(result) = self.record.result.clone() else {
             return Ok(());
@@ -361,7 +394,7 @@ impl JobRun {
             dest: &dest,
             expected_size: result.file_size,
         };
-        let client = self.inner.client.clone();
+        let client = self.client.clone();
         let download = client.download(job, move |received, total| {
             let _ = events.send(JobEvent::Progress {
                 id: id.clone(),

@@ -224,7 +224,12 @@ impl Runtime {
 
 pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension("json.tmp");
+    // Quitting saves twice at once (the quit effect's background save and the shutdown's):
+    // each write needs its own temporary file, or one could truncate the file the other is
+    // renaming into place and leave a half-written draft.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("json.{}-{n}.tmp", std::process::id()));
     {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(&json)?;

@@ -9,11 +9,23 @@ use crate::wire::{
     CancelOutcome, ModelInput, ModelOutput, RequestUrls, Submission, SubmitResponse,
 };
 
+/// Told about every retry: the attempt that failed (from 1) and why.
+pub type RetryHook = std::sync::Arc<dyn Fn(u32, &FalError) + Send + Sync>;
+
 /// A cheap-to-clone handle; all clones share one connection pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct FalClient {
     pub(crate) http: reqwest::Client,
     pub(crate) config: std::sync::Arc<ClientConfig>,
+    on_retry: Option<RetryHook>,
+}
+
+impl std::fmt::Debug for FalClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FalClient")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FalClient {
@@ -26,7 +38,17 @@ impl FalClient {
         Ok(Self {
             http,
             config: std::sync::Arc::new(config),
+            on_retry: None,
         })
+    }
+
+    /// A handle (sharing this one's connections) that reports its retries to `hook`, so a
+    /// caller can show "retrying" against the job that is waiting.
+    pub fn with_retry_hook(&self, hook: RetryHook) -> Self {
+        Self {
+            on_retry: Some(hook),
+            ..self.clone()
+        }
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -156,6 +178,9 @@ impl FalClient {
                 return Err(failure);
             };
             tracing::warn!(%url, attempt, ?delay, error = %failure, "fal call failed; retrying");
+            if let Some(hook) = &self.on_retry {
+                hook(attempt, &failure);
+            }
             tokio::time::sleep(delay).await;
         }
     }

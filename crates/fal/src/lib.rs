@@ -14,7 +14,7 @@ mod upload;
 mod watch;
 mod wire;
 
-pub use client::FalClient;
+pub use client::{FalClient, RetryHook};
 pub use config::{ApiKey, ClientConfig, DEFAULT_QUEUE_URL, DEFAULT_REST_URL, MODEL_ID};
 pub use download::Download;
 pub use error::{FalError, FieldError};

@@ -1,0 +1,139 @@
+//! The real `i2v` binary in a pseudo-terminal, in demo mode (the simulated fal runs inside
+//! it): what a user types, what they see, and the terminal they get back.
+
+mod tui_support;
+
+use tempfile::TempDir;
+use tui_support::fixture_png;
+use tui_support::keys::{TAB, ctrl_byte};
+use tui_support::pty::{Pty, demo_env};
+use tui_support::screen::Screen;
+
+const COLS: u16 = 100;
+const ROWS: u16 = 30;
+
+/// Leaving the alternate screen: the last thing a well-behaved full-screen program does.
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+const ENTER_ALT_SCREEN: &[u8] = b"\x1b[?1049h";
+/// Show the cursor, bracketed paste off, reset attributes.
+const RESETS: &[&[u8]] = &[b"\x1b[?25h", b"\x1b[?2004l", b"\x1b[0m", b"\x1b[m"];
+
+fn start(home: &TempDir) -> Pty {
+    let mut pty = Pty::spawn(&["--demo"], &demo_env(home.path()), COLS, ROWS);
+    pty.wait_for("the demo banner", |s| s.contains("DEMO"));
+    pty
+}
+
+fn last_position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The program gave the terminal back: main screen, cursor visible, no bracketed paste, and
+/// the last alternate-screen switch in its output is the one that leaves it.
+fn assert_terminal_restored(pty: &Pty) {
+    let raw = pty.raw();
+    let entered = last_position(&raw, ENTER_ALT_SCREEN);
+    let left = last_position(&raw, LEAVE_ALT_SCREEN);
+    assert!(entered.is_some(), "i2v never entered the alternate screen");
+    assert!(
+        left > entered,
+        "the output must leave the alternate screen after entering it; it ends with {:?}",
+        String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..])
+    );
+    // Only mode resets may follow (ratatui shows the cursor when the terminal is dropped):
+    // nothing drawn, nothing switched back on.
+    let mut after = &raw[left.unwrap_or(0) + LEAVE_ALT_SCREEN.len()..];
+    while let Some(rest) = RESETS.iter().find_map(|r| after.strip_prefix(*r)) {
+        after = rest;
+    }
+    assert!(
+        after.is_empty(),
+        "only mode resets may follow leaving the alternate screen, not {:?}",
+        String::from_utf8_lossy(after)
+    );
+    pty.terminal_state(|t| {
+        assert!(!t.alternate_screen(), "still on the alternate screen");
+        assert!(!t.hide_cursor(), "the cursor is still hidden");
+        assert!(!t.bracketed_paste(), "bracketed paste is still on");
+    });
+}
+
+#[test]
+fn a_demo_job_runs_from_keys_to_history_and_the_terminal_comes_back() {
+    let home = tempfile::tempdir().unwrap();
+    let prompt = "a fox in the snow";
+    let mut pty = start(&home);
+
+    pty.type_text(prompt);
+    pty.wait_for("the prompt in the editor", |s| {
+        s.pane_text("Prompt").contains(prompt)
+    });
+    pty.send(&[TAB]);
+    pty.type_text(&fixture_png());
+    pty.wait_for("the image path in the image field", |s| {
+        s.pane_text("Image").contains("frame.png")
+    });
+    pty.send(&[ctrl_byte('s')]);
+
+    pty.wait_for("the job in the queue", |s| {
+        s.pane_text("Queue").contains(prompt)
+    });
+    pty.wait_for("a log line from the simulated fal", |s| {
+        s.pane_text("Logs").contains("Loading model")
+    });
+    pty.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    });
+
+    pty.send(&[ctrl_byte('q')]);
+    let status = pty.wait_exit();
+    assert!(status.success(), "i2v exited with {status:?}");
+    assert_terminal_restored(&pty);
+
+    let mut pty = start(&home);
+    let screen = pty.wait_for("the job in the history pane", |s: &Screen| {
+        let history = s.pane_text("History");
+        history.contains(prompt) && history.contains("completed")
+    });
+    assert!(
+        screen.pane_text("Prompt").contains(prompt),
+        "the draft saved on Ctrl-Q should fill the editor again:\n{screen}"
+    );
+    pty.send(&[ctrl_byte('q')]);
+    let status = pty.wait_exit();
+    assert!(
+        status.success(),
+        "second run exited with {status:?}:\n{screen}"
+    );
+    assert_terminal_restored(&pty);
+}
+
+#[test]
+fn sigterm_exits_restores_the_terminal_and_keeps_the_draft() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = "typed before the signal";
+    let mut pty = start(&home);
+
+    pty.type_text(draft);
+    pty.send(&[TAB]);
+    pty.type_text(&fixture_png());
+    pty.wait_for("the draft on screen", |s| {
+        s.pane_text("Prompt").contains(draft) && s.pane_text("Image").contains("frame.png")
+    });
+
+    pty.signal("TERM");
+    let status = pty.wait_exit();
+    assert!(status.success(), "i2v exited with {status:?} after SIGTERM");
+    assert_terminal_restored(&pty);
+
+    let mut pty = start(&home);
+    let screen = pty.wait_for("the draft back in the editor", |s| {
+        s.pane_text("Prompt").contains(draft) && s.pane_text("Image").contains("frame.png")
+    });
+    pty.send(&[ctrl_byte('q')]);
+    let status = pty.wait_exit();
+    assert!(
+        status.success(),
+        "second run exited with {status:?}:\n{screen}"
+    );
+}

@@ -1,0 +1,207 @@
+//! The workbench in-process: the real `App`, `Runtime` and job `Engine`, a history store in a
+//! temporary directory, the simulated fal on loopback, and a `TestBackend` to draw on. Keys go
+//! in through `Workbench::handle`; background messages are pumped until the screen shows
+//! what the test waits for.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crossterm::event::KeyCode;
+use i2v::jobs::{Engine, EngineOptions};
+use i2v::ui::run::Workbench;
+use i2v::ui::runtime::{Runtime, TerminalRequest, load_draft};
+use i2v::ui::{App, AppOptions, Draft, Focus, KeyMap, Msg, NotifyConfig, Theme};
+use i2v_fal::{ApiKey, ClientConfig, FalClient};
+use i2v_sim::{SimConfig, SimServer};
+use i2v_store::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+
+use super::WAIT;
+use super::keys::{ch, key};
+use super::screen::Screen;
+
+pub const WIDTH: u16 = 120;
+pub const HEIGHT: u16 = 40;
+
+/// The key the simulated fal accepts unless a test says otherwise.
+pub const GOOD_KEY: &str = "test-key";
+
+/// A `Write` whose bytes the test can read back: the runtime's terminal side channel
+/// (bell, OSC 52, OSC 9), which must not land on the test's own stdout.
+#[derive(Clone, Default)]
+pub struct Captured(pub Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Harness {
+    pub bench: Workbench<TestBackend>,
+    pub sim: SimServer,
+    /// Holds the history store (`<dir>/data`); kept so a second harness can reopen it.
+    pub dir: Arc<TempDir>,
+    pub side_channel: Captured,
+}
+
+/// How to build a harness.
+pub struct Setup {
+    pub sim: SimConfig,
+    /// The key the client sends.
+    pub key: String,
+    /// Reuse the store of an earlier harness (a restart).
+    pub dir: Option<Arc<TempDir>>,
+}
+
+impl Setup {
+    pub fn new(sim: SimConfig) -> Self {
+        Self {
+            sim,
+            key: GOOD_KEY.to_owned(),
+            dir: None,
+        }
+    }
+}
+
+impl Harness {
+    /// A fresh workbench against a fast simulated fal.
+    pub async fn start() -> Self {
+        Self::with(Setup::new(SimConfig::fast())).await
+    }
+
+    pub async fn with(setup: Setup) -> Self {
+        let sim = SimServer::start(setup.sim).await.unwrap();
+        let dir = setup
+            .dir
+            .unwrap_or_else(|| Arc::new(tempfile::tempdir().unwrap()));
+        let store = Store::open(dir.path().join("data")).unwrap();
+        let base = sim.base_url();
+        let config = ClientConfig::new(ApiKey::new(setup.key))
+            .with_base_urls(&base, &base)
+            .fast_for_tests();
+        let client = FalClient::new(config).unwrap();
+        let engine_and_events = Engine::new(client, store.clone(), EngineOptions::default());
+        let mut runtime = Runtime::new(
+            Some(engine_and_events),
+            store,
+            NotifyConfig::default(),
+            String::new(),
+        );
+        let side_channel = Captured::default();
+        runtime.out = Box::new(side_channel.clone());
+        // As the binary does: the draft saved at the last quit fills the editor.
+        let draft = load_draft(&runtime.draft_path());
+        let app = App::new(AppOptions {
+            draft,
+            theme: Theme::default(),
+            keys: KeyMap::default(),
+            ..AppOptions::default()
+        });
+        let terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+        let mut bench = Workbench::new(terminal, app, runtime);
+        bench.handle(Msg::Resize(WIDTH, HEIGHT));
+        let init = bench.app.init();
+        for effect in init {
+            bench.runtime.apply(effect);
+        }
+        bench.runtime.load_history();
+        let mut harness = Self {
+            bench,
+            sim,
+            dir,
+            side_channel,
+        };
+        harness
+            .wait_for("the history to load", |s| {
+                s.pane("History")
+                    .is_some_and(|p| !p.contains("loading history"))
+            })
+            .await;
+        harness
+    }
+
+    pub fn screen(&self) -> Screen {
+        Screen::from_buffer(self.bench.terminal.backend().buffer())
+    }
+
+    /// Handles one message (a key, usually) and draws.
+    pub fn send(&mut self, msg: Msg) -> TerminalRequest {
+        let request = self.bench.handle(msg);
+        self.bench.draw().unwrap();
+        request
+    }
+
+    pub fn press(&mut self, code: KeyCode) -> TerminalRequest {
+        self.send(key(code))
+    }
+
+    /// Types `text` key by key into whatever has the focus.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(ch(c));
+        }
+    }
+
+    /// Presses Tab until `focus` has the keyboard, as a user watching the frames would.
+    pub fn focus(&mut self, focus: Focus) {
+        for _ in 0..5 {
+            if self.bench.app.focus() == focus {
+                return;
+            }
+            self.press(KeyCode::Tab);
+        }
+        assert_eq!(
+            self.bench.app.focus(),
+            focus,
+            "Tab never reached {focus:?}:\n{}",
+            self.screen()
+        );
+    }
+
+    /// Handles background messages (effect outcomes, job events), drawing after each, until
+    /// `done` holds for the screen. Panics with the screen after [`WAIT`].
+    pub async fn wait_for(&mut self, what: &str, done: impl Fn(&Screen) -> bool) -> Screen {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.bench.draw().unwrap();
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.bench.runtime.next()).await {
+                Ok(Some(msg)) => {
+                    self.bench.handle(msg);
+                }
+                Ok(None) => panic!("the runtime's channels closed waiting for {what}:\n{screen}"),
+                Err(_) => {
+                    panic!("gave up after {WAIT:?} waiting for {what}; the screen:\n{screen}")
+                }
+            }
+        }
+    }
+
+    /// Handles what is already waiting, without waiting for more.
+    pub fn settle(&mut self) {
+        while let Some(msg) = self.bench.runtime.try_next() {
+            self.bench.handle(msg);
+        }
+        self.bench.draw().unwrap();
+    }
+
+    pub fn draft_on_disk(&self) -> Option<Draft> {
+        load_draft(&self.bench.runtime.draft_path())
+    }
+
+    pub fn store(&self) -> Store {
+        self.bench.runtime.store.clone()
+    }
+}

@@ -1,0 +1,200 @@
+//! The real `i2v` binary in a pseudo-terminal. A background thread reads everything it
+//! writes into a vt100 parser (the screen a user would see) and keeps the raw bytes (to check
+//! how it leaves the terminal).
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+use super::WAIT;
+use super::screen::Screen;
+
+/// How often the screen is looked at while waiting.
+const POLL: Duration = Duration::from_millis(50);
+
+#[derive(Default)]
+struct Output {
+    raw: Vec<u8>,
+    /// The pty reported end of output (the program and its children closed it).
+    closed: bool,
+}
+
+pub struct Pty {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    output: Arc<Mutex<Output>>,
+    reader: Option<JoinHandle<()>>,
+    // Kept open for as long as the program runs: closing it would hang the program up.
+    _master: Box<dyn MasterPty + Send>,
+}
+
+/// The environment every run gets: nothing inherited (no FAL_KEY, no editor, no NO_COLOR),
+/// paths inside `home`, and demo timings quick enough for a test.
+pub fn demo_env(home: &Path) -> Vec<(String, String)> {
+    let path = |p: &str| home.join(p).to_string_lossy().into_owned();
+    vec![
+        ("HOME".into(), path("")),
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("TERM".into(), "xterm-256color".into()),
+        ("I2V_DATA_DIR".into(), path("data")),
+        ("I2V_CONFIG".into(), path("config/config.toml")),
+        ("I2V_DEMO_QUEUE_MS".into(), "200".into()),
+        ("I2V_DEMO_RUN_MS".into(), "1500".into()),
+        ("I2V_DEMO_LOG_MS".into(), "200".into()),
+    ]
+}
+
+impl Pty {
+    /// Starts the `i2v` binary with `args` in a `cols`×`rows` terminal.
+    pub fn spawn(args: &[&str], env: &[(String, String)], cols: u16, rows: u16) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_i2v"));
+        cmd.args(args);
+        cmd.env_clear();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        // Only the child holds the terminal side now, so its exit ends our reads.
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let output = Arc::new(Mutex::new(Output::default()));
+        let (p, o) = (parser.clone(), output.clone());
+        let thread = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        o.lock().unwrap().raw.extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+            o.lock().unwrap().closed = true;
+        });
+        Self {
+            child,
+            writer,
+            parser,
+            output,
+            reader: Some(thread),
+            _master: pair.master,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// Sends bytes as if typed.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        self.send(text.as_bytes());
+    }
+
+    pub fn screen(&self) -> Screen {
+        Screen::from_vt100(self.parser.lock().unwrap().screen())
+    }
+
+    /// Runs `check` on the vt100 screen state (alternate screen, cursor, modes).
+    pub fn terminal_state<T>(&self, check: impl FnOnce(&vt100::Screen) -> T) -> T {
+        check(self.parser.lock().unwrap().screen())
+    }
+
+    /// Everything the program wrote so far.
+    pub fn raw(&self) -> Vec<u8> {
+        self.output.lock().unwrap().raw.clone()
+    }
+
+    /// Polls the screen until `done` holds; panics with the screen after [`WAIT`].
+    pub fn wait_for(&mut self, what: &str, done: impl Fn(&Screen) -> bool) -> Screen {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // One last look: the output may have arrived just before the exit.
+                std::thread::sleep(POLL);
+                let screen = self.screen();
+                if done(&screen) {
+                    return screen;
+                }
+                panic!("i2v exited ({status:?}) while waiting for {what}; the screen:\n{screen}");
+            }
+            if Instant::now() >= deadline {
+                panic!("gave up after {WAIT:?} waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits for the program to exit and for its last output to be read.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "i2v did not exit within {WAIT:?}; the screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(POLL);
+        };
+        while !self.output.lock().unwrap().closed {
+            assert!(
+                Instant::now() < deadline + WAIT,
+                "the pty stayed open after i2v exited"
+            );
+            std::thread::sleep(POLL);
+        }
+        if let Some(thread) = self.reader.take() {
+            thread.join().unwrap();
+        }
+        status
+    }
+
+    /// Sends a signal to the program (by its pid, through kill(1): no libc binding needed).
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{name} failed");
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        // A failed test must not leave its workbench running.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! The workbench's event loop driven like a user: keys into the real app, jobs through the
+//! real engine against the simulated fal, every frame drawn on a `TestBackend` and checked as
+//! text.
+
+mod tui_support;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use i2v::ui::runtime::TerminalRequest;
+use i2v::ui::{Draft, Focus};
+use i2v_sim::SimConfig;
+use i2v_store::JobState;
+use tui_support::bench::{Harness, Setup};
+use tui_support::fixture_png;
+use tui_support::keys::ctrl;
+use tui_support::screen::{Screen, is_unsafe};
+
+const PROMPT: &str = "a fox runs in the snow";
+
+/// Types the prompt, moves to the image field, types the path, submits with Ctrl-S.
+fn fill_and_submit(h: &mut Harness, prompt: &str) {
+    assert_eq!(
+        h.bench.app.focus(),
+        Focus::Editor,
+        "focus starts in the editor"
+    );
+    h.type_text(prompt);
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    h.send(ctrl('s'));
+}
+
+#[tokio::test]
+async fn a_job_goes_from_the_editor_through_the_queue_into_history_and_back() {
+    let mut h = Harness::start().await;
+    fill_and_submit(&mut h, PROMPT);
+
+    h.wait_for("the job in the queue", |s| {
+        s.pane_text("Queue").contains(PROMPT)
+    })
+    .await;
+    h.wait_for("a log line from the sim", |s| {
+        s.pane_text("Logs").contains("Loading model")
+    })
+    .await;
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    h.wait_for("the job in the history", |s| {
+        let history = s.pane_text("History");
+        history.contains(PROMPT) && history.contains("completed")
+    })
+    .await;
+
+    // Empty the editor, so getting the prompt back proves something.
+    h.focus(Focus::Editor);
+    for _ in PROMPT.chars() {
+        h.press(KeyCode::Backspace);
+    }
+    assert!(
+        !h.screen().pane_text("Prompt").contains(PROMPT),
+        "the editor should be empty:\n{}",
+        h.screen()
+    );
+
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert_eq!(
+        h.bench.app.focus(),
+        Focus::Editor,
+        "Enter goes back to the editor"
+    );
+    assert!(
+        screen.pane_text("Prompt").contains(PROMPT),
+        "the editor should hold the job's prompt again:\n{screen}"
+    );
+    assert_eq!(
+        h.bench.app.draft(),
+        Draft {
+            prompt: PROMPT.to_owned(),
+            image: fixture_png(),
+            prompt_optimizer: h.bench.app.draft().prompt_optimizer,
+        }
+    );
+
+    let records = h.store().list().records;
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].state, JobState::Completed);
+    assert_eq!(records[0].input.prompt, PROMPT);
+}
+
+#[tokio::test]
+async fn submitting_an_empty_prompt_shows_an_error_and_submits_nothing() {
+    let mut h = Harness::start().await;
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    h.send(ctrl('s'));
+    h.settle();
+
+    let screen = h.screen();
+    assert!(
+        screen.status_bar().contains("prompt is empty"),
+        "the status bar should say why:\n{screen}"
+    );
+    assert!(
+        screen.pane_text("Queue").contains("No jobs yet"),
+        "{screen}"
+    );
+    let engine = h.bench.runtime.engine.as_ref().unwrap();
+    assert_eq!(engine.running_count(), 0, "no job may start");
+    assert!(
+        h.store().list().records.is_empty(),
+        "no record may be saved"
+    );
+    assert_eq!(h.sim.stats().requests, 0, "nothing may reach fal");
+}
+
+#[tokio::test]
+async fn the_history_filter_finds_a_job_and_enter_restores_it() {
+    let mut h = Harness::start().await;
+    for prompt in ["a heron lifts off the lake", "city lights at dusk"] {
+        h.focus(Focus::Editor);
+        while !h.bench.app.draft().prompt.is_empty() {
+            h.press(KeyCode::Backspace);
+        }
+        h.type_text(prompt);
+        // The image stays in its field from one job to the next.
+        if h.bench.app.draft().image.is_empty() {
+            h.focus(Focus::Image);
+            h.type_text(&fixture_png());
+        }
+        h.send(ctrl('s'));
+        h.wait_for("the job in the history, completed", |s| {
+            s.pane_text("History")
+                .lines()
+                .any(|row| row.contains(prompt) && row.contains("completed"))
+        })
+        .await;
+    }
+
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('/'));
+    h.type_text("heron");
+    let screen = h.screen();
+    let history = screen.pane_text("History");
+    assert!(history.contains("a heron lifts off"), "{screen}");
+    assert!(
+        !history.contains("city lights"),
+        "the filter should hide it:\n{screen}"
+    );
+
+    h.press(KeyCode::Enter); // keeps the filter, leaves the filter line
+    h.press(KeyCode::Enter); // restores the selected job
+    assert_eq!(h.bench.app.focus(), Focus::Editor);
+    assert_eq!(h.bench.app.draft().prompt, "a heron lifts off the lake");
+}
+
+#[tokio::test]
+async fn a_queued_job_cancelled_from_the_queue_ends_cancelled() {
+    let mut h = Harness::with(Setup::new(SimConfig {
+        // Long enough that the job is still queued whenever the keys arrive.
+        queue_time: Duration::from_secs(120),
+        ..SimConfig::fast()
+    }))
+    .await;
+    fill_and_submit(&mut h, PROMPT);
+    // The history row shows the saved state; the queue row may show a progress note.
+    h.wait_for("the job to be queued on fal", |s| {
+        s.pane_text("History").contains("queued")
+    })
+    .await;
+
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('c'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Cancel job"),
+        "c should ask before cancelling:\n{screen}"
+    );
+    h.press(KeyCode::Char('y'));
+    h.wait_for("the job to end cancelled", |s| {
+        s.pane_text("Queue").contains("cancelled")
+    })
+    .await;
+
+    let records = h.store().list().records;
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].state, JobState::Cancelled);
+    assert!(
+        h.sim.stats().by_route.get("cancel").copied().unwrap_or(0) >= 1,
+        "the cancel must reach fal: {:?}",
+        h.sim.stats().by_route
+    );
+}
+
+#[tokio::test]
+async fn the_queue_row_shows_the_state_once_the_job_is_queued() {
+    let mut h = Harness::with(Setup::new(SimConfig {
+        queue_time: Duration::from_secs(120),
+        ..SimConfig::fast()
+    }))
+    .await;
+    fill_and_submit(&mut h, PROMPT);
+    let screen = h
+        .wait_for("the saved record to say queued", |s| {
+            s.pane_text("History").contains("queued")
+        })
+        .await;
+    // "Submitting" was true a moment ago; once fal has queued the job the row must say so.
+    assert!(
+        screen.pane_text("Queue").contains("queued #"),
+        "the queue row should show `queued #N`, not a finished step:\n{screen}"
+    );
+}
+
+/// No cell may hold a control character or a bidi override, whatever the logs contained.
+fn assert_clean(screen: &Screen) {
+    for symbol in screen.symbols() {
+        assert!(
+            !symbol.chars().any(is_unsafe),
+            "unsafe character {symbol:?} reached the screen:\n{screen}"
+        );
+    }
+    // ratatui drops a lone ESC itself; what follows it is the proof of sanitising.
+    for leftover in ["pwned", "[2J", "[31m", "[?1049h"] {
+        assert!(
+            !screen.contains(leftover),
+            "part of an escape sequence ({leftover}) was drawn:\n{screen}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hostile_logs_never_put_control_characters_on_screen() {
+    let mut h = Harness::with(Setup::new(SimConfig {
+        hostile_logs: true,
+        ..SimConfig::fast()
+    }))
+    .await;
+    fill_and_submit(&mut h, PROMPT);
+    // Every frame on the way is checked, not just the last.
+    h.wait_for("a hostile log line, sanitised", |s| {
+        assert_clean(s);
+        s.pane_text("Logs").contains("overwritten")
+    })
+    .await;
+    h.wait_for("the job to complete", |s| {
+        assert_clean(s);
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    // The detail view shows the whole log too.
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    assert_clean(&h.screen());
+}
+
+#[tokio::test]
+async fn a_rejected_key_shows_an_error_that_mentions_fal_key() {
+    let mut h = Harness::with(Setup {
+        key: "not-the-key".to_owned(),
+        ..Setup::new(SimConfig {
+            accepted_key: Some("the-key".to_owned()),
+            ..SimConfig::fast()
+        })
+    })
+    .await;
+    fill_and_submit(&mut h, PROMPT);
+    let screen = h
+        .wait_for("an error about the key", |s| s.contains("FAL_KEY"))
+        .await;
+    assert!(
+        screen.pane_text("Queue").contains("failed"),
+        "the job should end failed:\n{screen}"
+    );
+    let by_route = h.sim.stats().by_route;
+    assert!(
+        by_route.values().all(|&n| n <= 1),
+        "a rejected key must not be retried: {by_route:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_draft_is_saved_on_quit_and_restored_on_the_next_start() {
+    let mut h = Harness::start().await;
+    h.type_text("half-written idea");
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    h.focus(Focus::Optimizer);
+    let optimizer = h.bench.app.draft().prompt_optimizer;
+    h.press(KeyCode::Char(' '));
+    let before = h.bench.app.draft();
+    assert_eq!(before.prompt_optimizer, !optimizer, "Space toggles it");
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+    assert_eq!(h.draft_on_disk(), Some(before.clone()));
+
+    let dir = h.dir.clone();
+    drop(h);
+    let h = Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let screen = h.screen();
+    assert_eq!(h.bench.app.draft(), before);
+    assert!(
+        screen.pane_text("Prompt").contains("half-written idea"),
+        "{screen}"
+    );
+    assert!(screen.pane_text("Image").contains("frame.png"), "{screen}");
+}
