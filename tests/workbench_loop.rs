@@ -314,3 +314,69 @@ async fn the_draft_is_saved_on_quit_and_restored_on_the_next_start() {
     );
     assert!(screen.pane_text("Image").contains("frame.png"), "{screen}");
 }
+
+#[tokio::test]
+async fn jobs_in_flight_at_quit_are_followed_again_on_the_next_start() {
+    let slow = SimConfig {
+        run_time: Duration::from_millis(1500),
+        log_interval: Duration::from_millis(50),
+        ..SimConfig::fast()
+    };
+    let mut h = Harness::with(Setup::new(slow)).await;
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("logs to stream", |s| {
+        s.pane_text("Logs").contains("Loading model")
+    })
+    .await;
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+
+    let stored = h.bench.runtime.store.list().records;
+    assert_eq!(stored.len(), 1);
+    assert!(
+        !stored[0].state.is_terminal(),
+        "quit mid-run leaves the job unfinished: {:?}",
+        stored[0].state
+    );
+    let logs_at_quit = stored[0].logs.len();
+    assert!(logs_at_quit > 0, "logs seen before quitting were saved");
+
+    // Restart against the same fal, which kept working on the job meanwhile.
+    let Harness { sim, dir, .. } = h;
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        running_sim: Some(sim),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    h.wait_for("the resumed job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    let record = h.bench.runtime.store.list().records.remove(0);
+    assert_eq!(record.state, JobState::Completed);
+    let mut seen = std::collections::HashSet::new();
+    for log in &record.logs {
+        assert!(
+            seen.insert((&log.timestamp, &log.message)),
+            "log line repeated after resuming: {log:?}"
+        );
+    }
+    assert!(
+        record.logs.len() > logs_at_quit,
+        "logs continued where they stopped"
+    );
+    assert!(
+        record
+            .logs
+            .iter()
+            .any(|l| l.message.contains("Encoding video")),
+        "the last log lines arrived: {:?}",
+        record.logs
+    );
+    assert_eq!(
+        h.sim.stats().by_route.get("submit"),
+        Some(&1),
+        "resuming follows the job; it never submits it again"
+    );
+}

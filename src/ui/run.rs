@@ -54,7 +54,8 @@ impl<B: Backend> Workbench<B> {
     }
 
     /// What happens before the first frame: the app learns the terminal size, checks a
-    /// pre-filled image, and the history starts loading in the background.
+    /// pre-filled image, the history starts loading in the background, and jobs left in
+    /// flight by the last run are followed again (their logs continue where they stopped).
     pub fn start(&mut self) {
         if let Ok(size) = self.terminal.size() {
             self.handle(Msg::Resize(size.width, size.height));
@@ -63,6 +64,18 @@ impl<B: Backend> Workbench<B> {
             self.runtime.apply(effect);
         }
         self.runtime.load_history();
+        let resumed = self
+            .runtime
+            .engine
+            .as_ref()
+            .map(Engine::resume_unfinished)
+            .unwrap_or_default();
+        if !resumed.is_empty() {
+            self.handle(Msg::Notice(format!(
+                "following {} job(s) left in flight by the last run",
+                resumed.len()
+            )));
+        }
     }
 
     pub fn draft_handle(&self) -> Arc<Mutex<Draft>> {
@@ -266,15 +279,6 @@ pub async fn workbench(
     super::terminal::save_draft_on_panic(bench.draft_handle(), bench.runtime.draft_path());
     for warning in warnings {
         bench.handle(Msg::Error(warning));
-    }
-    if let Some(engine) = &bench.runtime.engine {
-        let resumed = engine.resume_unfinished();
-        if !resumed.is_empty() {
-            bench.handle(Msg::Notice(format!(
-                "resumed {} unfinished job(s)",
-                resumed.len()
-            )));
-        }
     }
     let mut input = terminal_messages();
     let ending = bench

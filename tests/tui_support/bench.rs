@@ -59,6 +59,8 @@ pub struct Setup {
     pub key: String,
     /// Reuse the store of an earlier harness (a restart).
     pub dir: Option<Arc<TempDir>>,
+    /// Reuse a simulated fal that is already running (a restart while jobs are in flight).
+    pub running_sim: Option<SimServer>,
 }
 
 impl Setup {
@@ -67,6 +69,7 @@ impl Setup {
             sim,
             key: GOOD_KEY.to_owned(),
             dir: None,
+            running_sim: None,
         }
     }
 }
@@ -78,7 +81,10 @@ impl Harness {
     }
 
     pub async fn with(setup: Setup) -> Self {
-        let sim = SimServer::start(setup.sim).await.unwrap();
+        let sim = match setup.running_sim {
+            Some(sim) => sim,
+            None => SimServer::start(setup.sim).await.unwrap(),
+        };
         let dir = setup
             .dir
             .unwrap_or_else(|| Arc::new(tempfile::tempdir().unwrap()));
@@ -107,12 +113,7 @@ impl Harness {
         });
         let terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
         let mut bench = Workbench::new(terminal, app, runtime);
-        bench.handle(Msg::Resize(WIDTH, HEIGHT));
-        let init = bench.app.init();
-        for effect in init {
-            bench.runtime.apply(effect);
-        }
-        bench.runtime.load_history();
+        bench.start();
         let mut harness = Self {
             bench,
             sim,

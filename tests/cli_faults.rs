@@ -1,0 +1,348 @@
+//! What `i2v submit` does with bad input, and how it rides out (or reports) fal's failures,
+//! using the sim's switchable faults and `i2v fake-fal --fault`.
+
+mod support;
+
+use i2v_sim::{Fault, Route, SimConfig};
+use i2v_store::JobState;
+use support::{FakeFal, Sandbox, Sim, TEST_KEY, fixture, http_get, quick};
+
+const IMAGE_URL: &str = "https://example.com/frame.png";
+
+fn submit_url(sandbox: &Sandbox) -> support::Run {
+    sandbox.run(&[
+        "submit",
+        "--prompt",
+        "a cat walks",
+        "--image",
+        IMAGE_URL,
+        "--no-download",
+    ])
+}
+
+#[test]
+fn missing_image_file_is_named() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let missing = sandbox.root().join("nowhere").join("frame.png");
+    let run = sandbox.run(&[
+        "submit",
+        "--prompt",
+        "x",
+        "--image",
+        missing.to_str().unwrap(),
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(missing.to_str().unwrap()) && run.stderr.contains("no such file"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(sandbox.records().is_empty(), "no job for bad input");
+    assert_eq!(sim.stats().requests, 0);
+}
+
+#[test]
+fn text_named_png_is_refused_by_content() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let fake = sandbox.root().join("photo.png");
+    std::fs::write(&fake, "just some text\n").unwrap();
+    let run = sandbox.run(&["submit", "--prompt", "x", "--image", fake.to_str().unwrap()]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("photo.png") && run.stderr.contains("not a PNG, JPEG or WebP"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sim.stats().requests, 0);
+}
+
+#[test]
+fn empty_prompt_is_refused() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let run = sandbox.run(&["submit", "--prompt", "  \n ", "--image", IMAGE_URL]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("prompt is empty"), "{}", run.stderr);
+    assert!(sandbox.records().is_empty());
+    assert_eq!(sim.stats().requests, 0);
+}
+
+#[test]
+fn missing_key_names_fal_key() {
+    let sim = Sim::start(quick());
+    let mut sandbox = Sandbox::new(&sim.url());
+    sandbox.unset("FAL_KEY");
+    let run = submit_url(&sandbox);
+    run.expect_code(2);
+    assert!(run.stderr.contains("FAL_KEY"), "{}", run.stderr);
+    assert_eq!(sim.stats().requests, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn key_in_a_world_readable_config_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = Sim::start(quick());
+    let mut sandbox = Sandbox::new(&sim.url());
+    sandbox.unset("FAL_KEY");
+    let config = sandbox.config_path();
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "key = \"file-key-7c6b5a\"\n").unwrap();
+
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = submit_url(&sandbox);
+    run.expect_code(2);
+    assert!(run.stderr.contains("chmod 600"), "{}", run.stderr);
+    assert!(!run.stderr.contains("file-key-7c6b5a"), "{}", run.stderr);
+    assert_eq!(sim.stats().requests, 0);
+
+    // The same file, private, is accepted.
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    submit_url(&sandbox).expect_code(0);
+}
+
+#[test]
+fn rate_limit_is_waited_out() {
+    let sim = Sim::start(quick());
+    sim.faults().push(
+        Route::Submit,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+        1,
+    );
+    let sandbox = Sandbox::new(&sim.url());
+    submit_url(&sandbox).expect_code(0);
+    assert_eq!(sim.count("submit"), 2, "one 429, then one success");
+    assert_eq!(sim.faults().remaining(), 0);
+    assert_eq!(sandbox.only_record().state, JobState::Completed);
+}
+
+#[test]
+fn result_503_is_retried() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Result, Fault::Status(503), 1);
+    let sandbox = Sandbox::new(&sim.url());
+    submit_url(&sandbox).expect_code(0);
+    assert_eq!(sim.count("result"), 2, "one 503, then one success");
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed);
+    assert!(record.result.is_some());
+}
+
+#[test]
+fn dropped_stream_still_delivers_every_log() {
+    let sim = Sim::start(SimConfig {
+        // Long enough that the stream is always open before the job completes.
+        run_time: std::time::Duration::from_millis(800),
+        log_interval: std::time::Duration::from_millis(80),
+        ..quick()
+    });
+    // The stream ends after its second event, while the job is still queued or running.
+    sim.faults()
+        .push(Route::Stream, Fault::DropStream { after_events: 2 }, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit_url(&sandbox);
+    run.expect_code(0);
+    assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
+    assert!(
+        run.stderr.contains("status stream interrupted"),
+        "{}",
+        run.stderr
+    );
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed);
+    let sim_logs = sim.logs(&record, TEST_KEY);
+    assert!(sim_logs.len() >= 5, "{sim_logs:?}");
+    assert_eq!(record.logs, sim_logs);
+}
+
+#[test]
+fn rejected_key_fails_at_once_naming_fal_key() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Submit, Fault::Unauthorized, 3);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit_url(&sandbox);
+    assert!(matches!(run.code, Some(1 | 2)), "{run:?}");
+    assert!(run.stderr.contains("FAL_KEY"), "{}", run.stderr);
+    assert_eq!(sim.count("submit"), 1, "a 401 must not be retried");
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Failed);
+    assert_eq!(record.error.as_ref().map(|e| e.kind.as_str()), Some("auth"));
+}
+
+#[test]
+fn validation_error_names_the_field() {
+    let sandbox = Sandbox::offline();
+    let fal = FakeFal::spawn(&sandbox, &["--fault", "submit:422", "--queue-ms", "20"]);
+    let sandbox = Sandbox::new(&fal.url);
+    let run = submit_url(&sandbox);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("fal rejected the input") && run.stderr.contains("prompt"),
+        "{}",
+        run.stderr
+    );
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Failed);
+    let error = record.error.expect("an error");
+    assert_eq!(error.kind, "validation");
+    assert!(error.message.contains("prompt"), "{}", error.message);
+}
+
+#[test]
+fn hostile_logs_are_stripped_on_screen_and_kept_as_data() {
+    let sim = Sim::start(SimConfig {
+        hostile_logs: true,
+        ..quick()
+    });
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit_url(&sandbox);
+    run.expect_code(0);
+    for (name, bytes) in [("stderr", &run.raw_stderr), ("stdout", &run.raw_stdout)] {
+        assert!(!bytes.contains(&0x1b), "ESC on {name}: {bytes:?}");
+        assert!(!bytes.contains(&0x07), "BEL on {name}: {bytes:?}");
+    }
+    // The text itself still shows.
+    assert!(
+        run.stderr.contains("Preprocessing input image"),
+        "{}",
+        run.stderr
+    );
+
+    let file = &sandbox.record_files()[0];
+    let raw = std::fs::read(file).unwrap();
+    assert!(
+        !raw.contains(&0x1b) && !raw.contains(&0x07),
+        "raw control bytes on disk"
+    );
+    let text = String::from_utf8(raw).unwrap();
+    assert!(
+        text.contains("\\u001b[2J"),
+        "escapes not stored as JSON escapes"
+    );
+    let record = sandbox.only_record();
+    assert!(
+        record
+            .logs
+            .iter()
+            .any(|l| l.message.contains("\x1b]0;pwned\x07")),
+        "the raw log text was not kept: {:?}",
+        record.logs
+    );
+    assert_eq!(record.logs, sim.logs(&record, TEST_KEY));
+
+    // `history show` prints it sanitised too.
+    let show = sandbox.run(&["history", "show", record.id.as_str()]);
+    show.expect_code(0);
+    assert!(!show.raw_stdout.contains(&0x1b), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("Preprocessing input image"),
+        "{}",
+        show.stdout
+    );
+}
+
+#[test]
+fn fake_fal_prints_its_url_and_serves() {
+    let sandbox = Sandbox::offline();
+    let fal = FakeFal::spawn(&sandbox, &["--key", "only-this-key"]);
+    let rest = fal
+        .url
+        .strip_prefix("http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line {:?} is not a loopback URL", fal.url));
+    assert!(rest.parse::<u16>().is_ok_and(|p| p > 0), "{}", fal.url);
+
+    let status = format!("{}/fal-ai/minimax/requests/nope/status", fal.url);
+    let (code, body) = http_get(&status, Some("only-this-key"));
+    assert_eq!(code, 404, "{}", String::from_utf8_lossy(&body));
+    let (code, _) = http_get(&status, Some("some-other-key"));
+    assert_eq!(code, 401, "--key is enforced");
+}
+
+#[test]
+fn fake_fal_runs_a_whole_job() {
+    let sandbox = Sandbox::offline();
+    let fal = FakeFal::spawn(
+        &sandbox,
+        &["--queue-ms", "20", "--run-ms", "150", "--log-ms", "30"],
+    );
+    let png = fixture("frame.jpg");
+    let sandbox = Sandbox::new(&fal.url);
+    let run = sandbox.run(&["submit", "--prompt", "x", "--image", png.to_str().unwrap()]);
+    run.expect_code(0);
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed);
+    assert!(!record.logs.is_empty());
+}
+
+#[test]
+fn cut_download_is_resumed() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::File, Fault::Reset, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = sandbox.run(&["submit", "--prompt", "x", "--image", IMAGE_URL]);
+    run.expect_code(0);
+    assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
+    assert_eq!(sim.count("file"), 2);
+    let record = sandbox.only_record();
+    assert!(record.error.is_none(), "{:?}", record.error);
+    let file = record.result.and_then(|r| r.local_file).expect("a file");
+    assert_eq!(std::fs::read(&file).unwrap(), support::sample_mp4());
+    let leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "partial files left: {leftovers:?}");
+}
+
+#[test]
+fn upload_failure_is_retried() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Upload, Fault::Status(502), 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let png = fixture("frame.png");
+    let run = sandbox.run(&["submit", "--prompt", "x", "--image", png.to_str().unwrap()]);
+    run.expect_code(0);
+    assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
+    assert_eq!(sandbox.only_record().state, JobState::Completed);
+}
+
+#[test]
+fn model_failure_exits_1_with_the_reason() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let prompt = format!("please {}", i2v_sim::FAIL_MARKER);
+    let run = sandbox.run(&[
+        "submit", "--prompt", &prompt, "--image", IMAGE_URL, "--json",
+    ]);
+    run.expect_code(1);
+    let value: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(value["state"]["state"], "failed");
+    assert!(
+        run.stderr.contains("Simulated model failure"),
+        "{}",
+        run.stderr
+    );
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Failed);
+    assert!(record.result.is_none());
+}
+
+#[test]
+fn garbled_result_is_fetched_again() {
+    let sim = Sim::start(quick());
+    // A proxy's error page where the result JSON should be: the job itself is fine on fal.
+    sim.faults().push(Route::Result, Fault::MalformedJson, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit_url(&sandbox);
+    run.expect_code(0);
+    assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
+    assert_eq!(sim.count("result"), 2);
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed, "{record:#?}");
+    assert!(record.result.is_some());
+}
