@@ -1,0 +1,465 @@
+//! Rendering and start-up costs of the workbench, with criterion:
+//! - `frame/*`: one frame at 200×50 with 50 live jobs of ~100 log lines each (target ≤ 1 ms);
+//! - `startup/*`: what happens before the first frame with 10,000 jobs in history (target
+//!   ≤ 50 ms for the first frame), and the background history load measured on its own;
+//! - before the benches, the peak RSS of loading those 10,000 records into the App, printed.
+//!
+//! `cargo bench --bench render`; add `-- --quick` for a shorter run, or a name to filter.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use criterion::{BatchSize, Criterion, SamplingMode};
+use i2v::jobs::JobEvent;
+use i2v::ui::{App, AppOptions, Msg, draw};
+use i2v_store::{
+    ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
+    RequestInfo, SCHEMA_VERSION, StatusChange, Store, VideoResult,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const WIDTH: u16 = 200;
+const HEIGHT: u16 = 50;
+const LIVE_JOBS: usize = 50;
+const LOG_LINES: usize = 100;
+const HISTORY: usize = 10_000;
+const MODEL: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = write_history(&dir.path().join("store"), HISTORY);
+    report_memory(&store);
+
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    bench_frame(&mut c);
+    bench_startup(&mut c, &store);
+    c.final_summary();
+}
+
+// ---------------------------------------------------------------------------------------
+// (a) A busy frame.
+
+fn bench_frame(c: &mut Criterion) {
+    let mut app = App::new(AppOptions::default());
+    app.update(Msg::Resize(WIDTH, HEIGHT));
+    let now = Utc::now();
+    let mut rng = Rng(0x5eed);
+    for i in 0..LIVE_JOBS {
+        let record = live_record(i, &mut rng, now);
+        app.update(Msg::Job(JobEvent::Updated(Box::new(record))));
+    }
+    // The last job announced is the selected one, with its logs in the logs pane.
+    let mut terminal = terminal();
+
+    let mut group = c.benchmark_group("frame");
+    group.bench_function("200x50_50_live_jobs/redraw", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| draw(black_box(&app), frame))
+                .expect("draw");
+        })
+    });
+    // A tick moves the spinners and elapsed times, so the frame differs from the last one.
+    group.bench_function("200x50_50_live_jobs/tick_then_draw", |b| {
+        b.iter(|| {
+            app.update(Msg::Tick);
+            terminal
+                .draw(|frame| draw(black_box(&app), frame))
+                .expect("draw");
+        })
+    });
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// (b) Start-up with a long history.
+
+fn bench_startup(c: &mut Criterion, store: &Store) {
+    let listing = store.list();
+    assert_eq!(listing.records.len(), HISTORY, "fixture history reads back");
+    assert!(listing.problems.is_empty(), "{:?}", listing.problems);
+    let records = listing.records;
+
+    let mut group = c.benchmark_group("startup");
+    group.sample_size(50);
+    // What the workbench does before its first frame: the history loads in the background.
+    group.bench_function("first_frame", |b| {
+        b.iter_with_large_drop(|| {
+            let mut app = App::new(AppOptions::default());
+            app.update(Msg::Resize(WIDTH, HEIGHT));
+            black_box(app.init());
+            let mut terminal = terminal();
+            terminal.draw(|frame| draw(&app, frame)).expect("draw");
+            (app, terminal)
+        })
+    });
+    // The background load and the frame that shows it, each far slower than a frame: few,
+    // equal-sized samples keep the run short.
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    group.bench_function("store_list_10k", |b| {
+        b.iter(|| black_box(store.list()));
+    });
+    // The same message without the draw: how the cost splits between update and draw.
+    group.bench_function("history_loaded_10k_update", |b| {
+        b.iter_batched(
+            || {
+                let mut app = App::new(AppOptions::default());
+                app.update(Msg::Resize(WIDTH, HEIGHT));
+                (app, records.clone())
+            },
+            |(mut app, records)| {
+                app.update(Msg::HistoryLoaded {
+                    records,
+                    problems: Vec::new(),
+                });
+                app
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("history_loaded_10k_update_and_draw", |b| {
+        b.iter_batched(
+            || {
+                let mut app = App::new(AppOptions::default());
+                app.update(Msg::Resize(WIDTH, HEIGHT));
+                let mut terminal = terminal();
+                terminal.draw(|frame| draw(&app, frame)).expect("draw");
+                (app, terminal, records.clone())
+            },
+            |(mut app, mut terminal, records)| {
+                app.update(Msg::HistoryLoaded {
+                    records,
+                    problems: Vec::new(),
+                });
+                terminal.draw(|frame| draw(&app, frame)).expect("draw");
+                (app, terminal)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// (c) Peak memory with the history loaded.
+
+/// Loads the whole history into an App as the workbench does, and prints the process's
+/// peak RSS. Runs before any benchmark, and the fixture was written one record at a time,
+/// so little else has touched memory yet.
+fn report_memory(store: &Store) {
+    // Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS (Linux ≥ 4.0).
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let before = status_kb("VmRSS");
+    let mut app = App::new(AppOptions::default());
+    app.update(Msg::Resize(WIDTH, HEIGHT));
+    let listing = store.list();
+    let count = listing.records.len();
+    app.update(Msg::HistoryLoaded {
+        records: listing.records,
+        problems: Vec::new(),
+    });
+    let mut terminal = terminal();
+    terminal.draw(|frame| draw(&app, frame)).expect("draw");
+    let peak = status_kb("VmHWM");
+    let after = status_kb("VmRSS");
+    let mb = |kb: Option<u64>| {
+        kb.map(|kb| format!("{:.1} MB", kb as f64 / 1024.0))
+            .unwrap_or_else(|| "unknown".into())
+    };
+    println!("memory: {count} history records loaded into the App and drawn at {WIDTH}×{HEIGHT}");
+    println!("  RSS before loading:        {}", mb(before));
+    println!(
+        "  peak RSS (VmHWM):          {}{}",
+        mb(peak),
+        if reset {
+            ""
+        } else {
+            " (peak not reset: includes writing the fixture)"
+        }
+    );
+    println!("  RSS after, App holding it: {}", mb(after));
+    drop((app, terminal));
+}
+
+/// A `kB` field of `/proc/self/status`.
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|line| {
+        line.strip_prefix(field)?
+            .strip_prefix(':')?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Fixtures.
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal")
+}
+
+/// Writes `count` finished jobs into a new store, one file at a time, in the bytes
+/// `Store::save` writes (pretty JSON and a newline) but without its per-file fsync, which
+/// would make the fixture take minutes and says nothing about reading.
+fn write_history(root: &Path, count: usize) -> Store {
+    let store = Store::open(root).expect("store opens");
+    let now = Utc::now();
+    let mut rng = Rng(42);
+    for i in 0..count {
+        let record = history_record(i, &mut rng, now);
+        let mut text = serde_json::to_string_pretty(&record).expect("record encodes");
+        text.push('\n');
+        let path = store.record_path(&record.id).expect("record path");
+        std::fs::write(path, text).expect("record written");
+    }
+    store
+}
+
+/// A finished job from the past: mostly completed, some failed or cancelled.
+fn history_record(i: usize, rng: &mut Rng, now: DateTime<Utc>) -> JobRecord {
+    let created = now - chrono::Duration::minutes(7 * i as i64 + 5);
+    let state = match rng.below(100) {
+        0..=84 => JobState::Completed,
+        85..=94 => JobState::Failed,
+        _ => JobState::Cancelled,
+    };
+    let logs = match state {
+        JobState::Completed => 12,
+        JobState::Failed => 6,
+        _ => 3,
+    };
+    let mut record = base_record(i, rng, created, logs);
+    let at = |secs: i64| created + chrono::Duration::seconds(secs);
+    record.timeline = vec![
+        StatusChange {
+            at: created,
+            state: JobState::Preparing,
+        },
+        StatusChange {
+            at: at(2),
+            state: JobState::Queued { position: 2 },
+        },
+        StatusChange {
+            at: at(5),
+            state: JobState::Queued { position: 0 },
+        },
+        StatusChange {
+            at: at(9),
+            state: JobState::Running,
+        },
+    ];
+    let end = at(9 + 40 + rng.below(40) as i64);
+    match &state {
+        JobState::Completed => {
+            record.timeline.push(StatusChange {
+                at: end,
+                state: JobState::Downloading,
+            });
+            let file_name = format!("{}.mp4", hex(rng, 32));
+            let size = 1_500_000 + rng.below(2_000_000);
+            record.result = Some(VideoResult {
+                url: format!("https://v3.fal.media/files/{}/{file_name}", word(rng)),
+                content_type: Some("video/mp4".into()),
+                file_name: Some(file_name),
+                file_size: Some(size),
+                local_file: Some(
+                    format!("/home/me/.local/share/i2v/videos/{}.mp4", record.id).into(),
+                ),
+                local_size: Some(size),
+            });
+            record.metrics = Metrics {
+                inference_time: Some(40.0 + rng.below(40) as f64 + 0.37),
+                queue_seconds: Some(9.1),
+                total_seconds: Some((end - created).num_milliseconds() as f64 / 1000.0 + 1.2),
+            };
+        }
+        JobState::Failed => {
+            record.error = Some(JobError {
+                kind: "runner_error".into(),
+                message: "The model failed while generating: the runner crashed; try again".into(),
+            });
+        }
+        _ => {
+            record.error = Some(JobError {
+                kind: "request_cancelled".into(),
+                message: "Request was cancelled".into(),
+            });
+        }
+    }
+    record.timeline.push(StatusChange {
+        at: end + chrono::Duration::seconds(1),
+        state: state.clone(),
+    });
+    record.updated_at = end + chrono::Duration::seconds(1);
+    record.state = state;
+    record
+}
+
+/// A job of this session, somewhere in its life, with `LOG_LINES` log lines.
+fn live_record(i: usize, rng: &mut Rng, now: DateTime<Utc>) -> JobRecord {
+    let created = now - chrono::Duration::seconds(10 * (LIVE_JOBS - i) as i64);
+    let mut record = base_record(i, rng, created, LOG_LINES);
+    record.state = match i % 5 {
+        0 => JobState::Queued {
+            position: (i % 7) as u32,
+        },
+        1 | 2 => JobState::Running,
+        3 => JobState::Downloading,
+        _ => JobState::Completed,
+    };
+    record.timeline = vec![
+        StatusChange {
+            at: created,
+            state: JobState::Preparing,
+        },
+        StatusChange {
+            at: created + chrono::Duration::seconds(1),
+            state: record.state.clone(),
+        },
+    ];
+    record
+}
+
+fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> JobRecord {
+    let request_id = format!(
+        "{}-{}-{}-{}-{}",
+        hex(rng, 8),
+        hex(rng, 4),
+        hex(rng, 4),
+        hex(rng, 4),
+        hex(rng, 12)
+    );
+    let base = format!("https://queue.fal.run/fal-ai/minimax/requests/{request_id}");
+    let image = if i % 3 == 0 {
+        ImageSource::Url {
+            url: format!("https://images.example.com/frames/{}-{i:05}.jpg", word(rng)),
+        }
+    } else {
+        ImageSource::File {
+            path: format!("/home/me/frames/{}-{i:05}.png", word(rng)).into(),
+            content_type: "image/png".into(),
+            size: 150_000 + rng.below(2_000_000),
+            uploaded_url: Some(format!(
+                "https://v3.fal.media/files/{}/{}.png",
+                word(rng),
+                hex(rng, 24)
+            )),
+        }
+    };
+    JobRecord {
+        schema: SCHEMA_VERSION,
+        id: JobId::new(),
+        created_at: created,
+        updated_at: created,
+        model: MODEL.into(),
+        input: JobInput {
+            prompt: prompt(rng),
+            image,
+            prompt_optimizer: i % 2 == 0,
+        },
+        request: Some(RequestInfo {
+            request_id: RequestId(request_id),
+            status_url: format!("{base}/status"),
+            response_url: base.clone(),
+            cancel_url: format!("{base}/cancel"),
+        }),
+        state: JobState::Preparing,
+        timeline: Vec::new(),
+        logs: (0..logs).map(|n| log_line(n, logs, created)).collect(),
+        result: None,
+        error: None,
+        metrics: Metrics::default(),
+    }
+}
+
+fn log_line(n: usize, total: usize, created: DateTime<Utc>) -> LogEntry {
+    let message = match n {
+        0 => "Loading model weights (hailuo-2.3-fast, fp16) onto the runner".to_owned(),
+        1 => "Encoding the first frame and the prompt".to_owned(),
+        _ if n + 1 == total => "Encoding video: 6 s, 768p, 24 fps, h264".to_owned(),
+        _ => format!(
+            "Denoising step {n}/{total}: {:.0}% done, motion guidance 0.7, {} frames buffered",
+            100.0 * n as f64 / total as f64,
+            n * 4
+        ),
+    };
+    LogEntry {
+        message,
+        level: if n % 17 == 16 { "WARN" } else { "INFO" }.into(),
+        source: "USER".into(),
+        timestamp: (created + chrono::Duration::milliseconds(500 * n as i64))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    }
+}
+
+const SUBJECTS: &[&str] = &[
+    "A red fox trotting through fresh snow",
+    "An astronaut waving on the moon with the earth rising behind",
+    "A paper boat drifting down a rainy gutter",
+    "A cat on a windowsill watching the rain",
+    "A lighthouse at dusk with waves breaking on the rocks",
+    "A street market in Marrakech at noon",
+    "A hummingbird hovering at a red flower",
+    "An old fisherman mending nets on a pier",
+];
+const CAMERAS: &[&str] = &[
+    "slow dolly in",
+    "handheld, slight shake",
+    "drone shot rising over the scene",
+    "macro lens, shallow depth of field",
+    "static tripod shot",
+    "orbiting camera, 180 degrees",
+];
+const MOODS: &[&str] = &[
+    "warm golden-hour light, film grain",
+    "cold blue morning, mist in the air",
+    "neon reflections on wet ground",
+    "soft overcast light, muted colours",
+];
+
+fn prompt(rng: &mut Rng) -> String {
+    let mut text = format!("{}, {}", pick(rng, SUBJECTS), pick(rng, CAMERAS).to_owned());
+    if rng.below(2) == 0 {
+        text.push_str(&format!(", {}", pick(rng, MOODS)));
+    }
+    if rng.below(4) == 0 {
+        text.push_str(&format!("\nThen {}.", pick(rng, CAMERAS)));
+    }
+    text
+}
+
+fn word(rng: &mut Rng) -> &'static str {
+    pick(rng, &["koala", "zebra", "lion", "panda", "otter", "tiger"])
+}
+
+fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len() as u64) as usize]
+}
+
+fn hex(rng: &mut Rng, len: usize) -> String {
+    (0..len)
+        .map(|_| char::from_digit(rng.below(16) as u32, 16).unwrap_or('0'))
+        .collect()
+}
+
+/// xorshift64: deterministic fixtures without another dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
