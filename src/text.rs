@@ -6,6 +6,10 @@
 /// C1) and the bidi embedding/override/isolate characters. Tabs become spaces first, because
 /// the escape stripper would drop them and glue words together.
 pub fn sanitize(s: &str) -> String {
+    // Nearly all text is already clean; skip the escape parser for it.
+    if !s.chars().any(|c| c == '\t' || is_unsafe(c)) {
+        return s.to_owned();
+    }
     let untabbed = s.replace('\t', "    ");
     let stripped = strip_ansi_escapes::strip_str(&untabbed);
     stripped.chars().filter(|&c| !is_unsafe(c)).collect()

@@ -298,3 +298,34 @@ fn ctrl_c_before_fal_accepted_the_job_does_not_promise_a_resume() {
         resume.stderr
     );
 }
+
+#[test]
+fn resume_leaves_a_job_to_the_process_that_runs_it() {
+    let sim = Sim::start(slow());
+    let sandbox = Sandbox::new(&sim.url());
+    let child = sandbox.spawn(&SUBMIT);
+    let running = sandbox.wait_for_record("the request id", accepted);
+
+    // A second process (a workbench starting, a script) tries to resume meanwhile.
+    let resume = sandbox.run(&["resume"]);
+    resume.expect_code(0);
+    assert!(
+        resume.stderr.contains("followed by another i2v process"),
+        "{}",
+        resume.stderr
+    );
+    assert!(
+        resume.stderr.contains("nothing to resume"),
+        "{}",
+        resume.stderr
+    );
+
+    let submit = finish(child);
+    submit.expect_code(0);
+    assert_completed_in_full(&sim, &sandbox, &running);
+    assert_eq!(
+        sim.count("stream"),
+        1,
+        "only the submitting process followed the job"
+    );
+}

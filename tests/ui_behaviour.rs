@@ -662,3 +662,40 @@ fn a_hostile_history_file_cannot_inject_escapes() {
         }
     }
 }
+
+#[test]
+fn details_of_an_old_job_show_its_logs() {
+    let mut app = app();
+    let mut old = record(9, "A heron lifts off", "heron.png", JobState::Completed, 90);
+    old.logs = vec![log("Loading model weights"), log("Encoding the heron")];
+    app.update(Msg::HistoryLoaded {
+        records: vec![old],
+        problems: Vec::new(),
+    });
+    tab(&mut app, 4);
+    app.update(ch('v'));
+    // The logs section is further down the detail view.
+    for _ in 0..30 {
+        app.update(ch('j'));
+    }
+    let screen = render(&app, 80, 40);
+    assert!(screen.contains("Encoding the heron"), "{screen}");
+}
+
+#[test]
+fn reconnecting_lapses_once_logs_flow_again() {
+    let mut app = app();
+    let job = record(4, "A kite over dunes", "kite.png", JobState::Running, 0);
+    app.update(updated(&job));
+    app.update(Msg::Job(JobEvent::Progress {
+        id: id(4),
+        progress: i2v::jobs::Progress::Reconnecting {
+            reason: "status stream ended early".to_owned(),
+        },
+    }));
+    assert!(render(&app, 80, 24).contains("reconnecting"));
+    app.update(logs(4, &["Generating frame 30/48"]));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("reconnecting"), "{screen}");
+    assert!(screen.contains("running"), "{screen}");
+}

@@ -93,14 +93,8 @@ fn describe_state(record: &JobRecord) -> String {
         JobState::Running => "running".into(),
         JobState::Downloading => "finished on fal; fetching the result".into(),
         JobState::Completed => "completed".into(),
-        JobState::Failed => format!(
-            "failed: {}",
-            record
-                .error
-                .as_ref()
-                .map(|e| sanitize(&e.message))
-                .unwrap_or_default()
-        ),
+        // The reason is printed once, with the final result.
+        JobState::Failed => "failed".into(),
         JobState::Cancelled => "cancelled".into(),
     }
 }

@@ -75,9 +75,16 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
         backend.store.clone(),
         EngineOptions { download },
     );
-    let ids = engine.resume_unfinished();
+    let report = engine.resume_unfinished();
+    for problem in &report.problems {
+        eprintln!("warning: {}", crate::text::sanitize(&problem.to_string()));
+    }
+    for id in &report.busy {
+        eprintln!("job {id} is being followed by another i2v process; leaving it to that one");
+    }
+    let ids = report.resumed;
     if ids.is_empty() {
-        eprintln!("nothing to resume: every job in the history has finished");
+        eprintln!("nothing to resume");
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!("resuming {} job(s)", ids.len());
@@ -133,29 +140,30 @@ fn exit_code(records: &[JobRecord]) -> ExitCode {
     }
 }
 
+/// The result on stdout (URL and file, or the JSON record); problems on stderr either way.
 fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
+    let completed = record.state == JobState::Completed;
     if json {
         print_line(serde_json::to_string(record)?);
-        return Ok(());
+    } else if let (true, Some(result)) = (completed, &record.result) {
+        print_line(&result.url);
+        if let Some(file) = &result.local_file {
+            print_line(file.display());
+        }
     }
-    match (&record.state, &record.result) {
-        (JobState::Completed, Some(result)) => {
-            print_line(&result.url);
-            if let Some(file) = &result.local_file {
-                print_line(file.display());
-            }
-            if let Some(error) = &record.error {
-                eprintln!("warning: {}", crate::text::sanitize(&error.message));
-            }
-        }
-        _ => {
-            let message = record
-                .error
-                .as_ref()
-                .map(|e| crate::text::sanitize(&e.message))
-                .unwrap_or_else(|| record.state.label().to_owned());
-            eprintln!("job {} {}: {message}", record.id, record.state.label());
-        }
+    let problem = record
+        .error
+        .as_ref()
+        .map(|e| crate::text::sanitize(&e.message));
+    match (completed, problem) {
+        (true, Some(problem)) => eprintln!("warning: {problem}"),
+        (true, None) => {}
+        (false, problem) => eprintln!(
+            "job {} {}: {}",
+            record.id,
+            record.state.label(),
+            problem.unwrap_or_else(|| record.state.label().to_owned())
+        ),
     }
     Ok(())
 }

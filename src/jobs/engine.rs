@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use i2v_fal::FalClient;
-use i2v_store::{JobId, JobRecord, Store};
+use i2v_store::{JobClaim, JobId, JobRecord, Store, StoreProblem};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +19,16 @@ impl Default for EngineOptions {
     fn default() -> Self {
         Self { download: true }
     }
+}
+
+/// What [`Engine::resume_unfinished`] did.
+#[derive(Debug, Default)]
+pub struct ResumeReport {
+    pub resumed: Vec<JobId>,
+    /// Unfinished, but another process (or this one) is already following them.
+    pub busy: Vec<JobId>,
+    /// History files that could not be read (left untouched).
+    pub problems: Vec<StoreProblem>,
 }
 
 /// Handle to the job engine; cheap to clone. All methods return at once: the work happens in
@@ -73,34 +83,54 @@ impl Engine {
     pub fn submit(&self, job: NewJob) -> JobId {
         let record = prepare_record(&self.inner.client.config().model, &job);
         let id = record.id.clone();
-        self.spawn(record, Some(job));
+        // A brand-new id: nobody else can hold it. If the lock file cannot even be created,
+        // the run's first save reports the same disk problem.
+        let claim = self.inner.store.claim(&id).ok().flatten();
+        self.spawn(record, Some(job), claim);
         id
     }
 
     /// Picks a job up again from its record (after a crash or quit): follows it on fal from its
     /// request id, with its logs continuing where they stopped.
+    /// Returns false if there is nothing to do here: the job has finished, or this or
+    /// another process (a workbench, an `i2v resume`) is already following it.
     pub fn resume(&self, record: JobRecord) -> bool {
         if record.state.is_terminal() || self.is_running(&record.id) {
             return false;
         }
-        self.spawn(record, None);
+        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
+            tracing::info!(job = %record.id, "not resuming: another process runs it");
+            return false;
+        };
+        // Re-read under the claim: the other runner may have finished it meanwhile.
+        let record = match self.inner.store.load(&record.id) {
+            Ok(fresh) if fresh.state.is_terminal() => return false,
+            Ok(fresh) => fresh,
+            Err(_) => record,
+        };
+        self.spawn(record, None, Some(claim));
         true
     }
 
-    /// Resumes every unfinished job in the store; returns their ids.
-    pub fn resume_unfinished(&self) -> Vec<JobId> {
+    /// Resumes every unfinished job in the store.
+    pub fn resume_unfinished(&self) -> ResumeReport {
         let listing = self.inner.store.unfinished();
         for problem in &listing.problems {
             tracing::warn!(path = %problem.path.display(), message = %problem.message, "history file skipped");
         }
-        listing
-            .records
-            .into_iter()
-            .filter_map(|record| {
-                let id = record.id.clone();
-                self.resume(record).then_some(id)
-            })
-            .collect()
+        let mut report = ResumeReport {
+            problems: listing.problems,
+            ..ResumeReport::default()
+        };
+        for record in listing.records {
+            let id = record.id.clone();
+            if self.resume(record) {
+                report.resumed.push(id);
+            } else {
+                report.busy.push(id);
+            }
+        }
+        report
     }
 
     /// Asks fal to cancel the job (or stops it locally if fal has not accepted it yet).
@@ -141,7 +171,7 @@ impl Engine {
         self.inner.tracker.reopen();
     }
 
-    fn spawn(&self, record: JobRecord, new: Option<NewJob>) {
+    fn spawn(&self, record: JobRecord, new: Option<NewJob>, claim: Option<JobClaim>) {
         let cancel = CancellationToken::new();
         {
             let mut running = self.inner.running.lock().unwrap_or_else(|e| e.into_inner());
@@ -151,6 +181,7 @@ impl Engine {
         let id = record.id.clone();
         self.inner.tracker.spawn(async move {
             JobRun::new(inner.clone(), record, cancel).run(new).await;
+            drop(claim);
             let mut running = inner.running.lock().unwrap_or_else(|e| e.into_inner());
             running.remove(&id);
         });

@@ -6,5 +6,5 @@ mod engine;
 mod event;
 mod run;
 
-pub use engine::{Engine, EngineOptions};
+pub use engine::{Engine, EngineOptions, ResumeReport};
 pub use event::{JobEvent, NewJob, Progress};

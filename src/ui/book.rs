@@ -36,7 +36,11 @@ impl Entry {
             progress: None,
             live,
         };
-        entry.sync_logs();
+        // History entries get their log lines when first shown: sanitising every line of
+        // thousands of old jobs up front would stall the UI when the history arrives.
+        if live {
+            entry.sync_logs();
+        }
         entry
     }
 
@@ -91,6 +95,13 @@ impl Book {
 
     /// A record read from the history files. A job the engine already told us about
     /// keeps the engine's (newer) version.
+    /// Makes sure `log_lines` covers every log line of the job (before showing them).
+    pub fn ensure_logs(&mut self, id: &JobId) {
+        if let Some(entry) = self.entries.get_mut(id) {
+            entry.sync_logs();
+        }
+    }
+
     pub fn add_from_history(&mut self, records: Vec<JobRecord>) {
         for record in records {
             if !self.entries.contains_key(&record.id) {
@@ -137,6 +148,10 @@ impl Book {
 
     pub fn append_logs(&mut self, id: &JobId, logs: Vec<LogEntry>) {
         if let Some(entry) = self.entries.get_mut(id) {
+            // Logs flowing again means the engine is back in touch with fal.
+            if matches!(entry.progress, Some(Progress::Reconnecting { .. })) {
+                entry.progress = None;
+            }
             entry.record.logs.extend(logs);
             entry.sync_logs();
         }

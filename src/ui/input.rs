@@ -97,6 +97,7 @@ impl App {
             | Action::Bottom => self.navigate(action),
             Action::Detail => {
                 if let Some(id) = self.selected_job() {
+                    self.book.ensure_logs(&id);
                     self.overlay = Some(Overlay::Detail { id, scroll: 0 });
                 }
             }

@@ -64,16 +64,16 @@ impl<B: Backend> Workbench<B> {
             self.runtime.apply(effect);
         }
         self.runtime.load_history();
-        let resumed = self
+        let report = self
             .runtime
             .engine
             .as_ref()
             .map(Engine::resume_unfinished)
             .unwrap_or_default();
-        if !resumed.is_empty() {
+        if !report.resumed.is_empty() {
             self.handle(Msg::Notice(format!(
                 "following {} job(s) left in flight by the last run",
-                resumed.len()
+                report.resumed.len()
             )));
         }
     }

@@ -17,6 +17,7 @@ mod record;
 mod store;
 
 pub use error::{StoreError, StoreProblem};
+pub use job_lock::JobClaim;
 pub use listing::Listing;
 pub use record::*;
 pub use store::Store;

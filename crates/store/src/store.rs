@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::atomic_write::write_atomically;
 use crate::decode::decode;
 use crate::error::StoreError;
-use crate::job_lock::JobLock;
+use crate::job_lock::{JobClaim, JobLock};
 use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
 
 /// Handle on one history directory. Cloning is cheap; clones share nothing mutable, because
@@ -143,6 +143,15 @@ impl Store {
                 many.iter().map(|id| id.to_string()).collect(),
             )),
         }
+    }
+
+    /// Claims the right to run (follow, download) a job, so two processes — the workbench
+    /// and an `i2v resume`, say — never both follow it. `None` if another live process has
+    /// it. Separate from the record lock, which is held only for the length of a write.
+    pub fn claim(&self, id: &JobId) -> Result<Option<JobClaim>, StoreError> {
+        let id = checked(id)?;
+        let lock = JobLock::try_acquire(&self.dirs.locks.join(format!("{id}.run")))?;
+        Ok(lock.map(JobClaim::new))
     }
 
     fn lock(&self, id: &JobId) -> Result<JobLock, StoreError> {

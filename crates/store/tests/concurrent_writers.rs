@@ -134,3 +134,17 @@ fn append_lines(store: &Store, id: &JobId, writer: &str, count: usize) {
             .unwrap();
     }
 }
+
+#[test]
+fn a_job_can_be_claimed_by_one_runner_at_a_time() {
+    let (_dir, store) = support::temp_store();
+    let id = i2v_store::JobId::new();
+    let first = store.claim(&id).unwrap();
+    assert!(first.is_some(), "a free job can be claimed");
+    assert!(
+        store.claim(&id).unwrap().is_none(),
+        "a claimed job cannot be claimed again"
+    );
+    drop(first);
+    assert!(store.claim(&id).unwrap().is_some(), "released on drop");
+}
