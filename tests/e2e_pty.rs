@@ -137,3 +137,49 @@ fn sigterm_exits_restores_the_terminal_and_keeps_the_draft() {
         "second run exited with {status:?}:\n{screen}"
     );
 }
+
+#[test]
+fn sighup_from_a_dropped_link_restores_the_terminal_and_keeps_the_draft() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = "typed before the link dropped";
+    let mut pty = start(&home);
+    pty.type_text(draft);
+    pty.wait_for("the draft on screen", |s| {
+        s.pane_text("Prompt").contains(draft)
+    });
+
+    pty.signal("HUP");
+    let status = pty.wait_exit();
+    assert!(status.success(), "i2v exited with {status:?} after SIGHUP");
+    assert_terminal_restored(&pty);
+
+    let mut pty = start(&home);
+    pty.wait_for("the draft back in the editor", |s| {
+        s.pane_text("Prompt").contains(draft)
+    });
+    pty.send(&[ctrl_byte('q')]);
+    assert!(pty.wait_exit().success());
+}
+
+#[test]
+fn without_a_key_the_screen_opens_and_says_how_to_set_fal_key() {
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(&[], &demo_env(home.path()), 100, 30);
+    pty.wait_for("the missing-key banner", |s| {
+        s.contains("FAL_KEY") && s.contains("--demo")
+    });
+    pty.type_text("a prompt");
+    pty.send(&[TAB]);
+    pty.type_text(&fixture_png());
+    pty.send(&[ctrl_byte('s')]);
+    let screen = pty.wait_for("submitting explains why it cannot", |s| {
+        s.status_bar().contains("FAL_KEY")
+    });
+    assert!(
+        screen.pane_text("Prompt").contains("a prompt"),
+        "the prompt is kept:\n{screen}"
+    );
+    pty.send(&[ctrl_byte('q')]);
+    assert!(pty.wait_exit().success());
+    assert_terminal_restored(&pty);
+}

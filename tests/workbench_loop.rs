@@ -380,3 +380,34 @@ async fn jobs_in_flight_at_quit_are_followed_again_on_the_next_start() {
         "resuming follows the job; it never submits it again"
     );
 }
+
+#[tokio::test]
+async fn a_finished_job_rings_the_bell_and_y_copies_its_url_over_osc_52() {
+    use base64::Engine as _;
+    let mut h = Harness::start().await;
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    let channel = h.side_channel.clone();
+    let sent = move || String::from_utf8_lossy(&channel.0.lock().unwrap()).into_owned();
+    assert!(sent().contains('\x07'), "the bell rang: {:?}", sent());
+
+    let url = h.store().list().records[0]
+        .result
+        .as_ref()
+        .expect("a result")
+        .url
+        .clone();
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('y'));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(url.as_bytes());
+    assert!(
+        sent().contains(&format!("\x1b]52;c;{encoded}\x07")),
+        "OSC 52 with the video URL: {:?}",
+        sent()
+    );
+    h.wait_for("the copy notice", |s| s.status_bar().contains("copied"))
+        .await;
+}

@@ -246,7 +246,13 @@ pub async fn workbench(
     } else {
         match settings.api_key(&process_env) {
             Ok(key) => (Some(FalBackend::real(&settings, key)?), None, String::new()),
-            Err(err) => (None, Some(format!("{err}")), err.to_string()),
+            // The banner must fit one line; the full message (with the config path) shows
+            // when the user tries to submit.
+            Err(err) => (
+                None,
+                Some("No fal API key: set FAL_KEY, or try --demo · Ctrl-S says more".to_owned()),
+                err.to_string(),
+            ),
         }
     };
     let store = match &backend {
