@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::Duration;
 use crossterm::event::KeyCode;
-use i2v::jobs::{JobEvent, NewJob};
+use i2v::jobs::{JobEvent, NewJob, Progress};
 use i2v::ui::{App, AppOptions, Draft, Effect, Focus, ImageInfo, KeyMap, Msg};
 use i2v_store::JobState;
 use ui_support::*;
@@ -24,10 +24,7 @@ fn submits(effects: &[Effect]) -> Vec<&NewJob> {
 
 fn with_history() -> App {
     let mut app = app();
-    app.update(Msg::HistoryLoaded {
-        records: history(),
-        problems: Vec::new(),
-    });
+    app.update(history_loaded(history()));
     app
 }
 
@@ -40,7 +37,7 @@ fn typing_goes_into_the_editor() {
     type_text(&mut app, "jumps");
     assert_eq!(app.draft().prompt, "a cat? q\njumps");
     assert!(!app.should_quit(), "q in a text field is text");
-    assert!(render(&app, 80, 24).contains("14 chars"));
+    assert_shows(&app, "14 chars");
 }
 
 #[test]
@@ -50,7 +47,7 @@ fn submit_with_an_empty_prompt_is_an_error_and_submits_nothing() {
     type_text(&mut app, "frames/cat.png");
     let effects = app.update(ctrl('s'));
     assert!(submits(&effects).is_empty(), "{effects:?}");
-    assert!(render(&app, 80, 24).contains("the prompt is empty"));
+    assert_shows(&app, "the prompt is empty");
     assert_eq!(
         app.focus(),
         Focus::Editor,
@@ -67,7 +64,7 @@ fn submit_without_an_image_keeps_the_prompt() {
     assert!(submits(&effects).is_empty());
     assert_eq!(app.focus(), Focus::Image);
     assert_eq!(app.draft().prompt, "a cat");
-    assert!(render(&app, 80, 24).contains("set the image"));
+    assert_shows(&app, "set the image");
 }
 
 #[test]
@@ -101,27 +98,20 @@ fn a_failed_submit_shows_the_error_and_keeps_the_prompt() {
     app.update(Msg::Submitted(
         Err("fal said 401: check FAL_KEY".to_owned()),
     ));
-    let screen = render(&app, 80, 24);
-    assert!(screen.contains("Submit failed: fal said 401"), "{screen}");
+    assert_shows(&app, "Submit failed: fal said 401");
     assert_eq!(app.draft().prompt, "a cat");
     // The error stays until a key, and that key still works.
     app.update(Msg::Tick);
-    assert!(render(&app, 80, 24).contains("Submit failed"));
+    assert_shows(&app, "Submit failed");
     type_text(&mut app, "!");
-    assert!(!render(&app, 80, 24).contains("Submit failed"));
+    assert_hides(&app, "Submit failed");
     assert_eq!(app.draft().prompt, "a cat!");
 }
 
 #[test]
 fn job_events_fill_the_queue_and_the_logs() {
     let mut app = app();
-    let mut job = record(
-        7,
-        "A dog surfing",
-        "dog.png",
-        JobState::Queued { position: 4 },
-        1,
-    );
+    let mut job = dog_job(JobState::Queued { position: 4 });
     app.update(updated(&job));
     let screen = render(&app, 80, 24);
     assert!(screen.contains("queued #4"), "{screen}");
@@ -140,7 +130,7 @@ fn job_events_fill_the_queue_and_the_logs() {
 #[test]
 fn a_finished_job_notifies_and_stops_the_animation() {
     let mut app = app();
-    let mut job = record(7, "A dog surfing", "dog.png", JobState::Running, 1);
+    let mut job = dog_job(JobState::Running);
     app.update(updated(&job));
     job.state = JobState::Completed;
     let effects = app.update(updated(&job));
@@ -149,24 +139,17 @@ fn a_finished_job_notifies_and_stops_the_animation() {
             if title.contains("completed") && body == "A dog surfing"),
         "{effects:?}"
     );
-    assert!(render(&app, 80, 24).contains("Job completed: A dog surfing"));
+    assert_shows(&app, "Job completed: A dog surfing");
     // The notice fades once its time is up.
     app.set_now(t0() + Duration::seconds(10));
     app.update(Msg::Tick);
-    assert!(!render(&app, 80, 24).contains("Job completed"));
+    assert_hides(&app, "Job completed");
     assert!(!app.animating());
 }
 
 #[test]
 fn logs_follow_the_tail_until_scrolled_up() {
-    let mut app = app();
-    app.update(updated(&record(
-        7,
-        "A dog surfing",
-        "dog.png",
-        JobState::Running,
-        1,
-    )));
+    let mut app = app_with_dog_job(JobState::Running);
     let lines: Vec<String> = (1..=40).map(|i| format!("log line {i:02}")).collect();
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     app.update(logs(7, &refs));
@@ -195,9 +178,9 @@ fn logs_follow_the_tail_until_scrolled_up() {
     );
 
     app.update(ch('g'));
-    assert!(render(&app, 80, 24).contains("log line 01"));
+    assert_shows(&app, "log line 01");
     app.update(ch('G'));
-    assert!(render(&app, 80, 24).contains("log line 41"));
+    assert_shows(&app, "log line 41");
 }
 
 #[test]
@@ -223,7 +206,7 @@ fn the_history_filter_narrows_and_esc_clears_it() {
     assert!(filtered.contains("1/4 match"), "{filtered}");
 
     app.update(key(KeyCode::Esc));
-    assert!(render(&app, 80, 24).contains("red fox"));
+    assert_shows(&app, "red fox");
 }
 
 #[test]
@@ -286,19 +269,12 @@ fn r_reruns_a_history_job_with_its_input() {
 
 #[test]
 fn cancel_asks_first() {
-    let mut app = app();
-    app.update(updated(&record(
-        7,
-        "A dog",
-        "dog.png",
-        JobState::Running,
-        1,
-    )));
+    let mut app = app_with_dog_job(JobState::Running);
     tab(&mut app, 3);
     assert!(app.update(ch('c')).is_empty());
-    assert!(render(&app, 80, 24).contains("Cancel job"));
+    assert_shows(&app, "Cancel job");
     assert!(app.update(ch('n')).is_empty());
-    assert!(!render(&app, 80, 24).contains("Cancel job"));
+    assert_hides(&app, "Cancel job");
 
     app.update(ch('c'));
     assert_eq!(app.update(ch('y')), [Effect::Cancel(id(7))]);
@@ -306,19 +282,11 @@ fn cancel_asks_first() {
 
 #[test]
 fn finished_jobs_cannot_be_cancelled() {
-    let mut app = app();
-    app.update(updated(&record(
-        7,
-        "A dog",
-        "dog.png",
-        JobState::Completed,
-        1,
-    )));
+    let mut app = app_with_dog_job(JobState::Completed);
     tab(&mut app, 3);
     assert!(app.update(ch('c')).is_empty());
-    let screen = render(&app, 80, 24);
-    assert!(!screen.contains("Cancel job"), "{screen}");
-    assert!(screen.contains("already finished"), "{screen}");
+    assert_hides(&app, "Cancel job");
+    assert_shows(&app, "already finished");
 }
 
 #[test]
@@ -342,19 +310,12 @@ fn y_copies_the_video_url_and_o_opens_the_file() {
     app.update(ch('j'));
     app.update(ch('j'));
     assert!(app.update(ch('y')).is_empty());
-    assert!(render(&app, 80, 24).contains("No video URL"));
+    assert_shows(&app, "No video URL");
 }
 
 #[test]
 fn y_works_in_the_queue_too() {
-    let mut app = app();
-    app.update(updated(&record(
-        7,
-        "A dog",
-        "dog.png",
-        JobState::Completed,
-        1,
-    )));
+    let mut app = app_with_dog_job(JobState::Completed);
     tab(&mut app, 3);
     assert_eq!(
         app.update(ch('y')),
@@ -366,14 +327,7 @@ fn y_works_in_the_queue_too() {
 
 #[test]
 fn hostile_log_text_is_drawn_without_escapes() {
-    let mut app = app();
-    app.update(updated(&record(
-        7,
-        "A dog",
-        "dog.png",
-        JobState::Running,
-        1,
-    )));
+    let mut app = app_with_dog_job(JobState::Running);
     app.update(logs(
         7,
         &["\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x1b[31mstep\u{202E}1\x1b[0m\r\x08 done\x1b]0;owned\x07"],
@@ -413,14 +367,14 @@ fn image_inspection_shows_only_for_the_current_text() {
         text: "cat.pn".to_owned(),
         result: Err("no such file".to_owned()),
     });
-    assert!(!render(&app, 80, 24).contains("no such file"));
+    assert_hides(&app, "no such file");
     app.update(Msg::ImageInspected {
         text: "cat.png".to_owned(),
         result: Ok(ImageInfo {
             summary: "cat.png · PNG · 1.2 KB · 640×480".to_owned(),
         }),
     });
-    assert!(render(&app, 80, 24).contains("640×480"));
+    assert_shows(&app, "640×480");
 }
 
 #[test]
@@ -435,7 +389,7 @@ fn ctrl_e_hands_the_prompt_to_the_editor_and_takes_it_back() {
     assert_eq!(app.draft().prompt, "final\nversion");
     app.update(Msg::EditorReturned(Err("vim exited with 1".to_owned())));
     assert_eq!(app.draft().prompt, "final\nversion");
-    assert!(render(&app, 80, 24).contains("vim exited with 1"));
+    assert_shows(&app, "vim exited with 1");
 }
 
 #[test]
@@ -567,11 +521,7 @@ fn history_problems_are_reported() {
             "x.json: eof".to_owned(),
         ],
     });
-    let screen = render(&app, 80, 24);
-    assert!(
-        screen.contains("bad.json: expected value (and 1 more)"),
-        "{screen}"
-    );
+    assert_shows(&app, "bad.json: expected value (and 1 more)");
 }
 
 #[test]
@@ -581,19 +531,12 @@ fn store_failures_are_shown() {
         id: id(3),
         message: "disk full".to_owned(),
     }));
-    assert!(render(&app, 80, 24).contains("disk full"));
+    assert_shows(&app, "disk full");
 }
 
 #[test]
 fn enter_opens_details_in_the_queue_and_esc_closes_them() {
-    let mut app = app();
-    app.update(updated(&record(
-        7,
-        "A dog surfing",
-        "dog.png",
-        JobState::Failed,
-        1,
-    )));
+    let mut app = app_with_dog_job(JobState::Failed);
     tab(&mut app, 3);
     app.update(key(KeyCode::Enter));
     let screen = render(&app, 80, 24);
@@ -602,7 +545,7 @@ fn enter_opens_details_in_the_queue_and_esc_closes_them() {
         "{screen}"
     );
     app.update(key(KeyCode::Esc));
-    assert!(!render(&app, 80, 24).contains("Timeline"));
+    assert_hides(&app, "Timeline");
 }
 
 #[test]
@@ -610,31 +553,23 @@ fn a_notice_does_not_hide_an_unread_error() {
     let mut app = app();
     app.update(Msg::Error("upload failed".to_owned()));
     app.update(Msg::Notice("resumed 1 job".to_owned()));
-    assert!(render(&app, 80, 24).contains("upload failed"));
+    assert_shows(&app, "upload failed");
 }
 
 #[test]
 fn progress_shows_in_the_queue_and_its_reason_in_the_details() {
-    use i2v::jobs::Progress;
-    let mut app = app();
-    app.update(updated(&record(
+    let mut app = app_with_dog_job(JobState::Running);
+    app.update(progress(
         7,
-        "A dog",
-        "dog.png",
-        JobState::Running,
-        1,
-    )));
-    app.update(Msg::Job(JobEvent::Progress {
-        id: id(7),
-        progress: Progress::Retrying {
+        Progress::Retrying {
             attempt: 2,
             reason: "HTTP 503 from fal".to_owned(),
         },
-    }));
-    assert!(render(&app, 80, 24).contains("retry #2"));
+    ));
+    assert_shows(&app, "retry #2");
     tab(&mut app, 3);
     app.update(ch('v'));
-    assert!(render(&app, 80, 24).contains("retrying (attempt 2): HTTP 503 from fal"));
+    assert_shows(&app, "retrying (attempt 2): HTTP 503 from fal");
 }
 
 #[test]
@@ -644,10 +579,7 @@ fn a_hostile_history_file_cannot_inject_escapes() {
     record.id = serde_json::from_str("\"01J\\u001b[31mBAD\"").unwrap();
     record.error.as_mut().unwrap().message = "bad\x1b]52;c;eA==\x07".to_owned();
     let mut app = app();
-    app.update(Msg::HistoryLoaded {
-        records: vec![record],
-        problems: Vec::new(),
-    });
+    app.update(history_loaded(vec![record]));
     tab(&mut app, 4);
     for keys in [vec![], vec![ch('v')], vec![key(KeyCode::Esc), ch('d')]] {
         send(&mut app, keys);
@@ -668,10 +600,7 @@ fn details_of_an_old_job_show_its_logs() {
     let mut app = app();
     let mut old = record(9, "A heron lifts off", "heron.png", JobState::Completed, 90);
     old.logs = vec![log("Loading model weights"), log("Encoding the heron")];
-    app.update(Msg::HistoryLoaded {
-        records: vec![old],
-        problems: Vec::new(),
-    });
+    app.update(history_loaded(vec![old]));
     tab(&mut app, 4);
     app.update(ch('v'));
     // The logs section is further down the detail view.
@@ -687,15 +616,30 @@ fn reconnecting_lapses_once_logs_flow_again() {
     let mut app = app();
     let job = record(4, "A kite over dunes", "kite.png", JobState::Running, 0);
     app.update(updated(&job));
-    app.update(Msg::Job(JobEvent::Progress {
-        id: id(4),
-        progress: i2v::jobs::Progress::Reconnecting {
+    app.update(progress(
+        4,
+        Progress::Reconnecting {
             reason: "status stream ended early".to_owned(),
         },
-    }));
-    assert!(render(&app, 80, 24).contains("reconnecting"));
+    ));
+    assert_shows(&app, "reconnecting");
     app.update(logs(4, &["Generating frame 30/48"]));
+    assert_hides(&app, "reconnecting");
+    assert_shows(&app, "running");
+}
+
+#[test]
+fn an_image_that_failed_its_check_is_not_submitted() {
+    let mut app = app();
+    type_text(&mut app, "a cat");
+    tab(&mut app, 1);
+    type_text(&mut app, "missing.png");
+    app.update(Msg::ImageInspected {
+        text: "missing.png".to_owned(),
+        result: Err("missing.png: no such file".to_owned()),
+    });
+    assert_eq!(app.update(ctrl('s')), []);
     let screen = render(&app, 80, 24);
-    assert!(!screen.contains("reconnecting"), "{screen}");
-    assert!(screen.contains("running"), "{screen}");
+    assert!(screen.contains("missing.png: no such file"), "{screen}");
+    assert_eq!(app.draft().prompt, "a cat", "the prompt is kept");
 }

@@ -434,6 +434,12 @@ impl App {
         } else if image.is_empty() {
             self.focus = Focus::Image;
             self.error("Nothing to submit: set the image (a file path or an https:// URL)");
+        } else if let Some((_, Err(problem))) =
+            self.image_info.as_ref().filter(|(t, _)| *t == image)
+        {
+            // The check already failed; submitting would only record a failed job.
+            self.focus = Focus::Image;
+            self.error(format!("Cannot submit: {problem}"));
         } else {
             return Some(NewJob {
                 prompt,
