@@ -10,14 +10,7 @@ use support::{FakeFal, Sandbox, Sim, TEST_KEY, fixture, http_get, quick};
 const IMAGE_URL: &str = "https://example.com/frame.png";
 
 fn submit_url(sandbox: &Sandbox) -> support::Run {
-    sandbox.run(&[
-        "submit",
-        "--prompt",
-        "a cat walks",
-        "--image",
-        IMAGE_URL,
-        "--no-download",
-    ])
+    sandbox.submit("a cat walks", IMAGE_URL, &["--no-download"])
 }
 
 #[test]
@@ -25,19 +18,10 @@ fn missing_image_file_is_named() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
     let missing = sandbox.root().join("nowhere").join("frame.png");
-    let run = sandbox.run(&[
-        "submit",
-        "--prompt",
-        "x",
-        "--image",
-        missing.to_str().unwrap(),
-    ]);
+    let run = sandbox.submit("x", &missing, &[]);
     run.expect_code(2);
-    assert!(
-        run.stderr.contains(missing.to_str().unwrap()) && run.stderr.contains("no such file"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr(missing.to_str().unwrap());
+    run.expect_stderr("no such file");
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(sandbox.records().is_empty(), "no job for bad input");
     assert_eq!(sim.stats().requests, 0);
@@ -49,13 +33,11 @@ fn text_named_png_is_refused_by_content() {
     let sandbox = Sandbox::new(&sim.url());
     let fake = sandbox.root().join("photo.png");
     std::fs::write(&fake, "just some text\n").unwrap();
-    let run = sandbox.run(&["submit", "--prompt", "x", "--image", fake.to_str().unwrap()]);
-    run.expect_code(2);
-    assert!(
-        run.stderr.contains("photo.png") && run.stderr.contains("not a PNG, JPEG or WebP"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .submit("x", &fake, &[])
+        .expect_code(2)
+        .expect_stderr("photo.png")
+        .expect_stderr("not a PNG, JPEG or WebP");
     assert_eq!(sim.stats().requests, 0);
 }
 
@@ -63,9 +45,10 @@ fn text_named_png_is_refused_by_content() {
 fn empty_prompt_is_refused() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
-    let run = sandbox.run(&["submit", "--prompt", "  \n ", "--image", IMAGE_URL]);
-    run.expect_code(2);
-    assert!(run.stderr.contains("prompt is empty"), "{}", run.stderr);
+    sandbox
+        .submit("  \n ", IMAGE_URL, &[])
+        .expect_code(2)
+        .expect_stderr("prompt is empty");
     assert!(sandbox.records().is_empty());
     assert_eq!(sim.stats().requests, 0);
 }
@@ -77,7 +60,7 @@ fn missing_key_names_fal_key() {
     sandbox.unset("FAL_KEY");
     let run = submit_url(&sandbox);
     run.expect_code(2);
-    assert!(run.stderr.contains("FAL_KEY"), "{}", run.stderr);
+    run.expect_stderr("FAL_KEY");
     assert_eq!(sim.stats().requests, 0);
 }
 
@@ -95,7 +78,7 @@ fn key_in_a_world_readable_config_is_refused() {
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let run = submit_url(&sandbox);
     run.expect_code(2);
-    assert!(run.stderr.contains("chmod 600"), "{}", run.stderr);
+    run.expect_stderr("chmod 600");
     assert!(!run.stderr.contains("file-key-7c6b5a"), "{}", run.stderr);
     assert_eq!(sim.stats().requests, 0);
 
@@ -148,11 +131,7 @@ fn dropped_stream_still_delivers_every_log() {
     let run = submit_url(&sandbox);
     run.expect_code(0);
     assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
-    assert!(
-        run.stderr.contains("status stream interrupted"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("status stream interrupted");
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Completed);
     let sim_logs = sim.logs(&record, TEST_KEY);
@@ -167,7 +146,7 @@ fn rejected_key_fails_at_once_naming_fal_key() {
     let sandbox = Sandbox::new(&sim.url());
     let run = submit_url(&sandbox);
     assert!(matches!(run.code, Some(1 | 2)), "{run:?}");
-    assert!(run.stderr.contains("FAL_KEY"), "{}", run.stderr);
+    run.expect_stderr("FAL_KEY");
     assert_eq!(sim.count("submit"), 1, "a 401 must not be retried");
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Failed);
@@ -181,11 +160,8 @@ fn validation_error_names_the_field() {
     let sandbox = Sandbox::new(&fal.url);
     let run = submit_url(&sandbox);
     run.expect_code(1);
-    assert!(
-        run.stderr.contains("fal rejected the input") && run.stderr.contains("prompt"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("fal rejected the input");
+    run.expect_stderr("prompt");
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Failed);
     let error = record.error.expect("an error");
@@ -207,11 +183,7 @@ fn hostile_logs_are_stripped_on_screen_and_kept_as_data() {
         assert!(!bytes.contains(&0x07), "BEL on {name}: {bytes:?}");
     }
     // The text itself still shows.
-    assert!(
-        run.stderr.contains("Preprocessing input image"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("Preprocessing input image");
 
     let file = &sandbox.record_files()[0];
     let raw = std::fs::read(file).unwrap();
@@ -239,11 +211,7 @@ fn hostile_logs_are_stripped_on_screen_and_kept_as_data() {
     let show = sandbox.run(&["history", "show", record.id.as_str()]);
     show.expect_code(0);
     assert!(!show.raw_stdout.contains(&0x1b), "{}", show.stdout);
-    assert!(
-        show.stdout.contains("Preprocessing input image"),
-        "{}",
-        show.stdout
-    );
+    show.expect_stdout("Preprocessing input image");
 }
 
 #[test]
@@ -272,7 +240,7 @@ fn fake_fal_runs_a_whole_job() {
     );
     let png = fixture("frame.jpg");
     let sandbox = Sandbox::new(&fal.url);
-    let run = sandbox.run(&["submit", "--prompt", "x", "--image", png.to_str().unwrap()]);
+    let run = sandbox.submit("x", &png, &[]);
     run.expect_code(0);
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Completed);
@@ -284,7 +252,7 @@ fn cut_download_is_resumed() {
     let sim = Sim::start(quick());
     sim.faults().push(Route::File, Fault::Reset, 1);
     let sandbox = Sandbox::new(&sim.url());
-    let run = sandbox.run(&["submit", "--prompt", "x", "--image", IMAGE_URL]);
+    let run = sandbox.submit("x", IMAGE_URL, &[]);
     run.expect_code(0);
     assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
     assert_eq!(sim.count("file"), 2);
@@ -304,8 +272,7 @@ fn upload_failure_is_retried() {
     let sim = Sim::start(quick());
     sim.faults().push(Route::Upload, Fault::Status(502), 1);
     let sandbox = Sandbox::new(&sim.url());
-    let png = fixture("frame.png");
-    let run = sandbox.run(&["submit", "--prompt", "x", "--image", png.to_str().unwrap()]);
+    let run = sandbox.submit("x", fixture("frame.png"), &[]);
     run.expect_code(0);
     assert_eq!(sim.faults().remaining(), 0, "the fault never fired");
     assert_eq!(sandbox.only_record().state, JobState::Completed);
@@ -316,17 +283,11 @@ fn model_failure_exits_1_with_the_reason() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
     let prompt = format!("please {}", i2v_sim::FAIL_MARKER);
-    let run = sandbox.run(&[
-        "submit", "--prompt", &prompt, "--image", IMAGE_URL, "--json",
-    ]);
+    let run = sandbox.submit(&prompt, IMAGE_URL, &["--json"]);
     run.expect_code(1);
     let value: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     assert_eq!(value["state"]["state"], "failed");
-    assert!(
-        run.stderr.contains("Simulated model failure"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("Simulated model failure");
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Failed);
     assert!(record.result.is_none());

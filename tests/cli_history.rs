@@ -55,11 +55,8 @@ fn list_survives_a_corrupt_file() {
     assert!(lines[0].contains("failed") && lines[0].contains("a red prompt"));
     assert!(lines[1].contains("completed") && lines[1].contains("first clip"));
     assert!(!run.raw_stdout.contains(&0x1b), "prompt printed raw");
-    assert!(
-        run.stderr.contains("warning") && run.stderr.contains(&format!("{BAD_ID}.json")),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("warning");
+    run.expect_stderr(&format!("{BAD_ID}.json"));
     assert_eq!(std::fs::read(&bad).unwrap(), bad_bytes, "bad file touched");
 
     let json = sandbox.run(&["history", "list", "--json"]);
@@ -72,7 +69,7 @@ fn list_survives_a_corrupt_file() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [good[1].id.as_str(), good[0].id.as_str()]);
-    assert!(json.stderr.contains(BAD_ID), "{}", json.stderr);
+    json.expect_stderr(BAD_ID);
     assert_eq!(std::fs::read(&bad).unwrap(), bad_bytes, "bad file touched");
 }
 
@@ -89,18 +86,16 @@ fn show_finds_a_job_by_prefix() {
     let shown: JobRecord = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(&shown, target);
 
-    let text = sandbox.run(&["history", "show", &prefix]);
-    text.expect_code(0);
-    assert!(text.stdout.contains(target.id.as_str()), "{}", text.stdout);
-    assert!(text.stdout.contains("  second line"), "{}", text.stdout);
+    sandbox
+        .run(&["history", "show", &prefix])
+        .expect_code(0)
+        .expect_stdout(target.id.as_str())
+        .expect_stdout("  second line");
 
-    let missing = sandbox.run(&["history", "show", "0000000000"]);
-    missing.expect_code(2);
-    assert!(
-        missing.stderr.contains("no job with id"),
-        "{}",
-        missing.stderr
-    );
+    sandbox
+        .run(&["history", "show", "0000000000"])
+        .expect_code(2)
+        .expect_stderr("no job with id");
 }
 
 #[test]
@@ -109,7 +104,7 @@ fn empty_history_says_so() {
     let run = sandbox.run(&["history", "list"]);
     run.expect_code(0);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
-    assert!(run.stderr.contains("no jobs yet"), "{}", run.stderr);
+    run.expect_stderr("no jobs yet");
 }
 
 #[test]
@@ -117,13 +112,8 @@ fn a_reader_that_went_away_is_not_a_crash() {
     let sandbox = Sandbox::offline();
     history_with_a_bad_file(&sandbox);
     for args in [&["history", "list"][..], &["history", "list", "--json"]] {
-        let output = sandbox
-            .command(args)
-            .stdout(support::closed_pipe())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        let run = sandbox.run_into_closed_pipe(args);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     }
 }

@@ -62,29 +62,22 @@ fn cancel_from_another_process() {
     let prefix = record.id.as_str()[..12].to_ascii_lowercase();
     let cancel = sandbox.run(&["cancel", &prefix]);
     cancel.expect_code(0);
-    assert!(
-        cancel.stderr.contains("cancellation requested"),
-        "{}",
-        cancel.stderr
-    );
+    cancel.expect_stderr("cancellation requested");
     assert_eq!(sim.count("cancel"), 1);
 
     let submit = finish(child);
     submit.expect_code(1);
     assert!(submit.stdout.is_empty(), "{}", submit.stdout);
-    assert!(submit.stderr.contains("cancelled"), "{}", submit.stderr);
+    submit.expect_stderr("cancelled");
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Cancelled, "{record:#?}");
     assert!(record.result.is_none());
 
     // Cancelling a finished job says so and changes nothing.
-    let again = sandbox.run(&["cancel", record.id.as_str()]);
-    again.expect_code(0);
-    assert!(
-        again.stderr.contains("already cancelled"),
-        "{}",
-        again.stderr
-    );
+    sandbox
+        .run(&["cancel", record.id.as_str()])
+        .expect_code(0)
+        .expect_stderr("already cancelled");
     assert_eq!(sim.count("cancel"), 1);
 }
 
@@ -113,24 +106,17 @@ fn resume_after_kill_9() {
 
     let resume = sandbox.run(&["resume"]);
     resume.expect_code(0);
-    assert!(
-        resume.stderr.contains("resuming 1 job"),
-        "{}",
-        resume.stderr
-    );
+    resume.expect_stderr("resuming 1 job");
     let record = sandbox.only_record();
     let result = record.result.as_ref().expect("a result");
-    assert!(resume.stdout.contains(&result.url), "{}", resume.stdout);
+    resume.expect_stdout(&result.url);
     assert_completed_in_full(&sim, &sandbox, &before);
 
     // Nothing is left to resume.
-    let again = sandbox.run(&["resume"]);
-    again.expect_code(0);
-    assert!(
-        again.stderr.contains("nothing to resume"),
-        "{}",
-        again.stderr
-    );
+    sandbox
+        .run(&["resume"])
+        .expect_code(0)
+        .expect_stderr("nothing to resume");
 }
 
 #[test]
@@ -144,7 +130,7 @@ fn ctrl_c_leaves_a_resumable_job() {
     interrupt(&child);
     let run = finish(child);
     run.expect_code(130);
-    assert!(run.stderr.contains("i2v resume"), "{}", run.stderr);
+    run.expect_stderr("i2v resume");
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     let before = sandbox.only_record();
     assert!(accepted(&before), "left non-terminal: {before:#?}");
@@ -209,25 +195,17 @@ fn resume_finishes_several_jobs() {
 
     let resume = sandbox.run(&["resume"]);
     resume.expect_code(0);
-    assert!(
-        resume.stderr.contains("resuming 2 job"),
-        "{}",
-        resume.stderr
-    );
+    resume.expect_stderr("resuming 2 job");
     let records = sandbox.records();
     assert_eq!(records.len(), 2);
     for record in &records {
         assert_eq!(record.state, JobState::Completed, "{record:#?}");
         assert_eq!(record.logs, sim.logs(record, TEST_KEY));
         let result = record.result.as_ref().expect("a result");
-        assert!(resume.stdout.contains(&result.url), "{}", resume.stdout);
+        resume.expect_stdout(&result.url);
         // With several jobs, each progress line says which job it is about.
         let short = &record.id.as_str()[record.id.as_str().len() - 6..];
-        assert!(
-            resume.stderr.contains(&format!("[{short}]")),
-            "{}",
-            resume.stderr
-        );
+        resume.expect_stderr(&format!("[{short}]"));
     }
     assert_eq!(sim.count("submit"), 2);
 }
@@ -250,7 +228,7 @@ fn ctrl_c_during_resume_keeps_the_job_resumable() {
     interrupt(&resume);
     let run = finish(resume);
     run.expect_code(130);
-    assert!(run.stderr.contains("i2v resume"), "{}", run.stderr);
+    run.expect_stderr("i2v resume");
     let before = sandbox.only_record();
     assert!(accepted(&before), "{before:#?}");
 
@@ -289,14 +267,10 @@ fn ctrl_c_before_fal_accepted_the_job_does_not_promise_a_resume() {
     assert_eq!(sim.count("submit"), 0);
     // Nothing runs on fal and `resume` cannot finish it: the message must not say so.
     assert!(!run.stderr.contains("still runs on fal"), "{}", run.stderr);
-    assert!(run.stderr.contains("submit it again"), "{}", run.stderr);
+    run.expect_stderr("submit it again");
     let resume = sandbox.run(&["resume"]);
     resume.expect_code(0);
-    assert!(
-        resume.stderr.contains("nothing to resume"),
-        "{}",
-        resume.stderr
-    );
+    resume.expect_stderr("nothing to resume");
 }
 
 #[test]
@@ -307,18 +281,11 @@ fn resume_leaves_a_job_to_the_process_that_runs_it() {
     let running = sandbox.wait_for_record("the request id", accepted);
 
     // A second process (a workbench starting, a script) tries to resume meanwhile.
-    let resume = sandbox.run(&["resume"]);
-    resume.expect_code(0);
-    assert!(
-        resume.stderr.contains("followed by another i2v process"),
-        "{}",
-        resume.stderr
-    );
-    assert!(
-        resume.stderr.contains("nothing to resume"),
-        "{}",
-        resume.stderr
-    );
+    sandbox
+        .run(&["resume"])
+        .expect_code(0)
+        .expect_stderr("followed by another i2v process")
+        .expect_stderr("nothing to resume");
 
     let submit = finish(child);
     submit.expect_code(0);

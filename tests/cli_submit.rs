@@ -14,7 +14,7 @@ fn url_image_completes_downloads_and_records_everything() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
 
-    let run = sandbox.run(&["submit", "--prompt", "a cat walks", "--image", IMAGE_URL]);
+    let run = sandbox.submit("a cat walks", IMAGE_URL, &[]);
     run.expect_code(0);
 
     let record = sandbox.only_record();
@@ -64,7 +64,7 @@ fn url_image_completes_downloads_and_records_everything() {
     }
 
     // People see the progress and the logs on stderr.
-    assert!(run.stderr.contains("completed"), "{}", run.stderr);
+    run.expect_stderr("completed");
     assert!(
         run.stderr.contains(&sim_logs[0].message),
         "logs not followed on stderr: {}",
@@ -82,14 +82,7 @@ fn local_files_of_each_format_are_uploaded() {
         ("frame.webp", "image/webp"),
     ] {
         let path = fixture(name);
-        let run = sandbox.run(&[
-            "submit",
-            "--prompt",
-            "the frame comes alive",
-            "--image",
-            path.to_str().unwrap(),
-            "--no-download",
-        ]);
+        let run = sandbox.submit("the frame comes alive", &path, &["--no-download"]);
         run.expect_code(0);
         let record = sandbox
             .records()
@@ -125,15 +118,7 @@ fn local_files_of_each_format_are_uploaded() {
 fn json_prints_exactly_one_object() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
-    let png = fixture("frame.png");
-    let run = sandbox.run(&[
-        "submit",
-        "--prompt",
-        "waves roll in",
-        "--image",
-        png.to_str().unwrap(),
-        "--json",
-    ]);
+    let run = sandbox.submit("waves roll in", fixture("frame.png"), &["--json"]);
     run.expect_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 1, "stdout: {}", run.stdout);
@@ -155,14 +140,7 @@ fn json_prints_exactly_one_object() {
 fn no_download_prints_only_the_url() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
-    let run = sandbox.run(&[
-        "submit",
-        "--prompt",
-        "leaves fall",
-        "--image",
-        IMAGE_URL,
-        "--no-download",
-    ]);
+    let run = sandbox.submit("leaves fall", IMAGE_URL, &["--no-download"]);
     run.expect_code(0);
     let record = sandbox.only_record();
     let result = record.result.as_ref().expect("a result");
@@ -180,10 +158,8 @@ fn prompt_optimizer_flag_reaches_fal() {
     let sim = Sim::start(quick());
     let proxy = sim.recording_proxy();
     let sandbox = Sandbox::new(&proxy.url);
-    let args = ["submit", "--prompt", "a slow pan", "--image", IMAGE_URL];
-
     sandbox
-        .run(&[&args[..], &["--no-download"]].concat())
+        .submit("a slow pan", IMAGE_URL, &["--no-download"])
         .expect_code(0);
     let sent = proxy.sent();
     assert!(sent.contains("\"prompt_optimizer\":true"), "{sent}");
@@ -191,7 +167,11 @@ fn prompt_optimizer_flag_reaches_fal() {
 
     proxy.clear();
     sandbox
-        .run(&[&args[..], &["--no-download", "--no-prompt-optimizer"]].concat())
+        .submit(
+            "a slow pan",
+            IMAGE_URL,
+            &["--no-download", "--no-prompt-optimizer"],
+        )
         .expect_code(0);
     let sent = proxy.sent();
     assert!(sent.contains("\"prompt_optimizer\":false"), "{sent}");
@@ -237,19 +217,9 @@ fn the_key_never_leaves_a_trace() {
     let mut sandbox = Sandbox::new(&sim.url());
     sandbox.set("FAL_KEY", SECRET);
     sandbox.set("I2V_LOG", "debug");
-    let png = fixture("frame.png");
-
     let mut runs = vec![
-        sandbox.run(&[
-            "submit",
-            "--prompt",
-            "a secret-free clip",
-            "--image",
-            png.to_str().unwrap(),
-        ]),
-        sandbox.run(&[
-            "submit", "--prompt", "again", "--image", IMAGE_URL, "--json",
-        ]),
+        sandbox.submit("a secret-free clip", fixture("frame.png"), &[]),
+        sandbox.submit("again", IMAGE_URL, &["--json"]),
     ];
     for run in &runs {
         run.expect_code(0);
@@ -260,7 +230,7 @@ fn the_key_never_leaves_a_trace() {
     runs.push(sandbox.run(&["resume"]));
     // A rejected key must not be echoed either.
     sandbox.set("FAL_KEY", "sk-test-WRONG-1a2b3c");
-    runs.push(sandbox.run(&["submit", "--prompt", "x", "--image", IMAGE_URL]));
+    runs.push(sandbox.submit("x", IMAGE_URL, &[]));
     assert_eq!(runs.last().unwrap().code, Some(1), "{:?}", runs.last());
 
     for run in &runs {
@@ -326,20 +296,14 @@ fn key_id_and_secret_make_the_key() {
     sandbox.unset("FAL_KEY");
     sandbox.set("FAL_KEY_ID", "my-id");
     sandbox.set("FAL_KEY_SECRET", "my-secret");
-    let args = [
-        "submit",
-        "--prompt",
-        "x",
-        "--image",
-        IMAGE_URL,
-        "--no-download",
-    ];
-    sandbox.run(&args).expect_code(0);
+    sandbox
+        .submit("x", IMAGE_URL, &["--no-download"])
+        .expect_code(0);
     // FAL_KEY wins over the pair.
     sandbox.set("FAL_KEY", "something-else");
-    let run = sandbox.run(&args);
+    let run = sandbox.submit("x", IMAGE_URL, &["--no-download"]);
     run.expect_code(1);
-    assert!(run.stderr.contains("FAL_KEY"), "{}", run.stderr);
+    run.expect_stderr("FAL_KEY");
 }
 
 #[test]
@@ -365,9 +329,10 @@ fn demo_mode_needs_no_key_and_keeps_its_own_history() {
     assert_eq!(demo_jobs, 1);
     let file = run.stdout.lines().nth(1).expect("a file path");
     assert_eq!(std::fs::read(file).unwrap(), sample_mp4());
-    let listed = sandbox.run(&["--demo", "history", "list"]);
-    listed.expect_code(0);
-    assert!(listed.stdout.contains("a demo"), "{}", listed.stdout);
+    sandbox
+        .run(&["--demo", "history", "list"])
+        .expect_code(0)
+        .expect_stdout("a demo");
 }
 
 #[test]
@@ -376,9 +341,10 @@ fn broken_config_is_named_but_fake_fal_still_starts() {
     let config = sandbox.config_path();
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, "colour = [\n").unwrap();
-    let run = sandbox.run(&["history", "list"]);
-    run.expect_code(2);
-    assert!(run.stderr.contains("config.toml"), "{}", run.stderr);
+    sandbox
+        .run(&["history", "list"])
+        .expect_code(2)
+        .expect_stderr("config.toml");
     let fal = support::FakeFal::spawn(&sandbox, &[]);
     assert!(fal.url.starts_with("http://127.0.0.1:"), "{:?}", fal.url);
 }
@@ -387,13 +353,8 @@ fn broken_config_is_named_but_fake_fal_still_starts() {
 fn submit_into_a_closed_pipe_still_reports_the_job() {
     let sim = Sim::start(quick());
     let sandbox = Sandbox::new(&sim.url());
-    let output = sandbox
-        .command(&["submit", "--prompt", "x", "--image", IMAGE_URL])
-        .stdout(support::closed_pipe())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    let run = sandbox.run_into_closed_pipe(&["submit", "--prompt", "x", "--image", IMAGE_URL]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert_eq!(sandbox.only_record().state, JobState::Completed);
 }

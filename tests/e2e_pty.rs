@@ -24,6 +24,36 @@ fn start(home: &TempDir) -> Pty {
     pty
 }
 
+/// Types the prompt, Tab, and the test image's path: a job filled in, not yet submitted.
+fn fill_in(pty: &mut Pty, prompt: &str) {
+    pty.type_text(prompt);
+    pty.send(&[TAB]);
+    pty.type_text(&fixture_png());
+}
+
+/// Presses Ctrl-Q and checks that i2v exits successfully.
+#[track_caller]
+fn quit(pty: &mut Pty) {
+    let before = pty.screen();
+    pty.send(&[ctrl_byte('q')]);
+    let status = pty.wait_exit();
+    assert!(
+        status.success(),
+        "i2v exited with {status:?} after Ctrl-Q; the screen before:\n{before}"
+    );
+}
+
+/// Sends SIG`name` and checks that i2v exits successfully, as on a quit.
+#[track_caller]
+fn signal(pty: &mut Pty, name: &str) {
+    pty.signal(name);
+    let status = pty.wait_exit();
+    assert!(
+        status.success(),
+        "i2v exited with {status:?} after SIG{name}"
+    );
+}
+
 fn last_position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
@@ -85,9 +115,7 @@ fn a_demo_job_runs_from_keys_to_history_and_the_terminal_comes_back() {
         s.pane_text("Queue").contains("completed")
     });
 
-    pty.send(&[ctrl_byte('q')]);
-    let status = pty.wait_exit();
-    assert!(status.success(), "i2v exited with {status:?}");
+    quit(&mut pty);
     assert_terminal_restored(&pty);
 
     let mut pty = start(&home);
@@ -99,12 +127,7 @@ fn a_demo_job_runs_from_keys_to_history_and_the_terminal_comes_back() {
         screen.pane_text("Prompt").contains(prompt),
         "the draft saved on Ctrl-Q should fill the editor again:\n{screen}"
     );
-    pty.send(&[ctrl_byte('q')]);
-    let status = pty.wait_exit();
-    assert!(
-        status.success(),
-        "second run exited with {status:?}:\n{screen}"
-    );
+    quit(&mut pty);
     assert_terminal_restored(&pty);
 }
 
@@ -114,28 +137,19 @@ fn sigterm_exits_restores_the_terminal_and_keeps_the_draft() {
     let draft = "typed before the signal";
     let mut pty = start(&home);
 
-    pty.type_text(draft);
-    pty.send(&[TAB]);
-    pty.type_text(&fixture_png());
+    fill_in(&mut pty, draft);
     pty.wait_for("the draft on screen", |s| {
         s.pane_text("Prompt").contains(draft) && s.pane_text("Image").contains("frame.png")
     });
 
-    pty.signal("TERM");
-    let status = pty.wait_exit();
-    assert!(status.success(), "i2v exited with {status:?} after SIGTERM");
+    signal(&mut pty, "TERM");
     assert_terminal_restored(&pty);
 
     let mut pty = start(&home);
-    let screen = pty.wait_for("the draft back in the editor", |s| {
+    pty.wait_for("the draft back in the editor", |s| {
         s.pane_text("Prompt").contains(draft) && s.pane_text("Image").contains("frame.png")
     });
-    pty.send(&[ctrl_byte('q')]);
-    let status = pty.wait_exit();
-    assert!(
-        status.success(),
-        "second run exited with {status:?}:\n{screen}"
-    );
+    quit(&mut pty);
 }
 
 #[test]
@@ -148,29 +162,24 @@ fn sighup_from_a_dropped_link_restores_the_terminal_and_keeps_the_draft() {
         s.pane_text("Prompt").contains(draft)
     });
 
-    pty.signal("HUP");
-    let status = pty.wait_exit();
-    assert!(status.success(), "i2v exited with {status:?} after SIGHUP");
+    signal(&mut pty, "HUP");
     assert_terminal_restored(&pty);
 
     let mut pty = start(&home);
     pty.wait_for("the draft back in the editor", |s| {
         s.pane_text("Prompt").contains(draft)
     });
-    pty.send(&[ctrl_byte('q')]);
-    assert!(pty.wait_exit().success());
+    quit(&mut pty);
 }
 
 #[test]
 fn without_a_key_the_screen_opens_and_says_how_to_set_fal_key() {
     let home = tempfile::tempdir().unwrap();
-    let mut pty = Pty::spawn(&[], &demo_env(home.path()), 100, 30);
+    let mut pty = Pty::spawn(&[], &demo_env(home.path()), COLS, ROWS);
     pty.wait_for("the missing-key banner", |s| {
         s.contains("FAL_KEY") && s.contains("--demo")
     });
-    pty.type_text("a prompt");
-    pty.send(&[TAB]);
-    pty.type_text(&fixture_png());
+    fill_in(&mut pty, "a prompt");
     pty.send(&[ctrl_byte('s')]);
     let screen = pty.wait_for("submitting explains why it cannot", |s| {
         s.status_bar().contains("FAL_KEY")
@@ -179,7 +188,6 @@ fn without_a_key_the_screen_opens_and_says_how_to_set_fal_key() {
         screen.pane_text("Prompt").contains("a prompt"),
         "the prompt is kept:\n{screen}"
     );
-    pty.send(&[ctrl_byte('q')]);
-    assert!(pty.wait_exit().success());
+    quit(&mut pty);
     assert_terminal_restored(&pty);
 }

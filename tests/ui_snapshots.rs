@@ -96,10 +96,7 @@ fn diff_overlay_without_colour_marks_changes() {
         theme: Theme::no_color(),
         ..AppOptions::default()
     });
-    app.update(Msg::HistoryLoaded {
-        records: history(),
-        problems: Vec::new(),
-    });
+    app.update(history_loaded(history()));
     type_text(
         &mut app,
         "A cat on a sofa watches the rain, soft evening light",

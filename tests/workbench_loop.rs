@@ -31,6 +31,15 @@ fn fill_and_submit(h: &mut Harness, prompt: &str) {
     h.send(ctrl('s'));
 }
 
+/// A simulated fal whose queue holds a job long enough that it is still queued whenever the
+/// test's keys arrive.
+fn long_queue() -> SimConfig {
+    SimConfig {
+        queue_time: Duration::from_secs(120),
+        ..SimConfig::fast()
+    }
+}
+
 #[tokio::test]
 async fn a_job_goes_from_the_editor_through_the_queue_into_history_and_back() {
     let mut h = Harness::start().await;
@@ -161,12 +170,7 @@ async fn the_history_filter_finds_a_job_and_enter_restores_it() {
 
 #[tokio::test]
 async fn a_queued_job_cancelled_from_the_queue_ends_cancelled() {
-    let mut h = Harness::with(Setup::new(SimConfig {
-        // Long enough that the job is still queued whenever the keys arrive.
-        queue_time: Duration::from_secs(120),
-        ..SimConfig::fast()
-    }))
-    .await;
+    let mut h = Harness::with(Setup::new(long_queue())).await;
     fill_and_submit(&mut h, PROMPT);
     // The history row shows the saved state; the queue row may show a progress note.
     h.wait_for("the job to be queued on fal", |s| {
@@ -199,11 +203,7 @@ async fn a_queued_job_cancelled_from_the_queue_ends_cancelled() {
 
 #[tokio::test]
 async fn the_queue_row_shows_the_state_once_the_job_is_queued() {
-    let mut h = Harness::with(Setup::new(SimConfig {
-        queue_time: Duration::from_secs(120),
-        ..SimConfig::fast()
-    }))
-    .await;
+    let mut h = Harness::with(Setup::new(long_queue())).await;
     fill_and_submit(&mut h, PROMPT);
     let screen = h
         .wait_for("the saved record to say queued", |s| {

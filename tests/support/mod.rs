@@ -271,6 +271,20 @@ impl Sandbox {
         Run::from(output)
     }
 
+    /// Runs `i2v submit --prompt <prompt> --image <image> <extra…>` to the end.
+    pub fn submit(&self, prompt: &str, image: impl AsRef<Path>, extra: &[&str]) -> Run {
+        let image = image.as_ref().to_str().expect("a UTF-8 image path");
+        let mut args = vec!["submit", "--prompt", prompt, "--image", image];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// Runs `i2v args…` to the end with a stdout nobody reads (see [`closed_pipe`]).
+    pub fn run_into_closed_pipe(&self, args: &[&str]) -> Run {
+        let output = self.command(args).stdout(closed_pipe()).output().unwrap();
+        Run::from(output)
+    }
+
     /// Starts `i2v args…` in the background, stdout and stderr captured.
     pub fn spawn(&self, args: &[&str]) -> Child {
         self.command(args)
@@ -379,6 +393,7 @@ impl From<Output> for Run {
 
 impl Run {
     /// Panics with both streams unless the exit code is `code`.
+    #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Run {
         assert_eq!(
             self.code,
@@ -389,6 +404,28 @@ impl Run {
         );
         self
     }
+
+    /// Panics with stderr unless it contains `text`.
+    #[track_caller]
+    pub fn expect_stderr(&self, text: &str) -> &Run {
+        expect_in("stderr", &self.stderr, text);
+        self
+    }
+
+    /// Panics with stdout unless it contains `text`.
+    #[track_caller]
+    pub fn expect_stdout(&self, text: &str) -> &Run {
+        expect_in("stdout", &self.stdout, text);
+        self
+    }
+}
+
+#[track_caller]
+fn expect_in(stream: &str, printed: &str, text: &str) {
+    assert!(
+        printed.contains(text),
+        "{stream} lacks {text:?}:\n{printed}"
+    );
 }
 
 /// Waits for a background `i2v` and collects what it printed.

@@ -1,4 +1,5 @@
 //! Key presses, as the workbench receives them (`Msg`) and as a terminal sends them (bytes).
+//! The one home of these helpers: `tests/ui_support` includes this file for the `ui_*` tests.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use i2v::ui::Msg;

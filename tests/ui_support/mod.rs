@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use i2v::jobs::JobEvent;
+use crossterm::event::KeyCode;
+use i2v::jobs::{JobEvent, Progress};
 use i2v::ui::{App, AppOptions, Effect, Msg, draw};
 use i2v_store::{
     ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
@@ -16,6 +16,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use unicode_width::UnicodeWidthStr;
+
+// The key helpers live with the other workbench tests' support; one home for both.
+#[path = "../tui_support/keys.rs"]
+mod keys;
+pub use keys::{ch, ctrl, key};
 
 pub const MODEL: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";
 
@@ -33,23 +38,6 @@ pub fn app_with(opts: AppOptions) -> App {
 
 pub fn app() -> App {
     app_with(AppOptions::default())
-}
-
-pub fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-pub fn ch(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
-}
-
-pub fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 /// Sends each message, returning every effect in order.
@@ -176,6 +164,27 @@ pub fn log(message: &str) -> LogEntry {
     }
 }
 
+/// The job most queue tests need: job 7, "A dog surfing" from `dog.png`, created a minute
+/// before [`t0`], in `state`.
+pub fn dog_job(state: JobState) -> JobRecord {
+    record(7, "A dog surfing", "dog.png", state, 1)
+}
+
+/// A fresh workbench whose queue holds [`dog_job`] in `state`.
+pub fn app_with_dog_job(state: JobState) -> App {
+    let mut app = app();
+    app.update(updated(&dog_job(state)));
+    app
+}
+
+/// The history store finished loading `records`, with no problems.
+pub fn history_loaded(records: Vec<JobRecord>) -> Msg {
+    Msg::HistoryLoaded {
+        records,
+        problems: Vec::new(),
+    }
+}
+
 pub fn updated(record: &JobRecord) -> Msg {
     Msg::Job(JobEvent::Updated(Box::new(record.clone())))
 }
@@ -184,6 +193,13 @@ pub fn logs(n: u32, lines: &[&str]) -> Msg {
     Msg::Job(JobEvent::Logs {
         id: id(n),
         entries: lines.iter().map(|l| log(l)).collect(),
+    })
+}
+
+pub fn progress(n: u32, progress: Progress) -> Msg {
+    Msg::Job(JobEvent::Progress {
+        id: id(n),
+        progress,
     })
 }
 
@@ -231,10 +247,7 @@ pub fn busy_app() -> App {
 
 /// Gives `app` the content of [`busy_app`].
 pub fn fill_busy(app: &mut App) {
-    app.update(Msg::HistoryLoaded {
-        records: history(),
-        problems: Vec::new(),
-    });
+    app.update(history_loaded(history()));
     let mut running = record(
         5,
         "The cat stretches and yawns, camera slowly pushes in",
@@ -280,6 +293,26 @@ pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
 /// The screen as text, one line per row, trailing spaces trimmed.
 pub fn render(app: &App, width: u16, height: u16) -> String {
     buffer_text(terminal(app, width, height).backend().buffer())
+}
+
+/// Panics with the screen unless the 80×24 screen shows `text`.
+#[track_caller]
+pub fn assert_shows(app: &App, text: &str) {
+    let screen = render(app, 80, 24);
+    assert!(
+        screen.contains(text),
+        "{text:?} is not on the screen:\n{screen}"
+    );
+}
+
+/// Panics with the screen if the 80×24 screen shows `text`.
+#[track_caller]
+pub fn assert_hides(app: &App, text: &str) {
+    let screen = render(app, 80, 24);
+    assert!(
+        !screen.contains(text),
+        "{text:?} is on the screen:\n{screen}"
+    );
 }
 
 pub fn buffer_text(buffer: &Buffer) -> String {
