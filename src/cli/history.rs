@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use i2v_fal::{CancelOutcome, FalClient, RequestUrls};
+use i2v_fal::{CancelOutcome, FalClient};
 use i2v_store::{JobRecord, Store};
 
 use super::output::{print_line, print_text};
@@ -94,12 +94,7 @@ pub async fn cancel(client: &FalClient, store: &Store, id: &str) -> anyhow::Resu
             record.id
         )
     })?;
-    let urls = RequestUrls {
-        request_id: request.request_id.0.clone(),
-        status_url: request.status_url.clone(),
-        response_url: request.response_url.clone(),
-        cancel_url: request.cancel_url.clone(),
-    };
+    let urls = crate::jobs::convert::request_urls(request);
     match client.cancel(&urls).await? {
         CancelOutcome::Requested => eprintln!(
             "cancellation requested for job {}; `i2v resume` (or the workbench) records the outcome",

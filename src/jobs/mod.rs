@@ -2,6 +2,7 @@
 //! every state change and reporting to listeners through [`JobEvent`]s. Knows nothing of the
 //! UI; the TUI and `i2v submit` are both just listeners.
 
+pub mod convert;
 mod engine;
 mod event;
 mod run;

@@ -10,12 +10,10 @@ use i2v_fal::{
     CancelOutcome, Download, FalError, ModelInput, ModelOutput, RemoteStatus, RequestUrls,
     StatusUpdate, WatchItem,
 };
-use i2v_store::{
-    ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, RequestId, RequestInfo,
-    VideoResult,
-};
+use i2v_store::{ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, VideoResult};
 use tokio_util::sync::CancellationToken;
 
+use super::convert;
 use super::engine::Inner;
 use super::event::{JobEvent, NewJob, Progress};
 use crate::image_source::{self, ImageRef};
@@ -194,12 +192,7 @@ impl JobRun {
         let submit = self.client.submit(&input);
         let submission = self.interruptible(submit).await??;
         let urls = submission.urls;
-        self.record.request = Some(RequestInfo {
-            request_id: RequestId(urls.request_id.clone()),
-            status_url: urls.status_url,
-            response_url: urls.response_url,
-            cancel_url: urls.cancel_url,
-        });
+        self.record.request = Some(convert::request_info(urls));
         self.record.set_state(JobState::Queued {
             position: submission.queue_position.unwrap_or(0),
         });
@@ -208,12 +201,7 @@ impl JobRun {
     }
 
     fn urls(&self) -> Option<RequestUrls> {
-        self.record.request.as_ref().map(|r| RequestUrls {
-            request_id: r.request_id.0.clone(),
-            status_url: r.status_url.clone(),
-            response_url: r.response_url.clone(),
-            cancel_url: r.cancel_url.clone(),
-        })
+        self.record.request.as_ref().map(convert::request_urls)
     }
 
     /// Follows the status until fal says COMPLETED; a failed or cancelled run ends here.
@@ -224,7 +212,7 @@ impl JobRun {
                 message: "no fal request to follow".into(),
             }));
         };
-        let last = self.record.logs.last().map(to_wire_log);
+        let last = self.record.logs.last().map(convert::log_to_wire);
         let mut watch = self.client.watch(&urls, self.record.logs.len(), last);
         loop {
             let item = tokio::select! {
@@ -275,7 +263,8 @@ impl JobRun {
     /// Applies one status update; `Some` when the job has left fal's hands.
     fn apply(&mut self, update: StatusUpdate) -> Option<Result<(), Stop>> {
         if !update.new_logs.is_empty() {
-            let entries: Vec<LogEntry> = update.new_logs.iter().map(from_wire_log).collect();
+            let entries: Vec<LogEntry> =
+                update.new_logs.iter().map(convert::log_from_wire).collect();
             self.record.logs.extend(entries.iter().cloned());
             let _ = self.inner.events.send(JobEvent::Logs {
                 id: self.record.id.clone(),
@@ -485,23 +474,5 @@ fn interrupted() -> JobError {
         message:
             "stopped before fal confirmed the submission; re-run it if it does not show up on fal"
                 .into(),
-    }
-}
-
-fn from_wire_log(log: &i2v_fal::LogEntry) -> LogEntry {
-    LogEntry {
-        message: log.message.clone(),
-        level: log.level.clone(),
-        source: log.source.clone(),
-        timestamp: log.timestamp.clone(),
-    }
-}
-
-fn to_wire_log(log: &LogEntry) -> i2v_fal::LogEntry {
-    i2v_fal::LogEntry {
-        message: log.message.clone(),
-        level: log.level.clone(),
-        source: log.source.clone(),
-        timestamp: log.timestamp.clone(),
     }
 }
