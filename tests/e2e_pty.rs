@@ -191,3 +191,22 @@ fn without_a_key_the_screen_opens_and_says_how_to_set_fal_key() {
     quit(&mut pty);
     assert_terminal_restored(&pty);
 }
+
+#[test]
+fn a_broken_theme_is_reported_and_the_workbench_still_opens() {
+    let home = tempfile::tempdir().unwrap();
+    let themes = home.path().join("config/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(themes.join("mine.toml"), "accent = [not toml").unwrap();
+    let mut pty = Pty::spawn(
+        &["--demo", "--theme", "mine"],
+        &demo_env(home.path()),
+        COLS,
+        ROWS,
+    );
+    pty.wait_for("the warning about the theme", |s| {
+        s.contains("DEMO") && s.status_bar().contains("mine")
+    });
+    quit(&mut pty);
+    assert_terminal_restored(&pty);
+}

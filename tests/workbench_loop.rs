@@ -411,3 +411,32 @@ async fn a_finished_job_rings_the_bell_and_y_copies_its_url_over_osc_52() {
     h.wait_for("the copy notice", |s| s.status_bar().contains("copied"))
         .await;
 }
+
+#[tokio::test]
+async fn r_in_the_history_runs_a_past_job_again() {
+    let mut h = Harness::start().await;
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("the first run to complete", |s| {
+        s.pane_text("History").contains("completed")
+    })
+    .await;
+
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('r'));
+    h.wait_for("a second run in the history", |s| {
+        s.pane_text("History").matches(PROMPT).count() == 2
+    })
+    .await;
+    h.wait_for("both runs completed", |s| {
+        s.pane_text("History").matches("completed").count() == 2
+    })
+    .await;
+    let records = h.store().list().records;
+    assert_eq!(records.len(), 2);
+    // The same input again (a local image is uploaded afresh: it may have changed).
+    let (again, first) = (&records[0].input, &records[1].input);
+    assert_eq!(again.prompt, first.prompt);
+    assert_eq!(again.image.display(), first.image.display());
+    assert_eq!(again.prompt_optimizer, first.prompt_optimizer);
+    assert_eq!(h.sim.stats().by_route["submit"], 2);
+}
