@@ -22,6 +22,9 @@ pub struct ConfigFile {
     /// Download result videos into the data dir (default true).
     #[serde(default)]
     pub download: Option<bool>,
+    /// Command that opens a downloaded video (`o`), e.g. `"mpv"`; the path is appended.
+    #[serde(default)]
+    pub opener: Option<String>,
     /// The workbench's own settings (theme, keys, notifications), read by the UI.
     #[serde(default)]
     pub ui: Option<toml::Table>,

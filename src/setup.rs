@@ -38,11 +38,31 @@ impl Backend {
             .context("could not start the simulated fal")?;
         let base = sim.base_url();
         let config = ClientConfig::new(ApiKey::new("demo-key")).with_base_urls(&base, &base);
+        let store = open_store(&demo_data_dir(&settings.data_dir))?;
+        close_orphaned_demo_jobs(&store);
         Ok(Self {
             client: FalClient::new(config)?,
-            store: open_store(&demo_data_dir(&settings.data_dir))?,
+            store,
             sim: Some(sim),
         })
+    }
+}
+
+/// Jobs a previous demo left unfinished lived on a simulated fal that ended with that
+/// process: nothing can resume them, so they are closed with a message that says so (and `r`
+/// re-runs them) instead of failing later with a puzzling 404.
+fn close_orphaned_demo_jobs(store: &Store) {
+    for record in store.unfinished().records {
+        let closed = store.update(&record.id, |job| {
+            job.error = Some(i2v_store::JobError {
+                kind: "demo".into(),
+                message: "left unfinished by an earlier demo session, whose simulated fal is gone; re-run it with r".into(),
+            });
+            job.set_state(i2v_store::JobState::Failed);
+        });
+        if let Err(err) = closed {
+            tracing::warn!(job = %record.id, error = %err, "could not close an old demo job");
+        }
     }
 }
 

@@ -210,3 +210,39 @@ fn a_broken_theme_is_reported_and_the_workbench_still_opens() {
     quit(&mut pty);
     assert_terminal_restored(&pty);
 }
+
+#[test]
+fn a_demo_job_left_running_at_quit_is_closed_with_a_reason_on_the_next_demo() {
+    let home = tempfile::tempdir().unwrap();
+    let mut env = demo_env(home.path());
+    for (name, value) in &mut env {
+        if name == "I2V_DEMO_RUN_MS" {
+            *value = "60000".into();
+        }
+    }
+    let mut pty = Pty::spawn(&["--demo"], &env, COLS, ROWS);
+    pty.wait_for("the demo banner", |s| s.contains("DEMO"));
+    fill_in(&mut pty, "a very long take");
+    pty.send(&[ctrl_byte('s')]);
+    pty.wait_for("the job running", |s| {
+        s.pane_text("Queue").contains("running")
+    });
+    quit(&mut pty);
+
+    let mut pty = Pty::spawn(&["--demo"], &env, COLS, ROWS);
+    let screen = pty.wait_for("the old job closed as failed", |s| {
+        s.pane_text("History").contains("failed")
+    });
+    assert!(
+        !screen.pane_text("History").contains("running"),
+        "nothing is left spinning:\n{screen}"
+    );
+    // Its details say why, rather than a puzzling error from a fal that is gone.
+    pty.send(&[TAB, TAB, TAB, TAB]);
+    pty.send(b"v");
+    pty.wait_for("the reason in the details", |s| {
+        s.contains("earlier demo session")
+    });
+    pty.send(b"\x1b");
+    quit(&mut pty);
+}

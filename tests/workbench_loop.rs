@@ -440,3 +440,36 @@ async fn r_in_the_history_runs_a_past_job_again() {
     assert_eq!(again.prompt_optimizer, first.prompt_optimizer);
     assert_eq!(h.sim.stats().by_route["submit"], 2);
 }
+
+#[tokio::test]
+async fn o_opens_the_downloaded_video_with_the_configured_opener() {
+    let mut h = Harness::start().await;
+    let opened = h.dir.path().join("opened.txt");
+    // Stands in for a video player: records the path it was given.
+    h.bench.runtime.opener = format!("printf %s > '{}'", opened.display());
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    let video = h.store().list().records[0]
+        .result
+        .as_ref()
+        .and_then(|r| r.local_file.clone())
+        .expect("the video was downloaded");
+
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('o'));
+    h.wait_for("the opening notice", |s| s.status_bar().contains("opening"))
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let written = || std::fs::read_to_string(&opened).unwrap_or_default();
+    while written().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        written(),
+        video.display().to_string(),
+        "the opener got the file"
+    );
+}

@@ -268,7 +268,15 @@ pub async fn workbench(
             },
         )
     });
-    let runtime = Runtime::new(engine, store, ui_config.notify, no_engine_reason);
+    let mut runtime = Runtime::new(engine, store, ui_config.notify, no_engine_reason);
+    if let Some(opener) = settings
+        .file
+        .opener
+        .clone()
+        .filter(|o| !o.trim().is_empty())
+    {
+        runtime.opener = opener;
+    }
     let draft = load_draft(&runtime.draft_path());
     let app = App::new(AppOptions {
         prompt: args.prompt,

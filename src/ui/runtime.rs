@@ -27,6 +27,8 @@ pub struct Runtime {
     pub out: Box<dyn Write + Send>,
     /// `$VISUAL`, else `$EDITOR`, else `vi`.
     pub editor: String,
+    /// Opens a downloaded video: `opener` from the config, else `xdg-open` (`open` on macOS).
+    pub opener: String,
     msg_tx: mpsc::UnboundedSender<Msg>,
     msg_rx: mpsc::UnboundedReceiver<Msg>,
 }
@@ -63,6 +65,11 @@ impl Runtime {
             no_engine_reason,
             out: Box::new(std::io::stdout()),
             editor,
+            opener: if cfg!(target_os = "macos") {
+                "open".into()
+            } else {
+                "xdg-open".into()
+            },
             msg_tx,
             msg_rx,
         }
@@ -191,22 +198,26 @@ impl Runtime {
 
     fn open_video(&self, path: PathBuf) {
         let tx = self.msg_tx.clone();
+        let opener = self.opener.clone();
         tokio::task::spawn_blocking(move || {
-            let opener = if cfg!(target_os = "macos") {
-                "open"
-            } else {
-                "xdg-open"
-            };
-            let spawned = std::process::Command::new(opener)
+            // Through the shell, so `opener = "mpv --loop"` and the like work.
+            let spawned = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("{opener} \"$1\""))
+                .arg("i2v-open")
                 .arg(&path)
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn();
             let msg = match spawned {
-                Ok(_) => Msg::Notice(format!("opening {}", path.display())),
-                Err(_) => Msg::Error(format!(
-                    "no {opener} here to open videos; the file is {}",
+                Ok(mut child) => {
+                    // Reap it whenever it ends, without holding anything up.
+                    std::thread::spawn(move || child.wait());
+                    Msg::Notice(format!("opening {} with {opener}", path.display()))
+                }
+                Err(err) => Msg::Error(format!(
+                    "could not run {opener} ({err}); the file is {}",
                     path.display()
                 )),
             };
