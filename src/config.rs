@@ -9,7 +9,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 /// The config file, `config.toml` in the config dir (or `$I2V_CONFIG`).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// fal API key; only honoured when the file is readable by its owner alone.
@@ -28,6 +28,20 @@ pub struct ConfigFile {
     /// The workbench's own settings (theme, keys, notifications), read by the UI.
     #[serde(default)]
     pub ui: Option<toml::Table>,
+}
+
+/// Written by hand so the key can never reach a log line through `{:?}`.
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("queue_url", &self.queue_url)
+            .field("rest_url", &self.rest_url)
+            .field("download", &self.download)
+            .field("opener", &self.opener)
+            .field("ui", &self.ui)
+            .finish()
+    }
 }
 
 #[derive(Debug, Error)]
@@ -223,6 +237,16 @@ mod tests {
         assert_eq!(f.key().unwrap(), "id:secret");
         f.vars.insert("FAL_KEY", "from-env".into());
         assert_eq!(f.key().unwrap(), "from-env");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_key() {
+        let f = Fixture::new();
+        f.config("key = \"sk-very-secret\"\n", 0o600);
+        let settings = Settings::load(&f.env()).unwrap();
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("sk-very-secret"), "{shown}");
+        assert!(shown.contains("redacted"), "{shown}");
     }
 
     #[test]

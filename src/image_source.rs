@@ -63,6 +63,8 @@ pub enum ImageError {
     Unreadable(PathBuf, String),
     #[error("{}: is a directory, not an image", .0.display())]
     Directory(PathBuf),
+    #[error("{}: not a regular file (a pipe or device?)", .0.display())]
+    NotAFile(PathBuf),
     #[error("{}: not a PNG, JPEG or WebP image (checked by content)", .0.display())]
     NotAnImage(PathBuf),
     #[error("{}: {} is too large (limit {})", .path.display(), human_size(*.size), human_size(MAX_IMAGE_BYTES))]
@@ -112,6 +114,10 @@ pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
     let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, e))?;
     if meta.is_dir() {
         return Err(ImageError::Directory(path));
+    }
+    // A FIFO or device would block the read forever (and the UI with it).
+    if !meta.is_file() {
+        return Err(ImageError::NotAFile(path));
     }
     if meta.len() > MAX_IMAGE_BYTES {
         return Err(ImageError::TooLarge {
@@ -253,6 +259,15 @@ mod tests {
         assert!(
             msg.contains("big.png") && msg.contains("too large"),
             "{msg}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_are_refused_without_reading_them() {
+        assert_eq!(
+            inspect("/dev/zero"),
+            Err(ImageError::NotAFile(PathBuf::from("/dev/zero")))
         );
     }
 

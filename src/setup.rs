@@ -53,6 +53,10 @@ impl Backend {
 /// re-runs them) instead of failing later with a puzzling 404.
 fn close_orphaned_demo_jobs(store: &Store) {
     for record in store.unfinished().records {
+        // A job another live demo process is running is not an orphan.
+        let Ok(Some(_claim)) = store.claim(&record.id) else {
+            continue;
+        };
         let closed = store.update(&record.id, |job| {
             job.error = Some(i2v_store::JobError {
                 kind: "demo".into(),

@@ -64,7 +64,7 @@ impl Reporter {
                     let _ = writeln!(err, "{}{} {text}", self.prefix(id), self.elapsed());
                 }
             }
-            JobEvent::StoreFailed { id, message } => {
+            JobEvent::StoreFailed { id, message } | JobEvent::Warning { id, message } => {
                 let _ = writeln!(err, "{}warning: {}", self.prefix(id), sanitize(message));
             }
         }

@@ -78,15 +78,35 @@ impl Engine {
         &self.inner.store
     }
 
-    /// Starts a new job. Bad input (an unreadable image, say) ends the job as failed with a
-    /// clear message; the record, prompt included, is kept either way.
+    /// Starts a new job and returns at once: checking the image (file I/O) happens in the
+    /// job's task. Bad input (an unreadable image, say) ends the job as failed with a clear
+    /// message; the record, prompt included, is kept either way.
     pub fn submit(&self, job: NewJob) -> JobId {
-        let record = prepare_record(&self.inner.client.config().model, &job);
-        let id = record.id.clone();
-        // A brand-new id: nobody else can hold it. If the lock file cannot even be created,
-        // the run's first save reports the same disk problem.
-        let claim = self.inner.store.claim(&id).ok().flatten();
-        self.spawn(record, Some(job), claim);
+        let id = JobId::new();
+        let inner = self.inner.clone();
+        let task_id = id.clone();
+        self.start(id.clone(), move |cancel| async move {
+            let store = inner.store.clone();
+            let model = inner.client.config().model.clone();
+            let prepared = tokio::task::spawn_blocking(move || {
+                let mut record = prepare_record(&model, &job);
+                record.id = task_id;
+                // A brand-new id: nobody else can hold it. If the lock file cannot even be
+                // created, the run's first save reports the same disk problem.
+                let claim = store.claim(&record.id).ok().flatten();
+                (record, job, claim)
+            })
+            .await;
+            let (record, job, claim) = match prepared {
+                Ok(prepared) => prepared,
+                Err(err) => {
+                    tracing::error!(error = %err, "preparing a job failed");
+                    return;
+                }
+            };
+            JobRun::new(inner, record, cancel).run(Some(job)).await;
+            drop(claim);
+        });
         id
     }
 
@@ -172,16 +192,29 @@ impl Engine {
     }
 
     fn spawn(&self, record: JobRecord, new: Option<NewJob>, claim: Option<JobClaim>) {
+        let inner = self.inner.clone();
+        self.start(record.id.clone(), move |cancel| async move {
+            JobRun::new(inner, record, cancel).run(new).await;
+            drop(claim);
+        });
+    }
+
+    /// Registers job `id` as running here (so it can be cancelled at once) and runs `work`,
+    /// unregistering it when the work ends.
+    fn start<W, F>(&self, id: JobId, work: W)
+    where
+        W: FnOnce(CancellationToken) -> F,
+        F: Future<Output = ()> + Send + 'static,
+    {
         let cancel = CancellationToken::new();
         {
             let mut running = self.inner.running.lock().unwrap_or_else(|e| e.into_inner());
-            running.insert(record.id.clone(), cancel.clone());
+            running.insert(id.clone(), cancel.clone());
         }
         let inner = self.inner.clone();
-        let id = record.id.clone();
+        let work = work(cancel);
         self.inner.tracker.spawn(async move {
-            JobRun::new(inner.clone(), record, cancel).run(new).await;
-            drop(claim);
+            work.await;
             let mut running = inner.running.lock().unwrap_or_else(|e| e.into_inner());
             running.remove(&id);
         });

@@ -16,6 +16,9 @@ pub enum JobEvent {
     Progress { id: JobId, progress: Progress },
     /// Saving the record failed; the job goes on but the user must know.
     StoreFailed { id: JobId, message: String },
+    /// Something about the job the user should hear of that is not a state change, e.g. a
+    /// cancel request fal refused. The message is complete and may hold remote text.
+    Warning { id: JobId, message: String },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -105,11 +105,11 @@ impl JobRun {
                 if self.record.request.is_none() && !self.record.state.is_terminal() {
                     // fal may or may not have the job; re-submitting could run (and bill) it
                     // twice, so say so instead of guessing.
-                    self.fail(interrupted());
+                    self.fail(interrupted()).await;
                 }
-                self.save();
+                self.save().await;
             }
-            Err(Stop::Failed(error)) => self.fail(error),
+            Err(Stop::Failed(error)) => self.fail(error).await,
         }
     }
 
@@ -120,7 +120,7 @@ impl JobRun {
                 // submitting again could run (and bill) it twice.
                 return Err(Stop::Failed(interrupted()));
             };
-            self.save_and_announce();
+            self.save_and_announce().await;
             let image_url = self.prepare_image(&new.image).await?;
             self.submit(image_url).await?;
         }
@@ -172,7 +172,7 @@ impl JobRun {
                 if let ImageSource::File { uploaded_url, .. } = &mut self.record.input.image {
                     *uploaded_url = Some(url.clone());
                 }
-                self.save();
+                self.save().await;
                 Ok(url)
             }
             (ImageRef::File(local), None) => Err(input_error(format!(
@@ -189,14 +189,18 @@ impl JobRun {
             image_url,
             prompt_optimizer: self.record.input.prompt_optimizer,
         };
-        let submit = self.client.submit(&input);
-        let submission = self.interruptible(submit).await??;
+        // Not cut short by the user's cancel: a dropped POST may still start (and bill) the
+        // job on fal with no request id on our side. Once accepted, follow() cancels it there.
+        let submission = tokio::select! {
+            _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
+            submitted = self.client.submit(&input) => submitted?,
+        };
         let urls = submission.urls;
         self.record.request = Some(convert::request_info(urls));
         self.record.set_state(JobState::Queued {
             position: submission.queue_position.unwrap_or(0),
         });
-        self.save_and_announce();
+        self.save_and_announce().await;
         Ok(())
     }
 
@@ -212,56 +216,81 @@ impl JobRun {
                 message: "no fal request to follow".into(),
             }));
         };
-        let last = self.record.logs.last().map(convert::log_to_wire);
-        let mut watch = self.client.watch(&urls, self.record.logs.len(), last);
+        let mut watch = self.watch(&urls);
+        // Rounds of lost contact in a row; reset by any news from fal.
+        let mut lost = 0;
         loop {
             let item = tokio::select! {
                 _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
                 _ = self.cancel.cancelled(), if !self.cancel_sent => {
-                    self.request_cancel(&urls).await;
+                    self.request_cancel(&urls).await?;
                     continue;
                 }
                 item = watch.next() => item,
             };
-            match item {
-                None => {
-                    return Err(Stop::Failed(JobError {
-                        kind: "network".into(),
-                        message: "lost track of the job on fal; `i2v resume` will try again".into(),
-                    }));
-                }
-                Some(Err(err)) => return Err(err.into()),
-                Some(Ok(WatchItem::Reconnecting { reason })) => {
-                    self.progress(Progress::Reconnecting { reason });
-                }
+            let trouble = match item {
                 Some(Ok(WatchItem::Update(update))) => {
-                    if let Some(end) = self.apply(update) {
+                    lost = 0;
+                    if let Some(end) = self.apply(update).await {
                         return end;
                     }
+                    continue;
                 }
+                Some(Ok(WatchItem::Reconnecting { reason })) => {
+                    self.progress(Progress::Reconnecting { reason });
+                    continue;
+                }
+                // 401, 404 and the like: waiting will not help.
+                Some(Err(err)) if !err.is_transient() => return Err(err.into()),
+                Some(Err(err)) => err.to_string(),
+                None => "the status watch ended".to_owned(),
+            };
+            // fal is unreachable for now, but the job is paid for and may well finish there:
+            // keep trying (the user can cancel or quit; the job stays resumable).
+            lost += 1;
+            self.progress(Progress::Reconnecting {
+                reason: format!("lost contact with fal ({trouble}); trying again"),
+            });
+            let delay = self.client.config().retry.backoff(lost.min(16));
+            tokio::select! {
+                _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
+                _ = tokio::time::sleep(delay) => {}
             }
+            watch = self.watch(&urls);
         }
     }
 
-    async fn request_cancel(&mut self, urls: &RequestUrls) {
+    /// A status watch that continues after the log lines already recorded.
+    fn watch(&self, urls: &RequestUrls) -> i2v_fal::StatusWatch {
+        let last = self.record.logs.last().map(convert::log_to_wire);
+        self.client.watch(urls, self.record.logs.len(), last)
+    }
+
+    /// Asks fal to cancel, once: a failure is reported and not retried in a loop (the user
+    /// can press cancel again).
+    async fn request_cancel(&mut self, urls: &RequestUrls) -> Result<(), Stop> {
         self.cancel_sent = true;
-        match self.client.cancel(urls).await {
+        let outcome = tokio::select! {
+            _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
+            outcome = self.client.cancel(urls) => outcome,
+        };
+        match outcome {
             Ok(CancelOutcome::Requested) => {}
             Ok(CancelOutcome::AlreadyCompleted) => {
                 tracing::info!(job = %self.record.id, "cancel came too late: already completed");
             }
             Err(err) => {
-                self.cancel_sent = false;
-                let _ = self.inner.events.send(JobEvent::StoreFailed {
+                let _ = self.inner.events.send(JobEvent::Warning {
                     id: self.record.id.clone(),
-                    message: format!("could not cancel: {err}"),
+                    message: format!("could not cancel the job: {err}"),
                 });
             }
         }
+        Ok(())
     }
 
     /// Applies one status update; `Some` when the job has left fal's hands.
-    fn apply(&mut self, update: StatusUpdate) -> Option<Result<(), Stop>> {
+    async fn apply(&mut self, update: StatusUpdate) -> Option<Result<(), Stop>> {
         if !update.new_logs.is_empty() {
             let entries: Vec<LogEntry> =
                 update.new_logs.iter().map(convert::log_from_wire).collect();
@@ -294,7 +323,8 @@ impl JobRun {
                         JobState::Cancelled
                     } else {
                         JobState::Failed
-                    });
+                    })
+                    .await;
                     return Some(Ok(()));
                 }
                 JobState::Downloading
@@ -307,9 +337,9 @@ impl JobRun {
                 self.record.metrics.queue_seconds = Some(self.elapsed_since_created());
             }
             self.record.set_state(state);
-            self.save_and_announce();
+            self.save_and_announce().await;
         } else if self.last_save.elapsed() >= LOG_SAVE_INTERVAL {
-            self.save();
+            self.save().await;
         }
         update.status.is_completed().then_some(Ok(()))
     }
@@ -332,7 +362,7 @@ impl JobRun {
                 local_file: None,
                 local_size: None,
             });
-            self.save_and_announce();
+            self.save_and_announce().await;
         }
         if self.inner.options.download {
             if let Err(err) = self.download().await {
@@ -343,7 +373,7 @@ impl JobRun {
                 }
             }
         }
-        self.finalise(JobState::Completed);
+        self.finalise(JobState::Completed).await;
         Ok(())
     }
 
@@ -413,7 +443,7 @@ impl JobRun {
         }
     }
 
-    fn fail(&mut self, error: JobError) {
+    async fn fail(&mut self, error: JobError) {
         tracing::warn!(job = %self.record.id, kind = %error.kind, "job failed");
         let cancelled = self.cancel.is_cancelled() && self.record.request.is_none();
         self.record.error = Some(error);
@@ -421,13 +451,14 @@ impl JobRun {
             JobState::Cancelled
         } else {
             JobState::Failed
-        });
+        })
+        .await;
     }
 
-    fn finalise(&mut self, state: JobState) {
+    async fn finalise(&mut self, state: JobState) {
         self.record.metrics.total_seconds = Some(self.elapsed_since_created());
         self.record.set_state(state);
-        self.save_and_announce();
+        self.save_and_announce().await;
     }
 
     fn elapsed_since_created(&self) -> f64 {
@@ -445,20 +476,30 @@ impl JobRun {
         });
     }
 
-    fn save_and_announce(&mut self) {
-        self.save();
+    async fn save_and_announce(&mut self) {
+        self.save().await;
         let _ = self
             .inner
             .events
             .send(JobEvent::Updated(Box::new(self.record.clone())));
     }
 
-    /// Saves the record. The write is small and fsynced; doing it inline keeps every event a
-    /// listener sees backed by what is on disk.
-    fn save(&mut self) {
+    /// Saves the record (fsynced, on the blocking pool) before going on, so every event a
+    /// listener sees is backed by what is on disk.
+    async fn save(&mut self) {
         self.record.updated_at = Utc::now();
         self.last_save = Instant::now();
-        if let Err(err) = self.inner.store.save(&self.record) {
+        let store = self.inner.store.clone();
+        let record = self.record.clone();
+        let saved = tokio::task::spawn_blocking(move || store.save(&record))
+            .await
+            .unwrap_or_else(|join| {
+                Err(i2v_store::StoreError::Io {
+                    path: std::path::PathBuf::new(),
+                    source: std::io::Error::other(join.to_string()),
+                })
+            });
+        if let Err(err) = saved {
             tracing::error!(job = %self.record.id, error = %err, "could not save job record");
             let _ = self.inner.events.send(JobEvent::StoreFailed {
                 id: self.record.id.clone(),

@@ -306,6 +306,7 @@ impl App {
             JobEvent::StoreFailed { id, message } => {
                 self.error(format!("Could not save job {id}: {message}"));
             }
+            JobEvent::Warning { id, message } => self.error(format!("Job {id}: {message}")),
         }
         effects
     }

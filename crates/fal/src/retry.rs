@@ -59,11 +59,12 @@ pub fn is_retryable(status: StatusCode) -> bool {
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and treated as absent).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    // try_from: a huge value from a misbehaving server must not panic; it is refused later
+    // as longer than we are willing to wait.
     value
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
 }
 
 #[cfg(test)]
@@ -107,6 +108,14 @@ mod tests {
             "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
         );
         assert_eq!(retry_after(&headers), None);
+        for hostile in ["1e30", "99999999999999999999", "-1", "NaN", "inf"] {
+            headers.insert(RETRY_AFTER, hostile.parse().unwrap());
+            let parsed = retry_after(&headers);
+            assert!(
+                parsed.is_none() || RetryPolicy::default().delay(1, parsed).is_none(),
+                "{hostile}: {parsed:?}"
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::client::{FalClient, read_json};
 use crate::error::FalError;
 
+const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 #[derive(Serialize)]
 struct InitiateRequest<'a> {
     content_type: &'a str,
@@ -42,9 +44,12 @@ impl FalClient {
             .await?;
         let target: InitiateResponse = read_json(response, "upload initiate").await?;
         let content_type = content_type.to_owned();
+        // The image can be large and the uplink slow: allow far longer than a JSON call.
+        let timeout = self.config.request_timeout.max(UPLOAD_TIMEOUT);
         self.send(Method::PUT, &target.upload_url, |r| {
             r.header(CONTENT_TYPE, content_type.as_str())
                 .body(bytes.clone())
+                .timeout(timeout)
         })
         .await?;
         Ok(target.file_url)
