@@ -100,7 +100,8 @@ pub fn open_store(dir: &Path) -> anyhow::Result<Store> {
 /// the CLI's stderr is for people). The guard must live until exit so lines are flushed.
 pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::EnvFilter;
-    std::fs::create_dir_all(data_dir).ok()?;
+    // Private from the start: the store would make it 0700, but logging comes first.
+    create_private_dir(data_dir).ok()?;
     let appender = tracing_appender::rolling::never(data_dir, "i2v.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("I2V_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
@@ -111,4 +112,12 @@ pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::W
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }

@@ -21,6 +21,16 @@ impl Default for EngineOptions {
     }
 }
 
+/// What [`Engine::resume`] did with a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resumed {
+    Started,
+    /// This process, or another live one, is already following it.
+    Busy,
+    /// It finished meanwhile (or had already): nothing to do.
+    AlreadyFinished,
+}
+
 /// What [`Engine::resume_unfinished`] did.
 #[derive(Debug, Default)]
 pub struct ResumeReport {
@@ -112,24 +122,25 @@ impl Engine {
 
     /// Picks a job up again from its record (after a crash or quit): follows it on fal from its
     /// request id, with its logs continuing where they stopped.
-    /// Returns false if there is nothing to do here: the job has finished, or this or
-    /// another process (a workbench, an `i2v resume`) is already following it.
-    pub fn resume(&self, record: JobRecord) -> bool {
-        if record.state.is_terminal() || self.is_running(&record.id) {
-            return false;
+    pub fn resume(&self, record: JobRecord) -> Resumed {
+        if record.state.is_terminal() {
+            return Resumed::AlreadyFinished;
+        }
+        if self.is_running(&record.id) {
+            return Resumed::Busy;
         }
         let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
             tracing::info!(job = %record.id, "not resuming: another process runs it");
-            return false;
+            return Resumed::Busy;
         };
         // Re-read under the claim: the other runner may have finished it meanwhile.
         let record = match self.inner.store.load(&record.id) {
-            Ok(fresh) if fresh.state.is_terminal() => return false,
+            Ok(fresh) if fresh.state.is_terminal() => return Resumed::AlreadyFinished,
             Ok(fresh) => fresh,
             Err(_) => record,
         };
         self.spawn(record, None, Some(claim));
-        true
+        Resumed::Started
     }
 
     /// Resumes every unfinished job in the store.
@@ -144,10 +155,10 @@ impl Engine {
         };
         for record in listing.records {
             let id = record.id.clone();
-            if self.resume(record) {
-                report.resumed.push(id);
-            } else {
-                report.busy.push(id);
+            match self.resume(record) {
+                Resumed::Started => report.resumed.push(id),
+                Resumed::Busy => report.busy.push(id),
+                Resumed::AlreadyFinished => {}
             }
         }
         report

@@ -177,6 +177,8 @@ impl FalClient {
             let Some(delay) = policy.delay(attempt, wait) else {
                 return Err(failure);
             };
+            // Without the query: signed upload URLs carry their credentials there.
+            let url = url.split('?').next().unwrap_or_default();
             tracing::warn!(%url, attempt, ?delay, error = %failure, "fal call failed; retrying");
             if let Some(hook) = &self.on_retry {
                 hook(attempt, &failure);

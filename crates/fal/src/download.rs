@@ -12,7 +12,8 @@ use tokio::io::AsyncWriteExt;
 use crate::client::{FalClient, describe_reqwest, status_error};
 use crate::error::FalError;
 
-/// A download in progress; `progress` is called with (bytes so far, total if known).
+/// What to download and where. [`FalClient::download`]'s `progress` callback gets (bytes so
+/// far, total if known).
 pub struct Download<'a> {
     pub url: &'a str,
     pub dest: &'a Path,
@@ -21,8 +22,11 @@ pub struct Download<'a> {
 
 enum Attempt {
     Done(u64),
-    /// Worth another try (from where we stopped).
-    Retry(FalError),
+    /// Worth another try, from where we stopped; `advanced` if this attempt got bytes.
+    Retry {
+        error: FalError,
+        advanced: bool,
+    },
 }
 
 impl FalClient {
@@ -46,7 +50,14 @@ impl FalClient {
                         })?;
                     return Ok(size);
                 }
-                Attempt::Retry(err) => {
+                Attempt::Retry {
+                    error: err,
+                    advanced,
+                } => {
+                    // A flaky link that keeps making progress is not a failing download.
+                    if advanced {
+                        attempt = 1;
+                    }
                     let Some(delay) = policy.delay(attempt, None) else {
                         return Err(err);
                     };
@@ -80,12 +91,13 @@ impl FalClient {
         }
         let response = match tokio::time::timeout(self.config.idle_timeout, request.send()).await {
             Ok(Ok(r)) => r,
-            Ok(Err(err)) => return Ok(Attempt::Retry(network(&err))),
+            Ok(Err(err)) => return Ok(retry(network(&err), false)),
             Err(_) => {
-                return Ok(Attempt::Retry(FalError::Network {
+                let stalled = FalError::Network {
                     attempts: 1,
                     message: "download did not start".into(),
-                }));
+                };
+                return Ok(retry(stalled, false));
             }
         };
         let status = response.status();
@@ -97,20 +109,34 @@ impl FalClient {
                 return finish(have, job.expected_size);
             }
             s if crate::retry::is_retryable(s) => {
-                return Ok(Attempt::Retry(FalError::GaveUp {
+                let refused = FalError::GaveUp {
                     status: s.as_u16(),
                     attempts: 1,
                     detail: String::new(),
-                }));
+                };
+                return Ok(retry(refused, false));
             }
             s => {
                 let body = response.text().await.unwrap_or_default();
                 return Err(status_error(s, &body));
             }
         };
+        if append && range_start(response.headers()) != Some(have) {
+            // Not the bytes we asked for: appending them would corrupt the file.
+            let _ = tokio::fs::remove_file(part).await;
+            let wrong = FalError::Malformed {
+                what: "Content-Range of a resumed download",
+                snippet: format!(
+                    "{:?}",
+                    response.headers().get(reqwest::header::CONTENT_RANGE)
+                ),
+            };
+            return Ok(retry(wrong, false));
+        }
         if !append {
             have = 0;
         }
+        let started_at = have;
         let total = job.expected_size.or_else(|| {
             response
                 .content_length()
@@ -137,14 +163,15 @@ impl FalClient {
                 Ok(None) => break,
                 Ok(Some(Err(err))) => {
                     file.flush().await.map_err(file_error)?;
-                    return Ok(Attempt::Retry(network(&err)));
+                    return Ok(retry(network(&err), have > started_at));
                 }
                 Err(_) => {
                     file.flush().await.map_err(file_error)?;
-                    return Ok(Attempt::Retry(FalError::Network {
+                    let stalled = FalError::Network {
                         attempts: 1,
                         message: "download stalled".into(),
-                    }));
+                    };
+                    return Ok(retry(stalled, have > started_at));
                 }
             }
         }
@@ -155,12 +182,26 @@ impl FalClient {
 
 fn finish(have: u64, expected: Option<u64>) -> Result<Attempt, FalError> {
     match expected {
-        Some(size) if size != have => Ok(Attempt::Retry(FalError::SizeMismatch {
-            expected: size,
-            got: have,
-        })),
+        Some(size) if size != have => Ok(retry(
+            FalError::SizeMismatch {
+                expected: size,
+                got: have,
+            },
+            false,
+        )),
         _ => Ok(Attempt::Done(have)),
     }
+}
+
+fn retry(error: FalError, advanced: bool) -> Attempt {
+    Attempt::Retry { error, advanced }
+}
+
+/// The first byte of a `206` answer, from `Content-Range: bytes START-END/TOTAL`.
+fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    let value = headers.get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+    let range = value.trim().strip_prefix("bytes")?.trim_start();
+    range.split('-').next()?.trim().parse().ok()
 }
 
 fn network(err: &reqwest::Error) -> FalError {
@@ -174,4 +215,22 @@ pub(crate) fn part_path(dest: &Path) -> PathBuf {
     let mut name = dest.file_name().unwrap_or_default().to_os_string();
     name.push(".part");
     dest.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{CONTENT_RANGE, HeaderMap};
+
+    use super::range_start;
+
+    #[test]
+    fn reads_the_start_of_a_content_range() {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_RANGE, "bytes 2400-4803/4804".parse().unwrap());
+        assert_eq!(range_start(&headers), Some(2400));
+        headers.insert(CONTENT_RANGE, "items 1-2/3".parse().unwrap());
+        assert_eq!(range_start(&headers), None);
+        headers.remove(CONTENT_RANGE);
+        assert_eq!(range_start(&headers), None);
+    }
 }

@@ -107,19 +107,16 @@ impl Watcher {
         self.tx.send(Ok(item)).await.is_ok()
     }
 
-    async fn deliver(&self, status: RemoteStatus, new_logs: Vec<LogEntry>) -> Phase {
+    /// Hands an update on; `Some` when the watch is over (completed, or nobody listens).
+    async fn deliver(&self, status: RemoteStatus, new_logs: Vec<LogEntry>) -> Option<Phase> {
         let done = status.is_completed();
         if !self
             .emit(WatchItem::Update(StatusUpdate { status, new_logs }))
             .await
         {
-            return Phase::Gone;
+            return Some(Phase::Gone);
         }
-        if done {
-            Phase::Completed
-        } else {
-            Phase::Switch(String::new())
-        }
+        done.then_some(Phase::Completed)
     }
 
     fn stream_url(&self) -> String {
@@ -176,9 +173,8 @@ impl Watcher {
                 self.cursor.take_delta(logs)
             };
             first = false;
-            match self.deliver(status, fresh).await {
-                Phase::Switch(_) => {}
-                end => return end,
+            if let Some(end) = self.deliver(status, fresh).await {
+                return end;
             }
         }
     }
@@ -217,9 +213,8 @@ impl Watcher {
                     let fresh = self.cursor.take_full(logs);
                     if !fresh.is_empty() || last_status.as_ref() != Some(&status) {
                         last_status = Some(status.clone());
-                        match self.deliver(status, fresh).await {
-                            Phase::Switch(_) => {}
-                            end => return end,
+                        if let Some(end) = self.deliver(status, fresh).await {
+                            return end;
                         }
                     }
                     good_polls += 1;
@@ -237,7 +232,7 @@ impl Watcher {
                 }
             }
             if good_polls >= config.polls_before_stream_retry {
-                return Phase::Switch(String::new());
+                return Phase::Switch("trying the status stream again".into());
             }
             tokio::time::sleep(config.poll_interval).await;
         }
