@@ -244,5 +244,45 @@ fn a_demo_job_left_running_at_quit_is_closed_with_a_reason_on_the_next_demo() {
         s.contains("earlier demo session")
     });
     pty.send(b"\x1b");
+    // Esc and Ctrl-Q read together would be one key, Alt-Ctrl-Q: see Esc land first.
+    pty.wait_for("the details to close", |s| {
+        !s.contains("earlier demo session")
+    });
     quit(&mut pty);
+}
+
+#[test]
+fn keys_typed_into_the_external_editor_all_reach_it() {
+    let home = tempfile::tempdir().unwrap();
+    // An "editor" that reads one line from the terminal and saves it as the prompt. Run
+    // through `sh`, so the script needs no exec bit (and cannot hit ETXTBSY).
+    let script = home.path().join("line-editor.sh");
+    std::fs::write(
+        &script,
+        "printf 'LINE-EDITOR READY\\n' >/dev/tty\nIFS= read -r line </dev/tty\nprintf '%s\\n' \"$line\" >\"$1\"\n",
+    )
+    .unwrap();
+    let mut env = demo_env(home.path());
+    env.push(("EDITOR".into(), format!("sh {}", script.display())));
+    let mut pty = Pty::spawn(&["--demo"], &env, COLS, ROWS);
+    pty.wait_for("the demo banner", |s| s.contains("DEMO"));
+
+    pty.send(&[ctrl_byte('e')]);
+    pty.wait_for("the editor to start", |s| s.contains("LINE-EDITOR READY"));
+    pty.type_text("edited-by-keys\r");
+    let screen = pty.wait_for("the edited prompt back in the workbench", |s| {
+        s.contains("DEMO") && !s.contains("LINE-EDITOR READY")
+    });
+    assert!(
+        screen.pane_text("Prompt").contains("edited-by-keys"),
+        "every key typed into the editor reaches it:\n{screen}"
+    );
+
+    // The terminal is the workbench's again: keys land in the prompt.
+    pty.type_text(" and more");
+    pty.wait_for("keys typed after the editor in the prompt", |s| {
+        s.pane_text("Prompt").contains("edited-by-keys and more")
+    });
+    quit(&mut pty);
+    assert_terminal_restored(&pty);
 }

@@ -290,6 +290,26 @@ fn finished_jobs_cannot_be_cancelled() {
 }
 
 #[test]
+fn a_job_fal_already_finished_is_not_offered_for_cancelling() {
+    let mut app = app_with_dog_job(JobState::Downloading);
+    tab(&mut app, 3);
+    assert!(app.update(ch('c')).is_empty());
+    assert_hides(&app, "Cancel job");
+    assert_shows(&app, "already finished on fal");
+
+    // Asked while it ran, answered once fal had finished it: still nothing to cancel.
+    let mut job = dog_job(JobState::Running);
+    app.update(updated(&job));
+    app.update(ch('c'));
+    assert_shows(&app, "Cancel job");
+    job.set_state(JobState::Downloading);
+    app.update(updated(&job));
+    assert!(app.update(ch('y')).is_empty());
+    assert_hides(&app, "Cancel job");
+    assert_shows(&app, "already finished on fal");
+}
+
+#[test]
 fn y_copies_the_video_url_and_o_opens_the_file() {
     let mut app = with_history();
     tab(&mut app, 4); // newest first: the cat, completed

@@ -315,6 +315,19 @@ async fn the_draft_is_saved_on_quit_and_restored_on_the_next_start() {
     assert!(screen.pane_text("Image").contains("frame.png"), "{screen}");
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn the_saved_draft_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut h = Harness::start().await;
+    h.type_text("a private idea");
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+    let path = h.bench.runtime.draft_path();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{} has mode {mode:o}", path.display());
+}
+
 #[tokio::test]
 async fn jobs_in_flight_at_quit_are_followed_again_on_the_next_start() {
     let slow = SimConfig {

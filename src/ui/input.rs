@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use i2v_store::JobId;
+use i2v_store::{JobId, JobState};
 
 use super::app::{App, Focus, Overlay, StatusKind, clean_paste, single_line};
 use super::effect::Effect;
@@ -103,20 +103,13 @@ impl App {
             }
             Action::CopyUrl => return self.copy_url(),
             Action::OpenVideo => return self.open_video(),
-            Action::Cancel => {
-                let active = |app: &App, id: &JobId| {
-                    app.book
-                        .get(id)
-                        .is_some_and(|e| !e.record.state.is_terminal())
-                };
-                match self.selected_job() {
-                    Some(id) if active(self, &id) => {
-                        self.overlay = Some(Overlay::ConfirmCancel(id));
-                    }
-                    Some(_) => self.notice("That job has already finished"),
-                    None => self.notice("No job selected"),
-                }
-            }
+            Action::Cancel => match self.selected_job() {
+                Some(id) => match self.cancel_refusal(&id) {
+                    Some(reason) => self.error(reason),
+                    None => self.overlay = Some(Overlay::ConfirmCancel(id)),
+                },
+                None => self.notice("No job selected"),
+            },
             Action::Restore => return self.restore(),
             Action::Rerun => {
                 if let Some(entry) = self.selected_job().and_then(|id| self.book.get(&id)) {
@@ -148,6 +141,24 @@ impl App {
             (_, Focus::Queue) => self.queue_selected(),
             (_, Focus::History) => self.history.selected.clone(),
             _ => None,
+        }
+    }
+
+    /// Why cancelling `id` would do nothing, if it would. Once fal has finished a job
+    /// (downloading its result), there is nothing left to cancel there.
+    fn cancel_refusal(&self, id: &JobId) -> Option<String> {
+        match self.book.get(id).map(|e| &e.record.state) {
+            None => Some(format!(
+                "job {id} is not in this workbench; nothing to cancel"
+            )),
+            Some(JobState::Downloading) => Some(format!(
+                "job {id} already finished on fal; nothing to cancel"
+            )),
+            Some(state) if state.is_terminal() => Some(format!(
+                "job {id} already finished ({}); nothing to cancel",
+                state.label()
+            )),
+            Some(_) => None,
         }
     }
 
@@ -292,6 +303,11 @@ impl App {
             match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
                     self.overlay = None;
+                    // The job may have moved on while the question was open.
+                    if let Some(reason) = self.cancel_refusal(&id) {
+                        self.error(reason);
+                        return Vec::new();
+                    }
                     self.notice(format!("Cancelling job {id}…"));
                     return vec![Effect::Cancel(id)];
                 }

@@ -3,6 +3,7 @@
 //! stop signal. A frame is drawn only after the state changed and nothing else is waiting.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,6 +11,8 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use tokio::task::JoinHandle;
+use tokio::time::Interval;
 
 use super::runtime::{Runtime, TerminalRequest, load_draft};
 use super::{App, AppOptions, Draft, KeyMap, Msg, Theme, UiConfig};
@@ -29,6 +32,9 @@ pub struct Workbench<B: Backend> {
     /// The latest draft, shared with the panic hook so a crash still saves it.
     draft_copy: Arc<Mutex<Draft>>,
     dirty: bool,
+    /// Following the jobs the last run left in flight; awaited before the engine stops, so
+    /// no job starts after the shutdown.
+    resuming: Option<JoinHandle<()>>,
 }
 
 /// How the loop ended.
@@ -41,6 +47,13 @@ pub enum Ending {
     InputClosed,
 }
 
+/// Why [`Workbench::serve`] returned.
+enum Served {
+    Ended(Ending),
+    /// The user asked for the external editor, with this text.
+    Edit(String),
+}
+
 impl<B: Backend> Workbench<B> {
     pub fn new(terminal: Terminal<B>, app: App, runtime: Runtime) -> Self {
         let draft_copy = Arc::new(Mutex::new(app.draft()));
@@ -50,12 +63,14 @@ impl<B: Backend> Workbench<B> {
             runtime,
             draft_copy,
             dirty: true,
+            resuming: None,
         }
     }
 
     /// What happens before the first frame: the app learns the terminal size, checks a
     /// pre-filled image, the history starts loading in the background, and jobs left in
     /// flight by the last run are followed again (their logs continue where they stopped).
+    /// Finding those reads every history file, so it happens off the UI task too.
     pub fn start(&mut self) {
         if let Ok(size) = self.terminal.size() {
             self.handle(Msg::Resize(size.width, size.height));
@@ -64,17 +79,18 @@ impl<B: Backend> Workbench<B> {
             self.runtime.apply(effect);
         }
         self.runtime.load_history();
-        let report = self
-            .runtime
-            .engine
-            .as_ref()
-            .map(Engine::resume_unfinished)
-            .unwrap_or_default();
-        if !report.resumed.is_empty() {
-            self.handle(Msg::Notice(format!(
-                "following {} job(s) left in flight by the last run",
-                report.resumed.len()
-            )));
+        if let Some(engine) = self.runtime.engine.clone() {
+            let tx = self.runtime.sender();
+            // The engine spawns one task per job; a blocking-pool thread is inside the
+            // runtime, so it can.
+            self.resuming = Some(tokio::task::spawn_blocking(move || {
+                let resumed = engine.resume_unfinished().resumed.len();
+                if resumed > 0 {
+                    let _ = tx.send(Msg::Notice(format!(
+                        "following {resumed} job(s) left in flight by the last run"
+                    )));
+                }
+            }));
         }
     }
 
@@ -126,11 +142,16 @@ impl<B: Backend> Workbench<B> {
         Ok(())
     }
 
-    /// Runs until quit, a stop signal or the end of input. `on_edit` hands the prompt to an
-    /// external editor (suspending the terminal) and returns its outcome.
+    /// Runs until quit, a stop signal or the end of input. `make_input` opens the terminal's
+    /// input; `on_edit` hands the prompt to an external editor (suspending the terminal) and
+    /// returns its outcome.
+    ///
+    /// The input is closed for the editor and opened afresh after it: crossterm's
+    /// `EventStream` keeps a thread reading the terminal while it waits for input, and that
+    /// thread would take the editor's first keys.
     pub async fn run<S, F>(
         &mut self,
-        input: &mut S,
+        mut make_input: impl FnMut() -> S,
         stop: F,
         mut on_edit: impl FnMut(&mut Self, String) -> Msg,
     ) -> std::io::Result<Ending>
@@ -143,35 +164,52 @@ impl<B: Backend> Workbench<B> {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         self.start();
         loop {
-            if let Some(request) = self.settle()? {
-                match request {
-                    TerminalRequest::Quit => return Ok(Ending::Quit),
-                    TerminalRequest::EditExternally(text) => {
-                        let msg = on_edit(self, text);
-                        self.handle(msg);
-                        continue;
-                    }
-                    TerminalRequest::None => {}
-                }
-            }
-            let animating = self.app.animating();
-            let msg = tokio::select! {
-                biased;
-                _ = &mut stop => return Ok(Ending::Signal),
-                Some(msg) = self.runtime.next() => msg,
-                next = input.next() => match next {
-                    Some(msg) => msg,
-                    None => return Ok(Ending::InputClosed),
-                },
-                _ = tick.tick(), if animating => Msg::Tick,
+            let mut input = make_input();
+            let text = match self.serve(&mut input, stop.as_mut(), &mut tick).await? {
+                Served::Ended(ending) => return Ok(ending),
+                Served::Edit(text) => text,
             };
-            match self.handle(msg) {
-                TerminalRequest::None => {}
-                TerminalRequest::Quit => return Ok(Ending::Quit),
-                TerminalRequest::EditExternally(text) => {
-                    let msg = on_edit(self, text);
-                    self.handle(msg);
+            drop(input);
+            let msg = on_edit(self, text);
+            if let TerminalRequest::Quit = self.handle(msg) {
+                return Ok(Ending::Quit);
+            }
+        }
+    }
+
+    /// The loop proper, until it ends or the editor is wanted.
+    async fn serve<S, F>(
+        &mut self,
+        input: &mut S,
+        mut stop: Pin<&mut F>,
+        tick: &mut Interval,
+    ) -> std::io::Result<Served>
+    where
+        S: Stream<Item = Msg> + Unpin,
+        F: Future<Output = ()>,
+    {
+        loop {
+            let request = match self.settle()? {
+                Some(request) => request,
+                None => {
+                    let animating = self.app.animating();
+                    let msg = tokio::select! {
+                        biased;
+                        _ = &mut stop => return Ok(Served::Ended(Ending::Signal)),
+                        Some(msg) = self.runtime.next() => msg,
+                        next = input.next() => match next {
+                            Some(msg) => msg,
+                            None => return Ok(Served::Ended(Ending::InputClosed)),
+                        },
+                        _ = tick.tick(), if animating => Msg::Tick,
+                    };
+                    self.handle(msg)
                 }
+            };
+            match request {
+                TerminalRequest::None => {}
+                TerminalRequest::Quit => return Ok(Served::Ended(Ending::Quit)),
+                TerminalRequest::EditExternally(text) => return Ok(Served::Edit(text)),
             }
         }
     }
@@ -179,6 +217,9 @@ impl<B: Backend> Workbench<B> {
     /// Saves the draft and stops following jobs (they stay resumable).
     pub async fn shutdown(&mut self) {
         self.runtime.save_draft_now(&self.app.draft());
+        if let Some(resuming) = self.resuming.take() {
+            let _ = resuming.await;
+        }
         if let Some(engine) = &self.runtime.engine {
             engine.shutdown().await;
         }
@@ -294,10 +335,9 @@ pub async fn workbench(
     for warning in warnings {
         bench.handle(Msg::Error(warning));
     }
-    let mut input = terminal_messages();
     let ending = bench
         .run(
-            &mut input,
+            terminal_messages,
             crate::signals::stop_requested(),
             |bench, text| {
                 super::terminal::edit_externally(&mut bench.terminal, &bench.runtime.editor, &text)

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
-use ratatui::DefaultTerminal;
+use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
+use ratatui::backend::CrosstermBackend;
+use ratatui::{DefaultTerminal, Terminal};
 
 use super::{Draft, Msg};
 
@@ -24,8 +26,11 @@ pub fn leave() {
     ratatui::restore();
 }
 
-/// On panic: save the draft, then restore the terminal (ratatui's hook, already installed,
-/// runs after ours and prints the panic on a sane screen).
+/// On panic, in any thread: save the draft, restore the terminal (ratatui's hook, already
+/// installed, runs after ours and prints the panic on a sane screen), then end the process.
+/// Tokio catches panics in its workers and blocking pool, so without the exit the UI would go
+/// on drawing on a terminal that is no longer raw. Exiting loses nothing: the engine saves
+/// each job at every state change and the jobs stay resumable.
 pub fn save_draft_on_panic(draft: Arc<Mutex<Draft>>, path: PathBuf) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -34,11 +39,13 @@ pub fn save_draft_on_panic(draft: Arc<Mutex<Draft>>, path: PathBuf) {
         }
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
+        std::process::exit(101);
     }));
 }
 
 /// Hands `text` to the user's editor and returns what they saved. The terminal is restored
-/// for the editor and taken back after, and keys typed meanwhile are dropped.
+/// for the editor and taken back after, and keys typed meanwhile are dropped. The caller
+/// must have dropped its terminal event stream first (see `Workbench::run`).
 pub fn edit_externally(terminal: &mut DefaultTerminal, editor: &str, text: &str) -> Msg {
     let outcome = run_editor(editor, text);
     let _ = enter_again(terminal);
@@ -51,12 +58,14 @@ fn run_editor(editor: &str, text: &str) -> Result<String, String> {
     std::fs::write(&path, text).map_err(|e| format!("could not write {}: {e}", path.display()))?;
     leave();
     // Through the shell, so EDITOR="code --wait" and the like work.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("i2v-editor")
-        .arg(&path)
-        .status();
+    let status = blocking(|| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("i2v-editor")
+            .arg(&path)
+            .status()
+    });
     let result = match status {
         Ok(status) if status.success() => std::fs::read_to_string(&path)
             .map(|t| t.trim_end_matches('\n').to_owned())
@@ -70,14 +79,38 @@ fn run_editor(editor: &str, text: &str) -> Result<String, String> {
     result
 }
 
+/// Takes the terminal back after the editor. Not through `enter`: each `ratatui::try_init`
+/// would stack another panic hook.
 fn enter_again(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
-    *terminal = enter()?;
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
     // Keys pressed while the editor closed must not land in the prompt.
     while crossterm::event::poll(std::time::Duration::ZERO)? {
         let _ = crossterm::event::read()?;
     }
-    terminal.clear()?;
+    // A new `Terminal` has empty buffers, so the next frame is drawn whole. Not
+    // `terminal.clear()`: it asks the terminal where the cursor is and waits up to two
+    // seconds for an answer some terminals never send.
+    *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     std::io::stdout().flush()
+}
+
+/// Runs `work`, which blocks for as long as the user likes, without starving the other tasks
+/// of the multi-thread runtime the binary uses. A current-thread runtime (tests) cannot hand
+/// its work over, so there it just runs.
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
 }
 
 fn tempfile_dir() -> std::io::Result<PathBuf> {
@@ -88,4 +121,70 @@ fn tempfile_dir() -> std::io::Result<PathBuf> {
     ));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Set in the child process: where its panic hook saves the draft.
+    const CHILD: &str = "I2V_PANIC_HOOK_TEST_DRAFT";
+    const TEST: &str =
+        "ui::terminal::tests::a_panic_in_a_background_thread_saves_the_draft_and_exits";
+
+    /// The hook ends the whole process, so it runs in a child: this test binary again, running
+    /// only this test, with `CHILD` set.
+    #[test]
+    fn a_panic_in_a_background_thread_saves_the_draft_and_exits() {
+        if let Some(path) = std::env::var_os(CHILD) {
+            panic_in_the_blocking_pool(PathBuf::from(path));
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.json");
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([TEST, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, &path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stdout.contains("still running"),
+            "the process went on after the panic:\n{stdout}\n{stderr}"
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(101),
+            "the panic ends the process:\n{stdout}\n{stderr}"
+        );
+        assert!(
+            stderr.contains("a bug in a background thread"),
+            "the previous hook still prints the panic:\n{stderr}"
+        );
+        let draft = super::super::runtime::load_draft(&path);
+        assert_eq!(
+            draft.map(|d| d.prompt),
+            Some("saved by the hook".to_owned())
+        );
+    }
+
+    fn panic_in_the_blocking_pool(path: PathBuf) {
+        let draft = Draft {
+            prompt: "saved by the hook".into(),
+            ..Draft::default()
+        };
+        save_draft_on_panic(Arc::new(Mutex::new(draft)), path);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let outcome = runtime.block_on(async { tokio::task::spawn_blocking(a_bug).await });
+        // Reached only when tokio caught the panic and the process carried on.
+        println!("still running after {outcome:?}");
+    }
+
+    fn a_bug() {
+        panic!("a bug in a background thread");
+    }
 }
