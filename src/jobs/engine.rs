@@ -99,22 +99,22 @@ impl Engine {
             let store = inner.store.clone();
             let model = inner.client.config().model.clone();
             let prepared = tokio::task::spawn_blocking(move || {
-                let mut record = prepare_record(&model, &job);
+                let (mut record, image) = prepare_record(&model, &job);
                 record.id = task_id;
                 // A brand-new id: nobody else can hold it. If the lock file cannot even be
                 // created, the run's first save reports the same disk problem.
                 let claim = store.claim(&record.id).ok().flatten();
-                (record, job, claim)
+                (record, image, claim)
             })
             .await;
-            let (record, job, claim) = match prepared {
+            let (record, image, claim) = match prepared {
                 Ok(prepared) => prepared,
                 Err(err) => {
                     tracing::error!(error = %err, "preparing a job failed");
                     return;
                 }
             };
-            JobRun::new(inner, record, cancel).run(Some(job)).await;
+            JobRun::new(inner, record, cancel).run(Some(image)).await;
             drop(claim);
         });
         id
@@ -139,7 +139,7 @@ impl Engine {
             Ok(fresh) => fresh,
             Err(_) => record,
         };
-        self.spawn(record, None, Some(claim));
+        self.spawn_resumed(record, claim);
         Resumed::Started
     }
 
@@ -149,11 +149,16 @@ impl Engine {
         for problem in &listing.problems {
             tracing::warn!(path = %problem.path.display(), message = %problem.message, "history file skipped");
         }
-        let mut report = ResumeReport {
+        ResumeReport {
             problems: listing.problems,
-            ..ResumeReport::default()
-        };
-        for record in listing.records {
+            ..self.resume_all(listing.records)
+        }
+    }
+
+    /// Resumes the unfinished ones among `records` (a listing the caller already has).
+    pub fn resume_all(&self, records: impl IntoIterator<Item = JobRecord>) -> ResumeReport {
+        let mut report = ResumeReport::default();
+        for record in records {
             let id = record.id.clone();
             match self.resume(record) {
                 Resumed::Started => report.resumed.push(id),
@@ -202,10 +207,11 @@ impl Engine {
         self.inner.tracker.reopen();
     }
 
-    fn spawn(&self, record: JobRecord, new: Option<NewJob>, claim: Option<JobClaim>) {
+    /// Follows a job fal already has (resuming it).
+    fn spawn_resumed(&self, record: JobRecord, claim: JobClaim) {
         let inner = self.inner.clone();
         self.start(record.id.clone(), move |cancel| async move {
-            JobRun::new(inner, record, cancel).run(new).await;
+            JobRun::new(inner, record, cancel).run(None).await;
             drop(claim);
         });
     }

@@ -22,11 +22,17 @@ use crate::image_source::{self, ImageRef};
 /// crash loses at most this much log (and resuming fetches it again from fal anyway).
 const LOG_SAVE_INTERVAL: Duration = Duration::from_millis(500);
 
-pub(super) fn prepare_record(model: &str, job: &NewJob) -> JobRecord {
-    let image = match image_source::inspect(&job.image) {
-        Ok(ImageRef::Url(url)) => ImageSource::Url { url },
+/// The outcome of checking what the user typed as the image, kept for the run so the file is
+/// not inspected twice.
+pub(super) type CheckedImage = Result<ImageRef, image_source::ImageError>;
+
+/// A new job's record, and its image check (file I/O: call it off the UI task).
+pub(super) fn prepare_record(model: &str, job: &NewJob) -> (JobRecord, CheckedImage) {
+    let checked = image_source::inspect(&job.image);
+    let image = match &checked {
+        Ok(ImageRef::Url(url)) => ImageSource::Url { url: url.clone() },
         Ok(ImageRef::File(img)) => ImageSource::File {
-            path: img.path,
+            path: img.path.clone(),
             content_type: img.format.content_type().to_owned(),
             size: img.size,
             uploaded_url: None,
@@ -36,14 +42,15 @@ pub(super) fn prepare_record(model: &str, job: &NewJob) -> JobRecord {
             url: job.image.trim().to_owned(),
         },
     };
-    JobRecord::new(
+    let record = JobRecord::new(
         model,
         JobInput {
             prompt: job.prompt.clone(),
             image,
             prompt_optimizer: job.prompt_optimizer,
         },
-    )
+    );
+    (record, checked)
 }
 
 /// Why a run stopped before its job reached a terminal state.
@@ -97,8 +104,9 @@ impl JobRun {
         }
     }
 
-    pub async fn run(mut self, new: Option<NewJob>) {
-        let outcome = self.drive(new.as_ref()).await;
+    /// Runs the job to its end; `image` is the new job's image check, `None` when resuming.
+    pub async fn run(mut self, image: Option<CheckedImage>) {
+        let outcome = self.drive(image).await;
         match outcome {
             Ok(()) => {}
             Err(Stop::Shutdown) => {
@@ -113,15 +121,15 @@ impl JobRun {
         }
     }
 
-    async fn drive(&mut self, new: Option<&NewJob>) -> Result<(), Stop> {
+    async fn drive(&mut self, image: Option<CheckedImage>) -> Result<(), Stop> {
         if self.record.request.is_none() {
-            let Some(new) = new else {
+            let Some(image) = image else {
                 // A job resumed without a request id: fal may or may not have it, and
                 // submitting again could run (and bill) it twice.
                 return Err(Stop::Failed(interrupted()));
             };
             self.save_and_announce().await;
-            let image_url = self.prepare_image(&new.image).await?;
+            let image_url = self.prepare_image(image).await?;
             self.submit(image_url).await?;
         }
         if !matches!(self.record.state, JobState::Downloading) || self.record.result.is_none() {
@@ -131,55 +139,41 @@ impl JobRun {
     }
 
     /// Checks the image and uploads a local file; returns what to send as `image_url`.
-    async fn prepare_image(&mut self, typed: &str) -> Result<String, Stop> {
-        if let Some(url) = self.record.input.image.image_url() {
-            return Ok(url.to_owned());
-        }
+    /// Uploads a local image (reading it in full, which checks it again); returns what to
+    /// send as `image_url`.
+    async fn prepare_image(&mut self, image: CheckedImage) -> Result<String, Stop> {
         let input_error = |message: String| {
             Stop::Failed(JobError {
                 kind: "input".into(),
                 message,
             })
         };
-        let typed = typed.to_owned();
-        let checked = tokio::task::spawn_blocking(move || {
-            let image = image_source::inspect(&typed)?;
-            let bytes = match &image {
-                ImageRef::File(local) => Some(image_source::read(local)?),
-                ImageRef::Url(_) => None,
-            };
-            Ok::<_, image_source::ImageError>((image, bytes))
-        })
-        .await
-        .map_err(|e| input_error(e.to_string()))?
-        .map_err(|e| input_error(e.to_string()))?;
-        match checked {
-            (ImageRef::Url(url), _) => Ok(url),
-            (ImageRef::File(local), Some(bytes)) => {
-                self.progress(Progress::Uploading {
-                    bytes: bytes.len() as u64,
-                });
-                let file_name = local
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "image".into());
-                let upload =
-                    self.inner
-                        .client
-                        .upload(bytes.into(), local.format.content_type(), &file_name);
-                let url = self.interruptible(upload).await??;
-                if let ImageSource::File { uploaded_url, .. } = &mut self.record.input.image {
-                    *uploaded_url = Some(url.clone());
-                }
-                self.save().await;
-                Ok(url)
-            }
-            (ImageRef::File(local), None) => Err(input_error(format!(
-                "{}: could not be read",
-                local.path.display()
-            ))),
+        let local = match image.map_err(|e| input_error(e.to_string()))? {
+            ImageRef::Url(url) => return Ok(url),
+            ImageRef::File(local) => local,
+        };
+        let read = local.clone();
+        let bytes = tokio::task::spawn_blocking(move || image_source::read(&read))
+            .await
+            .map_err(|e| input_error(e.to_string()))?
+            .map_err(|e| input_error(e.to_string()))?;
+        self.progress(Progress::Uploading {
+            bytes: bytes.len() as u64,
+        });
+        let file_name = local
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "image".into());
+        let upload = self
+            .client
+            .upload(bytes.into(), local.format.content_type(), &file_name);
+        let url = self.interruptible(upload).await??;
+        if let ImageSource::File { uploaded_url, .. } = &mut self.record.input.image {
+            *uploaded_url = Some(url.clone());
         }
+        self.save().await;
+        Ok(url)
     }
 
     async fn submit(&mut self, image_url: String) -> Result<(), Stop> {
