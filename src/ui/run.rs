@@ -32,9 +32,9 @@ pub struct Workbench<B: Backend> {
     /// The latest draft, shared with the panic hook so a crash still saves it.
     draft_copy: Arc<Mutex<Draft>>,
     dirty: bool,
-    /// Following the jobs the last run left in flight; awaited before the engine stops, so
-    /// no job starts after the shutdown.
-    resuming: Option<JoinHandle<()>>,
+    /// Loading the history and following the jobs the last run left in flight; awaited
+    /// before the engine stops, so no job starts after the shutdown.
+    loading: Option<JoinHandle<()>>,
 }
 
 /// How the loop ended.
@@ -63,7 +63,7 @@ impl<B: Backend> Workbench<B> {
             runtime,
             draft_copy,
             dirty: true,
-            resuming: None,
+            loading: None,
         }
     }
 
@@ -78,20 +78,7 @@ impl<B: Backend> Workbench<B> {
         for effect in self.app.init() {
             self.runtime.apply(effect);
         }
-        self.runtime.load_history();
-        if let Some(engine) = self.runtime.engine.clone() {
-            let tx = self.runtime.sender();
-            // The engine spawns one task per job; a blocking-pool thread is inside the
-            // runtime, so it can.
-            self.resuming = Some(tokio::task::spawn_blocking(move || {
-                let resumed = engine.resume_unfinished().resumed.len();
-                if resumed > 0 {
-                    let _ = tx.send(Msg::Notice(format!(
-                        "following {resumed} job(s) left in flight by the last run"
-                    )));
-                }
-            }));
-        }
+        self.loading = Some(self.runtime.load_history());
     }
 
     pub fn draft_handle(&self) -> Arc<Mutex<Draft>> {
@@ -217,8 +204,8 @@ impl<B: Backend> Workbench<B> {
     /// Saves the draft and stops following jobs (they stay resumable).
     pub async fn shutdown(&mut self) {
         self.runtime.save_draft_now(&self.app.draft());
-        if let Some(resuming) = self.resuming.take() {
-            let _ = resuming.await;
+        if let Some(loading) = self.loading.take() {
+            let _ = loading.await;
         }
         if let Some(engine) = &self.runtime.engine {
             engine.shutdown().await;

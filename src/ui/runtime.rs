@@ -109,17 +109,34 @@ impl Runtime {
             .map(Msg::Job)
     }
 
-    /// Loads the history in the background; the first frame does not wait for it.
-    pub fn load_history(&self) {
+    /// Loads the history in the background (the first frame does not wait for it), then
+    /// follows again the jobs the last run left in flight, from that same listing.
+    pub fn load_history(&self) -> tokio::task::JoinHandle<()> {
         let store = self.store.clone();
+        let engine = self.engine.clone();
         let tx = self.msg_tx.clone();
+        // The engine spawns one task per resumed job; a blocking-pool thread is inside the
+        // runtime, so it can.
         tokio::task::spawn_blocking(move || {
             let listing = store.list();
+            let unfinished: Vec<_> = listing
+                .records
+                .iter()
+                .filter(|r| !r.state.is_terminal())
+                .cloned()
+                .collect();
             let _ = tx.send(Msg::HistoryLoaded {
                 records: listing.records,
                 problems: listing.problems.iter().map(|p| p.to_string()).collect(),
             });
-        });
+            let Some(engine) = engine else { return };
+            let resumed = engine.resume_all(unfinished).resumed.len();
+            if resumed > 0 {
+                let _ = tx.send(Msg::Notice(format!(
+                    "following {resumed} job(s) left in flight by the last run"
+                )));
+            }
+        })
     }
 
     pub fn apply(&mut self, effect: Effect) -> TerminalRequest {
