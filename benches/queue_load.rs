@@ -55,41 +55,16 @@ struct Outcome {
 
 fn main() -> ExitCode {
     let quick = std::env::args().any(|a| a == "--quick");
-    let scenarios: Vec<Scenario> = if quick {
-        vec![
-            Scenario {
-                jobs: 1,
-                faults: false,
-            },
-            Scenario {
-                jobs: 10,
-                faults: false,
-            },
-            Scenario {
-                jobs: 10,
-                faults: true,
-            },
-        ]
+    // (jobs at once, with the fault mix)
+    let plan: &[(usize, bool)] = if quick {
+        &[(1, false), (10, false), (10, true)]
     } else {
-        vec![
-            Scenario {
-                jobs: 1,
-                faults: false,
-            },
-            Scenario {
-                jobs: 10,
-                faults: false,
-            },
-            Scenario {
-                jobs: 50,
-                faults: false,
-            },
-            Scenario {
-                jobs: 50,
-                faults: true,
-            },
-        ]
+        &[(1, false), (10, false), (50, false), (50, true)]
     };
+    let scenarios: Vec<Scenario> = plan
+        .iter()
+        .map(|&(jobs, faults)| Scenario { jobs, faults })
+        .collect();
 
     // The sim gets its own runtime (one worker thread), like a server on another machine:
     // the client's work (including its fsyncs) cannot delay the sim's clocks, and vice versa.
