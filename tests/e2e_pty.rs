@@ -286,3 +286,29 @@ fn keys_typed_into_the_external_editor_all_reach_it() {
     quit(&mut pty);
     assert_terminal_restored(&pty);
 }
+
+#[test]
+fn keys_remapped_in_the_config_file_take_effect() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    // Help moves from F1 to F2.
+    std::fs::write(config.join("config.toml"), "[ui.keys]\nhelp = \"f2\"\n").unwrap();
+    let mut pty = start(&home);
+    pty.send(b"\x1bOQ"); // F2
+    pty.wait_for("help opened by the remapped key", |s| {
+        s.contains("Help") && s.contains("F2")
+    });
+    pty.send(b"\x1b");
+    pty.wait_for("help closed", |s| !s.contains("Esc closes"));
+    pty.send(b"\x1bOP"); // F1 no longer opens help
+    pty.type_text("still typing");
+    let screen = pty.wait_for("the typed text", |s| {
+        s.pane_text("Prompt").contains("still typing")
+    });
+    assert!(
+        !screen.contains("Esc closes"),
+        "F1 is unbound now:\n{screen}"
+    );
+    quit(&mut pty);
+}

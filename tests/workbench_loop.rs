@@ -486,3 +486,23 @@ async fn o_opens_the_downloaded_video_with_the_configured_opener() {
         "the opener got the file"
     );
 }
+
+#[tokio::test]
+async fn d_in_the_history_diffs_a_past_prompt_against_the_editor() {
+    let mut h = Harness::start().await;
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("the job in the history", |s| {
+        s.pane_text("History").contains("completed")
+    })
+    .await;
+    h.focus(Focus::Editor);
+    h.type_text(" at dusk");
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('d'));
+    let screen = h.screen();
+    assert!(screen.contains("Diff"), "{screen}");
+    assert!(
+        screen.contains("dusk"),
+        "the editor's words are in the diff:\n{screen}"
+    );
+}
