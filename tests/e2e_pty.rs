@@ -312,3 +312,112 @@ fn keys_remapped_in_the_config_file_take_effect() {
     );
     quit(&mut pty);
 }
+
+/// Defect 18, on quitting: jobs in flight are not cancelled by a quit, so say what becomes of
+/// them (in the demo, they end with the process).
+#[test]
+fn quitting_the_demo_with_a_job_running_says_it_ends_with_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut env = demo_env(home.path());
+    for (name, value) in &mut env {
+        if name == "I2V_DEMO_RUN_MS" {
+            *value = "60000".into();
+        }
+    }
+    let mut pty = Pty::spawn(&["--demo"], &env, COLS, ROWS);
+    pty.wait_for("the demo banner", |s| s.contains("DEMO"));
+    fill_in(&mut pty, "a very long take");
+    pty.send(&[ctrl_byte('s')]);
+    pty.wait_for("the job running", |s| {
+        s.pane_text("Queue").contains("running")
+    });
+    quit(&mut pty);
+    let screen = pty.screen();
+    assert!(
+        screen.contains("1 job of this demo ended with it"),
+        "the restored terminal says what became of the job:\n{screen}"
+    );
+}
+
+/// Defect 8: the draft died with the process. It is saved about a second after the last
+/// edit, so even `kill -9` (no hook runs) keeps it for the next start.
+#[test]
+fn the_draft_survives_kill_9_once_typing_pauses() {
+    let home = tempfile::tempdir().unwrap();
+    let prompt = "an idea typed just before a power cut";
+    let mut pty = start(&home);
+    pty.type_text(prompt);
+    pty.wait_for("the prompt in the editor", |s| {
+        s.pane_text("Prompt").contains(prompt)
+    });
+    let saved = || {
+        walk(home.path())
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n == "draft.json"))
+            .any(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains(prompt)))
+    };
+    let deadline = std::time::Instant::now() + tui_support::WAIT;
+    while !saved() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the draft was never saved while the workbench ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    pty.signal("KILL");
+    pty.wait_exit();
+
+    let mut pty = start(&home);
+    pty.wait_for("the draft back in the editor", |s| {
+        s.pane_text("Prompt").contains(prompt)
+    });
+    quit(&mut pty);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Defect 10: the prompt handed to `$EDITOR` ended without a newline, so a line-based
+/// editor or script appended to its last line. It ends with one, and one is taken off on
+/// return.
+#[test]
+fn a_script_appending_a_line_in_editor_adds_a_line() {
+    let home = tempfile::tempdir().unwrap();
+    let script = home.path().join("append.sh");
+    std::fs::write(&script, "printf 'second line\\n' >>\"$1\"\n").unwrap();
+    let mut env = demo_env(home.path());
+    env.push(("EDITOR".into(), format!("sh {}", script.display())));
+    let mut pty = Pty::spawn(&["--demo"], &env, COLS, ROWS);
+    pty.wait_for("the demo banner", |s| s.contains("DEMO"));
+    pty.type_text("first line");
+    pty.wait_for("the prompt typed", |s| {
+        s.pane_text("Prompt").contains("first line")
+    });
+    pty.send(&[ctrl_byte('e')]);
+    pty.wait_for("the appended line back in the workbench", |s| {
+        s.pane_text("Prompt").contains("second line")
+    });
+    quit(&mut pty);
+    let drafts: Vec<String> = walk(home.path())
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "draft.json"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    assert!(
+        drafts
+            .iter()
+            .any(|d| d.contains("\"first line\\nsecond line\"")),
+        "the prompt is the two lines, no trailing newline: {drafts:?}"
+    );
+}

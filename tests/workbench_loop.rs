@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use i2v::ui::runtime::TerminalRequest;
-use i2v::ui::{Draft, Focus};
+use i2v::ui::{Draft, Focus, Msg};
 use i2v_sim::SimConfig;
 use i2v_store::JobState;
 use tui_support::bench::{Harness, Setup};
@@ -505,4 +505,280 @@ async fn d_in_the_history_diffs_a_past_prompt_against_the_editor() {
         screen.contains("dusk"),
         "the editor's words are in the diff:\n{screen}"
     );
+}
+
+/// Defect 1: a job resumed at start was invisible (no queue row, no logs, no cancel) until
+/// its state next changed.
+#[tokio::test]
+async fn a_job_resumed_at_start_is_in_the_queue_at_once_with_its_logs_and_can_be_cancelled() {
+    // Long enough that the job's state cannot change while the test looks.
+    let slow = SimConfig {
+        run_time: Duration::from_secs(600),
+        log_interval: Duration::from_millis(200),
+        ..SimConfig::fast()
+    };
+    let mut h = Harness::with(Setup::new(slow)).await;
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("logs to stream", |s| {
+        s.pane_text("Logs").contains("Loading model")
+    })
+    .await;
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+
+    let Harness { sim, dir, .. } = h;
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        running_sim: Some(sim),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let screen = h
+        .wait_for("the resumed job in the queue", |s| {
+            s.pane_text("Queue").contains(PROMPT)
+        })
+        .await;
+    assert!(
+        screen.pane_text("Logs").contains("Loading model"),
+        "the logs saved before quitting show at once:\n{screen}"
+    );
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Char('y'));
+    h.wait_for("the resumed job to end cancelled", |s| {
+        s.pane_text("Queue").contains("cancelled")
+    })
+    .await;
+    assert_eq!(h.store().list().records[0].state, JobState::Cancelled);
+}
+
+/// Defect 18: six Ctrl-S presses sent six paid jobs. A submit identical to a job on its way,
+/// queued or running asks first.
+#[tokio::test]
+async fn submitting_the_same_job_again_while_it_runs_asks_first() {
+    let mut h = Harness::with(Setup::new(long_queue())).await;
+    fill_and_submit(&mut h, PROMPT);
+    // Pressed again before the first press is even answered.
+    for _ in 0..5 {
+        h.send(ctrl('s'));
+    }
+    let screen = h.screen();
+    assert!(
+        screen.contains("Submit again?"),
+        "a second identical submit asks first:\n{screen}"
+    );
+    h.press(KeyCode::Char('n'));
+    h.wait_for("the job to be queued on fal", |s| {
+        s.pane_text("History").contains("queued")
+    })
+    .await;
+    assert_eq!(h.store().list().records.len(), 1, "one job, not six");
+
+    // Still queued: asked again, and a yes does submit it.
+    h.send(ctrl('s'));
+    assert!(h.screen().contains("Submit again?"), "{}", h.screen());
+    h.press(KeyCode::Char('y'));
+    h.wait_for("the second job", |s| {
+        s.pane_text("History").matches(PROMPT).count() == 2
+    })
+    .await;
+    assert_eq!(h.store().list().records.len(), 2);
+}
+
+/// Defect 2: a paste whose lines end in CR (tmux's default) arrived as one line.
+#[tokio::test]
+async fn a_paste_keeps_its_line_breaks_whether_cr_lf_or_crlf() {
+    let mut h = Harness::start().await;
+    h.send(Msg::Paste(
+        "line one\rline two\r\nline three\nline four".to_owned(),
+    ));
+    assert_eq!(
+        h.bench.app.draft().prompt,
+        "line one\nline two\nline three\nline four"
+    );
+    let prompt = h.screen().pane_text("Prompt");
+    assert!(
+        prompt.lines().any(|l| l.trim() == "line two"),
+        "each line on its own row:\n{prompt}"
+    );
+}
+
+/// Defect 3: the key that dismisses an error only dismisses it: `q` neither quits nor types.
+#[tokio::test]
+async fn the_key_that_dismisses_an_error_does_nothing_else() {
+    let mut h = Harness::start().await;
+    h.focus(Focus::History);
+    h.send(Msg::Error("[ui.keys] launch: no such action".to_owned()));
+    assert!(h.screen().status_bar().contains("no such action"));
+    assert!(
+        matches!(h.press(KeyCode::Char('q')), TerminalRequest::None),
+        "q dismissed the error and must not quit"
+    );
+    assert!(!h.screen().status_bar().contains("no such action"));
+
+    h.focus(Focus::Editor);
+    h.send(Msg::Error("something went wrong".to_owned()));
+    h.press(KeyCode::Char('q'));
+    assert_eq!(h.bench.app.draft().prompt, "", "q was not typed");
+    assert!(
+        matches!(h.press(KeyCode::Char('x')), TerminalRequest::None),
+        "with the error gone, keys act again"
+    );
+    assert_eq!(h.bench.app.draft().prompt, "x");
+}
+
+/// Defect 5: below the minimum size keys acted unseen (Ctrl-S submitted a job). Only quit
+/// works there.
+#[tokio::test]
+async fn on_a_too_small_screen_only_quit_acts() {
+    let mut h = Harness::start().await;
+    h.type_text(PROMPT);
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    h.bench.terminal.backend_mut().resize(60, 10);
+    h.send(Msg::Resize(60, 10));
+    assert!(h.screen().contains("too small"), "{}", h.screen());
+    h.send(ctrl('s'));
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Tab);
+    let engine = h.bench.runtime.engine.as_ref().unwrap();
+    assert_eq!(engine.running_count(), 0, "no job may start unseen");
+
+    h.bench.terminal.backend_mut().resize(120, 40);
+    h.send(Msg::Resize(120, 40));
+    assert_eq!(h.bench.app.focus(), Focus::Image, "Tab did nothing");
+    assert_eq!(h.bench.app.draft().image, fixture_png(), "nothing deleted");
+    h.bench.terminal.backend_mut().resize(60, 10);
+    h.send(Msg::Resize(60, 10));
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+}
+
+/// Defect 19, the small ones: "1 jobs", "✗ ✗", spinners frozen in the history.
+#[tokio::test]
+async fn counts_marks_and_spinners_read_right() {
+    let mut h = Harness::with(Setup::new(long_queue())).await;
+    fill_and_submit(&mut h, PROMPT);
+    let screen = h
+        .wait_for("the job queued", |s| {
+            s.pane_text("History").contains("queued")
+        })
+        .await;
+    let title = screen.rows().into_iter().find(|r| r.contains("History ·"));
+    assert!(
+        title.as_deref().is_some_and(|t| t.contains("· 1 job ")),
+        "one job, not \"1 jobs\":\n{screen}"
+    );
+    let icon = |s: &Screen| {
+        s.pane_text("History")
+            .lines()
+            .find(|l| l.contains(PROMPT))
+            .and_then(|l| l.trim().chars().next())
+    };
+    let before = icon(&h.screen());
+    h.send(Msg::Tick);
+    h.send(Msg::Tick);
+    assert_ne!(
+        icon(&h.screen()),
+        before,
+        "a running job's spinner turns in the history too:\n{}",
+        h.screen()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_job_is_marked_once_in_the_status_bar() {
+    let mut h = Harness::with(Setup {
+        key: "not-the-key".to_owned(),
+        ..Setup::new(SimConfig {
+            accepted_key: Some("the-key".to_owned()),
+            ..SimConfig::fast()
+        })
+    })
+    .await;
+    fill_and_submit(&mut h, PROMPT);
+    let screen = h
+        .wait_for("the failure in the status bar", |s| {
+            s.status_bar().contains("Job failed")
+        })
+        .await;
+    assert!(
+        !screen.status_bar().contains("✗ ✗"),
+        "one mark is enough:\n{screen}"
+    );
+}
+
+/// Defect 19: `--prompt` silently replaced the saved draft; it stays one undo away.
+#[tokio::test]
+async fn a_prompt_from_the_command_line_keeps_the_draft_one_undo_away() {
+    let mut h = Harness::start().await;
+    h.type_text("my saved idea");
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+    let dir = h.dir.clone();
+    drop(h);
+
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        prompt: Some("from the command line".to_owned()),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    assert_eq!(h.bench.app.draft().prompt, "from the command line");
+    assert!(
+        h.screen().status_bar().contains("brings it back"),
+        "{}",
+        h.screen()
+    );
+    h.send(ctrl('z'));
+    assert_eq!(h.bench.app.draft().prompt, "my saved idea");
+}
+
+/// Defect 9: undo went one character at a time, and a restored prompt took two undos with
+/// an empty prompt between. Whole words, whole replacements.
+#[tokio::test]
+async fn undo_takes_back_whole_words_and_whole_replacements() {
+    let mut h = Harness::start().await;
+    h.type_text("a slow dolly");
+    h.send(ctrl('z'));
+    assert_eq!(h.bench.app.draft().prompt, "a slow ", "one undo, one word");
+    h.send(ctrl('z'));
+    h.send(ctrl('z'));
+    assert_eq!(h.bench.app.draft().prompt, "");
+    h.send(ctrl('y'));
+    assert_eq!(h.bench.app.draft().prompt, "a ");
+
+    // A paste is one step too.
+    h.send(Msg::Paste("over the sea".to_owned()));
+    h.send(ctrl('z'));
+    assert_eq!(h.bench.app.draft().prompt, "a ");
+
+    // The external editor's return replaces the prompt: one undo brings the old one back.
+    h.send(Msg::EditorReturned(Ok("written in vim".to_owned())));
+    assert_eq!(h.bench.app.draft().prompt, "written in vim");
+    h.send(ctrl('z'));
+    assert_eq!(
+        h.bench.app.draft().prompt,
+        "a ",
+        "no empty prompt in between"
+    );
+}
+
+/// Section 3: Alt-1 to Alt-4 jump to a pane from anywhere, even out of a text field.
+#[tokio::test]
+async fn alt_digits_jump_between_panes() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let alt = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
+    let mut h = Harness::start().await;
+    for (c, focus) in [
+        ('4', Focus::History),
+        ('2', Focus::Image),
+        ('3', Focus::Queue),
+        ('1', Focus::Editor),
+    ] {
+        h.send(alt(c));
+        assert_eq!(h.bench.app.focus(), focus, "Alt-{c}");
+    }
+    assert_eq!(h.bench.app.draft().prompt, "", "nothing typed");
+    h.press(KeyCode::F(1));
+    assert!(h.screen().contains("Alt-3"), "help lists them");
 }

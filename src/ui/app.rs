@@ -12,6 +12,7 @@ use super::effect::{Draft, Effect};
 use super::keys::KeyMap;
 use super::msg::{ImageInfo, Msg};
 use super::theme::Theme;
+use super::undo::{self, Undo};
 use super::{history, layout};
 use crate::jobs::{JobEvent, NewJob};
 use crate::text::sanitize;
@@ -69,10 +70,21 @@ impl Focus {
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Overlay {
-    Help { scroll: usize },
-    Detail { id: JobId, scroll: usize },
-    Diff { id: JobId, scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Detail {
+        id: JobId,
+        scroll: usize,
+    },
+    Diff {
+        id: JobId,
+        scroll: usize,
+    },
     ConfirmCancel(JobId),
+    /// The job to submit is identical to one still queued or running: submitting it again
+    /// pays again, so ask first.
+    ConfirmSubmit(NewJob),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,7 +131,9 @@ pub struct App {
     pub(crate) ticks: u64,
     pub(crate) focus: Focus,
     pub(crate) editor: TextArea<'static>,
+    pub(crate) editor_undo: Undo,
     pub(crate) image: TextArea<'static>,
+    pub(crate) image_undo: Undo,
     /// The last inspection and the text it was about.
     pub(crate) image_info: Option<(String, Result<ImageInfo, String>)>,
     pub(crate) optimizer: bool,
@@ -130,22 +144,39 @@ pub struct App {
     pub(crate) status: Option<Status>,
     /// A submit is on its way to the engine.
     pub(crate) submitting: bool,
+    /// Submits sent to the runtime and not yet answered, oldest first (answers come in
+    /// order), then the jobs they became: what "identical to a job in flight" compares with
+    /// before the engine's first report of a job arrives.
+    awaiting: std::collections::VecDeque<NewJob>,
+    sent: Vec<(JobId, NewJob)>,
     pub(crate) quit: bool,
 }
 
 impl App {
     pub fn new(opts: AppOptions) -> Self {
         let draft = opts.draft.unwrap_or_default();
-        let prompt = opts.prompt.unwrap_or(draft.prompt);
-        let image = opts.image.unwrap_or(draft.image);
-        let mut editor = TextArea::new(prompt.lines().map(sanitize).collect());
+        let mut editor = TextArea::new(draft.prompt.lines().map(sanitize).collect());
+        editor.set_max_histories(0);
         editor.set_wrap_mode(WrapMode::WordOrGlyph);
         editor.set_placeholder_text("Describe the motion, camera, mood…");
         editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
         editor.move_cursor(ratatui_textarea::CursorMove::End);
-        let mut image_field = TextArea::new(vec![single_line(&image)]);
+        let mut image_field = TextArea::new(vec![single_line(&draft.image)]);
+        image_field.set_max_histories(0);
         image_field.set_placeholder_text("path/to/frame.png or https://…");
         image_field.move_cursor(ratatui_textarea::CursorMove::End);
+        // The command line wins over the saved draft, as an edit: one undo brings the
+        // draft back instead of losing it.
+        let mut replaced = false;
+        let (mut editor_undo, mut image_undo) = (Undo::default(), Undo::default());
+        if let Some(prompt) = opts.prompt.filter(|p| *p != draft.prompt) {
+            replaced |= !draft.prompt.is_empty();
+            undo::replace(&mut editor, &mut editor_undo, &clean_paste(&prompt));
+        }
+        if let Some(image) = opts.image.filter(|i| *i != draft.image) {
+            replaced |= !draft.image.is_empty();
+            undo::replace(&mut image_field, &mut image_undo, &single_line(&image));
+        }
         let mut app = Self {
             theme: opts.theme,
             keys: opts.keys,
@@ -157,7 +188,9 @@ impl App {
             ticks: 0,
             focus: Focus::Editor,
             editor,
+            editor_undo,
             image: image_field,
+            image_undo,
             image_info: None,
             optimizer: draft.prompt_optimizer,
             book: Book::default(),
@@ -169,9 +202,20 @@ impl App {
             overlay: None,
             status: None,
             submitting: false,
+            awaiting: Default::default(),
+            sent: Vec::new(),
             quit: false,
         };
         app.style_fields();
+        if replaced {
+            let undo = app
+                .keys
+                .short_label(super::keys::Action::Undo)
+                .unwrap_or_else(|| "undo".to_owned());
+            app.notice(format!(
+                "The command line replaced the saved draft: {undo} brings it back"
+            ));
+        }
         app
     }
 
@@ -243,6 +287,22 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Resumed(ids) => {
+                let first_job = self.book.live().next().is_none();
+                let shown: Vec<JobId> = ids
+                    .into_iter()
+                    .filter(|id| self.book.mark_live(id))
+                    .collect();
+                if first_job && let Some(id) = shown.first() {
+                    self.queue.selected = Some(id.clone());
+                    self.queue.follow = true;
+                }
+                self.notice(format!(
+                    "Following {} left in flight by the last run",
+                    super::format::count(shown.len(), "job", "jobs")
+                ));
+                Vec::new()
+            }
             Msg::ImageInspected { text, result } => {
                 if text == self.image_text() {
                     self.image_info = Some((text, result));
@@ -250,9 +310,13 @@ impl App {
                 Vec::new()
             }
             Msg::EditorReturned(Ok(text)) => {
-                let text = text.strip_suffix('\n').unwrap_or(&text);
-                self.editor.select_all();
-                self.editor.insert_str(clean_paste(text));
+                // Only the newline every saved text file ends with goes; blank lines the
+                // user added stay.
+                let text = text
+                    .strip_suffix("\r\n")
+                    .or_else(|| text.strip_suffix('\n'))
+                    .unwrap_or(&text);
+                undo::replace(&mut self.editor, &mut self.editor_undo, &clean_paste(text));
                 self.focus = Focus::Editor;
                 self.style_fields();
                 Vec::new()
@@ -263,6 +327,9 @@ impl App {
             }
             Msg::Submitted(Ok(id)) => {
                 self.submitting = false;
+                if let Some(job) = self.awaiting.pop_front() {
+                    self.sent.push((id.clone(), job));
+                }
                 self.notice(format!("Submitted job {id}"));
                 self.queue.selected = Some(id);
                 self.queue.follow = true;
@@ -270,6 +337,7 @@ impl App {
             }
             Msg::Submitted(Err(e)) => {
                 self.submitting = false;
+                self.awaiting.pop_front();
                 self.error(format!("Submit failed: {e}"));
                 Vec::new()
             }
@@ -323,7 +391,8 @@ impl App {
         if self.notify.status {
             let mark = super::format::state_icon(state, 0);
             match state {
-                JobState::Failed => self.error(format!("{mark} Job failed: {body}")),
+                // The status bar marks every error with ✗ already.
+                JobState::Failed => self.error(format!("Job failed: {body}")),
                 _ => self.notice(format!("{mark} Job {}: {body}", state.label())),
             }
         }
@@ -425,6 +494,43 @@ impl App {
         }
     }
 
+    /// Sends `job` to the engine, unless an identical one is still queued or running: then
+    /// asks first, as a second press (or six) would otherwise pay for the same video again.
+    pub(crate) fn submit(&mut self, job: NewJob, checked: bool) -> Vec<Effect> {
+        if !checked && self.in_flight(&job) {
+            self.overlay = Some(Overlay::ConfirmSubmit(job));
+            return Vec::new();
+        }
+        self.submitting = true;
+        self.notice("Submitting…");
+        self.awaiting.push_back(job.clone());
+        vec![Effect::Submit(job)]
+    }
+
+    /// Whether a job with this very input is on its way or still running.
+    fn in_flight(&mut self, job: &NewJob) -> bool {
+        let book = &self.book;
+        let running = |id: &JobId| book.get(id).is_none_or(|e| !e.record.state.is_terminal());
+        self.sent.retain(|(id, _)| running(id));
+        self.awaiting.contains(job)
+            || self.sent.iter().any(|(_, sent)| sent == job)
+            || self.book.live().any(|e| {
+                let input = &e.record.input;
+                !e.record.state.is_terminal()
+                    && input.prompt == job.prompt
+                    && input.prompt_optimizer == job.prompt_optimizer
+                    && input.image.display() == job.image
+            })
+    }
+
+    /// How many jobs are still queued or running.
+    pub fn active_jobs(&self) -> usize {
+        self.book
+            .live()
+            .filter(|e| !e.record.state.is_terminal())
+            .count()
+    }
+
     /// Builds the job to submit, or says what is missing and puts the cursor there.
     pub(crate) fn new_job(&mut self) -> Option<NewJob> {
         let prompt = self.prompt_text();
@@ -455,10 +561,12 @@ impl App {
 
 /// The image field is one line: a pasted path keeps its first line only.
 pub(crate) fn single_line(text: &str) -> String {
-    sanitize(text.lines().next().unwrap_or("").trim())
+    sanitize(text.split(['\r', '\n']).next().unwrap_or("").trim())
 }
 
-/// Pasted text minus control characters, line breaks kept.
+/// Pasted text minus control characters, line breaks kept: CR (tmux and many terminals
+/// send it for each line break in a paste), LF and CRLF all end a line.
 pub(crate) fn clean_paste(text: &str) -> String {
-    crate::text::sanitize_lines(&text.replace("\r\n", "\n")).join("\n")
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    crate::text::sanitize_lines(&text).join("\n")
 }

@@ -146,6 +146,17 @@ impl Book {
         })
     }
 
+    /// A history job the engine follows again this session: it joins the queue, its saved
+    /// logs ready to show. Returns false for a job the book does not hold.
+    pub fn mark_live(&mut self, id: &JobId) -> bool {
+        let Some(entry) = self.entries.get_mut(id) else {
+            return false;
+        };
+        entry.live = true;
+        entry.sync_logs();
+        true
+    }
+
     pub fn append_logs(&mut self, id: &JobId, logs: Vec<LogEntry>) {
         if let Some(entry) = self.entries.get_mut(id) {
             // Logs flowing again means the engine is back in touch with fal.

@@ -1,12 +1,13 @@
 //! Keys and pastes: which action a key means where the focus is, and what it does.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use i2v_store::{JobId, JobState};
 
 use super::app::{App, Focus, Overlay, StatusKind, clean_paste, single_line};
 use super::effect::Effect;
 use super::keys::{Action, KeyBinding, Scope};
+use super::undo::{self, Edit, Snapshot};
 use super::{draw, layout};
 use crate::jobs::NewJob;
 
@@ -15,15 +16,30 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        // An error stays until the user has pressed something.
+        let binding = KeyBinding::from_event(&key);
+        // Nothing on screen says what a key would do: only quitting works (resizing comes
+        // as its own message).
+        if layout::too_small(self.size) {
+            return match self.keys.action_for(binding, &[Scope::Global]) {
+                Some(Action::Quit) => self.act(Action::Quit),
+                _ => Vec::new(),
+            };
+        }
+        // An error stays until the user has pressed something, and that key only dismisses
+        // it: a `q` meant to clear the message must not quit, nor be typed. A quit chord
+        // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits.
         if self
             .status
             .as_ref()
             .is_some_and(|s| s.kind == StatusKind::Error)
         {
             self.status = None;
+            let quit_chord = !binding.is_plain_char()
+                && self.keys.action_for(binding, &[Scope::Global]) == Some(Action::Quit);
+            if !quit_chord {
+                return Vec::new();
+            }
         }
-        let binding = KeyBinding::from_event(&key);
         if let Some(overlay) = self.overlay.clone() {
             return self.overlay_key(overlay, binding);
         }
@@ -48,9 +64,7 @@ impl App {
         match action {
             Action::Submit => {
                 if let Some(job) = self.new_job() {
-                    self.submitting = true;
-                    self.notice("Submitting…");
-                    return vec![Effect::Submit(job)];
+                    return self.submit(job, false);
                 }
             }
             Action::Quit => {
@@ -60,6 +74,19 @@ impl App {
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::FocusNext | Action::FocusPrev => {
                 self.focus = self.focus.step(action == Action::FocusNext);
+                self.history.filtering = false;
+                self.style_fields();
+            }
+            Action::FocusPrompt
+            | Action::FocusImage
+            | Action::FocusQueue
+            | Action::FocusHistory => {
+                self.focus = match action {
+                    Action::FocusPrompt => Focus::Editor,
+                    Action::FocusImage => Focus::Image,
+                    Action::FocusQueue => Focus::Queue,
+                    _ => Focus::History,
+                };
                 self.history.filtering = false;
                 self.style_fields();
             }
@@ -77,15 +104,15 @@ impl App {
             Action::EditExternally => return vec![Effect::EditExternally(self.prompt_text())],
             Action::Undo | Action::Redo => {
                 let before = self.image_text();
-                let field = if self.focus == Focus::Image {
-                    &mut self.image
+                let (field, history) = if self.focus == Focus::Image {
+                    (&mut self.image, &mut self.image_undo)
                 } else {
-                    &mut self.editor
+                    (&mut self.editor, &mut self.editor_undo)
                 };
                 if action == Action::Undo {
-                    field.undo();
+                    history.undo(field);
                 } else {
-                    field.redo();
+                    history.redo(field);
                 }
                 return self.image_changed(&before);
             }
@@ -119,9 +146,7 @@ impl App {
                         image: input.image.display(),
                         prompt_optimizer: input.prompt_optimizer,
                     };
-                    self.submitting = true;
-                    self.notice("Submitting again…");
-                    return vec![Effect::Submit(job)];
+                    return self.submit(job, false);
                 }
             }
             Action::Diff => {
@@ -208,10 +233,16 @@ impl App {
         let input = entry.record.input.clone();
         let id = entry.record.id.clone();
         let before = self.image_text();
-        self.editor.select_all();
-        self.editor.insert_str(clean_paste(&input.prompt));
-        self.image.select_all();
-        self.image.insert_str(single_line(&input.image.display()));
+        undo::replace(
+            &mut self.editor,
+            &mut self.editor_undo,
+            &clean_paste(&input.prompt),
+        );
+        undo::replace(
+            &mut self.image,
+            &mut self.image_undo,
+            &single_line(&input.image.display()),
+        );
         self.optimizer = input.prompt_optimizer;
         self.focus = Focus::Editor;
         self.style_fields();
@@ -220,9 +251,27 @@ impl App {
     }
 
     fn type_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // The field's own undo keys, routed to the app's history of whole edits.
+        if key.modifiers == KeyModifiers::CONTROL {
+            match key.code {
+                KeyCode::Char('u') => return self.act(Action::Undo),
+                KeyCode::Char('r') => return self.act(Action::Redo),
+                _ => {}
+            }
+        }
+        let edit = match key.code {
+            KeyCode::Char(c) if KeyBinding::from_event(&key).is_plain_char() => Edit::Type {
+                space: c.is_whitespace(),
+            },
+            KeyCode::Enter => Edit::Type { space: true },
+            KeyCode::Backspace | KeyCode::Delete if key.modifiers.is_empty() => Edit::Delete,
+            _ => Edit::Whole,
+        };
         match self.focus {
             Focus::Editor => {
+                let snapshot = Snapshot::of(&self.editor);
                 self.editor.input(key);
+                self.editor_undo.record(snapshot, &self.editor, edit);
                 Vec::new()
             }
             Focus::Image => {
@@ -231,7 +280,9 @@ impl App {
                     return Vec::new();
                 }
                 let before = self.image_text();
+                let snapshot = Snapshot::of(&self.image);
                 self.image.input(key);
+                self.image_undo.record(snapshot, &self.image, edit);
                 self.image_changed(&before)
             }
             _ => Vec::new(),
@@ -239,7 +290,7 @@ impl App {
     }
 
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        if self.overlay.is_some() {
+        if self.overlay.is_some() || layout::too_small(self.size) {
             return Vec::new();
         }
         if self.history.filtering {
@@ -249,12 +300,16 @@ impl App {
         }
         match self.focus {
             Focus::Editor => {
+                let snapshot = Snapshot::of(&self.editor);
                 self.editor.insert_str(clean_paste(text));
+                self.editor_undo.record(snapshot, &self.editor, Edit::Whole);
                 Vec::new()
             }
             Focus::Image => {
                 let before = self.image_text();
+                let snapshot = Snapshot::of(&self.image);
                 self.image.insert_str(single_line(text));
+                self.image_undo.record(snapshot, &self.image, Edit::Whole);
                 self.image_changed(&before)
             }
             _ => {
@@ -299,6 +354,24 @@ impl App {
     }
 
     fn overlay_key(&mut self, overlay: Overlay, key: KeyBinding) -> Vec<Effect> {
+        if let Overlay::ConfirmSubmit(job) = overlay {
+            // Ctrl-Y (redo) or another Ctrl-S must not count as a yes to paying again.
+            if !key.mods.is_empty() {
+                return Vec::new();
+            }
+            match key.code {
+                KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+                    self.overlay = None;
+                    return self.submit(job, true);
+                }
+                KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
+                    self.overlay = None;
+                    self.notice("Not submitted");
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
         if let Overlay::ConfirmCancel(id) = overlay {
             match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => {

@@ -15,6 +15,7 @@ mod keys;
 mod layout;
 mod msg;
 mod theme;
+mod undo;
 
 pub use app::{App, AppOptions, Focus};
 pub use config::{NotifyConfig, UiConfig};

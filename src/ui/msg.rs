@@ -20,6 +20,9 @@ pub enum Msg {
         records: Vec<JobRecord>,
         problems: Vec<String>,
     },
+    /// Jobs the last run left in flight that the engine follows again: they belong in the
+    /// queue at once, with the logs saved so far, not only when their state next changes.
+    Resumed(Vec<JobId>),
     /// Reply to `Effect::InspectImage(text)`; ignored when `text` is no longer the field's.
     ImageInspected {
         text: String,

@@ -31,6 +31,8 @@ pub struct Workbench<B: Backend> {
     pub runtime: Runtime,
     /// The latest draft, shared with the panic hook so a crash still saves it.
     draft_copy: Arc<Mutex<Draft>>,
+    /// The draft as last handed to a save, so only edits start one.
+    draft_saved: Draft,
     dirty: bool,
     /// Loading the history and following the jobs the last run left in flight; awaited
     /// before the engine stops, so no job starts after the shutdown.
@@ -56,12 +58,14 @@ enum Served {
 
 impl<B: Backend> Workbench<B> {
     pub fn new(terminal: Terminal<B>, app: App, runtime: Runtime) -> Self {
-        let draft_copy = Arc::new(Mutex::new(app.draft()));
+        let draft_saved = app.draft();
+        let draft_copy = Arc::new(Mutex::new(draft_saved.clone()));
         Self {
             terminal,
             app,
             runtime,
             draft_copy,
+            draft_saved,
             dirty: true,
             loading: None,
         }
@@ -90,8 +94,13 @@ impl<B: Backend> Workbench<B> {
     pub fn handle(&mut self, msg: Msg) -> TerminalRequest {
         let effects = self.app.update(msg);
         self.dirty = true;
-        if let Ok(mut copy) = self.draft_copy.lock() {
-            *copy = self.app.draft();
+        let draft = self.app.draft();
+        if draft != self.draft_saved {
+            if let Ok(mut copy) = self.draft_copy.lock() {
+                *copy = draft.clone();
+            }
+            self.draft_saved = draft.clone();
+            self.runtime.save_draft_soon(draft);
         }
         let mut request = TerminalRequest::None;
         for effect in effects {
@@ -331,9 +340,31 @@ pub async fn workbench(
             },
         )
         .await;
+    let active = bench.app.active_jobs();
     bench.shutdown().await;
     super::terminal::leave();
+    if active > 0 {
+        eprintln!("{}", farewell(active, demo));
+    }
     drop(backend);
     ending?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What happens to the jobs still running when the workbench closes: said on the restored
+/// terminal, since quitting is not cancelling and the user may wonder whether they still pay.
+fn farewell(active: usize, demo: bool) -> String {
+    let jobs = if active == 1 {
+        "1 job".to_owned()
+    } else {
+        format!("{active} jobs")
+    };
+    if demo {
+        format!("i2v: {jobs} of this demo ended with it: the simulated fal ran inside this process")
+    } else {
+        format!(
+            "i2v: {jobs} still running on fal: they go on there and are followed again at the \
+             next start (or `i2v resume`)"
+        )
+    }
 }

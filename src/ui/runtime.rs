@@ -31,7 +31,13 @@ pub struct Runtime {
     pub opener: String,
     msg_tx: mpsc::UnboundedSender<Msg>,
     msg_rx: mpsc::UnboundedReceiver<Msg>,
+    /// The pending save of the draft being edited, restarted by every edit.
+    draft_save: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// How long after the last edit the draft is saved: soon enough that a `kill -9` or a power
+/// cut loses at most a second of typing, late enough not to write on every key.
+pub const DRAFT_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What the loop must do after an effect that needs the terminal.
 pub enum TerminalRequest {
@@ -72,7 +78,24 @@ impl Runtime {
             },
             msg_tx,
             msg_rx,
+            draft_save: None,
         }
+    }
+
+    /// Saves `draft` once no edit has followed it for [`DRAFT_SAVE_DELAY`].
+    pub fn save_draft_soon(&mut self, draft: Draft) {
+        if let Some(pending) = self.draft_save.take() {
+            pending.abort();
+        }
+        let path = self.draft_path();
+        let tx = self.msg_tx.clone();
+        self.draft_save = Some(tokio::spawn(async move {
+            tokio::time::sleep(DRAFT_SAVE_DELAY).await;
+            let saved = tokio::task::spawn_blocking(move || save_draft(&path, &draft)).await;
+            if let Ok(Err(err)) = saved {
+                let _ = tx.send(Msg::Error(format!("could not save the draft: {err}")));
+            }
+        }));
     }
 
     pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
@@ -130,11 +153,9 @@ impl Runtime {
                 problems: listing.problems.iter().map(|p| p.to_string()).collect(),
             });
             let Some(engine) = engine else { return };
-            let resumed = engine.resume_all(unfinished).resumed.len();
-            if resumed > 0 {
-                let _ = tx.send(Msg::Notice(format!(
-                    "following {resumed} job(s) left in flight by the last run"
-                )));
+            let resumed = engine.resume_all(unfinished).resumed;
+            if !resumed.is_empty() {
+                let _ = tx.send(Msg::Resumed(resumed));
             }
         })
     }
@@ -243,7 +264,11 @@ impl Runtime {
     }
 
     /// Saves the draft now (on quit, on a signal, from the panic hook's copy).
-    pub fn save_draft_now(&self, draft: &Draft) {
+    pub fn save_draft_now(&mut self, draft: &Draft) {
+        // A save still waiting for its delay would write an older draft over this one.
+        if let Some(pending) = self.draft_save.take() {
+            pending.abort();
+        }
         if let Err(err) = save_draft(&self.draft_path(), draft) {
             tracing::error!(error = %err, "could not save the draft");
         }

@@ -55,7 +55,10 @@ pub fn edit_externally(terminal: &mut DefaultTerminal, editor: &str, text: &str)
 fn run_editor(editor: &str, text: &str) -> Result<String, String> {
     let dir = tempfile_dir().map_err(|e| format!("could not create a temporary file: {e}"))?;
     let path = dir.join("prompt.md");
-    std::fs::write(&path, text).map_err(|e| format!("could not write {}: {e}", path.display()))?;
+    // A text file ends with a newline: without it, line-based editors and scripts append
+    // to the prompt's last line instead of after it.
+    std::fs::write(&path, format!("{text}\n"))
+        .map_err(|e| format!("could not write {}: {e}", path.display()))?;
     leave();
     // Through the shell, so EDITOR="code --wait" and the like work.
     let status = blocking(|| {
@@ -67,8 +70,8 @@ fn run_editor(editor: &str, text: &str) -> Result<String, String> {
             .status()
     });
     let result = match status {
+        // As saved: the app takes off the one newline a text file ends with.
         Ok(status) if status.success() => std::fs::read_to_string(&path)
-            .map(|t| t.trim_end_matches('\n').to_owned())
             .map_err(|e| format!("could not read the edited prompt: {e}")),
         Ok(status) => Err(format!(
             "{editor} exited with {status}; the prompt is unchanged"

@@ -65,16 +65,16 @@ roles! {
     selection_fg = "black",
     selection_bg = "cyan",
     status_queued = "yellow",
-    status_running = "light-blue",
+    status_running = "#6cb6ff",
     status_ok = "green",
-    status_err = "red",
+    status_err = "light-red",
     status_cancelled = "dark-gray",
     error = "light-red",
     notice = "light-green",
     banner_fg = "black",
     banner_bg = "yellow",
     diff_add = "green",
-    diff_remove = "red",
+    diff_remove = "light-red",
 }
 
 fn parse_color(role: &str, value: &str) -> Result<Color, String> {

@@ -61,6 +61,8 @@ pub struct Setup {
     pub dir: Option<Arc<TempDir>>,
     /// Reuse a simulated fal that is already running (a restart while jobs are in flight).
     pub running_sim: Option<SimServer>,
+    /// `--prompt` on the command line.
+    pub prompt: Option<String>,
 }
 
 impl Setup {
@@ -70,6 +72,7 @@ impl Setup {
             key: GOOD_KEY.to_owned(),
             dir: None,
             running_sim: None,
+            prompt: None,
         }
     }
 }
@@ -107,6 +110,7 @@ impl Harness {
         let draft = load_draft(&runtime.draft_path());
         let app = App::new(AppOptions {
             draft,
+            prompt: setup.prompt,
             theme: Theme::default(),
             keys: KeyMap::default(),
             ..AppOptions::default()

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::pane;
 use crate::text::sanitize;
 use crate::ui::app::{App, Focus};
-use crate::ui::format::{ago, state_icon};
+use crate::ui::format::{ago, count, state_icon};
 use crate::ui::layout;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -16,7 +16,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::History;
     let view = &app.history;
     let count = if view.filter.is_empty() {
-        format!("· {} jobs ", view.visible.len())
+        format!("· {} ", count(view.visible.len(), "job", "jobs"))
     } else {
         format!("· {}/{} match ", view.visible.len(), app.book.len())
     };
@@ -68,10 +68,18 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .skip(offset)
         .take(height)
         .filter_map(|(i, id)| {
-            let record = &app.book.get(id)?.record;
+            let entry = app.book.get(id)?;
+            let record = &entry.record;
             let state_style = theme.state(&record.state);
+            // A spinner only where something moves: an unfinished job nobody here follows
+            // would spin without ever changing.
+            let icon = if entry.live || record.state.is_terminal() {
+                state_icon(&record.state, app.ticks)
+            } else {
+                "◌"
+            };
             let line = Line::from(vec![
-                Span::styled(format!("{} ", state_icon(&record.state, 0)), state_style),
+                Span::styled(format!("{icon} "), state_style),
                 Span::styled(format!("{:<10} ", record.state.label()), state_style),
                 Span::styled(
                     format!("{:>9}  ", ago(record.created_at, app.now)),

@@ -68,7 +68,9 @@ pub(crate) fn pane<'a>(theme: &Theme, title: Line<'a>, focused: bool) -> Block<'
 /// The box an overlay is drawn in, for a screen of `area`.
 fn overlay_rect(overlay: &Overlay, area: Rect) -> Rect {
     match overlay {
-        Overlay::ConfirmCancel(_) => layout::centered(area, 50, 10, 50, 5),
+        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => {
+            layout::centered(area, 50, 10, 50, 5)
+        }
         _ => layout::centered(area, 84, 84, 64, 18),
     }
 }
@@ -85,7 +87,7 @@ fn overlay_content(app: &App, overlay: &Overlay, width: usize) -> (String, Vec<L
             detail::lines(app, id, width),
         ),
         Overlay::Diff { id, .. } => ("Diff — Esc closes".to_owned(), diff::lines(app, id, width)),
-        Overlay::ConfirmCancel(_) => (String::new(), Vec::new()),
+        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => (String::new(), Vec::new()),
     }
 }
 
@@ -127,13 +129,30 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    if let Overlay::ConfirmSubmit(job) = overlay {
+        let first = job.prompt.lines().next().unwrap_or_default();
+        let text = vec![
+            Line::from("An identical job is still queued or running."),
+            Line::from(crate::text::sanitize(first)).style(theme.muted()),
+            Line::from("y: submit it again (billed again)    n / Esc: don't").style(theme.key()),
+        ];
+        let block = pane(theme, Line::from(" Submit again? "), true);
+        frame.render_widget(
+            Paragraph::new(text)
+                .block(block)
+                .style(theme.base())
+                .alignment(Alignment::Center),
+            rect,
+        );
+        return;
+    }
     let inner = layout::inner(rect);
     let (title, lines) = overlay_content(app, overlay, usize::from(inner.width));
     let scroll = match overlay {
         Overlay::Help { scroll }
         | Overlay::Detail { scroll, .. }
         | Overlay::Diff { scroll, .. } => *scroll,
-        Overlay::ConfirmCancel(_) => 0,
+        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => 0,
     };
     let max = lines.len().saturating_sub(usize::from(inner.height));
     let scroll = scroll.min(max);
