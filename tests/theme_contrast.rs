@@ -28,8 +28,10 @@ const ON_BACKGROUND: &[&str] = &[
 /// Roles drawn on a background of their own.
 const PAIRS: &[(&str, &str)] = &[("selection_fg", "selection_bg"), ("banner_fg", "banner_bg")];
 
+type Rgb = (u8, u8, u8);
+
 /// xterm's 16 ANSI colours.
-const ANSI: [(u8, u8, u8); 16] = [
+const ANSI: [Rgb; 16] = [
     (0x00, 0x00, 0x00),
     (0xcd, 0x00, 0x00),
     (0x00, 0xcd, 0x00),
@@ -48,7 +50,7 @@ const ANSI: [(u8, u8, u8); 16] = [
     (0xff, 0xff, 0xff),
 ];
 
-fn rgb(color: Color, reset: (u8, u8, u8)) -> (u8, u8, u8) {
+fn rgb(color: Color, reset: Rgb) -> Rgb {
     let ansi = |i: usize| ANSI[i];
     match color {
         Color::Reset => reset,
@@ -82,7 +84,7 @@ fn rgb(color: Color, reset: (u8, u8, u8)) -> (u8, u8, u8) {
     }
 }
 
-fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+fn luminance((r, g, b): Rgb) -> f64 {
     let channel = |c: u8| {
         let c = f64::from(c) / 255.0;
         if c <= 0.039_28 {
@@ -94,7 +96,7 @@ fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
     0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 }
 
-fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+fn contrast(a: Rgb, b: Rgb) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
@@ -118,7 +120,7 @@ fn every_theme_reaches_4_5_to_1_between_text_and_background() {
             rgb(Color::from_str(value).unwrap(), reset)
         };
         let background = color("bg", default_bg);
-        let mut pairs: Vec<(&str, (u8, u8, u8), &str, (u8, u8, u8))> = ON_BACKGROUND
+        let mut pairs: Vec<(&str, Rgb, &str, Rgb)> = ON_BACKGROUND
             .iter()
             .map(|&role| (role, color(role, default_fg), "bg", background))
             .collect();
