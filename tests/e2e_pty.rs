@@ -421,3 +421,18 @@ fn a_script_appending_a_line_in_editor_adds_a_line() {
         "the prompt is the two lines, no trailing newline: {drafts:?}"
     );
 }
+
+/// Defect 12: `rerun = "j"` silently took "move down" away in the history. A remap that
+/// shadows another action in the same pane is reported at start.
+#[test]
+fn a_remap_that_shadows_another_key_is_reported_at_start() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[ui.keys]\nrerun = \"j\"\n").unwrap();
+    let mut pty = start(&home);
+    pty.wait_for("the warning about j", |s| {
+        s.status_bar().contains("j in the history runs rerun")
+    });
+    quit(&mut pty);
+}

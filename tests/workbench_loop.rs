@@ -3,6 +3,8 @@
 //! text.
 
 mod tui_support;
+#[path = "ui_support/mod.rs"]
+mod ui_support;
 
 use std::time::Duration;
 
@@ -781,4 +783,158 @@ async fn alt_digits_jump_between_panes() {
     assert_eq!(h.bench.app.draft().prompt, "", "nothing typed");
     h.press(KeyCode::F(1));
     assert!(h.screen().contains("Alt-3"), "help lists them");
+}
+
+/// Defect 11: a long error was cut at the screen's width, and of several warnings only the
+/// last showed. The message log (F3) keeps them all, in full, wrapped.
+#[tokio::test]
+async fn the_message_log_keeps_every_message_in_full() {
+    let mut h = Harness::start().await;
+    let long = format!(
+        "the first warning, long enough to be cut at the edge of the screen: {} END-OF-FIRST",
+        "word ".repeat(30)
+    );
+    h.send(Msg::Error(long.clone()));
+    h.send(Msg::Error("the second warning".to_owned()));
+    let screen = h.screen();
+    assert!(
+        screen.status_bar().contains("1 more"),
+        "the status bar says another message is behind this one:\n{screen}"
+    );
+    h.press(KeyCode::Esc); // dismisses
+    h.press(KeyCode::F(3));
+    let screen = h.screen();
+    let log = screen.pane_text("Messages");
+    assert!(
+        log.contains("END-OF-FIRST"),
+        "the whole first message:\n{screen}"
+    );
+    assert!(log.contains("the second warning"), "{screen}");
+    h.press(KeyCode::Esc);
+    assert!(!h.screen().contains("END-OF-FIRST"));
+}
+
+/// A workbench whose history already holds `records` (saved by an earlier run).
+async fn with_history(records: &[i2v_store::JobRecord]) -> Harness {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let store = i2v_store::Store::open(dir.path().join("data")).unwrap();
+    for record in records {
+        store.save(record).unwrap();
+    }
+    Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await
+}
+
+/// Defect 15: `/frame.png` matched other jobs through letters of their ids, and `/failed`
+/// matched no failed job. Words match prompt and image; is:, id:, img: narrow exactly.
+#[tokio::test]
+async fn the_history_filter_matches_prompt_and_image_and_narrows_by_state_id_and_image() {
+    use ui_support::{id, record};
+    let mut h = with_history(&[
+        record(
+            1,
+            "a lighthouse at dusk",
+            "shots/frame.png",
+            JobState::Completed,
+            30,
+        ),
+        record(
+            2,
+            "fast river, mossy rocks",
+            "shots/rapids.jpg",
+            JobState::Failed,
+            20,
+        ),
+        record(
+            3,
+            "paper boat, rain",
+            "shots/boat.png",
+            JobState::Cancelled,
+            10,
+        ),
+    ])
+    .await;
+    h.focus(Focus::History);
+    let rows = |h: &mut Harness, query: &str| {
+        h.press(KeyCode::Esc);
+        h.press(KeyCode::Char('/'));
+        h.type_text(query);
+        let history = h.screen().pane_text("History");
+        ["lighthouse", "river", "paper boat"]
+            .into_iter()
+            .filter(|p| history.contains(p))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&mut h, "frame.png"), ["lighthouse"]);
+    assert_eq!(rows(&mut h, "is:failed"), ["river"]);
+    assert_eq!(rows(&mut h, &format!("id:{}", id(3))), ["paper boat"]);
+    assert_eq!(rows(&mut h, "img:rapids"), ["river"]);
+    assert_eq!(rows(&mut h, "is:completed dusk"), ["lighthouse"]);
+}
+
+/// Defect 16: a file manager pastes paths quoted, backslash-escaped or as `file://` URIs; the
+/// image field takes each as the file it means, and the check finds it.
+#[tokio::test]
+async fn image_paths_pasted_from_a_file_manager_are_accepted() {
+    let mut h = Harness::start().await;
+    let dir = h.dir.path().join("my shots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("first frame.png");
+    std::fs::copy(fixture_png(), &file).unwrap();
+    let path = file.display().to_string();
+    h.focus(Focus::Image);
+    for pasted in [
+        format!("'{path}'"),
+        path.replace(' ', "\\ "),
+        format!("file://{}", path.replace(' ', "%20")),
+    ] {
+        while !h.bench.app.draft().image.is_empty() {
+            h.press(KeyCode::Backspace);
+        }
+        h.send(Msg::Paste(pasted.clone()));
+        assert_eq!(h.bench.app.draft().image, path, "pasted {pasted:?}");
+        h.wait_for("the image check to pass", |s| {
+            s.pane_text("Image").contains("✓ first frame.png")
+        })
+        .await;
+    }
+}
+
+/// Defect 17: rows showed only a prompt's first line, so iterations that differ further
+/// down looked identical. A row shows where it differs from the one below.
+#[tokio::test]
+async fn history_rows_show_where_iterations_of_a_prompt_differ() {
+    use ui_support::record;
+    let h = with_history(&[
+        record(
+            1,
+            "a fox runs\nslow pan left",
+            "shots/fox.png",
+            JobState::Completed,
+            30,
+        ),
+        record(
+            2,
+            "a fox runs\nfast zoom in",
+            "shots/fox.png",
+            JobState::Completed,
+            20,
+        ),
+        record(
+            3,
+            "a fox runs\nfast zoom in\nat dusk",
+            "shots/fox.png",
+            JobState::Completed,
+            10,
+        ),
+    ])
+    .await;
+    let screen = h.screen();
+    let history = screen.pane_text("History");
+    for part in ["at dusk", "fast zoom in", "slow pan left"] {
+        assert!(history.contains(part), "{part:?} shows:\n{screen}");
+    }
 }

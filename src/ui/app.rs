@@ -73,6 +73,9 @@ pub(crate) enum Overlay {
     Help {
         scroll: usize,
     },
+    Messages {
+        scroll: usize,
+    },
     Detail {
         id: JobId,
         scroll: usize,
@@ -100,6 +103,17 @@ pub(crate) struct Status {
     /// Notices fade; errors stay until a key.
     pub until: Option<DateTime<Utc>>,
 }
+
+/// One line of the message log.
+#[derive(Clone, Debug)]
+pub(crate) struct Logged {
+    pub at: DateTime<Utc>,
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// How many messages the log keeps.
+const MESSAGES_KEPT: usize = 500;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct QueueView {
@@ -142,6 +156,11 @@ pub struct App {
     pub(crate) history: HistoryView,
     pub(crate) overlay: Option<Overlay>,
     pub(crate) status: Option<Status>,
+    /// Every notice and error of this session, oldest first: the status bar shows one, cut
+    /// to the screen's width, and a later one replaces it.
+    pub(crate) messages: Vec<Logged>,
+    /// Errors that arrived while another was still shown (so were never seen in full).
+    pub(crate) errors_behind: usize,
     /// A submit is on its way to the engine.
     pub(crate) submitting: bool,
     /// Submits sent to the runtime and not yet answered, oldest first (answers come in
@@ -201,6 +220,8 @@ impl App {
             history: HistoryView::default(),
             overlay: None,
             status: None,
+            messages: Vec::new(),
+            errors_behind: 0,
             submitting: false,
             awaiting: Default::default(),
             sent: Vec::new(),
@@ -413,6 +434,8 @@ impl App {
 
     pub(crate) fn notice(&mut self, text: impl Into<String>) {
         // A notice never hides an error the user has not seen yet.
+        let text = sanitize(&text.into());
+        self.log(StatusKind::Notice, &text);
         if self
             .status
             .as_ref()
@@ -422,16 +445,36 @@ impl App {
         }
         self.status = Some(Status {
             kind: StatusKind::Notice,
-            text: sanitize(&text.into()),
+            text,
             until: Some(self.now + Duration::seconds(NOTICE_SECS)),
         });
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
+        let text = sanitize(&text.into());
+        self.log(StatusKind::Error, &text);
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Error)
+        {
+            self.errors_behind += 1;
+        }
         self.status = Some(Status {
             kind: StatusKind::Error,
-            text: sanitize(&text.into()),
+            text,
             until: None,
+        });
+    }
+
+    fn log(&mut self, kind: StatusKind, text: &str) {
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.messages.push(Logged {
+            at: self.now,
+            kind,
+            text: text.to_owned(),
         });
     }
 

@@ -76,6 +76,30 @@ pub(crate) fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A list row's words for a prompt: its first line, and for a longer prompt what tells it
+/// from `neighbour` (the row below, or above for the last): iterations often differ only past the first line.
+pub(crate) fn prompt_row(prompt: &str, neighbour: Option<&str>) -> String {
+    let lines: Vec<&str> = prompt.lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some((first, rest)) = lines.split_first() else {
+        return String::new();
+    };
+    if rest.is_empty() {
+        return (*first).to_owned();
+    }
+    let theirs: Vec<&str> = neighbour
+        .map(|n| n.lines().filter(|l| !l.trim().is_empty()).collect())
+        .unwrap_or_default();
+    let differs = rest
+        .iter()
+        .enumerate()
+        .find(|&(i, line)| theirs.get(i + 1) != Some(line))
+        .map(|(_, line)| *line);
+    match differs {
+        Some(line) if theirs.first() == Some(first) => format!("{first} ⏎ {line}"),
+        _ => format!("{first} (+{})", count(rest.len(), "line", "lines")),
+    }
+}
+
 /// `1 job`, `3 jobs`: the number with the word in its right form.
 pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

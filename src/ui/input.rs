@@ -6,9 +6,9 @@ use i2v_store::{JobId, JobState};
 
 use super::app::{App, Focus, Overlay, StatusKind, clean_paste, single_line};
 use super::effect::Effect;
-use super::keys::{Action, KeyBinding, Scope};
+use super::keys::{self, Action, KeyBinding, Scope};
 use super::undo::{self, Edit, Snapshot};
-use super::{draw, layout};
+use super::{draw, image_paste, layout};
 use crate::jobs::NewJob;
 
 impl App {
@@ -34,6 +34,7 @@ impl App {
             .is_some_and(|s| s.kind == StatusKind::Error)
         {
             self.status = None;
+            self.errors_behind = 0;
             let quit_chord = !binding.is_plain_char()
                 && self.keys.action_for(binding, &[Scope::Global]) == Some(Action::Quit);
             if !quit_chord {
@@ -47,11 +48,11 @@ impl App {
             return Vec::new();
         }
         let typing = self.focus.is_text() && binding.is_plain_char();
-        let scopes: &[Scope] = match self.focus {
-            Focus::Editor | Focus::Image => &[Scope::Text, Scope::Global],
-            Focus::Optimizer => &[Scope::Optimizer, Scope::Global],
-            Focus::Queue => &[Scope::Queue, Scope::Jobs, Scope::Lists, Scope::Global],
-            Focus::History => &[Scope::History, Scope::Jobs, Scope::Lists, Scope::Global],
+        let scopes = match self.focus {
+            Focus::Editor | Focus::Image => keys::TEXT_SCOPES,
+            Focus::Optimizer => keys::OPTIMIZER_SCOPES,
+            Focus::Queue => keys::QUEUE_SCOPES,
+            Focus::History => keys::HISTORY_SCOPES,
         };
         match self.keys.action_for(binding, scopes).filter(|_| !typing) {
             Some(action) => self.act(action),
@@ -72,6 +73,8 @@ impl App {
                 return vec![Effect::SaveDraft(self.draft()), Effect::Quit];
             }
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            // Opened at the end (the scroll is clamped): the newest messages are wanted.
+            Action::Messages => self.overlay = Some(Overlay::Messages { scroll: usize::MAX }),
             Action::FocusNext | Action::FocusPrev => {
                 self.focus = self.focus.step(action == Action::FocusNext);
                 self.history.filtering = false;
@@ -308,7 +311,8 @@ impl App {
             Focus::Image => {
                 let before = self.image_text();
                 let snapshot = Snapshot::of(&self.image);
-                self.image.insert_str(single_line(text));
+                self.image
+                    .insert_str(image_paste::clean(&single_line(text)));
                 self.image_undo.record(snapshot, &self.image, Edit::Whole);
                 self.image_changed(&before)
             }
@@ -395,6 +399,9 @@ impl App {
             Some(Action::Quit) if key.is_plain_char() => self.overlay = None,
             Some(Action::Back) => self.overlay = None,
             Some(Action::Help) if matches!(overlay, Overlay::Help { .. }) => self.overlay = None,
+            Some(Action::Messages) if matches!(overlay, Overlay::Messages { .. }) => {
+                self.overlay = None;
+            }
             Some(
                 action @ (Action::Up
                 | Action::Down
@@ -403,7 +410,7 @@ impl App {
                 | Action::Top
                 | Action::Bottom),
             ) => self.scroll_overlay(action),
-            Some(action @ (Action::Quit | Action::Help | Action::Submit)) => {
+            Some(action @ (Action::Quit | Action::Help | Action::Submit | Action::Messages)) => {
                 return self.act(action);
             }
             Some(Action::CopyUrl) if matches!(overlay, Overlay::Detail { .. }) => {
@@ -423,17 +430,20 @@ impl App {
         let page = height.saturating_sub(1).max(1);
         let Some(
             Overlay::Help { scroll }
+            | Overlay::Messages { scroll }
             | Overlay::Detail { scroll, .. }
             | Overlay::Diff { scroll, .. },
         ) = self.overlay.as_mut()
         else {
             return;
         };
+        // The messages open past the end, to show the newest.
+        let at = (*scroll).min(max);
         *scroll = match action {
-            Action::Up => scroll.saturating_sub(1),
-            Action::Down => *scroll + 1,
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::PageDown => *scroll + page,
+            Action::Up => at.saturating_sub(1),
+            Action::Down => at + 1,
+            Action::PageUp => at.saturating_sub(page),
+            Action::PageDown => at + page,
             Action::Top => 0,
             _ => max,
         }

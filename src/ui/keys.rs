@@ -38,6 +38,21 @@ impl Scope {
     }
 }
 
+/// Where the keyboard can be, and the scopes its keys come from, first match wins.
+pub(crate) const TEXT_SCOPES: &[Scope] = &[Scope::Text, Scope::Global];
+pub(crate) const OPTIMIZER_SCOPES: &[Scope] = &[Scope::Optimizer, Scope::Global];
+pub(crate) const QUEUE_SCOPES: &[Scope] = &[Scope::Queue, Scope::Jobs, Scope::Lists, Scope::Global];
+pub(crate) const HISTORY_SCOPES: &[Scope] =
+    &[Scope::History, Scope::Jobs, Scope::Lists, Scope::Global];
+
+/// The panes, named for warnings.
+const PANES: [(&str, &[Scope]); 4] = [
+    ("the prompt and image fields", TEXT_SCOPES),
+    ("the optimizer toggle", OPTIMIZER_SCOPES),
+    ("the queue", QUEUE_SCOPES),
+    ("the history", HISTORY_SCOPES),
+];
+
 macro_rules! actions {
     ($($action:ident $name:literal $scope:ident $keys:literal $about:literal,)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +92,7 @@ actions! {
     FocusQueue "focus_queue" Global "alt-3" "go to the queue",
     FocusHistory "focus_history" Global "alt-4" "go to the history",
     ToggleOptimizer "toggle_optimizer" Global "ctrl-o" "toggle the prompt optimizer",
+    Messages "messages" Global "f3, alt-m" "every message and error of this session, in full",
     Back "back" Global "esc" "close view, clear filter, dismiss error",
     EditExternally "edit_external" Text "ctrl-e" "edit the prompt in $VISUAL/$EDITOR",
     Undo "undo" Text "ctrl-z" "undo (also Ctrl-U)",
@@ -95,7 +111,7 @@ actions! {
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
     Rerun "rerun" History "r" "submit the same input again",
     Diff "diff" History "d" "diff its prompt against the editor's",
-    Filter "filter" History "/" "fuzzy filter (prompt, image, id)",
+    Filter "filter" History "/" "filter: words match prompt and image; is:failed, id:01M8…, img:name narrow",
 }
 
 /// One key with its modifiers, normalised so a binding matches what crossterm reports.
@@ -258,6 +274,7 @@ impl KeyMap {
     pub fn from_config(keys: &BTreeMap<String, String>) -> (KeyMap, Vec<String>) {
         let mut map = KeyMap::default();
         let mut warnings = Vec::new();
+        let mut remapped = Vec::new();
         for (name, value) in keys {
             let Some(&action) = Action::ALL.iter().find(|a| a.name() == name) else {
                 warnings.push(format!("[ui.keys] {name}: no such action (see F1 help)"));
@@ -266,11 +283,45 @@ impl KeyMap {
             match parse_list(value) {
                 Ok(list) => {
                     map.bindings.insert(action, list);
+                    remapped.push(action);
                 }
                 Err(e) => warnings.push(format!("[ui.keys] {name}: {e}")),
             }
         }
+        warnings.extend(map.shadowed_by(&remapped));
         (map, warnings)
+    }
+
+    /// Keys a remap made ambiguous: in some pane, one key now bound to two actions, of which
+    /// only the first in that pane's scopes ever runs. Clashes the defaults already have (on
+    /// purpose, like Enter in the history) are not news.
+    fn shadowed_by(&self, remapped: &[Action]) -> Vec<String> {
+        let defaults = KeyMap::default();
+        let mut warnings = std::collections::BTreeSet::new();
+        for (pane, scopes) in PANES {
+            for &action in remapped.iter().filter(|a| scopes.contains(&a.scope())) {
+                for &key in self.keys(action) {
+                    let Some(winner) = self.action_for(key, scopes) else {
+                        continue;
+                    };
+                    let in_default = |a: Action| defaults.keys(a).contains(&key);
+                    for &lost in Action::ALL {
+                        let clashes = lost != winner
+                            && scopes.contains(&lost.scope())
+                            && self.keys(lost).contains(&key);
+                        if clashes && !(in_default(lost) && in_default(winner)) {
+                            warnings.insert(format!(
+                                "[ui.keys] {key} in {pane} runs {}, so {} ({}) has lost that key there",
+                                winner.name(),
+                                lost.name(),
+                                lost.about()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        warnings.into_iter().collect()
     }
 
     pub fn keys(&self, action: Action) -> &[KeyBinding] {
@@ -374,5 +425,24 @@ mod tests {
         assert_eq!(map.label(Action::Submit), "Ctrl-G");
         assert_eq!(map.keys(Action::Quit), KeyMap::default().keys(Action::Quit));
         assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_remap_that_hides_another_action_is_reported() {
+        let config = BTreeMap::from([("rerun".to_owned(), "j".to_owned())]);
+        let (_, warnings) = KeyMap::from_config(&config);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("j in the history runs rerun, so down"),
+            "{warnings:?}"
+        );
+        let (_, warnings) = KeyMap::from_config(&BTreeMap::from([(
+            "restore".to_owned(),
+            "enter".to_owned(),
+        )]));
+        assert!(
+            warnings.is_empty(),
+            "Enter in the history is by design: {warnings:?}"
+        );
     }
 }

@@ -10,6 +10,7 @@ mod draw;
 mod effect;
 mod format;
 mod history;
+mod image_paste;
 mod input;
 mod keys;
 mod layout;

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::pane;
 use crate::text::sanitize;
 use crate::ui::app::{App, Focus};
-use crate::ui::format::{ago, count, state_icon};
+use crate::ui::format::{ago, count, prompt_row, state_icon};
 use crate::ui::layout;
 
 pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -69,6 +69,12 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .filter_map(|(i, id)| {
             let entry = app.book.get(id)?;
+            let below = view
+                .visible
+                .get(i + 1)
+                .or_else(|| view.visible.get(i.checked_sub(1)?))
+                .and_then(|id| app.book.get(id))
+                .map(|e| e.record.input.prompt.as_str());
             let record = &entry.record;
             let state_style = theme.state(&record.state);
             // A spinner only where something moves: an unfinished job nobody here follows
@@ -85,7 +91,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     format!("{:>9}  ", ago(record.created_at, app.now)),
                     theme.muted(),
                 ),
-                Span::raw(sanitize(record.title())),
+                Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
                 Span::styled(
                     format!("  {}", sanitize(&record.input.image.display())),
                     theme.muted(),

@@ -6,6 +6,7 @@ mod editor;
 mod help;
 mod history;
 pub(crate) mod logs;
+mod messages;
 mod queue;
 mod status;
 mod wrap;
@@ -82,6 +83,10 @@ fn overlay_content(app: &App, overlay: &Overlay, width: usize) -> (String, Vec<L
             "Help — Esc closes, ↑↓ scroll".to_owned(),
             help::lines(app, width),
         ),
+        Overlay::Messages { .. } => (
+            "Messages — Esc closes, ↑↓ scroll".to_owned(),
+            messages::lines(app, width),
+        ),
         Overlay::Detail { id, .. } => (
             format!("Job {} — Esc closes", crate::text::sanitize(id.as_str())),
             detail::lines(app, id, width),
@@ -150,6 +155,7 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
     let (title, lines) = overlay_content(app, overlay, usize::from(inner.width));
     let scroll = match overlay {
         Overlay::Help { scroll }
+        | Overlay::Messages { scroll }
         | Overlay::Detail { scroll, .. }
         | Overlay::Diff { scroll, .. } => *scroll,
         Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => 0,

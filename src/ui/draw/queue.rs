@@ -10,7 +10,7 @@ use super::pane;
 use crate::text::sanitize;
 use crate::ui::app::{App, Focus};
 use crate::ui::book::Entry;
-use crate::ui::format::{elapsed_secs, mm_ss, state_icon, state_text};
+use crate::ui::format::{elapsed_secs, mm_ss, prompt_row, state_icon, state_text};
 use crate::ui::keys::Action;
 use crate::ui::layout;
 
@@ -59,7 +59,11 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .skip(offset)
         .take(height)
         .map(|(i, e)| {
-            let row = row(app, e, state_width);
+            let below = entries
+                .get(i + 1)
+                .or_else(|| entries.get(i.checked_sub(1)?))
+                .map(|b| b.record.input.prompt.as_str());
+            let row = row(app, e, below, state_width);
             match (i == at, focused) {
                 (true, true) => super::selected(row, theme),
                 (true, false) => row.style(Style::new().add_modifier(Modifier::BOLD)),
@@ -70,7 +74,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn row(app: &App, entry: &Entry, state_width: usize) -> Line<'static> {
+fn row(app: &App, entry: &Entry, below: Option<&str>, state_width: usize) -> Line<'static> {
     let theme = &app.theme;
     let record = &entry.record;
     let state_style = theme.state(&record.state);
@@ -84,6 +88,6 @@ fn row(app: &App, entry: &Entry, state_width: usize) -> Line<'static> {
             format!("{} ", mm_ss(elapsed_secs(record, app.now))),
             theme.muted(),
         ),
-        Span::raw(sanitize(record.title())),
+        Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
     ])
 }

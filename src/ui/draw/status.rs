@@ -19,10 +19,22 @@ pub(super) fn banner(app: &App, text: &str, frame: &mut Frame, area: Rect) {
 pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let line = match &app.status {
-        Some(status) if status.kind == StatusKind::Error => Line::from(vec![
-            Span::styled(format!(" ✗ {}", status.text), theme.error()),
-            Span::styled("  (any key dismisses)", theme.muted()),
-        ]),
+        Some(status) if status.kind == StatusKind::Error => {
+            // Said before the message, which may be cut at the screen's edge.
+            let log = app
+                .keys
+                .short_label(Action::Messages)
+                .map_or_else(String::new, |k| format!(" · {k} all messages"));
+            let behind = match app.errors_behind {
+                0 => String::new(),
+                n => format!("{n} more · "),
+            };
+            Line::from(vec![
+                Span::styled(" ✗ ", theme.error()),
+                Span::styled(format!("({behind}any key dismisses{log}) "), theme.muted()),
+                Span::styled(status.text.clone(), theme.error()),
+            ])
+        }
         Some(status) => Line::from(Span::styled(format!(" {}", status.text), theme.notice())),
         None => hints(app),
     };
