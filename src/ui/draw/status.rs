@@ -20,7 +20,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let line = match &app.status {
         Some(status) if status.kind == StatusKind::Error => {
-            // Said before the message, which may be cut at the screen's edge.
+            // A message cut at the screen's edge is whole in the log.
             let log = app
                 .keys
                 .short_label(Action::Messages)
@@ -30,9 +30,8 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 n => format!("{n} more · "),
             };
             Line::from(vec![
-                Span::styled(" ✗ ", theme.error()),
-                Span::styled(format!("({behind}any key dismisses{log}) "), theme.muted()),
-                Span::styled(status.text.clone(), theme.error()),
+                Span::styled(format!(" ✗ {}", status.text), theme.error()),
+                Span::styled(format!("  ({behind}any key dismisses{log})"), theme.muted()),
             ])
         }
         Some(status) => Line::from(Span::styled(format!(" {}", status.text), theme.notice())),
