@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod frames;
 pub mod image_source;
 pub mod jobs;
 pub mod setup;

@@ -40,6 +40,8 @@ pub enum Command {
     /// Look through past jobs.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Save a frame of a job's downloaded video as a PNG at the video's size; prints its path.
+    Frame(FrameArgs),
     /// Ask fal to cancel a job.
     Cancel {
         /// Job id (or a unique prefix).
@@ -79,6 +81,22 @@ pub struct SubmitArgs {
     /// Do not download the video; print only its URL.
     #[arg(long)]
     pub no_download: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FrameArgs {
+    /// Job id (or a unique prefix).
+    pub id: String,
+    /// Which frame: first, middle, last, or seconds from the start (e.g. 2.5).
+    #[arg(long, default_value = "last", value_parser = parse_position)]
+    pub at: i2v_video::Position,
+    /// Where to write the PNG (default: the data dir's frames/).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_position(text: &str) -> Result<i2v_video::Position, String> {
+    text.parse()
 }
 
 #[derive(Debug, Subcommand)]

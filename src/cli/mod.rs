@@ -2,6 +2,7 @@
 //! here as one clear line on stderr and exit code 2.
 
 mod args;
+mod frame;
 mod history;
 mod output;
 mod report;
@@ -10,7 +11,7 @@ mod submit;
 use std::process::ExitCode;
 use std::time::Duration;
 
-pub use args::{Cli, Command, FakeFalArgs, HistoryCommand, SubmitArgs, WorkbenchArgs};
+pub use args::{Cli, Command, FakeFalArgs, FrameArgs, HistoryCommand, SubmitArgs, WorkbenchArgs};
 
 use crate::config::{Settings, process_env};
 use crate::setup::{self, Backend};
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::History(HistoryCommand::Show { id, json })) => {
             history::show(&setup::open_store(&data_dir)?, &id, json)
         }
+        Some(Command::Frame(args)) => frame::frame(&setup::open_store(&data_dir)?, args),
         Some(Command::Submit(args)) => {
             submit::submit(backend(&settings, cli.demo).await?, args, download).await
         }

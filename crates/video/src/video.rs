@@ -1,0 +1,202 @@
+//! One video file: its facts from the index, and frames decoded in a single pass.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+use openh264::OpenH264API;
+use openh264::decoder::{DecodedYUV, Decoder, DecoderConfig, Flush};
+use openh264::formats::YUVSource;
+
+use crate::container::{Container, VideoInfo};
+use crate::error::{Problem, VideoError};
+use crate::frame::Frame;
+use crate::position::Position;
+
+/// An MP4 file held in memory (results are a few MB), ready to decode.
+pub struct Video {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    container: Container,
+}
+
+impl Video {
+    /// Reads and indexes the file; decodes nothing yet.
+    pub fn open(path: impl AsRef<Path>) -> Result<Video, VideoError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|err| VideoError::new(path, err))?;
+        Self::from_bytes(path, bytes)
+    }
+
+    /// As [`Video::open`], for bytes already read; `path` only names it in errors.
+    pub fn from_bytes(path: impl AsRef<Path>, bytes: Vec<u8>) -> Result<Video, VideoError> {
+        let path = path.as_ref();
+        let container = guarded(path, || Container::parse(path, &bytes))?;
+        Ok(Video {
+            path: path.to_path_buf(),
+            bytes,
+            container,
+        })
+    }
+
+    pub fn info(&self) -> &VideoInfo {
+        &self.container.info
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Which frame, counted in display order, a position means.
+    pub fn index_of(&self, position: Position) -> Result<usize, VideoError> {
+        let count = self.container.info.frame_count;
+        match position {
+            Position::First => Ok(0),
+            Position::Middle => Ok(count / 2),
+            Position::Last => Ok(count - 1),
+            Position::At(seconds) => {
+                let duration = self.container.info.duration.as_secs_f64();
+                if seconds > duration {
+                    return Err(VideoError::new(
+                        &self.path,
+                        Problem::PastEnd {
+                            at: seconds,
+                            duration,
+                        },
+                    ));
+                }
+                let times = &self.container.display_times;
+                let start = times.first().copied().unwrap_or(0);
+                let ticks =
+                    start.saturating_add((seconds * self.container.timescale as f64) as i64);
+                // The frame on screen at that moment: the last one shown at or before it.
+                Ok(times.partition_point(|&t| t <= ticks).saturating_sub(1))
+            }
+        }
+    }
+
+    /// Decodes the frames at `positions`, in one pass from the start that stops as soon as
+    /// the last one wanted is out. Frames come back in the order asked.
+    pub fn frames(&self, positions: &[Position]) -> Result<Vec<Frame>, VideoError> {
+        let wanted = positions
+            .iter()
+            .map(|&p| self.index_of(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some(&last_wanted) = wanted.iter().max() else {
+            return Ok(Vec::new());
+        };
+        let mut images: BTreeMap<usize, RgbImage> =
+            wanted.iter().map(|&i| (i, RgbImage::new(0, 0))).collect();
+        let shown = self.decode(last_wanted + 1, |index, yuv| {
+            if let Some(slot) = images.get_mut(&index) {
+                *slot = to_rgb(yuv);
+            }
+        })?;
+        if shown <= last_wanted {
+            return Err(self.error(Problem::MissingFrames {
+                decoded: shown,
+                count: self.container.info.frame_count,
+            }));
+        }
+        Ok(positions
+            .iter()
+            .zip(wanted)
+            .map(|(&position, index)| Frame {
+                index,
+                position,
+                image: images.get(&index).cloned().unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Decodes every frame and converts none: the floor any single pass costs.
+    pub fn decode_all(&self) -> Result<usize, VideoError> {
+        self.decode(usize::MAX, |_, _| {})
+    }
+
+    /// Feeds samples to a fresh decoder until `needed` pictures came out (or the stream
+    /// ended), handing each to `picture` with its display index; returns how many came out.
+    fn decode(
+        &self,
+        needed: usize,
+        mut picture: impl FnMut(usize, &DecodedYUV<'_>),
+    ) -> Result<usize, VideoError> {
+        guarded(&self.path, || {
+            // openh264's default flushes after every packet, which loses B-frame streams
+            // after a few frames; holding pictures back and flushing once at the end does not.
+            let config = DecoderConfig::new().flush_after_decode(Flush::NoFlush);
+            let mut decoder = Decoder::with_api_config(OpenH264API::from_source(), config)
+                .map_err(|err| self.error(Problem::DecoderSetup(err.to_string())))?;
+            let count = self.container.samples.len();
+            let mut shown = 0;
+            let mut annexb = Vec::new();
+            for (i, sample) in self.container.samples.iter().enumerate() {
+                let damaged = |message: String| {
+                    self.error(Problem::Decode {
+                        sample: i + 1,
+                        count,
+                        message,
+                    })
+                };
+                let bytes = &self.bytes[sample.start..sample.end];
+                self.container
+                    .config
+                    .to_annexb(bytes, i == 0, &mut annexb)
+                    .map_err(damaged)?;
+                match decoder.decode(&annexb) {
+                    Ok(Some(yuv)) => {
+                        picture(shown, &yuv);
+                        shown += 1;
+                    }
+                    Ok(None) => {}
+                    Err(err) => return Err(damaged(err.to_string())),
+                }
+                if shown >= needed {
+                    return Ok(shown);
+                }
+            }
+            let rest = decoder.flush_remaining().map_err(|err| {
+                self.error(Problem::Decode {
+                    sample: count,
+                    count,
+                    message: err.to_string(),
+                })
+            })?;
+            for yuv in rest {
+                if shown >= needed {
+                    break;
+                }
+                picture(shown, &yuv);
+                shown += 1;
+            }
+            Ok(shown)
+        })
+    }
+
+    fn error(&self, problem: Problem) -> VideoError {
+        VideoError::new(&self.path, problem)
+    }
+}
+
+fn to_rgb(yuv: &DecodedYUV<'_>) -> RgbImage {
+    let (width, height) = yuv.dimensions();
+    let mut rgb = vec![0; yuv.rgb8_len()];
+    yuv.write_rgb8(&mut rgb);
+    // The buffer is exactly width × height × 3, so this cannot fail; an empty image would
+    // show the mistake rather than hide it.
+    RgbImage::from_raw(width as u32, height as u32, rgb).unwrap_or_default()
+}
+
+/// Hostile files must end in an error, never a crash: the parsers and the C decoder are
+/// fuzzed upstream, but a panic that slips through still becomes an error naming the file.
+fn guarded<T>(path: &Path, work: impl FnOnce() -> Result<T, VideoError>) -> Result<T, VideoError> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unexpected failure".into());
+        Err(VideoError::new(path, Problem::Crashed(message)))
+    })
+}

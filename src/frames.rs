@@ -1,0 +1,77 @@
+//! Frames of jobs' videos: which file a job's frames come from, where saved frames and
+//! cached thumbnails go in the data dir. Decoding itself is `i2v-video`'s; nothing here
+//! knows the UI, which will call [`strip`] off its own task.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use i2v_store::{JobRecord, JobState, Store};
+use i2v_video::{Frame, Position, ThumbCache, Video};
+
+/// `<data dir>/frames`: frames saved as PNG by `i2v frame` and by chained shots.
+pub fn frames_dir(store: &Store) -> PathBuf {
+    store.root().join("frames")
+}
+
+/// `<data dir>/thumbs`: the cached strips.
+pub fn thumbs(store: &Store) -> ThumbCache {
+    ThumbCache::new(store.root().join("thumbs"))
+}
+
+/// The downloaded video of a job, or why there is none.
+pub fn video_file(record: &JobRecord) -> anyhow::Result<&Path> {
+    if record.state != JobState::Completed {
+        bail!(
+            "job {} is {}: it has no video to take frames from",
+            record.id,
+            record.state.label()
+        );
+    }
+    match record.result.as_ref().and_then(|r| r.local_file.as_deref()) {
+        Some(file) => Ok(file),
+        None => bail!(
+            "job {} has no downloaded video (it ran with downloads off); its video is at {}",
+            record.id,
+            record
+                .result
+                .as_ref()
+                .map_or("an unknown URL", |r| r.url.as_str())
+        ),
+    }
+}
+
+/// First, middle and last frame of a finished job, as thumbnails: decoded in one pass the
+/// first time, read from `<data dir>/thumbs` after that.
+pub fn strip(store: &Store, record: &JobRecord) -> anyhow::Result<[Frame; 3]> {
+    let cache = thumbs(store);
+    if let Some(strip) = cache.cached(record.id.as_str()) {
+        return Ok(strip);
+    }
+    Ok(cache.strip(record.id.as_str(), video_file(record)?)?)
+}
+
+/// Saves one frame of a job's video as a PNG at the video's own size: to `out`, or to
+/// `<data dir>/frames/<job id>-<position>.png`. Returns where it went.
+pub fn save_frame(
+    store: &Store,
+    record: &JobRecord,
+    position: Position,
+    out: Option<PathBuf>,
+) -> anyhow::Result<PathBuf> {
+    let video = Video::open(video_file(record)?)?;
+    let frame = video
+        .frames(&[position])?
+        .pop()
+        .context("the decoder returned no frame")?;
+    let out = match out {
+        Some(path) => path,
+        None => {
+            let dir = frames_dir(store);
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("could not create {}", dir.display()))?;
+            dir.join(format!("{}-{}.png", record.id, position.slug()))
+        }
+    };
+    frame.save_png(&out, video.path())?;
+    Ok(out)
+}
