@@ -379,6 +379,7 @@ fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> 
         result: None,
         error: None,
         metrics: Metrics::default(),
+        continues: None,
     }
 }
 

@@ -79,8 +79,8 @@ fn a_job_finished_on_the_simulated_fal_gives_its_frames() {
             .join("frames")
             .join(format!("{}-last.png", record.id))
     );
-    // The simulated fal's sample video is 160×90.
-    assert_eq!(png_size(&saved), (160, 90));
+    // The simulated fal's sample video is 640×360.
+    assert_eq!(png_size(&saved), (640, 360));
 
     let out = sandbox.root().join("first.png");
     let run = sandbox.run(&[
@@ -93,7 +93,7 @@ fn a_job_finished_on_the_simulated_fal_gives_its_frames() {
     ]);
     run.expect_code(0);
     assert_eq!(run.stdout.trim(), out.to_str().unwrap());
-    assert_eq!(png_size(&out), (160, 90));
+    assert_eq!(png_size(&out), (640, 360));
 }
 
 #[test]
@@ -181,4 +181,85 @@ fn the_strip_is_decoded_once_then_read_from_the_cache() {
     // With the video gone, the second look still works: it never opens the video.
     std::fs::remove_file(record.result.as_ref().unwrap().local_file.as_ref().unwrap()).unwrap();
     assert_eq!(i2v::frames::strip(&store, &record).unwrap(), strip);
+}
+
+#[test]
+fn submit_from_last_frame_chains_the_jobs() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    sandbox.submit("a cat walks", IMAGE_URL, &[]).expect_code(0);
+    let first = sandbox.only_record();
+
+    let prefix = &first.id.as_str()[..12];
+    let run = sandbox.run(&[
+        "submit",
+        "--prompt",
+        "the cat sits down",
+        "--from-last-frame",
+        prefix,
+    ]);
+    run.expect_code(0)
+        .expect_stderr(&format!("continuing job {}", first.id));
+
+    let records = sandbox.records();
+    assert_eq!(records.len(), 2);
+    let next = records.iter().find(|r| r.id != first.id).unwrap();
+    assert_eq!(next.state, JobState::Completed, "{next:#?}");
+    assert_eq!(next.continues.as_ref(), Some(&first.id));
+    let frame = sandbox
+        .data_dir()
+        .join("frames")
+        .join(format!("{}-last.png", first.id));
+    match &next.input.image {
+        ImageSource::File {
+            path, content_type, ..
+        } => {
+            assert_eq!(path, &frame);
+            assert_eq!(content_type, "image/png");
+        }
+        other => panic!("expected the saved frame as the image, got {other:?}"),
+    }
+    assert_eq!(png_size(&frame), (640, 360));
+
+    sandbox
+        .run(&["history", "show", next.id.as_str()])
+        .expect_code(0)
+        .expect_stdout(&format!("continues {}", first.id));
+    // The first job continues nothing, and its file does not even mention it.
+    let first_file =
+        std::fs::read_to_string(sandbox.jobs_dir().join(format!("{}.json", first.id))).unwrap();
+    assert!(!first_file.contains("continues"), "{first_file}");
+}
+
+#[test]
+fn from_last_frame_needs_a_downloaded_video_and_no_image() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    sandbox
+        .submit("a cat walks", IMAGE_URL, &["--no-download"])
+        .expect_code(0);
+    let first = sandbox.only_record();
+
+    let run = sandbox.run(&[
+        "submit",
+        "--prompt",
+        "next",
+        "--from-last-frame",
+        first.id.as_str(),
+    ]);
+    run.expect_code(2).expect_stderr("no downloaded video");
+    assert_eq!(sandbox.records().len(), 1, "nothing submitted");
+
+    let run = sandbox.run(&[
+        "submit",
+        "--prompt",
+        "next",
+        "--image",
+        IMAGE_URL,
+        "--from-last-frame",
+        first.id.as_str(),
+    ]);
+    run.expect_code(2).expect_stderr("cannot be used with");
+    assert_eq!(sandbox.records().len(), 1);
+    assert_eq!(sim.count("submit"), 1);
 }

@@ -70,8 +70,11 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "FILE")]
     pub prompt_file: Option<PathBuf>,
     /// First frame: an http(s) URL or a local PNG/JPEG/WebP file.
-    #[arg(long)]
-    pub image: String,
+    #[arg(long, required_unless_present = "from_last_frame")]
+    pub image: Option<String>,
+    /// Continue a finished job: its last frame (saved in the data dir) is the first frame.
+    #[arg(long, value_name = "ID", conflicts_with = "image")]
+    pub from_last_frame: Option<String>,
     /// Send prompt_optimizer=false.
     #[arg(long)]
     pub no_prompt_optimizer: bool,

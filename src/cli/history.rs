@@ -51,6 +51,9 @@ fn describe(record: &JobRecord) -> String {
     let _ = writeln!(out, "created   {}", record.created_at.to_rfc3339());
     let _ = writeln!(out, "image     {}", sanitize(&record.input.image.display()));
     let _ = writeln!(out, "optimizer {}", record.input.prompt_optimizer);
+    if let Some(previous) = &record.continues {
+        let _ = writeln!(out, "continues {previous} (from its last frame)");
+    }
     if let Some(request) = &record.request {
         let _ = writeln!(out, "request   {}", sanitize(&request.request_id.0));
     }

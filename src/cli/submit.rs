@@ -4,7 +4,8 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use i2v_store::{JobRecord, JobState};
+use i2v_store::{JobId, JobRecord, JobState, Store};
+use i2v_video::Position;
 use tokio::sync::mpsc;
 
 use super::args::SubmitArgs;
@@ -25,8 +26,9 @@ pub async fn submit(
     download: bool,
 ) -> anyhow::Result<ExitCode> {
     let prompt = read_prompt(&args)?;
+    let (image, continues) = first_frame(&backend.store, &args)?;
     // Checked here too so a typo fails before anything is created.
-    image_source::inspect(&args.image)?;
+    image_source::inspect(&image)?;
     let (engine, mut events) = Engine::new(
         backend.client.clone(),
         backend.store.clone(),
@@ -34,11 +36,14 @@ pub async fn submit(
             download: download && !args.no_download,
         },
     );
-    let id = engine.submit(NewJob {
-        prompt,
-        image: args.image.clone(),
-        prompt_optimizer: !args.no_prompt_optimizer,
-    });
+    let id = engine.submit_continuing(
+        NewJob {
+            prompt,
+            image,
+            prompt_optimizer: !args.no_prompt_optimizer,
+        },
+        continues,
+    );
     let mut reporter = Reporter::new(false);
     let finished = follow(&engine, &mut events, &mut reporter, 1).await;
     match finished {
@@ -166,6 +171,28 @@ fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
         ),
     }
     Ok(())
+}
+
+/// The image to send, and the job it continues when it is that job's last frame.
+fn first_frame(store: &Store, args: &SubmitArgs) -> anyhow::Result<(String, Option<JobId>)> {
+    match (&args.image, &args.from_last_frame) {
+        (_, Some(id)) => {
+            let previous = store.find(id)?;
+            let path = crate::frames::save_frame(store, &previous, Position::Last, None)?;
+            eprintln!(
+                "continuing job {} from its last frame, saved as {}",
+                previous.id,
+                path.display()
+            );
+            let image = path
+                .to_str()
+                .with_context(|| format!("the data dir path is not UTF-8: {}", path.display()))?
+                .to_owned();
+            Ok((image, Some(previous.id)))
+        }
+        (Some(image), None) => Ok((image.clone(), None)),
+        (None, None) => bail!("give --image PATH|URL or --from-last-frame ID"),
+    }
 }
 
 fn read_prompt(args: &SubmitArgs) -> anyhow::Result<String> {

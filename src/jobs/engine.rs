@@ -92,6 +92,12 @@ impl Engine {
     /// job's task. Bad input (an unreadable image, say) ends the job as failed with a clear
     /// message; the record, prompt included, is kept either way.
     pub fn submit(&self, job: NewJob) -> JobId {
+        self.submit_continuing(job, None)
+    }
+
+    /// As [`Engine::submit`], for a chained shot: the record notes the job whose last frame
+    /// `job`'s image is.
+    pub fn submit_continuing(&self, job: NewJob, continues: Option<JobId>) -> JobId {
         let id = JobId::new();
         let inner = self.inner.clone();
         let task_id = id.clone();
@@ -101,6 +107,7 @@ impl Engine {
             let prepared = tokio::task::spawn_blocking(move || {
                 let (mut record, image) = prepare_record(&model, &job);
                 record.id = task_id;
+                record.continues = continues;
                 // A brand-new id: nobody else can hold it. If the lock file cannot even be
                 // created, the run's first save reports the same disk problem.
                 let claim = store.claim(&record.id).ok().flatten();

@@ -85,6 +85,9 @@ pub struct JobRecord {
     pub error: Option<JobError>,
     #[serde(default)]
     pub metrics: Metrics,
+    /// The job whose last frame this one started from (a chained shot), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues: Option<JobId>,
 }
 
 impl JobRecord {
@@ -107,6 +110,7 @@ impl JobRecord {
             result: None,
             error: None,
             metrics: Metrics::default(),
+            continues: None,
         }
     }
 

@@ -221,3 +221,23 @@ fn collect_field_names(value: &Value, names: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn the_job_a_shot_continues_is_kept_and_older_files_read_without_it() {
+    let (_dir, store) = temp_store();
+    let first = record().prompt("first").build();
+    let mut next = record().prompt("next").build();
+    next.continues = Some(first.id.clone());
+    store.save(&first).unwrap();
+    store.save(&next).unwrap();
+    assert_eq!(
+        store.load(&next.id).unwrap().continues,
+        Some(first.id.clone())
+    );
+
+    // A file written before the field existed has no such key, and still reads.
+    let path = store.record_path(&first.id).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("continues"), "{text}");
+    assert_eq!(store.load(&first.id).unwrap().continues, None);
+}

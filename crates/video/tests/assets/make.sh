@@ -30,3 +30,7 @@ encode thirds_320x180.mp4 "$(thirds 320 180 24 16)" 28
 encode bench_1080p_6s.mp4 "testsrc2=s=1920x1080:r=24:d=6,format=yuv420p" 36
 # Not H.264 (MPEG-4 Part 2), for the unknown-codec error: 12 frames at 64×36.
 ffmpeg -v error -y -f lavfi -i "color=red:s=64x36:r=12:d=1" -c:v mpeg4 -an mpeg4_64x36.mp4
+# The simulated fal's result video (crates/sim/assets/sample.mp4): 12 frames at 640×360, so its
+# frames pass as first frames themselves (short side ≥ 300 px) when a shot is chained.
+ffmpeg -v error -y -f lavfi -i "$(thirds 640 360 12 4)" -c:v libx264 -profile:v high -preset medium \
+  -crf 30 -bf 2 -g 1000 -keyint_min 1000 -sc_threshold 0 -movflags +faststart -an ../../../sim/assets/sample.mp4
