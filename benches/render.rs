@@ -340,7 +340,7 @@ fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> 
         hex(rng, 12)
     );
     let base = format!("https://queue.fal.run/fal-ai/minimax/requests/{request_id}");
-    let image = if i % 3 == 0 {
+    let image = if i.is_multiple_of(3) {
         ImageSource::Url {
             url: format!("https://images.example.com/frames/{}-{i:05}.jpg", word(rng)),
         }
@@ -365,7 +365,7 @@ fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> 
         input: JobInput {
             prompt: prompt(rng),
             image,
-            prompt_optimizer: i % 2 == 0,
+            prompt_optimizer: i.is_multiple_of(2),
         },
         request: Some(RequestInfo {
             request_id: RequestId(request_id),

@@ -81,9 +81,15 @@ pub struct Settings {
     pub file: ConfigFile,
 }
 
-impl Settings {
-    /// Reads paths and the config file. A missing file is an empty config.
-    pub fn load(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+/// Where things live, resolved from the environment alone (no file read, nothing created).
+#[derive(Clone, Debug)]
+pub struct Paths {
+    pub config_path: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let dirs = directories::ProjectDirs::from("ai", "fal", "i2v");
         let config_path = match env("I2V_CONFIG") {
             Some(path) => PathBuf::from(path),
@@ -101,6 +107,30 @@ impl Settings {
                 .data_dir()
                 .to_owned(),
         };
+        Ok(Self {
+            config_path,
+            data_dir,
+        })
+    }
+
+    /// Holds user themes (`themes/NAME.toml`) beside the config file.
+    pub fn config_dir(&self) -> PathBuf {
+        self.config_path
+            .parent()
+            .map(Path::to_owned)
+            .unwrap_or_default()
+    }
+}
+
+impl Settings {
+    /// Reads paths and the config file. A missing file is an empty config.
+    pub fn load(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let paths = Paths::resolve(env)?;
+        let config_dir = paths.config_dir();
+        let Paths {
+            config_path,
+            data_dir,
+        } = paths;
         let file = read_config(&config_path)?;
         let queue_url = env("I2V_QUEUE_URL")
             .or_else(|| file.queue_url.clone())
@@ -108,7 +138,6 @@ impl Settings {
         let rest_url = env("I2V_REST_URL")
             .or_else(|| file.rest_url.clone())
             .unwrap_or_else(|| DEFAULT_REST_URL.to_owned());
-        let config_dir = config_path.parent().map(Path::to_owned).unwrap_or_default();
         Ok(Self {
             config_path,
             config_dir,

@@ -105,10 +105,10 @@ pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
     {
         return Ok(ImageRef::Url(text.to_owned()));
     }
-    if let Some((scheme, _)) = text.split_once("://") {
-        if scheme.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(ImageError::UnsupportedUrl(text.to_owned()));
-        }
+    if let Some((scheme, _)) = text.split_once("://")
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(ImageError::UnsupportedUrl(text.to_owned()));
     }
     let path = expand_home(text);
     let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, e))?;

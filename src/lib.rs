@@ -9,6 +9,7 @@ pub mod config;
 pub mod frames;
 pub mod image_source;
 pub mod jobs;
+pub mod logging;
 pub mod setup;
 pub mod signals;
 pub mod text;

@@ -1,5 +1,5 @@
 //! Builds what every command needs from settings: the fal client (real, or the in-process
-//! simulated fal in demo mode), the history store and the log file.
+//! simulated fal in demo mode) and the history store.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -94,30 +94,4 @@ pub fn demo_data_dir(data_dir: &Path) -> PathBuf {
 
 pub fn open_store(dir: &Path) -> anyhow::Result<Store> {
     Store::open(dir).with_context(|| format!("could not open the history in {}", dir.display()))
-}
-
-/// Sends tracing output to `<data dir>/i2v.log`, never to the terminal (the UI owns it, and
-/// the CLI's stderr is for people). The guard must live until exit so lines are flushed.
-pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    use tracing_subscriber::EnvFilter;
-    // Private from the start: the store would make it 0700, but logging comes first.
-    create_private_dir(data_dir).ok()?;
-    let appender = tracing_appender::rolling::never(data_dir, "i2v.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("I2V_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
-    Some(guard)
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }

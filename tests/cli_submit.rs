@@ -231,7 +231,8 @@ fn the_key_never_leaves_a_trace() {
     // A rejected key must not be echoed either.
     sandbox.set("FAL_KEY", "sk-test-WRONG-1a2b3c");
     runs.push(sandbox.submit("x", IMAGE_URL, &[]));
-    assert_eq!(runs.last().unwrap().code, Some(1), "{:?}", runs.last());
+    // A rejected key is a setup problem, like a missing one.
+    assert_eq!(runs.last().unwrap().code, Some(2), "{:?}", runs.last());
 
     for run in &runs {
         for text in [&run.stdout, &run.stderr] {
@@ -241,7 +242,10 @@ fn the_key_never_leaves_a_trace() {
     }
     let files = sandbox.data_files();
     assert!(
-        files.iter().any(|f| f.ends_with("i2v.log")),
+        files.iter().any(|f| f
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("i2v.")
+                && n.to_string_lossy().ends_with(".log"))),
         "no log file among {files:?}"
     );
     assert!(
@@ -302,7 +306,7 @@ fn key_id_and_secret_make_the_key() {
     // FAL_KEY wins over the pair.
     sandbox.set("FAL_KEY", "something-else");
     let run = sandbox.submit("x", IMAGE_URL, &["--no-download"]);
-    run.expect_code(1);
+    run.expect_code(2);
     run.expect_stderr("FAL_KEY");
 }
 

@@ -55,6 +55,15 @@ pub enum Command {
     },
     /// Run the simulated fal queue server on loopback; prints its base URL first.
     FakeFal(FakeFalArgs),
+    /// Print where i2v keeps its config, history, log and themes.
+    Paths,
+    /// Print a shell completion script, e.g. `i2v completions bash > ~/.local/share/bash-completion/completions/i2v`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `i2v man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]

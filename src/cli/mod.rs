@@ -2,12 +2,15 @@
 //! here as one clear line on stderr and exit code 2.
 
 mod args;
+mod docs;
 mod frame;
 mod history;
 mod output;
+mod paths;
 mod report;
 mod submit;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,39 +20,62 @@ use crate::config::{Settings, process_env};
 use crate::setup::{self, Backend};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    if let Some(Command::FakeFal(args)) = cli.command {
-        // Needs no settings: it must start even with a broken config.
-        return fake_fal(args).await;
+    let demo = cli.demo;
+    match cli.command {
+        // These need no settings: they must work even with a broken config file.
+        Some(Command::FakeFal(args)) => fake_fal(args).await,
+        Some(Command::Completions { shell }) => docs::completions(shell),
+        Some(Command::Man) => docs::man(),
+        Some(Command::Paths) => paths::print(&process_env, demo),
+        // Looking at the history creates nothing: no log, no directories.
+        Some(Command::History(command)) => {
+            let (_, data_dir) = load(demo)?;
+            let store = i2v_store::Store::open_read_only(&data_dir);
+            match command {
+                HistoryCommand::List { json } => history::list(&store, json),
+                HistoryCommand::Show { id, json } => history::show(&store, &id, json),
+            }
+        }
+        Some(Command::Frame(args)) => {
+            let (_, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            frame::frame(&setup::open_store(&data_dir)?, args)
+        }
+        Some(Command::Submit(args)) => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            let download = settings.download;
+            submit::submit(backend(&settings, demo).await?, args, download).await
+        }
+        Some(Command::Resume { json }) => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            let download = settings.download;
+            submit::resume(backend(&settings, demo).await?, json, download).await
+        }
+        Some(Command::Cancel { id }) => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            let backend = backend(&settings, demo).await?;
+            history::cancel(&backend.client, &backend.store, &id).await
+        }
+        None => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            crate::ui::run::workbench(settings, demo, cli.workbench).await
+        }
     }
+}
+
+/// Settings, and the data dir this run uses (demo runs keep theirs apart).
+fn load(demo: bool) -> anyhow::Result<(Settings, PathBuf)> {
     let settings = Settings::load(&process_env)?;
-    let data_dir = if cli.demo {
+    let data_dir = if demo {
         setup::demo_data_dir(&settings.data_dir)
     } else {
         settings.data_dir.clone()
     };
-    let _log_guard = setup::init_logging(&data_dir);
-    let download = settings.download;
-    match cli.command {
-        None => crate::ui::run::workbench(settings, cli.demo, cli.workbench).await,
-        Some(Command::History(HistoryCommand::List { json })) => {
-            history::list(&setup::open_store(&data_dir)?, json)
-        }
-        Some(Command::History(HistoryCommand::Show { id, json })) => {
-            history::show(&setup::open_store(&data_dir)?, &id, json)
-        }
-        Some(Command::Frame(args)) => frame::frame(&setup::open_store(&data_dir)?, args),
-        Some(Command::Submit(args)) => {
-            submit::submit(backend(&settings, cli.demo).await?, args, download).await
-        }
-        Some(Command::Resume { json }) => {
-            submit::resume(backend(&settings, cli.demo).await?, json, download).await
-        }
-        Some(Command::Cancel { id }) => {
-            let backend = backend(&settings, cli.demo).await?;
-            history::cancel(&backend.client, &backend.store, &id).await
-        }
-        Some(Command::FakeFal(args)) => fake_fal(args).await,
-    }
+    Ok((settings, data_dir))
 }
 
 async fn backend(settings: &Settings, demo: bool) -> anyhow::Result<Backend> {

@@ -15,8 +15,14 @@ use crate::image_source;
 use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob};
 use crate::setup::Backend;
 
-/// Exit code for a job that ran and failed (bad input and setup problems exit 2 via anyhow).
+/// Exit code for a job that ran and failed.
 const JOB_FAILED: u8 = 1;
+/// Exit code for bad input and setup problems, found before the job (errors exit 2 via
+/// anyhow) or by fal: nothing will work until the user changes something.
+const BAD_INPUT_OR_SETUP: u8 = 2;
+/// Job error kinds that are bad input or setup: a rejected key, a locked account, input fal
+/// (or our own check) refused.
+const BAD_INPUT_OR_SETUP_KINDS: &[&str] = &["auth", "billing", "validation", "input"];
 /// Conventional code for "stopped by Ctrl-C".
 const INTERRUPTED: u8 = 130;
 
@@ -135,11 +141,16 @@ async fn follow(
 }
 
 fn exit_code(records: &[JobRecord]) -> ExitCode {
-    if records
-        .iter()
-        .all(|r| r.state == JobState::Completed && r.error.is_none())
-    {
+    let succeeded = |r: &JobRecord| r.state == JobState::Completed && r.error.is_none();
+    let needs_user = |r: &JobRecord| {
+        r.error
+            .as_ref()
+            .is_some_and(|e| BAD_INPUT_OR_SETUP_KINDS.contains(&e.kind.as_str()))
+    };
+    if records.iter().all(succeeded) {
         ExitCode::SUCCESS
+    } else if records.iter().filter(|r| !succeeded(r)).all(needs_user) {
+        ExitCode::from(BAD_INPUT_OR_SETUP)
     } else {
         ExitCode::from(JOB_FAILED)
     }

@@ -358,13 +358,13 @@ impl JobRun {
             });
             self.save_and_announce().await;
         }
-        if self.inner.options.download {
-            if let Err(err) = self.download().await {
-                match err {
-                    Stop::Shutdown => return Err(Stop::Shutdown),
-                    // The video exists on fal: the job succeeded, only our copy is missing.
-                    Stop::Failed(error) => self.record.error = Some(error),
-                }
+        if self.inner.options.download
+            && let Err(err) = self.download().await
+        {
+            match err {
+                Stop::Shutdown => return Err(Stop::Shutdown),
+                // The video exists on fal: the job succeeded, only our copy is missing.
+                Stop::Failed(error) => self.record.error = Some(error),
             }
         }
         self.finalise(JobState::Completed).await;

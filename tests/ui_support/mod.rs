@@ -113,7 +113,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
         input: JobInput {
             prompt: prompt.to_owned(),
             image,
-            prompt_optimizer: n % 2 == 0,
+            prompt_optimizer: n.is_multiple_of(2),
         },
         request: Some(RequestInfo {
             request_id: RequestId(format!("req-{n}")),

@@ -60,10 +60,10 @@ fn create_temp_beside(target: &Path) -> Result<(PathBuf, File), StoreError> {
 /// fails, so reporting the save as failed would be wrong: warn instead.
 fn sync_parent_dir(target: &Path) {
     #[cfg(unix)]
-    if let Some(dir) = target.parent() {
-        if let Err(err) = File::open(dir).and_then(|d| d.sync_all()) {
-            tracing::warn!(dir = %dir.display(), %err, "could not fsync the jobs directory");
-        }
+    if let Some(dir) = target.parent()
+        && let Err(err) = File::open(dir).and_then(|d| d.sync_all())
+    {
+        tracing::warn!(dir = %dir.display(), %err, "could not fsync the jobs directory");
     }
     #[cfg(not(unix))]
     let _ = target;

@@ -81,9 +81,16 @@ impl Store {
     /// not a job id. Everything else (temp files, stray notes) is none of our business.
     fn record_files(&self) -> Result<RecordFiles, StoreError> {
         let dir = self.jobs_dir();
-        let entries = fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
         let mut files = Vec::new();
         let mut misnamed = Vec::new();
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            // Only a store opened read-only can lack its jobs dir: nothing was saved yet.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(RecordFiles { files, misnamed });
+            }
+            Err(e) => return Err(StoreError::io(dir, e)),
+        };
         for entry in entries {
             let entry = entry.map_err(|e| StoreError::io(dir, e))?;
             let name = entry.file_name();

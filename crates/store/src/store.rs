@@ -30,23 +30,36 @@ struct Dirs {
     locks: PathBuf,
 }
 
-impl Store {
-    /// Opens (creating if needed) the store under `root`. New directories are private (0700)
-    /// on unix; existing ones keep whatever mode the user gave them.
-    pub fn open(root: impl Into<PathBuf>) -> Result<Store, StoreError> {
-        let root = root.into();
-        let dirs = Dirs {
+impl Dirs {
+    fn under(root: PathBuf) -> Dirs {
+        Dirs {
             jobs: root.join("jobs"),
             videos: root.join("videos"),
             locks: root.join("locks"),
             root,
-        };
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store under `root`. New directories are private (0700)
+    /// on unix; existing ones keep whatever mode the user gave them.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Store, StoreError> {
+        let dirs = Dirs::under(root.into());
         for dir in [&dirs.root, &dirs.jobs, &dirs.videos, &dirs.locks] {
             create_private_dir(dir)?;
         }
         Ok(Store {
             dirs: Arc::new(dirs),
         })
+    }
+
+    /// Opens the store under `root` for reading only, creating nothing: a missing directory
+    /// reads as an empty history. For commands that only look (`history list`, `show`).
+    pub fn open_read_only(root: impl Into<PathBuf>) -> Store {
+        Store {
+            dirs: Arc::new(Dirs::under(root.into())),
+        }
     }
 
     pub fn root(&self) -> &Path {
