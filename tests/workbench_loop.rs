@@ -940,3 +940,149 @@ async fn history_rows_show_where_iterations_of_a_prompt_differ() {
         assert!(history.contains(part), "{part:?} shows:\n{screen}");
     }
 }
+
+/// Submits a job and waits until it completed and its video was downloaded; returns the
+/// video's path.
+async fn completed_job(h: &mut Harness) -> std::path::PathBuf {
+    fill_and_submit(h, PROMPT);
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    h.store().list().records[0]
+        .result
+        .as_ref()
+        .and_then(|r| r.local_file.clone())
+        .expect("the video was downloaded")
+}
+
+/// Defect 6: `o` failed silently when the opener was missing or failed. It says so, where
+/// the file is, and which key copies its path.
+#[tokio::test]
+async fn o_says_so_when_the_opener_fails_and_offers_the_path() {
+    let mut h = Harness::start().await;
+    h.bench.runtime.opener = "exit 3".to_owned();
+    let video = completed_job(&mut h).await;
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('o'));
+    let screen = h
+        .wait_for("the failure in the status bar", |s| {
+            s.status_bar().contains("Could not open")
+        })
+        .await;
+    let name = video.file_name().unwrap().to_string_lossy().into_owned();
+    h.press(KeyCode::F(3));
+    let log = h.screen().pane_text("Messages");
+    assert!(log.contains(&name), "where the file is:\n{}", h.screen());
+    assert!(log.contains("Y copies the path"), "{screen}");
+}
+
+/// Defect 6, over SSH: a local opener would play the video where nobody sees it.
+#[tokio::test]
+async fn o_over_ssh_says_where_the_video_is_and_y_copies_its_path() {
+    use base64::Engine as _;
+    let mut h = Harness::with(Setup {
+        remote: true,
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let opened = h.dir.path().join("opened.txt");
+    h.bench.runtime.opener = format!("printf %s > '{}'", opened.display());
+    let video = completed_job(&mut h).await;
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('o'));
+    assert!(
+        h.screen().status_bar().contains("Over SSH"),
+        "{}",
+        h.screen()
+    );
+    assert!(!opened.exists(), "no player started on the remote machine");
+    h.press(KeyCode::Esc);
+    h.send(tui_support::keys::ch('Y'));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(video.display().to_string());
+    let sent = String::from_utf8_lossy(&h.side_channel.0.lock().unwrap()).into_owned();
+    assert!(sent.contains(&encoded), "Y copies the path: {sent:?}");
+}
+
+/// Defect 7: inside tmux with set-clipboard off, OSC 52 never arrives; say how to turn it on
+/// instead of reporting a copy.
+#[tokio::test]
+async fn y_inside_tmux_with_set_clipboard_off_says_how_to_enable_it() {
+    let mut h = Harness::start().await;
+    completed_job(&mut h).await;
+    h.bench.runtime.tmux_clipboard_query = Some("echo off".to_owned());
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('y'));
+    h.wait_for("the advice", |s| s.status_bar().contains("set-clipboard"))
+        .await;
+    h.press(KeyCode::Esc);
+    h.bench.runtime.tmux_clipboard_query = Some("echo on".to_owned());
+    h.press(KeyCode::Char('y'));
+    h.wait_for("the copy through tmux", |s| {
+        s.status_bar().contains("through tmux")
+    })
+    .await;
+}
+
+/// Defect 4: a job whose image was typed as a relative path could not be run again from
+/// another directory, nor once the file was gone. The path is stored absolute, and a gone
+/// file is replaced by the copy fal already has, saying so.
+#[tokio::test]
+async fn r_runs_a_job_again_after_its_image_file_is_gone() {
+    let mut h = Harness::start().await;
+    // Relative to the test's working directory, the package root.
+    fill_and_submit_image(&mut h, PROMPT, "tests/fixtures/frame.png");
+    h.wait_for("the first run to complete", |s| {
+        s.pane_text("History").contains("completed")
+    })
+    .await;
+    let record = h.store().list().records.remove(0);
+    let i2v_store::ImageSource::File { path, .. } = &record.input.image else {
+        panic!("a local image: {:?}", record.input.image);
+    };
+    assert!(path.is_absolute(), "stored as an absolute path: {path:?}");
+
+    let copy = h.dir.path().join("frame-copy.png");
+    std::fs::copy(fixture_png(), &copy).unwrap();
+    h.focus(Focus::Editor);
+    h.type_text(" again");
+    h.focus(Focus::Image);
+    while !h.bench.app.draft().image.is_empty() {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_text(&copy.display().to_string());
+    h.send(ctrl('s'));
+    h.wait_for("the second job to complete", |s| {
+        s.pane_text("History").matches("completed").count() == 2
+    })
+    .await;
+    std::fs::remove_file(&copy).unwrap();
+    let uploads = h.sim.stats().by_route.get("upload").copied();
+
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Char('r'));
+    h.wait_for("the re-run to complete", |s| {
+        s.pane_text("History").matches("completed").count() == 3
+    })
+    .await;
+    assert_eq!(
+        h.sim.stats().by_route.get("upload").copied(),
+        uploads,
+        "nothing uploaded again: fal's copy was used"
+    );
+    h.press(KeyCode::F(3));
+    assert!(
+        h.screen().pane_text("Messages").contains("is gone"),
+        "{}",
+        h.screen()
+    );
+}
+
+/// Like [`fill_and_submit`], with the image given.
+fn fill_and_submit_image(h: &mut Harness, prompt: &str, image: &str) {
+    h.type_text(prompt);
+    h.focus(Focus::Image);
+    h.type_text(image);
+    h.send(ctrl('s'));
+}

@@ -32,7 +32,8 @@ pub(super) fn prepare_record(model: &str, job: &NewJob) -> (JobRecord, CheckedIm
     let image = match &checked {
         Ok(ImageRef::Url(url)) => ImageSource::Url { url: url.clone() },
         Ok(ImageRef::File(img)) => ImageSource::File {
-            path: img.path.clone(),
+            // Absolute, so running the job again works from any directory.
+            path: std::path::absolute(&img.path).unwrap_or_else(|_| img.path.clone()),
             content_type: img.format.content_type().to_owned(),
             size: img.size,
             uploaded_url: None,

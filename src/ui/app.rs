@@ -33,6 +33,8 @@ pub struct AppOptions {
     /// A line across the top, e.g. demo mode or a missing key.
     pub banner: Option<String>,
     pub notify: NotifyConfig,
+    /// Running over SSH: a video player started here would not be seen.
+    pub remote: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +140,7 @@ pub struct App {
     pub(crate) theme: Theme,
     pub(crate) keys: KeyMap,
     pub(crate) notify: NotifyConfig,
+    pub(crate) remote: bool,
     pub(crate) banner: Option<String>,
     pub(crate) size: Rect,
     pub(crate) now: DateTime<Utc>,
@@ -200,6 +203,7 @@ impl App {
             theme: opts.theme,
             keys: opts.keys,
             notify: opts.notify,
+            remote: opts.remote,
             banner: opts.banner.map(|b| sanitize(&b)),
             size: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             now: Utc::now(),
@@ -360,6 +364,14 @@ impl App {
                 self.submitting = false;
                 self.awaiting.pop_front();
                 self.error(format!("Submit failed: {e}"));
+                Vec::new()
+            }
+            Msg::OpenFailed { path, reason } => {
+                let text = format!(
+                    "Could not open the video ({reason}); it is at {}",
+                    path.display()
+                );
+                self.error(self.with_copy_hint(text));
                 Vec::new()
             }
             Msg::Notice(text) => {

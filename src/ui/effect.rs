@@ -12,6 +12,12 @@ use crate::jobs::NewJob;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Submit(NewJob),
+    /// If a later `Submit` names the local file `path` and it is gone, send `url` (the copy
+    /// fal already has from an earlier run) instead.
+    ImageFallback {
+        path: String,
+        url: String,
+    },
     Cancel(JobId),
     /// Look at the image field's text (stat the file, read its header); answer with
     /// `Msg::ImageInspected`. Sent on every change: debounce in the runtime if needed.

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use i2v_store::{JobId, JobState};
+use i2v_store::{ImageSource, JobId, JobState};
 
 use super::app::{App, Focus, Overlay, StatusKind, clean_paste, single_line};
 use super::effect::Effect;
@@ -27,7 +27,8 @@ impl App {
         }
         // An error stays until the user has pressed something, and that key only dismisses
         // it: a `q` meant to clear the message must not quit, nor be typed. A quit chord
-        // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits.
+        // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits, and the message
+        // log's key (which the error's hint names) opens the log.
         if self
             .status
             .as_ref()
@@ -35,9 +36,12 @@ impl App {
         {
             self.status = None;
             self.errors_behind = 0;
-            let quit_chord = !binding.is_plain_char()
-                && self.keys.action_for(binding, &[Scope::Global]) == Some(Action::Quit);
-            if !quit_chord {
+            let passes = match self.keys.action_for(binding, &[Scope::Global]) {
+                Some(Action::Quit) => !binding.is_plain_char(),
+                Some(Action::Messages) => true,
+                _ => false,
+            };
+            if !passes {
                 return Vec::new();
             }
         }
@@ -133,6 +137,7 @@ impl App {
             }
             Action::CopyUrl => return self.copy_url(),
             Action::OpenVideo => return self.open_video(),
+            Action::CopyPath => return self.copy_path(),
             Action::Cancel => match self.selected_job() {
                 Some(id) => match self.cancel_refusal(&id) {
                     Some(reason) => self.error(reason),
@@ -149,7 +154,21 @@ impl App {
                         image: input.image.display(),
                         prompt_optimizer: input.prompt_optimizer,
                     };
-                    return self.submit(job, false);
+                    let fallback = match &input.image {
+                        ImageSource::File {
+                            path,
+                            uploaded_url: Some(url),
+                            ..
+                        } => Some(Effect::ImageFallback {
+                            path: path.display().to_string(),
+                            url: url.clone(),
+                        }),
+                        _ => None,
+                    };
+                    return fallback
+                        .into_iter()
+                        .chain(self.submit(job, false))
+                        .collect();
                 }
             }
             Action::Diff => {
@@ -208,18 +227,47 @@ impl App {
         }
     }
 
-    fn open_video(&mut self) -> Vec<Effect> {
-        let file = self
-            .selected_job()
+    fn video_file(&self) -> Option<std::path::PathBuf> {
+        self.selected_job()
             .and_then(|id| self.book.get(&id))
             .and_then(|e| e.record.result.as_ref())
-            .and_then(|r| r.local_file.clone());
-        match file {
+            .and_then(|r| r.local_file.clone())
+    }
+
+    fn open_video(&mut self) -> Vec<Effect> {
+        match self.video_file() {
+            // A player started here would play on the remote machine, where nobody sees it.
+            Some(path) if self.remote => {
+                let text = format!(
+                    "Over SSH the video is on the remote machine: {}",
+                    path.display()
+                );
+                self.error(self.with_copy_hint(text));
+                Vec::new()
+            }
             Some(path) => vec![Effect::OpenVideo(path)],
             None => {
                 self.notice("No downloaded video for this job");
                 Vec::new()
             }
+        }
+    }
+
+    fn copy_path(&mut self) -> Vec<Effect> {
+        match self.video_file() {
+            Some(path) => vec![Effect::CopyToClipboard(path.display().to_string())],
+            None => {
+                self.notice("No downloaded video for this job");
+                Vec::new()
+            }
+        }
+    }
+
+    /// `text`, plus the key that copies the video's path, if one is bound.
+    pub(crate) fn with_copy_hint(&self, text: String) -> String {
+        match self.keys.short_label(Action::CopyPath) {
+            Some(key) => format!("{text} · {key} copies the path"),
+            None => text,
         }
     }
 
@@ -415,6 +463,9 @@ impl App {
             }
             Some(Action::CopyUrl) if matches!(overlay, Overlay::Detail { .. }) => {
                 return self.copy_url();
+            }
+            Some(Action::CopyPath) if matches!(overlay, Overlay::Detail { .. }) => {
+                return self.copy_path();
             }
             Some(Action::OpenVideo) if matches!(overlay, Overlay::Detail { .. }) => {
                 return self.open_video();

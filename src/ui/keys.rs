@@ -107,6 +107,7 @@ actions! {
     Detail "detail" Jobs "v, enter" "details: prompt, timeline, logs, video",
     CopyUrl "copy_url" Jobs "y" "copy the video URL",
     OpenVideo "open_video" Jobs "o" "open the downloaded video",
+    CopyPath "copy_path" Jobs "Y" "copy the downloaded video's path",
     Cancel "cancel" Queue "c" "cancel the job (asks first)",
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
     Rerun "rerun" History "r" "submit the same input again",

@@ -32,6 +32,11 @@ pub enum Msg {
     EditorReturned(Result<String, String>),
     /// Reply to `Effect::Submit`.
     Submitted(Result<JobId, String>),
+    /// Reply to `Effect::OpenVideo` when the opener could not be run or failed.
+    OpenFailed {
+        path: std::path::PathBuf,
+        reason: String,
+    },
     /// A transient message for the status bar.
     Notice(String),
     /// An error the user must see; stays until the next key.

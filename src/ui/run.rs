@@ -323,6 +323,7 @@ pub async fn workbench(
         keys,
         banner,
         notify: ui_config.notify,
+        remote: std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty()),
     });
 
     let terminal = super::terminal::enter()?;

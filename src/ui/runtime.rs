@@ -29,8 +29,14 @@ pub struct Runtime {
     pub editor: String,
     /// Opens a downloaded video: `opener` from the config, else `xdg-open` (`open` on macOS).
     pub opener: String,
+    /// Inside tmux: a shell command printing tmux's `set-clipboard` option, which decides
+    /// whether OSC 52 gets through at all.
+    pub tmux_clipboard_query: Option<String>,
     msg_tx: mpsc::UnboundedSender<Msg>,
     msg_rx: mpsc::UnboundedReceiver<Msg>,
+    /// Local image path → the URL fal has for it from an earlier run (see
+    /// `Effect::ImageFallback`).
+    image_fallbacks: std::collections::HashMap<String, String>,
     /// The pending save of the draft being edited, restarted by every edit.
     draft_save: Option<tokio::task::JoinHandle<()>>,
 }
@@ -76,8 +82,12 @@ impl Runtime {
             } else {
                 "xdg-open".into()
             },
+            tmux_clipboard_query: std::env::var_os("TMUX")
+                .filter(|v| !v.is_empty())
+                .map(|_| "tmux show-options -gv set-clipboard".to_owned()),
             msg_tx,
             msg_rx,
+            image_fallbacks: Default::default(),
             draft_save: None,
         }
     }
@@ -162,7 +172,19 @@ impl Runtime {
 
     pub fn apply(&mut self, effect: Effect) -> TerminalRequest {
         match effect {
-            Effect::Submit(job) => {
+            Effect::ImageFallback { path, url } => {
+                self.image_fallbacks.insert(path, url);
+            }
+            Effect::Submit(mut job) => {
+                if let Some(url) = self.image_fallbacks.get(&job.image)
+                    && !std::path::Path::new(&job.image).exists()
+                {
+                    let _ = self.msg_tx.send(Msg::Notice(format!(
+                        "{} is gone: sending the copy fal has from the earlier run",
+                        job.image
+                    )));
+                    job.image = url.clone();
+                }
                 let reply = match &self.engine {
                     Some(engine) => Ok(engine.submit(job)),
                     None => Err(self.no_engine_reason.clone()),
@@ -193,9 +215,14 @@ impl Runtime {
                 // OSC 52 travels through SSH and tmux to the local terminal's clipboard.
                 let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
                 self.write_sequence(&format!("\x1b]52;c;{encoded}\x07"));
-                let _ = self
-                    .msg_tx
-                    .send(Msg::Notice("copied to the clipboard (OSC 52)".into()));
+                match self.tmux_clipboard_query.clone() {
+                    None => {
+                        let _ = self
+                            .msg_tx
+                            .send(Msg::Notice("copied to the clipboard (OSC 52)".into()));
+                    }
+                    Some(query) => self.check_tmux_clipboard(query),
+                }
             }
             Effect::OpenVideo(path) => self.open_video(path),
             Effect::Notify { title, body } => self.notify(&title, &body),
@@ -211,6 +238,32 @@ impl Runtime {
             Effect::Quit => return TerminalRequest::Quit,
         }
         TerminalRequest::None
+    }
+
+    /// tmux drops OSC 52 while its `set-clipboard` option is off: say so, and how to turn it
+    /// on, instead of reporting a copy that never happened.
+    fn check_tmux_clipboard(&self, query: String) {
+        let tx = self.msg_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let setting = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(&query)
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+                .unwrap_or_default();
+            let msg = if setting == "off" {
+                Msg::Error(
+                    "not copied: tmux drops clipboard requests while set-clipboard is off. \
+                     Run `tmux set -g set-clipboard on` and add it to ~/.tmux.conf"
+                        .to_owned(),
+                )
+            } else {
+                Msg::Notice("copied to the clipboard (OSC 52, through tmux)".to_owned())
+            };
+            let _ = tx.send(msg);
+        });
     }
 
     fn notify(&mut self, title: &str, body: &str) {
@@ -248,18 +301,34 @@ impl Runtime {
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn();
-            let msg = match spawned {
-                Ok(mut child) => {
-                    // Reap it whenever it ends, without holding anything up.
-                    std::thread::spawn(move || child.wait());
-                    Msg::Notice(format!("opening {} with {opener}", path.display()))
+            let mut child = match spawned {
+                Ok(child) => child,
+                Err(err) => {
+                    let reason = format!("could not run {opener}: {err}");
+                    let _ = tx.send(Msg::OpenFailed { path, reason });
+                    return;
                 }
-                Err(err) => Msg::Error(format!(
-                    "could not run {opener} ({err}); the file is {}",
-                    path.display()
-                )),
             };
-            let _ = tx.send(msg);
+            let _ = tx.send(Msg::Notice(format!(
+                "opening {} with {opener}",
+                path.display()
+            )));
+            // Waited for here (a blocking-pool thread), however long a player stays open: a
+            // missing opener (127) or one that gives up must not fail silently.
+            match child.wait() {
+                Ok(status) if status.success() => {}
+                Ok(status) => {
+                    let reason = match status.code() {
+                        Some(127) => format!("{opener} is not installed"),
+                        _ => format!("{opener} failed ({status})"),
+                    };
+                    let _ = tx.send(Msg::OpenFailed { path, reason });
+                }
+                Err(err) => {
+                    let reason = format!("{opener}: {err}");
+                    let _ = tx.send(Msg::OpenFailed { path, reason });
+                }
+            }
         });
     }
 

@@ -63,6 +63,8 @@ pub struct Setup {
     pub running_sim: Option<SimServer>,
     /// `--prompt` on the command line.
     pub prompt: Option<String>,
+    /// Running over SSH.
+    pub remote: bool,
 }
 
 impl Setup {
@@ -73,6 +75,7 @@ impl Setup {
             dir: None,
             running_sim: None,
             prompt: None,
+            remote: false,
         }
     }
 }
@@ -106,11 +109,14 @@ impl Harness {
         );
         let side_channel = Captured::default();
         runtime.out = Box::new(side_channel.clone());
+        // Whether the test itself runs inside tmux must not matter.
+        runtime.tmux_clipboard_query = None;
         // As the binary does: the draft saved at the last quit fills the editor.
         let draft = load_draft(&runtime.draft_path());
         let app = App::new(AppOptions {
             draft,
             prompt: setup.prompt,
+            remote: setup.remote,
             theme: Theme::default(),
             keys: KeyMap::default(),
             ..AppOptions::default()

@@ -24,7 +24,8 @@ pub enum FalError {
     Validation { fields: Vec<FieldError> },
 
     #[error(
-        "fal kept answering HTTP {status} after {attempts} attempts{}",
+        "fal kept answering HTTP {status} after {}{}",
+        attempts_text(*attempts),
         detail_suffix(detail)
     )]
     GaveUp {
@@ -36,7 +37,7 @@ pub enum FalError {
     #[error("fal answered HTTP {status}{}", detail_suffix(detail))]
     Http { status: u16, detail: String },
 
-    #[error("could not reach fal after {attempts} attempts: {message}")]
+    #[error("could not reach fal after {}: {message}", attempts_text(*attempts))]
     Network { attempts: u32, message: String },
 
     #[error("fal sent a response that is not what the protocol says ({what}): {snippet}")]
@@ -87,6 +88,14 @@ impl FalError {
             self,
             Self::GaveUp { .. } | Self::Network { .. } | Self::Malformed { .. }
         )
+    }
+}
+
+/// `1 attempt`, `3 attempts`.
+fn attempts_text(attempts: u32) -> String {
+    match attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
     }
 }
 
@@ -169,6 +178,18 @@ fn snippet_of(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_attempt_is_singular() {
+        let err = FalError::Network {
+            attempts: 1,
+            message: "connection reset".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "could not reach fal after 1 attempt: connection reset"
+        );
+    }
 
     #[test]
     fn validation_detail_names_the_field() {
