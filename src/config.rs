@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use i2v_fal::{ApiKey, DEFAULT_QUEUE_URL, DEFAULT_REST_URL};
+use i2v_fal::{ApiKey, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_QUEUE_URL, DEFAULT_REST_URL};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -25,6 +25,10 @@ pub struct ConfigFile {
     /// Command that opens a downloaded video (`o`), e.g. `"mpv"`; the path is appended.
     #[serde(default)]
     pub opener: Option<String>,
+    /// The largest result video downloaded, in MB (default 2048); a larger one is left on fal
+    /// with its URL kept.
+    #[serde(default)]
+    pub max_download_mb: Option<u64>,
     /// The workbench's own settings (theme, keys, notifications), read by the UI.
     #[serde(default)]
     pub ui: Option<toml::Table>,
@@ -39,6 +43,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("rest_url", &self.rest_url)
             .field("download", &self.download)
             .field("opener", &self.opener)
+            .field("max_download_mb", &self.max_download_mb)
             .field("ui", &self.ui)
             .finish()
     }
@@ -78,6 +83,8 @@ pub struct Settings {
     pub queue_url: String,
     pub rest_url: String,
     pub download: bool,
+    /// The largest result video downloaded, in bytes.
+    pub max_download_bytes: u64,
     pub file: ConfigFile,
 }
 
@@ -145,6 +152,9 @@ impl Settings {
             queue_url,
             rest_url,
             download: file.download.unwrap_or(true),
+            max_download_bytes: file
+                .max_download_mb
+                .map_or(DEFAULT_MAX_DOWNLOAD_BYTES, |mb| mb.saturating_mul(1 << 20)),
             file,
         })
     }
@@ -306,6 +316,16 @@ mod tests {
         let settings = Settings::load(&f.env()).unwrap();
         assert_eq!(settings.queue_url, "http://env-queue");
         assert_eq!(settings.rest_url, "http://file-rest");
+    }
+
+    #[test]
+    fn download_limit_defaults_to_2_gb_and_reads_the_file() {
+        let f = Fixture::new();
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.max_download_bytes, 2 << 30);
+        f.config("max_download_mb = 5\n", 0o600);
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.max_download_bytes, 5 << 20);
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub struct Backend {
 impl Backend {
     /// Real fal with the user's key.
     pub fn real(settings: &Settings, key: ApiKey) -> anyhow::Result<Self> {
-        let config = ClientConfig::new(key).with_base_urls(&settings.queue_url, &settings.rest_url);
+        let mut config =
+            ClientConfig::new(key).with_base_urls(&settings.queue_url, &settings.rest_url);
+        config.download.max_bytes = settings.max_download_bytes;
         Ok(Self {
             client: FalClient::new(config)?,
             store: open_store(&settings.data_dir)?,

@@ -4,7 +4,7 @@
 mod support;
 
 use i2v_sim::{Fault, Route, SimConfig};
-use i2v_store::JobState;
+use i2v_store::{JobRecord, JobState};
 use support::{FakeFal, Sandbox, Sim, TEST_KEY, fixture, http_get, quick};
 
 const IMAGE_URL: &str = "https://example.com/frame.png";
@@ -308,4 +308,118 @@ fn garbled_result_is_fetched_again() {
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Completed, "{record:#?}");
     assert!(record.result.is_some());
+}
+
+/// The video of a job whose download failed is left on fal: the job says so, keeps the URL,
+/// exits 1, and leaves nothing under `videos/` (no `.part` file either).
+#[track_caller]
+fn assert_download_failed(sandbox: &Sandbox, run: &support::Run, kind: &str) -> JobRecord {
+    run.expect_code(1);
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed, "{record:#?}");
+    let error = record.error.as_ref().expect("a download error");
+    assert_eq!(error.kind, kind, "{error:?}");
+    let result = record.result.as_ref().expect("the result is kept");
+    assert!(result.url.starts_with("http://"), "{result:?}");
+    assert!(result.local_file.is_none(), "{result:?}");
+    let videos: Vec<_> = std::fs::read_dir(sandbox.data_dir().join("videos"))
+        .map(|dir| dir.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(videos.is_empty(), "left in videos/: {videos:?}");
+    record
+}
+
+#[test]
+fn a_failed_last_write_is_not_reported_as_saved() {
+    // Few log lines keep the job record well under the limit: only the video crosses it.
+    let sim = Sim::start(SimConfig {
+        log_interval: std::time::Duration::from_secs(5),
+        ..quick()
+    });
+    let sandbox = Sandbox::new(&sim.url());
+    let limit = 4096;
+    assert!(support::sample_mp4().len() > limit);
+    let run = sandbox.run_with_file_size_limit(
+        limit as u64,
+        &["submit", "--prompt", "x", "--image", IMAGE_URL],
+    );
+    assert_ne!(run.code, Some(99), "ulimit -f refused: {run:?}");
+    assert_download_failed(&sandbox, &run, "file");
+    run.expect_stderr("File too large");
+    assert!(!run.stdout.contains("videos"), "{}", run.stdout);
+}
+
+#[test]
+fn a_download_that_always_breaks_at_the_same_offset_gives_up() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::File, Fault::IgnoreRange, 10_000);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = sandbox.submit("x", IMAGE_URL, &[]);
+    let record = assert_download_failed(&sandbox, &run, "download");
+    run.expect_stderr("gave up downloading the video after 6 attempts");
+    run.expect_stderr("URL is kept");
+    assert_eq!(sim.count("file"), 6);
+    assert!(record.error.unwrap().message.contains("after 6 attempts"));
+}
+
+#[test]
+fn a_huge_content_length_is_not_downloaded() {
+    let sim = Sim::start(quick());
+    sim.faults()
+        .push(Route::File, Fault::HugeLength(10 << 30), 10_000);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = sandbox.submit("x", IMAGE_URL, &[]);
+    assert_download_failed(&sandbox, &run, "download");
+    run.expect_stderr("expected 4804 bytes, got 10737418240");
+    assert!(sim.count("file") <= 6);
+}
+
+#[test]
+fn an_html_page_instead_of_the_video_fails_the_download_clearly() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::File, Fault::NotMp4, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = sandbox.submit("x", IMAGE_URL, &[]);
+    let record = assert_download_failed(&sandbox, &run, "download");
+    run.expect_stderr("not an MP4 video");
+    let url = record.result.unwrap().url;
+    assert!(url.ends_with("/output.mp4"), "{url}");
+    run.expect_stdout(&url);
+}
+
+#[test]
+fn a_huge_status_event_is_skipped_for_polling() {
+    let sim = Sim::start(SimConfig {
+        run_time: std::time::Duration::from_millis(600),
+        ..quick()
+    });
+    sim.faults()
+        .push(Route::Stream, Fault::HugeEvent(16 << 20), 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit_url(&sandbox);
+    run.expect_code(0);
+    run.expect_stderr("a status event is larger than");
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed);
+    assert_eq!(record.logs, sim.logs(&record, TEST_KEY));
+}
+
+#[test]
+fn a_huge_error_detail_is_cut_and_says_so() {
+    let sim = Sim::start(quick());
+    sim.faults()
+        .push(Route::Submit, Fault::HugeDetail(1 << 20), 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit_url(&sandbox);
+    run.expect_code(1);
+    run.expect_stderr("… (cut, 1048576 bytes)");
+    assert!(
+        run.stderr.len() < 8192,
+        "{} bytes on stderr",
+        run.stderr.len()
+    );
+    let record = sandbox.only_record();
+    let error = record.error.expect("an error");
+    assert!(error.message.len() < 4096, "{} bytes", error.message.len());
+    assert!(error.message.contains("(cut, 1048576 bytes)"));
 }

@@ -132,7 +132,9 @@ pub struct FakeFalArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Switch a fault on, e.g. `submit:429:2`, `stream:drop:1`, `any:reset`, `status:stall=5s`.
+    /// Switch a fault on, e.g. `submit:429:2`, `stream:drop:1`, `any:reset`, `status:stall=5s`,
+    /// `file:no-range:100`, `file:drip=20s`, `file:huge-length`, `file:html`,
+    /// `stream:huge-event=16MB`, `submit:huge-detail` (README: "What each fault does to a job").
     #[arg(long = "fault", value_name = "SPEC")]
     pub faults: Vec<i2v_sim::FaultSpec>,
     /// Mix terminal escape sequences and control characters into the logs.

@@ -279,6 +279,29 @@ impl Sandbox {
         self.run(&args)
     }
 
+    /// Runs `i2v args…` to the end with every file it writes limited to `max_bytes`
+    /// (`RLIMIT_FSIZE`, which binds root too). `SIGXFSZ` is ignored, so a write past the
+    /// limit fails with `EFBIG`, as one on a full disk fails with `ENOSPC`, instead of
+    /// killing the process.
+    pub fn run_with_file_size_limit(&self, max_bytes: u64, args: &[&str]) -> Run {
+        // `ulimit -f` counts 512-byte blocks in POSIX shells.
+        let blocks = (max_bytes / 512).to_string();
+        let plain = self.command(args);
+        let mut limited = Command::new("/bin/sh");
+        limited
+            .args([
+                "-c",
+                "trap '' XFSZ; ulimit -f \"$1\" || exit 99; shift; exec \"$@\"",
+            ])
+            .args(["sh", &blocks, env!("CARGO_BIN_EXE_i2v")])
+            .args(args)
+            .env_clear()
+            .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        Run::from(limited.output().unwrap())
+    }
+
     /// Runs `i2v args…` to the end with a stdout nobody reads (see [`closed_pipe`]).
     pub fn run_into_closed_pipe(&self, args: &[&str]) -> Run {
         let output = self.command(args).stdout(closed_pipe()).output().unwrap();

@@ -51,7 +51,38 @@ pub struct ClientConfig {
     pub poll_interval: Duration,
     /// After a broken stream, how many polls before trying the stream again.
     pub polls_before_stream_retry: u32,
+    pub download: DownloadLimits,
+    /// A status event larger than this is not read: the watch polls instead.
+    pub max_event_bytes: usize,
 }
+
+/// What a result download may take before it gives up.
+#[derive(Clone, Debug)]
+pub struct DownloadLimits {
+    /// The largest video accepted, whatever the server advertises.
+    pub max_bytes: u64,
+    /// Attempts in all for one download, however far each one gets.
+    pub max_attempts: u32,
+    /// A transfer bringing fewer bytes than this in `rate_window` is abandoned (and retried
+    /// as an attempt that got nowhere).
+    pub min_bytes_per_window: u64,
+    pub rate_window: Duration,
+}
+
+impl Default for DownloadLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: DEFAULT_MAX_DOWNLOAD_BYTES,
+            max_attempts: 20,
+            // About 2 KB/s: far below any real link, far above a drip.
+            min_bytes_per_window: 64 * 1024,
+            rate_window: Duration::from_secs(30),
+        }
+    }
+}
+
+/// 2 GiB: a few seconds of 1080p video is tens of megabytes.
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 2 << 30;
 
 impl ClientConfig {
     pub fn new(key: ApiKey) -> Self {
@@ -66,6 +97,8 @@ impl ClientConfig {
             idle_timeout: Duration::from_secs(60),
             poll_interval: Duration::from_millis(500),
             polls_before_stream_retry: 4,
+            download: DownloadLimits::default(),
+            max_event_bytes: 4 << 20,
         }
     }
 
@@ -86,6 +119,11 @@ impl ClientConfig {
         self.request_timeout = Duration::from_secs(5);
         self.idle_timeout = Duration::from_secs(2);
         self.poll_interval = Duration::from_millis(20);
+        self.download = DownloadLimits {
+            rate_window: Duration::from_millis(500),
+            min_bytes_per_window: 1024,
+            ..DownloadLimits::default()
+        };
         self
     }
 }

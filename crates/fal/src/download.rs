@@ -1,6 +1,12 @@
 //! Saves the result video: into a `.part` file beside the target, resuming with a `Range`
-//! request after a broken transfer, checked against the advertised size, then renamed into
-//! place so a half-written file never carries the final name.
+//! request after a broken transfer, checked against the advertised size and for an MP4
+//! header, then renamed into place so a half-written file never carries the final name.
+//!
+//! Every download ends: attempts are bounded per download (not per advance, so a server that
+//! ignores `Range` and always breaks at the same offset cannot loop), the size is capped at
+//! what was advertised and at [`DownloadLimits::max_bytes`], and a transfer slower than
+//! [`DownloadLimits::min_bytes_per_window`] gives up. A download that gives up removes its
+//! `.part` file.
 
 use std::path::{Path, PathBuf};
 
@@ -8,8 +14,10 @@ use futures_util::StreamExt;
 use reqwest::StatusCode;
 use reqwest::header::RANGE;
 use tokio::io::AsyncWriteExt;
+use tokio::time::Instant;
 
 use crate::client::{FalClient, describe_reqwest, status_error};
+use crate::config::DownloadLimits;
 use crate::error::FalError;
 
 /// What to download and where. [`FalClient::download`]'s `progress` callback gets (bytes so
@@ -22,10 +30,11 @@ pub struct Download<'a> {
 
 enum Attempt {
     Done(u64),
-    /// Worth another try, from where we stopped; `advanced` if this attempt got bytes.
+    /// Worth another try, from where we stopped. `reached`: the bytes the `.part` file holds
+    /// after this attempt, when they count as progress.
     Retry {
         error: FalError,
-        advanced: bool,
+        reached: Option<u64>,
     },
 }
 
@@ -36,36 +45,78 @@ impl FalClient {
         mut progress: impl FnMut(u64, Option<u64>) + Send,
     ) -> Result<u64, FalError> {
         let part = part_path(job.dest);
-        let policy = &self.config.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.download_once(&job, &part, &mut progress).await? {
-                Attempt::Done(size) => {
-                    tokio::fs::rename(&part, job.dest)
-                        .await
-                        .map_err(|source| FalError::File {
-                            path: job.dest.to_owned(),
-                            source,
-                        })?;
-                    return Ok(size);
-                }
-                Attempt::Retry {
-                    error: err,
-                    advanced,
-                } => {
-                    // A flaky link that keeps making progress is not a failing download.
-                    if advanced {
-                        attempt = 1;
-                    }
-                    let Some(delay) = policy.delay(attempt, None) else {
-                        return Err(err);
-                    };
-                    tracing::warn!(attempt, error = %err, "video download interrupted; resuming");
-                    tokio::time::sleep(delay).await;
-                }
-            }
+        let outcome = self.download_to_part(&job, &part, &mut progress).await;
+        let saved = match outcome {
+            Ok(size) => self.move_into_place(&part, job.dest, size).await,
+            Err(err) => Err(err),
+        };
+        if saved.is_err() {
+            // Giving up: a partial file nobody will resume only takes space.
+            let _ = tokio::fs::remove_file(&part).await;
         }
+        saved
+    }
+
+    async fn download_to_part(
+        &self,
+        job: &Download<'_>,
+        part: &Path,
+        progress: &mut (impl FnMut(u64, Option<u64>) + Send),
+    ) -> Result<u64, FalError> {
+        let policy = &self.config.retry;
+        let limits = &self.config.download;
+        if let Some(size) = job.expected_size.filter(|&size| size > limits.max_bytes) {
+            return Err(too_large(Some(size), limits));
+        }
+        let mut furthest = file_len(part).await;
+        // All attempts, bounded whatever each one gets.
+        let mut attempts = 0;
+        // Attempts in a row that got no byte beyond `furthest`.
+        let mut fruitless = 0;
+        loop {
+            attempts += 1;
+            fruitless += 1;
+            let (error, reached) = match self.download_once(job, part, progress).await? {
+                Attempt::Done(size) => return Ok(size),
+                Attempt::Retry { error, reached } => (error, reached),
+            };
+            // A flaky link that keeps getting further is not a failing download.
+            if let Some(reached) = reached.filter(|&r| r > furthest) {
+                furthest = reached;
+                fruitless = 1;
+            }
+            let delay = policy.delay(fruitless, None);
+            let Some(delay) = delay.filter(|_| attempts < limits.max_attempts) else {
+                return Err(FalError::DownloadGaveUp {
+                    attempts,
+                    last: Box::new(error),
+                });
+            };
+            tracing::warn!(attempts, error = %error, "video download interrupted; resuming");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Renames the finished `.part` file into place once what is on disk is what arrived: a
+    /// write that failed late (a full disk, a file-size limit) must not pass for a video.
+    async fn move_into_place(&self, part: &Path, dest: &Path, size: u64) -> Result<u64, FalError> {
+        let on_disk = file_len(part).await;
+        if on_disk != size {
+            return Err(FalError::File {
+                path: part.to_owned(),
+                source: std::io::Error::other(format!(
+                    "only {on_disk} of the {size} bytes downloaded reached the disk"
+                )),
+            });
+        }
+        check_mp4(&read_head(part).await?)?;
+        tokio::fs::rename(part, dest)
+            .await
+            .map_err(|source| FalError::File {
+                path: dest.to_owned(),
+                source,
+            })?;
+        Ok(size)
     }
 
     async fn download_once(
@@ -74,14 +125,12 @@ impl FalClient {
         part: &Path,
         progress: &mut (impl FnMut(u64, Option<u64>) + Send),
     ) -> Result<Attempt, FalError> {
+        let limits = &self.config.download;
         let file_error = |source| FalError::File {
             path: part.to_owned(),
             source,
         };
-        let mut have = tokio::fs::metadata(part)
-            .await
-            .map(|m| m.len())
-            .unwrap_or(0);
+        let mut have = file_len(part).await;
         if job.expected_size.is_some_and(|size| have > size) {
             have = 0; // not the file we are after; start over
         }
@@ -91,14 +140,8 @@ impl FalClient {
         }
         let response = match tokio::time::timeout(self.config.idle_timeout, request.send()).await {
             Ok(Ok(r)) => r,
-            Ok(Err(err)) => return Ok(retry(network(&err), false)),
-            Err(_) => {
-                let stalled = FalError::Network {
-                    attempts: 1,
-                    message: "download did not start".into(),
-                };
-                return Ok(retry(stalled, false));
-            }
+            Ok(Err(err)) => return Ok(retry(network(&err), None)),
+            Err(_) => return Ok(retry(interrupted("the download did not start"), None)),
         };
         let status = response.status();
         let append = match status {
@@ -106,15 +149,11 @@ impl FalClient {
             StatusCode::OK => false,
             // Everything already here: a Range past the end.
             StatusCode::RANGE_NOT_SATISFIABLE if have > 0 => {
-                return finish(have, job.expected_size);
+                return Ok(finish(have, job.expected_size));
             }
             s if crate::retry::is_retryable(s) => {
-                let refused = FalError::GaveUp {
-                    status: s.as_u16(),
-                    attempts: 1,
-                    detail: String::new(),
-                };
-                return Ok(retry(refused, false));
+                let refused = interrupted(&format!("the download was answered HTTP {s}"));
+                return Ok(retry(refused, None));
             }
             s => {
                 let body = response.text().await.unwrap_or_default();
@@ -131,70 +170,228 @@ impl FalClient {
                     response.headers().get(reqwest::header::CONTENT_RANGE)
                 ),
             };
-            return Ok(retry(wrong, false));
+            return Ok(retry(wrong, None));
         }
         if !append {
             have = 0;
         }
-        let started_at = have;
-        let total = job.expected_size.or_else(|| {
-            response
-                .content_length()
-                .map(|len| if append { len + have } else { len })
+        let from_start = have == 0;
+        let body_total = response.content_length().map(|len| {
+            if append {
+                len.saturating_add(have)
+            } else {
+                len
+            }
         });
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .append(append)
-            .truncate(!append)
-            .open(part)
-            .await
-            .map_err(file_error)?;
+        // A length that differs from fal's word is worth another try, unless the body is not
+        // a video at all: that is seen from its first bytes, so they are read first.
+        let mut mismatch = match (job.expected_size, body_total) {
+            (Some(expected), Some(got)) if expected != got => {
+                Some(FalError::SizeMismatch { expected, got })
+            }
+            (None, Some(got)) if got > limits.max_bytes => {
+                return Err(too_large(Some(got), limits));
+            }
+            _ => None,
+        };
+        let total = job.expected_size.or(body_total);
+        let cap = total.unwrap_or(limits.max_bytes);
+        // Opened at the first byte worth keeping, so a useless answer leaves the file alone.
+        let mut file = None;
         progress(have, total);
+        let mut head = Vec::new();
+        let mut rate = RateFloor::new(limits);
+        let mut last_byte = Instant::now();
         let mut body = response.bytes_stream();
-        loop {
-            let next = tokio::time::timeout(self.config.idle_timeout, body.next()).await;
-            match next {
+        let broken = loop {
+            let deadline = (last_byte + self.config.idle_timeout).min(rate.window_end());
+            match tokio::time::timeout_at(deadline, body.next()).await {
                 Ok(Some(Ok(chunk))) => {
+                    if from_start && head.len() < MP4_HEAD {
+                        head.extend(chunk.iter().take(MP4_HEAD - head.len()));
+                        if head.len() == MP4_HEAD {
+                            // An error page served as the video: no use fetching the rest.
+                            check_mp4(&head)?;
+                        }
+                    }
+                    if mismatch.is_some() && (!from_start || head.len() == MP4_HEAD) {
+                        break mismatch.take();
+                    }
+                    let len = chunk.len() as u64;
+                    if have.saturating_add(len) > cap {
+                        // More than advertised (or than we take): nothing past the cap is
+                        // written.
+                        break Some(match total {
+                            Some(expected) => FalError::SizeMismatch {
+                                expected,
+                                got: have.saturating_add(len),
+                            },
+                            None => return Err(too_large(None, limits)),
+                        });
+                    }
+                    let file = match &mut file {
+                        Some(file) => file,
+                        None => file.insert(open_part(part, append).await?),
+                    };
                     file.write_all(&chunk).await.map_err(file_error)?;
-                    have += chunk.len() as u64;
+                    have += len;
+                    last_byte = Instant::now();
+                    rate.add(len);
                     progress(have, total);
                 }
-                Ok(None) => break,
-                Ok(Some(Err(err))) => {
-                    file.flush().await.map_err(file_error)?;
-                    return Ok(retry(network(&err), have > started_at));
+                Ok(None) => break mismatch.take(),
+                Ok(Some(Err(err))) => break Some(network(&err)),
+                Err(_) if Instant::now() >= last_byte + self.config.idle_timeout => {
+                    break Some(interrupted("the download stalled"));
                 }
-                Err(_) => {
-                    file.flush().await.map_err(file_error)?;
-                    let stalled = FalError::Network {
-                        attempts: 1,
-                        message: "download stalled".into(),
-                    };
-                    return Ok(retry(stalled, have > started_at));
-                }
+                Err(_) => {}
             }
+            if let Some(slow) = rate.check() {
+                // Too slow is not progress, however many bytes it brought.
+                if let Some(file) = &mut file {
+                    file.flush().await.map_err(file_error)?;
+                }
+                return Ok(retry(slow, None));
+            }
+        };
+        // tokio's File hands writes to a background thread and reports their failure only on
+        // the next call: without this flush a failed last write (a full disk, a file-size
+        // limit) went unnoticed.
+        if let Some(file) = &mut file {
+            file.flush().await.map_err(file_error)?;
         }
-        file.sync_all().await.map_err(file_error)?;
-        finish(have, total)
+        if let Some(error) = broken {
+            return Ok(retry(error, Some(have)));
+        }
+        if let Some(file) = &file {
+            file.sync_all().await.map_err(file_error)?;
+        }
+        Ok(finish(have, total))
     }
 }
 
-fn finish(have: u64, expected: Option<u64>) -> Result<Attempt, FalError> {
+/// The `.part` file, appended to or started afresh.
+async fn open_part(part: &Path, append: bool) -> Result<tokio::fs::File, FalError> {
+    tokio::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(part)
+        .await
+        .map_err(|source| FalError::File {
+            path: part.to_owned(),
+            source,
+        })
+}
+
+/// Bytes that show an MP4: a box size, then `ftyp`.
+const MP4_HEAD: usize = 8;
+
+fn check_mp4(head: &[u8]) -> Result<(), FalError> {
+    if head.len() >= MP4_HEAD && &head[4..8] == b"ftyp" {
+        return Ok(());
+    }
+    let start: String = String::from_utf8_lossy(&head[..head.len().min(MP4_HEAD)])
+        .chars()
+        .flat_map(char::escape_default)
+        .collect();
+    Err(FalError::NotVideo { start })
+}
+
+/// The first bytes of `path`, for the MP4 check.
+async fn read_head(path: &Path) -> Result<Vec<u8>, FalError> {
+    use tokio::io::AsyncReadExt;
+    let file_error = |source| FalError::File {
+        path: path.to_owned(),
+        source,
+    };
+    let file = tokio::fs::File::open(path).await.map_err(file_error)?;
+    let mut head = Vec::with_capacity(MP4_HEAD);
+    file.take(MP4_HEAD as u64)
+        .read_to_end(&mut head)
+        .await
+        .map_err(file_error)?;
+    Ok(head)
+}
+
+/// Gives up on a transfer that brings fewer than `min_bytes_per_window` bytes in a window: a
+/// server dripping a byte now and then never trips the idle timeout.
+struct RateFloor {
+    window: std::time::Duration,
+    min_bytes: u64,
+    started: Instant,
+    bytes: u64,
+}
+
+impl RateFloor {
+    fn new(limits: &DownloadLimits) -> Self {
+        Self {
+            window: limits.rate_window,
+            min_bytes: limits.min_bytes_per_window,
+            started: Instant::now(),
+            bytes: 0,
+        }
+    }
+
+    fn window_end(&self) -> Instant {
+        self.started + self.window
+    }
+
+    fn add(&mut self, bytes: u64) {
+        self.bytes = self.bytes.saturating_add(bytes);
+    }
+
+    /// At the end of each window: `Some` if it was too slow, else a fresh window.
+    fn check(&mut self) -> Option<FalError> {
+        if Instant::now() < self.window_end() {
+            return None;
+        }
+        if self.bytes < self.min_bytes {
+            return Some(interrupted(&format!(
+                "the download is too slow: {} bytes in {:?}, under the floor of {} bytes",
+                self.bytes, self.window, self.min_bytes
+            )));
+        }
+        self.started = Instant::now();
+        self.bytes = 0;
+        None
+    }
+}
+
+fn finish(have: u64, expected: Option<u64>) -> Attempt {
     match expected {
-        Some(size) if size != have => Ok(retry(
+        Some(size) if size != have => retry(
             FalError::SizeMismatch {
                 expected: size,
                 got: have,
             },
-            false,
-        )),
-        _ => Ok(Attempt::Done(have)),
+            None,
+        ),
+        _ => Attempt::Done(have),
     }
 }
 
-fn retry(error: FalError, advanced: bool) -> Attempt {
-    Attempt::Retry { error, advanced }
+fn retry(error: FalError, reached: Option<u64>) -> Attempt {
+    Attempt::Retry { error, reached }
+}
+
+fn too_large(size: Option<u64>, limits: &DownloadLimits) -> FalError {
+    FalError::DownloadTooLarge {
+        size,
+        limit: limits.max_bytes,
+    }
+}
+
+fn interrupted(reason: &str) -> FalError {
+    FalError::DownloadInterrupted(reason.to_owned())
+}
+
+async fn file_len(path: &Path) -> u64 {
+    tokio::fs::metadata(path)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0)
 }
 
 /// The first byte of a `206` answer, from `Content-Range: bytes START-END/TOTAL`.
@@ -205,10 +402,7 @@ fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
 }
 
 fn network(err: &reqwest::Error) -> FalError {
-    FalError::Network {
-        attempts: 1,
-        message: describe_reqwest(err),
-    }
+    FalError::DownloadInterrupted(describe_reqwest(err))
 }
 
 pub(crate) fn part_path(dest: &Path) -> PathBuf {
@@ -221,7 +415,7 @@ pub(crate) fn part_path(dest: &Path) -> PathBuf {
 mod tests {
     use reqwest::header::{CONTENT_RANGE, HeaderMap};
 
-    use super::range_start;
+    use super::{check_mp4, range_start};
 
     #[test]
     fn reads_the_start_of_a_content_range() {
@@ -232,5 +426,15 @@ mod tests {
         assert_eq!(range_start(&headers), None);
         headers.remove(CONTENT_RANGE);
         assert_eq!(range_start(&headers), None);
+    }
+
+    #[test]
+    fn an_mp4_starts_with_an_ftyp_box() {
+        assert!(check_mp4(b"\0\0\0\x20ftypisom").is_ok());
+        let err = check_mp4(b"<!DOCTYPE html>").unwrap_err().to_string();
+        assert!(err.contains("<!DOCTYP"), "{err}");
+        assert!(check_mp4(b"").is_err());
+        let err = check_mp4(b"\x1b]0;x\x07abc").unwrap_err().to_string();
+        assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err}");
     }
 }

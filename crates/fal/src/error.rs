@@ -52,7 +52,9 @@ pub enum FalError {
         error_type: Option<String>,
     },
 
-    #[error("the video download is incomplete: expected {expected} bytes, got {got}")]
+    #[error(
+        "the video download does not have its advertised size: expected {expected} bytes, got {got}"
+    )]
     SizeMismatch { expected: u64, got: u64 },
 
     #[error("could not write {}: {source}", path.display())]
@@ -63,6 +65,27 @@ pub enum FalError {
 
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// One download attempt broke in a way another attempt may mend.
+    #[error("{0}")]
+    DownloadInterrupted(String),
+
+    #[error(
+        "gave up downloading the video after {attempts} attempts ({last}); the video stays on fal and its URL is kept with the job"
+    )]
+    DownloadGaveUp { attempts: u32, last: Box<FalError> },
+
+    #[error(
+        "the video is larger than the download limit of {limit} bytes{}; its URL is kept with the job",
+        size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
+    )]
+    DownloadTooLarge { size: Option<u64>, limit: u64 },
+
+    /// `start`: the first bytes, escaped.
+    #[error(
+        "the downloaded result is not an MP4 video (it starts with \"{start}\"); its URL is kept with the job"
+    )]
+    NotVideo { start: String },
 }
 
 impl FalError {
@@ -76,7 +99,11 @@ impl FalError {
             Self::Malformed { .. } => "malformed",
             Self::NotReady { .. } => "not_ready",
             Self::RequestFailed { .. } => "model",
-            Self::SizeMismatch { .. } => "download",
+            Self::SizeMismatch { .. }
+            | Self::DownloadInterrupted(_)
+            | Self::DownloadGaveUp { .. }
+            | Self::DownloadTooLarge { .. }
+            | Self::NotVideo { .. } => "download",
             Self::File { .. } => "file",
             Self::Config(_) => "config",
         }
@@ -86,7 +113,11 @@ impl FalError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::GaveUp { .. } | Self::Network { .. } | Self::Malformed { .. }
+            Self::GaveUp { .. }
+                | Self::Network { .. }
+                | Self::Malformed { .. }
+                | Self::DownloadInterrupted(_)
+                | Self::DownloadGaveUp { .. }
         )
     }
 }
@@ -111,11 +142,28 @@ fn describe_fields(fields: &[FieldError]) -> String {
     if fields.is_empty() {
         return "no details given".to_owned();
     }
-    fields
+    let all = fields
         .iter()
         .map(|f| format!("{}: {}", f.field, f.message))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    bounded(&all)
+}
+
+/// The most of one piece of remote text (an error detail, a field message) kept: a 1 MB
+/// `detail` once went whole to stderr and into the job record.
+pub(crate) const MAX_REMOTE_TEXT: usize = 2048;
+
+/// `text`, cut to [`MAX_REMOTE_TEXT`] bytes (on a character boundary) with a note saying so.
+pub(crate) fn bounded(text: &str) -> String {
+    if text.len() <= MAX_REMOTE_TEXT {
+        return text.to_owned();
+    }
+    let mut end = MAX_REMOTE_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (cut, {} bytes)", &text[..end], text.len())
 }
 
 /// Reads fal's `{"detail": ...}` error body: a string, or a list of `{loc, msg}` for 422.
@@ -126,7 +174,7 @@ pub(crate) fn parse_detail(body: &str) -> (String, Vec<FieldError>) {
     };
     let detail = value.get("detail").unwrap_or(&value);
     match detail {
-        serde_json::Value::String(s) => (s.clone(), Vec::new()),
+        serde_json::Value::String(s) => (bounded(s), Vec::new()),
         serde_json::Value::Array(items) => {
             let fields: Vec<FieldError> = items.iter().map(field_error).collect();
             (describe_fields(&fields), fields)
@@ -151,12 +199,12 @@ fn field_error(item: &serde_json::Value) -> FieldError {
                 .join(".")
         })
         .filter(|f| !f.is_empty())
-        .unwrap_or_else(|| "input".to_owned());
-    let message = item
-        .get("msg")
-        .and_then(|m| m.as_str())
-        .unwrap_or("invalid")
-        .to_owned();
+        .map_or_else(|| "input".to_owned(), |f| bounded(&f));
+    let message = bounded(
+        item.get("msg")
+            .and_then(|m| m.as_str())
+            .unwrap_or("invalid"),
+    );
     FieldError { field, message }
 }
 
@@ -216,6 +264,24 @@ mod tests {
         assert_eq!(parse_detail(r#"{"detail":"nope"}"#).0, "nope");
         assert_eq!(parse_detail("<html>oops</html>").0, "<html>oops</html>");
         assert!(parse_detail(&"x".repeat(1000)).0.ends_with('…'));
+    }
+
+    #[test]
+    fn long_remote_text_is_cut_and_says_so() {
+        let long = "é".repeat(600_000);
+        let (text, _) = parse_detail(&serde_json::json!({ "detail": long }).to_string());
+        assert!(text.len() < MAX_REMOTE_TEXT + 40, "{}", text.len());
+        assert!(
+            text.ends_with("… (cut, 1200000 bytes)"),
+            "{}",
+            &text[2000..]
+        );
+        let body = serde_json::json!({"detail": [{"loc": ["body", long], "msg": long}]});
+        let (text, fields) = parse_detail(&body.to_string());
+        assert!(text.len() < MAX_REMOTE_TEXT + 40);
+        assert!(fields[0].field.len() < MAX_REMOTE_TEXT + 40);
+        assert!(fields[0].message.ends_with("bytes)"));
+        assert_eq!(bounded("short"), "short");
     }
 
     #[test]

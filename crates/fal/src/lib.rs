@@ -10,12 +10,16 @@ mod download;
 mod error;
 mod logs;
 mod retry;
+mod sse;
 mod upload;
 mod watch;
 mod wire;
 
 pub use client::{FalClient, RetryHook};
-pub use config::{ApiKey, ClientConfig, DEFAULT_QUEUE_URL, DEFAULT_REST_URL, MODEL_ID};
+pub use config::{
+    ApiKey, ClientConfig, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_QUEUE_URL, DEFAULT_REST_URL,
+    DownloadLimits, MODEL_ID,
+};
 pub use download::Download;
 pub use error::{FalError, FieldError};
 pub use retry::RetryPolicy;

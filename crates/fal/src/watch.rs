@@ -2,8 +2,6 @@
 //! is broken, then the stream again. Whatever delivered them, log lines come out once each,
 //! in order.
 
-use eventsource_stream::Eventsource;
-use futures_util::StreamExt;
 use reqwest::Method;
 use reqwest::header::ACCEPT;
 use tokio::sync::mpsc;
@@ -11,6 +9,7 @@ use tokio::sync::mpsc;
 use crate::client::{FalClient, describe_reqwest, status_error};
 use crate::error::{FalError, snippet};
 use crate::logs::LogCursor;
+use crate::sse::{SseError, SseStream};
 use crate::wire::{LogEntry, RemoteStatus, RequestUrls, StatusBody, StatusUpdate};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -151,21 +150,25 @@ impl Watcher {
             }
             Ok(Err(err)) => return Phase::Switch(describe_reqwest(&err)),
         };
-        let mut events = response.bytes_stream().eventsource();
+        let mut events = SseStream::new(response.bytes_stream(), config.max_event_bytes);
         let mut first = true;
         loop {
             let next = tokio::time::timeout(config.idle_timeout, events.next()).await;
-            let event = match next {
+            let data = match next {
                 Err(_) => return Phase::Switch("no status event for too long".into()),
                 Ok(None) => return Phase::Switch("status stream ended early".into()),
+                // Polling reads the same status without the stream's framing.
+                Ok(Some(Err(err @ SseError::TooLarge { .. }))) => {
+                    return Phase::Switch(format!("{err}; polling instead"));
+                }
                 Ok(Some(Err(err))) => return Phase::Switch(format!("status stream broke: {err}")),
-                Ok(Some(Ok(event))) => event,
+                Ok(Some(Ok(data))) => data,
             };
-            if event.data.trim().is_empty() {
+            if data.trim().is_empty() {
                 continue;
             }
-            let Some((status, logs)) = parse_status(&event.data) else {
-                return Phase::Switch(format!("unreadable status event: {}", snippet(&event.data)));
+            let Some((status, logs)) = parse_status(&data) else {
+                return Phase::Switch(format!("unreadable status event: {}", snippet(&data)));
             };
             let fresh = if first {
                 self.cursor.take_unknown(logs)

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::bounded;
+
 /// The model's input.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ModelInput {
@@ -128,10 +130,10 @@ impl StatusBody {
             "IN_PROGRESS" => RemoteStatus::InProgress,
             "COMPLETED" => RemoteStatus::Completed {
                 error: self.error.as_ref().map(|e| match e {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    serde_json::Value::String(s) => bounded(s),
+                    other => bounded(&other.to_string()),
                 }),
-                error_type: self.error_type.clone(),
+                error_type: self.error_type.as_deref().map(bounded),
                 inference_time: self.metrics.as_ref().and_then(|m| m.inference_time),
             },
             _ => return None,

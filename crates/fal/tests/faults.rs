@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use i2v_fal::{Download, FalError, RemoteStatus};
+use i2v_fal::{ApiKey, ClientConfig, Download, FalClient, FalError, RemoteStatus, WatchItem};
 use i2v_sim::{Fault, Route, SimConfig};
 
 async fn run_to_completion(client: &i2v_fal::FalClient) -> Watched {
@@ -197,6 +197,269 @@ async fn download_with_wrong_advertised_size_fails_clearly() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, FalError::SizeMismatch { .. }), "{err:?}");
+    assert!(
+        matches!(&err, FalError::DownloadGaveUp { last, .. } if matches!(**last, FalError::SizeMismatch { .. })),
+        "{err:?}"
+    );
     assert!(!dest.exists(), "no file under the final name");
+    assert!(
+        !dir.path().join("video.mp4.part").exists(),
+        "no part file left"
+    );
+}
+
+/// A finished job's video, and a place to save it.
+struct Finished {
+    url: String,
+    size: Option<u64>,
+    dir: tempfile::TempDir,
+}
+
+impl Finished {
+    fn dest(&self) -> std::path::PathBuf {
+        self.dir.path().join("video.mp4")
+    }
+
+    /// Nothing under the final name and no `.part` file left.
+    fn assert_nothing_left(&self) {
+        let left: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "files left: {left:?}");
+    }
+}
+
+async fn finished_job(client: &i2v_fal::FalClient) -> Finished {
+    let submission = client.submit(&input()).await.unwrap();
+    watch_to_end(client, &submission.urls).await;
+    let output = client.result(&submission.urls).await.unwrap();
+    Finished {
+        url: output.video.url,
+        size: output.video.file_size,
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+/// Runs a download that must end; a generous limit turns a download that never ends (the
+/// defect these tests guard against) into a failure instead of a hung test. Panics if more
+/// than `expected_size` (or the default limit) was ever received.
+async fn download(
+    client: &i2v_fal::FalClient,
+    job: &Finished,
+    expected_size: Option<u64>,
+) -> Result<u64, FalError> {
+    let dest = job.dest();
+    let mut most = 0;
+    let download = client.download(
+        Download {
+            url: &job.url,
+            dest: &dest,
+            expected_size,
+        },
+        |received, _| most = most.max(received),
+    );
+    let outcome = tokio::time::timeout(Duration::from_secs(120), download)
+        .await
+        .expect("the download ends");
+    let limit = expected_size.unwrap_or(client.config().download.max_bytes);
+    assert!(most <= limit, "{most} bytes received, more than {limit}");
+    outcome
+}
+
+#[tokio::test]
+async fn download_that_always_breaks_at_the_same_offset_gives_up() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let job = finished_job(&client).await;
+    sim.faults().push(Route::File, Fault::IgnoreRange, 1000);
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    let FalError::DownloadGaveUp { attempts, .. } = &err else {
+        panic!("expected a download that gave up, got {err:?}");
+    };
+    assert_eq!(u64::from(*attempts), sim.stats().by_route["file"]);
+    // The first attempt got somewhere, the others nowhere new: the usual retry limit.
+    assert_eq!(*attempts, client.config().retry.max_attempts, "{err}");
+    assert!(err.to_string().contains("URL is kept"), "{err}");
+    job.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn download_attempts_are_bounded_per_download_even_when_each_advances() {
+    let sim = sim().await;
+    let base = sim.base_url();
+    let mut config = ClientConfig::new(ApiKey::new(KEY))
+        .with_base_urls(&base, &base)
+        .fast_for_tests();
+    config.download.max_attempts = 3;
+    let client = FalClient::new(config).unwrap();
+    let job = finished_job(&client).await;
+    // Every attempt gets half of what is left, then the connection drops.
+    sim.faults().push(Route::File, Fault::Reset, 1000);
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    assert!(
+        matches!(err, FalError::DownloadGaveUp { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert_eq!(sim.stats().by_route["file"], 3);
+    job.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn a_drip_is_given_up_as_too_slow() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let job = finished_job(&client).await;
+    sim.faults()
+        .push(Route::File, Fault::Drip(Duration::from_millis(50)), 1000);
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    let FalError::DownloadGaveUp { last, .. } = &err else {
+        panic!("expected a download that gave up, got {err:?}");
+    };
+    assert!(last.to_string().contains("too slow"), "{err}");
+    job.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn a_huge_advertised_length_is_not_downloaded() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let job = finished_job(&client).await;
+    sim.faults()
+        .push(Route::File, Fault::HugeLength(3 << 30), 1000);
+    // fal said how big the video is: a body claiming more is not read.
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    let FalError::DownloadGaveUp { last, .. } = &err else {
+        panic!("expected a download that gave up, got {err:?}");
+    };
+    assert!(
+        matches!(**last, FalError::SizeMismatch { got, .. } if got == 3 << 30),
+        "{err:?}"
+    );
+    job.assert_nothing_left();
+
+    // Size unknown: the limit (2 GB by default) refuses it at once.
+    let before = sim.stats().by_route["file"];
+    let err = download(&client, &job, None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FalError::DownloadTooLarge {
+                size: Some(size),
+                limit,
+            } if size == 3 << 30 && limit == i2v_fal::DEFAULT_MAX_DOWNLOAD_BYTES
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sim.stats().by_route["file"], before + 1, "not retried");
+    job.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn a_body_past_the_configured_limit_is_cut_off() {
+    let sim = sim().await;
+    let base = sim.base_url();
+    let mut config = ClientConfig::new(ApiKey::new(KEY))
+        .with_base_urls(&base, &base)
+        .fast_for_tests();
+    config.download.max_bytes = 1000;
+    let client = FalClient::new(config).unwrap();
+    let job = finished_job(&client).await;
+    let err = download(&client, &job, None).await.unwrap_err();
+    assert!(
+        matches!(err, FalError::DownloadTooLarge { limit: 1000, .. }),
+        "{err:?}"
+    );
+    // fal's own word on the size is checked before any request.
+    let before = sim.stats().by_route["file"];
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FalError::DownloadTooLarge {
+                size: Some(4804),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sim.stats().by_route["file"], before);
+    job.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn an_html_page_instead_of_the_video_fails_clearly() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let job = finished_job(&client).await;
+    sim.faults().push(Route::File, Fault::NotMp4, 1);
+    for expected in [job.size, None] {
+        if expected.is_none() {
+            sim.faults().push(Route::File, Fault::NotMp4, 1);
+        }
+        let err = download(&client, &job, expected).await.unwrap_err();
+        assert!(matches!(err, FalError::NotVideo { .. }), "{err:?}");
+        assert_eq!(err.kind(), "download");
+        let text = err.to_string();
+        assert!(
+            text.contains("not an MP4") && text.contains("<!DOCTYP"),
+            "{text}"
+        );
+        job.assert_nothing_left();
+    }
+    assert_eq!(sim.stats().by_route["file"], 2, "not retried");
+}
+
+#[tokio::test]
+async fn a_huge_status_event_is_not_read_and_the_watch_polls() {
+    let sim = sim_with(SimConfig {
+        run_time: Duration::from_millis(400),
+        ..SimConfig::fast()
+    })
+    .await;
+    sim.faults()
+        .push(Route::Stream, Fault::HugeEvent(16 << 20), 1);
+    let client = client(&sim);
+    let submission = client.submit(&input()).await.unwrap();
+    let mut watch = client.watch(&submission.urls, 0, None);
+    let mut reasons = Vec::new();
+    let mut last = None;
+    let mut logs = Vec::new();
+    let followed = tokio::time::timeout(Duration::from_secs(120), async {
+        while let Some(item) = watch.next().await {
+            match item.unwrap() {
+                WatchItem::Reconnecting { reason } => reasons.push(reason),
+                WatchItem::Update(update) => {
+                    logs.extend(update.new_logs);
+                    last = Some(update.status);
+                }
+            }
+        }
+    })
+    .await;
+    assert!(followed.is_ok(), "the watch ends");
+    assert!(
+        matches!(last, Some(RemoteStatus::Completed { error: None, .. })),
+        "{last:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("larger than")),
+        "{reasons:?}"
+    );
+    assert_complete_and_ordered(&logs);
+}
+
+#[tokio::test]
+async fn a_huge_error_detail_is_cut_and_says_so() {
+    let sim = sim().await;
+    sim.faults()
+        .push(Route::Submit, Fault::HugeDetail(1 << 20), 1);
+    let err = client(&sim).submit(&input()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.len() < 4096, "{} bytes", text.len());
+    assert!(text.contains("… (cut, 1048576 bytes)"), "{text}");
+    assert!(
+        text.starts_with("fal answered HTTP 400: Simulated fault"),
+        "{text}"
+    );
 }

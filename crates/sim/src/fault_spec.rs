@@ -1,5 +1,7 @@
 //! Faults written as text for the CLI: `ROUTE:KIND[:TIMES]`, e.g. `submit:429:2`,
-//! `stream:drop:1`, `status:malformed`, `any:reset`, `status:stall=5s`.
+//! `stream:drop:1`, `status:malformed`, `any:reset`, `status:stall=5s`, `file:no-range:100`,
+//! `file:drip=1s`, `file:huge-length=10GB`, `file:html`, `stream:huge-event=16MB`,
+//! `submit:huge-detail=1MB`.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,11 +27,14 @@ pub enum FaultSpecError {
     Route(String),
     #[error(
         "unknown fault {0:?}; expected an HTTP status (400-599, 429[=SECS]), drop[=EVENTS], \
-         stall=DURATION, reset or malformed"
+         stall=DURATION, reset, malformed, huge-detail[=SIZE], no-range, drip=DURATION, \
+         huge-length[=SIZE], html or huge-event[=SIZE]"
     )]
     Kind(String),
     #[error("bad duration {0:?}; expected e.g. 500ms, 5s or 2m")]
     Duration(String),
+    #[error("bad size {0:?}; expected bytes, or e.g. 64KB, 16MB, 10GB")]
+    Size(String),
     #[error("bad number {0:?} in fault {1:?}")]
     Number(String, String),
     #[error("times must be a whole number of at least 1, got {0:?}")]
@@ -98,6 +103,18 @@ fn parse_fault(kind: &str) -> Result<Fault, FaultSpecError> {
                 .map_err(|_| FaultSpecError::Number(n.to_string(), kind.to_string()))?,
         }),
         ("stall", Some(d)) => Ok(Fault::Stall(parse_duration(d)?)),
+        ("drip", Some(d)) => Ok(Fault::Drip(parse_duration(d)?)),
+        ("no-range", None) => Ok(Fault::IgnoreRange),
+        ("html", None) => Ok(Fault::NotMp4),
+        ("huge-length", size) => Ok(Fault::HugeLength(
+            size.map(parse_size).transpose()?.unwrap_or(10 << 30),
+        )),
+        ("huge-event", size) => Ok(Fault::HugeEvent(as_usize(
+            size.map(parse_size).transpose()?.unwrap_or(16 << 20),
+        )?)),
+        ("huge-detail", size) => Ok(Fault::HugeDetail(as_usize(
+            size.map(parse_size).transpose()?.unwrap_or(1 << 20),
+        )?)),
         ("429", arg) => Ok(Fault::RateLimited {
             retry_after_secs: arg.map(number).transpose()?.unwrap_or(1),
         }),
@@ -109,6 +126,28 @@ fn parse_fault(kind: &str) -> Result<Fault, FaultSpecError> {
         },
         _ => Err(FaultSpecError::Kind(kind.to_string())),
     }
+}
+
+/// `4096`, `64KB`, `16MB`, `10GB` (binary multiples; `K`, `M`, `G` and `KiB`… also read).
+fn parse_size(text: &str) -> Result<u64, FaultSpecError> {
+    let bad = || FaultSpecError::Size(text.to_string());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let value: u64 = digits.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().trim_end_matches('b').trim_end_matches('i') {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        _ => return Err(bad()),
+    };
+    value.checked_mul(1 << shift).ok_or_else(bad)
+}
+
+fn as_usize(size: u64) -> Result<usize, FaultSpecError> {
+    usize::try_from(size).map_err(|_| FaultSpecError::Size(size.to_string()))
 }
 
 /// `500ms`, `5s`, `2m`; a bare number is seconds.

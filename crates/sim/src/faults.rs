@@ -63,13 +63,32 @@ pub enum Fault {
     Reset,
     /// A success status with a body that is not JSON.
     MalformedJson,
+    /// A 400 whose `detail` is this many bytes of text.
+    HugeDetail(usize),
+    /// Downloads: `Range` ignored, the whole body from byte 0 with `200`, cut half way, as a
+    /// CDN that cannot resume would. Armed for many shots, every attempt breaks at the same
+    /// offset.
+    IgnoreRange,
+    /// Downloads: one byte of the body per interval (the right `Content-Length`, too slow to
+    /// ever finish).
+    Drip(Duration),
+    /// Downloads: this `Content-Length`, then the video and zeros for as long as the client
+    /// reads.
+    HugeLength(u64),
+    /// Downloads: `200` with an HTML error page where the video should be.
+    NotMp4,
+    /// Streams: the first event padded (an extra JSON field) to about this many bytes.
+    HugeEvent(usize),
 }
 
 impl Fault {
     /// Whether this fault means anything for a request of `route`.
     fn applies_to(&self, route: Route) -> bool {
         match self {
-            Fault::DropStream { .. } => route == Route::Stream,
+            Fault::DropStream { .. } | Fault::HugeEvent(_) => route == Route::Stream,
+            Fault::IgnoreRange | Fault::Drip(_) | Fault::HugeLength(_) | Fault::NotMp4 => {
+                route == Route::File
+            }
             _ => true,
         }
     }
@@ -158,5 +177,15 @@ mod tests {
             faults.take(Route::Stream),
             Some(Fault::DropStream { .. })
         ));
+    }
+
+    #[test]
+    fn download_faults_only_fire_on_files() {
+        let faults = Faults::default();
+        faults.push(Route::Any, Fault::IgnoreRange, 1);
+        faults.push(Route::Any, Fault::HugeEvent(10), 1);
+        assert_eq!(faults.take(Route::Result), None);
+        assert_eq!(faults.take(Route::Stream), Some(Fault::HugeEvent(10)));
+        assert_eq!(faults.take(Route::File), Some(Fault::IgnoreRange));
     }
 }

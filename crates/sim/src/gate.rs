@@ -29,6 +29,16 @@ pub(crate) enum Pass {
     DropStreamAfter(usize),
     /// File route: send part of the body, then cut the connection.
     ResetMidBody,
+    /// File route: ignore `Range`, send the whole body from byte 0, cut half way.
+    IgnoreRangeAndCut,
+    /// File route: one byte per interval.
+    Drip(std::time::Duration),
+    /// File route: advertise this length and send zeros.
+    HugeLength(u64),
+    /// File route: an HTML page instead of the video.
+    NotMp4,
+    /// Stream route: pad the first event to about this many bytes.
+    HugeEvent(usize),
 }
 
 pub(crate) async fn gate(
@@ -82,6 +92,16 @@ pub(crate) async fn gate(
             )]));
         }
         Some(Fault::MalformedJson) => return Err(malformed(route)),
+        Some(Fault::HugeDetail(bytes)) => {
+            let message = "Simulated fault: a very long error. ".repeat(bytes / 36 + 1);
+            let message = message.get(..bytes).unwrap_or(&message);
+            return Err(wire::detail(StatusCode::BAD_REQUEST, message));
+        }
+        Some(Fault::IgnoreRange) => pass = Pass::IgnoreRangeAndCut,
+        Some(Fault::Drip(every)) => pass = Pass::Drip(every),
+        Some(Fault::HugeLength(bytes)) => pass = Pass::HugeLength(bytes),
+        Some(Fault::NotMp4) => pass = Pass::NotMp4,
+        Some(Fault::HugeEvent(bytes)) => pass = Pass::HugeEvent(bytes),
     }
     match check_auth(app, auth, headers) {
         Ok(()) => Ok(pass),

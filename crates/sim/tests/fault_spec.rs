@@ -74,6 +74,45 @@ fn arguments_and_case() {
 }
 
 #[test]
+fn download_and_size_faults() {
+    assert_eq!(
+        parse("file:no-range:100"),
+        spec(Route::File, Fault::IgnoreRange, 100)
+    );
+    assert_eq!(
+        parse("file:drip=20s"),
+        spec(Route::File, Fault::Drip(Duration::from_secs(20)), 1)
+    );
+    assert_eq!(
+        parse("file:huge-length"),
+        spec(Route::File, Fault::HugeLength(10 << 30), 1)
+    );
+    assert_eq!(
+        parse("file:huge-length=3GB"),
+        spec(Route::File, Fault::HugeLength(3 << 30), 1)
+    );
+    assert_eq!(parse("file:html"), spec(Route::File, Fault::NotMp4, 1));
+    assert_eq!(
+        parse("stream:huge-event=15MB"),
+        spec(Route::Stream, Fault::HugeEvent(15 << 20), 1)
+    );
+    assert_eq!(
+        parse("submit:huge-detail"),
+        spec(Route::Submit, Fault::HugeDetail(1 << 20), 1)
+    );
+    assert_eq!(
+        parse("submit:huge-detail=64KiB"),
+        spec(Route::Submit, Fault::HugeDetail(64 << 10), 1)
+    );
+    assert_eq!(
+        parse("submit:huge-detail=100"),
+        spec(Route::Submit, Fault::HugeDetail(100), 1)
+    );
+    let error = "file:huge-length=lots".parse::<FaultSpec>().unwrap_err();
+    assert_eq!(error, FaultSpecError::Size("lots".into()));
+}
+
+#[test]
 fn errors_name_what_is_wrong() {
     let error = |s: &str| s.parse::<FaultSpec>().unwrap_err();
     assert_eq!(error("submit"), FaultSpecError::Shape("submit".into()));

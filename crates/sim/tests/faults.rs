@@ -202,3 +202,140 @@ async fn clear_disarms_everything() {
     server.faults().clear();
     submit(&client(), &server).await;
 }
+
+/// A completed job's video URL.
+async fn video_url(client: &reqwest::Client, server: &i2v_sim::SimServer) -> String {
+    let job = submit(client, server).await;
+    poll_until_completed(client, job["status_url"].as_str().unwrap()).await;
+    let result: Value = get(client, job["response_url"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    result["video"]["url"].as_str().unwrap().to_owned()
+}
+
+/// The status and every body byte that arrived before the body ended or failed.
+async fn read_all(response: reqwest::Response) -> (u16, Vec<u8>, bool) {
+    let status = response.status().as_u16();
+    let mut response = response;
+    let mut received = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => received.extend_from_slice(&chunk),
+            Ok(None) => return (status, received, true),
+            Err(_) => return (status, received, false),
+        }
+    }
+}
+
+#[tokio::test]
+async fn ignoring_range_sends_the_start_again_and_cuts_at_the_same_offset() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let url = video_url(&client, &server).await;
+    server.faults().push(Route::File, Fault::IgnoreRange, 2);
+    let (status, first, complete) = read_all(client.get(&url).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(!complete, "the body should fail part way");
+    assert_eq!(&first[..], &SAMPLE_MP4[..first.len()]);
+    let resumed = client
+        .get(&url)
+        .header("Range", format!("bytes={}-", first.len()))
+        .send()
+        .await
+        .unwrap();
+    assert!(resumed.headers().get("content-range").is_none());
+    let (status, second, complete) = read_all(resumed).await;
+    assert_eq!(status, 200, "the range was ignored");
+    assert!(!complete);
+    assert_eq!(second, first, "from byte 0 again, cut at the same offset");
+    let (_, whole, complete) = read_all(client.get(&url).send().await.unwrap()).await;
+    assert!(complete && whole == SAMPLE_MP4, "clears after its shots");
+}
+
+#[tokio::test]
+async fn a_drip_sends_one_byte_at_a_time_behind_the_full_length() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let url = video_url(&client, &server).await;
+    server
+        .faults()
+        .push(Route::File, Fault::Drip(Duration::from_millis(20)), 1);
+    let mut response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.content_length(), Some(SAMPLE_MP4.len() as u64));
+    for expected in &SAMPLE_MP4[..3] {
+        let chunk = response.chunk().await.unwrap().unwrap();
+        assert_eq!(&chunk[..], &[*expected]);
+    }
+}
+
+#[tokio::test]
+async fn a_huge_length_is_advertised_and_the_video_then_zeros_follow() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let url = video_url(&client, &server).await;
+    server
+        .faults()
+        .push(Route::File, Fault::HugeLength(10 << 30), 1);
+    let mut response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.content_length(), Some(10 << 30));
+    let mut received = Vec::new();
+    while received.len() < 2 * SAMPLE_MP4.len() {
+        received.extend_from_slice(&response.chunk().await.unwrap().unwrap());
+    }
+    assert_eq!(&received[..SAMPLE_MP4.len()], SAMPLE_MP4);
+    assert!(received[SAMPLE_MP4.len()..].iter().all(|&b| b == 0));
+}
+
+#[tokio::test]
+async fn an_html_page_can_stand_in_for_the_video() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let url = video_url(&client, &server).await;
+    server.faults().push(Route::File, Fault::NotMp4, 1);
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let text = response.text().await.unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"), "{text}");
+}
+
+#[tokio::test]
+async fn a_huge_event_pads_the_first_status_event_only() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let job = submit(&client, &server).await;
+    server
+        .faults()
+        .push(Route::Stream, Fault::HugeEvent(2 << 20), 1);
+    let events = stream_events(&client, job["status_url"].as_str().unwrap()).await;
+    let padding = events[0]["padding"].as_str().unwrap();
+    assert_eq!(padding.len(), 2 << 20);
+    assert!(events[0]["status"].is_string(), "still a status event");
+    assert!(events[1..].iter().all(|e| e.get("padding").is_none()));
+    assert_eq!(events.last().unwrap()["status"], "COMPLETED");
+}
+
+#[tokio::test]
+async fn a_huge_detail_is_sent_whole() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    server
+        .faults()
+        .push(Route::Submit, Fault::HugeDetail(1 << 20), 1);
+    let response = submit_request(&client, &server, &input())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["detail"].as_str().unwrap().len(), 1 << 20);
+    submit(&client, &server).await;
+}

@@ -41,12 +41,7 @@ pub(crate) async fn output_video(
     if !done {
         return wire::detail(StatusCode::NOT_FOUND, "File not found");
     }
-    serve_bytes(
-        Bytes::from_static(SAMPLE_MP4),
-        "video/mp4",
-        &headers,
-        pass == Pass::ResetMidBody,
-    )
+    serve_bytes(Bytes::from_static(SAMPLE_MP4), "video/mp4", &headers, pass)
 }
 
 /// `GET /files/uploads/{token}/{name}`: a file a client uploaded.
@@ -64,30 +59,38 @@ pub(crate) async fn uploaded_file(
     let name = params.get("name").map_or("", String::as_str);
     match app.storage.get(token) {
         Some(upload) if upload.file_name == name => match upload.data {
-            Some(data) => serve_bytes(
-                data,
-                &upload.content_type,
-                &headers,
-                pass == Pass::ResetMidBody,
-            ),
+            Some(data) => serve_bytes(data, &upload.content_type, &headers, pass),
             None => wire::detail(StatusCode::NOT_FOUND, "File was never uploaded"),
         },
         _ => wire::detail(StatusCode::NOT_FOUND, "File not found"),
     }
 }
 
-/// Serve `data`, honouring `Range: bytes=N-` and `bytes=N-M`. With `cut_mid_body`, half
-/// of the body goes out and then the connection fails, like a dropped download.
-fn serve_bytes(
-    data: Bytes,
-    content_type: &str,
-    headers: &HeaderMap,
-    cut_mid_body: bool,
-) -> Response {
+/// An error page a proxy or CDN might send with `200` where the video should be.
+const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n\
+    <body><h1>Bad Gateway</h1><p>Simulated fault: the origin did not answer.</p></body></html>\n";
+
+/// Serve `data`, honouring `Range: bytes=N-` and `bytes=N-M`, unless `pass` says a fault
+/// took the request over: cut half way (like a dropped download), ignore the range, drip,
+/// advertise a huge length, or send an HTML page instead.
+fn serve_bytes(data: Bytes, content_type: &str, headers: &HeaderMap, pass: Pass) -> Response {
+    match pass {
+        Pass::NotMp4 => {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                HTML_PAGE,
+            )
+                .into_response();
+        }
+        Pass::HugeLength(length) => return zeros(length),
+        _ => {}
+    }
     let total = data.len();
     let range = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
+        .filter(|_| pass != Pass::IgnoreRangeAndCut)
         .and_then(|v| parse_range(v, total));
     let (status, body, content_range) = match range {
         None => (StatusCode::OK, data, None),
@@ -105,20 +108,10 @@ fn serve_bytes(
         ),
     };
     let length = body.len();
-    let body = if cut_mid_body {
-        let half = body.slice(..length / 2);
-        let sent = stream::once(async move { Ok::<_, std::io::Error>(half) });
-        let cut = stream::once(async {
-            // Let the first half reach the client before the connection fails.
-            tokio::time::sleep(Duration::from_millis(30)).await;
-            Err(std::io::Error::new(
-                std::io::ErrorKind::ConnectionReset,
-                "simulated reset mid-body",
-            ))
-        });
-        Body::from_stream(sent.chain(cut))
-    } else {
-        Body::from(body)
+    let body = match pass {
+        Pass::ResetMidBody | Pass::IgnoreRangeAndCut => cut_half_way(body),
+        Pass::Drip(every) => drip(body, every),
+        _ => Body::from(body),
     };
     let mut response = (status, body).into_response();
     let out = response.headers_mut();
@@ -130,6 +123,66 @@ fn serve_bytes(
     if let Some(range) = content_range.and_then(|r| HeaderValue::from_str(&r).ok()) {
         out.insert(header::CONTENT_RANGE, range);
     }
+    response
+}
+
+/// Half of `body`, then a failed connection.
+fn cut_half_way(body: Bytes) -> Body {
+    let length = body.len();
+    let half = body.slice(..length / 2);
+    let sent = stream::once(async move { Ok::<_, std::io::Error>(half) });
+    let cut = stream::once(async {
+        // Let the first half reach the client before the connection fails.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "simulated reset mid-body",
+        ))
+    });
+    Body::from_stream(sent.chain(cut))
+}
+
+/// `body` one byte at a time, `every` apart.
+fn drip(body: Bytes, every: Duration) -> Body {
+    let bytes = stream::unfold((body, 0), move |(body, at)| async move {
+        if at >= body.len() {
+            return None;
+        }
+        if at > 0 {
+            tokio::time::sleep(every).await;
+        }
+        let byte = body.slice(at..=at);
+        Some((Ok::<_, std::io::Error>(byte), (body, at + 1)))
+    });
+    Body::from_stream(bytes)
+}
+
+/// A `Content-Length` of `length`, and that many bytes: the video, then zeros, made only as
+/// fast as they are read.
+fn zeros(length: u64) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let mut first = SAMPLE_MP4.to_vec();
+    first.resize(CHUNK, 0);
+    let block = Bytes::from(vec![0u8; CHUNK]);
+    let first = Bytes::from(first);
+    let bytes = stream::unfold(length, move |left| {
+        let block = if left == length {
+            first.clone()
+        } else {
+            block.clone()
+        };
+        async move {
+            if left == 0 {
+                return None;
+            }
+            let n = usize::try_from(left).map_or(CHUNK, |left| left.min(CHUNK));
+            Some((Ok::<_, std::io::Error>(block.slice(..n)), left - n as u64))
+        }
+    });
+    let mut response = (StatusCode::OK, Body::from_stream(bytes)).into_response();
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+    out.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     response
 }
 

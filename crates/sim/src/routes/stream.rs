@@ -41,6 +41,10 @@ pub(crate) async fn stream_status(
         Pass::DropStreamAfter(n) => Some(n),
         _ => None,
     };
+    let pad_first = match pass {
+        Pass::HugeEvent(bytes) => Some(bytes),
+        _ => None,
+    };
     // Subscribe before the first look at the job, so no change can slip between them.
     let changes = job.subscribe();
     let feed = Feed {
@@ -52,6 +56,7 @@ pub(crate) async fn stream_status(
         last_seen: None,
         events: 0,
         drop_after,
+        pad_first,
         finished: false,
     };
     let body = Body::from_stream(stream::unfold(feed, |mut feed| async move {
@@ -78,6 +83,8 @@ struct Feed {
     last_seen: Option<Seen>,
     events: usize,
     drop_after: Option<usize>,
+    /// Pad the first event with a field of about this many bytes (a fault).
+    pad_first: Option<usize>,
     finished: bool,
 }
 
@@ -91,7 +98,10 @@ impl Feed {
             let view = self.app.jobs.view(&self.job, self.sent_logs);
             let new_logs = self.logs && !view.new_logs.is_empty();
             if self.last_seen != Some(view.seen) || new_logs {
-                let body = wire::status_body(&self.job, &view, self.logs);
+                let mut body = wire::status_body(&self.job, &view, self.logs);
+                if let Some(bytes) = self.pad_first.take() {
+                    body["padding"] = serde_json::Value::String("x".repeat(bytes));
+                }
                 self.sent_logs = view.log_count;
                 self.last_seen = Some(view.seen);
                 self.events += 1;
