@@ -374,13 +374,7 @@ async fn a_body_past_the_configured_limit_is_cut_off() {
     let before = sim.stats().by_route["file"];
     let err = download(&client, &job, job.size).await.unwrap_err();
     assert!(
-        matches!(
-            err,
-            FalError::DownloadTooLarge {
-                size: Some(4804),
-                ..
-            }
-        ),
+        matches!(err, FalError::DownloadTooLarge { size, .. } if size == job.size),
         "{err:?}"
     );
     assert_eq!(sim.stats().by_route["file"], before);
