@@ -120,7 +120,8 @@ impl ClientConfig {
         self.idle_timeout = Duration::from_secs(2);
         self.poll_interval = Duration::from_millis(20);
         self.download = DownloadLimits {
-            rate_window: Duration::from_millis(500),
+            // Long enough that a busy machine does not pass for a slow link.
+            rate_window: Duration::from_secs(1),
             min_bytes_per_window: 1024,
             ..DownloadLimits::default()
         };

@@ -278,8 +278,10 @@ async fn download_that_always_breaks_at_the_same_offset_gives_up() {
         panic!("expected a download that gave up, got {err:?}");
     };
     assert_eq!(u64::from(*attempts), sim.stats().by_route["file"]);
-    // The first attempt got somewhere, the others nowhere new: the usual retry limit.
-    assert_eq!(*attempts, client.config().retry.max_attempts, "{err}");
+    // The first attempt got somewhere, the others nowhere new: the usual retry limit (one more
+    // if a stall on a busy machine made the first attempt count for nothing).
+    let limit = client.config().retry.max_attempts;
+    assert!((limit..=limit + 1).contains(attempts), "{err}");
     assert!(err.to_string().contains("URL is kept"), "{err}");
     job.assert_nothing_left();
 }
