@@ -588,13 +588,14 @@ fn progress_shows_in_the_queue_and_its_reason_in_the_details() {
         7,
         Progress::Retrying {
             attempt: 2,
-            reason: "HTTP 503 from fal".to_owned(),
+            delay: std::time::Duration::from_secs(4),
+            reason: "HTTP 503".to_owned(),
         },
     ));
     assert_shows(&app, "retry #2");
     tab(&mut app, 3);
     app.update(ch('v'));
-    assert_shows(&app, "retrying (attempt 2): HTTP 503 from fal");
+    assert_shows(&app, "retry 2 in 4 s: HTTP 503");
 }
 
 #[test]

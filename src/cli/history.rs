@@ -64,7 +64,8 @@ fn describe(record: &JobRecord) -> String {
         }
     }
     if let Some(error) = &record.error {
-        let _ = writeln!(out, "error     {}", sanitize(&error.message));
+        let message = crate::text::sanitize_lines(&error.message).join("\n          ");
+        let _ = writeln!(out, "error     {message}");
     }
     let _ = writeln!(out, "prompt");
     for line in record.input.prompt.lines() {

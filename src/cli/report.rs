@@ -96,6 +96,8 @@ fn describe_state(record: &JobRecord) -> String {
         // The reason is printed once, with the final result.
         JobState::Failed => "failed".into(),
         JobState::Cancelled => "cancelled".into(),
+        // The reason and what to do are printed once, with the final result.
+        JobState::MaybeSubmitted => "submitted, but fal's answer was lost".into(),
     }
 }
 
@@ -109,9 +111,11 @@ fn describe_progress(progress: &Progress) -> Option<String> {
         Progress::Reconnecting { reason } => {
             format!("status stream interrupted ({}); polling", sanitize(reason))
         }
-        Progress::Retrying { attempt, reason } => {
-            format!("retrying (attempt {attempt}): {}", sanitize(reason))
-        }
+        Progress::Retrying {
+            attempt,
+            delay,
+            reason,
+        } => crate::jobs::retry_text(*attempt, *delay, &sanitize(reason)),
         // Per-chunk download progress would flood a log; the final line says where it went.
         Progress::Downloading { .. } => return None,
         Progress::Downloaded { path } => format!("saved {}", path.display()),

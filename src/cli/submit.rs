@@ -23,6 +23,9 @@ const BAD_INPUT_OR_SETUP: u8 = 2;
 /// Job error kinds that are bad input or setup: a rejected key, a locked account, input fal
 /// (or our own check) refused.
 const BAD_INPUT_OR_SETUP_KINDS: &[&str] = &["auth", "billing", "validation", "input"];
+/// The submit went out but fal's answer was lost: the job may exist (and be billed) on fal.
+/// Apart from 1 so a script that re-runs failed jobs does not pay twice for this one.
+const MAYBE_SUBMITTED: u8 = 3;
 /// Conventional code for "stopped by Ctrl-C".
 const INTERRUPTED: u8 = 130;
 
@@ -53,6 +56,13 @@ pub async fn submit(
     let mut reporter = Reporter::new(false);
     let finished = follow(&engine, &mut events, &mut reporter, 1).await;
     match finished {
+        None if maybe_submitted(&backend, &id) => {
+            // Interrupted while the submit was under way: the record says what is known.
+            if let Ok(record) = backend.store.load(&id) {
+                print_result(&record, false)?;
+            }
+            Ok(ExitCode::from(INTERRUPTED))
+        }
         None => {
             // A job stopped before fal confirmed the submit was ended as failed (resuming it
             // could run it twice), so promising a resume would be wrong.
@@ -80,6 +90,29 @@ pub async fn submit(
     }
 }
 
+fn maybe_submitted(backend: &Backend, id: &i2v_store::JobId) -> bool {
+    backend
+        .store
+        .load(id)
+        .is_ok_and(|r| r.state == JobState::MaybeSubmitted)
+}
+
+/// Jobs whose submit answer was lost: never resumed (that could pay twice), only listed.
+fn list_maybe_submitted(backend: &Backend) {
+    let listing = backend.store.list();
+    for record in listing
+        .records
+        .iter()
+        .filter(|r| r.state == JobState::MaybeSubmitted)
+    {
+        eprintln!(
+            "job {} may have been submitted (fal's answer was lost); not resumed: check fal's \
+             dashboard and re-run it yourself if it is not there (`i2v history show {}`)",
+            record.id, record.id
+        );
+    }
+}
+
 pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Result<ExitCode> {
     let (engine, mut events) = Engine::new(
         backend.client.clone(),
@@ -87,6 +120,7 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
         EngineOptions { download },
     );
     let report = engine.resume_unfinished();
+    list_maybe_submitted(&backend);
     for problem in &report.problems {
         eprintln!("warning: {}", crate::text::sanitize(&problem.to_string()));
     }
@@ -141,6 +175,9 @@ async fn follow(
 }
 
 fn exit_code(records: &[JobRecord]) -> ExitCode {
+    if records.iter().any(|r| r.state == JobState::MaybeSubmitted) {
+        return ExitCode::from(MAYBE_SUBMITTED);
+    }
     let succeeded = |r: &JobRecord| r.state == JobState::Completed && r.error.is_none();
     let needs_user = |r: &JobRecord| {
         r.error
@@ -170,7 +207,7 @@ fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
     let problem = record
         .error
         .as_ref()
-        .map(|e| crate::text::sanitize(&e.message));
+        .map(|e| crate::text::sanitize_lines(&e.message).join("\n"));
     match (completed, problem) {
         (true, Some(problem)) => eprintln!("warning: {problem}"),
         (true, None) => {}

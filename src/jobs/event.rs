@@ -31,9 +31,11 @@ pub enum Progress {
     Reconnecting {
         reason: String,
     },
-    /// A call failed in a way worth retrying; `attempt` counts from 1.
+    /// A call failed in a way worth retrying; `attempt` (from 1) is the one that failed,
+    /// the next comes after `delay`. `reason` is short: "HTTP 503".
     Retrying {
         attempt: u32,
+        delay: std::time::Duration,
         reason: String,
     },
     Downloading {
@@ -43,6 +45,17 @@ pub enum Progress {
     Downloaded {
         path: PathBuf,
     },
+}
+
+/// A retry as people read it: "retry 2 in 4 s: HTTP 503". `reason` must already be safe to
+/// show (it may hold remote text).
+pub fn retry_text(attempt: u32, delay: std::time::Duration, reason: &str) -> String {
+    let wait = if delay < std::time::Duration::from_secs(1) {
+        format!("{:.1} s", delay.as_secs_f64())
+    } else {
+        format!("{} s", delay.as_secs_f64().round())
+    };
+    format!("retry {attempt} in {wait}: {reason}")
 }
 
 /// What a user asks the engine to run.

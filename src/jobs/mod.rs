@@ -8,4 +8,4 @@ mod event;
 mod run;
 
 pub use engine::{Engine, EngineOptions, ResumeReport, Resumed};
-pub use event::{JobEvent, NewJob, Progress};
+pub use event::{JobEvent, NewJob, Progress, retry_text};

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use i2v_fal::{
-    CancelOutcome, Download, FalError, ModelInput, ModelOutput, RemoteStatus, RequestUrls,
-    StatusUpdate, WatchItem,
+    CancelOutcome, Download, FalError, ModelInput, ModelOutput, RemoteStatus, RequestOptions,
+    RequestUrls, RetryNotice, StatusUpdate, WatchItem,
 };
 use i2v_store::{ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, VideoResult};
 use tokio_util::sync::CancellationToken;
@@ -59,14 +59,45 @@ enum Stop {
     /// The engine is shutting down: leave the job resumable.
     Shutdown,
     Failed(JobError),
+    /// The submit went out but its answer was lost: fal may or may not have the job. Says
+    /// why (a timeout, a dropped connection).
+    Unsure(String),
 }
 
 impl From<FalError> for Stop {
     fn from(err: FalError) -> Self {
-        Stop::Failed(JobError {
-            kind: err.kind().to_owned(),
-            message: err.to_string(),
-        })
+        match err {
+            FalError::SubmitUnknown { message } => Stop::Unsure(message),
+            err => Stop::Failed(job_error(&err)),
+        }
+    }
+}
+
+/// A fal error as the history keeps it. A 422 lists each field on a line of its own, so the
+/// job's detail shows every complaint.
+fn job_error(err: &FalError) -> JobError {
+    let message = match err {
+        FalError::Validation { fields } if !fields.is_empty() => {
+            let lines: Vec<String> = fields
+                .iter()
+                .map(|f| format!("  {}: {}", f.field, f.message))
+                .collect();
+            format!("fal rejected the input:\n{}", lines.join("\n"))
+        }
+        // fal has no such request: whatever happened to it, it is not running or billed.
+        err if err.is_not_found() => {
+            format!("not submitted, safe to re-run: fal has no such request ({err})")
+        }
+        err => err.to_string(),
+    };
+    let kind = if err.is_not_found() {
+        "not_submitted"
+    } else {
+        err.kind()
+    };
+    JobError {
+        kind: kind.to_owned(),
+        message,
     }
 }
 
@@ -77,6 +108,8 @@ pub(super) struct JobRun {
     record: JobRecord,
     cancel: CancellationToken,
     cancel_sent: bool,
+    /// When the submit POST went out (from then on, stopping leaves the outcome unknown).
+    submit_sent: Option<chrono::DateTime<Utc>>,
     last_save: Instant,
     started: Instant,
 }
@@ -85,21 +118,25 @@ impl JobRun {
     pub fn new(inner: Arc<Inner>, record: JobRecord, cancel: CancellationToken) -> Self {
         let events = inner.events.clone();
         let id = record.id.clone();
-        let client = inner.client.with_retry_hook(Arc::new(move |attempt, err| {
-            let _ = events.send(JobEvent::Progress {
-                id: id.clone(),
-                progress: Progress::Retrying {
-                    attempt,
-                    reason: err.to_string(),
-                },
-            });
-        }));
+        let client = inner
+            .client
+            .with_retry_hook(Arc::new(move |notice: &RetryNotice| {
+                let _ = events.send(JobEvent::Progress {
+                    id: id.clone(),
+                    progress: Progress::Retrying {
+                        attempt: notice.attempt,
+                        delay: notice.delay,
+                        reason: notice.reason.clone(),
+                    },
+                });
+            }));
         Self {
             inner,
             client,
             record,
             cancel,
             cancel_sent: false,
+            submit_sent: None,
             last_save: Instant::now(),
             started: Instant::now(),
         }
@@ -112,22 +149,51 @@ impl JobRun {
             Ok(()) => {}
             Err(Stop::Shutdown) => {
                 if self.record.request.is_none() && !self.record.state.is_terminal() {
-                    // fal may or may not have the job; re-submitting could run (and bill) it
-                    // twice, so say so instead of guessing.
-                    self.fail(interrupted()).await;
+                    if self.submit_sent.is_some() {
+                        // The POST may have reached fal: re-submitting could run (and bill)
+                        // it twice, so say so instead of guessing.
+                        self.unsure("i2v stopped while waiting for the answer".into())
+                            .await;
+                    } else {
+                        self.fail(interrupted()).await;
+                    }
                 }
                 self.save().await;
             }
             Err(Stop::Failed(error)) => self.fail(error).await,
+            Err(Stop::Unsure(reason)) => self.unsure(reason).await,
         }
+    }
+
+    /// Ends the job as "may have been submitted", saying what is known and how to check.
+    async fn unsure(&mut self, reason: String) {
+        tracing::warn!(job = %self.record.id, %reason, "submit outcome unknown");
+        let sent = self
+            .submit_sent
+            .unwrap_or(self.record.updated_at)
+            .format("%Y-%m-%d %H:%M:%S UTC");
+        self.record.error = Some(JobError {
+            kind: "unknown_outcome".into(),
+            message: format!(
+                "the submit went out around {sent} but its answer was lost ({reason}), so fal \
+                 may or may not have the job. i2v will not send it again on its own: that could \
+                 pay for it twice. Look for a request to {model} made then in fal's dashboard \
+                 (https://fal.ai/dashboard); if it is not there, re-run the job yourself.",
+                model = self.record.model,
+            ),
+        });
+        self.finalise(JobState::MaybeSubmitted).await;
     }
 
     async fn drive(&mut self, image: Option<CheckedImage>) -> Result<(), Stop> {
         if self.record.request.is_none() {
             let Some(image) = image else {
-                // A job resumed without a request id: fal may or may not have it, and
-                // submitting again could run (and bill) it twice.
-                return Err(Stop::Failed(interrupted()));
+                // A job resumed without a request id: it stopped while uploading or
+                // submitting, so fal may or may not have it, and submitting again could run
+                // (and bill) it twice.
+                return Err(Stop::Unsure(
+                    "i2v stopped before fal's answer to the submit was saved".into(),
+                ));
             };
             self.save_and_announce().await;
             let image_url = self.prepare_image(image).await?;
@@ -166,9 +232,13 @@ impl JobRun {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "image".into());
-        let upload = self
-            .client
-            .upload(bytes.into(), local.format.content_type(), &file_name);
+        let options = self.request_options();
+        let upload = self.client.upload(
+            bytes.into(),
+            local.format.content_type(),
+            &file_name,
+            &options,
+        );
         let url = self.interruptible(upload).await??;
         if let ImageSource::File { uploaded_url, .. } = &mut self.record.input.image {
             *uploaded_url = Some(url.clone());
@@ -184,12 +254,24 @@ impl JobRun {
             image_url,
             prompt_optimizer: self.record.input.prompt_optimizer,
         };
+        let options = self.request_options();
         // Not cut short by the user's cancel: a dropped POST may still start (and bill) the
         // job on fal with no request id on our side. Once accepted, follow() cancels it there.
+        self.submit_sent = Some(Utc::now());
         let submission = tokio::select! {
             _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
-            submitted = self.client.submit(&input) => submitted?,
+            submitted = self.client.submit(&input, &options) => submitted?,
         };
+        if let Some(answer) = &submission.lost_answer {
+            let _ = self.inner.events.send(JobEvent::Warning {
+                id: self.record.id.clone(),
+                message: format!(
+                    "fal answered the submit with {answer} but named its request {}: \
+                     following that request instead of sending the job again",
+                    submission.urls.request_id
+                ),
+            });
+        }
         let urls = submission.urls;
         self.record.request = Some(convert::request_info(urls));
         self.record.set_state(JobState::Queued {
@@ -197,6 +279,11 @@ impl JobRun {
         });
         self.save_and_announce().await;
         Ok(())
+    }
+
+    /// fal's optional request headers for this job.
+    fn request_options(&self) -> RequestOptions {
+        RequestOptions::default()
     }
 
     fn urls(&self) -> Option<RequestUrls> {
@@ -366,6 +453,12 @@ impl JobRun {
                 Stop::Shutdown => return Err(Stop::Shutdown),
                 // The video exists on fal: the job succeeded, only our copy is missing.
                 Stop::Failed(error) => self.record.error = Some(error),
+                Stop::Unsure(reason) => {
+                    self.record.error = Some(JobError {
+                        kind: "download".into(),
+                        message: reason,
+                    })
+                }
             }
         }
         self.finalise(JobState::Completed).await;
@@ -507,8 +600,8 @@ impl JobRun {
 fn interrupted() -> JobError {
     JobError {
         kind: "interrupted".into(),
-        message:
-            "stopped before fal confirmed the submission; re-run it if it does not show up on fal"
-                .into(),
+        message: "stopped before the job was sent to fal: nothing reached fal, so it is safe to \
+                  re-run"
+            .into(),
     }
 }

@@ -171,6 +171,9 @@ pub struct App {
     /// before the engine's first report of a job arrives.
     awaiting: std::collections::VecDeque<NewJob>,
     sent: Vec<(JobId, NewJob)>,
+    /// fal refused a job because the account is locked for billing: submits are paused
+    /// (one banner, not one failed job after another) until the user dismisses it.
+    pub(crate) billing_pause: bool,
     pub(crate) quit: bool,
 }
 
@@ -229,6 +232,7 @@ impl App {
             submitting: false,
             awaiting: Default::default(),
             sent: Vec::new(),
+            billing_pause: false,
             quit: false,
         };
         app.style_fields();
@@ -421,7 +425,23 @@ impl App {
         if let Some(err) = &entry.record.error {
             body = format!("{}: {body}", sanitize(&err.message));
         }
-        if self.notify.status {
+        let billing = entry
+            .record
+            .error
+            .as_ref()
+            .is_some_and(|e| e.kind == "billing");
+        if billing && *state == JobState::Failed {
+            // One banner for them all: every job submitted meanwhile fails the same way.
+            if self.billing_pause {
+                return Vec::new();
+            }
+            self.billing_pause = true;
+        } else if *state == JobState::MaybeSubmitted {
+            self.error(
+                "Job may have been submitted: fal's answer was lost. Check fal's dashboard \
+                 before re-running it (v shows what is known)",
+            );
+        } else if self.notify.status {
             let mark = super::format::state_icon(state, 0);
             match state {
                 // The status bar marks every error with ✗ already.
@@ -529,7 +549,16 @@ impl App {
     }
 
     pub(crate) fn areas(&self) -> layout::Areas {
-        layout::areas(self.size, self.banner.is_some())
+        layout::areas(self.size, self.banner_text().is_some())
+    }
+
+    /// The line across the top: the billing pause, which needs acting on, wins.
+    pub(crate) fn banner_text(&self) -> Option<&str> {
+        if self.billing_pause {
+            Some(BILLING_BANNER)
+        } else {
+            self.banner.as_deref()
+        }
     }
 
     /// Restyles the text fields after focus or theme changes: only the focused one shows
@@ -551,7 +580,15 @@ impl App {
 
     /// Sends `job` to the engine, unless an identical one is still queued or running: then
     /// asks first, as a second press (or six) would otherwise pay for the same video again.
+    /// Submits are paused for billing: says so and sends nothing.
     pub(crate) fn submit(&mut self, job: NewJob, checked: bool) -> Vec<Effect> {
+        if self.billing_pause {
+            self.error(
+                "Not submitted: fal locked the account for billing. Top up at \
+                 https://fal.ai/dashboard/billing, then Esc resumes submits",
+            );
+            return Vec::new();
+        }
         if !checked && self.in_flight(&job) {
             self.overlay = Some(Overlay::ConfirmSubmit(job));
             return Vec::new();
@@ -613,6 +650,9 @@ impl App {
         None
     }
 }
+
+const BILLING_BANNER: &str = "fal locked the account for billing · top up at \
+                              fal.ai/dashboard/billing · submits paused (Esc resumes)";
 
 /// The image field is one line: a pasted path keeps its first line only.
 pub(crate) fn single_line(text: &str) -> String {

@@ -16,6 +16,7 @@ pub(crate) fn state_icon(state: &JobState, tick: u64) -> &'static str {
         JobState::Completed => "✓",
         JobState::Failed => "✗",
         JobState::Cancelled => "⊘",
+        JobState::MaybeSubmitted => "?",
         _ => SPINNER[(tick % SPINNER.len() as u64) as usize],
     }
 }

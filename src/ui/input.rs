@@ -103,7 +103,10 @@ impl App {
                 self.notice(format!("Prompt optimizer {state}"));
             }
             Action::Back => {
-                if self.focus == Focus::History && !self.history.filter.is_empty() {
+                if self.billing_pause {
+                    self.billing_pause = false;
+                    self.notice("Submits resumed");
+                } else if self.focus == Focus::History && !self.history.filter.is_empty() {
                     self.history.filter.clear();
                     self.refresh_history();
                 }

@@ -295,6 +295,7 @@ impl Theme {
             JobState::Completed => self.fg(p.status_ok),
             JobState::Failed => self.fg(p.status_err).add_modifier(Modifier::BOLD),
             JobState::Cancelled => self.fg(p.status_cancelled),
+            JobState::MaybeSubmitted => self.fg(p.status_queued).add_modifier(Modifier::BOLD),
         }
     }
 

@@ -3,14 +3,23 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::config::{ApiKey, ClientConfig};
-use crate::error::{FalError, parse_detail, snippet};
-use crate::retry::{is_retryable, retry_after};
-use crate::wire::{
-    CancelOutcome, ModelInput, ModelOutput, RequestUrls, Submission, SubmitResponse,
-};
+use crate::error::{FalError, is_billing_lock, parse_detail, snippet};
+use crate::retry::{is_retryable_answer, is_user_timeout, retry_after};
+use crate::wire::{CancelOutcome, ModelOutput, RequestUrls};
 
-/// Told about every retry: the attempt that failed (from 1) and why.
-pub type RetryHook = std::sync::Arc<dyn Fn(u32, &FalError) + Send + Sync>;
+/// Told about every retry before its wait.
+pub type RetryHook = std::sync::Arc<dyn Fn(&RetryNotice) + Send + Sync>;
+
+/// One retry about to happen: "retry 2 in 4 s: HTTP 503".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryNotice {
+    /// The attempt that failed, from 1.
+    pub attempt: u32,
+    /// How long until the next attempt.
+    pub delay: std::time::Duration,
+    /// Why, briefly ("HTTP 503", "connection failed: …").
+    pub reason: String,
+}
 
 /// A cheap-to-clone handle; all clones share one connection pool.
 #[derive(Clone)]
@@ -81,22 +90,6 @@ impl FalClient {
         }
     }
 
-    pub async fn submit(&self, input: &ModelInput) -> Result<Submission, FalError> {
-        let url = format!("{}/{}", self.config.queue_url, self.config.model);
-        let response = self.send(Method::POST, &url, |req| req.json(input)).await?;
-        let body: SubmitResponse = read_json(response, "submit response").await?;
-        let rebuilt = self.urls_for(&body.request_id);
-        Ok(Submission {
-            urls: RequestUrls {
-                status_url: body.status_url.unwrap_or(rebuilt.status_url),
-                response_url: body.response_url.unwrap_or(rebuilt.response_url),
-                cancel_url: body.cancel_url.unwrap_or(rebuilt.cancel_url),
-                request_id: body.request_id,
-            },
-            queue_position: body.queue_position,
-        })
-    }
-
     pub async fn result(&self, urls: &RequestUrls) -> Result<ModelOutput, FalError> {
         let response = self.send(Method::GET, &urls.response_url, |r| r).await;
         match response {
@@ -131,8 +124,9 @@ impl FalClient {
         }
     }
 
-    /// One call with retries: connection errors and 408/409/429/5xx are retried with backoff
-    /// (or the server's `Retry-After`); other failures become typed errors at once.
+    /// One call that is safe to repeat, with retries: connection errors and 408/409/429/5xx
+    /// are retried with backoff (or the server's `Retry-After`); other failures become typed
+    /// errors at once. Never for the submit POST (see `submit.rs`).
     pub(crate) async fn send(
         &self,
         method: Method,
@@ -151,10 +145,11 @@ impl FalClient {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
                     let status = response.status();
-                    let wait = retry_after(response.headers());
+                    let headers = response.headers().clone();
+                    let wait = retry_after(&headers);
                     let body = response.text().await.unwrap_or_default();
-                    if !is_retryable(status) {
-                        return Err(status_error(status, &body));
+                    if !is_retryable_answer(status, &headers) {
+                        return Err(answer_error(status, &headers, &body));
                     }
                     let (detail, _) = parse_detail(&body);
                     (
@@ -177,13 +172,27 @@ impl FalClient {
             let Some(delay) = policy.delay(attempt, wait) else {
                 return Err(failure);
             };
-            // Without the query: signed upload URLs carry their credentials there.
-            let url = url.split('?').next().unwrap_or_default();
-            tracing::warn!(%url, attempt, ?delay, error = %failure, "fal call failed; retrying");
-            if let Some(hook) = &self.on_retry {
-                hook(attempt, &failure);
-            }
+            self.announce_retry(url, attempt, delay, &failure);
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    pub(crate) fn announce_retry(
+        &self,
+        url: &str,
+        attempt: u32,
+        delay: std::time::Duration,
+        failure: &FalError,
+    ) {
+        // Without the query: signed upload URLs carry their credentials there.
+        let url = url.split('?').next().unwrap_or_default();
+        tracing::warn!(%url, attempt, ?delay, error = %failure, "fal call failed; retrying");
+        if let Some(hook) = &self.on_retry {
+            hook(&RetryNotice {
+                attempt,
+                delay,
+                reason: failure.retry_reason(),
+            });
         }
     }
 }
@@ -202,9 +211,25 @@ fn auth_header(key: &ApiKey) -> HeaderValue {
     value
 }
 
+/// The typed error for a failed answer, its headers included (the start timeout is told
+/// apart by one).
+pub(crate) fn answer_error(
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &str,
+) -> FalError {
+    if is_user_timeout(status, headers) {
+        return FalError::StartTimeout {
+            detail: parse_detail(body).0,
+        };
+    }
+    status_error(status, body)
+}
+
 pub(crate) fn status_error(status: StatusCode, body: &str) -> FalError {
     let (detail, fields) = parse_detail(body);
     match status.as_u16() {
+        403 if is_billing_lock(&detail) => FalError::Billing { detail },
         401 | 403 => FalError::Unauthorized {
             status: status.as_u16(),
             detail,

@@ -20,6 +20,27 @@ pub enum FalError {
     )]
     Unauthorized { status: u16, detail: String },
 
+    /// fal's 403 "User is locked … balance": the key is fine, the account cannot pay.
+    #[error(
+        "fal refused the job: the account is locked for billing{}. Top up at {BILLING_URL}; \
+         changing the key will not help",
+        detail_suffix(detail)
+    )]
+    Billing { detail: String },
+
+    /// The submit was sent but its answer was lost (a timeout, a dropped connection, an
+    /// unreadable reply): fal may or may not have the job, and sending it again could pay twice.
+    #[error("the submit's answer was lost ({message}): fal may or may not have the job")]
+    SubmitUnknown { message: String },
+
+    /// The start timeout asked for with `X-Fal-Request-Timeout` ran out before a runner took
+    /// the request (a 504 with `X-Fal-Request-Timeout-Type: user`).
+    #[error(
+        "no runner started the job within the start timeout you set (X-Fal-Request-Timeout){}",
+        detail_suffix(detail)
+    )]
+    StartTimeout { detail: String },
+
     #[error("fal rejected the input: {}", describe_fields(fields))]
     Validation { fields: Vec<FieldError> },
 
@@ -93,6 +114,9 @@ impl FalError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Unauthorized { .. } => "auth",
+            Self::Billing { .. } => "billing",
+            Self::SubmitUnknown { .. } => "unknown_outcome",
+            Self::StartTimeout { .. } => "start_timeout",
             Self::Validation { .. } => "validation",
             Self::GaveUp { .. } | Self::Http { .. } => "http",
             Self::Network { .. } => "network",
@@ -128,6 +152,31 @@ fn attempts_text(attempts: u32) -> String {
         1 => "1 attempt".to_owned(),
         n => format!("{n} attempts"),
     }
+}
+
+/// Where fal's users top up their balance.
+pub const BILLING_URL: &str = "https://fal.ai/dashboard/billing";
+
+impl FalError {
+    /// A short reason for a retry line ("HTTP 503", "connection failed: …").
+    pub fn retry_reason(&self) -> String {
+        match self {
+            Self::GaveUp { status, .. } | Self::Http { status, .. } => format!("HTTP {status}"),
+            Self::Network { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// fal's answer for a request id it does not know.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Http { status: 404, .. })
+    }
+}
+
+/// 403 with fal's "User is locked. Reason: Exhausted balance…" detail.
+pub(crate) fn is_billing_lock(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    lower.contains("user is locked") || lower.contains("balance") || lower.contains("/billing")
 }
 
 fn detail_suffix(detail: &str) -> String {
@@ -291,5 +340,18 @@ mod tests {
             detail: "No key".into(),
         };
         assert!(err.to_string().contains("check FAL_KEY"));
+    }
+
+    #[test]
+    fn a_locked_account_is_a_billing_problem() {
+        assert!(is_billing_lock(
+            "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."
+        ));
+        assert!(!is_billing_lock("Invalid key"));
+        let err = FalError::Billing {
+            detail: "User is locked".into(),
+        };
+        assert!(err.to_string().contains(BILLING_URL), "{err}");
+        assert!(!err.to_string().contains("FAL_KEY"), "{err}");
     }
 }

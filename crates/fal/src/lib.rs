@@ -3,25 +3,30 @@
 //! No UI code lives here. Every call has a timeout and retries transient failures with
 //! exponential backoff and jitter (honouring `Retry-After`); failures that retrying cannot fix
 //! (401/403, 422) come back at once as typed [`FalError`]s whose messages say what to do.
+//! The submit POST is the exception: it is paid, so it is repeated only when fal certainly
+//! did not take it (`submit.rs`).
 
 mod client;
 mod config;
 mod download;
 mod error;
 mod logs;
+mod options;
 mod retry;
 mod sse;
+mod submit;
 mod upload;
 mod watch;
 mod wire;
 
-pub use client::{FalClient, RetryHook};
+pub use client::{FalClient, RetryHook, RetryNotice};
 pub use config::{
     ApiKey, ClientConfig, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_QUEUE_URL, DEFAULT_REST_URL,
     DownloadLimits, MODEL_ID,
 };
 pub use download::Download;
-pub use error::{FalError, FieldError};
+pub use error::{BILLING_URL, FalError, FieldError};
+pub use options::{Priority, RequestOptions};
 pub use retry::RetryPolicy;
 pub use watch::{StatusWatch, WatchItem};
 pub use wire::{

@@ -51,10 +51,64 @@ impl RetryPolicy {
     }
 }
 
-/// Statuses worth another try: timeouts, conflicts, rate limits and server trouble.
+/// Statuses worth another try for calls that are safe to repeat (status, result, cancel,
+/// uploads): timeouts, conflicts, rate limits and server trouble, except the start timeout
+/// the user asked for, which no retry can undo.
+pub fn is_retryable_answer(status: StatusCode, headers: &HeaderMap) -> bool {
+    is_retryable(status) && !is_user_timeout(status, headers)
+}
+
+/// [`is_retryable_answer`] for callers without the headers (downloads).
 pub fn is_retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429 | 500 | 502 | 503 | 504)
 }
+
+/// What a submit's answer says about repeating it. fal has no idempotency key, so the POST
+/// is repeated only when fal certainly did not take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SubmitVerdict {
+    /// 408, 429, or an ingress 502/503/504 (no request id): fal never saw it.
+    Repeat,
+    /// A 5xx carrying `x-fal-request-id`: fal has the request; follow it by this id.
+    Follow(String),
+    /// Anything else: an error to report, without repeating.
+    Stop,
+}
+
+pub(crate) fn submit_verdict(status: StatusCode, headers: &HeaderMap) -> SubmitVerdict {
+    if is_user_timeout(status, headers) {
+        return SubmitVerdict::Stop;
+    }
+    let code = status.as_u16();
+    match request_id(headers) {
+        Some(id) if status.is_server_error() => SubmitVerdict::Follow(id),
+        _ if matches!(code, 408 | 429 | 502 | 503 | 504) => SubmitVerdict::Repeat,
+        _ => SubmitVerdict::Stop,
+    }
+}
+
+/// The `x-fal-request-id` header, when it holds something usable as an id.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    let id = headers.get(REQUEST_ID)?.to_str().ok()?.trim();
+    let usable = !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    usable.then(|| id.to_owned())
+}
+
+/// A 504 with `X-Fal-Request-Timeout-Type: user`: the start timeout the client set ran out.
+pub(crate) fn is_user_timeout(status: StatusCode, headers: &HeaderMap) -> bool {
+    status == StatusCode::GATEWAY_TIMEOUT
+        && headers
+            .get(TIMEOUT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("user"))
+}
+
+const REQUEST_ID: &str = "x-fal-request-id";
+const TIMEOUT_TYPE: &str = "x-fal-request-timeout-type";
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and treated as absent).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -118,13 +172,47 @@ mod tests {
         }
     }
 
+    fn status(code: u16) -> StatusCode {
+        StatusCode::from_u16(code).unwrap()
+    }
+
     #[test]
     fn classifies_statuses() {
+        let none = HeaderMap::new();
         for code in [408, 409, 429, 500, 502, 503, 504] {
-            assert!(is_retryable(StatusCode::from_u16(code).unwrap()), "{code}");
+            assert!(is_retryable_answer(status(code), &none), "{code}");
         }
         for code in [400, 401, 403, 404, 422] {
-            assert!(!is_retryable(StatusCode::from_u16(code).unwrap()), "{code}");
+            assert!(!is_retryable_answer(status(code), &none), "{code}");
         }
+        let mut user = HeaderMap::new();
+        user.insert(TIMEOUT_TYPE, "user".parse().unwrap());
+        assert!(!is_retryable_answer(status(504), &user));
+        assert!(is_retryable_answer(status(503), &user));
+    }
+
+    #[test]
+    fn a_submit_is_repeated_only_when_fal_did_not_take_it() {
+        let none = HeaderMap::new();
+        let mut with_id = HeaderMap::new();
+        with_id.insert(REQUEST_ID, "req-1".parse().unwrap());
+        for code in [408, 429, 502, 503, 504] {
+            assert_eq!(submit_verdict(status(code), &none), SubmitVerdict::Repeat);
+        }
+        for code in [500, 502, 503, 504] {
+            assert_eq!(
+                submit_verdict(status(code), &with_id),
+                SubmitVerdict::Follow("req-1".into())
+            );
+        }
+        for code in [400, 401, 403, 409, 422, 500] {
+            assert_eq!(submit_verdict(status(code), &none), SubmitVerdict::Stop);
+        }
+        let mut user = HeaderMap::new();
+        user.insert(TIMEOUT_TYPE, "user".parse().unwrap());
+        assert_eq!(submit_verdict(status(504), &user), SubmitVerdict::Stop);
+        let mut hostile = HeaderMap::new();
+        hostile.insert(REQUEST_ID, "../../etc".parse().unwrap());
+        assert_eq!(request_id(&hostile), None);
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{FalClient, read_json};
 use crate::error::FalError;
+use crate::options::RequestOptions;
 
 const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
@@ -24,12 +25,14 @@ struct InitiateResponse {
 }
 
 impl FalClient {
-    /// Uploads `bytes` and returns the URL fal can read them from.
+    /// Uploads `bytes` and returns the URL fal can read them from. `options` may ask fal to
+    /// delete the file after a while (`X-Fal-Object-Lifecycle`).
     pub async fn upload(
         &self,
         bytes: Bytes,
         content_type: &str,
         file_name: &str,
+        options: &RequestOptions,
     ) -> Result<String, FalError> {
         let initiate = format!(
             "{}/storage/upload/initiate?storage_type=fal-cdn-v3",
@@ -40,7 +43,9 @@ impl FalClient {
             file_name,
         };
         let response = self
-            .send(Method::POST, &initiate, |r| r.json(&body))
+            .send(Method::POST, &initiate, |r| {
+                options.apply_to_upload(r.json(&body))
+            })
             .await?;
         let target: InitiateResponse = read_json(response, "upload initiate").await?;
         let content_type = content_type.to_owned();

@@ -43,6 +43,10 @@ pub struct RequestUrls {
 pub struct Submission {
     pub urls: RequestUrls,
     pub queue_position: Option<u32>,
+    /// Set when fal's answer to the submit was an error that still named the request (a 5xx
+    /// with `x-fal-request-id`): fal has seen it, so it is followed by that id (URLs rebuilt
+    /// from it) instead of being sent again. Says what the answer was, e.g. `HTTP 500`.
+    pub lost_answer: Option<String>,
 }
 
 #[derive(Deserialize)]

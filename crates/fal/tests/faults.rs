@@ -9,7 +9,10 @@ use i2v_fal::{ApiKey, ClientConfig, Download, FalClient, FalError, RemoteStatus,
 use i2v_sim::{Fault, Route, SimConfig};
 
 async fn run_to_completion(client: &i2v_fal::FalClient) -> Watched {
-    let submission = client.submit(&input()).await.expect("submit succeeds");
+    let submission = client
+        .submit(&input(), &no_options())
+        .await
+        .expect("submit succeeds");
     let watched = watch_to_end(client, &submission.urls).await;
     assert!(watched.error.is_none(), "{:?}", watched.error);
     assert!(
@@ -45,24 +48,36 @@ async fn rate_limit_honours_retry_after_then_succeeds() {
 }
 
 #[tokio::test]
-async fn server_errors_are_retried() {
-    for status in [500, 502, 503] {
+async fn server_errors_are_retried_where_repeating_is_safe() {
+    // Reads are safe to repeat whatever the 5xx; a submit only after an error that shows
+    // fal never took it (a 502/503 without a request id).
+    for status in [502, 503] {
         let sim = sim().await;
         sim.faults().push(Route::Submit, Fault::Status(status), 2);
         sim.faults().push(Route::Result, Fault::Status(status), 1);
         let client = client(&sim);
-        let submission = client.submit(&input()).await.unwrap();
+        let submission = client.submit(&input(), &no_options()).await.unwrap();
         watch_to_end(&client, &submission.urls).await;
         client.result(&submission.urls).await.unwrap();
         assert_eq!(sim.stats().by_route["submit"], 3, "status {status}");
     }
+    let sim = sim().await;
+    sim.faults().push(Route::Result, Fault::Status(500), 1);
+    let client = client(&sim);
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    watch_to_end(&client, &submission.urls).await;
+    client.result(&submission.urls).await.unwrap();
+    assert_eq!(sim.stats().by_route["result"], 2);
 }
 
 #[tokio::test]
 async fn server_errors_that_never_stop_give_up_with_the_status() {
     let sim = sim().await;
     sim.faults().push(Route::Submit, Fault::Status(503), 100);
-    let err = client(&sim).submit(&input()).await.unwrap_err();
+    let err = client(&sim)
+        .submit(&input(), &no_options())
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, FalError::GaveUp { status: 503, .. }),
         "{err:?}"
@@ -70,10 +85,183 @@ async fn server_errors_that_never_stop_give_up_with_the_status() {
 }
 
 #[tokio::test]
+async fn a_submit_500_without_a_request_id_is_not_repeated() {
+    let sim = sim().await;
+    sim.faults().push(Route::Submit, Fault::Status(500), 1);
+    let err = client(&sim)
+        .submit(&input(), &no_options())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FalError::Http { status: 500, .. }), "{err:?}");
+    assert_eq!(sim.stats().by_route["submit"], 1);
+}
+
+#[tokio::test]
+async fn a_submit_5xx_naming_a_request_is_followed_by_that_id_not_resent() {
+    let sim = sim().await;
+    sim.faults().push(
+        Route::Submit,
+        Fault::ErrorWithId {
+            status: 500,
+            taken: true,
+        },
+        1,
+    );
+    let client = client(&sim);
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    assert_eq!(submission.lost_answer.as_deref(), Some("HTTP 500"));
+    assert_eq!(
+        submission.urls,
+        client.urls_for(&submission.urls.request_id)
+    );
+    let watched = watch_to_end(&client, &submission.urls).await;
+    assert!(watched.error.is_none(), "{:?}", watched.error);
+    client.result(&submission.urls).await.unwrap();
+    assert_eq!(sim.stats().by_route["submit"], 1, "never sent twice");
+}
+
+#[tokio::test]
+async fn a_request_id_fal_does_not_know_ends_in_not_found() {
+    let sim = sim().await;
+    sim.faults().push(
+        Route::Submit,
+        Fault::ErrorWithId {
+            status: 503,
+            taken: false,
+        },
+        1,
+    );
+    let client = client(&sim);
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    assert!(submission.lost_answer.is_some());
+    let watched = watch_to_end(&client, &submission.urls).await;
+    let err = watched.error.expect("the watch fails");
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(sim.stats().by_route["submit"], 1);
+}
+
+#[tokio::test]
+async fn an_ingress_error_page_is_retried() {
+    let sim = sim().await;
+    sim.faults().push(Route::Submit, Fault::Ingress(502), 1);
+    let client = client(&sim);
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    assert!(submission.lost_answer.is_none());
+    assert_eq!(sim.stats().by_route["submit"], 2);
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_the_body_is_an_unknown_outcome() {
+    for fault in [Fault::ResetAfterBody, Fault::Reset, Fault::MalformedJson] {
+        let sim = sim().await;
+        sim.faults().push(Route::Submit, fault.clone(), 1);
+        let err = client(&sim)
+            .submit(&input(), &no_options())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, FalError::SubmitUnknown { .. }),
+            "{fault:?}: {err:?}"
+        );
+        assert_eq!(sim.stats().by_route["submit"], 1, "{fault:?}: not resent");
+    }
+}
+
+#[tokio::test]
+async fn a_connection_refused_before_sending_is_retried() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let config = i2v_fal::ClientConfig::new(i2v_fal::ApiKey::new(KEY))
+        .with_base_urls(&base, &base)
+        .fast_for_tests();
+    let notices = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = notices.clone();
+    let client = i2v_fal::FalClient::new(config)
+        .unwrap()
+        .with_retry_hook(std::sync::Arc::new(move |notice| {
+            seen.lock().unwrap().push(notice.clone());
+        }));
+    let err = client.submit(&input(), &no_options()).await.unwrap_err();
+    assert!(
+        matches!(err, FalError::Network { attempts: 4, .. }),
+        "{err:?}"
+    );
+    let notices = notices.lock().unwrap();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(
+        notices[0].reason.contains("connection failed"),
+        "{notices:?}"
+    );
+}
+
+#[tokio::test]
+async fn retries_report_their_reason_and_delay() {
+    let sim = sim().await;
+    sim.faults().push(Route::Result, Fault::Status(503), 2);
+    let notices = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = notices.clone();
+    let client = client(&sim).with_retry_hook(std::sync::Arc::new(move |notice| {
+        seen.lock().unwrap().push(notice.clone());
+    }));
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    watch_to_end(&client, &submission.urls).await;
+    client.result(&submission.urls).await.unwrap();
+    let notices = notices.lock().unwrap();
+    let attempts: Vec<u32> = notices.iter().map(|n| n.attempt).collect();
+    assert_eq!(attempts, [1, 2]);
+    assert!(
+        notices.iter().all(|n| n.reason == "HTTP 503"),
+        "{notices:?}"
+    );
+    assert!(notices.iter().all(|n| n.delay > Duration::ZERO));
+}
+
+#[tokio::test]
+async fn a_locked_account_is_a_billing_error_not_a_key_error() {
+    let sim = sim().await;
+    sim.faults().push(Route::Submit, Fault::Locked, 1);
+    let err = client(&sim)
+        .submit(&input(), &no_options())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FalError::Billing { .. }), "{err:?}");
+    assert_eq!(err.kind(), "billing");
+    assert!(err.to_string().contains(i2v_fal::BILLING_URL), "{err}");
+    assert!(!err.to_string().contains("FAL_KEY"), "{err}");
+    assert_eq!(sim.stats().by_route["submit"], 1, "not retried");
+
+    let sim = common::sim().await;
+    sim.faults().push(Route::Submit, Fault::Status(403), 1);
+    let err = common::client(&sim)
+        .submit(&input(), &no_options())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, FalError::Unauthorized { status: 403, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_users_start_timeout_is_not_retried() {
+    let sim = sim().await;
+    sim.faults().push(Route::Result, Fault::StartTimeout, 1);
+    let client = client(&sim);
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    watch_to_end(&client, &submission.urls).await;
+    let err = client.result(&submission.urls).await.unwrap_err();
+    assert!(matches!(err, FalError::StartTimeout { .. }), "{err:?}");
+    assert_eq!(sim.stats().by_route["result"], 1);
+}
+
+#[tokio::test]
 async fn unauthorized_is_not_retried_and_names_fal_key() {
     let sim = sim().await;
     let client = client_with_key(&sim, "wrong-key");
-    let err = client.submit(&input()).await.unwrap_err();
+    let err = client.submit(&input(), &no_options()).await.unwrap_err();
     assert!(matches!(err, FalError::Unauthorized { status: 401, .. }));
     assert!(err.to_string().contains("FAL_KEY"));
     assert_eq!(sim.stats().by_route["submit"], 1, "no retry on 401");
@@ -86,7 +274,7 @@ async fn validation_error_names_the_field() {
     let client = client(&sim);
     let mut bad = input();
     bad.prompt = String::new();
-    let err = client.submit(&bad).await.unwrap_err();
+    let err = client.submit(&bad, &no_options()).await.unwrap_err();
     let FalError::Validation { fields } = &err else {
         panic!("expected validation error, got {err:?}");
     };
@@ -128,11 +316,10 @@ async fn stalled_stream_times_out_and_recovers() {
 #[tokio::test]
 async fn connection_resets_are_retried() {
     let sim = sim().await;
-    sim.faults().push(Route::Submit, Fault::Reset, 1);
     sim.faults().push(Route::Stream, Fault::Reset, 1);
     sim.faults().push(Route::Result, Fault::Reset, 1);
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     watch_to_end(&client, &submission.urls).await;
     client.result(&submission.urls).await.unwrap();
 }
@@ -144,10 +331,14 @@ async fn malformed_bodies() {
     sim.faults().push(Route::Stream, Fault::MalformedJson, 1);
     run_to_completion(&client(&sim)).await;
 
-    // A malformed submit answer is a typed error, not a panic.
+    // A malformed result is a typed error, not a panic. (A malformed submit answer is an
+    // unknown outcome: see a_connection_dropped_after_the_body_is_an_unknown_outcome.)
     let sim = common::sim().await;
-    sim.faults().push(Route::Submit, Fault::MalformedJson, 1);
-    let err = common::client(&sim).submit(&input()).await.unwrap_err();
+    let client = common::client(&sim);
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
+    watch_to_end(&client, &submission.urls).await;
+    sim.faults().push(Route::Result, Fault::MalformedJson, 1);
+    let err = client.result(&submission.urls).await.unwrap_err();
     assert!(matches!(err, FalError::Malformed { .. }), "{err:?}");
 }
 
@@ -155,7 +346,7 @@ async fn malformed_bodies() {
 async fn download_resumes_after_a_reset_mid_body() {
     let sim = sim().await;
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     watch_to_end(&client, &submission.urls).await;
     let output = client.result(&submission.urls).await.unwrap();
     sim.faults().push(Route::File, Fault::Reset, 1);
@@ -181,7 +372,7 @@ async fn download_resumes_after_a_reset_mid_body() {
 async fn download_with_wrong_advertised_size_fails_clearly() {
     let sim = sim().await;
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     watch_to_end(&client, &submission.urls).await;
     let output = client.result(&submission.urls).await.unwrap();
     let dir = tempfile::tempdir().unwrap();

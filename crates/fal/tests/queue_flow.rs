@@ -10,7 +10,7 @@ use i2v_sim::SimConfig;
 async fn submit_watch_result_download() {
     let sim = sim().await;
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     assert!(!submission.urls.request_id.is_empty());
 
     let watched = watch_to_end(&client, &submission.urls).await;
@@ -72,7 +72,7 @@ async fn upload_then_submit_with_the_file_url() {
     ))
     .unwrap();
     let url = client
-        .upload(png.clone().into(), "image/png", "frame.png")
+        .upload(png.clone().into(), "image/png", "frame.png", &no_options())
         .await
         .unwrap();
     let served = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
@@ -80,7 +80,7 @@ async fn upload_then_submit_with_the_file_url() {
 
     let mut input = input();
     input.image_url = url;
-    let submission = client.submit(&input).await.unwrap();
+    let submission = client.submit(&input, &no_options()).await.unwrap();
     let watched = watch_to_end(&client, &submission.urls).await;
     assert!(matches!(
         watched.final_status,
@@ -96,7 +96,7 @@ async fn cancel_a_queued_request() {
     })
     .await;
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     assert_eq!(
         client.cancel(&submission.urls).await.unwrap(),
         CancelOutcome::Requested
@@ -117,7 +117,7 @@ async fn cancel_a_queued_request() {
 async fn resumed_watch_continues_after_stored_logs() {
     let sim = sim().await;
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     let all = watch_to_end(&client, &submission.urls).await.logs;
     assert!(all.len() >= 3);
     // As after a restart with the first two lines already saved.
@@ -135,7 +135,7 @@ async fn resumed_watch_continues_after_stored_logs() {
 async fn urls_rebuilt_from_the_request_id_match_the_servers() {
     let sim = sim().await;
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     assert_eq!(
         client.urls_for(&submission.urls.request_id),
         submission.urls

@@ -1,7 +1,8 @@
 //! Faults written as text for the CLI: `ROUTE:KIND[:TIMES]`, e.g. `submit:429:2`,
 //! `stream:drop:1`, `status:malformed`, `any:reset`, `status:stall=5s`, `file:no-range:100`,
 //! `file:drip=1s`, `file:huge-length=10GB`, `file:html`, `stream:huge-event=16MB`,
-//! `submit:huge-detail=1MB`.
+//! `submit:huge-detail=1MB`, `submit:500+id`, `submit:500+unknown-id`, `submit:ingress=502`,
+//! `submit:reset-after-body`, `submit:locked`, `status:start-timeout`.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -26,9 +27,10 @@ pub enum FaultSpecError {
     )]
     Route(String),
     #[error(
-        "unknown fault {0:?}; expected an HTTP status (400-599, 429[=SECS]), drop[=EVENTS], \
-         stall=DURATION, reset, malformed, huge-detail[=SIZE], no-range, drip=DURATION, \
-         huge-length[=SIZE], html or huge-event[=SIZE]"
+        "unknown fault {0:?}; expected an HTTP status (400-599, 429[=SECS]), 5xx+id, \
+         5xx+unknown-id, ingress=502|503|504, drop[=EVENTS], stall=DURATION, reset, \
+         reset-after-body, locked, start-timeout, malformed, huge-detail[=SIZE], no-range, \
+         drip=DURATION, huge-length[=SIZE], html or huge-event[=SIZE]"
     )]
     Kind(String),
     #[error("bad duration {0:?}; expected e.g. 500ms, 5s or 2m")]
@@ -96,6 +98,13 @@ fn parse_fault(kind: &str) -> Result<Fault, FaultSpecError> {
     };
     match (name, arg) {
         ("reset", None) => Ok(Fault::Reset),
+        ("reset-after-body", None) => Ok(Fault::ResetAfterBody),
+        ("locked", None) => Ok(Fault::Locked),
+        ("start-timeout", None) => Ok(Fault::StartTimeout),
+        ("ingress", Some(code)) => match code.parse::<u16>() {
+            Ok(code @ (502..=504)) => Ok(Fault::Ingress(code)),
+            _ => Err(FaultSpecError::Kind(kind.to_string())),
+        },
         ("malformed", None) => Ok(Fault::MalformedJson),
         ("drop", None) => Ok(Fault::DropStream { after_events: 1 }),
         ("drop", Some(n)) => Ok(Fault::DropStream {
@@ -120,6 +129,18 @@ fn parse_fault(kind: &str) -> Result<Fault, FaultSpecError> {
         }),
         ("401", None) => Ok(Fault::Unauthorized),
         ("422", None) => Ok(Fault::Validation),
+        (with_id, None) if with_id.contains('+') => {
+            let (code, what) = with_id.split_once('+').unwrap_or_default();
+            let taken = match what {
+                "id" => true,
+                "unknown-id" => false,
+                _ => return Err(FaultSpecError::Kind(kind.to_string())),
+            };
+            match code.parse::<u16>() {
+                Ok(status @ 500..=599) => Ok(Fault::ErrorWithId { status, taken }),
+                _ => Err(FaultSpecError::Kind(kind.to_string())),
+            }
+        }
         (code, None) => match code.parse::<u16>() {
             Ok(code) if (400..=599).contains(&code) => Ok(Fault::Status(code)),
             _ => Err(FaultSpecError::Kind(kind.to_string())),

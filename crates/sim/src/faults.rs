@@ -79,6 +79,20 @@ pub enum Fault {
     NotMp4,
     /// Streams: the first event padded (an extra JSON field) to about this many bytes.
     HugeEvent(usize),
+    /// That 5xx status with `x-fal-request-id`, as fal's own servers send it. With `taken`
+    /// a submit is queued first (fal has the job; only its answer is lost); without, the id
+    /// is one fal does not know (asking for it gets 404).
+    ErrorWithId { status: u16, taken: bool },
+    /// nginx's HTML error page with that 502/503/504 status and no request id: the ingress
+    /// failed and the request never reached fal.
+    Ingress(u16),
+    /// Read the whole request and act on it (a submit is queued), then close the connection
+    /// without an answer: the client cannot know whether fal took it.
+    ResetAfterBody,
+    /// 403 "User is locked. Reason: Exhausted balance…": fal's locked-account answer.
+    Locked,
+    /// 504 with `X-Fal-Request-Timeout-Type: user`: the start timeout the client set ran out.
+    StartTimeout,
 }
 
 impl Fault {

@@ -22,7 +22,7 @@ pub(crate) enum Auth {
 }
 
 /// How the handler should go on when the gate lets the request through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Pass {
     Normal,
     /// Stream route: end the stream after this many events.
@@ -39,6 +39,9 @@ pub(crate) enum Pass {
     NotMp4,
     /// Stream route: pad the first event to about this many bytes.
     HugeEvent(usize),
+    /// Submit route: queue the job, then answer with this fault instead of the normal answer
+    /// ([`after_work`]).
+    AfterWork(Fault),
 }
 
 pub(crate) async fn gate(
@@ -102,11 +105,88 @@ pub(crate) async fn gate(
         Some(Fault::HugeLength(bytes)) => pass = Pass::HugeLength(bytes),
         Some(Fault::NotMp4) => pass = Pass::NotMp4,
         Some(Fault::HugeEvent(bytes)) => pass = Pass::HugeEvent(bytes),
+        Some(fault @ (Fault::ResetAfterBody | Fault::ErrorWithId { taken: true, .. }))
+            if route == Route::Submit =>
+        {
+            pass = Pass::AfterWork(fault);
+        }
+        Some(Fault::ResetAfterBody) => {
+            conn.cut();
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        Some(Fault::ErrorWithId { status, .. }) => {
+            return Err(error_with_id(status, &crate::jobs::new_request_id()));
+        }
+        Some(Fault::Ingress(code)) => return Err(ingress(code)),
+        Some(Fault::Locked) => {
+            return Err(wire::detail(StatusCode::FORBIDDEN, LOCKED_DETAIL));
+        }
+        Some(Fault::StartTimeout) => {
+            let mut response = wire::detail(
+                StatusCode::GATEWAY_TIMEOUT,
+                "Request timed out before a runner started it",
+            );
+            response.headers_mut().insert(
+                "x-fal-request-timeout-type",
+                HeaderValue::from_static("user"),
+            );
+            return Err(response);
+        }
     }
     match check_auth(app, auth, headers) {
         Ok(()) => Ok(pass),
         Err(reason) => Err(wire::detail(StatusCode::UNAUTHORIZED, reason)),
     }
+}
+
+/// fal's answer for an account that ran out of balance, word for word.
+pub(crate) const LOCKED_DETAIL: &str =
+    "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.";
+
+/// What a request that passed with [`Pass::AfterWork`] gets once its work is done: the job
+/// exists, the answer says otherwise (or nothing at all).
+pub(crate) fn after_work(fault: &Fault, conn: &ConnSwitch, request_id: &str) -> Response {
+    match fault {
+        Fault::ErrorWithId { status, .. } => error_with_id(*status, request_id),
+        _ => {
+            conn.cut();
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A 5xx from fal's own servers: JSON detail and the request id.
+fn error_with_id(code: u16, request_id: &str) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = wire::detail(status, "Simulated fault: internal server error");
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        response
+            .headers_mut()
+            .insert(wire::REQUEST_ID_HEADER, value);
+    }
+    response
+}
+
+/// nginx's own error page, as an ingress in front of fal sends it.
+fn ingress(code: u16) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
+    let page = format!(
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html"),
+            (header::SERVER, "nginx"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 /// `Err` holds the reason given in the 401 body.

@@ -315,7 +315,7 @@ fn log_line_count(run_time: Duration, interval: Duration) -> usize {
 }
 
 /// A UUID-shaped id, like fal's.
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     let hex = |n: usize| -> String {
         (0..n)
             .map(|_| char::from_digit(fastrand::u32(0..16), 16).unwrap_or('0'))

@@ -29,4 +29,4 @@ pub use faults::{Fault, Faults, Route};
 pub use jobs::FAIL_MARKER;
 pub use routes::files::SAMPLE_MP4;
 pub use server::SimServer;
-pub use stats::Stats;
+pub use stats::{FalHeaders, MAX_HEADER_RECORDS, Stats};

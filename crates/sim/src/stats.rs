@@ -17,7 +17,20 @@ pub struct Stats {
     pub by_route: BTreeMap<String, u64>,
     /// request_id → when the sim marked it `COMPLETED` (cancelled and failed runs included).
     pub completed_at: HashMap<String, Instant>,
+    /// The `x-fal-*` headers of each submit and upload initiate that carried any, in order
+    /// (names lower-case; at most [`MAX_HEADER_RECORDS`] kept).
+    pub fal_headers: Vec<FalHeaders>,
 }
+
+/// The `x-fal-*` headers one request carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FalHeaders {
+    pub route: Route,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// A long-running `i2v fake-fal` must not grow without bound.
+pub const MAX_HEADER_RECORDS: usize = 1000;
 
 /// The live counters behind [`Stats`].
 #[derive(Debug, Clone, Default)]
@@ -30,6 +43,21 @@ impl StatsRecorder {
         let mut stats = self.lock();
         stats.requests += 1;
         *stats.by_route.entry(route.name().to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn fal_headers(&self, route: Route, headers: &axum::http::HeaderMap) {
+        let headers: BTreeMap<String, String> = headers
+            .iter()
+            .filter(|(name, _)| name.as_str().starts_with("x-fal-"))
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), value)
+            })
+            .collect();
+        let mut stats = self.lock();
+        if !headers.is_empty() && stats.fal_headers.len() < MAX_HEADER_RECORDS {
+            stats.fal_headers.push(FalHeaders { route, headers });
+        }
     }
 
     pub(crate) fn completed(&self, request_id: &str, at: Instant) {

@@ -134,3 +134,42 @@ fn errors_name_what_is_wrong() {
         "{message}"
     );
 }
+
+#[test]
+fn the_paying_twice_faults_parse() {
+    let with_id = |status, taken| Fault::ErrorWithId { status, taken };
+    assert_eq!(
+        parse("submit:500+id"),
+        spec(Route::Submit, with_id(500, true), 1)
+    );
+    assert_eq!(
+        parse("submit:503+unknown-id:2"),
+        spec(Route::Submit, with_id(503, false), 2)
+    );
+    assert_eq!(
+        parse("submit:ingress=502"),
+        spec(Route::Submit, Fault::Ingress(502), 1)
+    );
+    assert_eq!(
+        parse("submit:reset-after-body"),
+        spec(Route::Submit, Fault::ResetAfterBody, 1)
+    );
+    assert_eq!(
+        parse("submit:locked"),
+        spec(Route::Submit, Fault::Locked, 1)
+    );
+    assert_eq!(
+        parse("result:start-timeout"),
+        spec(Route::Result, Fault::StartTimeout, 1)
+    );
+    let error = |s: &str| s.parse::<FaultSpec>().unwrap_err();
+    assert_eq!(
+        error("submit:404+id"),
+        FaultSpecError::Kind("404+id".into())
+    );
+    assert_eq!(error("submit:500+x"), FaultSpecError::Kind("500+x".into()));
+    assert_eq!(
+        error("submit:ingress=500"),
+        FaultSpecError::Kind("ingress=500".into())
+    );
+}

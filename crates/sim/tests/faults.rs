@@ -330,6 +330,25 @@ async fn a_huge_detail_is_sent_whole() {
     server
         .faults()
         .push(Route::Submit, Fault::HugeDetail(1 << 20), 1);
+fn request_id(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("x-fal-request-id")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_5xx_with_a_taken_request_id_leaves_the_job_on_fal() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    server.faults().push(
+        Route::Submit,
+        Fault::ErrorWithId {
+            status: 500,
+            taken: true,
+        },
+        1,
+    );
     let response = submit_request(&client, &server, &input())
         .send()
         .await
@@ -338,4 +357,118 @@ async fn a_huge_detail_is_sent_whole() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["detail"].as_str().unwrap().len(), 1 << 20);
     submit(&client, &server).await;
+    assert_eq!(response.status(), 500);
+    let id = request_id(&response).expect("the answer names the request");
+    let status_url = format!("{}/fal-ai/minimax/requests/{id}/status", server.base_url());
+    let done = poll_until_completed(&client, &status_url).await;
+    assert_eq!(done["status"], "COMPLETED");
+}
+
+#[tokio::test]
+async fn a_5xx_with_an_unknown_request_id_names_a_request_fal_lacks() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    server.faults().push(
+        Route::Submit,
+        Fault::ErrorWithId {
+            status: 503,
+            taken: false,
+        },
+        1,
+    );
+    let response = submit_request(&client, &server, &input())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let id = request_id(&response).expect("the answer names a request");
+    let status_url = format!("{}/fal-ai/minimax/requests/{id}/status", server.base_url());
+    assert_eq!(get(&client, &status_url).await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_ingress_error_is_nginx_html_without_a_request_id() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    server.faults().push(Route::Submit, Fault::Ingress(502), 1);
+    let response = submit_request(&client, &server, &input())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 502);
+    assert!(request_id(&response).is_none());
+    assert_eq!(response.headers()["content-type"], "text/html");
+    let page = response.text().await.unwrap();
+    assert!(page.contains("<center>nginx</center>"), "{page}");
+}
+
+#[tokio::test]
+async fn a_reset_after_the_body_takes_the_job_but_sends_no_answer() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    server
+        .faults()
+        .push(Route::Submit, Fault::ResetAfterBody, 1);
+    let error = submit_request(&client, &server, &input())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.status().is_none(), "{error}");
+    // The job ran anyway: the sim marks it completed.
+    for _ in 0..200 {
+        if !server.stats().completed_at.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the job the dropped submit created never completed");
+}
+
+#[tokio::test]
+async fn a_locked_account_gets_fals_billing_403() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    server.faults().push(Route::Submit, Fault::Locked, 1);
+    let response = submit_request(&client, &server, &input())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let body: Value = response.json().await.unwrap();
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.starts_with("User is locked"), "{detail}");
+    assert!(detail.contains("balance"), "{detail}");
+}
+
+#[tokio::test]
+async fn a_start_timeout_is_a_user_504() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let job = submit(&client, &server).await;
+    server.faults().push(Route::Result, Fault::StartTimeout, 1);
+    let response = get(&client, job["response_url"].as_str().unwrap()).await;
+    assert_eq!(response.status(), 504);
+    assert_eq!(response.headers()["x-fal-request-timeout-type"], "user");
+}
+
+#[tokio::test]
+async fn fal_headers_of_submits_and_uploads_are_recorded() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    submit_request(&client, &server, &input())
+        .header("X-Fal-Queue-Priority", "low")
+        .header("X-Fal-Store-IO", "0")
+        .send()
+        .await
+        .unwrap();
+    submit(&client, &server).await;
+    let seen = server.stats().fal_headers;
+    assert_eq!(
+        seen.len(),
+        1,
+        "a request without x-fal-* headers is not recorded"
+    );
+    assert_eq!(seen[0].route, Route::Submit);
+    assert_eq!(seen[0].headers["x-fal-queue-priority"], "low");
+    assert_eq!(seen[0].headers["x-fal-store-io"], "0");
 }

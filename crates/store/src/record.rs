@@ -178,7 +178,8 @@ pub struct RequestInfo {
     pub cancel_url: String,
 }
 
-/// Where a job is. Terminal states are `Completed`, `Failed` and `Cancelled`.
+/// Where a job is. Terminal states are `Completed`, `Failed`, `Cancelled` and
+/// `MaybeSubmitted`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum JobState {
@@ -196,11 +197,18 @@ pub enum JobState {
     Completed,
     Failed,
     Cancelled,
+    /// The submit was sent but its answer was lost (a timeout, a dropped connection): fal may
+    /// or may not have the job. Nothing more happens on its own (sending it again could pay
+    /// twice); the user checks on fal and re-runs it if it is not there.
+    MaybeSubmitted,
 }
 
 impl JobState {
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+        matches!(
+            self,
+            Self::Completed | Self::Failed | Self::Cancelled | Self::MaybeSubmitted
+        )
     }
 
     pub fn label(&self) -> &'static str {
@@ -212,6 +220,7 @@ impl JobState {
             Self::Completed => "completed",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
+            Self::MaybeSubmitted => "maybe sent",
         }
     }
 }

@@ -131,9 +131,11 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
 fn progress_detail(progress: &Progress) -> String {
     match progress {
         Progress::Reconnecting { reason } => format!("reconnecting: {}", sanitize(reason)),
-        Progress::Retrying { attempt, reason } => {
-            format!("retrying (attempt {attempt}): {}", sanitize(reason))
-        }
+        Progress::Retrying {
+            attempt,
+            delay,
+            reason,
+        } => crate::jobs::retry_text(*attempt, *delay, &sanitize(reason)),
         Progress::Downloaded { path } => {
             format!("downloaded to {}", sanitize(&path.display().to_string()))
         }

@@ -39,8 +39,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
         );
         return;
     }
-    let areas = layout::areas(area, app.banner.is_some());
-    if let (Some(rect), Some(text)) = (areas.banner, &app.banner) {
+    let areas = layout::areas(area, app.banner_text().is_some());
+    if let (Some(rect), Some(text)) = (areas.banner, app.banner_text()) {
         status::banner(app, text, frame, rect);
     }
     editor::draw(app, frame, &areas);

@@ -32,6 +32,10 @@ pub fn client_with_key(sim: &SimServer, key: &str) -> FalClient {
     FalClient::new(config).expect("client builds")
 }
 
+pub fn no_options() -> i2v_fal::RequestOptions {
+    i2v_fal::RequestOptions::default()
+}
+
 pub fn input() -> ModelInput {
     ModelInput {
         prompt: "a slow dolly shot of a lighthouse at dusk".into(),

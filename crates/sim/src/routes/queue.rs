@@ -11,15 +11,15 @@ use serde_json::json;
 use crate::app::App;
 use crate::conn::ConnSwitch;
 use crate::faults::Route;
-use crate::gate::{Auth, gate};
+use crate::gate::{Auth, Pass, after_work, gate};
 use crate::jobs::{CancelOutcome, JobError, Seen};
 use crate::routes::validate::validate;
 use crate::wire;
 
 pub(crate) const OUTPUT_FILE: &str = "output.mp4";
 
-/// `POST /{owner}/{alias}[/{*path}]`. Query `fal_webhook` and the `X-Fal-*` hint headers
-/// are accepted and ignored.
+/// `POST /{owner}/{alias}[/{*path}]`. Query `fal_webhook` is accepted and ignored; the
+/// `X-Fal-*` headers are recorded in the stats (so tests can see what a client sent).
 pub(crate) async fn submit(
     State(app): State<App>,
     ConnectInfo(conn): ConnectInfo<ConnSwitch>,
@@ -27,9 +27,11 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = gate(&app, Route::Submit, Auth::Key, &conn, &headers).await {
-        return response;
-    }
+    let pass = match gate(&app, Route::Submit, Auth::Key, &conn, &headers).await {
+        Ok(pass) => pass,
+        Err(response) => return response,
+    };
+    app.stats.fal_headers(Route::Submit, &headers);
     let input = match validate(&body) {
         Ok(input) => input,
         Err(errors) => return wire::validation(errors),
@@ -40,6 +42,9 @@ pub(crate) async fn submit(
     let (job, position) = app
         .jobs
         .submit(format!("{owner}/{alias}"), base, &input.prompt);
+    if let Pass::AfterWork(fault) = pass {
+        return after_work(&fault, &conn, &job.id);
+    }
     let (response_url, status_url, cancel_url) = job.urls();
     wire::with_request_id(
         StatusCode::OK,

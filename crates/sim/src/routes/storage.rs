@@ -25,6 +25,7 @@ pub(crate) async fn initiate(
     if let Err(response) = gate(&app, Route::Upload, Auth::Key, &conn, &headers).await {
         return response;
     }
+    app.stats.fal_headers(Route::Upload, &headers);
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let mut errors = Vec::new();
     let mut field = |name: &str| match request.get(name).and_then(Value::as_str) {

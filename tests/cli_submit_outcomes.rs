@@ -1,0 +1,177 @@
+//! Every way a submit can end, against the simulated fal, counting the submits it received:
+//! the POST is repeated only when fal certainly did not take it, and exactly one reaches fal
+//! whenever fal may have the job.
+
+mod support;
+
+use i2v_sim::{Fault, Route};
+use i2v_store::JobState;
+use support::{Sandbox, Sim, quick};
+
+const IMAGE_URL: &str = "https://example.com/frame.png";
+
+fn submit(sandbox: &Sandbox) -> support::Run {
+    sandbox.submit("a cat walks", IMAGE_URL, &["--no-download"])
+}
+
+fn error_kind(sandbox: &Sandbox) -> Option<String> {
+    sandbox.only_record().error.map(|e| e.kind)
+}
+
+#[test]
+fn a_5xx_naming_its_request_is_followed_not_resent() {
+    let sim = Sim::start(quick());
+    sim.faults().push(
+        Route::Submit,
+        Fault::ErrorWithId {
+            status: 500,
+            taken: true,
+        },
+        1,
+    );
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit(&sandbox);
+    run.expect_code(0)
+        .expect_stderr("instead of sending the job again");
+    assert_eq!(sim.count("submit"), 1, "fal has the job: never sent twice");
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Completed);
+    assert!(record.request.is_some());
+}
+
+#[test]
+fn a_request_fal_then_does_not_know_ends_not_submitted() {
+    let sim = Sim::start(quick());
+    sim.faults().push(
+        Route::Submit,
+        Fault::ErrorWithId {
+            status: 503,
+            taken: false,
+        },
+        1,
+    );
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit(&sandbox);
+    run.expect_code(1).expect_stderr("safe to re-run");
+    assert_eq!(sim.count("submit"), 1);
+    assert_eq!(sandbox.only_record().state, JobState::Failed);
+    assert_eq!(error_kind(&sandbox).as_deref(), Some("not_submitted"));
+}
+
+#[test]
+fn a_connection_dropped_after_the_body_leaves_the_job_maybe_submitted() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Submit, Fault::ResetAfterBody, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit(&sandbox);
+    run.expect_code(3)
+        .expect_stderr("may or may not have the job")
+        .expect_stderr("https://fal.ai/dashboard")
+        .expect_stderr("will not send it again");
+    assert_eq!(sim.count("submit"), 1, "fal may have the job: sent once");
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::MaybeSubmitted);
+    assert_eq!(error_kind(&sandbox).as_deref(), Some("unknown_outcome"));
+    assert!(record.request.is_none());
+
+    // `resume` lists it and leaves it alone.
+    let id = record.id.to_string();
+    sandbox
+        .run(&["resume"])
+        .expect_code(0)
+        .expect_stderr(&id)
+        .expect_stderr("may have been submitted")
+        .expect_stderr("nothing to resume");
+    assert_eq!(sim.count("submit"), 1, "resume never re-sends it");
+    assert_eq!(sandbox.only_record().state, JobState::MaybeSubmitted);
+
+    // `history show` says what is known.
+    sandbox
+        .run(&["history", "show", &id])
+        .expect_code(0)
+        .expect_stdout("maybe sent")
+        .expect_stdout("answer was lost");
+}
+
+#[test]
+fn submits_fal_never_took_are_repeated() {
+    for fault in [
+        Fault::Ingress(502),
+        Fault::Ingress(504),
+        Fault::Status(503),
+        Fault::Status(408),
+    ] {
+        let sim = Sim::start(quick());
+        sim.faults().push(Route::Submit, fault.clone(), 1);
+        let sandbox = Sandbox::new(&sim.url());
+        submit(&sandbox).expect_code(0);
+        assert_eq!(
+            sim.count("submit"),
+            2,
+            "{fault:?}: one failure, one success"
+        );
+        assert_eq!(sandbox.only_record().state, JobState::Completed);
+    }
+}
+
+#[test]
+fn a_500_without_a_request_id_is_not_repeated() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Submit, Fault::Status(500), 1);
+    let sandbox = Sandbox::new(&sim.url());
+    submit(&sandbox).expect_code(1).expect_stderr("HTTP 500");
+    assert_eq!(sim.count("submit"), 1);
+    assert_eq!(sandbox.only_record().state, JobState::Failed);
+}
+
+#[test]
+fn a_locked_account_says_top_up_not_check_the_key() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Submit, Fault::Locked, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit(&sandbox);
+    run.expect_code(1)
+        .expect_stderr("https://fal.ai/dashboard/billing")
+        .expect_stderr("Exhausted balance");
+    assert!(!run.stderr.contains("FAL_KEY"), "{}", run.stderr);
+    assert_eq!(sim.count("submit"), 1, "not retried");
+    assert_eq!(error_kind(&sandbox).as_deref(), Some("billing"));
+}
+
+#[test]
+fn a_422_names_each_field_on_its_own_line() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Submit, Fault::Validation, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit(&sandbox);
+    run.expect_code(1)
+        .expect_stderr("fal rejected the input:\n  prompt: Simulated fault: prompt was rejected");
+    let id = sandbox.only_record().id.to_string();
+    sandbox
+        .run(&["history", "show", &id])
+        .expect_stdout("prompt: Simulated fault: prompt was rejected");
+}
+
+#[test]
+fn retries_say_why_and_when_the_next_attempt_comes() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Result, Fault::Status(503), 2);
+    let sandbox = Sandbox::new(&sim.url());
+    let run = submit(&sandbox);
+    run.expect_code(0)
+        .expect_stderr("retry 1 in ")
+        .expect_stderr("retry 2 in ")
+        .expect_stderr(" s: HTTP 503");
+}
+
+#[test]
+fn the_users_start_timeout_fails_the_job_without_retrying() {
+    let sim = Sim::start(quick());
+    sim.faults().push(Route::Result, Fault::StartTimeout, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    submit(&sandbox)
+        .expect_code(1)
+        .expect_stderr("start timeout");
+    assert_eq!(sim.count("result"), 1);
+    assert_eq!(error_kind(&sandbox).as_deref(), Some("start_timeout"));
+}
