@@ -153,6 +153,10 @@ async fn a_locked_account_pauses_submits_with_one_banner() {
     assert_eq!(submits(&h), 1);
     assert_eq!(h.store().list().records.len(), 1, "no second failed job");
 
+    // The first key only dismisses that message; the banner stays.
+    h.press(KeyCode::Esc);
+    assert!(h.screen().contains("submits paused"));
+
     // Esc resumes submitting once the user has topped up.
     h.sim.faults().clear();
     h.press(KeyCode::Esc);
