@@ -130,7 +130,7 @@ fn a_locked_account_says_top_up_not_check_the_key() {
     sim.faults().push(Route::Submit, Fault::Locked, 1);
     let sandbox = Sandbox::new(&sim.url());
     let run = submit(&sandbox);
-    run.expect_code(1)
+    run.expect_code(2)
         .expect_stderr("https://fal.ai/dashboard/billing")
         .expect_stderr("Exhausted balance");
     assert!(!run.stderr.contains("FAL_KEY"), "{}", run.stderr);
@@ -144,7 +144,7 @@ fn a_422_names_each_field_on_its_own_line() {
     sim.faults().push(Route::Submit, Fault::Validation, 1);
     let sandbox = Sandbox::new(&sim.url());
     let run = submit(&sandbox);
-    run.expect_code(1)
+    run.expect_code(2)
         .expect_stderr("fal rejected the input:\n  prompt: Simulated fault: prompt was rejected");
     let id = sandbox.only_record().id.to_string();
     sandbox
