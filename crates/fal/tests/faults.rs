@@ -422,7 +422,7 @@ impl Finished {
 }
 
 async fn finished_job(client: &i2v_fal::FalClient) -> Finished {
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     watch_to_end(client, &submission.urls).await;
     let output = client.result(&submission.urls).await.unwrap();
     Finished {
@@ -607,7 +607,7 @@ async fn a_huge_status_event_is_not_read_and_the_watch_polls() {
     sim.faults()
         .push(Route::Stream, Fault::HugeEvent(16 << 20), 1);
     let client = client(&sim);
-    let submission = client.submit(&input()).await.unwrap();
+    let submission = client.submit(&input(), &no_options()).await.unwrap();
     let mut watch = client.watch(&submission.urls, 0, None);
     let mut reasons = Vec::new();
     let mut last = None;
@@ -641,7 +641,10 @@ async fn a_huge_error_detail_is_cut_and_says_so() {
     let sim = sim().await;
     sim.faults()
         .push(Route::Submit, Fault::HugeDetail(1 << 20), 1);
-    let err = client(&sim).submit(&input()).await.unwrap_err();
+    let err = client(&sim)
+        .submit(&input(), &no_options())
+        .await
+        .unwrap_err();
     let text = err.to_string();
     assert!(text.len() < 4096, "{} bytes", text.len());
     assert!(text.contains("… (cut, 1048576 bytes)"), "{text}");
