@@ -436,3 +436,30 @@ fn a_remap_that_shadows_another_key_is_reported_at_start() {
     });
     quit(&mut pty);
 }
+
+/// Section 3: the mouse is off unless the config asks for it (capturing it takes away the
+/// terminal's own text selection).
+#[test]
+fn the_mouse_is_captured_only_when_the_config_asks() {
+    const CAPTURE: &[u8] = b"\x1b[?1000h";
+    let home = tempfile::tempdir().unwrap();
+    let mut pty = start(&home);
+    quit(&mut pty);
+    let raw = pty.raw();
+    assert!(
+        !raw.windows(CAPTURE.len()).any(|w| w == CAPTURE),
+        "mouse captured by default"
+    );
+
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[ui]\nmouse = true\n").unwrap();
+    let mut pty = start(&home);
+    quit(&mut pty);
+    let raw = pty.raw();
+    assert!(
+        raw.windows(CAPTURE.len()).any(|w| w == CAPTURE),
+        "mouse captured when asked"
+    );
+    assert_terminal_restored(&pty);
+}

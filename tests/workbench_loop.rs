@@ -1086,3 +1086,48 @@ fn fill_and_submit_image(h: &mut Harness, prompt: &str, image: &str) {
     h.type_text(image);
     h.send(ctrl('s'));
 }
+
+/// Section 3, the mouse (with `[ui] mouse = true`): a click focuses the pane under it and
+/// selects the row clicked; the wheel moves through the history.
+#[tokio::test]
+async fn a_click_selects_a_history_row_and_the_wheel_moves_through_it() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use ui_support::record;
+    let mouse = |kind, column, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut h = with_history(&[
+        record(1, "oldest: a heron", "shots/a.png", JobState::Completed, 30),
+        record(2, "middle: a boat", "shots/b.png", JobState::Completed, 20),
+        record(3, "newest: a fox", "shots/c.png", JobState::Completed, 10),
+    ])
+    .await;
+    let screen = h.screen();
+    let row = screen
+        .rows()
+        .iter()
+        .position(|r| r.contains("middle: a boat"))
+        .expect("the row is on screen") as u16;
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), 10, row));
+    assert_eq!(h.bench.app.focus(), Focus::History, "the click focused it");
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.bench.app.draft().prompt,
+        "middle: a boat",
+        "the clicked row"
+    );
+
+    h.send(mouse(MouseEventKind::ScrollDown, 10, row));
+    h.focus(Focus::History);
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.bench.app.draft().prompt,
+        "oldest: a heron",
+        "the wheel moved down"
+    );
+}

@@ -294,6 +294,7 @@ impl App {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => self.on_paste(&text),
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 Vec::new()

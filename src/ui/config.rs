@@ -13,6 +13,9 @@ pub struct UiConfig {
     /// the action names.
     pub keys: BTreeMap<String, String>,
     pub notify: NotifyConfig,
+    /// Click to focus and select, wheel to scroll. Off by default: while the workbench has
+    /// the mouse, the terminal's own text selection needs Shift.
+    pub mouse: bool,
 }
 
 /// How to tell the user a job finished.

@@ -478,7 +478,7 @@ impl App {
         Vec::new()
     }
 
-    fn scroll_overlay(&mut self, action: Action) {
+    pub(crate) fn scroll_overlay(&mut self, action: Action) {
         let (rows, height) = draw::overlay_rows(self);
         let max = rows.saturating_sub(height);
         let page = height.saturating_sub(1).max(1);
@@ -536,11 +536,11 @@ impl App {
         }
     }
 
-    fn move_history(&mut self, delta: isize) {
+    pub(crate) fn move_history(&mut self, delta: isize) {
         self.history.selected = step(&self.history.visible, self.history.selected.as_ref(), delta);
     }
 
-    fn scroll_logs(&mut self, action: Action, view: ratatui::layout::Rect) {
+    pub(crate) fn scroll_logs(&mut self, action: Action, view: ratatui::layout::Rect) {
         let Some(entry) = self.queue_selected().and_then(|id| self.book.get(&id)) else {
             return;
         };
@@ -553,6 +553,9 @@ impl App {
         };
         let page = height.saturating_sub(1).max(1);
         let top = match action {
+            // The mouse wheel.
+            Action::Up => top.saturating_sub(WHEEL_LINES),
+            Action::Down => top + WHEEL_LINES,
             Action::PageUp => top.saturating_sub(page),
             Action::PageDown => top + page,
             Action::Top => 0,
@@ -563,8 +566,11 @@ impl App {
     }
 }
 
+/// Lines one notch of the mouse wheel scrolls the logs.
+const WHEEL_LINES: usize = 3;
+
 /// The id `delta` places from `current` in `ids`, clamped to the ends.
-fn step(ids: &[JobId], current: Option<&JobId>, delta: isize) -> Option<JobId> {
+pub(crate) fn step(ids: &[JobId], current: Option<&JobId>, delta: isize) -> Option<JobId> {
     if ids.is_empty() {
         return None;
     }

@@ -14,6 +14,7 @@ mod image_paste;
 mod input;
 mod keys;
 mod layout;
+mod mouse;
 mod msg;
 mod theme;
 mod undo;

@@ -12,6 +12,8 @@ pub enum Msg {
     /// Bracketed paste: inserted into the focused text field as one edit.
     Paste(String),
     Resize(u16, u16),
+    /// Only arrives with `[ui] mouse = true`.
+    Mouse(crossterm::event::MouseEvent),
     Job(JobEvent),
     /// Animation (spinner, elapsed time, fading notices). The runtime sends it only while
     /// [`App::animating`](super::App::animating) is true, so an idle screen costs nothing.

@@ -235,6 +235,7 @@ pub fn terminal_messages() -> impl Stream<Item = Msg> + Unpin {
                 Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
                 Ok(Event::Paste(text)) => Some(Msg::Paste(text)),
                 Ok(Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+                Ok(Event::Mouse(mouse)) => Some(Msg::Mouse(mouse)),
                 _ => None,
             })
         })
@@ -326,7 +327,7 @@ pub async fn workbench(
         remote: std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty()),
     });
 
-    let terminal = super::terminal::enter()?;
+    let terminal = super::terminal::enter(ui_config.mouse)?;
     let mut bench = Workbench::new(terminal, app, runtime);
     super::terminal::save_draft_on_panic(bench.draft_handle(), bench.runtime.draft_path());
     for warning in warnings {

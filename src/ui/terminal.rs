@@ -3,9 +3,12 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
 use ratatui::backend::CrosstermBackend;
@@ -13,15 +16,27 @@ use ratatui::{DefaultTerminal, Terminal};
 
 use super::{Draft, Msg};
 
-/// Raw mode, alternate screen, bracketed paste; ratatui's panic hook restores the terminal.
-pub fn enter() -> std::io::Result<DefaultTerminal> {
+/// Whether the mouse is captured (`[ui] mouse = true`), to capture it again after the editor.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Raw mode, alternate screen, bracketed paste, and the mouse if asked for (off by default:
+/// capturing it takes the terminal's own text selection away); ratatui's panic hook restores
+/// the terminal.
+pub fn enter(mouse: bool) -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
+    MOUSE.store(mouse, Ordering::Relaxed);
     execute!(std::io::stdout(), EnableBracketedPaste)?;
+    if mouse {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
     Ok(terminal)
 }
 
 /// Gives the terminal back. Errors are ignored: after SIGHUP there may be no terminal left.
 pub fn leave() {
+    if MOUSE.load(Ordering::Relaxed) {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
 }
@@ -92,6 +107,9 @@ fn enter_again(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
         EnableBracketedPaste,
         Clear(ClearType::All)
     )?;
+    if MOUSE.load(Ordering::Relaxed) {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
     // Keys pressed while the editor closed must not land in the prompt.
     while crossterm::event::poll(std::time::Duration::ZERO)? {
         let _ = crossterm::event::read()?;
