@@ -119,6 +119,23 @@ impl FalClient {
         Ok(size)
     }
 
+    /// The start of an error answer's body: the hosts serving videos are not fal's API, and
+    /// an endless or dripping error page must neither fill memory nor keep the job waiting.
+    async fn error_body(&self, response: reqwest::Response) -> String {
+        const MAX: usize = 64 * 1024;
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        let deadline = Instant::now() + self.config.idle_timeout;
+        while body.len() < MAX {
+            match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+        body.truncate(MAX);
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
     async fn download_once(
         &self,
         job: &Download<'_>,
@@ -156,7 +173,7 @@ impl FalClient {
                 return Ok(retry(refused, None));
             }
             s => {
-                let body = response.text().await.unwrap_or_default();
+                let body = self.error_body(response).await;
                 return Err(status_error(s, &body));
             }
         };

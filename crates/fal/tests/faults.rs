@@ -653,3 +653,35 @@ async fn a_huge_error_detail_is_cut_and_says_so() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn an_endless_error_page_from_the_video_host_ends_the_download() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A host that is not fal answers 404 and then drips its (huge) error page forever.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/video.mp4", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 404 Not Found\r\nContent-Length: 1000000000\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                while socket.write_all(b"<p>not here</p>").await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            });
+        }
+    });
+    let sim = sim().await;
+    let client = client(&sim);
+    let job = Finished {
+        url,
+        size: None,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let err = download(&client, &job, None).await.unwrap_err();
+    assert!(matches!(err, FalError::Http { status: 404, .. }), "{err:?}");
+    assert!(err.to_string().contains("not here"), "{err}");
+    job.assert_nothing_left();
+}
