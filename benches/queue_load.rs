@@ -241,6 +241,7 @@ async fn drive_jobs(
             ),
             image: format!("https://example.com/frames/lighthouse-{i}.png"),
             prompt_optimizer: i % 2 == 0,
+            check_limits: true,
         });
     }
     let seen = tokio::time::timeout(DEADLINE, listener)

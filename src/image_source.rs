@@ -1,5 +1,6 @@
 //! What the user typed in the image field: an http(s) URL passed through to fal, or a local
-//! PNG/JPEG/WebP file, recognised by its content (not its name) and uploaded later.
+//! image file, recognised by its content (not its name) and uploaded later. Whether the model
+//! takes it is [`crate::input_limits`]' business.
 
 use std::fmt;
 use std::io::Read;
@@ -7,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-/// Larger images are refused before any upload. fal accepts big files, but a first frame this
-/// large is almost always a mistake (a RAW export, a wrong file).
-pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+pub use crate::input_limits::MAX_IMAGE_BYTES;
+use crate::input_limits::{self, Violation};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImageRef {
@@ -26,11 +26,18 @@ pub struct LocalImage {
     pub height: usize,
 }
 
+/// Image types recognised by content. Only PNG, JPEG and WebP are what the model takes; the
+/// others are known so the refusal can name them, and sent only when the user overrides it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImageFormat {
     Png,
     Jpeg,
     Webp,
+    Gif,
+    Bmp,
+    Tiff,
+    Avif,
+    Heif,
 }
 
 impl ImageFormat {
@@ -39,15 +46,30 @@ impl ImageFormat {
             Self::Png => "image/png",
             Self::Jpeg => "image/jpeg",
             Self::Webp => "image/webp",
+            Self::Gif => "image/gif",
+            Self::Bmp => "image/bmp",
+            Self::Tiff => "image/tiff",
+            Self::Avif => "image/avif",
+            Self::Heif => "image/heif",
         }
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Self::Png => "PNG",
             Self::Jpeg => "JPEG",
             Self::Webp => "WebP",
+            Self::Gif => "GIF",
+            Self::Bmp => "BMP",
+            Self::Tiff => "TIFF",
+            Self::Avif => "AVIF",
+            Self::Heif => "HEIF",
         }
+    }
+
+    /// One the model takes.
+    pub fn is_accepted(self) -> bool {
+        matches!(self, Self::Png | Self::Jpeg | Self::Webp)
     }
 }
 
@@ -67,8 +89,21 @@ pub enum ImageError {
     NotAFile(PathBuf),
     #[error("{}: not a PNG, JPEG or WebP image (checked by content)", .0.display())]
     NotAnImage(PathBuf),
-    #[error("{}: {} is too large (limit {})", .path.display(), human_size(*.size), human_size(MAX_IMAGE_BYTES))]
-    TooLarge { path: PathBuf, size: u64 },
+    /// An image the model's documented limits refuse.
+    #[error("{}: {}", .path.display(), .violation)]
+    Limit { path: PathBuf, violation: Violation },
+}
+
+impl LocalImage {
+    /// Whether the model takes this image, by its documented first-frame limits.
+    pub fn check_limits(&self) -> Result<(), ImageError> {
+        input_limits::check_image(self.format, self.size, self.width, self.height).map_err(
+            |violation| ImageError::Limit {
+                path: self.path.clone(),
+                violation,
+            },
+        )
+    }
 }
 
 impl ImageRef {
@@ -92,7 +127,17 @@ impl ImageRef {
     }
 }
 
-/// Checks what `text` names without reading more of a file than its header.
+/// [`inspect`], then the model's limits for a local file.
+pub fn inspect_within_limits(text: &str) -> Result<ImageRef, ImageError> {
+    let image = inspect(text)?;
+    if let ImageRef::File(local) = &image {
+        local.check_limits()?;
+    }
+    Ok(image)
+}
+
+/// Checks what `text` names without reading more of a file than its header. Any size and
+/// shape passes: the limits are [`LocalImage::check_limits`].
 pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
     let text = text.trim();
     if text.is_empty() {
@@ -119,12 +164,6 @@ pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
     if !meta.is_file() {
         return Err(ImageError::NotAFile(path));
     }
-    if meta.len() > MAX_IMAGE_BYTES {
-        return Err(ImageError::TooLarge {
-            path,
-            size: meta.len(),
-        });
-    }
     let mut header = Vec::with_capacity(64 * 1024);
     std::fs::File::open(&path)
         .and_then(|f| f.take(64 * 1024).read_to_end(&mut header))
@@ -140,26 +179,37 @@ pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
     }))
 }
 
-/// Reads the whole file for upload, checking it again (it may have changed since `inspect`).
+/// Reads the whole file for upload, checking it is still the image `inspect` saw (it may
+/// have changed since): same type, no larger.
 pub fn read(image: &LocalImage) -> Result<Vec<u8>, ImageError> {
     let bytes = std::fs::read(&image.path).map_err(|e| io_error(&image.path, e))?;
-    if bytes.len() as u64 > MAX_IMAGE_BYTES {
-        return Err(ImageError::TooLarge {
-            path: image.path.clone(),
-            size: bytes.len() as u64,
-        });
+    let still = sniff(&bytes).ok_or_else(|| ImageError::NotAnImage(image.path.clone()))?;
+    if still.0 != image.format || bytes.len() as u64 > image.size {
+        return Err(ImageError::Unreadable(
+            image.path.clone(),
+            "it changed since it was checked; submit it again".into(),
+        ));
     }
-    sniff(&bytes).ok_or_else(|| ImageError::NotAnImage(image.path.clone()))?;
     Ok(bytes)
 }
 
-fn sniff(header: &[u8]) -> Option<(ImageFormat, usize, usize)> {
-    let format = match imagesize::image_type(header).ok()? {
+/// The image type `header` (a file's first bytes) starts like, if one we know.
+pub fn sniff_format(header: &[u8]) -> Option<ImageFormat> {
+    Some(match imagesize::image_type(header).ok()? {
         imagesize::ImageType::Png => ImageFormat::Png,
         imagesize::ImageType::Jpeg => ImageFormat::Jpeg,
         imagesize::ImageType::Webp => ImageFormat::Webp,
+        imagesize::ImageType::Gif => ImageFormat::Gif,
+        imagesize::ImageType::Bmp => ImageFormat::Bmp,
+        imagesize::ImageType::Tiff => ImageFormat::Tiff,
+        imagesize::ImageType::Heif(imagesize::Compression::Av1) => ImageFormat::Avif,
+        imagesize::ImageType::Heif(_) => ImageFormat::Heif,
         _ => return None,
-    };
+    })
+}
+
+fn sniff(header: &[u8]) -> Option<(ImageFormat, usize, usize)> {
+    let format = sniff_format(header)?;
     let size = imagesize::blob_size(header).ok()?;
     Some((format, size.width, size.height))
 }
@@ -227,7 +277,8 @@ mod tests {
                 panic!("{name} is a file");
             };
             assert_eq!(img.format, format, "{name}");
-            assert_eq!((img.width, img.height), (64, 48), "{name}");
+            assert_eq!((img.width, img.height), (400, 300), "{name}");
+            assert_eq!(img.check_limits(), Ok(()), "{name}");
         }
     }
 
@@ -253,13 +304,49 @@ mod tests {
         assert_eq!(err.to_string(), "/no/such/image.png: no such file");
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.png");
-        let file = std::fs::File::create(&big).unwrap();
-        file.set_len(MAX_IMAGE_BYTES + 1).unwrap();
-        let msg = inspect(big.to_str().unwrap()).unwrap_err().to_string();
+        std::fs::copy(fixture("frame.png"), &big).unwrap();
+        let file = std::fs::OpenOptions::new().write(true).open(&big).unwrap();
+        file.set_len(MAX_IMAGE_BYTES).unwrap();
+        let msg = inspect_within_limits(big.to_str().unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(
-            msg.contains("big.png") && msg.contains("too large"),
+            msg.contains("big.png") && msg.contains("too large") && msg.contains("under 20.0 MB"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn limits_refuse_with_the_limit_named_and_inspect_alone_does_not() {
+        for (name, limit) in [
+            ("too-small.png", "at least 300 px"),
+            ("too-wide.png", "between 2:5 and 5:2"),
+        ] {
+            let path = fixture(name);
+            assert!(inspect(&path).is_ok(), "{name}: only the limits refuse it");
+            let err = inspect_within_limits(&path).unwrap_err();
+            assert!(matches!(err, ImageError::Limit { .. }), "{name}: {err:?}");
+            let msg = err.to_string();
+            assert!(msg.contains(name) && msg.contains(limit), "{msg}");
+        }
+        assert_eq!(
+            inspect_within_limits(" https://example.com/a.png"),
+            Ok(ImageRef::Url("https://example.com/a.png".into())),
+            "URLs are checked elsewhere"
+        );
+    }
+
+    #[test]
+    fn read_notices_a_file_that_changed_after_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frame.png");
+        std::fs::copy(fixture("frame.png"), &path).unwrap();
+        let ImageRef::File(img) = inspect(path.to_str().unwrap()).unwrap() else {
+            panic!("a file");
+        };
+        assert_eq!(read(&img).unwrap().len() as u64, img.size);
+        std::fs::copy(fixture("frame.jpg"), &path).unwrap();
+        assert!(matches!(read(&img), Err(ImageError::Unreadable(..))));
     }
 
     #[cfg(unix)]
@@ -274,6 +361,6 @@ mod tests {
     #[test]
     fn summary_is_one_line() {
         let img = inspect(&fixture("frame.png")).unwrap();
-        assert_eq!(img.summary(), "frame.png · PNG · 469 B · 64×48");
+        assert_eq!(img.summary(), "frame.png · PNG · 919 B · 400×300");
     }
 }

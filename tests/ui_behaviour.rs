@@ -84,6 +84,7 @@ fn submit_sends_exactly_the_input() {
             prompt: "a cat\nslow pan".to_owned(),
             image: "frames/cat.png".to_owned(),
             prompt_optimizer: false,
+            check_limits: true,
         })]
     );
     // F5 does the same (asking first, as that very job is on its way), and the prompt
@@ -267,6 +268,7 @@ fn r_reruns_a_history_job_with_its_input() {
             prompt: history()[0].input.prompt.clone(),
             image: "frames/fox.png".to_owned(),
             prompt_optimizer: false,
+            check_limits: true,
         })]
     );
 }
@@ -397,6 +399,7 @@ fn image_inspection_shows_only_for_the_current_text() {
         text: "cat.png".to_owned(),
         result: Ok(ImageInfo {
             summary: "cat.png · PNG · 1.2 KB · 640×480".to_owned(),
+            limit: None,
         }),
     });
     assert_shows(&app, "640×480");

@@ -1129,5 +1129,94 @@ async fn a_click_selects_a_history_row_and_the_wheel_moves_through_it() {
         h.bench.app.draft().prompt,
         "oldest: a heron",
         "the wheel moved down"
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Issue 10 §3: an image outside the model's documented limits is named in the image field
+/// and submitting it asks first; "n" sends nothing, "y" sends it anyway (and the simulated
+/// fal refuses it with a 422, as fal would).
+#[tokio::test]
+async fn an_image_outside_the_limits_is_named_and_sent_only_when_confirmed() {
+    let mut h = Harness::start().await;
+    h.type_text(PROMPT);
+    h.focus(Focus::Image);
+    h.type_text(&fixture("too-small.png"));
+    h.wait_for("the image field to name the limit", |s| {
+        s.pane_text("Image")
+            .contains("64×48 is too small: the short side must be at least 300 px")
+    })
+    .await;
+
+    h.send(ctrl('s'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Outside the model's limits") && screen.contains("y: send it anyway"),
+        "submitting asks first:\n{screen}"
+    );
+    h.press(KeyCode::Char('n'));
+    h.settle();
+    assert!(!h.screen().contains("Outside the model's limits"));
+    assert_eq!(h.sim.stats().requests, 0, "n sends nothing");
+    assert!(h.store().list().records.is_empty(), "n records nothing");
+
+    h.send(ctrl('s'));
+    h.press(KeyCode::Char('y'));
+    h.wait_for("the job to fail on fal's refusal", |s| {
+        s.pane_text("History").contains("failed")
+    })
+    .await;
+    assert_eq!(h.sim.stats().by_route.get("submit").copied(), Some(1));
+    let records = h.store().list().records;
+    assert_eq!(records.len(), 1);
+    let error = records[0].error.as_ref().expect("fal's refusal");
+    assert_eq!(error.kind, "validation");
+    assert!(error.message.contains("image_url"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn an_image_within_the_limits_submits_without_asking() {
+    let mut h = Harness::start().await;
+    h.type_text(PROMPT);
+    h.focus(Focus::Image);
+    h.type_text(&fixture("frame.webp"));
+    h.wait_for("the image field to accept it", |s| {
+        s.pane_text("Image").contains("✓ frame.webp · WebP")
+    })
+    .await;
+    h.send(ctrl('s'));
+    assert!(!h.screen().contains("Outside the model's limits"));
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("History").contains("completed")
+    })
+    .await;
+}
+
+/// A URL is looked at by the runtime (the app never speaks HTTP); one outside the limits is
+/// named like a file.
+#[tokio::test]
+async fn an_image_url_outside_the_limits_is_named_in_the_field() {
+    let mut h = Harness::start().await;
+    let wide = std::fs::read(fixture("too-wide.png")).unwrap();
+    let url = h.sim.store_file("image/png", "wide.png", wide);
+    h.focus(Focus::Image);
+    h.send(Msg::Paste(url));
+    h.wait_for("the image field to name the limit", |s| {
+        s.pane_text("Image").contains("800×300 is too wide")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_prompt_over_2000_characters_is_flagged_in_the_editor() {
+    let mut h = Harness::start().await;
+    h.send(Msg::Paste("a".repeat(2000)));
+    h.settle();
+    assert!(!h.screen().contains("fal may refuse it"), "{}", h.screen());
+    h.type_text("b");
+    let screen = h.screen();
+    assert!(
+        screen.contains("2001 chars") && screen.contains("over 2000: fal may refuse it"),
+        "{screen}"
     );
 }

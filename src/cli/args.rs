@@ -93,6 +93,10 @@ pub struct SubmitArgs {
     /// Do not download the video; print only its URL.
     #[arg(long)]
     pub no_download: bool,
+    /// Send the image even if it breaks the model's documented limits (JPEG/PNG/WebP, under
+    /// 20 MB, short side at least 300 px, aspect ratio between 2:5 and 5:2).
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 #[derive(Debug, Args)]

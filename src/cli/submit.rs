@@ -11,8 +11,10 @@ use tokio::sync::mpsc;
 use super::args::SubmitArgs;
 use super::output::print_line;
 use super::report::Reporter;
-use crate::image_source;
+use crate::image_source::{self, ImageRef};
+use crate::input_limits;
 use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob};
+use crate::remote_image::{self, RemoteImage};
 use crate::setup::Backend;
 
 /// Exit code for a job that ran and failed.
@@ -35,9 +37,12 @@ pub async fn submit(
     download: bool,
 ) -> anyhow::Result<ExitCode> {
     let prompt = read_prompt(&args)?;
+    if let Some(warning) = input_limits::prompt_warning(&prompt) {
+        eprintln!("warning: {warning}");
+    }
     let (image, continues) = first_frame(&backend.store, &args)?;
-    // Checked here too so a typo fails before anything is created.
-    image_source::inspect(&image)?;
+    // Checked here too so a typo or a doomed image fails before anything is created.
+    check_image(&image, args.no_check).await?;
     let (engine, mut events) = Engine::new(
         backend.client.clone(),
         backend.store.clone(),
@@ -50,6 +55,7 @@ pub async fn submit(
             prompt,
             image,
             prompt_optimizer: !args.no_prompt_optimizer,
+            check_limits: !args.no_check,
         },
         continues,
     );
@@ -240,6 +246,34 @@ fn first_frame(store: &Store, args: &SubmitArgs) -> anyhow::Result<(String, Opti
         }
         (Some(image), None) => Ok((image.clone(), None)),
         (None, None) => bail!("give --image PATH|URL or --from-last-frame ID"),
+    }
+}
+
+/// Refuses an image the model's documented limits rule out, naming the limit, unless
+/// `no_check`. A URL is looked at over HTTP; when that cannot be done it passes, with a note.
+async fn check_image(image: &str, no_check: bool) -> anyhow::Result<()> {
+    const OVERRIDE: &str = "--no-check sends it anyway";
+    let image = image_source::inspect(image)?;
+    if no_check {
+        return Ok(());
+    }
+    match &image {
+        ImageRef::File(local) => local
+            .check_limits()
+            .map_err(|e| anyhow::anyhow!("{e} ({OVERRIDE})")),
+        ImageRef::Url(url) if url.to_ascii_lowercase().starts_with("data:") => Ok(()),
+        ImageRef::Url(url) => match remote_image::look(url).await {
+            RemoteImage::Unchecked(why) => {
+                eprintln!(
+                    "note: could not check the image URL ({}); sending it as is",
+                    crate::text::sanitize(&why)
+                );
+                Ok(())
+            }
+            seen => seen.check_limits().map_err(|violation| {
+                anyhow::anyhow!("{}: {violation} ({OVERRIDE})", crate::text::sanitize(url))
+            }),
+        },
     }
 }
 

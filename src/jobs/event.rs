@@ -65,4 +65,7 @@ pub struct NewJob {
     /// An http(s) URL or a local file path, as the user typed it.
     pub image: String,
     pub prompt_optimizer: bool,
+    /// Refuse a local image outside the model's documented limits before uploading it
+    /// (`false`: the user said to send it anyway).
+    pub check_limits: bool,
 }

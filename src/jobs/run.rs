@@ -28,7 +28,11 @@ pub(super) type CheckedImage = Result<ImageRef, image_source::ImageError>;
 
 /// A new job's record, and its image check (file I/O: call it off the UI task).
 pub(super) fn prepare_record(model: &str, job: &NewJob) -> (JobRecord, CheckedImage) {
-    let checked = image_source::inspect(&job.image);
+    let checked = if job.check_limits {
+        image_source::inspect_within_limits(&job.image)
+    } else {
+        image_source::inspect(&job.image)
+    };
     let image = match &checked {
         Ok(ImageRef::Url(url)) => ImageSource::Url { url: url.clone() },
         Ok(ImageRef::File(img)) => ImageSource::File {

@@ -90,6 +90,12 @@ pub(crate) enum Overlay {
     /// The job to submit is identical to one still queued or running: submitting it again
     /// pays again, so ask first.
     ConfirmSubmit(NewJob),
+    /// The image breaks one of the model's documented limits (named): fal will most likely
+    /// refuse it, so send it only if the user says so.
+    ConfirmLimits {
+        job: NewJob,
+        limit: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -641,11 +647,26 @@ impl App {
             self.focus = Focus::Image;
             self.error(format!("Cannot submit: {problem}"));
         } else {
-            return Some(NewJob {
+            let limit = match &self.image_info {
+                Some((about, Ok(info))) if *about == image => info.limit.clone(),
+                _ => None,
+            };
+            let job = NewJob {
                 prompt,
                 image,
                 prompt_optimizer: self.optimizer,
-            });
+                check_limits: true,
+            };
+            match limit {
+                None => return Some(job),
+                Some(limit) => {
+                    let job = NewJob {
+                        check_limits: false,
+                        ..job
+                    };
+                    self.overlay = Some(Overlay::ConfirmLimits { job, limit });
+                }
+            }
         }
         self.style_fields();
         None

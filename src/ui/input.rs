@@ -156,6 +156,9 @@ impl App {
                         prompt: input.prompt.clone(),
                         image: input.image.display(),
                         prompt_optimizer: input.prompt_optimizer,
+                        // The engine refuses an image outside the limits (a failed job,
+                        // nothing uploaded or paid); the editor's submit asks instead.
+                        check_limits: true,
                     };
                     let fallback = match &input.image {
                         ImageSource::File {
@@ -409,6 +412,26 @@ impl App {
     }
 
     fn overlay_key(&mut self, overlay: Overlay, key: KeyBinding) -> Vec<Effect> {
+        if let Overlay::ConfirmLimits { job, .. } = overlay {
+            // As for submitting twice: only a plain y is a yes to sending a doomed image.
+            if !key.mods.is_empty() {
+                return Vec::new();
+            }
+            match key.code {
+                KeyCode::Char('y' | 'Y') => {
+                    self.overlay = None;
+                    return self.submit(job, false);
+                }
+                KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter => {
+                    self.overlay = None;
+                    self.focus = Focus::Image;
+                    self.style_fields();
+                    self.notice("Not submitted: change the image, or submit and answer y");
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
         if let Overlay::ConfirmSubmit(job) = overlay {
             // Ctrl-Y (redo) or another Ctrl-S must not count as a yes to paying again.
             if !key.mods.is_empty() {

@@ -50,4 +50,6 @@ pub enum Msg {
 pub struct ImageInfo {
     /// One line, e.g. `frame.png · PNG · 12.3 KB · 640×480` or `URL`.
     pub summary: String,
+    /// The model's documented limit the image breaks, if it does: submitting asks first.
+    pub limit: Option<String>,
 }

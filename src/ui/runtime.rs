@@ -39,6 +39,8 @@ pub struct Runtime {
     image_fallbacks: std::collections::HashMap<String, String>,
     /// The pending save of the draft being edited, restarted by every edit.
     draft_save: Option<tokio::task::JoinHandle<()>>,
+    /// The image field's check under way, replaced by every edit.
+    image_check: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// How long after the last edit the draft is saved: soon enough that a `kill -9` or a power
@@ -89,6 +91,7 @@ impl Runtime {
             msg_rx,
             image_fallbacks: Default::default(),
             draft_save: None,
+            image_check: None,
         }
     }
 
@@ -200,15 +203,16 @@ impl Runtime {
                 }
             }
             Effect::InspectImage(text) => {
+                // Only the latest text matters: a URL typed key by key would otherwise be
+                // fetched once per key.
+                if let Some(pending) = self.image_check.take() {
+                    pending.abort();
+                }
                 let tx = self.msg_tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = image_source::inspect(&text)
-                        .map(|image| ImageInfo {
-                            summary: image.summary(),
-                        })
-                        .map_err(|e| e.to_string());
+                self.image_check = Some(tokio::spawn(async move {
+                    let result = inspect_image(&text).await;
                     let _ = tx.send(Msg::ImageInspected { text, result });
-                });
+                }));
             }
             Effect::EditExternally(text) => return TerminalRequest::EditExternally(text),
             Effect::CopyToClipboard(text) => {
@@ -368,4 +372,43 @@ pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> 
 pub fn load_draft(path: &std::path::Path) -> Option<Draft> {
     let text = std::fs::read_to_string(path).ok()?;
     serde_json::from_str(&text).ok()
+}
+
+/// How long the image field must rest before a URL in it is fetched.
+const URL_CHECK_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// What the image field names, and the model limit it breaks: a file by its header, a URL by
+/// a look at its first bytes (best effort: a URL that cannot be looked at passes).
+async fn inspect_image(text: &str) -> Result<ImageInfo, String> {
+    use crate::image_source::ImageRef;
+    let owned = text.to_owned();
+    let image = tokio::task::spawn_blocking(move || image_source::inspect(&owned))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok(match &image {
+        ImageRef::File(local) => ImageInfo {
+            summary: image.summary(),
+            limit: crate::input_limits::check_image(
+                local.format,
+                local.size,
+                local.width,
+                local.height,
+            )
+            .err()
+            .map(|v| v.to_string()),
+        },
+        ImageRef::Url(url) if !url.starts_with("data:") => {
+            tokio::time::sleep(URL_CHECK_DELAY).await;
+            let seen = crate::remote_image::look(url).await;
+            ImageInfo {
+                summary: seen.summary(),
+                limit: seen.check_limits().err().map(|v| v.to_string()),
+            }
+        }
+        ImageRef::Url(_) => ImageInfo {
+            summary: image.summary(),
+            limit: None,
+        },
+    })
 }

@@ -69,6 +69,11 @@ impl Sim {
         self.server.stats()
     }
 
+    /// Puts a file in the sim's storage; returns the URL it serves it at.
+    pub fn store_file(&self, content_type: &str, name: &str, data: Vec<u8>) -> String {
+        self.server.store_file(content_type, name, data)
+    }
+
     /// How many requests of one route kind (`"submit"`, `"result"`, …) the sim has seen.
     pub fn count(&self, route: &str) -> u64 {
         self.stats().by_route.get(route).copied().unwrap_or(0)

@@ -280,6 +280,7 @@ pub fn fill_busy(app: &mut App) {
         text: "frames/cat.png".to_owned(),
         result: Ok(i2v::ui::ImageInfo {
             summary: "cat.png · PNG · 12.3 KB · 1280×720".to_owned(),
+            limit: None,
         }),
     });
     tab(app, 4); // back to the editor

@@ -21,6 +21,7 @@ pub struct SimServer {
     addr: SocketAddr,
     faults: Faults,
     stats: StatsRecorder,
+    storage: Arc<Storage>,
     shutdown: CancellationToken,
 }
 
@@ -38,12 +39,13 @@ impl SimServer {
         let stats = StatsRecorder::default();
         let faults = Faults::default();
         let shutdown = CancellationToken::new();
+        let storage = Arc::new(Storage::default());
         let app = App {
             jobs: Jobs::new(config.clone(), stats.clone(), shutdown.clone()),
             config,
             faults: faults.clone(),
             stats: stats.clone(),
-            storage: Arc::new(Storage::default()),
+            storage: storage.clone(),
             fallback_base: format!("http://{addr}"),
             shutdown: shutdown.clone(),
         };
@@ -59,6 +61,7 @@ impl SimServer {
             addr,
             faults,
             stats,
+            storage,
             shutdown,
         })
     }
@@ -80,6 +83,17 @@ impl SimServer {
     /// What the server has seen so far.
     pub fn stats(&self) -> Stats {
         self.stats.snapshot()
+    }
+
+    /// Puts a file in the sim's storage, as an upload would; returns its URL. Lets tests hand
+    /// out image URLs the sim serves (with ranges) and checks on submit.
+    pub fn store_file(&self, content_type: &str, file_name: &str, data: Vec<u8>) -> String {
+        let file_name = crate::storage::safe_file_name(file_name);
+        let token = self
+            .storage
+            .reserve(content_type.to_owned(), file_name.clone());
+        self.storage.fill(&token, data.into());
+        format!("{}/files/uploads/{token}/{file_name}", self.base_url())
     }
 
     /// Stop serving; also what dropping does.

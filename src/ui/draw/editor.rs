@@ -31,6 +31,15 @@ fn prompt(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(" Prompt "),
         Span::styled(format!("· {chars} chars "), theme.muted()),
     ];
+    if chars > crate::input_limits::MAX_PROMPT_CHARS {
+        title.push(Span::styled(
+            format!(
+                "· over {}: fal may refuse it ",
+                crate::input_limits::MAX_PROMPT_CHARS
+            ),
+            theme.error(),
+        ));
+    }
     if focused && let Some(key) = app.keys.short_label(Action::EditExternally) {
         title.push(Span::styled(format!("· {key} $EDITOR "), theme.muted()));
     }
@@ -51,9 +60,10 @@ fn image(app: &App, frame: &mut Frame, area: Rect) {
         _ if text.is_empty() => {
             Line::from("PNG, JPEG or WebP file, or https:// URL").style(theme.muted())
         }
-        Some((about, Ok(info))) if *about == text => {
-            Line::from(format!("✓ {}", sanitize(&info.summary))).style(theme.notice())
-        }
+        Some((about, Ok(info))) if *about == text => match &info.limit {
+            None => Line::from(format!("✓ {}", sanitize(&info.summary))).style(theme.notice()),
+            Some(limit) => Line::from(format!("✗ {}", sanitize(limit))).style(theme.error()),
+        },
         Some((about, Err(e))) if *about == text => {
             Line::from(format!("✗ {}", sanitize(e))).style(theme.error())
         }

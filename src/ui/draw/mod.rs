@@ -72,6 +72,7 @@ fn overlay_rect(overlay: &Overlay, area: Rect) -> Rect {
         Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => {
             layout::centered(area, 50, 10, 50, 5)
         }
+        Overlay::ConfirmLimits { .. } => layout::centered(area, 70, 10, 60, 6),
         _ => layout::centered(area, 84, 84, 64, 18),
     }
 }
@@ -92,7 +93,9 @@ fn overlay_content(app: &App, overlay: &Overlay, width: usize) -> (String, Vec<L
             detail::lines(app, id, width),
         ),
         Overlay::Diff { id, .. } => ("Diff — Esc closes".to_owned(), diff::lines(app, id, width)),
-        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => (String::new(), Vec::new()),
+        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) | Overlay::ConfirmLimits { .. } => {
+            (String::new(), Vec::new())
+        }
     }
 }
 
@@ -134,6 +137,23 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    if let Overlay::ConfirmLimits { limit, .. } = overlay {
+        let text = vec![
+            Line::from(crate::text::sanitize(limit)).style(theme.error()),
+            Line::from("fal will most likely refuse it (and may bill it).").style(theme.muted()),
+            Line::from("y: send it anyway    n / Esc: change the image").style(theme.key()),
+        ];
+        let block = pane(theme, Line::from(" Outside the model's limits "), true);
+        frame.render_widget(
+            Paragraph::new(text)
+                .block(block)
+                .style(theme.base())
+                .alignment(Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            rect,
+        );
+        return;
+    }
     if let Overlay::ConfirmSubmit(job) = overlay {
         let first = job.prompt.lines().next().unwrap_or_default();
         let text = vec![
@@ -158,7 +178,7 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
         | Overlay::Messages { scroll }
         | Overlay::Detail { scroll, .. }
         | Overlay::Diff { scroll, .. } => *scroll,
-        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) => 0,
+        Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_) | Overlay::ConfirmLimits { .. } => 0,
     };
     let max = lines.len().saturating_sub(usize::from(inner.height));
     let scroll = scroll.min(max);

@@ -50,7 +50,14 @@ fn hints(app: &App) -> Line<'static> {
             .collect()
     };
     let actions: &[(Action, &str)] = match (&app.overlay, app.focus) {
-        (Some(Overlay::ConfirmCancel(_) | Overlay::ConfirmSubmit(_)), _) => &[],
+        (
+            Some(
+                Overlay::ConfirmCancel(_)
+                | Overlay::ConfirmSubmit(_)
+                | Overlay::ConfirmLimits { .. },
+            ),
+            _,
+        ) => &[],
         (Some(Overlay::Detail { .. }), _) => &[
             (Back, "close"),
             (Down, "scroll"),
@@ -101,6 +108,7 @@ fn hints(app: &App) -> Line<'static> {
     let pairs: Vec<(String, String)> = match (&app.overlay, app.history.filtering) {
         (Some(Overlay::ConfirmCancel(_)), _) => fixed(&[("y", "cancel the job"), ("n", "keep it")]),
         (Some(Overlay::ConfirmSubmit(_)), _) => fixed(&[("y", "submit again"), ("n", "don't")]),
+        (Some(Overlay::ConfirmLimits { .. }), _) => fixed(&[("y", "send anyway"), ("n", "don't")]),
         (None, true) => fixed(&[("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]),
         _ => actions
             .iter()

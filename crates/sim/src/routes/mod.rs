@@ -1,6 +1,7 @@
 //! The HTTP surface: fal's queue routes and storage routes on one router.
 
 pub(crate) mod files;
+mod image_limits;
 mod queue;
 mod storage;
 mod stream;

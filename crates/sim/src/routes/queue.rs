@@ -36,6 +36,9 @@ pub(crate) async fn submit(
         Ok(input) => input,
         Err(errors) => return wire::validation(errors),
     };
+    if let Some(error) = super::image_limits::check(&app.storage, &input.image_url) {
+        return wire::validation(vec![error]);
+    }
     let owner = params.get("owner").map_or("", String::as_str);
     let alias = params.get("alias").map_or("", String::as_str);
     let base = wire::base_url(&headers, &app.fallback_base);

@@ -8,6 +8,7 @@ use crate::wire::field_error;
 #[derive(Debug)]
 pub(crate) struct Input {
     pub prompt: String,
+    pub image_url: String,
 }
 
 pub(crate) fn validate(body: &[u8]) -> Result<Input, Vec<Value>> {
@@ -53,24 +54,33 @@ pub(crate) fn validate(body: &[u8]) -> Result<Input, Vec<Value>> {
             None
         }
     };
-    match map.get("image_url") {
-        None => errors.push(field_error(
-            &["body", "image_url"],
-            "Field required",
-            "missing",
-        )),
-        Some(Value::String(url)) if is_image_url(url) => {}
-        Some(Value::String(_)) => errors.push(field_error(
-            &["body", "image_url"],
-            "Input should be an http(s) URL or a data:image/...;base64, URI",
-            "url_parsing",
-        )),
-        Some(_) => errors.push(field_error(
-            &["body", "image_url"],
-            "Input should be a valid string",
-            "string_type",
-        )),
-    }
+    let image_url = match map.get("image_url") {
+        None => {
+            errors.push(field_error(
+                &["body", "image_url"],
+                "Field required",
+                "missing",
+            ));
+            None
+        }
+        Some(Value::String(url)) if is_image_url(url) => Some(url.clone()),
+        Some(Value::String(_)) => {
+            errors.push(field_error(
+                &["body", "image_url"],
+                "Input should be an http(s) URL or a data:image/...;base64, URI",
+                "url_parsing",
+            ));
+            None
+        }
+        Some(_) => {
+            errors.push(field_error(
+                &["body", "image_url"],
+                "Input should be a valid string",
+                "string_type",
+            ));
+            None
+        }
+    };
     match map.get("prompt_optimizer") {
         None | Some(Value::Bool(_)) => {}
         Some(_) => errors.push(field_error(
@@ -79,8 +89,8 @@ pub(crate) fn validate(body: &[u8]) -> Result<Input, Vec<Value>> {
             "bool_type",
         )),
     }
-    match prompt {
-        Some(prompt) if errors.is_empty() => Ok(Input { prompt }),
+    match (prompt, image_url) {
+        (Some(prompt), Some(image_url)) if errors.is_empty() => Ok(Input { prompt, image_url }),
         _ => Err(errors),
     }
 }
