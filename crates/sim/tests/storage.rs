@@ -28,7 +28,12 @@ async fn initiate_put_get_roundtrip() {
     assert!(file_url.starts_with(&format!("{base}/files/")));
     assert!(file_url.ends_with("/in.png"));
 
-    let image = vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3];
+    // A real first frame: the sim checks an uploaded image against the model's limits.
+    let image = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/frame.png"
+    ))
+    .unwrap();
     let put = client
         .put(upload_url)
         .header("Content-Type", "image/png")
