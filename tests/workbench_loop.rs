@@ -1129,6 +1129,9 @@ async fn a_click_selects_a_history_row_and_the_wheel_moves_through_it() {
         h.bench.app.draft().prompt,
         "oldest: a heron",
         "the wheel moved down"
+    );
+}
+
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
