@@ -2,7 +2,9 @@
 //! - `frame/*`: one frame at 200×50 with 50 live jobs of ~100 log lines each (target ≤ 1 ms);
 //! - `startup/*`: what happens before the first frame with 10,000 jobs in history (target
 //!   ≤ 50 ms for the first frame), and the background history load measured on its own;
-//! - before the benches, the peak RSS of loading those 10,000 records into the App, printed.
+//! - before the benches, the peak RSS of loading those 10,000 records into the App, printed;
+//! - and key → frame with 200 jobs in history and 20 live jobs streaming logs (target p99
+//!   ≤ 16 ms), printed as percentiles.
 //!
 //! `cargo bench --bench render`; add `-- --quick` for a shorter run, or a name to filter.
 
@@ -32,6 +34,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = write_history(&dir.path().join("store"), HISTORY);
     report_memory(&store);
+    report_key_to_frame();
 
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -463,4 +466,87 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n.max(1)
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// (d) Key → frame: what a keypress costs while jobs stream.
+
+const KEY_HISTORY: usize = 200;
+const KEY_LIVE: usize = 20;
+const KEY_PRESSES: usize = 3_000;
+/// One frame at 60 Hz.
+const KEY_TARGET: Duration = Duration::from_millis(16);
+
+/// Key → frame with 200 jobs in history and 20 live ones streaming logs: before each key,
+/// every live job gets a new log line (as fal streams them), then the key is handled and the
+/// frame drawn, as the loop does (it drains waiting messages, then draws once). Timed from
+/// the first message to the drawn frame; printed as percentiles with the target.
+fn report_key_to_frame() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let now = Utc::now();
+    let mut rng = Rng(0xbeef);
+    let mut app = App::new(AppOptions::default());
+    app.update(Msg::Resize(WIDTH, HEIGHT));
+    let history: Vec<JobRecord> = (0..KEY_HISTORY)
+        .map(|i| history_record(i, &mut rng, now))
+        .collect();
+    app.update(Msg::HistoryLoaded {
+        records: history,
+        problems: Vec::new(),
+    });
+    let mut live = Vec::new();
+    for i in 0..KEY_LIVE {
+        let mut record = live_record(KEY_HISTORY + i, &mut rng, now);
+        record.state = JobState::Running;
+        live.push((record.id.clone(), record.created_at, record.logs.len()));
+        app.update(Msg::Job(JobEvent::Updated(Box::new(record))));
+    }
+    let mut terminal = terminal();
+    terminal.draw(|frame| draw(&app, frame)).expect("draw");
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    // Into the history (Tab ×4), then down and up through it, then back to typing.
+    let keys: Vec<Msg> = (0..KEY_PRESSES)
+        .map(|i| match i % 10 {
+            0..=3 => key(KeyCode::Tab),
+            4..=6 => key(KeyCode::Char('j')),
+            7 => key(KeyCode::Char('k')),
+            _ => key(KeyCode::Tab),
+        })
+        .collect();
+    let mut times = Vec::with_capacity(KEY_PRESSES);
+    for msg in keys {
+        let start = std::time::Instant::now();
+        for (id, created, logs) in &mut live {
+            *logs += 1;
+            app.update(Msg::Job(JobEvent::Logs {
+                id: id.clone(),
+                entries: vec![log_line(*logs, *logs + 50, *created)],
+            }));
+        }
+        app.update(msg);
+        terminal
+            .draw(|frame| draw(black_box(&app), frame))
+            .expect("draw");
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1000.0);
+    let p99 = at(0.99);
+    println!(
+        "key → frame: {KEY_PRESSES} keys, {KEY_HISTORY} jobs in history, {KEY_LIVE} live jobs \
+         streaming a log line each per key, {WIDTH}×{HEIGHT}"
+    );
+    println!(
+        "  p50 {}  p99 {}  max {}  (target p99 ≤ {}): {}",
+        ms(at(0.5)),
+        ms(p99),
+        ms(at(1.0)),
+        ms(KEY_TARGET),
+        if p99 <= KEY_TARGET {
+            "TARGET MET"
+        } else {
+            "TARGET MISSED"
+        }
+    );
 }
