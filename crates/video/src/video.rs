@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 use openh264::OpenH264API;
-use openh264::decoder::{DecodedYUV, Decoder, DecoderConfig, Flush};
+use openh264::decoder::{DecodeOptions, DecodedYUV, Decoder, DecoderConfig, Flush};
 use openh264::formats::YUVSource;
 
 use crate::container::{Container, VideoInfo};
@@ -54,7 +54,7 @@ impl Video {
         match position {
             Position::First => Ok(0),
             Position::Middle => Ok(count / 2),
-            Position::Last => Ok(count - 1),
+            Position::Last => Ok(count.saturating_sub(1)),
             Position::At(seconds) => {
                 let duration = self.container.info.duration.as_secs_f64();
                 if seconds > duration {
@@ -129,6 +129,7 @@ impl Video {
             let mut decoder = Decoder::with_api_config(OpenH264API::from_source(), config)
                 .map_err(|err| self.error(Problem::DecoderSetup(err.to_string())))?;
             let count = self.container.samples.len();
+            let first_shown = self.container.display_times.first().copied().unwrap_or(0);
             let mut shown = 0;
             let mut annexb = Vec::new();
             for (i, sample) in self.container.samples.iter().enumerate() {
@@ -144,7 +145,18 @@ impl Video {
                     .config
                     .to_annexb(bytes, i == 0, &mut annexb)
                     .map_err(damaged)?;
-                match decoder.decode(&annexb) {
+                // The first picture shown is nearly always the first decoded (the keyframe).
+                // When it is all that is wanted, flushing it out at once saves decoding the
+                // frames the decoder would hold back for reordering. Flushing mid-stream is
+                // what breaks B-frame streams, so only a pass that stops here may do it.
+                let flush = if needed == 1 && i == 0 && sample.pts == first_shown {
+                    Flush::Flush
+                } else {
+                    Flush::NoFlush
+                };
+                match decoder
+                    .decode_with_options(&annexb, DecodeOptions::new().flush_after_decode(flush))
+                {
                     Ok(Some(yuv)) => {
                         picture(shown, &yuv);
                         shown += 1;

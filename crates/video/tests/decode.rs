@@ -55,6 +55,16 @@ fn first_middle_and_last_frames_have_their_colours() {
 }
 
 #[test]
+fn the_first_frame_alone_is_the_one_a_full_pass_gives() {
+    for clip in [thirds(), asset("../../../sim/assets/sample.mp4")] {
+        let video = Video::open(&clip).unwrap();
+        let alone = video.frames(&[Position::First]).unwrap();
+        let strip = video.frames(&Position::STRIP).unwrap();
+        assert_eq!(alone[0], strip[0], "{}", clip.display());
+    }
+}
+
+#[test]
 fn every_frame_comes_out_in_display_order() {
     let video = Video::open(thirds()).unwrap();
     assert_eq!(video.decode_all().unwrap(), 48);
