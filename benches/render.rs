@@ -383,6 +383,7 @@ fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> 
         error: None,
         metrics: Metrics::default(),
         continues: None,
+        no_download: false,
     }
 }
 

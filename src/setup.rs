@@ -95,5 +95,7 @@ pub fn demo_data_dir(data_dir: &Path) -> PathBuf {
 }
 
 pub fn open_store(dir: &Path) -> anyhow::Result<Store> {
-    Store::open(dir).with_context(|| format!("could not open the history in {}", dir.display()))
+    // The store's error names the path and the cause already; as a context chain the cause
+    // would be printed a second time.
+    Store::open(dir).map_err(|err| anyhow::anyhow!("could not open the history: {err}"))
 }

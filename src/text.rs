@@ -22,8 +22,63 @@ pub fn sanitize_lines(s: &str) -> Vec<String> {
 }
 
 fn is_unsafe(c: char) -> bool {
-    // `char::is_control` is exactly C0, DEL and C1.
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    // `char::is_control` is exactly C0, DEL and C1. Then the bidi controls: embeddings and
+    // overrides, isolates, and the invisible marks (LRM, RLM, ALM) that also reorder text.
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+        )
+}
+
+/// A URL from fal or a history file, fit to print: re-serialised by the `url` crate, which
+/// percent-encodes every control and non-ASCII character (so the printed URL still works),
+/// or just [`sanitize`]d if it does not parse.
+pub fn printable_url(s: &str) -> String {
+    match url::Url::parse(s) {
+        Ok(url) => sanitize(url.as_str()),
+        Err(_) => sanitize(s),
+    }
+}
+
+/// `s` unchanged if it is fit for the clipboard: an http(s) URL with no control or bidi
+/// characters (pasted into a shell, `ESC[201~` plus a newline ends a bracketed paste and runs
+/// what follows). Otherwise why not.
+pub fn copyable_url(s: &str) -> Result<&str, String> {
+    if s.chars().any(is_unsafe) {
+        return Err("the video URL holds control characters, so it was not copied".into());
+    }
+    match url::Url::parse(s) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(s),
+        Ok(_) => Err("the video URL is not http(s), so it was not copied".into()),
+        Err(err) => Err(format!(
+            "the video URL does not parse ({err}), so it was not copied"
+        )),
+    }
+}
+
+/// JSON text with every character [`sanitize`] would strip but serde_json leaves raw (DEL, C1,
+/// bidi controls) written as `\uXXXX`: the same data for a JSON reader, inert on a terminal.
+/// serde_json already escapes C0 inside strings, so a raw C0 character (a pretty-printer's
+/// newline) is layout and stays.
+pub fn escape_json_controls(json: &str) -> String {
+    let needs_escape = |c: char| c >= ' ' && is_unsafe(c);
+    if !json.chars().any(needs_escape) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -78,6 +133,45 @@ mod tests {
         assert_eq!(
             sanitize("abc\u{202E}fed\u{202C} \u{2066}x\u{2069}"),
             "abcfed x"
+        );
+    }
+
+    #[test]
+    fn bidi_marks_are_removed() {
+        assert_eq!(sanitize("a\u{200E}b\u{200F}c\u{061C}d"), "abcd");
+    }
+
+    #[test]
+    fn urls_print_percent_encoded_and_copy_only_when_clean() {
+        let hostile = "https://cdn.example/v.mp4?x=\x1b[201~\u{9b}31m\u{202e}";
+        let printed = printable_url(hostile);
+        assert!(
+            printed.is_ascii() && !printed.chars().any(|c| c.is_control()),
+            "{printed}"
+        );
+        assert!(
+            printed.starts_with("https://cdn.example/v.mp4?x=%1B[201~"),
+            "{printed}"
+        );
+        assert!(copyable_url(hostile).is_err());
+        assert!(copyable_url("javascript:alert(1)").is_err());
+        assert_eq!(
+            copyable_url("https://cdn.example/v.mp4"),
+            Ok("https://cdn.example/v.mp4")
+        );
+    }
+
+    #[test]
+    fn json_keeps_its_data_but_escapes_c1_and_bidi() {
+        let value = serde_json::json!({"url": "a\u{9b}b\u{202e}c\u{7f}"});
+        let text = escape_json_controls(&serde_json::to_string(&value).unwrap());
+        assert!(!text.chars().any(is_unsafe), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+        let pretty = escape_json_controls(&serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&pretty).unwrap(),
+            value
         );
     }
 

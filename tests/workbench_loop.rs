@@ -1223,3 +1223,140 @@ async fn a_prompt_over_2000_characters_is_flagged_in_the_editor() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn y_refuses_a_video_url_with_control_characters_and_says_why() {
+    let mut h = Harness::start().await;
+    h.sim
+        .faults()
+        .push(i2v_sim::Route::Result, i2v_sim::Fault::HostileUrl, 1);
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    let url = h.store().list().records[0].result.clone().unwrap().url;
+    assert!(url.ends_with(i2v_sim::HOSTILE_QUERY), "{url:?}");
+    h.side_channel.0.lock().unwrap().clear();
+
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('y'));
+    h.settle();
+    let sent = String::from_utf8_lossy(&h.side_channel.0.lock().unwrap()).into_owned();
+    assert!(
+        !sent.contains("\x1b]52"),
+        "nothing may reach the clipboard: {sent:?}"
+    );
+    let screen = h.screen();
+    assert!(
+        screen.status_bar().contains("control characters"),
+        "the status bar should say why:\n{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_job_another_process_follows_is_shown_as_its_record_changes() {
+    use i2v_store::{ImageSource, JobInput, JobRecord, RequestId, RequestInfo, Store, VideoResult};
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let mut record = JobRecord::new(
+        "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",
+        JobInput {
+            prompt: "followed elsewhere".into(),
+            image: ImageSource::Url {
+                url: "https://example.com/frame.png".into(),
+            },
+            prompt_optimizer: true,
+        },
+    );
+    record.request = Some(RequestInfo {
+        request_id: RequestId("elsewhere".into()),
+        status_url: "http://127.0.0.1:9/status".into(),
+        response_url: "http://127.0.0.1:9/result".into(),
+        cancel_url: "http://127.0.0.1:9/cancel".into(),
+    });
+    record.set_state(JobState::Queued { position: 3 });
+    store.save(&record).unwrap();
+    // Held by "another process" (an `i2v resume`) for the whole test.
+    let claim = store.claim(&record.id).unwrap().expect("a free job");
+
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    h.wait_for("the job shown queued", |s| {
+        s.pane_text("History").contains("queued")
+    })
+    .await;
+
+    store
+        .update(&record.id, |job| {
+            job.set_state(JobState::Running);
+        })
+        .unwrap();
+    h.wait_for("the job shown running", |s| {
+        s.pane_text("History").contains("running")
+    })
+    .await;
+    store
+        .update(&record.id, |job| {
+            job.result = Some(VideoResult {
+                url: "https://example.com/v.mp4".into(),
+                content_type: None,
+                file_name: None,
+                file_size: None,
+                local_file: None,
+                local_size: None,
+            });
+            job.set_state(JobState::Completed);
+        })
+        .unwrap();
+    h.wait_for("the job shown completed", |s| {
+        s.pane_text("History").contains("completed")
+    })
+    .await;
+    drop(claim);
+    assert_eq!(
+        h.sim.stats().requests,
+        0,
+        "this workbench never followed it"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_that_does_not_parse_is_kept_aside_and_what_can_be_read_is_loaded() {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // One mistyped field: the prompt is still worth having.
+    let bad = br#"{"prompt": "a kept idea", "image": "frame.png", "prompt_optimizer": "yes"}"#;
+    std::fs::write(data.join("draft.json"), bad).unwrap();
+
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let screen = h.screen();
+    assert!(
+        screen.status_bar().contains("did not parse"),
+        "the status bar should say so:\n{screen}"
+    );
+    assert!(
+        screen.pane_text("Prompt").contains("a kept idea"),
+        "{screen}"
+    );
+    let aside: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("draft.json.bad-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), bad);
+
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), bad, "quitting keeps it");
+    assert_eq!(h.draft_on_disk().unwrap().prompt, "a kept idea");
+}

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -97,6 +98,29 @@ pub struct SubmitArgs {
     /// 20 MB, short side at least 300 px, aspect ratio between 2:5 and 5:2).
     #[arg(long)]
     pub no_check: bool,
+    /// Stop following after this long (e.g. 90s, 10m, 1h) and exit 124; the job stays
+    /// recorded and `i2v resume` finishes it.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// `90`, `90s`, `500ms`, `10m`, `1h`: a bare number is seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let bad = || format!("{text:?} is not a duration; write e.g. 90s, 10m or 1h");
+    let value: u64 = digits.parse().map_err(|_| bad())?;
+    let seconds = match unit.trim() {
+        "ms" => return Ok(Duration::from_millis(value)),
+        "" | "s" => value,
+        "m" => value.saturating_mul(60),
+        "h" => value.saturating_mul(3600),
+        _ => return Err(bad()),
+    };
+    Ok(Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Args)]

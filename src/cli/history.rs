@@ -7,7 +7,7 @@ use i2v_fal::{CancelOutcome, FalClient};
 use i2v_store::{JobRecord, Store};
 
 use super::output::{print_line, print_text};
-use crate::text::sanitize;
+use crate::text::{escape_json_controls, printable_url, sanitize};
 
 pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
     let listing = store.list();
@@ -15,7 +15,9 @@ pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {}", sanitize(&problem.to_string()));
     }
     if json {
-        print_line(serde_json::to_string(&listing.records)?);
+        print_line(escape_json_controls(&serde_json::to_string(
+            &listing.records,
+        )?));
         return Ok(ExitCode::SUCCESS);
     }
     if listing.records.is_empty() {
@@ -36,7 +38,9 @@ pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
 pub fn show(store: &Store, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     let record = store.find(id)?;
     if json {
-        print_line(serde_json::to_string_pretty(&record)?);
+        print_line(escape_json_controls(&serde_json::to_string_pretty(
+            &record,
+        )?));
     } else {
         print_text(describe(&record));
     }
@@ -58,9 +62,9 @@ fn describe(record: &JobRecord) -> String {
         let _ = writeln!(out, "request   {}", sanitize(&request.request_id.0));
     }
     if let Some(result) = &record.result {
-        let _ = writeln!(out, "video     {}", sanitize(&result.url));
+        let _ = writeln!(out, "video     {}", printable_url(&result.url));
         if let Some(file) = &result.local_file {
-            let _ = writeln!(out, "file      {}", file.display());
+            let _ = writeln!(out, "file      {}", sanitize(&file.display().to_string()));
         }
     }
     if let Some(error) = &record.error {

@@ -92,6 +92,9 @@ fn describe_state(record: &JobRecord) -> String {
         JobState::Queued { position } => format!("in queue, position {position}"),
         JobState::Running => "running".into(),
         JobState::Downloading => "finished on fal; fetching the result".into(),
+        JobState::ResultPending => {
+            "finished on fal, but the result could not be read yet; asking again".into()
+        }
         JobState::Completed => "completed".into(),
         // The reason is printed once, with the final result.
         JobState::Failed => "failed".into(),
@@ -118,6 +121,6 @@ fn describe_progress(progress: &Progress) -> Option<String> {
         } => crate::jobs::retry_text(*attempt, *delay, &sanitize(reason)),
         // Per-chunk download progress would flood a log; the final line says where it went.
         Progress::Downloading { .. } => return None,
-        Progress::Downloaded { path } => format!("saved {}", path.display()),
+        Progress::Downloaded { path } => format!("saved {}", sanitize(&path.display().to_string())),
     })
 }

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use i2v_store::{JobId, JobRecord, JobState, Store};
@@ -16,6 +17,7 @@ use crate::input_limits;
 use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob};
 use crate::remote_image::{self, RemoteImage};
 use crate::setup::Backend;
+use crate::text::{escape_json_controls, printable_url, sanitize};
 
 /// Exit code for a job that ran and failed.
 const JOB_FAILED: u8 = 1;
@@ -30,6 +32,8 @@ const BAD_INPUT_OR_SETUP_KINDS: &[&str] = &["auth", "billing", "validation", "in
 const MAYBE_SUBMITTED: u8 = 3;
 /// Conventional code for "stopped by Ctrl-C".
 const INTERRUPTED: u8 = 130;
+/// What `timeout(1)` exits with when time runs out.
+const TIMED_OUT: u8 = 124;
 
 pub async fn submit(
     backend: Backend,
@@ -60,35 +64,35 @@ pub async fn submit(
         continues,
     );
     let mut reporter = Reporter::new(false);
-    let finished = follow(&engine, &mut events, &mut reporter, 1).await;
+    let finished = follow(&engine, &mut events, &mut reporter, 1, args.timeout).await;
     match finished {
-        None if maybe_submitted(&backend, &id) => {
-            // Interrupted while the submit was under way: the record says what is known.
+        Followed::Stopped(why) if maybe_submitted(&backend, &id) => {
+            // Stopped while the submit was under way: the record says what is known.
             if let Ok(record) = backend.store.load(&id) {
                 print_result(&record, false)?;
             }
-            Ok(ExitCode::from(INTERRUPTED))
+            Ok(why.exit_code())
         }
-        None => {
-            // A job stopped before fal confirmed the submit was ended as failed (resuming it
-            // could run it twice), so promising a resume would be wrong.
+        Followed::Stopped(why) => {
             let resumable = backend
                 .store
                 .load(&id)
                 .is_ok_and(|r| r.request.is_some() && !r.state.is_terminal());
+            let what = why.describe();
             if resumable {
                 eprintln!(
-                    "interrupted: job {id} is saved and still runs on fal; `i2v resume` finishes it"
+                    "{what}: job {id} is saved and still runs on fal; `i2v resume` finishes it"
                 );
             } else {
+                // Not "maybe submitted", so the submit never went out.
                 eprintln!(
-                    "interrupted: job {id} stopped before fal confirmed it, so there is nothing \
-                     to resume; submit it again if it does not show up on fal"
+                    "{what}: job {id} stopped before it was sent to fal; nothing reached fal, \
+                     so submit it again"
                 );
             }
-            Ok(ExitCode::from(INTERRUPTED))
+            Ok(why.exit_code())
         }
-        Some(records) => {
+        Followed::Done(records) => {
             let record = &records[0];
             print_result(record, args.json)?;
             Ok(exit_code(&records))
@@ -140,12 +144,15 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
     }
     eprintln!("resuming {} job(s)", ids.len());
     let mut reporter = Reporter::new(ids.len() > 1);
-    match follow(&engine, &mut events, &mut reporter, ids.len()).await {
-        None => {
-            eprintln!("interrupted: unfinished jobs are saved; run `i2v resume` again");
-            Ok(ExitCode::from(INTERRUPTED))
+    match follow(&engine, &mut events, &mut reporter, ids.len(), None).await {
+        Followed::Stopped(why) => {
+            eprintln!(
+                "{}: unfinished jobs are saved; run `i2v resume` again",
+                why.describe()
+            );
+            Ok(why.exit_code())
         }
-        Some(records) => {
+        Followed::Done(records) => {
             for record in &records {
                 print_result(record, json)?;
             }
@@ -154,30 +161,86 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
     }
 }
 
-/// Reports events until `count` jobs finished; `None` if Ctrl-C (or SIGTERM/SIGHUP) came
-/// first, after saving every job so it can be resumed.
+/// How following jobs ended.
+enum Followed {
+    /// Every job reached a terminal state.
+    Done(Vec<JobRecord>),
+    /// Stopped early, with every job saved (resumable if fal had accepted it).
+    Stopped(Stop),
+}
+
+enum Stop {
+    /// Ctrl-C, SIGTERM or SIGHUP.
+    Signal,
+    /// `--timeout` ran out.
+    TimedOut(Duration),
+}
+
+impl Stop {
+    fn describe(&self) -> String {
+        match self {
+            Stop::Signal => "interrupted".into(),
+            Stop::TimedOut(limit) => format!("timed out after {}", human_duration(*limit)),
+        }
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Stop::Signal => ExitCode::from(INTERRUPTED),
+            Stop::TimedOut(_) => ExitCode::from(TIMED_OUT),
+        }
+    }
+}
+
+fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => format!("{}ms", d.as_millis()),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// Reports events until `count` jobs finished, a stop signal came or `timeout` ran out; when
+/// stopped, the engine shuts down first, saving every job so it can be resumed.
 async fn follow(
     engine: &Engine,
     events: &mut mpsc::UnboundedReceiver<JobEvent>,
     reporter: &mut Reporter,
     count: usize,
-) -> Option<Vec<JobRecord>> {
+    timeout: Option<Duration>,
+) -> Followed {
     let mut done = Vec::new();
     let stop = crate::signals::stop_requested();
     tokio::pin!(stop);
+    let deadline = async {
+        match timeout {
+            Some(limit) => tokio::time::sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(deadline);
     while done.len() < count {
-        tokio::select! {
-            _ = &mut stop => {
-                engine.shutdown().await;
-                return None;
-            }
+        let why = tokio::select! {
+            _ = &mut stop => Stop::Signal,
+            _ = &mut deadline => Stop::TimedOut(timeout.unwrap_or_default()),
             event = events.recv() => match event {
-                Some(event) => done.extend(reporter.handle(&event)),
+                Some(event) => {
+                    done.extend(reporter.handle(&event));
+                    continue;
+                }
                 None => break,
             },
+        };
+        engine.shutdown().await;
+        // Events sent while shutting down still describe the jobs (a final save, say).
+        while let Ok(event) = events.try_recv() {
+            reporter.handle(&event);
         }
+        return Followed::Stopped(why);
     }
-    Some(done)
+    Followed::Done(done)
 }
 
 fn exit_code(records: &[JobRecord]) -> ExitCode {
@@ -202,12 +265,13 @@ fn exit_code(records: &[JobRecord]) -> ExitCode {
 /// The result on stdout (URL and file, or the JSON record); problems on stderr either way.
 fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
     let completed = record.state == JobState::Completed;
+    // Everything here came from fal or a history file: nothing reaches the terminal raw.
     if json {
-        print_line(serde_json::to_string(record)?);
+        print_line(escape_json_controls(&serde_json::to_string(record)?));
     } else if let (true, Some(result)) = (completed, &record.result) {
-        print_line(&result.url);
+        print_line(printable_url(&result.url));
         if let Some(file) = &result.local_file {
-            print_line(file.display());
+            print_line(sanitize(&file.display().to_string()));
         }
     }
     let problem = record

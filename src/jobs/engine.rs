@@ -104,10 +104,12 @@ impl Engine {
         self.start(id.clone(), move |cancel| async move {
             let store = inner.store.clone();
             let model = inner.client.config().model.clone();
+            let no_download = !inner.options.download;
             let prepared = tokio::task::spawn_blocking(move || {
                 let (mut record, image) = prepare_record(&model, &job);
                 record.id = task_id;
                 record.continues = continues;
+                record.no_download = no_download;
                 // A brand-new id: nobody else can hold it. If the lock file cannot even be
                 // created, the run's first save reports the same disk problem.
                 let claim = store.claim(&record.id).ok().flatten();

@@ -199,11 +199,26 @@ impl JobRun {
                     "i2v stopped before fal's answer to the submit was saved".into(),
                 ));
             };
-            self.save_and_announce().await;
+            // A job nobody can find again must not be paid for: if its record cannot be
+            // written, nothing goes to fal.
+            if let Err(message) = self.try_save().await {
+                return Err(Stop::Failed(JobError {
+                    kind: "store".into(),
+                    message: format!(
+                        "could not save the job's record, so nothing was sent to fal: {message}"
+                    ),
+                }));
+            }
+            self.announce();
             let image_url = self.prepare_image(image).await?;
             self.submit(image_url).await?;
         }
-        if !matches!(self.record.state, JobState::Downloading) || self.record.result.is_none() {
+        let fal_done = match self.record.state {
+            JobState::Downloading => self.record.result.is_some(),
+            JobState::ResultPending => true,
+            _ => false,
+        };
+        if !fal_done {
             self.follow().await?;
         }
         self.finish().await
@@ -451,6 +466,7 @@ impl JobRun {
             self.save_and_announce().await;
         }
         if self.inner.options.download
+            && !self.record.no_download
             && let Err(err) = self.download().await
         {
             match err {
@@ -469,23 +485,32 @@ impl JobRun {
         Ok(())
     }
 
-    /// fal has finished the job, so a garbled answer (a proxy's error page, a cut body)
-    /// says nothing about it: ask again a few times rather than fail a job whose video exists.
-    async fn fetch_result(&self, urls: &RequestUrls) -> Result<ModelOutput, Stop> {
-        const ATTEMPTS: u32 = 3;
-        let mut attempt = 0;
+    /// fal has finished the job and its video is paid for, so trouble reading the result (5xx,
+    /// a stall, a proxy's HTML page, a 400 "still in progress" just after COMPLETED) says
+    /// nothing about the job: keep asking, with backoff, as "result pending", which stays
+    /// resumable if this run stops.
+    async fn fetch_result(&mut self, urls: &RequestUrls) -> Result<ModelOutput, Stop> {
+        let mut round = 0;
         loop {
-            attempt += 1;
+            round += 1;
             let result = self.client.result(urls);
-            match self.interruptible(result).await? {
+            let err = match self.interruptible(result).await? {
                 Ok(output) => return Ok(output),
-                Err(err @ FalError::Malformed { .. }) if attempt < ATTEMPTS => {
-                    tracing::warn!(job = %self.record.id, error = %err, "garbled result; asking again");
-                    let delay = self.client.config().retry.backoff(attempt);
-                    self.interruptible(tokio::time::sleep(delay)).await?;
-                }
+                Err(err) if err.is_transient() || matches!(err, FalError::NotReady { .. }) => err,
                 Err(err) => return Err(err.into()),
+            };
+            tracing::warn!(job = %self.record.id, error = %err, round, "could not read the result; asking again");
+            if self.record.state != JobState::ResultPending {
+                self.record.set_state(JobState::ResultPending);
+                self.save_and_announce().await;
             }
+            let delay = self.client.config().retry.backoff(round.min(16));
+            self.progress(Progress::Retrying {
+                attempt: round,
+                delay,
+                reason: format!("fal finished the job, but its result could not be read: {err}"),
+            });
+            self.interruptible(tokio::time::sleep(delay)).await?;
         }
     }
 
@@ -570,6 +595,10 @@ impl JobRun {
 
     async fn save_and_announce(&mut self) {
         self.save().await;
+        self.announce();
+    }
+
+    fn announce(&self) {
         let _ = self
             .inner
             .events
@@ -577,8 +606,18 @@ impl JobRun {
     }
 
     /// Saves the record (fsynced, on the blocking pool) before going on, so every event a
-    /// listener sees is backed by what is on disk.
+    /// listener sees is backed by what is on disk. A failure is reported and the job goes on.
     async fn save(&mut self) {
+        if let Err(message) = self.try_save().await {
+            tracing::error!(job = %self.record.id, error = %message, "could not save job record");
+            let _ = self.inner.events.send(JobEvent::StoreFailed {
+                id: self.record.id.clone(),
+                message,
+            });
+        }
+    }
+
+    async fn try_save(&mut self) -> Result<(), String> {
         self.record.updated_at = Utc::now();
         self.last_save = Instant::now();
         let store = self.inner.store.clone();
@@ -591,13 +630,7 @@ impl JobRun {
                     source: std::io::Error::other(join.to_string()),
                 })
             });
-        if let Err(err) = saved {
-            tracing::error!(job = %self.record.id, error = %err, "could not save job record");
-            let _ = self.inner.events.send(JobEvent::StoreFailed {
-                id: self.record.id.clone(),
-                message: err.to_string(),
-            });
-        }
+        saved.map_err(|err| err.to_string())
     }
 }
 

@@ -204,7 +204,7 @@ impl App {
             None => Some(format!(
                 "job {id} is not in this workbench; nothing to cancel"
             )),
-            Some(JobState::Downloading) => Some(format!(
+            Some(JobState::Downloading | JobState::ResultPending) => Some(format!(
                 "job {id} already finished on fal; nothing to cancel"
             )),
             Some(state) if state.is_terminal() => Some(format!(
@@ -221,10 +221,14 @@ impl App {
             .and_then(|id| self.book.get(&id))
             .and_then(|e| e.record.result.as_ref())
             .map(|r| r.url.clone());
-        match url {
-            Some(url) => {
+        match url.as_deref().map(crate::text::copyable_url) {
+            Some(Ok(url)) => {
                 self.notice("Copied the video URL");
-                vec![Effect::CopyToClipboard(url)]
+                vec![Effect::CopyToClipboard(url.to_owned())]
+            }
+            Some(Err(why)) => {
+                self.error(why);
+                Vec::new()
             }
             None => {
                 self.notice("No video URL for this job yet");

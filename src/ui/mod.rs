@@ -16,6 +16,7 @@ mod keys;
 mod layout;
 mod mouse;
 mod msg;
+mod record_watch;
 mod theme;
 mod undo;
 

@@ -14,7 +14,7 @@ use ratatui::backend::Backend;
 use tokio::task::JoinHandle;
 use tokio::time::Interval;
 
-use super::runtime::{Runtime, TerminalRequest, load_draft};
+use super::runtime::{Runtime, TerminalRequest, recover_draft};
 use super::{App, AppOptions, Draft, KeyMap, Msg, Theme, UiConfig};
 use crate::cli::WorkbenchArgs;
 use crate::config::{Settings, process_env};
@@ -315,7 +315,8 @@ pub async fn workbench(
     {
         runtime.opener = opener;
     }
-    let draft = load_draft(&runtime.draft_path());
+    let (draft, draft_warning) = recover_draft(&runtime.draft_path());
+    warnings.extend(draft_warning);
     let app = App::new(AppOptions {
         prompt: args.prompt,
         image: args.image,

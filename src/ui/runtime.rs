@@ -165,11 +165,16 @@ impl Runtime {
                 records: listing.records,
                 problems: listing.problems.iter().map(|p| p.to_string()).collect(),
             });
-            let Some(engine) = engine else { return };
-            let resumed = engine.resume_all(unfinished).resumed;
-            if !resumed.is_empty() {
-                let _ = tx.send(Msg::Resumed(resumed));
+            // Jobs nobody here runs change only on disk: watch those.
+            let Some(engine) = engine else {
+                let ids = unfinished.into_iter().map(|r| r.id).collect();
+                return super::record_watch::spawn(store, None, tx, ids);
+            };
+            let report = engine.resume_all(unfinished);
+            if !report.resumed.is_empty() {
+                let _ = tx.send(Msg::Resumed(report.resumed));
             }
+            super::record_watch::spawn(store, Some(engine), tx, report.busy);
         })
     }
 
@@ -411,4 +416,68 @@ async fn inspect_image(text: &str) -> Result<ImageInfo, String> {
             limit: None,
         },
     })
+}
+
+/// A draft is a few KB; anything far larger (or not a regular file) is not one.
+const MAX_DRAFT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The draft saved at the last quit, for the start-up, plus a warning when the file was
+/// there but could not be read as it is. Such a file is moved aside (`draft.json.bad-<time>`)
+/// so the next quit does not overwrite what the user wrote, and the fields in it that still
+/// make sense are loaded.
+pub fn recover_draft(path: &std::path::Path) -> (Option<Draft>, Option<String>) {
+    let shown = sanitize(&path.display().to_string());
+    let bytes = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None),
+        Ok(meta) if meta.is_file() && meta.len() <= MAX_DRAFT_BYTES => std::fs::read(path),
+        Ok(_) => Err(std::io::Error::other(
+            "not a regular file of a draft's size",
+        )),
+        Err(e) => Err(e),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let warning = format!("could not read the draft {shown}: {err}; starting empty");
+            return (None, Some(warning));
+        }
+    };
+    let err = match serde_json::from_slice::<Draft>(&bytes) {
+        Ok(draft) => return (Some(draft), None),
+        Err(err) => err,
+    };
+    let salvaged = salvage_draft(&bytes);
+    let aside = path.with_file_name(format!(
+        "draft.json.bad-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S")
+    ));
+    let kept = match std::fs::rename(path, &aside) {
+        Ok(()) => format!("kept it as {}", sanitize(&aside.display().to_string())),
+        Err(e) => format!("could not move it aside ({e}): copy it before quitting"),
+    };
+    let loaded = if salvaged.is_some() {
+        "loaded what could be read"
+    } else {
+        "starting empty"
+    };
+    let warning = format!("the draft {shown} did not parse ({err}); {kept}; {loaded}");
+    (salvaged, Some(warning))
+}
+
+/// Each field of a draft that parses as JSON but not as a whole (one field mistyped, say).
+fn salvage_draft(bytes: &[u8]) -> Option<Draft> {
+    let serde_json::Value::Object(fields) = serde_json::from_slice(bytes).ok()? else {
+        return None;
+    };
+    let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let defaults = Draft::default();
+    let draft = Draft {
+        prompt: text("prompt").unwrap_or(defaults.prompt),
+        image: text("image").unwrap_or(defaults.image),
+        prompt_optimizer: fields
+            .get("prompt_optimizer")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(defaults.prompt_optimizer),
+    };
+    (draft != Draft::default()).then_some(draft)
 }

@@ -291,7 +291,9 @@ impl Theme {
         let p = &self.palette;
         match state {
             JobState::Preparing | JobState::Queued { .. } => self.fg(p.status_queued),
-            JobState::Running | JobState::Downloading => self.fg(p.status_running),
+            JobState::Running | JobState::Downloading | JobState::ResultPending => {
+                self.fg(p.status_running)
+            }
             JobState::Completed => self.fg(p.status_ok),
             JobState::Failed => self.fg(p.status_err).add_modifier(Modifier::BOLD),
             JobState::Cancelled => self.fg(p.status_cancelled),

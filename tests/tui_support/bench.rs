@@ -10,7 +10,7 @@ use std::time::Instant;
 use crossterm::event::KeyCode;
 use i2v::jobs::{Engine, EngineOptions};
 use i2v::ui::run::Workbench;
-use i2v::ui::runtime::{Runtime, TerminalRequest, load_draft};
+use i2v::ui::runtime::{Runtime, TerminalRequest, load_draft, recover_draft};
 use i2v::ui::{App, AppOptions, Draft, Focus, KeyMap, Msg, NotifyConfig, Theme};
 use i2v_fal::{ApiKey, ClientConfig, FalClient};
 use i2v_sim::{SimConfig, SimServer};
@@ -112,7 +112,7 @@ impl Harness {
         // Whether the test itself runs inside tmux must not matter.
         runtime.tmux_clipboard_query = None;
         // As the binary does: the draft saved at the last quit fills the editor.
-        let draft = load_draft(&runtime.draft_path());
+        let (draft, draft_warning) = recover_draft(&runtime.draft_path());
         let app = App::new(AppOptions {
             draft,
             prompt: setup.prompt,
@@ -123,6 +123,9 @@ impl Harness {
         });
         let terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
         let mut bench = Workbench::new(terminal, app, runtime);
+        if let Some(warning) = draft_warning {
+            bench.handle(Msg::Error(warning));
+        }
         bench.start();
         let mut harness = Self {
             bench,

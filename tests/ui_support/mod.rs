@@ -128,6 +128,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
         error: None,
         metrics: Metrics::default(),
         continues: None,
+        no_download: false,
     };
     match state {
         JobState::Completed => {

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -170,7 +172,7 @@ impl FalClient {
                 ),
             };
             let Some(delay) = policy.delay(attempt, wait) else {
-                return Err(failure);
+                return Err(too_long_wait(failure, wait, policy.max_retry_after));
             };
             self.announce_retry(url, attempt, delay, &failure);
             tokio::time::sleep(delay).await;
@@ -194,6 +196,26 @@ impl FalClient {
                 reason: failure.retry_reason(),
             });
         }
+    }
+}
+
+/// Giving up because the server asked for a longer wait than we allow must say so, or it reads
+/// as if fal had failed.
+pub(crate) fn too_long_wait(
+    failure: FalError,
+    wait: Option<Duration>,
+    limit: Duration,
+) -> FalError {
+    match (failure, wait) {
+        (FalError::GaveUp { status, detail, .. }, Some(wait)) if wait > limit => {
+            FalError::WaitTooLong {
+                status,
+                wait_secs: wait.as_secs(),
+                limit_secs: limit.as_secs(),
+                detail,
+            }
+        }
+        (failure, _) => failure,
     }
 }
 

@@ -61,6 +61,18 @@ pub enum FalError {
     #[error("could not reach fal after {}: {message}", attempts_text(*attempts))]
     Network { attempts: u32, message: String },
 
+    #[error(
+        "fal asked to wait {wait_secs} s before trying again (HTTP {status}, Retry-After), longer \
+         than the {limit_secs} s i2v waits; try again later{}",
+        detail_suffix(detail)
+    )]
+    WaitTooLong {
+        status: u16,
+        wait_secs: u64,
+        limit_secs: u64,
+        detail: String,
+    },
+
     #[error("fal sent a response that is not what the protocol says ({what}): {snippet}")]
     Malformed { what: &'static str, snippet: String },
 
@@ -118,7 +130,7 @@ impl FalError {
             Self::SubmitUnknown { .. } => "unknown_outcome",
             Self::StartTimeout { .. } => "start_timeout",
             Self::Validation { .. } => "validation",
-            Self::GaveUp { .. } | Self::Http { .. } => "http",
+            Self::GaveUp { .. } | Self::Http { .. } | Self::WaitTooLong { .. } => "http",
             Self::Network { .. } => "network",
             Self::Malformed { .. } => "malformed",
             Self::NotReady { .. } => "not_ready",
@@ -142,6 +154,7 @@ impl FalError {
                 | Self::Malformed { .. }
                 | Self::DownloadInterrupted(_)
                 | Self::DownloadGaveUp { .. }
+                | Self::WaitTooLong { .. }
         )
     }
 }

@@ -6,7 +6,7 @@
 
 use reqwest::{Method, Response};
 
-use crate::client::{FalClient, answer_error, describe_reqwest};
+use crate::client::{FalClient, answer_error, describe_reqwest, too_long_wait};
 use crate::error::{FalError, parse_detail, snippet};
 use crate::options::RequestOptions;
 use crate::retry::{SubmitVerdict, request_id, retry_after, submit_verdict};
@@ -68,7 +68,7 @@ impl FalClient {
                 }
             };
             let Some(delay) = policy.delay(attempt, wait) else {
-                return Err(failure);
+                return Err(too_long_wait(failure, wait, policy.max_retry_after));
             };
             self.announce_retry(&url, attempt, delay, &failure);
             tokio::time::sleep(delay).await;

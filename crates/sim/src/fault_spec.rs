@@ -2,7 +2,8 @@
 //! `stream:drop:1`, `status:malformed`, `any:reset`, `status:stall=5s`, `file:no-range:100`,
 //! `file:drip=1s`, `file:huge-length=10GB`, `file:html`, `stream:huge-event=16MB`,
 //! `submit:huge-detail=1MB`, `submit:500+id`, `submit:500+unknown-id`, `submit:ingress=502`,
-//! `submit:reset-after-body`, `submit:locked`, `status:start-timeout`.
+//! `submit:reset-after-body`, `submit:locked`, `status:start-timeout`, `result:html`,
+//! `result:not_ready`, `result:hostile_url`.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,7 +31,7 @@ pub enum FaultSpecError {
         "unknown fault {0:?}; expected an HTTP status (400-599, 429[=SECS]), 5xx+id, \
          5xx+unknown-id, ingress=502|503|504, drop[=EVENTS], stall=DURATION, reset, \
          reset-after-body, locked, start-timeout, malformed, huge-detail[=SIZE], no-range, \
-         drip=DURATION, huge-length[=SIZE], html or huge-event[=SIZE]"
+         drip=DURATION, huge-length[=SIZE], html, huge-event[=SIZE], not_ready or hostile_url"
     )]
     Kind(String),
     #[error("bad duration {0:?}; expected e.g. 500ms, 5s or 2m")]
@@ -106,6 +107,8 @@ fn parse_fault(kind: &str) -> Result<Fault, FaultSpecError> {
             _ => Err(FaultSpecError::Kind(kind.to_string())),
         },
         ("malformed", None) => Ok(Fault::MalformedJson),
+        ("not_ready", None) => Ok(Fault::NotReady),
+        ("hostile_url", None) => Ok(Fault::HostileUrl),
         ("drop", None) => Ok(Fault::DropStream { after_events: 1 }),
         ("drop", Some(n)) => Ok(Fault::DropStream {
             after_events: usize::try_from(number(n)?)

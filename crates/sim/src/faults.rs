@@ -75,7 +75,8 @@ pub enum Fault {
     /// Downloads: this `Content-Length`, then the video and zeros for as long as the client
     /// reads.
     HugeLength(u64),
-    /// Downloads: `200` with an HTML error page where the video should be.
+    /// Downloads and results: `200` with an HTML error page where the video (or the JSON)
+    /// should be.
     NotMp4,
     /// Streams: the first event padded (an extra JSON field) to about this many bytes.
     HugeEvent(usize),
@@ -93,6 +94,11 @@ pub enum Fault {
     Locked,
     /// 504 with `X-Fal-Request-Timeout-Type: user`: the start timeout the client set ran out.
     StartTimeout,
+    /// 400 "Request is still in progress", as fal answers a result asked for too early.
+    NotReady,
+    /// A result whose video URL carries terminal control sequences (`ESC[201~`, a newline,
+    /// C1 CSI, a bidi override). The URL still downloads. Only fires on result requests.
+    HostileUrl,
 }
 
 impl Fault {
@@ -100,9 +106,9 @@ impl Fault {
     fn applies_to(&self, route: Route) -> bool {
         match self {
             Fault::DropStream { .. } | Fault::HugeEvent(_) => route == Route::Stream,
-            Fault::IgnoreRange | Fault::Drip(_) | Fault::HugeLength(_) | Fault::NotMp4 => {
-                route == Route::File
-            }
+            Fault::IgnoreRange | Fault::Drip(_) | Fault::HugeLength(_) => route == Route::File,
+            Fault::NotMp4 => matches!(route, Route::File | Route::Result),
+            Fault::HostileUrl => route == Route::Result,
             _ => true,
         }
     }

@@ -42,6 +42,8 @@ pub(crate) enum Pass {
     /// Submit route: queue the job, then answer with this fault instead of the normal answer
     /// ([`after_work`]).
     AfterWork(Fault),
+    /// Result route: put control sequences into the video URL.
+    HostileUrl,
 }
 
 pub(crate) async fn gate(
@@ -103,7 +105,11 @@ pub(crate) async fn gate(
         Some(Fault::IgnoreRange) => pass = Pass::IgnoreRangeAndCut,
         Some(Fault::Drip(every)) => pass = Pass::Drip(every),
         Some(Fault::HugeLength(bytes)) => pass = Pass::HugeLength(bytes),
-        Some(Fault::NotMp4) => pass = Pass::NotMp4,
+        Some(Fault::NotMp4) if route == Route::File => pass = Pass::NotMp4,
+        Some(Fault::NotMp4) => {
+            let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+            return Err((StatusCode::OK, html, crate::routes::files::HTML_PAGE).into_response());
+        }
         Some(Fault::HugeEvent(bytes)) => pass = Pass::HugeEvent(bytes),
         Some(fault @ (Fault::ResetAfterBody | Fault::ErrorWithId { taken: true, .. }))
             if route == Route::Submit =>
@@ -132,6 +138,13 @@ pub(crate) async fn gate(
             );
             return Err(response);
         }
+        Some(Fault::NotReady) => {
+            return Err(wire::detail(
+                StatusCode::BAD_REQUEST,
+                "Request is still in progress",
+            ));
+        }
+        Some(Fault::HostileUrl) => pass = Pass::HostileUrl,
     }
     match check_auth(app, auth, headers) {
         Ok(()) => Ok(pass),

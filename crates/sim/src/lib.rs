@@ -28,5 +28,6 @@ pub use fault_spec::{FaultSpec, FaultSpecError};
 pub use faults::{Fault, Faults, Route};
 pub use jobs::FAIL_MARKER;
 pub use routes::files::SAMPLE_MP4;
+pub use routes::queue::HOSTILE_QUERY;
 pub use server::SimServer;
 pub use stats::{FalHeaders, MAX_HEADER_RECORDS, Stats};

@@ -45,6 +45,18 @@ fn the_documented_examples_parse() {
         parse("status:stall=5s"),
         spec(Route::Status, Fault::Stall(Duration::from_secs(5)), 1)
     );
+    assert_eq!(
+        parse("result:html:3"),
+        spec(Route::Result, Fault::NotMp4, 3)
+    );
+    assert_eq!(
+        parse("result:not_ready"),
+        spec(Route::Result, Fault::NotReady, 1)
+    );
+    assert_eq!(
+        parse("result:hostile_url"),
+        spec(Route::Result, Fault::HostileUrl, 1)
+    );
 }
 
 #[test]

@@ -478,3 +478,48 @@ async fn fal_headers_of_submits_and_uploads_are_recorded() {
     assert_eq!(seen[0].headers["x-fal-queue-priority"], "low");
     assert_eq!(seen[0].headers["x-fal-store-io"], "0");
 }
+
+#[tokio::test]
+async fn a_completed_result_can_answer_not_ready_html_then_a_hostile_url() {
+    let server = start(SimConfig::fast()).await;
+    let client = client();
+    let job = submit(&client, &server).await;
+    poll_until_completed(&client, job["status_url"].as_str().unwrap()).await;
+    server.faults().push(Route::Result, Fault::NotReady, 1);
+    server.faults().push(Route::Result, Fault::NotMp4, 1);
+    server.faults().push(Route::Any, Fault::HostileUrl, 1);
+    let url = job["response_url"].as_str().unwrap();
+
+    let response = get(&client, url).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["detail"], "Request is still in progress");
+
+    let response = get(&client, url).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+
+    let body: Value = get(&client, url).await.json().await.unwrap();
+    let video = body["video"]["url"].as_str().unwrap();
+    assert!(video.ends_with(i2v_sim::HOSTILE_QUERY), "{video:?}");
+    assert!(video.contains('\u{1b}') && video.contains('\u{9b}') && video.contains('\u{202e}'));
+    // The URL still serves the video.
+    let file = get(&client, video).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.unwrap().len(), SAMPLE_MP4.len());
+
+    let body: Value = get(&client, url).await.json().await.unwrap();
+    assert!(!body["video"]["url"].as_str().unwrap().contains('?'));
+}

@@ -2,8 +2,8 @@
 //!
 //! Layout under the root the caller picks:
 //! - `jobs/<JobId>.json`: one record per job, pretty-printed, replaced atomically on every write;
-//! - `locks/<JobId>.lock`: empty files that only carry the per-job lock (never deleted, so two
-//!   processes can never end up locking different files for the same job);
+//! - `locks/<JobId>.lock` and `.run`: empty files that only carry the per-job locks, removed
+//!   once the job is finished or its run ends (see `job_lock` for why that is safe);
 //! - `videos/`: where downloaded videos go.
 //!
 //! Files this store cannot read are reported and left exactly as they are.
@@ -13,11 +13,13 @@ mod decode;
 mod error;
 mod job_lock;
 mod listing;
+mod read_file;
 mod record;
 mod store;
 
 pub use error::{StoreError, StoreProblem};
 pub use job_lock::JobClaim;
 pub use listing::Listing;
+pub use read_file::MAX_RECORD_BYTES;
 pub use record::*;
 pub use store::Store;

@@ -7,6 +7,7 @@ use std::thread;
 
 use crate::decode::decode;
 use crate::error::{StoreError, StoreProblem};
+use crate::read_file::read_record_file;
 use crate::record::{JobId, JobRecord};
 use crate::store::Store;
 
@@ -141,7 +142,7 @@ fn read_all(files: &[(JobId, PathBuf)]) -> Vec<Outcome> {
 
 /// `Ok(None)` for a file that vanished since the directory was read.
 fn read_one((id, path): &(JobId, PathBuf)) -> Outcome {
-    let bytes = match fs::read(path) {
+    let bytes = match read_record_file(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StoreProblem::new(path, format!("could not read: {e}"))),

@@ -88,6 +88,9 @@ pub struct JobRecord {
     /// The job whose last frame this one started from (a chained shot), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continues: Option<JobId>,
+    /// Submitted with `--no-download`: resuming must not download either.
+    #[serde(default)]
+    pub no_download: bool,
 }
 
 impl JobRecord {
@@ -111,6 +114,7 @@ impl JobRecord {
             error: None,
             metrics: Metrics::default(),
             continues: None,
+            no_download: false,
         }
     }
 
@@ -193,6 +197,9 @@ pub enum JobState {
     Running,
     /// fal finished; fetching the result and the video file.
     Downloading,
+    /// fal finished, but reading the result went wrong (5xx, a stall, a garbled answer): the
+    /// video is paid for, so the result is asked for again, now or on resume.
+    ResultPending,
     /// Video URL known (and, unless downloads were off, the file saved).
     Completed,
     Failed,
@@ -217,6 +224,7 @@ impl JobState {
             Self::Queued { .. } => "queued",
             Self::Running => "running",
             Self::Downloading => "downloading",
+            Self::ResultPending => "result pending",
             Self::Completed => "completed",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",

@@ -13,6 +13,7 @@ use crate::atomic_write::write_atomically;
 use crate::decode::decode;
 use crate::error::StoreError;
 use crate::job_lock::{JobClaim, JobLock};
+use crate::read_file::read_record_file;
 use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
 
 /// Handle on one history directory. Cloning is cheap; clones share nothing mutable, because
@@ -89,14 +90,16 @@ impl Store {
     /// kept, so a round trip through an older i2v loses nothing.
     pub fn save(&self, record: &JobRecord) -> Result<(), StoreError> {
         let path = self.record_path(&record.id)?;
-        let _lock = self.lock(&record.id)?;
+        let mut lock = self.lock(&record.id)?;
         let existing = read_existing(&path, &record.id)?;
-        write_record(&path, record, existing.and_then(|e| e.raw))
+        write_record(&path, record, existing.and_then(|e| e.raw))?;
+        release_when_finished(&mut lock, record);
+        Ok(())
     }
 
     pub fn load(&self, id: &JobId) -> Result<JobRecord, StoreError> {
         let path = self.record_path(id)?;
-        match fs::read(&path) {
+        match read_record_file(&path) {
             Ok(bytes) => decode(&path, &bytes, id),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(StoreError::NotFound(id.to_string()))
@@ -117,7 +120,7 @@ impl Store {
         f: impl FnOnce(&mut JobRecord),
     ) -> Result<JobRecord, StoreError> {
         let path = self.record_path(id)?;
-        let _lock = self.lock(id)?;
+        let mut lock = self.lock(id)?;
         let Some(existing) = read_existing(&path, id)? else {
             return Err(StoreError::NotFound(id.to_string()));
         };
@@ -127,6 +130,7 @@ impl Store {
         record.schema = SCHEMA_VERSION;
         record.updated_at = Utc::now();
         write_record(&path, &record, existing.raw)?;
+        release_when_finished(&mut lock, &record);
         Ok(record)
     }
 
@@ -173,6 +177,14 @@ impl Store {
     }
 }
 
+/// A finished job is rarely written again, so its lock file goes (a 10k history would
+/// otherwise keep 10k of them); a later write simply makes a new one.
+fn release_when_finished(lock: &mut JobLock, record: &JobRecord) {
+    if record.state.is_terminal() {
+        lock.remove_on_release();
+    }
+}
+
 fn checked(id: &JobId) -> Result<&JobId, StoreError> {
     match JobId::parse(id.as_str()) {
         Some(_) => Ok(id),
@@ -190,7 +202,17 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| StoreError::io(dir, e))
+    builder.create(dir).map_err(|e| {
+        // "File exists" is what mkdir says about a file, a dangling link or a link loop in
+        // the way; say which.
+        if e.kind() != io::ErrorKind::AlreadyExists {
+            return StoreError::io(dir, e);
+        }
+        match fs::metadata(dir) {
+            Err(cause) => StoreError::io(dir, cause),
+            Ok(_) => StoreError::io(dir, io::Error::other("exists but is not a directory")),
+        }
+    })
 }
 
 /// What is on disk for a job before we replace it.
@@ -203,7 +225,7 @@ struct Existing {
 
 /// `Ok(None)` if there is no file yet; an error if there is one we must not overwrite.
 fn read_existing(path: &Path, id: &JobId) -> Result<Option<Existing>, StoreError> {
-    let bytes = match fs::read(path) {
+    let bytes = match read_record_file(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StoreError::io(path, e)),
@@ -299,6 +321,7 @@ mod tests {
             "result",
             "error",
             "metrics",
+            "no_download",
         ]);
         assert_eq!(keys, expected);
     }

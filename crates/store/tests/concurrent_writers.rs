@@ -148,3 +148,44 @@ fn a_job_can_be_claimed_by_one_runner_at_a_time() {
     drop(first);
     assert!(store.claim(&id).unwrap().is_some(), "released on drop");
 }
+
+/// A finished job's lock file is removed after each write; writers queued on the old file must
+/// notice and lock the new one, or two of them would rewrite the record at once.
+#[test]
+fn threads_updating_a_finished_job_lose_no_log_lines_and_leave_no_lock_files() {
+    let (_dir, store) = temp_store();
+    let job = record().state(i2v_store::JobState::Completed).build();
+    store.save(&job).unwrap();
+
+    thread::scope(|scope| {
+        for t in 0..6 {
+            let store = store.clone();
+            let id = job.id.clone();
+            scope.spawn(move || append_lines(&store, &id, &format!("thread {t}"), 40));
+        }
+    });
+
+    assert_eq!(store.load(&job.id).unwrap().logs.len(), 240);
+    let locks = store.root().join("locks");
+    assert_eq!(support::file_names(&locks), Vec::<String>::new());
+}
+
+#[test]
+fn a_claim_leaves_no_file_once_released() {
+    let (_dir, store) = temp_store();
+    let id = JobId::new();
+    let claim = store.claim(&id).unwrap();
+    assert!(claim.is_some());
+    let locks = store.root().join("locks");
+    assert_eq!(
+        support::file_names(&locks).len(),
+        1,
+        "held: its file exists"
+    );
+    drop(claim);
+    assert_eq!(support::file_names(&locks), Vec::<String>::new());
+    assert!(
+        store.claim(&id).unwrap().is_some(),
+        "and it can be claimed again"
+    );
+}

@@ -214,3 +214,58 @@ fn ids_that_could_escape_the_store_are_refused() {
     assert!(matches!(store.save(&job), Err(StoreError::InvalidId(_))));
     assert!(matches!(store.load(&job.id), Err(StoreError::InvalidId(_))));
 }
+
+/// Runs `list` on a thread, so a store that blocks on a file fails the test instead of hanging
+/// it. The limit is generous: listing three files takes milliseconds.
+fn list_or_give_up(store: &i2v_store::Store) -> i2v_store::Listing {
+    let store = store.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(store.list());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("listing blocked on a file that is not a regular file")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_a_device_link_and_a_huge_file_are_problems_not_hangs() {
+    let (_dir, store) = temp_store();
+    let good = record().minutes_after_start(1).build();
+    store.save(&good).unwrap();
+    let path_of = |minutes| {
+        store
+            .record_path(&record().minutes_after_start(minutes).build().id)
+            .unwrap()
+    };
+    let fifo = path_of(2);
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo failed");
+    let zero = path_of(3);
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let huge = path_of(4);
+    let file = fs::File::create(&huge).unwrap();
+    file.set_len(i2v_store::MAX_RECORD_BYTES + 1).unwrap();
+
+    let listing = list_or_give_up(&store);
+
+    assert_eq!(ids_of(&listing.records), [good.id.to_string()]);
+    let problems: Vec<_> = listing.problems.iter().map(|p| &p.path).collect();
+    assert_eq!(problems, [&fifo, &zero, &huge]);
+    for problem in &listing.problems[..2] {
+        assert!(problem.message.contains("not a regular file"), "{problem}");
+    }
+    assert!(
+        listing.problems[2].message.contains("larger than"),
+        "{}",
+        listing.problems[2]
+    );
+    // Loading one by id is refused the same way, and nothing was changed.
+    let fifo_id = JobId::parse(fifo.file_stem().unwrap().to_str().unwrap()).unwrap();
+    assert!(store.load(&fifo_id).is_err());
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}

@@ -67,7 +67,7 @@ pub(crate) async fn uploaded_file(
 }
 
 /// An error page a proxy or CDN might send with `200` where the video should be.
-const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n\
+pub(crate) const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n\
     <body><h1>Bad Gateway</h1><p>Simulated fault: the origin did not answer.</p></body></html>\n";
 
 /// Serve `data`, honouring `Range: bytes=N-` and `bytes=N-M`, unless `pass` says a fault

@@ -2,7 +2,7 @@
 
 pub(crate) mod files;
 mod image_limits;
-mod queue;
+pub(crate) mod queue;
 mod storage;
 mod stream;
 mod validate;

@@ -18,6 +18,12 @@ use crate::wire;
 
 pub(crate) const OUTPUT_FILE: &str = "output.mp4";
 
+/// What `Fault::HostileUrl` appends to the video URL: ends a bracketed paste and runs a
+/// command, starts a C1 CSI, retitles the window and reverses what follows. URL parsers
+/// drop the newline and percent-encode the rest, so the file still downloads.
+pub const HOSTILE_QUERY: &str =
+    "?t=\u{1b}[201~\ntouch /tmp/pwned\n\u{9b}2J\u{1b}]0;owned\u{7}\u{202e}4pm.";
+
 /// `POST /{owner}/{alias}[/{*path}]`. Query `fal_webhook` is accepted and ignored; the
 /// `X-Fal-*` headers are recorded in the stats (so tests can see what a client sent).
 pub(crate) async fn submit(
@@ -88,9 +94,10 @@ pub(crate) async fn result(
     Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = gate(&app, Route::Result, Auth::Key, &conn, &headers).await {
-        return response;
-    }
+    let pass = match gate(&app, Route::Result, Auth::Key, &conn, &headers).await {
+        Ok(pass) => pass,
+        Err(response) => return response,
+    };
     let Some(job) = params.get("id").and_then(|id| app.jobs.get(id)) else {
         return not_found();
     };
@@ -109,11 +116,15 @@ pub(crate) async fn result(
         }
         Seen::Completed { error: None, .. } => {
             let base = wire::base_url(&headers, &app.fallback_base);
+            let mut url = format!("{base}/files/{}/{OUTPUT_FILE}", job.id);
+            if pass == Pass::HostileUrl {
+                url.push_str(HOSTILE_QUERY);
+            }
             wire::with_request_id(
                 StatusCode::OK,
                 &job.id,
                 json!({"video": {
-                    "url": format!("{base}/files/{}/{OUTPUT_FILE}", job.id),
+                    "url": url,
                     "content_type": "video/mp4",
                     "file_name": OUTPUT_FILE,
                     "file_size": crate::routes::files::SAMPLE_MP4.len(),
