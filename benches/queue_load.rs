@@ -210,7 +210,7 @@ async fn drive_jobs(
     store: Store,
     n: usize,
 ) -> Result<HashMap<JobId, Seen>, String> {
-    let (engine, mut events) = Engine::new(client, store, EngineOptions { download: true });
+    let (engine, mut events) = Engine::new(client, store, EngineOptions::default());
     // Listen from before the first submit, timestamping each event as it arrives.
     let listener = tokio::spawn(async move {
         let mut seen: HashMap<JobId, Seen> = HashMap::new();

@@ -382,6 +382,7 @@ fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> 
         result: None,
         error: None,
         metrics: Metrics::default(),
+        fal_options: Default::default(),
         continues: None,
         no_download: false,
     }

@@ -32,6 +32,61 @@ pub struct ConfigFile {
     /// The workbench's own settings (theme, keys, notifications), read by the UI.
     #[serde(default)]
     pub ui: Option<toml::Table>,
+    /// fal's optional request headers for every job (`i2v submit` flags override them).
+    #[serde(default)]
+    pub fal: FalConfig,
+}
+
+/// `[fal]`: fal's optional request headers, all off unless set.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FalConfig {
+    /// Seconds fal waits for a runner to start a job (`X-Fal-Request-Timeout`).
+    pub start_timeout: Option<u64>,
+    /// `X-Fal-Queue-Priority`; `low` waits behind every normal request on the endpoint.
+    pub priority: Option<QueuePriority>,
+    /// Seconds fal keeps the output video (`X-Fal-Object-Lifecycle-Preference`).
+    pub output_expiry: Option<u64>,
+    /// Seconds fal keeps the uploaded image (`X-Fal-Object-Lifecycle`).
+    pub input_expiry: Option<u64>,
+    /// `false`: fal does not keep the request's JSON payloads (`X-Fal-Store-IO: 0`).
+    pub store_io: Option<bool>,
+    /// `false`: no silent reroute to an equivalent endpoint (`x-fal-disable-fallbacks`).
+    pub fallbacks: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum QueuePriority {
+    Normal,
+    Low,
+}
+
+impl QueuePriority {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Low => "low",
+        }
+    }
+}
+
+/// Said whenever a job is sent with low priority.
+pub const LOW_PRIORITY_WARNING: &str = "queue priority low: this job waits behind every \
+    normal-priority request on the endpoint, which can take a long time";
+
+impl FalConfig {
+    /// As recorded with each job.
+    pub fn options(&self) -> i2v_store::FalOptions {
+        i2v_store::FalOptions {
+            start_timeout_secs: self.start_timeout.filter(|&s| s > 0),
+            priority: self.priority.map(|p| p.name().to_owned()),
+            output_expiry_secs: self.output_expiry,
+            input_expiry_secs: self.input_expiry,
+            no_store_io: self.store_io == Some(false),
+            disable_fallbacks: self.fallbacks == Some(false),
+        }
+    }
 }
 
 /// Written by hand so the key can never reach a log line through `{:?}`.
@@ -45,6 +100,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("opener", &self.opener)
             .field("max_download_mb", &self.max_download_mb)
             .field("ui", &self.ui)
+            .field("fal", &self.fal)
             .finish()
     }
 }

@@ -88,6 +88,8 @@ pub struct SubmitArgs {
     /// Send prompt_optimizer=false.
     #[arg(long)]
     pub no_prompt_optimizer: bool,
+    #[command(flatten)]
+    pub fal: FalArgs,
     /// Print the job as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -137,6 +139,43 @@ pub struct FrameArgs {
 
 fn parse_position(text: &str) -> Result<i2v_video::Position, String> {
     text.parse()
+}
+
+/// fal's optional request headers for one submit; each overrides `[fal]` in the config file.
+#[derive(Debug, Default, Args)]
+pub struct FalArgs {
+    /// Fail unless a runner starts the job within SECS (X-Fal-Request-Timeout).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub start_timeout: Option<u64>,
+    /// Queue priority (X-Fal-Queue-Priority); low waits behind every normal request.
+    #[arg(long, value_enum)]
+    pub priority: Option<crate::config::QueuePriority>,
+    /// Ask fal to delete the output video after SECS (X-Fal-Object-Lifecycle-Preference).
+    #[arg(long, value_name = "SECS")]
+    pub output_expiry: Option<u64>,
+    /// Ask fal to delete the uploaded image after SECS (X-Fal-Object-Lifecycle).
+    #[arg(long, value_name = "SECS")]
+    pub input_expiry: Option<u64>,
+    /// Ask fal not to keep the request's JSON payloads (X-Fal-Store-IO: 0).
+    #[arg(long)]
+    pub no_store_io: bool,
+    /// No silent reroute to an equivalent endpoint (x-fal-disable-fallbacks).
+    #[arg(long)]
+    pub no_fallbacks: bool,
+}
+
+impl FalArgs {
+    /// These flags over `base` (the config file's).
+    pub fn over(&self, base: i2v_store::FalOptions) -> i2v_store::FalOptions {
+        i2v_store::FalOptions {
+            start_timeout_secs: self.start_timeout.or(base.start_timeout_secs),
+            priority: self.priority.map(|p| p.name().to_owned()).or(base.priority),
+            output_expiry_secs: self.output_expiry.or(base.output_expiry_secs),
+            input_expiry_secs: self.input_expiry.or(base.input_expiry_secs),
+            no_store_io: self.no_store_io || base.no_store_io,
+            disable_fallbacks: self.no_fallbacks || base.disable_fallbacks,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,6 +55,9 @@ fn describe(record: &JobRecord) -> String {
     let _ = writeln!(out, "created   {}", record.created_at.to_rfc3339());
     let _ = writeln!(out, "image     {}", sanitize(&record.input.image.display()));
     let _ = writeln!(out, "optimizer {}", record.input.prompt_optimizer);
+    if !record.fal_options.is_default() {
+        let _ = writeln!(out, "fal       {}", sanitize(&record.fal_options.summary()));
+    }
     if let Some(previous) = &record.continues {
         let _ = writeln!(out, "continues {previous} (from its last frame)");
     }

@@ -45,7 +45,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
             let download = settings.download;
-            submit::submit(backend(&settings, demo).await?, args, download).await
+            let fal_options = args.fal.over(settings.file.fal.options());
+            submit::submit(backend(&settings, demo).await?, args, download, fal_options).await
         }
         Some(Command::Resume { json }) => {
             let (settings, data_dir) = load(demo)?;

@@ -39,12 +39,16 @@ pub async fn submit(
     backend: Backend,
     args: SubmitArgs,
     download: bool,
+    fal_options: i2v_store::FalOptions,
 ) -> anyhow::Result<ExitCode> {
     let prompt = read_prompt(&args)?;
     if let Some(warning) = input_limits::prompt_warning(&prompt) {
         eprintln!("warning: {warning}");
     }
     let (image, continues) = first_frame(&backend.store, &args)?;
+    if fal_options.priority.as_deref() == Some("low") {
+        eprintln!("warning: {}", crate::config::LOW_PRIORITY_WARNING);
+    }
     // Checked here too so a typo or a doomed image fails before anything is created.
     check_image(&image, args.no_check).await?;
     let (engine, mut events) = Engine::new(
@@ -52,6 +56,7 @@ pub async fn submit(
         backend.store.clone(),
         EngineOptions {
             download: download && !args.no_download,
+            fal_options,
         },
     );
     let id = engine.submit_continuing(
@@ -127,7 +132,10 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
     let (engine, mut events) = Engine::new(
         backend.client.clone(),
         backend.store.clone(),
-        EngineOptions { download },
+        EngineOptions {
+            download,
+            ..EngineOptions::default()
+        },
     );
     let report = engine.resume_unfinished();
     list_maybe_submitted(&backend);

@@ -2,8 +2,27 @@
 //! independent of each other (the store must not change shape when the wire does), so the
 //! mapping lives here, once.
 
-use i2v_fal::RequestUrls;
-use i2v_store::{LogEntry, RequestId, RequestInfo};
+use std::time::Duration;
+
+use i2v_fal::{Priority, RequestOptions, RequestUrls};
+use i2v_store::{FalOptions, LogEntry, RequestId, RequestInfo};
+
+/// The headers a job's recorded options ask for. An unknown priority (a hand-edited file) is
+/// left out rather than guessed.
+pub fn request_options(options: &FalOptions) -> RequestOptions {
+    RequestOptions {
+        start_timeout: options.start_timeout_secs.map(Duration::from_secs),
+        priority: match options.priority.as_deref() {
+            Some("low") => Some(Priority::Low),
+            Some("normal") => Some(Priority::Normal),
+            _ => None,
+        },
+        output_expiry: options.output_expiry_secs.map(Duration::from_secs),
+        input_expiry: options.input_expiry_secs.map(Duration::from_secs),
+        no_store_io: options.no_store_io,
+        disable_fallbacks: options.disable_fallbacks,
+    }
+}
 
 pub fn request_info(urls: RequestUrls) -> RequestInfo {
     RequestInfo {

@@ -13,11 +13,16 @@ use super::run::{JobRun, prepare_record};
 pub struct EngineOptions {
     /// Save result videos into the store's videos dir.
     pub download: bool,
+    /// fal's optional request headers for every job this engine submits.
+    pub fal_options: i2v_store::FalOptions,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        Self { download: true }
+        Self {
+            download: true,
+            fal_options: i2v_store::FalOptions::default(),
+        }
     }
 }
 
@@ -105,11 +110,13 @@ impl Engine {
             let store = inner.store.clone();
             let model = inner.client.config().model.clone();
             let no_download = !inner.options.download;
+            let fal_options = inner.options.fal_options.clone();
             let prepared = tokio::task::spawn_blocking(move || {
                 let (mut record, image) = prepare_record(&model, &job);
                 record.id = task_id;
                 record.continues = continues;
                 record.no_download = no_download;
+                record.fal_options = fal_options;
                 // A brand-new id: nobody else can hold it. If the lock file cannot even be
                 // created, the run's first save reports the same disk problem.
                 let claim = store.claim(&record.id).ok().flatten();

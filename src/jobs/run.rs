@@ -302,7 +302,7 @@ impl JobRun {
 
     /// fal's optional request headers for this job.
     fn request_options(&self) -> RequestOptions {
-        RequestOptions::default()
+        convert::request_options(&self.record.fal_options)
     }
 
     fn urls(&self) -> Option<RequestUrls> {

@@ -303,6 +303,7 @@ pub async fn workbench(
             b.store.clone(),
             EngineOptions {
                 download: settings.download,
+                fal_options: settings.file.fal.options(),
             },
         )
     });

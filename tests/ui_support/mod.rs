@@ -127,6 +127,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
         result: None,
         error: None,
         metrics: Metrics::default(),
+        fal_options: Default::default(),
         continues: None,
         no_download: false,
     };

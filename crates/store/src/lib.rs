@@ -11,6 +11,7 @@
 mod atomic_write;
 mod decode;
 mod error;
+mod fal_options;
 mod job_lock;
 mod listing;
 mod read_file;
@@ -18,6 +19,7 @@ mod record;
 mod store;
 
 pub use error::{StoreError, StoreProblem};
+pub use fal_options::FalOptions;
 pub use job_lock::JobClaim;
 pub use listing::Listing;
 pub use read_file::MAX_RECORD_BYTES;

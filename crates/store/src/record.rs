@@ -91,6 +91,9 @@ pub struct JobRecord {
     /// Submitted with `--no-download`: resuming must not download either.
     #[serde(default)]
     pub no_download: bool,
+    /// fal's optional request headers the job was sent with.
+    #[serde(default, skip_serializing_if = "crate::FalOptions::is_default")]
+    pub fal_options: crate::FalOptions,
 }
 
 impl JobRecord {
@@ -115,6 +118,7 @@ impl JobRecord {
             metrics: Metrics::default(),
             continues: None,
             no_download: false,
+            fal_options: crate::FalOptions::default(),
         }
     }
 

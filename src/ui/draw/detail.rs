@@ -57,6 +57,9 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
         "off"
     };
     lines.push(field("Optimizer", optimizer.to_owned()));
+    if !r.fal_options.is_default() {
+        lines.push(field("fal", sanitize(&r.fal_options.summary())));
+    }
     if let Some(request) = &r.request {
         lines.push(field("Request", sanitize(&request.request_id.0)));
     }
