@@ -116,14 +116,18 @@ impl FalClient {
     /// Adds the key, but only for fal's own API hosts: result files and upload targets may live
     /// on other hosts (CDNs, signed storage URLs) that must never see it.
     pub(crate) fn authorize(&self, req: RequestBuilder, url: &str) -> RequestBuilder {
-        let ours = [&self.config.queue_url, &self.config.rest_url]
-            .iter()
-            .any(|base| is_under(url, base));
-        if ours {
+        if self.is_fal_host(url) {
             req.header(AUTHORIZATION, auth_header(&self.config.key))
         } else {
             req
         }
+    }
+
+    /// `url` is on one of fal's own API hosts (the configured queue and REST bases).
+    pub(crate) fn is_fal_host(&self, url: &str) -> bool {
+        [&self.config.queue_url, &self.config.rest_url]
+            .iter()
+            .any(|base| is_under(url, base))
     }
 
     /// One call that is safe to repeat, with retries: connection errors and 408/409/429/5xx

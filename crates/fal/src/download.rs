@@ -172,6 +172,16 @@ impl FalClient {
                 let refused = interrupted(&format!("the download was answered HTTP {s}"));
                 return Ok(retry(refused, None));
             }
+            // The video lives on a host that never sees the key (a CDN, a signed URL): its
+            // refusal says the link is no longer good, not that FAL_KEY is wrong.
+            s if !self.is_fal_host(job.url) => {
+                let body = self.error_body(response).await;
+                let (detail, _) = crate::error::parse_detail(&body);
+                return Err(FalError::DownloadRefused {
+                    status: s.as_u16(),
+                    detail,
+                });
+            }
             s => {
                 let body = self.error_body(response).await;
                 return Err(status_error(s, &body));

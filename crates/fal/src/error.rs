@@ -114,6 +114,13 @@ pub enum FalError {
     )]
     DownloadTooLarge { size: Option<u64>, limit: u64 },
 
+    /// The host serving the video (not fal's API, so not a key problem) refused it.
+    #[error(
+        "the video host refused the download (HTTP {status}{}): the link may have expired; its URL is kept with the job",
+        detail_suffix(detail)
+    )]
+    DownloadRefused { status: u16, detail: String },
+
     /// `start`: the first bytes, escaped.
     #[error(
         "the downloaded result is not an MP4 video (it starts with \"{start}\"); its URL is kept with the job"
@@ -139,6 +146,7 @@ impl FalError {
             | Self::DownloadInterrupted(_)
             | Self::DownloadGaveUp { .. }
             | Self::DownloadTooLarge { .. }
+            | Self::DownloadRefused { .. }
             | Self::NotVideo { .. } => "download",
             Self::File { .. } => "file",
             Self::Config(_) => "config",

@@ -685,3 +685,31 @@ async fn an_endless_error_page_from_the_video_host_ends_the_download() {
     assert!(err.to_string().contains("not here"), "{err}");
     job.assert_nothing_left();
 }
+
+#[tokio::test]
+async fn a_refusal_from_the_video_host_is_not_blamed_on_the_key() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let mut job = finished_job(&client).await;
+    // The same server under another name: a host that is not fal's API, as a CDN would be.
+    assert!(job.url.contains("127.0.0.1"), "{}", job.url);
+    job.url = job.url.replace("127.0.0.1", "localhost");
+    sim.faults().push(Route::File, Fault::Status(401), 1);
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    assert!(matches!(err, FalError::DownloadRefused { status: 401, .. }), "{err:?}");
+    assert_eq!(err.kind(), "download");
+    let text = err.to_string();
+    assert!(!text.contains("FAL_KEY"), "{text}");
+    assert!(text.contains("video host") && text.contains("401"), "{text}");
+    job.assert_nothing_left();
+}
+
+#[tokio::test]
+async fn a_refusal_from_fal_itself_is_still_the_key() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let job = finished_job(&client).await;
+    sim.faults().push(Route::File, Fault::Status(401), 1);
+    let err = download(&client, &job, job.size).await.unwrap_err();
+    assert!(matches!(err, FalError::Unauthorized { .. }), "{err:?}");
+}
