@@ -602,6 +602,26 @@ fn progress_shows_in_the_queue_and_its_reason_in_the_details() {
 }
 
 #[test]
+fn a_long_retry_wait_counts_down_in_the_queue() {
+    let mut app = app_with_dog_job(JobState::Running);
+    app.set_now(t0());
+    app.update(progress(
+        7,
+        Progress::Retrying {
+            attempt: 3,
+            delay: std::time::Duration::from_secs(90),
+            reason: "HTTP 429".to_owned(),
+        },
+    ));
+    assert_shows(&app, "retry #3 in 90s");
+    app.set_now(t0() + chrono::Duration::seconds(35));
+    assert_shows(&app, "retry #3 in 55s");
+    app.set_now(t0() + chrono::Duration::seconds(95));
+    assert_hides(&app, " in 0s");
+    assert_shows(&app, "retry #3");
+}
+
+#[test]
 fn a_hostile_history_file_cannot_inject_escapes() {
     // Ids come from files on disk too, and serde does not run `JobId::parse`.
     let mut record = record(1, "x\x1b]0;t\x07y", "a\x1b[2J.png", JobState::Failed, 5);

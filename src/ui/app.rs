@@ -414,7 +414,7 @@ impl App {
                 self.refresh_history();
             }
             JobEvent::Logs { id, entries } => self.book.append_logs(&id, entries),
-            JobEvent::Progress { id, progress } => self.book.set_progress(&id, progress),
+            JobEvent::Progress { id, progress } => self.book.set_progress(&id, progress, self.now),
             JobEvent::StoreFailed { id, message } => {
                 self.error(format!("Could not save job {id}: {message}"));
             }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use i2v_store::{JobId, JobRecord, JobState, LogEntry};
 
 use crate::jobs::Progress;
@@ -17,6 +18,8 @@ pub(crate) struct Entry {
     /// How many of `record.logs` `log_lines` covers.
     logs_seen: usize,
     pub progress: Option<Progress>,
+    /// When `progress` arrived: a retry's wait counts down from there.
+    pub progress_at: Option<DateTime<Utc>>,
     /// Announced by the engine during this session.
     pub live: bool,
 }
@@ -34,6 +37,7 @@ impl Entry {
             log_lines: Vec::new(),
             logs_seen: 0,
             progress: None,
+            progress_at: None,
             live,
         };
         // History entries get their log lines when first shown: sanitising every line of
@@ -168,9 +172,10 @@ impl Book {
         }
     }
 
-    pub fn set_progress(&mut self, id: &JobId, progress: Progress) {
+    pub fn set_progress(&mut self, id: &JobId, progress: Progress, now: DateTime<Utc>) {
         if let Some(entry) = self.entries.get_mut(id) {
             entry.progress = Some(progress);
+            entry.progress_at = Some(now);
         }
     }
 

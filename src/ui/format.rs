@@ -22,11 +22,21 @@ pub(crate) fn state_icon(state: &JobState, tick: u64) -> &'static str {
 }
 
 /// `queued #3`, `running`, or what the engine says it is doing right now.
-pub(crate) fn state_text(entry: &Entry) -> String {
+pub(crate) fn state_text(entry: &Entry, now: DateTime<Utc>) -> String {
     let state = &entry.record.state;
     if !state.is_terminal()
         && let Some(progress) = &entry.progress
     {
+        if let (Progress::Retrying { attempt, delay, .. }, Some(at)) = (progress, entry.progress_at)
+        {
+            // A long wait (a Retry-After from fal) counts down, so a quiet row is not mistaken
+            // for a hung one.
+            let waited = (now - at).to_std().unwrap_or_default();
+            let left = delay.saturating_sub(waited).as_secs();
+            if left >= 1 {
+                return format!("retry #{attempt} in {left}s");
+            }
+        }
         return progress_text(progress);
     }
     match state {

@@ -696,11 +696,17 @@ async fn a_refusal_from_the_video_host_is_not_blamed_on_the_key() {
     job.url = job.url.replace("127.0.0.1", "localhost");
     sim.faults().push(Route::File, Fault::Status(401), 1);
     let err = download(&client, &job, job.size).await.unwrap_err();
-    assert!(matches!(err, FalError::DownloadRefused { status: 401, .. }), "{err:?}");
+    assert!(
+        matches!(err, FalError::DownloadRefused { status: 401, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.kind(), "download");
     let text = err.to_string();
     assert!(!text.contains("FAL_KEY"), "{text}");
-    assert!(text.contains("video host") && text.contains("401"), "{text}");
+    assert!(
+        text.contains("video host") && text.contains("401"),
+        "{text}"
+    );
     job.assert_nothing_left();
 }
 

@@ -25,7 +25,7 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{:<10} ", "State"), theme.muted()),
-            Span::styled(state_text(entry), theme.state(&r.state)),
+            Span::styled(state_text(entry, app.now), theme.state(&r.state)),
         ]),
         field("Created", timestamp(r.created_at)),
         field("Updated", timestamp(r.updated_at)),

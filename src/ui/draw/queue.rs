@@ -48,7 +48,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let height = usize::from(inner.height);
     let state_width = entries
         .iter()
-        .map(|e| state_text(e).chars().count())
+        .map(|e| state_text(e, app.now).chars().count())
         .max()
         .unwrap_or(0)
         .clamp(9, 16);
@@ -83,7 +83,10 @@ fn row(app: &App, entry: &Entry, below: Option<&str>, state_width: usize) -> Lin
             format!("{} ", state_icon(&record.state, app.ticks)),
             state_style,
         ),
-        Span::styled(format!("{:<state_width$} ", state_text(entry)), state_style),
+        Span::styled(
+            format!("{:<state_width$} ", state_text(entry, app.now)),
+            state_style,
+        ),
         Span::styled(
             format!("{} ", mm_ss(elapsed_secs(record, app.now))),
             theme.muted(),
