@@ -681,7 +681,10 @@ async fn an_endless_error_page_from_the_video_host_ends_the_download() {
         dir: tempfile::tempdir().unwrap(),
     };
     let err = download(&client, &job, None).await.unwrap_err();
-    assert!(matches!(err, FalError::Http { status: 404, .. }), "{err:?}");
+    assert!(
+        matches!(err, FalError::DownloadRefused { status: 404, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("not here"), "{err}");
     job.assert_nothing_left();
 }
