@@ -127,14 +127,7 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             Line::from(title).style(theme.muted()),
             Line::from("y: cancel it    n / Esc: keep it").style(theme.key()),
         ];
-        let block = pane(theme, Line::from(" Cancel job "), true);
-        frame.render_widget(
-            Paragraph::new(text)
-                .block(block)
-                .style(theme.base())
-                .alignment(Alignment::Center),
-            rect,
-        );
+        frame.render_widget(confirm_box(theme, " Cancel job ", text), rect);
         return;
     }
     if let Overlay::ConfirmLimits { limit, .. } = overlay {
@@ -143,15 +136,10 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             Line::from("fal will most likely refuse it (and may bill it).").style(theme.muted()),
             Line::from("y: send it anyway    n / Esc: change the image").style(theme.key()),
         ];
-        let block = pane(theme, Line::from(" Outside the model's limits "), true);
-        frame.render_widget(
-            Paragraph::new(text)
-                .block(block)
-                .style(theme.base())
-                .alignment(Alignment::Center)
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            rect,
-        );
+        // The limit is the point of this box: wrapped, not cut.
+        let question = confirm_box(theme, " Outside the model's limits ", text)
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(question, rect);
         return;
     }
     if let Overlay::ConfirmSubmit(job) = overlay {
@@ -161,14 +149,7 @@ fn draw_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             Line::from(crate::text::sanitize(first)).style(theme.muted()),
             Line::from("y: submit it again (billed again)    n / Esc: don't").style(theme.key()),
         ];
-        let block = pane(theme, Line::from(" Submit again? "), true);
-        frame.render_widget(
-            Paragraph::new(text)
-                .block(block)
-                .style(theme.base())
-                .alignment(Alignment::Center),
-            rect,
-        );
+        frame.render_widget(confirm_box(theme, " Submit again? ", text), rect);
         return;
     }
     let inner = layout::inner(rect);
@@ -207,4 +188,13 @@ pub(crate) fn selected(line: Line<'static>, theme: &Theme) -> Line<'static> {
             .collect::<Vec<_>>(),
     )
     .style(style)
+}
+
+/// A yes/no question in a focused box, its lines centred. Long lines are cut, so the keys on
+/// the last line stay inside the box.
+fn confirm_box<'a>(theme: &Theme, title: &'static str, text: Vec<Line<'a>>) -> Paragraph<'a> {
+    Paragraph::new(text)
+        .block(pane(theme, Line::from(title), true))
+        .style(theme.base())
+        .alignment(Alignment::Center)
 }
