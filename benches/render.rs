@@ -250,11 +250,11 @@ fn history_record(i: usize, rng: &mut Rng, now: DateTime<Utc>) -> JobRecord {
         },
         StatusChange {
             at: at(2),
-            state: JobState::Queued { position: 2 },
+            state: JobState::Queued { position: Some(2) },
         },
         StatusChange {
             at: at(5),
-            state: JobState::Queued { position: 0 },
+            state: JobState::Queued { position: Some(0) },
         },
         StatusChange {
             at: at(9),
@@ -314,7 +314,7 @@ fn live_record(i: usize, rng: &mut Rng, now: DateTime<Utc>) -> JobRecord {
     let mut record = base_record(i, rng, created, LOG_LINES);
     record.state = match i % 5 {
         0 => JobState::Queued {
-            position: (i % 7) as u32,
+            position: Some((i % 7) as u32),
         },
         1 | 2 => JobState::Running,
         3 => JobState::Downloading,
@@ -385,6 +385,10 @@ fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> 
         fal_options: Default::default(),
         continues: None,
         no_download: false,
+        rating: None,
+        note: None,
+        price_usd: None,
+        batch: None,
     }
 }
 

@@ -60,11 +60,12 @@ fn close_orphaned_demo_jobs(store: &Store) {
             continue;
         };
         let closed = store.update(&record.id, |job| {
-            job.error = Some(i2v_store::JobError {
-                kind: "demo".into(),
-                message: "left unfinished by an earlier demo session, whose simulated fal is gone; re-run it with r".into(),
-            });
-            job.set_state(i2v_store::JobState::Failed);
+            job.error = Some(i2v_store::JobError::new(
+                i2v_store::ErrorKind::Demo,
+                "left unfinished by an earlier demo session, whose simulated fal is gone; re-run it with r",
+            ));
+            // Unfinished, so failing is always a change it may make.
+            let _ = job.set_state(i2v_store::JobState::Failed);
         });
         if let Err(err) = closed {
             tracing::warn!(job = %record.id, error = %err, "could not close an old demo job");

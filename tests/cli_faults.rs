@@ -167,7 +167,7 @@ fn validation_error_names_the_field() {
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Failed);
     let error = record.error.expect("an error");
-    assert_eq!(error.kind, "validation");
+    assert_eq!(error.kind.as_str(), "validation");
     assert!(error.message.contains("prompt"), "{}", error.message);
 }
 
@@ -318,7 +318,7 @@ fn assert_download_failed(sandbox: &Sandbox, run: &support::Run, kind: &str) -> 
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Completed, "{record:#?}");
     let error = record.error.as_ref().expect("a download error");
-    assert_eq!(error.kind, kind, "{error:?}");
+    assert_eq!(error.kind.as_str(), kind, "{error:?}");
     let result = record.result.as_ref().expect("the result is kept");
     assert!(result.url.starts_with("http://"), "{result:?}");
     assert!(result.local_file.is_none(), "{result:?}");

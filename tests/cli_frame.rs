@@ -56,7 +56,7 @@ fn completed_job(sandbox: &Sandbox, video: Option<&Path>) -> JobRecord {
         local_file,
         local_size: None,
     });
-    record.set_state(JobState::Completed);
+    record.state = JobState::Completed;
     store.save(&record).unwrap();
     record
 }

@@ -20,7 +20,12 @@ fn job(prompt: &str, state: JobState) -> JobRecord {
             prompt_optimizer: true,
         },
     );
-    record.set_state(state);
+    // A fixture: the state as given, without the life before it.
+    record.state = state.clone();
+    record.timeline.push(i2v_store::StatusChange {
+        at: record.updated_at,
+        state,
+    });
     record
 }
 

@@ -80,7 +80,10 @@ fn no_check_sends_it_anyway_and_the_simulated_fal_refuses_it_with_a_422() {
     assert_eq!(records.len(), 3);
     for record in &records {
         assert_eq!(record.state, JobState::Failed);
-        assert_eq!(record.error.as_ref().unwrap().kind, "validation");
+        assert_eq!(
+            record.error.as_ref().unwrap().kind,
+            i2v_store::ErrorKind::Validation
+        );
     }
 }
 

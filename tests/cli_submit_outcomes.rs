@@ -15,7 +15,7 @@ fn submit(sandbox: &Sandbox) -> support::Run {
 }
 
 fn error_kind(sandbox: &Sandbox) -> Option<String> {
-    sandbox.only_record().error.map(|e| e.kind)
+    sandbox.only_record().error.map(|e| e.kind.to_string())
 }
 
 #[test]

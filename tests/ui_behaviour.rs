@@ -116,14 +116,14 @@ fn a_failed_submit_shows_the_error_and_keeps_the_prompt() {
 #[test]
 fn job_events_fill_the_queue_and_the_logs() {
     let mut app = app();
-    let mut job = dog_job(JobState::Queued { position: 4 });
+    let mut job = dog_job(JobState::Queued { position: Some(4) });
     app.update(updated(&job));
     let screen = render(&app, 80, 24);
     assert!(screen.contains("queued #4"), "{screen}");
     assert!(screen.contains("A dog surfing"));
     assert!(screen.contains("01:00"), "elapsed since creation: {screen}");
 
-    job.set_state(JobState::Running);
+    job.set_state(JobState::Running).unwrap();
     app.update(updated(&job));
     app.update(logs(7, &["step 1/30", "step 2/30"]));
     let screen = render(&app, 80, 24);
@@ -309,7 +309,7 @@ fn a_job_fal_already_finished_is_not_offered_for_cancelling() {
     app.update(key(KeyCode::Esc)); // dismisses the error
     app.update(ch('c'));
     assert_shows(&app, "Cancel job");
-    job.set_state(JobState::Downloading);
+    job.set_state(JobState::Downloading).unwrap();
     app.update(updated(&job));
     assert!(app.update(ch('y')).is_empty());
     assert_hides(&app, "Cancel job");

@@ -1173,7 +1173,7 @@ async fn an_image_outside_the_limits_is_named_and_sent_only_when_confirmed() {
     let records = h.store().list().records;
     assert_eq!(records.len(), 1);
     let error = records[0].error.as_ref().expect("fal's refusal");
-    assert_eq!(error.kind, "validation");
+    assert_eq!(error.kind, i2v_store::ErrorKind::Validation);
     assert!(error.message.contains("image_url"), "{}", error.message);
 }
 
@@ -1275,7 +1275,9 @@ async fn a_job_another_process_follows_is_shown_as_its_record_changes() {
         response_url: "http://127.0.0.1:9/result".into(),
         cancel_url: "http://127.0.0.1:9/cancel".into(),
     });
-    record.set_state(JobState::Queued { position: 3 });
+    record
+        .set_state(JobState::Queued { position: Some(3) })
+        .unwrap();
     store.save(&record).unwrap();
     // Held by "another process" (an `i2v resume`) for the whole test.
     let claim = store.claim(&record.id).unwrap().expect("a free job");
@@ -1292,7 +1294,7 @@ async fn a_job_another_process_follows_is_shown_as_its_record_changes() {
 
     store
         .update(&record.id, |job| {
-            job.set_state(JobState::Running);
+            job.set_state(JobState::Running).unwrap();
         })
         .unwrap();
     h.wait_for("the job shown running", |s| {
@@ -1309,7 +1311,8 @@ async fn a_job_another_process_follows_is_shown_as_its_record_changes() {
                 local_file: None,
                 local_size: None,
             });
-            job.set_state(JobState::Completed);
+            job.set_state(JobState::Downloading).unwrap();
+            job.set_state(JobState::Completed).unwrap();
         })
         .unwrap();
     h.wait_for("the job shown completed", |s| {

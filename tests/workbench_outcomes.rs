@@ -67,7 +67,10 @@ async fn a_request_fal_does_not_know_ends_not_submitted_and_says_it_is_safe_to_r
     assert_eq!(submits(&h), 1);
     let record = &h.store().list().records[0];
     assert_eq!(record.state, JobState::Failed);
-    assert_eq!(record.error.as_ref().unwrap().kind, "not_submitted");
+    assert_eq!(
+        record.error.as_ref().unwrap().kind,
+        i2v_store::ErrorKind::NotSubmitted
+    );
 }
 
 #[tokio::test]

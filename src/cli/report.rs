@@ -89,7 +89,10 @@ impl Reporter {
 fn describe_state(record: &JobRecord) -> String {
     match &record.state {
         JobState::Preparing => format!("job {} created", record.id),
-        JobState::Queued { position } => format!("in queue, position {position}"),
+        JobState::Queued {
+            position: Some(position),
+        } => format!("in queue, position {position}"),
+        JobState::Queued { position: None } => "in queue".into(),
         JobState::Running => "running".into(),
         JobState::Downloading => "finished on fal; fetching the result".into(),
         JobState::ResultPending => {

@@ -24,9 +24,6 @@ const JOB_FAILED: u8 = 1;
 /// Exit code for bad input and setup problems, found before the job (errors exit 2 via
 /// anyhow) or by fal: nothing will work until the user changes something.
 const BAD_INPUT_OR_SETUP: u8 = 2;
-/// Job error kinds that are bad input or setup: a rejected key, a locked account, input fal
-/// (or our own check) refused.
-const BAD_INPUT_OR_SETUP_KINDS: &[&str] = &["auth", "billing", "validation", "input"];
 /// The submit went out but fal's answer was lost: the job may exist (and be billed) on fal.
 /// Apart from 1 so a script that re-runs failed jobs does not pay twice for this one.
 const MAYBE_SUBMITTED: u8 = 3;
@@ -259,7 +256,7 @@ fn exit_code(records: &[JobRecord]) -> ExitCode {
     let needs_user = |r: &JobRecord| {
         r.error
             .as_ref()
-            .is_some_and(|e| BAD_INPUT_OR_SETUP_KINDS.contains(&e.kind.as_str()))
+            .is_some_and(|e| e.kind.is_bad_input_or_setup())
     };
     if records.iter().all(succeeded) {
         ExitCode::SUCCESS

@@ -10,7 +10,9 @@ use i2v_fal::{
     CancelOutcome, Download, FalError, ModelInput, ModelOutput, RemoteStatus, RequestOptions,
     RequestUrls, RetryNotice, StatusUpdate, WatchItem,
 };
-use i2v_store::{ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, VideoResult};
+use i2v_store::{
+    ErrorKind, ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, VideoResult,
+};
 use tokio_util::sync::CancellationToken;
 
 use super::convert;
@@ -95,14 +97,11 @@ fn job_error(err: &FalError) -> JobError {
         err => err.to_string(),
     };
     let kind = if err.is_not_found() {
-        "not_submitted"
+        ErrorKind::NotSubmitted
     } else {
-        err.kind()
+        ErrorKind::from(err.kind())
     };
-    JobError {
-        kind: kind.to_owned(),
-        message,
-    }
+    JobError::new(kind, message)
 }
 
 pub(super) struct JobRun {
@@ -177,7 +176,7 @@ impl JobRun {
             .unwrap_or(self.record.updated_at)
             .format("%Y-%m-%d %H:%M:%S UTC");
         self.record.error = Some(JobError {
-            kind: "unknown_outcome".into(),
+            kind: ErrorKind::UnknownOutcome,
             message: format!(
                 "the submit went out around {sent} but its answer was lost ({reason}), so fal \
                  may or may not have the job. i2v will not send it again on its own: that could \
@@ -203,7 +202,7 @@ impl JobRun {
             // written, nothing goes to fal.
             if let Err(message) = self.try_save().await {
                 return Err(Stop::Failed(JobError {
-                    kind: "store".into(),
+                    kind: ErrorKind::Store,
                     message: format!(
                         "could not save the job's record, so nothing was sent to fal: {message}"
                     ),
@@ -230,7 +229,7 @@ impl JobRun {
     async fn prepare_image(&mut self, image: CheckedImage) -> Result<String, Stop> {
         let input_error = |message: String| {
             Stop::Failed(JobError {
-                kind: "input".into(),
+                kind: ErrorKind::Input,
                 message,
             })
         };
@@ -293,10 +292,12 @@ impl JobRun {
         }
         let urls = submission.urls;
         self.record.request = Some(convert::request_info(urls));
-        self.record.set_state(JobState::Queued {
-            position: submission.queue_position.unwrap_or(0),
-        });
-        self.save_and_announce().await;
+        let queued = JobState::Queued {
+            position: submission.queue_position,
+        };
+        if self.record.set_state(queued).is_ok() {
+            self.save_and_announce().await;
+        }
         Ok(())
     }
 
@@ -313,7 +314,7 @@ impl JobRun {
     async fn follow(&mut self) -> Result<(), Stop> {
         let Some(urls) = self.urls() else {
             return Err(Stop::Failed(JobError {
-                kind: "internal".into(),
+                kind: ErrorKind::Internal,
                 message: "no fal request to follow".into(),
             }));
         };
@@ -416,10 +417,10 @@ impl JobRun {
                     let cancelled = self.cancel_sent
                         || error_type.as_deref() == Some("request_cancelled")
                         || message.to_ascii_lowercase().contains("cancel");
-                    self.record.error = Some(JobError {
-                        kind: error_type.clone().unwrap_or_else(|| "model".into()),
-                        message: message.clone(),
-                    });
+                    let kind = error_type
+                        .as_deref()
+                        .map_or(ErrorKind::Model, ErrorKind::from);
+                    self.record.error = Some(JobError::new(kind, message.clone()));
                     self.finalise(if cancelled {
                         JobState::Cancelled
                     } else {
@@ -437,8 +438,11 @@ impl JobRun {
             {
                 self.record.metrics.queue_seconds = Some(self.elapsed_since_created());
             }
-            self.record.set_state(state);
-            self.save_and_announce().await;
+            // A change the job's life does not allow (fal's answers out of order) is
+            // refused and logged by the record; nothing to save or announce then.
+            if self.record.set_state(state).is_ok() {
+                self.save_and_announce().await;
+            }
         } else if self.last_save.elapsed() >= LOG_SAVE_INTERVAL {
             self.save().await;
         }
@@ -475,7 +479,7 @@ impl JobRun {
                 Stop::Failed(error) => self.record.error = Some(error),
                 Stop::Unsure(reason) => {
                     self.record.error = Some(JobError {
-                        kind: "download".into(),
+                        kind: ErrorKind::Download,
                         message: reason,
                     })
                 }
@@ -500,8 +504,9 @@ impl JobRun {
                 Err(err) => return Err(err.into()),
             };
             tracing::warn!(job = %self.record.id, error = %err, round, "could not read the result; asking again");
-            if self.record.state != JobState::ResultPending {
-                self.record.set_state(JobState::ResultPending);
+            if self.record.state != JobState::ResultPending
+                && self.record.set_state(JobState::ResultPending).is_ok()
+            {
                 self.save_and_announce().await;
             }
             let delay = self.client.config().retry.backoff(round.min(16));
@@ -553,7 +558,7 @@ impl JobRun {
         tokio::select! {
             _ = self.inner.shutdown.cancelled() => Err(Stop::Shutdown),
             _ = self.cancel.cancelled(), if local_cancel => Err(Stop::Failed(JobError {
-                kind: "cancelled".into(),
+                kind: ErrorKind::Cancelled,
                 message: "cancelled before fal accepted the job".into(),
             })),
             out = fut => Ok(out),
@@ -574,7 +579,9 @@ impl JobRun {
 
     async fn finalise(&mut self, state: JobState) {
         self.record.metrics.total_seconds = Some(self.elapsed_since_created());
-        self.record.set_state(state);
+        // Refused only if the job had already ended (logged by the record); its record is
+        // saved either way, with the error just set.
+        let _ = self.record.set_state(state);
         self.save_and_announce().await;
     }
 
@@ -636,7 +643,7 @@ impl JobRun {
 
 fn interrupted() -> JobError {
     JobError {
-        kind: "interrupted".into(),
+        kind: ErrorKind::Interrupted,
         message: "stopped before the job was sent to fal: nothing reached fal, so it is safe to \
                   re-run"
             .into(),

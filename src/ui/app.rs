@@ -436,7 +436,7 @@ impl App {
             .record
             .error
             .as_ref()
-            .is_some_and(|e| e.kind == "billing");
+            .is_some_and(|e| e.kind == i2v_store::ErrorKind::Billing);
         if billing && *state == JobState::Failed {
             // One banner for them all: every job submitted meanwhile fails the same way.
             if self.billing_pause {

@@ -40,7 +40,9 @@ pub(crate) fn state_text(entry: &Entry, now: DateTime<Utc>) -> String {
         return progress_text(progress);
     }
     match state {
-        JobState::Queued { position } => format!("queued #{position}"),
+        JobState::Queued {
+            position: Some(position),
+        } => format!("queued #{position}"),
         other => other.label().to_owned(),
     }
 }

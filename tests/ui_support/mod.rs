@@ -9,8 +9,8 @@ use crossterm::event::KeyCode;
 use i2v::jobs::{JobEvent, Progress};
 use i2v::ui::{App, AppOptions, Effect, Msg, draw};
 use i2v_store::{
-    ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
-    RequestInfo, StatusChange, VideoResult,
+    ErrorKind, ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics,
+    RequestId, RequestInfo, StatusChange, VideoResult,
 };
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -84,7 +84,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
     if state != JobState::Preparing {
         timeline.push(StatusChange {
             at: created + Duration::seconds(2),
-            state: JobState::Queued { position: 2 },
+            state: JobState::Queued { position: Some(2) },
         });
     }
     if !matches!(state, JobState::Preparing | JobState::Queued { .. }) {
@@ -130,6 +130,10 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
         fal_options: Default::default(),
         continues: None,
         no_download: false,
+        rating: None,
+        note: None,
+        price_usd: None,
+        batch: None,
     };
     match state {
         JobState::Completed => {
@@ -148,10 +152,10 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
             };
         }
         JobState::Failed => {
-            record.error = Some(JobError {
-                kind: "validation".to_owned(),
-                message: "image_url: the image is smaller than 300×300".to_owned(),
-            });
+            record.error = Some(JobError::new(
+                ErrorKind::Validation,
+                "image_url: the image is smaller than 300×300",
+            ));
         }
         _ => {}
     }
@@ -268,7 +272,7 @@ pub fn fill_busy(app: &mut App) {
         6,
         "Same cat, but at dusk with neon reflections",
         "frames/cat.png",
-        JobState::Queued { position: 3 },
+        JobState::Queued { position: Some(3) },
         0,
     );
     app.update(updated(&queued));

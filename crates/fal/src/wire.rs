@@ -100,8 +100,9 @@ pub(crate) struct StatusMetrics {
 /// Where fal says a request is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RemoteStatus {
+    /// `position` 0 is next in line; `None` when fal did not say.
     InQueue {
-        position: u32,
+        position: Option<u32>,
     },
     InProgress,
     /// Done. A failed or cancelled run is also `Completed`, with `error` set.
@@ -129,7 +130,7 @@ impl StatusBody {
     pub(crate) fn remote_status(&self) -> Option<RemoteStatus> {
         Some(match self.status.as_str() {
             "IN_QUEUE" => RemoteStatus::InQueue {
-                position: self.queue_position.unwrap_or(0),
+                position: self.queue_position,
             },
             "IN_PROGRESS" => RemoteStatus::InProgress,
             "COMPLETED" => RemoteStatus::Completed {

@@ -10,8 +10,9 @@ use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
 /// Reads one record file's bytes. `expected` is the id its file name promises.
 ///
 /// Unknown fields are ignored (serde's default), fields added later have defaults, so older
-/// and slightly newer files of the same schema read fine. Version 1 is the first schema: when a
-/// version 2 appears, older shapes get converted here.
+/// and slightly newer files of the same schema read fine. Version 2 only added fields (and a
+/// `null` queue position) to version 1, so version 1 files read as they are; a later version
+/// that changes a shape converts the older ones here.
 pub(crate) fn decode(path: &Path, bytes: &[u8], expected: &JobId) -> Result<JobRecord, StoreError> {
     match serde_json::from_slice::<JobRecord>(bytes) {
         Ok(record) => {

@@ -9,43 +9,59 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Version written into every record. Readers accept this version and older ones.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 2 added `rating`, `note`, `price_usd` and `batch`, and lets `Queued` hold no position
+/// (`null`); version 1 files read as they are (their fields are a subset; a position of 0
+/// stays 0, which fal uses for "next in line").
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Our own id for a job; a ULID, so ids sort by creation time and make safe file names.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct JobId(String);
+macro_rules! ulid_ids {
+    ($($(#[$doc:meta])* $name:ident,)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
 
-impl JobId {
-    pub fn new() -> Self {
-        Self(ulid::Ulid::new().to_string())
-    }
+        impl $name {
+            pub fn new() -> Self {
+                Self(ulid::Ulid::new().to_string())
+            }
 
-    /// Accepts only the characters a ULID may hold, so an id can never escape the store's
-    /// directory when used as a file name.
-    pub fn parse(s: &str) -> Option<Self> {
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        ok.then(|| Self(s.to_owned()))
-    }
+            /// Accepts only the characters a ULID may hold, so an id can never escape the
+            /// store's directory when used as a file name.
+            pub fn parse(s: &str) -> Option<Self> {
+                let ok = !s.is_empty()
+                    && s.len() <= 64
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                ok.then(|| Self(s.to_owned()))
+            }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    )*};
 }
 
-impl Default for JobId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for JobId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+ulid_ids! {
+    /// Our own id for a job; a ULID, so ids sort by creation time and make safe file names.
+    JobId,
+    /// Jobs submitted together (a prompt matrix, repeats, a re-run of several): one id for
+    /// all, a ULID like [`JobId`].
+    BatchId,
 }
 
 /// fal's id for a submitted request.
@@ -94,6 +110,22 @@ pub struct JobRecord {
     /// fal's optional request headers the job was sent with.
     #[serde(default, skip_serializing_if = "crate::FalOptions::is_default")]
     pub fal_options: crate::FalOptions,
+    // The fields below are always written, `null` when unset: a key missing from a new
+    // write would be carried over from the old file as "a newer i2v's field" (see
+    // `Store::save`), so clearing a rating would not stick.
+    /// The user's judgement of the result, 1 to 5 ([`Rating`]).
+    #[serde(default, deserialize_with = "lenient_rating")]
+    pub rating: Option<Rating>,
+    /// The user's one-line note on the result.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Price per video in force when the job was submitted, in USD. What a completed job
+    /// cost; `None` for jobs from before prices were recorded.
+    #[serde(default)]
+    pub price_usd: Option<f64>,
+    /// The batch the job was submitted in, if it was submitted with others.
+    #[serde(default)]
+    pub batch: Option<BatchId>,
 }
 
 impl JobRecord {
@@ -119,17 +151,35 @@ impl JobRecord {
             continues: None,
             no_download: false,
             fal_options: crate::FalOptions::default(),
+            rating: None,
+            note: None,
+            price_usd: None,
+            batch: None,
         }
     }
 
-    /// Moves to `state`, recording it in the timeline unless nothing changed.
-    pub fn set_state(&mut self, state: JobState) {
+    /// Moves to `state`, recording it in the timeline unless nothing changed. A move
+    /// [`JobState::can_become`] does not allow (a finished job starting again, say) is
+    /// refused, logged and reported as an error; the record is left as it was.
+    pub fn set_state(&mut self, state: JobState) -> Result<(), BadTransition> {
+        if self.state == state {
+            self.updated_at = Utc::now();
+            return Ok(());
+        }
+        if !self.state.can_become(&state) {
+            let refused = BadTransition {
+                job: self.id.clone(),
+                from: self.state.clone(),
+                to: state,
+            };
+            tracing::warn!(%refused, "job state change refused");
+            return Err(refused);
+        }
         let now = Utc::now();
         self.updated_at = now;
-        if self.state != state {
-            self.state = state.clone();
-            self.timeline.push(StatusChange { at: now, state });
-        }
+        self.state = state.clone();
+        self.timeline.push(StatusChange { at: now, state });
+        Ok(())
     }
 
     /// The first line of the prompt, for one-line lists.
@@ -186,6 +236,15 @@ pub struct RequestInfo {
     pub cancel_url: String,
 }
 
+/// A state change the job's life does not allow, refused by [`JobRecord::set_state`].
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("job {job}: {} -> {} is not a state change a job makes", .from.label(), .to.label())]
+pub struct BadTransition {
+    pub job: JobId,
+    pub from: JobState,
+    pub to: JobState,
+}
+
 /// Where a job is. Terminal states are `Completed`, `Failed`, `Cancelled` and
 /// `MaybeSubmitted`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -193,9 +252,11 @@ pub struct RequestInfo {
 pub enum JobState {
     /// Created locally: uploading the image and submitting.
     Preparing,
-    /// Accepted by fal, waiting for a runner.
+    /// Accepted by fal, waiting for a runner: `position` is fal's queue position (0 is next
+    /// in line), `None` when fal did not say.
     Queued {
-        position: u32,
+        #[serde(default)]
+        position: Option<u32>,
     },
     /// A runner is working on it.
     Running,
@@ -219,6 +280,31 @@ impl JobState {
         matches!(
             self,
             Self::Completed | Self::Failed | Self::Cancelled | Self::MaybeSubmitted
+        )
+    }
+
+    /// Whether a job in this state may move to `next`. Following fal's answers: preparing,
+    /// then queued (its position changing), running, fal done (downloading, or the result
+    /// asked for again), and one terminal state, which is final. fal may put a running job
+    /// back in the queue (a runner lost), and answers COMPLETED straight from the queue when
+    /// a job fails or is cancelled there. Any live state may end in failure or cancellation.
+    pub fn can_become(&self, next: &JobState) -> bool {
+        use JobState::*;
+        if self.is_terminal() {
+            return false;
+        }
+        matches!(
+            (self, next),
+            (_, Failed | Cancelled)
+                | (Preparing, Queued { .. } | MaybeSubmitted)
+                | (
+                    Queued { .. } | Running,
+                    Queued { .. } | Running | Downloading | ResultPending
+                )
+                | (
+                    Downloading | ResultPending,
+                    Downloading | ResultPending | Completed
+                )
         )
     }
 
@@ -275,10 +361,157 @@ pub struct VideoResult {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobError {
-    /// A stable machine-readable kind, e.g. `auth`, `validation`, `model`, `network`.
-    pub kind: String,
+    /// What kind of failure, stored as a stable snake_case word (`auth`, `validation`...).
+    pub kind: ErrorKind,
     /// What happened and what to do, for people.
     pub message: String,
+}
+
+impl JobError {
+    pub fn new(kind: impl Into<ErrorKind>, message: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
+}
+
+macro_rules! error_kinds {
+    ($($(#[$doc:meta])* $kind:ident $word:literal,)*) => {
+        /// Why a job failed. Stored as its word, so records stay readable by people and by
+        /// older versions; a word this version does not know (fal's own `error_type`, or a
+        /// newer i2v's kind) is kept as [`ErrorKind::Other`].
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorKind {
+            $($(#[$doc])* $kind,)*
+            Other(String),
+        }
+
+        impl ErrorKind {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$kind => $word,)*
+                    Self::Other(word) => word,
+                }
+            }
+        }
+
+        impl From<&str> for ErrorKind {
+            fn from(word: &str) -> Self {
+                match word {
+                    $($word => Self::$kind,)*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
+    /// The key was refused.
+    Auth "auth",
+    /// fal locked the account for billing.
+    Billing "billing",
+    /// fal refused the input (422).
+    Validation "validation",
+    /// The image or prompt was unusable before anything was sent.
+    Input "input",
+    /// The submit went out but its answer was lost.
+    UnknownOutcome "unknown_outcome",
+    /// fal has no such request: never submitted, safe to re-run.
+    NotSubmitted "not_submitted",
+    /// No runner started the job within the requested time.
+    StartTimeout "start_timeout",
+    /// The model run failed on fal.
+    Model "model",
+    Http "http",
+    Network "network",
+    Malformed "malformed",
+    NotReady "not_ready",
+    /// The video could not be saved (its URL is kept).
+    Download "download",
+    File "file",
+    Config "config",
+    /// The record could not be written, so nothing was sent.
+    Store "store",
+    Cancelled "cancelled",
+    /// Stopped before anything reached fal.
+    Interrupted "interrupted",
+    /// Left unfinished by a demo session whose simulated fal is gone.
+    Demo "demo",
+    Internal "internal",
+}
+
+impl ErrorKind {
+    /// Failures the user fixes by changing the input or the setup, not by re-running.
+    pub fn is_bad_input_or_setup(&self) -> bool {
+        matches!(
+            self,
+            Self::Auth | Self::Billing | Self::Validation | Self::Input
+        )
+    }
+}
+
+impl From<String> for ErrorKind {
+    fn from(word: String) -> Self {
+        Self::from(word.as_str())
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ErrorKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// A rating that is not 1 to 5 in a file (edited by hand, say) reads as no rating rather
+/// than making the whole record, and its history, unreadable.
+fn lenient_rating<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Rating>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(value
+        .as_ref()
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|n| u8::try_from(n).ok())
+        .and_then(Rating::new))
+}
+
+/// A judgement of a result: 1 to 5 stars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Rating(u8);
+
+impl Rating {
+    pub const MAX: u8 = 5;
+
+    /// `None` outside 1..=5.
+    pub fn new(stars: u8) -> Option<Self> {
+        (1..=Self::MAX).contains(&stars).then_some(Self(stars))
+    }
+
+    pub fn stars(self) -> u8 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Rating {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stars = u8::deserialize(deserializer)?;
+        Rating::new(stars).ok_or_else(|| {
+            serde::de::Error::custom(format!("rating {stars} is not between 1 and 5"))
+        })
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -292,4 +525,164 @@ pub struct Metrics {
     /// Seconds from submit to completion as seen by us.
     #[serde(default)]
     pub total_seconds: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_states() -> Vec<JobState> {
+        use JobState::*;
+        vec![
+            Preparing,
+            Queued { position: Some(3) },
+            Queued { position: None },
+            Running,
+            Downloading,
+            ResultPending,
+            Completed,
+            Failed,
+            Cancelled,
+            MaybeSubmitted,
+        ]
+    }
+
+    /// Every pair of states against the life a job has; a row per state it may reach.
+    #[test]
+    fn state_changes_follow_a_jobs_life() {
+        let allowed: &[(&str, &[&str])] = &[
+            (
+                "preparing",
+                &["queued", "failed", "cancelled", "maybe sent"],
+            ),
+            (
+                "queued",
+                &[
+                    "queued",
+                    "running",
+                    "downloading",
+                    "result pending",
+                    "failed",
+                    "cancelled",
+                ],
+            ),
+            (
+                "running",
+                &[
+                    "queued",
+                    "running",
+                    "downloading",
+                    "result pending",
+                    "failed",
+                    "cancelled",
+                ],
+            ),
+            (
+                "downloading",
+                &[
+                    "downloading",
+                    "result pending",
+                    "completed",
+                    "failed",
+                    "cancelled",
+                ],
+            ),
+            (
+                "result pending",
+                &[
+                    "downloading",
+                    "result pending",
+                    "completed",
+                    "failed",
+                    "cancelled",
+                ],
+            ),
+            ("completed", &[]),
+            ("failed", &[]),
+            ("cancelled", &[]),
+            ("maybe sent", &[]),
+        ];
+        for from in all_states() {
+            let row = allowed
+                .iter()
+                .find(|(label, _)| *label == from.label())
+                .map(|(_, to)| *to)
+                .unwrap_or_default();
+            for to in all_states() {
+                assert_eq!(
+                    from.can_become(&to),
+                    row.contains(&to.label()),
+                    "{} -> {}",
+                    from.label(),
+                    to.label()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_change_leaves_the_record_as_it_was() {
+        let input = JobInput {
+            prompt: "p".into(),
+            image: ImageSource::Url { url: "u".into() },
+            prompt_optimizer: true,
+        };
+        let mut record = JobRecord::new("m", input);
+        assert!(record.set_state(JobState::Running).is_err());
+        record
+            .set_state(JobState::Queued { position: None })
+            .unwrap();
+        record.set_state(JobState::Failed).unwrap();
+        let before = record.clone();
+        let err = record.set_state(JobState::Running).unwrap_err();
+        assert_eq!(record, before);
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "job {}: failed -> running is not a state change a job makes",
+                record.id
+            )
+        );
+        // The same state again is not a change (a repeated status answer).
+        assert!(record.set_state(JobState::Failed).is_ok());
+        assert_eq!(record.timeline.len(), before.timeline.len());
+    }
+
+    #[test]
+    fn error_kinds_round_trip_and_keep_unknown_words() {
+        for word in [
+            "auth",
+            "billing",
+            "not_submitted",
+            "request_cancelled",
+            "newer_kind",
+        ] {
+            let kind = ErrorKind::from(word);
+            assert_eq!(kind.as_str(), word);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{word}\""));
+            assert_eq!(serde_json::from_str::<ErrorKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(ErrorKind::from("auth"), ErrorKind::Auth);
+        assert_eq!(
+            ErrorKind::from("request_cancelled"),
+            ErrorKind::Other("request_cancelled".into())
+        );
+    }
+
+    #[test]
+    fn ratings_are_one_to_five_and_a_bad_one_in_a_file_reads_as_none() {
+        assert!(Rating::new(0).is_none());
+        assert!(Rating::new(6).is_none());
+        assert_eq!(Rating::new(5).map(Rating::stars), Some(5));
+        for (json, expected) in [("4", Some(4)), ("9", None), ("\"x\"", None), ("null", None)] {
+            #[derive(Deserialize)]
+            struct Holder {
+                #[serde(deserialize_with = "lenient_rating")]
+                rating: Option<Rating>,
+            }
+            let holder: Holder = serde_json::from_str(&format!("{{\"rating\": {json}}}")).unwrap();
+            assert_eq!(holder.rating.map(Rating::stars), expected, "{json}");
+        }
+    }
 }

@@ -322,6 +322,10 @@ mod tests {
             "error",
             "metrics",
             "no_download",
+            "rating",
+            "note",
+            "price_usd",
+            "batch",
         ]);
         assert_eq!(keys, expected);
     }

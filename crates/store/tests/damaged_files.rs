@@ -4,7 +4,7 @@ mod support;
 
 use std::fs;
 
-use i2v_store::{JobId, StoreError};
+use i2v_store::{JobId, SCHEMA_VERSION, StoreError};
 use serde_json::Value;
 use support::{ids_of, log_line, record, temp_store};
 
@@ -109,7 +109,7 @@ fn a_record_from_a_newer_i2v_is_reported_and_never_overwritten() {
             loaded,
             Err(StoreError::NewerSchema {
                 found: 7,
-                supported: 1,
+                supported: SCHEMA_VERSION,
                 ..
             })
         ),
@@ -131,7 +131,7 @@ fn a_newer_schema_is_refused_even_when_its_shape_still_parses() {
     let (_dir, store) = temp_store();
     let job = record().build();
     let mut value = serde_json::to_value(&job).unwrap();
-    value["schema"] = 2.into();
+    value["schema"] = (SCHEMA_VERSION + 1).into();
     let path = store.record_path(&job.id).unwrap();
     let bytes = serde_json::to_vec_pretty(&value).unwrap();
     fs::write(&path, &bytes).unwrap();
@@ -139,7 +139,7 @@ fn a_newer_schema_is_refused_even_when_its_shape_still_parses() {
     let updated = store.update(&job.id, |r| r.logs.push(log_line("x")));
 
     assert!(
-        matches!(updated, Err(StoreError::NewerSchema { found: 2, .. })),
+        matches!(updated, Err(StoreError::NewerSchema { found, .. }) if found == SCHEMA_VERSION + 1),
         "{updated:?}"
     );
     assert_eq!(fs::read(&path).unwrap(), bytes);

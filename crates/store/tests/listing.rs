@@ -50,7 +50,7 @@ fn unfinished_means_not_in_a_terminal_state() {
     let (_dir, store) = temp_store();
     let queued = record()
         .minutes_after_start(1)
-        .state(JobState::Queued { position: 2 })
+        .state(JobState::Queued { position: Some(2) })
         .build();
     let preparing = record().minutes_after_start(2).build();
     let downloading = record()

@@ -4,7 +4,7 @@ mod support;
 
 use std::fs;
 
-use i2v_store::{JobState, SCHEMA_VERSION, StoreError};
+use i2v_store::{ErrorKind, JobState, Rating, SCHEMA_VERSION, StoreError};
 use serde_json::Value;
 use support::{file_names, log_line, record, temp_store};
 
@@ -35,7 +35,7 @@ fn files_are_pretty_printed_with_a_trailing_newline() {
 
     let text = fs::read_to_string(store.record_path(&job.id).unwrap()).unwrap();
 
-    assert!(text.starts_with("{\n  \"schema\": 1,\n"), "{text}");
+    assert!(text.starts_with("{\n  \"schema\": 2,\n"), "{text}");
     assert!(text.ends_with("}\n"), "{text:?}");
 }
 
@@ -108,12 +108,12 @@ fn update_changes_the_record_on_disk_and_returns_it() {
 
     let saved = store
         .update(&job.id, |r| {
-            r.set_state(JobState::Running);
+            r.set_state(JobState::Queued { position: None }).unwrap();
             r.logs.push(log_line("warming up"));
         })
         .unwrap();
 
-    assert_eq!(saved.state, JobState::Running);
+    assert_eq!(saved.state, JobState::Queued { position: None });
     assert!(saved.updated_at > job.updated_at);
     assert_eq!(store.load(&job.id).unwrap(), saved);
 }
@@ -175,6 +175,59 @@ fn an_older_schema_is_read_and_rewritten_in_the_current_one() {
         on_disk.get("left_over_from_v0").is_none(),
         "old-schema leftovers are not carried over"
     );
+}
+
+/// A file written by the version before ratings, prices and batches (schema 1, as it wrote
+/// them) reads as it is, and a rating given later survives the rewrite; clearing it again
+/// sticks (an unset field is written as `null`, not left out to be carried over).
+#[test]
+fn a_schema_1_file_reads_and_takes_a_rating() {
+    let (_dir, store) = temp_store();
+    let job = record().build();
+    let v1 = serde_json::json!({
+        "schema": 1,
+        "id": job.id,
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-01T10:01:00Z",
+        "model": "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",
+        "input": {"prompt": "p", "image": {"kind": "url", "url": "https://x/y.png"}, "prompt_optimizer": true},
+        "request": null,
+        "state": {"state": "completed"},
+        "timeline": [
+            {"at": "2026-11-01T10:00:00Z", "state": "preparing"},
+            {"at": "2026-11-01T10:00:01Z", "state": "queued", "position": 0},
+            {"at": "2026-11-01T10:01:00Z", "state": "completed"}
+        ],
+        "logs": [],
+        "result": {"url": "https://v3.fal.media/files/x.mp4"},
+        "error": {"kind": "download", "message": "disk full"},
+        "metrics": {},
+        "no_download": false
+    });
+    let path = store.record_path(&job.id).unwrap();
+    fs::write(&path, serde_json::to_vec_pretty(&v1).unwrap()).unwrap();
+
+    let loaded = store.load(&job.id).unwrap();
+    assert_eq!(loaded.schema, 1);
+    assert_eq!(
+        loaded.timeline[1].state,
+        JobState::Queued { position: Some(0) }
+    );
+    assert_eq!(loaded.error.unwrap().kind, ErrorKind::Download);
+    assert_eq!(
+        (loaded.rating, loaded.price_usd, loaded.batch),
+        (None, None, None)
+    );
+
+    store
+        .update(&job.id, |r| r.rating = Rating::new(4))
+        .unwrap();
+    assert_eq!(store.load(&job.id).unwrap().rating, Rating::new(4));
+    store.update(&job.id, |r| r.rating = None).unwrap();
+    let on_disk: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    assert_eq!(on_disk["schema"], SCHEMA_VERSION);
+    assert_eq!(on_disk["rating"], Value::Null);
+    assert_eq!(store.load(&job.id).unwrap().rating, None);
 }
 
 /// The API key must never reach the history. The record has no field for it; this keeps it

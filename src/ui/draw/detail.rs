@@ -80,7 +80,10 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
     if let Some(error) = &r.error {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<10} ", "Error"), theme.muted()),
-            Span::styled(format!("[{}] ", sanitize(&error.kind)), theme.error()),
+            Span::styled(
+                format!("[{}] ", sanitize(error.kind.as_str())),
+                theme.error(),
+            ),
         ]));
         for line in sanitize_lines(&error.message) {
             lines.push(Line::styled(format!("  {line}"), theme.error()));
@@ -110,7 +113,9 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
     for change in &r.timeline {
         let offset = (change.at - r.created_at).num_seconds().max(0);
         let what = match &change.state {
-            JobState::Queued { position } => format!("queued #{position}"),
+            JobState::Queued {
+                position: Some(position),
+            } => format!("queued #{position}"),
             other => other.label().to_owned(),
         };
         lines.push(Line::from(vec![

@@ -63,7 +63,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for line in &entry.log_lines[top..] {
         let style = match line.level.to_ascii_lowercase().as_str() {
             "error" | "stderr" | "critical" | "fatal" => theme.error(),
-            "warn" | "warning" => theme.state(&i2v_store::JobState::Queued { position: 0 }),
+            "warn" | "warning" => theme.state(&i2v_store::JobState::Queued { position: None }),
             "debug" | "trace" => theme.muted(),
             _ => theme.base(),
         };

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use i2v_store::{
-    ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
-    RequestInfo, Store, VideoResult,
+    ErrorKind, ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics,
+    RequestId, RequestInfo, StatusChange, Store, VideoResult,
 };
 use tempfile::TempDir;
 
@@ -75,8 +75,13 @@ impl RecordBuilder {
         self
     }
 
+    /// Puts the job in `state` as a fixture, whatever it was in (no life in between).
     pub fn state(mut self, state: JobState) -> Self {
-        self.record.set_state(state);
+        self.record.state = state.clone();
+        self.record.timeline.push(StatusChange {
+            at: self.record.updated_at,
+            state,
+        });
         self
     }
 
@@ -101,12 +106,17 @@ impl RecordBuilder {
             response_url: "https://queue.fal.run/x/requests/req-123".into(),
             cancel_url: "https://queue.fal.run/x/requests/req-123/cancel".into(),
         });
-        self.record.set_state(JobState::Queued { position: 3 });
-        self.record.set_state(JobState::Running);
+        for state in [
+            JobState::Queued { position: Some(3) },
+            JobState::Running,
+            JobState::Downloading,
+            JobState::Completed,
+        ] {
+            self.record.set_state(state).unwrap();
+        }
         self.record
             .logs
             .push(log_line("\u{1b}[31mloading model\u{1b}[0m"));
-        self.record.set_state(JobState::Completed);
         self.record.result = Some(VideoResult {
             url: "https://v3.fal.media/files/fox.mp4".into(),
             content_type: Some("video/mp4".into()),
@@ -116,7 +126,7 @@ impl RecordBuilder {
             local_size: Some(9_000_000),
         });
         self.record.error = Some(JobError {
-            kind: "network".into(),
+            kind: ErrorKind::Network,
             message: "a retried download hiccup".into(),
         });
         self.record.metrics = Metrics {
