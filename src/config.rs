@@ -29,6 +29,13 @@ pub struct ConfigFile {
     /// with its URL kept.
     #[serde(default)]
     pub max_download_mb: Option<u64>,
+    /// What one video costs, in USD (default 0.33, fal's listed price for this model);
+    /// recorded with each job when it is submitted, and the base of every cost shown.
+    #[serde(default)]
+    pub price_per_video: Option<f64>,
+    /// The most jobs one submit may send (a prompt matrix times its repeats; default 50).
+    #[serde(default)]
+    pub max_jobs_per_submit: Option<u64>,
     /// The workbench's own settings (theme, keys, notifications), read by the UI.
     #[serde(default)]
     pub ui: Option<toml::Table>,
@@ -99,6 +106,8 @@ impl std::fmt::Debug for ConfigFile {
             .field("download", &self.download)
             .field("opener", &self.opener)
             .field("max_download_mb", &self.max_download_mb)
+            .field("price_per_video", &self.price_per_video)
+            .field("max_jobs_per_submit", &self.max_jobs_per_submit)
             .field("ui", &self.ui)
             .field("fal", &self.fal)
             .finish()
@@ -141,8 +150,17 @@ pub struct Settings {
     pub download: bool,
     /// The largest result video downloaded, in bytes.
     pub max_download_bytes: u64,
+    /// USD per video, as recorded with each new job.
+    pub price_per_video: f64,
+    /// The most jobs one submit may send.
+    pub max_jobs_per_submit: u64,
     pub file: ConfigFile,
 }
+
+/// fal's listed price for one video of this model, in USD.
+pub const DEFAULT_PRICE_PER_VIDEO: f64 = 0.33;
+/// The most jobs one submit sends unless the config says otherwise.
+pub const DEFAULT_MAX_JOBS_PER_SUBMIT: u64 = 50;
 
 /// Where things live, resolved from the environment alone (no file read, nothing created).
 #[derive(Clone, Debug)]
@@ -195,6 +213,20 @@ impl Settings {
             data_dir,
         } = paths;
         let file = read_config(&config_path)?;
+        let invalid = |message: &str| ConfigError::Parse {
+            path: config_path.clone(),
+            message: message.to_owned(),
+        };
+        let price_per_video = match file.price_per_video {
+            None => DEFAULT_PRICE_PER_VIDEO,
+            Some(price) if price.is_finite() && price >= 0.0 => price,
+            Some(_) => return Err(invalid("price_per_video must be a price in USD, 0 or more")),
+        };
+        let max_jobs_per_submit = match file.max_jobs_per_submit {
+            None => DEFAULT_MAX_JOBS_PER_SUBMIT,
+            Some(0) => return Err(invalid("max_jobs_per_submit must be 1 or more")),
+            Some(max) => max,
+        };
         let queue_url = env("I2V_QUEUE_URL")
             .or_else(|| file.queue_url.clone())
             .unwrap_or_else(|| DEFAULT_QUEUE_URL.to_owned());
@@ -211,6 +243,8 @@ impl Settings {
             max_download_bytes: file
                 .max_download_mb
                 .map_or(DEFAULT_MAX_DOWNLOAD_BYTES, |mb| mb.saturating_mul(1 << 20)),
+            price_per_video,
+            max_jobs_per_submit,
             file,
         })
     }
@@ -382,6 +416,27 @@ mod tests {
         f.config("max_download_mb = 5\n", 0o600);
         let settings = Settings::load(&f.env()).unwrap();
         assert_eq!(settings.max_download_bytes, 5 << 20);
+    }
+
+    #[test]
+    fn price_and_submit_cap_default_and_read_the_file() {
+        let f = Fixture::new();
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.price_per_video, 0.33);
+        assert_eq!(settings.max_jobs_per_submit, 50);
+        f.config("price_per_video = 0.5\nmax_jobs_per_submit = 120\n", 0o600);
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.price_per_video, 0.5);
+        assert_eq!(settings.max_jobs_per_submit, 120);
+        for (text, named) in [
+            ("price_per_video = -1.0\n", "price_per_video"),
+            ("price_per_video = nan\n", "price_per_video"),
+            ("max_jobs_per_submit = 0\n", "max_jobs_per_submit"),
+        ] {
+            f.config(text, 0o600);
+            let err = Settings::load(&f.env()).unwrap_err().to_string();
+            assert!(err.contains(named), "{text}: {err}");
+        }
     }
 
     #[test]

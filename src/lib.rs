@@ -4,6 +4,7 @@
 //! nothing of the UI; `ui` turns terminal and job events into messages, applies them to its
 //! state and draws that state.
 
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod frames;
@@ -11,8 +12,10 @@ pub mod image_source;
 pub mod input_limits;
 pub mod jobs;
 pub mod logging;
+pub mod matrix;
 pub mod remote_image;
 pub mod setup;
 pub mod signals;
+pub mod spend;
 pub mod text;
 pub mod ui;

@@ -36,7 +36,7 @@ pub struct WorkbenchArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Submit one job, follow it on stderr, print the video URL and file.
+    /// Submit a job (or a prompt matrix, `{red|blue}`), follow on stderr, print URL and file.
     Submit(SubmitArgs),
     /// Look through past jobs.
     #[command(subcommand)]
@@ -69,7 +69,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct SubmitArgs {
-    /// The prompt text.
+    /// The prompt text. `{red|blue}` makes one job per alternative (every combination of
+    /// every group); `\{`, `\}`, `\|` and `\\` are literal.
     #[arg(
         long,
         conflicts_with = "prompt_file",
@@ -88,6 +89,15 @@ pub struct SubmitArgs {
     /// Send prompt_optimizer=false.
     #[arg(long)]
     pub no_prompt_optimizer: bool,
+    /// Send each prompt N times, for the model's own variance.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+    /// Send several jobs (a prompt matrix, --repeat) without asking first.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Send the prompt exactly as written: braces are not alternatives.
+    #[arg(long)]
+    pub literal: bool,
     #[command(flatten)]
     pub fal: FalArgs,
     /// Print the job as one JSON object on stdout.

@@ -2,6 +2,7 @@
 //! here as one clear line on stderr and exit code 2.
 
 mod args;
+mod confirm;
 mod docs;
 mod frame;
 mod history;
@@ -44,9 +45,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Submit(args)) => {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
-            let download = settings.download;
-            let fal_options = args.fal.over(settings.file.fal.options());
-            submit::submit(backend(&settings, demo).await?, args, download, fal_options).await
+            let options = submit::SubmitOptions {
+                download: settings.download,
+                fal_options: args.fal.over(settings.file.fal.options()),
+                price_per_video: settings.price_per_video,
+                max_jobs: settings.max_jobs_per_submit,
+                config_path: settings.config_path.clone(),
+            };
+            submit::submit(backend(&settings, demo).await?, args, options).await
         }
         Some(Command::Resume { json }) => {
             let (settings, data_dir) = load(demo)?;

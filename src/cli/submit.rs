@@ -1,6 +1,7 @@
 //! `i2v submit` and `i2v resume`: run jobs headless, reporting on stderr, results on stdout.
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -10,11 +11,13 @@ use i2v_video::Position;
 use tokio::sync::mpsc;
 
 use super::args::SubmitArgs;
+use super::confirm::{self, Answer};
 use super::output::print_line;
 use super::report::Reporter;
+use crate::batch::{BatchPlan, PlanError};
 use crate::image_source::{self, ImageRef};
 use crate::input_limits;
-use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob};
+use crate::jobs::{Engine, EngineOptions, JobEvent, NewJob, Origin};
 use crate::remote_image::{self, RemoteImage};
 use crate::setup::Backend;
 use crate::text::{escape_json_controls, printable_url, sanitize};
@@ -32,81 +35,168 @@ const INTERRUPTED: u8 = 130;
 /// What `timeout(1)` exits with when time runs out.
 const TIMED_OUT: u8 = 124;
 
+/// What `submit` takes from the settings.
+pub struct SubmitOptions {
+    pub download: bool,
+    pub fal_options: i2v_store::FalOptions,
+    pub price_per_video: f64,
+    pub max_jobs: u64,
+    /// Named when the cap refuses a submit: it is where the cap is raised.
+    pub config_path: PathBuf,
+}
+
 pub async fn submit(
     backend: Backend,
     args: SubmitArgs,
-    download: bool,
-    fal_options: i2v_store::FalOptions,
+    options: SubmitOptions,
 ) -> anyhow::Result<ExitCode> {
-    let prompt = read_prompt(&args)?;
-    if let Some(warning) = input_limits::prompt_warning(&prompt) {
-        eprintln!("warning: {warning}");
-    }
+    let template = read_prompt(&args)?;
+    let plan = BatchPlan::new(&template, args.repeat, args.literal, options.max_jobs)
+        .map_err(|err| plan_error(err, &options.config_path))?;
+    warn_long_prompts(&plan);
     let (image, continues) = first_frame(&backend.store, &args)?;
-    if fal_options.priority.as_deref() == Some("low") {
+    if options.fal_options.priority.as_deref() == Some("low") {
         eprintln!("warning: {}", crate::config::LOW_PRIORITY_WARNING);
     }
     // Checked here too so a typo or a doomed image fails before anything is created.
     check_image(&image, args.no_check).await?;
+    if plan.jobs() > 1 && !args.yes && !confirmed(&plan, options.price_per_video) {
+        return Ok(ExitCode::from(BAD_INPUT_OR_SETUP));
+    }
     let (engine, mut events) = Engine::new(
         backend.client.clone(),
         backend.store.clone(),
         EngineOptions {
-            download: download && !args.no_download,
-            fal_options,
+            download: options.download && !args.no_download,
+            fal_options: options.fal_options,
         },
     );
-    let id = engine.submit_continuing(
-        NewJob {
-            prompt,
-            image,
-            prompt_optimizer: !args.no_prompt_optimizer,
-            check_limits: !args.no_check,
-        },
-        continues,
-    );
-    let mut reporter = Reporter::new(false);
-    let finished = follow(&engine, &mut events, &mut reporter, 1, args.timeout).await;
-    match finished {
-        Followed::Stopped(why) if maybe_submitted(&backend, &id) => {
-            // Stopped while the submit was under way: the record says what is known.
-            if let Ok(record) = backend.store.load(&id) {
-                print_result(&record, false)?;
+    engine.set_price_per_video(options.price_per_video);
+    let batch = (plan.jobs() > 1).then(|| JobId::new().to_string());
+    if let Some(batch) = &batch {
+        eprintln!("batch {batch}: {}", plan.summary(options.price_per_video));
+    }
+    let ids: Vec<JobId> = plan
+        .each_job()
+        .map(|prompt| {
+            let job = NewJob {
+                prompt: prompt.to_owned(),
+                image: image.clone(),
+                prompt_optimizer: !args.no_prompt_optimizer,
+                check_limits: !args.no_check,
+            };
+            let origin = Origin {
+                continues: continues.clone(),
+                batch: batch.clone(),
+            };
+            engine.submit_from(job, origin)
+        })
+        .collect();
+    let mut reporter = Reporter::new(ids.len() > 1);
+    match follow(&engine, &mut events, &mut reporter, ids.len(), args.timeout).await {
+        Followed::Stopped(why, done) => {
+            for id in &ids {
+                match done.iter().find(|r| r.id == *id) {
+                    Some(record) => print_result(record, args.json)?,
+                    None => report_stopped(&backend, id, &why)?,
+                }
             }
             Ok(why.exit_code())
         }
-        Followed::Stopped(why) => {
-            let resumable = backend
-                .store
-                .load(&id)
-                .is_ok_and(|r| r.request.is_some() && !r.state.is_terminal());
-            let what = why.describe();
-            if resumable {
-                eprintln!(
-                    "{what}: job {id} is saved and still runs on fal; `i2v resume` finishes it"
-                );
-            } else {
-                // Not "maybe submitted", so the submit never went out.
-                eprintln!(
-                    "{what}: job {id} stopped before it was sent to fal; nothing reached fal, \
-                     so submit it again"
-                );
+        Followed::Done(mut records) => {
+            // In the order they were sent, not the order they finished.
+            records.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+            for record in &records {
+                print_result(record, args.json)?;
             }
-            Ok(why.exit_code())
-        }
-        Followed::Done(records) => {
-            let record = &records[0];
-            print_result(record, args.json)?;
             Ok(exit_code(&records))
         }
     }
 }
 
-fn maybe_submitted(backend: &Backend, id: &i2v_store::JobId) -> bool {
-    backend
-        .store
-        .load(id)
-        .is_ok_and(|r| r.state == JobState::MaybeSubmitted)
+/// A plan the CLI cannot send, with what to do about it.
+fn plan_error(err: PlanError, config_path: &Path) -> anyhow::Error {
+    match err {
+        PlanError::OverCap { .. } => anyhow::anyhow!(
+            "{err}. Send fewer (fewer alternatives, a smaller --repeat), or raise \
+             max_jobs_per_submit in {}",
+            config_path.display()
+        ),
+        PlanError::Matrix(_) => {
+            anyhow::anyhow!("{err} (--literal sends the prompt exactly as written)")
+        }
+    }
+}
+
+fn warn_long_prompts(plan: &BatchPlan) {
+    let many = plan.prompts.len() > 1;
+    for (index, prompt) in plan.prompts.iter().enumerate() {
+        if let Some(warning) = input_limits::prompt_warning(prompt) {
+            if many {
+                eprintln!("warning: prompt {}: {warning}", index + 1);
+            } else {
+                eprintln!("warning: {warning}");
+            }
+        }
+    }
+}
+
+/// Lists the jobs with their cost and asks; without a terminal, says how to send them.
+fn confirmed(plan: &BatchPlan, price_per_video: f64) -> bool {
+    let summary = plan.summary(price_per_video);
+    eprintln!("{summary}:");
+    for (index, prompt) in plan.prompts.iter().enumerate() {
+        let times = if plan.repeat > 1 {
+            format!(" (×{})", plan.repeat)
+        } else {
+            String::new()
+        };
+        // One line each: a multi-line prompt shows its lines joined.
+        let line = sanitize(&prompt.lines().collect::<Vec<_>>().join(" / "));
+        eprintln!("{:>4}. {line}{times}", index + 1);
+    }
+    let jobs = plan.jobs();
+    let cost = crate::spend::usd(jobs as f64 * price_per_video);
+    match confirm::ask(&format!("Send {jobs} jobs for {cost}?")) {
+        Answer::Yes => true,
+        Answer::No => {
+            eprintln!("nothing was sent");
+            false
+        }
+        Answer::NoTerminal => {
+            eprintln!(
+                "i2v: {jobs} jobs would cost {cost} and there is no terminal to ask on; \
+                 nothing was sent: add --yes to send them"
+            );
+            false
+        }
+    }
+}
+
+/// What became of a job that had not finished when following stopped early.
+fn report_stopped(backend: &Backend, id: &JobId, why: &Stop) -> anyhow::Result<()> {
+    let record = backend.store.load(id).ok();
+    if let Some(record) = record
+        .as_ref()
+        .filter(|r| r.state == JobState::MaybeSubmitted)
+    {
+        // Stopped while the submit was under way: the record says what is known.
+        return print_result(record, false);
+    }
+    let resumable = record
+        .as_ref()
+        .is_some_and(|r| r.request.is_some() && !r.state.is_terminal());
+    let what = why.describe();
+    if resumable {
+        eprintln!("{what}: job {id} is saved and still runs on fal; `i2v resume` finishes it");
+    } else {
+        // Not "maybe submitted", so the submit never went out.
+        eprintln!(
+            "{what}: job {id} stopped before it was sent to fal; nothing reached fal, \
+             so submit it again"
+        );
+    }
+    Ok(())
 }
 
 /// Jobs whose submit answer was lost: never resumed (that could pay twice), only listed.
@@ -150,7 +240,7 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
     eprintln!("resuming {} job(s)", ids.len());
     let mut reporter = Reporter::new(ids.len() > 1);
     match follow(&engine, &mut events, &mut reporter, ids.len(), None).await {
-        Followed::Stopped(why) => {
+        Followed::Stopped(why, _) => {
             eprintln!(
                 "{}: unfinished jobs are saved; run `i2v resume` again",
                 why.describe()
@@ -170,8 +260,9 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
 enum Followed {
     /// Every job reached a terminal state.
     Done(Vec<JobRecord>),
-    /// Stopped early, with every job saved (resumable if fal had accepted it).
-    Stopped(Stop),
+    /// Stopped early, with every job saved (resumable if fal had accepted it); the jobs that
+    /// had finished before.
+    Stopped(Stop, Vec<JobRecord>),
 }
 
 enum Stop {
@@ -243,7 +334,7 @@ async fn follow(
         while let Ok(event) = events.try_recv() {
             reporter.handle(&event);
         }
-        return Followed::Stopped(why);
+        return Followed::Stopped(why, done);
     }
     Followed::Done(done)
 }

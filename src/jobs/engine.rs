@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use i2v_fal::FalClient;
@@ -24,6 +25,29 @@ impl Default for EngineOptions {
             fal_options: i2v_store::FalOptions::default(),
         }
     }
+}
+
+/// A new job id, greater than every id this process made before: jobs submitted together (a
+/// batch) sort in the order they were sent even within one millisecond, where plain ULIDs
+/// are in random order.
+fn next_job_id() -> JobId {
+    static IDS: Mutex<Option<ulid::Generator>> = Mutex::new(None);
+    let mut ids = IDS.lock().unwrap_or_else(|e| e.into_inner());
+    let generated = ids.get_or_insert_with(ulid::Generator::new).generate();
+    // Overflow (2^80 ids in one millisecond) cannot happen in practice; a plain id then.
+    generated
+        .ok()
+        .and_then(|ulid| JobId::parse(&ulid.to_string()))
+        .unwrap_or_default()
+}
+
+/// What a new job records beside its input: where it came from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Origin {
+    /// The job whose last frame is this job's image (a chained shot).
+    pub continues: Option<JobId>,
+    /// The batch it was submitted in (a prompt matrix, repeats, a re-run of several jobs).
+    pub batch: Option<String>,
 }
 
 /// What [`Engine::resume`] did with a job.
@@ -57,6 +81,8 @@ pub(super) struct Inner {
     pub client: FalClient,
     pub store: Store,
     pub options: EngineOptions,
+    /// USD per video, as `f64` bits: recorded with each job when it is submitted.
+    price_per_video: AtomicU64,
     pub events: mpsc::UnboundedSender<JobEvent>,
     /// Stops every task without touching the jobs on fal, so they stay resumable.
     pub shutdown: CancellationToken,
@@ -76,6 +102,7 @@ impl Engine {
             client,
             store,
             options,
+            price_per_video: AtomicU64::new(crate::config::DEFAULT_PRICE_PER_VIDEO.to_bits()),
             events,
             shutdown: CancellationToken::new(),
             running: Mutex::new(HashMap::new()),
@@ -93,19 +120,45 @@ impl Engine {
         &self.inner.store
     }
 
+    /// The price recorded with every job submitted from now on (the config's
+    /// `price_per_video`; fal's listed price until set).
+    pub fn set_price_per_video(&self, usd: f64) {
+        self.inner
+            .price_per_video
+            .store(usd.to_bits(), Ordering::Relaxed);
+    }
+
+    pub fn price_per_video(&self) -> f64 {
+        f64::from_bits(self.inner.price_per_video.load(Ordering::Relaxed))
+    }
+
     /// Starts a new job and returns at once: checking the image (file I/O) happens in the
     /// job's task. Bad input (an unreadable image, say) ends the job as failed with a clear
     /// message; the record, prompt included, is kept either way.
     pub fn submit(&self, job: NewJob) -> JobId {
-        self.submit_continuing(job, None)
+        self.submit_from(job, Origin::default())
     }
 
     /// As [`Engine::submit`], for a chained shot: the record notes the job whose last frame
     /// `job`'s image is.
     pub fn submit_continuing(&self, job: NewJob, continues: Option<JobId>) -> JobId {
-        let id = JobId::new();
+        self.submit_from(
+            job,
+            Origin {
+                continues,
+                ..Origin::default()
+            },
+        )
+    }
+
+    /// As [`Engine::submit`], recording where the job came from (a chained shot, a batch).
+    pub fn submit_from(&self, job: NewJob, origin: Origin) -> JobId {
+        let id = next_job_id();
+        // Taken now, in submit order: the task that prepares the record may start later.
+        let created_at = chrono::Utc::now();
         let inner = self.inner.clone();
         let task_id = id.clone();
+        let price = self.price_per_video();
         self.start(id.clone(), move |cancel| async move {
             let store = inner.store.clone();
             let model = inner.client.config().model.clone();
@@ -114,7 +167,13 @@ impl Engine {
             let prepared = tokio::task::spawn_blocking(move || {
                 let (mut record, image) = prepare_record(&model, &job);
                 record.id = task_id;
-                record.continues = continues;
+                record.created_at = created_at;
+                for change in &mut record.timeline {
+                    change.at = created_at;
+                }
+                record.continues = origin.continues;
+                // TODO(schema 2): record.batch = origin.batch; record.price_usd = Some(price);
+                let _ = (origin.batch, price);
                 record.no_download = no_download;
                 record.fal_options = fal_options;
                 // A brand-new id: nobody else can hold it. If the lock file cannot even be

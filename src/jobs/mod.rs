@@ -7,5 +7,5 @@ mod engine;
 mod event;
 mod run;
 
-pub use engine::{Engine, EngineOptions, ResumeReport, Resumed};
+pub use engine::{Engine, EngineOptions, Origin, ResumeReport, Resumed};
 pub use event::{JobEvent, NewJob, Progress, retry_text};
