@@ -39,8 +39,15 @@ fn a_matrix_with_yes_sends_every_combination_in_order() {
             "a blue fox sleeps"
         ]
     );
-    // One URL line per job on stdout, in the order sent.
+    // One batch, each at the price in force.
     let records = sandbox.records();
+    let batch = records[0].batch.clone().expect("a batch id");
+    for record in &records {
+        assert_eq!(record.batch.as_ref(), Some(&batch));
+        assert_eq!(record.price_usd, Some(0.33));
+    }
+    run.expect_stderr(&format!("batch {batch}: 4 jobs"));
+    // One URL line per job on stdout, in the order sent.
     let urls: Vec<&str> = records
         .iter()
         .map(|r| r.result.as_ref().unwrap().url.as_str())
@@ -164,11 +171,23 @@ fn more_than_the_cap_is_refused_with_how_to_raise_it() {
         .expect_stderr("4 jobs (2 prompts × 2 each), more than the 3 allowed");
     assert_eq!(sim.count("submit"), 0);
 
-    // The configured price is what is shown.
+    // The configured price is what is shown, and recorded.
     sandbox
         .submit("{a|b}", IMAGE_URL, &[])
         .expect_code(2)
         .expect_stderr("2 jobs, $1.00 at $0.50 a video");
+    sandbox
+        .submit("{a|b}", IMAGE_URL, &["--yes", "--no-download"])
+        .expect_code(0);
+    let records = sandbox.records();
+    assert_eq!(records.len(), 2);
+    assert!(records.iter().all(|r| r.price_usd == Some(0.5)));
+    // A single job belongs to no batch.
+    sandbox
+        .submit("c", IMAGE_URL, &["--no-download"])
+        .expect_code(0);
+    let single = sandbox.records().pop().unwrap();
+    assert_eq!((single.batch, single.price_usd), (None, Some(0.5)));
 }
 
 /// `i2v submit …` in a pseudo-terminal, pointed at the sim, with `sandbox`'s paths.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use i2v_store::{JobId, JobRecord, JobState, Store};
+use i2v_store::{BatchId, JobId, JobRecord, JobState, Store};
 use i2v_video::Position;
 use tokio::sync::mpsc;
 
@@ -72,7 +72,7 @@ pub async fn submit(
         },
     );
     engine.set_price_per_video(options.price_per_video);
-    let batch = (plan.jobs() > 1).then(|| JobId::new().to_string());
+    let batch = (plan.jobs() > 1).then(BatchId::new);
     if let Some(batch) = &batch {
         eprintln!("batch {batch}: {}", plan.summary(options.price_per_video));
     }

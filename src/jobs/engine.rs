@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use i2v_fal::FalClient;
-use i2v_store::{JobClaim, JobId, JobRecord, Store, StoreProblem};
+use i2v_store::{BatchId, JobClaim, JobId, JobRecord, Store, StoreProblem};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -47,7 +47,7 @@ pub struct Origin {
     /// The job whose last frame is this job's image (a chained shot).
     pub continues: Option<JobId>,
     /// The batch it was submitted in (a prompt matrix, repeats, a re-run of several jobs).
-    pub batch: Option<String>,
+    pub batch: Option<BatchId>,
 }
 
 /// What [`Engine::resume`] did with a job.
@@ -172,8 +172,8 @@ impl Engine {
                     change.at = created_at;
                 }
                 record.continues = origin.continues;
-                // TODO(schema 2): record.batch = origin.batch; record.price_usd = Some(price);
-                let _ = (origin.batch, price);
+                record.batch = origin.batch;
+                record.price_usd = Some(price);
                 record.no_download = no_download;
                 record.fal_options = fal_options;
                 // A brand-new id: nobody else can hold it. If the lock file cannot even be
