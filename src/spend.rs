@@ -1,4 +1,8 @@
-//! Money: what jobs cost, as people read it.
+//! Money: what jobs cost, as people read it, and what was spent. A job counts as spent once
+//! it completed (fal made the video), at the price recorded when it was submitted.
+
+use chrono::{DateTime, Utc};
+use i2v_store::{JobRecord, JobState};
 
 /// `$1.32`; amounts under a cent keep their digits (`$0.005`) so a cheap price is not shown
 /// as free.
@@ -8,6 +12,54 @@ pub fn usd(amount: f64) -> String {
     } else {
         format!("${amount:.2}")
     }
+}
+
+/// What completed jobs cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Spend {
+    /// Completed jobs: videos paid for.
+    pub videos: u64,
+    pub usd: f64,
+    /// Of those, how many had no recorded price (older records) and were counted at the
+    /// price in force now.
+    pub unpriced: u64,
+}
+
+impl Spend {
+    pub fn add(&mut self, record: &JobRecord, price_now: f64) {
+        if record.state != JobState::Completed {
+            return;
+        }
+        self.videos += 1;
+        match recorded_price(record) {
+            Some(price) => self.usd += price,
+            None => {
+                self.usd += price_now;
+                self.unpriced += 1;
+            }
+        }
+    }
+}
+
+/// What the jobs among `records` created at or after `since` cost.
+pub fn spent_since<'a>(
+    records: impl IntoIterator<Item = &'a JobRecord>,
+    since: Option<DateTime<Utc>>,
+    price_now: f64,
+) -> Spend {
+    let mut spend = Spend::default();
+    for record in records {
+        if since.is_none_or(|since| record.created_at >= since) {
+            spend.add(record, price_now);
+        }
+    }
+    spend
+}
+
+/// The price the job was submitted at, if its record says (and says it sensibly: a file
+/// edited by hand may not).
+fn recorded_price(record: &JobRecord) -> Option<f64> {
+    record.price_usd.filter(|p| p.is_finite() && *p >= 0.0)
 }
 
 #[cfg(test)]

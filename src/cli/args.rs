@@ -43,6 +43,8 @@ pub enum Command {
     History(HistoryCommand),
     /// Save a frame of a job's downloaded video as a PNG at the video's size; prints its path.
     Frame(FrameArgs),
+    /// Rate a finished job 1-5 (0 or --clear unrates), with an optional note.
+    Rate(RateArgs),
     /// Ask fal to cancel a job.
     Cancel {
         /// Job id (or a unique prefix).
@@ -202,6 +204,35 @@ pub enum HistoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Jobs by state, spend, fal inference time, median queue wait and run time.
+    Stats {
+        /// Only jobs created since: 2026-11-03, 2026-11-03T14:00:00Z, today, yesterday, 36h,
+        /// 7d, 2w.
+        #[arg(long, value_name = "DATE", value_parser = super::dates::parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RateArgs {
+    /// Job id (or a unique prefix).
+    pub id: String,
+    /// 1 to 5 stars; 0 removes the rating.
+    #[arg(
+        value_name = "N",
+        value_parser = clap::value_parser!(u8).range(0..=5),
+        required_unless_present_any = ["clear", "note"],
+        conflicts_with = "clear"
+    )]
+    pub rating: Option<u8>,
+    /// A one-line note kept with the job (an empty text removes it).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Remove the rating and the note.
+    #[arg(long, conflicts_with = "note")]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]

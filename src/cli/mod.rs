@@ -3,19 +3,24 @@
 
 mod args;
 mod confirm;
+mod dates;
 mod docs;
 mod frame;
 mod history;
 mod output;
 mod paths;
+mod rate;
 mod report;
+mod stats;
 mod submit;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-pub use args::{Cli, Command, FakeFalArgs, FrameArgs, HistoryCommand, SubmitArgs, WorkbenchArgs};
+pub use args::{
+    Cli, Command, FakeFalArgs, FrameArgs, HistoryCommand, RateArgs, SubmitArgs, WorkbenchArgs,
+};
 
 use crate::config::{Settings, process_env};
 use crate::setup::{self, Backend};
@@ -30,12 +35,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Paths) => paths::print(&process_env, demo),
         // Looking at the history creates nothing: no log, no directories.
         Some(Command::History(command)) => {
-            let (_, data_dir) = load(demo)?;
+            let (settings, data_dir) = load(demo)?;
             let store = i2v_store::Store::open_read_only(&data_dir);
             match command {
                 HistoryCommand::List { json } => history::list(&store, json),
                 HistoryCommand::Show { id, json } => history::show(&store, &id, json),
+                HistoryCommand::Stats { since, json } => {
+                    stats::stats(&store, since, json, settings.price_per_video)
+                }
             }
+        }
+        Some(Command::Rate(args)) => {
+            let (_, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            rate::rate(&setup::open_store(&data_dir)?, &args)
         }
         Some(Command::Frame(args)) => {
             let (_, data_dir) = load(demo)?;

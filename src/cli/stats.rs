@@ -1,0 +1,320 @@
+//! `i2v history stats`: how many jobs ended how, what they cost, and how long fal took.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use i2v_store::{JobRecord, JobState, Store};
+use serde::Serialize;
+
+use super::output::{print_line, print_text};
+use crate::spend::{Spend, spent_since, usd};
+use crate::text::sanitize;
+
+/// The figures, as `--json` prints them.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Stats {
+    /// Only jobs created at or after this moment count (`null`: every job).
+    pub since: Option<DateTime<Utc>>,
+    pub jobs: u64,
+    /// Jobs per state, by the state's name in the history files (`completed`, `failed`…).
+    pub by_state: BTreeMap<String, u64>,
+    /// Completed jobs: videos fal made, and so paid for.
+    pub videos: u64,
+    pub spend_usd: f64,
+    /// Completed jobs whose record holds no price (made before prices were recorded),
+    /// counted at the price configured now.
+    pub unpriced_videos: u64,
+    /// fal's own inference time, summed over every job that reports one.
+    pub inference_seconds: f64,
+    /// From entering fal's queue to leaving it, median over jobs that did both.
+    pub median_queue_seconds: Option<f64>,
+    pub queue_samples: u64,
+    /// From a runner starting the job to fal finishing it, median over jobs that did both.
+    pub median_run_seconds: Option<f64>,
+    pub run_samples: u64,
+}
+
+impl Stats {
+    pub fn of(records: &[JobRecord], since: Option<DateTime<Utc>>, price_now: f64) -> Stats {
+        let counted: Vec<&JobRecord> = records
+            .iter()
+            .filter(|r| since.is_none_or(|since| r.created_at >= since))
+            .collect();
+        let mut by_state = BTreeMap::new();
+        for record in &counted {
+            *by_state.entry(state_name(&record.state)).or_insert(0) += 1;
+        }
+        let Spend {
+            videos,
+            usd: spend_usd,
+            unpriced,
+        } = spent_since(counted.iter().copied(), None, price_now);
+        let queue: Vec<f64> = counted
+            .iter()
+            .filter_map(|r| time_in(r, is_queued))
+            .collect();
+        let run: Vec<f64> = counted
+            .iter()
+            .filter_map(|r| time_in(r, is_running))
+            .collect();
+        Stats {
+            since,
+            jobs: counted.len() as u64,
+            by_state,
+            videos,
+            spend_usd,
+            unpriced_videos: unpriced,
+            inference_seconds: counted
+                .iter()
+                .filter_map(|r| r.metrics.inference_time)
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .sum(),
+            median_queue_seconds: median(queue.clone()),
+            queue_samples: queue.len() as u64,
+            median_run_seconds: median(run.clone()),
+            run_samples: run.len() as u64,
+        }
+    }
+
+    fn describe(&self, price_now: f64) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let when = match self.since {
+            Some(since) => format!(
+                " since {}",
+                since.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "jobs        {}{when}", self.jobs);
+        for (state, count) in &self.by_state {
+            let _ = writeln!(out, "  {:<16}{count}", sanitize(state));
+        }
+        let _ = write!(
+            out,
+            "spent       {} for {} completed {}",
+            usd(self.spend_usd),
+            self.videos,
+            if self.videos == 1 { "video" } else { "videos" }
+        );
+        if self.unpriced_videos > 0 {
+            let _ = write!(
+                out,
+                " ({} with no recorded price, counted at {})",
+                self.unpriced_videos,
+                usd(price_now)
+            );
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "inference   {} of fal inference time",
+            seconds(self.inference_seconds)
+        );
+        let median_line = |median: Option<f64>, samples: u64| match median {
+            Some(median) => format!("median {} ({samples} jobs)", seconds(median)),
+            None => "no job yet".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "queue wait  {}",
+            median_line(self.median_queue_seconds, self.queue_samples)
+        );
+        let _ = writeln!(
+            out,
+            "run time    {}",
+            median_line(self.median_run_seconds, self.run_samples)
+        );
+        out
+    }
+}
+
+pub fn stats(
+    store: &Store,
+    since: Option<DateTime<Utc>>,
+    json: bool,
+    price_now: f64,
+) -> anyhow::Result<ExitCode> {
+    // TODO(scale): read the index's summaries once `i2v-store` has them; this parses every
+    // record, as `history list` does today.
+    let listing = store.list();
+    for problem in &listing.problems {
+        eprintln!("warning: {}", sanitize(&problem.to_string()));
+    }
+    let stats = Stats::of(&listing.records, since, price_now);
+    if json {
+        print_line(serde_json::to_string(&stats)?);
+    } else {
+        print_text(stats.describe(price_now));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The state's name in the history files: `completed`, `maybe_submitted`…
+fn state_name(state: &JobState) -> String {
+    serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| state.label().to_owned())
+}
+
+fn is_queued(state: &JobState) -> bool {
+    matches!(state, JobState::Queued { .. })
+}
+
+fn is_running(state: &JobState) -> bool {
+    *state == JobState::Running
+}
+
+/// Seconds from the first timeline entry in a state `within` to the first after it that is
+/// not; `None` if the job never entered or never left it.
+fn time_in(record: &JobRecord, within: fn(&JobState) -> bool) -> Option<f64> {
+    let start = record.timeline.iter().position(|c| within(&c.state))?;
+    let entered = record.timeline[start].at;
+    let left = record.timeline[start..]
+        .iter()
+        .find(|c| !within(&c.state))?
+        .at;
+    (left - entered).to_std().ok().map(|d| d.as_secs_f64())
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    })
+}
+
+/// `41.2 s`, `5m 32s`, `2h 05m`
+fn seconds(total: f64) -> String {
+    if total < 60.0 {
+        return format!("{total:.1} s");
+    }
+    let whole = total.round() as u64;
+    if whole < 3600 {
+        format!("{}m {:02}s", whole / 60, whole % 60)
+    } else {
+        format!("{}h {:02}m", whole / 3600, (whole % 3600) / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use i2v_store::{ImageSource, JobInput, StatusChange};
+
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 3, 12, 0, 0).unwrap() + chrono::Duration::seconds(seconds)
+    }
+
+    /// A job created at `created` that went through `steps` (state, seconds after creation).
+    fn job(created: i64, steps: &[(JobState, i64)], inference: Option<f64>) -> JobRecord {
+        let mut record = JobRecord::new(
+            "m",
+            JobInput {
+                prompt: "p".into(),
+                image: ImageSource::Url { url: "u".into() },
+                prompt_optimizer: true,
+            },
+        );
+        record.created_at = at(created);
+        record.timeline = vec![StatusChange {
+            at: at(created),
+            state: JobState::Preparing,
+        }];
+        for (state, after) in steps {
+            record.timeline.push(StatusChange {
+                at: at(created + after),
+                state: state.clone(),
+            });
+            record.state = state.clone();
+        }
+        record.metrics.inference_time = inference;
+        record
+    }
+
+    fn queued(position: u32) -> JobState {
+        JobState::Queued {
+            position: Some(position),
+        }
+    }
+
+    #[test]
+    fn counts_spend_and_medians() {
+        use JobState::*;
+        let records = [
+            job(
+                0,
+                &[
+                    (queued(2), 1),
+                    (queued(0), 3),
+                    (Running, 5),
+                    (Downloading, 45),
+                    (Completed, 46),
+                ],
+                Some(40.0),
+            ),
+            job(
+                10,
+                &[(queued(0), 1), (Running, 2), (Completed, 32)],
+                Some(30.0),
+            ),
+            job(20, &[(queued(0), 1), (Running, 9), (Failed, 10)], Some(1.0)),
+            job(30, &[(queued(0), 1)], None),
+            job(40, &[(Failed, 1)], None),
+        ];
+        let stats = Stats::of(&records, None, 0.33);
+        assert_eq!(stats.jobs, 5);
+        assert_eq!(
+            stats.by_state,
+            BTreeMap::from([
+                ("completed".to_owned(), 2),
+                ("failed".to_owned(), 2),
+                ("queued".to_owned(), 1)
+            ])
+        );
+        assert_eq!(stats.videos, 2);
+        assert!((stats.spend_usd - 0.66).abs() < 1e-9, "{}", stats.spend_usd);
+        assert_eq!(stats.inference_seconds, 71.0);
+        // Queue waits 4, 1, 8 (the still-queued job has none yet); runs 40, 30, 1.
+        assert_eq!(stats.median_queue_seconds, Some(4.0));
+        assert_eq!(stats.queue_samples, 3);
+        assert_eq!(stats.median_run_seconds, Some(30.0));
+        assert_eq!(stats.run_samples, 3);
+
+        let since = Stats::of(&records, Some(at(15)), 0.33);
+        assert_eq!(since.jobs, 3);
+        assert_eq!(since.videos, 0);
+        assert_eq!(since.median_queue_seconds, Some(8.0));
+    }
+
+    #[test]
+    fn an_empty_history_says_so() {
+        let stats = Stats::of(&[], None, 0.33);
+        assert_eq!(stats.jobs, 0);
+        assert_eq!(stats.median_run_seconds, None);
+        let text = stats.describe(0.33);
+        assert!(
+            text.contains("spent       $0.00 for 0 completed videos"),
+            "{text}"
+        );
+        assert!(text.contains("queue wait  no job yet"), "{text}");
+    }
+
+    #[test]
+    fn medians_of_even_counts_and_durations_read_well() {
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(seconds(41.23), "41.2 s");
+        assert_eq!(seconds(332.0), "5m 32s");
+        assert_eq!(seconds(7500.0), "2h 05m");
+    }
+}
