@@ -242,3 +242,51 @@ fn on_a_terminal_it_asks_and_only_a_yes_sends() {
     assert_eq!(sim.count("submit"), 2);
     assert_eq!(prompts(&sandbox), ["a red fox", "a blue fox"]);
 }
+
+#[test]
+fn a_batch_uploads_its_local_image_once() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let png = support::fixture("frame.png");
+    sandbox
+        .submit("one", &png, &["--no-download"])
+        .expect_code(0);
+    let per_upload = sim.count("upload");
+    assert!(per_upload > 0);
+
+    sandbox
+        .submit(
+            "{a|b|c}",
+            &png,
+            &["--repeat", "2", "--yes", "--no-download"],
+        )
+        .expect_code(0);
+    assert_eq!(
+        sim.count("upload"),
+        2 * per_upload,
+        "one upload for six jobs"
+    );
+    let records = sandbox.records();
+    let urls: std::collections::BTreeSet<_> = records[1..]
+        .iter()
+        .map(|r| r.input.image.image_url().map(str::to_owned))
+        .collect();
+    assert_eq!(urls.len(), 1, "{urls:?}");
+    assert!(urls.iter().all(Option::is_some));
+}
+
+#[test]
+fn when_the_shared_upload_fails_the_next_job_uploads_its_own() {
+    let sim = Sim::start(quick());
+    sim.faults()
+        .push(i2v_sim::Route::Upload, i2v_sim::Fault::Status(400), 1);
+    let sandbox = Sandbox::new(&sim.url());
+    let png = support::fixture("frame.png");
+    sandbox
+        .submit("{a|b|c}", &png, &["--yes", "--no-download"])
+        .expect_code(1);
+    let states: Vec<_> = sandbox.records().iter().map(|r| r.state.label()).collect();
+    let failed = states.iter().filter(|s| **s == "failed").count();
+    let completed = states.iter().filter(|s| **s == "completed").count();
+    assert_eq!((failed, completed), (1, 2), "{states:?}");
+}

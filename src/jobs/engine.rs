@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{JobEvent, NewJob};
 use super::run::{JobRun, prepare_record};
+use super::shared_upload::SharedUploads;
 
 #[derive(Clone, Debug)]
 pub struct EngineOptions {
@@ -88,6 +89,8 @@ pub(super) struct Inner {
     pub shutdown: CancellationToken,
     /// Per running job: the token that asks it to cancel.
     running: Mutex<HashMap<JobId, CancellationToken>>,
+    /// Images uploaded for a batch, so its other jobs need not upload them again.
+    pub uploads: SharedUploads,
     tracker: tokio_util::task::TaskTracker,
 }
 
@@ -106,6 +109,7 @@ impl Engine {
             events,
             shutdown: CancellationToken::new(),
             running: Mutex::new(HashMap::new()),
+            uploads: SharedUploads::default(),
             tracker: tokio_util::task::TaskTracker::new(),
         };
         (

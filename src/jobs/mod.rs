@@ -6,6 +6,7 @@ pub mod convert;
 mod engine;
 mod event;
 mod run;
+mod shared_upload;
 
 pub use engine::{Engine, EngineOptions, Origin, ResumeReport, Resumed};
 pub use event::{JobEvent, NewJob, Progress, retry_text};

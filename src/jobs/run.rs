@@ -242,6 +242,18 @@ impl JobRun {
             .await
             .map_err(|e| input_error(e.to_string()))?
             .map_err(|e| input_error(e.to_string()))?;
+        let content_type = local.format.content_type();
+        let mut shared = match self.record.batch.clone() {
+            Some(batch) => {
+                let inner = self.inner.clone();
+                let slot = inner.uploads.slot(&batch, content_type, &bytes);
+                Some(self.interruptible(slot).await?)
+            }
+            None => None,
+        };
+        if let Some(url) = shared.as_ref().and_then(|slot| slot.as_ref()) {
+            return Ok(self.uploaded(url.clone()).await);
+        }
         self.progress(Progress::Uploading {
             bytes: bytes.len() as u64,
         });
@@ -251,18 +263,23 @@ impl JobRun {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "image".into());
         let options = self.request_options();
-        let upload = self.client.upload(
-            bytes.into(),
-            local.format.content_type(),
-            &file_name,
-            &options,
-        );
+        let upload = self
+            .client
+            .upload(bytes.into(), content_type, &file_name, &options);
         let url = self.interruptible(upload).await??;
+        if let Some(slot) = &mut shared {
+            **slot = Some(url.clone());
+        }
+        Ok(self.uploaded(url).await)
+    }
+
+    /// Notes where fal storage keeps the job's image, and saves the record.
+    async fn uploaded(&mut self, url: String) -> String {
         if let ImageSource::File { uploaded_url, .. } = &mut self.record.input.image {
             *uploaded_url = Some(url.clone());
         }
         self.save().await;
-        Ok(url)
+        url
     }
 
     async fn submit(&mut self, image_url: String) -> Result<(), Stop> {
