@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 use i2v_store::{JobRecord, JobState, Store};
 use i2v_video::{Frame, Position, ThumbCache, Video};
 
+use crate::text::{printable_url, sanitize};
+
 /// `<data dir>/frames`: frames saved as PNG by `i2v frame` and by chained shots.
 pub fn frames_dir(store: &Store) -> PathBuf {
     store.root().join("frames")
@@ -18,7 +20,8 @@ pub fn thumbs(store: &Store) -> ThumbCache {
     ThumbCache::new(store.root().join("thumbs"))
 }
 
-/// The downloaded video of a job, or why there is none.
+/// The downloaded video of a job, or why there is none (and, when fal has it, that it
+/// needs downloading first).
 pub fn video_file(record: &JobRecord) -> anyhow::Result<&Path> {
     if record.state != JobState::Completed {
         bail!(
@@ -27,16 +30,24 @@ pub fn video_file(record: &JobRecord) -> anyhow::Result<&Path> {
             record.state.label()
         );
     }
-    match record.result.as_ref().and_then(|r| r.local_file.as_deref()) {
-        Some(file) => Ok(file),
-        None => bail!(
-            "job {} has no downloaded video (it ran with downloads off); its video is at {}",
+    let result = record.result.as_ref();
+    if let Some(file) = result.and_then(|r| r.local_file.as_deref()) {
+        return Ok(file);
+    }
+    let why = if record.no_download {
+        "it ran with downloads off".to_owned()
+    } else if let Some(error) = &record.error {
+        format!("its download failed: {}", sanitize(&error.message))
+    } else {
+        "it was not downloaded".to_owned()
+    };
+    match result.map(|r| r.url.as_str()).filter(|url| !url.is_empty()) {
+        Some(url) => bail!(
+            "job {} has no downloaded video ({why}); download it first: it is at {}",
             record.id,
-            record
-                .result
-                .as_ref()
-                .map_or("an unknown URL", |r| r.url.as_str())
+            printable_url(url)
         ),
+        None => bail!("job {} has no downloaded video ({why})", record.id),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod frames;
 pub mod image_source;
 pub mod input_limits;
 pub mod jobs;
+pub mod judge;
 pub mod logging;
 pub mod matrix;
 pub mod remote_image;

@@ -136,7 +136,8 @@ fn a_job_without_a_downloaded_video_is_a_clear_error() {
     let run = sandbox.run(&["frame", record.id.as_str()]);
     run.expect_code(2)
         .expect_stderr(record.id.as_str())
-        .expect_stderr("no downloaded video");
+        .expect_stderr("no downloaded video (it was not downloaded); download it first")
+        .expect_stderr("https://example.com/result.mp4");
     assert!(!sandbox.data_dir().join("frames").exists());
 }
 

@@ -1,10 +1,11 @@
 //! The history pane's filter: which jobs match, best first. Plain words match the prompt and
-//! the image fuzzily; `is:STATE`, `id:PREFIX` and `img:TEXT` narrow the search exactly.
+//! the image fuzzily; `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also `>`, `<=`,
+//! `<`, `=`, `rating:4`) and `is:rated`/`is:unrated` narrow the search exactly.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use i2v_store::{JobId, JobRecord};
+use i2v_store::{JobId, JobRecord, Rating};
 
 use super::book::Book;
 
@@ -14,7 +15,60 @@ struct Query {
     states: Vec<String>,
     ids: Vec<String>,
     images: Vec<String>,
+    /// `None`: a `rating:` term that does not parse, which matches nothing.
+    ratings: Vec<Option<RatingTerm>>,
+    /// `is:rated` (true) or `is:unrated` (false).
+    rated: Option<bool>,
     words: String,
+}
+
+/// `rating:>=4` and its kin: a comparison with a number of stars. Unrated jobs match none.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RatingTerm {
+    op: Cmp,
+    stars: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cmp {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+}
+
+impl RatingTerm {
+    fn parse(text: &str) -> Option<RatingTerm> {
+        // Longest operators first, so `>=` is not read as `>` and `=4`.
+        let (op, number) = [
+            (">=", Cmp::Ge),
+            ("<=", Cmp::Le),
+            (">", Cmp::Gt),
+            ("<", Cmp::Lt),
+            ("=", Cmp::Eq),
+        ]
+        .into_iter()
+        .find_map(|(sign, op)| Some((op, text.strip_prefix(sign)?)))
+        .unwrap_or((Cmp::Eq, text));
+        Some(RatingTerm {
+            op,
+            stars: number.parse().ok()?,
+        })
+    }
+
+    fn holds(self, rating: Option<Rating>) -> bool {
+        let Some(stars) = rating.map(Rating::stars) else {
+            return false;
+        };
+        match self.op {
+            Cmp::Lt => stars < self.stars,
+            Cmp::Le => stars <= self.stars,
+            Cmp::Eq => stars == self.stars,
+            Cmp::Ge => stars >= self.stars,
+            Cmp::Gt => stars > self.stars,
+        }
+    }
 }
 
 impl Query {
@@ -24,7 +78,10 @@ impl Query {
         for term in text.split_whitespace() {
             let lower = term.to_lowercase();
             match lower.split_once(':') {
+                Some(("is", "rated")) => query.rated = Some(true),
+                Some(("is", "unrated")) => query.rated = Some(false),
                 Some(("is", state)) if !state.is_empty() => query.states.push(state.to_owned()),
+                Some(("rating", term)) => query.ratings.push(RatingTerm::parse(term)),
                 Some(("id", id)) if !id.is_empty() => query.ids.push(id.to_owned()),
                 Some(("img", image)) if !image.is_empty() => query.images.push(image.to_owned()),
                 _ => words.push(term),
@@ -42,6 +99,13 @@ impl Query {
         self.states.iter().all(|s| state.starts_with(s.as_str()))
             && self.ids.iter().all(|p| id.starts_with(p.as_str()))
             && self.images.iter().all(|i| image.contains(i.as_str()))
+            && self
+                .ratings
+                .iter()
+                .all(|term| term.is_some_and(|t| t.holds(record.rating)))
+            && self
+                .rated
+                .is_none_or(|rated| record.rating.is_some() == rated)
     }
 }
 
@@ -76,4 +140,56 @@ pub(crate) fn filter(book: &Book, query: &str) -> Vec<JobId> {
     // Stable: equal scores keep newest-first.
     hits.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     hits.into_iter().map(|(_, id)| id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holds(term: &str, stars: Option<u8>) -> bool {
+        let query = Query::parse(term);
+        assert!(
+            query.words.is_empty(),
+            "{term} left words: {:?}",
+            query.words
+        );
+        let rating = stars.and_then(Rating::new);
+        query
+            .ratings
+            .iter()
+            .all(|t| t.is_some_and(|t| t.holds(rating)))
+            && query.rated.is_none_or(|rated| rating.is_some() == rated)
+    }
+
+    #[test]
+    fn rating_terms_compare_stars_and_unrated_matches_none_of_them() {
+        for (term, matching) in [
+            ("rating:>=4", &[4, 5][..]),
+            ("rating:>4", &[5]),
+            ("rating:<=2", &[1, 2]),
+            ("rating:<2", &[1]),
+            ("rating:=3", &[3]),
+            ("rating:3", &[3]),
+            ("RATING:>=4", &[4, 5]),
+            ("rating:>=x", &[]),
+            ("rating:", &[]),
+        ] {
+            for stars in 1..=5 {
+                assert_eq!(
+                    holds(term, Some(stars)),
+                    matching.contains(&stars),
+                    "{term} with {stars} stars"
+                );
+            }
+            assert!(!holds(term, None), "{term} matched an unrated job");
+        }
+    }
+
+    #[test]
+    fn is_rated_and_is_unrated() {
+        assert!(holds("is:rated", Some(1)));
+        assert!(!holds("is:rated", None));
+        assert!(holds("is:unrated", None));
+        assert!(!holds("is:unrated", Some(5)));
+    }
 }
