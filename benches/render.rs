@@ -64,7 +64,7 @@ fn bench_frame(c: &mut Criterion) {
     group.bench_function("200x50_50_live_jobs/redraw", |b| {
         b.iter(|| {
             terminal
-                .draw(|frame| draw(black_box(&app), frame))
+                .draw(|frame| draw(black_box(&mut app), frame))
                 .expect("draw");
         })
     });
@@ -73,7 +73,7 @@ fn bench_frame(c: &mut Criterion) {
         b.iter(|| {
             app.update(Msg::Tick);
             terminal
-                .draw(|frame| draw(black_box(&app), frame))
+                .draw(|frame| draw(black_box(&mut app), frame))
                 .expect("draw");
         })
     });
@@ -98,7 +98,7 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
             app.update(Msg::Resize(WIDTH, HEIGHT));
             black_box(app.init());
             let mut terminal = terminal();
-            terminal.draw(|frame| draw(&app, frame)).expect("draw");
+            terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
             (app, terminal)
         })
     });
@@ -132,7 +132,7 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
                 let mut app = App::new(AppOptions::default());
                 app.update(Msg::Resize(WIDTH, HEIGHT));
                 let mut terminal = terminal();
-                terminal.draw(|frame| draw(&app, frame)).expect("draw");
+                terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
                 (app, terminal, records.clone())
             },
             |(mut app, mut terminal, records)| {
@@ -140,7 +140,7 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
                     records,
                     problems: Vec::new(),
                 });
-                terminal.draw(|frame| draw(&app, frame)).expect("draw");
+                terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
                 (app, terminal)
             },
             BatchSize::PerIteration,
@@ -168,7 +168,7 @@ fn report_memory(store: &Store) {
         problems: Vec::new(),
     });
     let mut terminal = terminal();
-    terminal.draw(|frame| draw(&app, frame)).expect("draw");
+    terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
     let peak = status_kb("VmHWM");
     let after = status_kb("VmRSS");
     let mb = |kb: Option<u64>| {
@@ -508,7 +508,7 @@ fn report_key_to_frame() {
         app.update(Msg::Job(JobEvent::Updated(Box::new(record))));
     }
     let mut terminal = terminal();
-    terminal.draw(|frame| draw(&app, frame)).expect("draw");
+    terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
     let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
     // Into the history (Tab ×4), then down and up through it, then back to typing.
     let keys: Vec<Msg> = (0..KEY_PRESSES)
@@ -531,7 +531,7 @@ fn report_key_to_frame() {
         }
         app.update(msg);
         terminal
-            .draw(|frame| draw(black_box(&app), frame))
+            .draw(|frame| draw(black_box(&mut app), frame))
             .expect("draw");
         times.push(start.elapsed());
     }

@@ -37,7 +37,7 @@ fn typing_goes_into_the_editor() {
     type_text(&mut app, "jumps");
     assert_eq!(app.draft().prompt, "a cat? q\njumps");
     assert!(!app.should_quit(), "q in a text field is text");
-    assert_shows(&app, "14 chars");
+    assert_shows(&mut app, "14 chars");
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn submit_with_an_empty_prompt_is_an_error_and_submits_nothing() {
     type_text(&mut app, "frames/cat.png");
     let effects = app.update(ctrl('s'));
     assert!(submits(&effects).is_empty(), "{effects:?}");
-    assert_shows(&app, "the prompt is empty");
+    assert_shows(&mut app, "the prompt is empty");
     assert_eq!(
         app.focus(),
         Focus::Editor,
@@ -64,7 +64,7 @@ fn submit_without_an_image_keeps_the_prompt() {
     assert!(submits(&effects).is_empty());
     assert_eq!(app.focus(), Focus::Image);
     assert_eq!(app.draft().prompt, "a cat");
-    assert_shows(&app, "set the image");
+    assert_shows(&mut app, "set the image");
 }
 
 #[test]
@@ -101,13 +101,13 @@ fn a_failed_submit_shows_the_error_and_keeps_the_prompt() {
     app.update(Msg::Submitted(
         Err("fal said 401: check FAL_KEY".to_owned()),
     ));
-    assert_shows(&app, "Submit failed: fal said 401");
+    assert_shows(&mut app, "Submit failed: fal said 401");
     assert_eq!(app.draft().prompt, "a cat");
     // The error stays until a key, and that key only dismisses it.
     app.update(Msg::Tick);
-    assert_shows(&app, "Submit failed");
+    assert_shows(&mut app, "Submit failed");
     type_text(&mut app, "!");
-    assert_hides(&app, "Submit failed");
+    assert_hides(&mut app, "Submit failed");
     assert_eq!(app.draft().prompt, "a cat");
     type_text(&mut app, "!");
     assert_eq!(app.draft().prompt, "a cat!");
@@ -118,7 +118,7 @@ fn job_events_fill_the_queue_and_the_logs() {
     let mut app = app();
     let mut job = dog_job(JobState::Queued { position: Some(4) });
     app.update(updated(&job));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(screen.contains("queued #4"), "{screen}");
     assert!(screen.contains("A dog surfing"));
     assert!(screen.contains("01:00"), "elapsed since creation: {screen}");
@@ -126,7 +126,7 @@ fn job_events_fill_the_queue_and_the_logs() {
     job.set_state(JobState::Running).unwrap();
     app.update(updated(&job));
     app.update(logs(7, &["step 1/30", "step 2/30"]));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(screen.contains("running"), "{screen}");
     assert!(screen.contains("step 2/30"), "{screen}");
     assert!(app.animating());
@@ -144,11 +144,11 @@ fn a_finished_job_notifies_and_stops_the_animation() {
             if title.contains("completed") && body == "A dog surfing"),
         "{effects:?}"
     );
-    assert_shows(&app, "Job completed: A dog surfing");
+    assert_shows(&mut app, "Job completed: A dog surfing");
     // The notice fades once its time is up.
     app.set_now(t0() + Duration::seconds(10));
     app.update(Msg::Tick);
-    assert_hides(&app, "Job completed");
+    assert_hides(&mut app, "Job completed");
     assert!(!app.animating());
 }
 
@@ -158,7 +158,7 @@ fn logs_follow_the_tail_until_scrolled_up() {
     let lines: Vec<String> = (1..=40).map(|i| format!("log line {i:02}")).collect();
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     app.update(logs(7, &refs));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(
         screen.contains("log line 40") && !screen.contains("log line 20"),
         "{screen}"
@@ -168,7 +168,7 @@ fn logs_follow_the_tail_until_scrolled_up() {
     assert_eq!(app.focus(), Focus::Queue);
     app.update(key(KeyCode::PageUp));
     app.update(logs(7, &["log line 41"]));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(
         !screen.contains("log line 41"),
         "scrolled: new lines do not move the view"
@@ -176,16 +176,16 @@ fn logs_follow_the_tail_until_scrolled_up() {
     assert!(screen.contains("paused"), "{screen}");
 
     app.update(key(KeyCode::End));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(
         screen.contains("log line 41") && !screen.contains("paused"),
         "{screen}"
     );
 
     app.update(ch('g'));
-    assert_shows(&app, "log line 01");
+    assert_shows(&mut app, "log line 01");
     app.update(ch('G'));
-    assert_shows(&app, "log line 41");
+    assert_shows(&mut app, "log line 41");
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn the_history_filter_narrows_and_esc_clears_it() {
     let mut app = with_history();
     tab(&mut app, 4);
     assert_eq!(app.focus(), Focus::History);
-    let all = render(&app, 80, 24);
+    let all = render(&mut app, 80, 24);
     assert!(
         all.contains("red fox") && all.contains("Astronaut"),
         "{all}"
@@ -201,7 +201,7 @@ fn the_history_filter_narrows_and_esc_clears_it() {
 
     app.update(ch('/'));
     type_text(&mut app, "moon");
-    let filtered = render(&app, 80, 24);
+    let filtered = render(&mut app, 80, 24);
     assert!(filtered.contains("Astronaut"), "{filtered}");
     assert!(!filtered.contains("red fox"), "{filtered}");
     assert!(
@@ -211,7 +211,7 @@ fn the_history_filter_narrows_and_esc_clears_it() {
     assert!(filtered.contains("1/4 match"), "{filtered}");
 
     app.update(key(KeyCode::Esc));
-    assert_shows(&app, "red fox");
+    assert_shows(&mut app, "red fox");
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn the_filter_also_matches_image_and_id() {
     app.update(ch('/'));
     type_text(&mut app, "boat.png");
     app.update(key(KeyCode::Enter));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(
         screen.contains("Paper boat") && !screen.contains("windowsill"),
         "{screen}"
@@ -278,9 +278,9 @@ fn cancel_asks_first() {
     let mut app = app_with_dog_job(JobState::Running);
     tab(&mut app, 3);
     assert!(app.update(ch('c')).is_empty());
-    assert_shows(&app, "Cancel job");
+    assert_shows(&mut app, "Cancel job");
     assert!(app.update(ch('n')).is_empty());
-    assert_hides(&app, "Cancel job");
+    assert_hides(&mut app, "Cancel job");
 
     app.update(ch('c'));
     assert_eq!(app.update(ch('y')), [Effect::Cancel(id(7))]);
@@ -291,8 +291,8 @@ fn finished_jobs_cannot_be_cancelled() {
     let mut app = app_with_dog_job(JobState::Completed);
     tab(&mut app, 3);
     assert!(app.update(ch('c')).is_empty());
-    assert_hides(&app, "Cancel job");
-    assert_shows(&app, "already finished");
+    assert_hides(&mut app, "Cancel job");
+    assert_shows(&mut app, "already finished");
 }
 
 #[test]
@@ -300,20 +300,20 @@ fn a_job_fal_already_finished_is_not_offered_for_cancelling() {
     let mut app = app_with_dog_job(JobState::Downloading);
     tab(&mut app, 3);
     assert!(app.update(ch('c')).is_empty());
-    assert_hides(&app, "Cancel job");
-    assert_shows(&app, "already finished on fal");
+    assert_hides(&mut app, "Cancel job");
+    assert_shows(&mut app, "already finished on fal");
 
     // Asked while it ran, answered once fal had finished it: still nothing to cancel.
     let mut job = dog_job(JobState::Running);
     app.update(updated(&job));
     app.update(key(KeyCode::Esc)); // dismisses the error
     app.update(ch('c'));
-    assert_shows(&app, "Cancel job");
+    assert_shows(&mut app, "Cancel job");
     job.set_state(JobState::Downloading).unwrap();
     app.update(updated(&job));
     assert!(app.update(ch('y')).is_empty());
-    assert_hides(&app, "Cancel job");
-    assert_shows(&app, "already finished on fal");
+    assert_hides(&mut app, "Cancel job");
+    assert_shows(&mut app, "already finished on fal");
 }
 
 #[test]
@@ -337,7 +337,7 @@ fn y_copies_the_video_url_and_o_opens_the_file() {
     app.update(ch('j'));
     app.update(ch('j'));
     assert!(app.update(ch('y')).is_empty());
-    assert_shows(&app, "No video URL");
+    assert_shows(&mut app, "No video URL");
 }
 
 #[test]
@@ -360,7 +360,7 @@ fn hostile_log_text_is_drawn_without_escapes() {
         &["\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x1b[31mstep\u{202E}1\x1b[0m\r\x08 done\x1b]0;owned\x07"],
     ));
     app.update(Msg::Error("\x1b[5mfal\u{9b}1m error\x07".to_owned()));
-    let terminal = terminal(&app, 80, 24);
+    let terminal = terminal(&mut app, 80, 24);
     let buffer = terminal.backend().buffer();
     let controls: Vec<char> = buffer
         .content()
@@ -394,7 +394,7 @@ fn image_inspection_shows_only_for_the_current_text() {
         text: "cat.pn".to_owned(),
         result: Err("no such file".to_owned()),
     });
-    assert_hides(&app, "no such file");
+    assert_hides(&mut app, "no such file");
     app.update(Msg::ImageInspected {
         text: "cat.png".to_owned(),
         result: Ok(ImageInfo {
@@ -402,7 +402,7 @@ fn image_inspection_shows_only_for_the_current_text() {
             limit: None,
         }),
     });
-    assert_shows(&app, "640×480");
+    assert_shows(&mut app, "640×480");
 }
 
 #[test]
@@ -417,27 +417,20 @@ fn ctrl_e_hands_the_prompt_to_the_editor_and_takes_it_back() {
     assert_eq!(app.draft().prompt, "final\nversion");
     app.update(Msg::EditorReturned(Err("vim exited with 1".to_owned())));
     assert_eq!(app.draft().prompt, "final\nversion");
-    assert_shows(&app, "vim exited with 1");
+    assert_shows(&mut app, "vim exited with 1");
 }
 
+/// One way out: the app asks to quit, and the loop saves the draft once as it shuts down
+/// (workbench_loop checks the file).
 #[test]
-fn quitting_saves_the_draft() {
+fn quitting_asks_to_quit_once() {
     for quit in [ctrl('q'), ctrl('c')] {
         let mut app = app();
         type_text(&mut app, "keep me");
         let effects = app.update(quit);
-        assert_eq!(
-            effects,
-            [
-                Effect::SaveDraft(Draft {
-                    prompt: "keep me".to_owned(),
-                    image: String::new(),
-                    prompt_optimizer: true,
-                }),
-                Effect::Quit
-            ]
-        );
+        assert_eq!(effects, [Effect::Quit]);
         assert!(app.should_quit());
+        assert_eq!(app.draft().prompt, "keep me");
     }
     let mut app = app();
     tab(&mut app, 3);
@@ -494,7 +487,7 @@ fn keys_can_be_remapped() {
     assert!(app.update(ctrl('x')).contains(&Effect::Quit));
     // Help follows the map.
     app.update(key(KeyCode::F(1)));
-    let help = render(&app, 120, 40);
+    let help = render(&mut app, 120, 40);
     assert!(
         help.contains("Ctrl-G") && !help.contains("Ctrl-S"),
         "{help}"
@@ -506,7 +499,7 @@ fn help_lists_every_action() {
     let mut app = app();
     app.update(Msg::Resize(120, 80));
     app.update(key(KeyCode::F(1)));
-    let help = render(&app, 120, 80);
+    let help = render(&mut app, 120, 80);
     for action in i2v::ui::Action::ALL {
         assert!(
             help.contains(&format!("({})", action.name())),
@@ -514,7 +507,7 @@ fn help_lists_every_action() {
         );
     }
     app.update(key(KeyCode::Esc));
-    assert!(!render(&app, 120, 80).contains("(submit)"));
+    assert!(!render(&mut app, 120, 80).contains("(submit)"));
 }
 
 #[test]
@@ -549,7 +542,7 @@ fn history_problems_are_reported() {
             "x.json: eof".to_owned(),
         ],
     });
-    assert_shows(&app, "bad.json: expected value (and 1 more)");
+    assert_shows(&mut app, "bad.json: expected value (and 1 more)");
 }
 
 #[test]
@@ -559,7 +552,7 @@ fn store_failures_are_shown() {
         id: id(3),
         message: "disk full".to_owned(),
     }));
-    assert_shows(&app, "disk full");
+    assert_shows(&mut app, "disk full");
 }
 
 #[test]
@@ -567,13 +560,13 @@ fn enter_opens_details_in_the_queue_and_esc_closes_them() {
     let mut app = app_with_dog_job(JobState::Failed);
     tab(&mut app, 3);
     app.update(key(KeyCode::Enter));
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(
         screen.contains("Timeline") && screen.contains("smaller than 300×300"),
         "{screen}"
     );
     app.update(key(KeyCode::Esc));
-    assert_hides(&app, "Timeline");
+    assert_hides(&mut app, "Timeline");
 }
 
 #[test]
@@ -581,7 +574,7 @@ fn a_notice_does_not_hide_an_unread_error() {
     let mut app = app();
     app.update(Msg::Error("upload failed".to_owned()));
     app.update(Msg::Notice("resumed 1 job".to_owned()));
-    assert_shows(&app, "upload failed");
+    assert_shows(&mut app, "upload failed");
 }
 
 #[test]
@@ -595,10 +588,10 @@ fn progress_shows_in_the_queue_and_its_reason_in_the_details() {
             reason: "HTTP 503".to_owned(),
         },
     ));
-    assert_shows(&app, "retry #2");
+    assert_shows(&mut app, "retry #2");
     tab(&mut app, 3);
     app.update(ch('v'));
-    assert_shows(&app, "retry 2 in 4 s: HTTP 503");
+    assert_shows(&mut app, "retry 2 in 4 s: HTTP 503");
 }
 
 #[test]
@@ -613,12 +606,12 @@ fn a_long_retry_wait_counts_down_in_the_queue() {
             reason: "HTTP 429".to_owned(),
         },
     ));
-    assert_shows(&app, "retry #3 in 90s");
+    assert_shows(&mut app, "retry #3 in 90s");
     app.set_now(t0() + chrono::Duration::seconds(35));
-    assert_shows(&app, "retry #3 in 55s");
+    assert_shows(&mut app, "retry #3 in 55s");
     app.set_now(t0() + chrono::Duration::seconds(95));
-    assert_hides(&app, " in 0s");
-    assert_shows(&app, "retry #3");
+    assert_hides(&mut app, " in 0s");
+    assert_shows(&mut app, "retry #3");
 }
 
 #[test]
@@ -632,7 +625,7 @@ fn a_hostile_history_file_cannot_inject_escapes() {
     tab(&mut app, 4);
     for keys in [vec![], vec![ch('v')], vec![key(KeyCode::Esc), ch('d')]] {
         send(&mut app, keys);
-        let screen = render(&app, 120, 40);
+        let screen = render(&mut app, 120, 40);
         assert!(
             !screen.chars().any(|c| c.is_control() && c != '\n'),
             "{screen:?}"
@@ -656,7 +649,7 @@ fn details_of_an_old_job_show_its_logs() {
     for _ in 0..30 {
         app.update(ch('j'));
     }
-    let screen = render(&app, 80, 40);
+    let screen = render(&mut app, 80, 40);
     assert!(screen.contains("Encoding the heron"), "{screen}");
 }
 
@@ -671,10 +664,10 @@ fn reconnecting_lapses_once_logs_flow_again() {
             reason: "status stream ended early".to_owned(),
         },
     ));
-    assert_shows(&app, "reconnecting");
+    assert_shows(&mut app, "reconnecting");
     app.update(logs(4, &["Generating frame 30/48"]));
-    assert_hides(&app, "reconnecting");
-    assert_shows(&app, "running");
+    assert_hides(&mut app, "reconnecting");
+    assert_shows(&mut app, "running");
 }
 
 #[test]
@@ -688,7 +681,7 @@ fn an_image_that_failed_its_check_is_not_submitted() {
         result: Err("missing.png: no such file".to_owned()),
     });
     assert_eq!(app.update(ctrl('s')), []);
-    let screen = render(&app, 80, 24);
+    let screen = render(&mut app, 80, 24);
     assert!(screen.contains("missing.png: no such file"), "{screen}");
     assert_eq!(app.draft().prompt, "a cat", "the prompt is kept");
 }

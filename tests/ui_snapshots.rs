@@ -17,27 +17,27 @@ fn focused(tabs: usize) -> App {
 
 #[test]
 fn main_screen_editor_focused() {
-    assert_snapshot!(render(&busy_app(), 80, 24));
+    assert_snapshot!(render(&mut busy_app(), 80, 24));
 }
 
 #[test]
 fn main_screen_image_focused() {
-    assert_snapshot!(render(&focused(1), 80, 24));
+    assert_snapshot!(render(&mut focused(1), 80, 24));
 }
 
 #[test]
 fn main_screen_optimizer_focused() {
-    assert_snapshot!(render(&focused(2), 80, 24));
+    assert_snapshot!(render(&mut focused(2), 80, 24));
 }
 
 #[test]
 fn main_screen_queue_focused() {
-    assert_snapshot!(render(&focused(3), 80, 24));
+    assert_snapshot!(render(&mut focused(3), 80, 24));
 }
 
 #[test]
 fn main_screen_history_focused() {
-    assert_snapshot!(render(&focused(4), 80, 24));
+    assert_snapshot!(render(&mut focused(4), 80, 24));
 }
 
 #[test]
@@ -48,16 +48,16 @@ fn main_screen_large_with_banner() {
     });
     fill_busy(&mut app);
     app.update(Msg::Resize(120, 40));
-    assert_snapshot!(render(&app, 120, 40));
+    assert_snapshot!(render(&mut app, 120, 40));
 }
 
 #[test]
 fn help_overlay() {
     let mut app = busy_app();
     app.update(key(KeyCode::F(1)));
-    assert_snapshot!("help_80x24", render(&app, 80, 24));
+    assert_snapshot!("help_80x24", render(&mut app, 80, 24));
     app.update(Msg::Resize(120, 40));
-    assert_snapshot!("help_120x40", render(&app, 120, 40));
+    assert_snapshot!("help_120x40", render(&mut app, 120, 40));
 }
 
 #[test]
@@ -65,14 +65,14 @@ fn help_overlay_scrolled_to_the_end() {
     let mut app = busy_app();
     app.update(key(KeyCode::F(1)));
     app.update(ch('G'));
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
 fn history_detail_of_a_failed_job() {
     let mut app = focused(4);
     send(&mut app, [ch('j'), ch('j'), ch('v')]);
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
@@ -80,14 +80,14 @@ fn queue_detail_of_a_running_job() {
     let mut app = focused(3);
     app.update(ch('j')); // the running job, below the queued one
     app.update(ch('v'));
-    assert_snapshot!(render(&app, 120, 40));
+    assert_snapshot!(render(&mut app, 120, 40));
 }
 
 #[test]
 fn diff_overlay() {
     let mut app = focused(4); // the cat on the windowsill vs the editor's cat
     app.update(ch('d'));
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
@@ -103,21 +103,21 @@ fn diff_overlay_without_colour_marks_changes() {
     );
     tab(&mut app, 4);
     app.update(ch('d'));
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
 fn error_in_the_status_bar() {
     let mut app = app();
     app.update(ctrl('s'));
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
 fn cancel_confirmation() {
     let mut app = focused(3);
     app.update(ch('c'));
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
@@ -125,14 +125,14 @@ fn history_filter_open() {
     let mut app = focused(4);
     app.update(ch('/'));
     type_text(&mut app, "cat");
-    assert_snapshot!(render(&app, 80, 24));
+    assert_snapshot!(render(&mut app, 80, 24));
 }
 
 #[test]
 fn terminal_too_small() {
-    let app = busy_app();
-    assert_snapshot!("too_small_79x24", render(&app, 79, 24));
-    assert_snapshot!("too_small_60x10", render(&app, 60, 10));
+    let mut app = busy_app();
+    assert_snapshot!("too_small_79x24", render(&mut app, 79, 24));
+    assert_snapshot!("too_small_60x10", render(&mut app, 60, 10));
 }
 
 fn theme_snapshot(theme: Theme) -> String {
@@ -144,7 +144,7 @@ fn theme_snapshot(theme: Theme) -> String {
     fill_busy(&mut app);
     tab(&mut app, 4);
     app.update(Msg::Error("fal returned 500".to_owned()));
-    let terminal = terminal(&app, 80, 24);
+    let terminal = terminal(&mut app, 80, 24);
     style_runs(terminal.backend().buffer())
 }
 

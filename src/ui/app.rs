@@ -1,19 +1,27 @@
 //! The workbench state and the one place it changes: [`App::update`].
 
+use std::collections::VecDeque;
+
 use chrono::{DateTime, Duration, Utc};
 use ratatui::layout::Rect;
-use ratatui_textarea::{TextArea, WrapMode};
 
 use i2v_store::{JobId, JobState};
 
 use super::book::Book;
+use super::component::Overlay;
 use super::config::NotifyConfig;
 use super::effect::{Draft, Effect};
 use super::keys::KeyMap;
-use super::msg::{ImageInfo, Msg};
+use super::layout;
+use super::msg::Msg;
+use super::overlays::confirm::Confirm;
+use super::panes::history::HistoryPane;
+use super::panes::image::ImagePane;
+use super::panes::optimizer::OptimizerPane;
+use super::panes::prompt::PromptPane;
+use super::panes::queue::QueuePane;
+use super::panes::{Focus, Panes};
 use super::theme::Theme;
-use super::undo::{self, Undo};
-use super::{history, layout};
 use crate::jobs::{JobEvent, NewJob};
 use crate::text::sanitize;
 
@@ -35,67 +43,6 @@ pub struct AppOptions {
     pub notify: NotifyConfig,
     /// Running over SSH: a video player started here would not be seen.
     pub remote: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Focus {
-    Editor,
-    Image,
-    Optimizer,
-    Queue,
-    History,
-}
-
-impl Focus {
-    const ORDER: [Focus; 5] = [
-        Focus::Editor,
-        Focus::Image,
-        Focus::Optimizer,
-        Focus::Queue,
-        Focus::History,
-    ];
-
-    pub(crate) fn step(self, forward: bool) -> Focus {
-        let i = Self::ORDER.iter().position(|&f| f == self).unwrap_or(0);
-        let n = Self::ORDER.len();
-        Self::ORDER[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }]
-    }
-
-    pub(crate) fn is_text(self) -> bool {
-        matches!(self, Focus::Editor | Focus::Image)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Overlay {
-    Help {
-        scroll: usize,
-    },
-    Messages {
-        scroll: usize,
-    },
-    Detail {
-        id: JobId,
-        scroll: usize,
-    },
-    Diff {
-        id: JobId,
-        scroll: usize,
-    },
-    ConfirmCancel(JobId),
-    /// The job to submit is identical to one still queued or running: submitting it again
-    /// pays again, so ask first.
-    ConfirmSubmit(NewJob),
-    /// The image breaks one of the model's documented limits (named): fal will most likely
-    /// refuse it, so send it only if the user says so.
-    ConfirmLimits {
-        job: NewJob,
-        limit: String,
-    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -123,25 +70,6 @@ pub(crate) struct Logged {
 /// How many messages the log keeps.
 const MESSAGES_KEPT: usize = 500;
 
-#[derive(Clone, Debug, Default)]
-pub(crate) struct QueueView {
-    pub selected: Option<JobId>,
-    /// First log line shown when not following.
-    pub log_top: usize,
-    pub follow: bool,
-}
-
-#[derive(Clone, Debug, Default)]
-pub(crate) struct HistoryView {
-    pub selected: Option<JobId>,
-    pub filter: String,
-    /// The filter line has the keyboard.
-    pub filtering: bool,
-    /// What the pane lists, in order: the filter applied to the book.
-    pub visible: Vec<JobId>,
-    pub loaded: bool,
-}
-
 pub struct App {
     pub(crate) theme: Theme,
     pub(crate) keys: KeyMap,
@@ -153,17 +81,11 @@ pub struct App {
     fixed_clock: bool,
     pub(crate) ticks: u64,
     pub(crate) focus: Focus,
-    pub(crate) editor: TextArea<'static>,
-    pub(crate) editor_undo: Undo,
-    pub(crate) image: TextArea<'static>,
-    pub(crate) image_undo: Undo,
-    /// The last inspection and the text it was about.
-    pub(crate) image_info: Option<(String, Result<ImageInfo, String>)>,
-    pub(crate) optimizer: bool,
+    pub(crate) panes: Panes,
+    /// Every job this workbench knows of: what the panes show.
     pub(crate) book: Book,
-    pub(crate) queue: QueueView,
-    pub(crate) history: HistoryView,
-    pub(crate) overlay: Option<Overlay>,
+    /// The view over the panes, if one is open: it takes every key.
+    pub(crate) overlay: Option<Box<dyn Overlay>>,
     pub(crate) status: Option<Status>,
     /// Every notice and error of this session, oldest first: the status bar shows one, cut
     /// to the screen's width, and a later one replaces it.
@@ -175,38 +97,42 @@ pub struct App {
     /// Submits sent to the runtime and not yet answered, oldest first (answers come in
     /// order), then the jobs they became: what "identical to a job in flight" compares with
     /// before the engine's first report of a job arrives.
-    awaiting: std::collections::VecDeque<NewJob>,
+    awaiting: VecDeque<NewJob>,
     sent: Vec<(JobId, NewJob)>,
     /// fal refused a job because the account is locked for billing: submits are paused
     /// (one banner, not one failed job after another) until the user dismisses it.
     pub(crate) billing_pause: bool,
     pub(crate) quit: bool,
+    /// Where the last frame put each pane (`None` before the first, or on a screen too
+    /// small): what a click hits.
+    pub(crate) drawn: Option<layout::Areas>,
 }
 
 impl App {
     pub fn new(opts: AppOptions) -> Self {
         let draft = opts.draft.unwrap_or_default();
-        let mut editor = TextArea::new(draft.prompt.lines().map(sanitize).collect());
-        editor.set_max_histories(0);
-        editor.set_wrap_mode(WrapMode::WordOrGlyph);
-        editor.set_placeholder_text("Describe the motion, camera, mood…");
-        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        editor.move_cursor(ratatui_textarea::CursorMove::End);
-        let mut image_field = TextArea::new(vec![single_line(&draft.image)]);
-        image_field.set_max_histories(0);
-        image_field.set_placeholder_text("path/to/frame.png or https://…");
-        image_field.move_cursor(ratatui_textarea::CursorMove::End);
+        let mut panes = Panes {
+            prompt: PromptPane::new(&draft.prompt),
+            image: ImagePane::new(&draft.image),
+            optimizer: OptimizerPane {
+                on: draft.prompt_optimizer,
+            },
+            queue: QueuePane::default(),
+            history: HistoryPane::default(),
+        };
         // The command line wins over the saved draft, as an edit: one undo brings the
         // draft back instead of losing it.
         let mut replaced = false;
-        let (mut editor_undo, mut image_undo) = (Undo::default(), Undo::default());
         if let Some(prompt) = opts.prompt.filter(|p| *p != draft.prompt) {
             replaced |= !draft.prompt.is_empty();
-            undo::replace(&mut editor, &mut editor_undo, &clean_paste(&prompt));
+            panes.prompt.field.replace(&clean_paste(&prompt));
         }
         if let Some(image) = opts.image.filter(|i| *i != draft.image) {
             replaced |= !draft.image.is_empty();
-            undo::replace(&mut image_field, &mut image_undo, &single_line(&image));
+            panes
+                .image
+                .field
+                .replace(&super::panes::image::single_line(&image));
         }
         let mut app = Self {
             theme: opts.theme,
@@ -219,29 +145,19 @@ impl App {
             fixed_clock: false,
             ticks: 0,
             focus: Focus::Editor,
-            editor,
-            editor_undo,
-            image: image_field,
-            image_undo,
-            image_info: None,
-            optimizer: draft.prompt_optimizer,
+            panes,
             book: Book::default(),
-            queue: QueueView {
-                follow: true,
-                ..QueueView::default()
-            },
-            history: HistoryView::default(),
             overlay: None,
             status: None,
             messages: Vec::new(),
             errors_behind: 0,
             submitting: false,
-            awaiting: Default::default(),
+            awaiting: VecDeque::new(),
             sent: Vec::new(),
             billing_pause: false,
             quit: false,
+            drawn: None,
         };
-        app.style_fields();
         if replaced {
             let undo = app
                 .keys
@@ -256,7 +172,7 @@ impl App {
 
     /// Effects to run once at start (inspecting a pre-filled image field).
     pub fn init(&mut self) -> Vec<Effect> {
-        let image = self.image_text();
+        let image = self.panes.image.text();
         if image.is_empty() {
             Vec::new()
         } else {
@@ -286,9 +202,9 @@ impl App {
 
     pub fn draft(&self) -> Draft {
         Draft {
-            prompt: self.prompt_text(),
-            image: self.image_text(),
-            prompt_optimizer: self.optimizer,
+            prompt: self.panes.prompt.text(),
+            image: self.panes.image.text(),
+            prompt_optimizer: self.panes.optimizer.on,
         }
     }
 
@@ -298,22 +214,16 @@ impl App {
         }
         self.expire_notice();
         match msg {
-            Msg::Key(key) => self.on_key(key),
-            Msg::Paste(text) => self.on_paste(&text),
-            Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize(w, h) => {
-                self.size = Rect::new(0, 0, w, h);
-                Vec::new()
-            }
-            Msg::Tick => {
-                self.ticks = self.ticks.wrapping_add(1);
-                Vec::new()
-            }
-            Msg::Job(event) => self.on_job(event),
+            Msg::Key(key) => return self.on_key(key),
+            Msg::Paste(text) => return self.on_paste(&text),
+            Msg::Mouse(mouse) => return self.on_mouse(mouse),
+            Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
+            Msg::Tick => self.ticks = self.ticks.wrapping_add(1),
+            Msg::Job(event) => return self.on_job(event),
             Msg::HistoryLoaded { records, problems } => {
                 self.book.add_from_history(records);
-                self.history.loaded = true;
-                self.refresh_history();
+                self.panes.history.loaded = true;
+                self.panes.history.refresh(&self.book);
                 if let Some(first) = problems.first() {
                     let more = match problems.len() {
                         1 => String::new(),
@@ -321,7 +231,6 @@ impl App {
                     };
                     self.error(format!("History: {first}{more}"));
                 }
-                Vec::new()
             }
             Msg::Resumed(ids) => {
                 let first_job = self.book.live().next().is_none();
@@ -330,21 +239,14 @@ impl App {
                     .filter(|id| self.book.mark_live(id))
                     .collect();
                 if first_job && let Some(id) = shown.first() {
-                    self.queue.selected = Some(id.clone());
-                    self.queue.follow = true;
+                    self.panes.queue.select(id.clone());
                 }
                 self.notice(format!(
                     "Following {} left in flight by the last run",
                     super::format::count(shown.len(), "job", "jobs")
                 ));
-                Vec::new()
             }
-            Msg::ImageInspected { text, result } => {
-                if text == self.image_text() {
-                    self.image_info = Some((text, result));
-                }
-                Vec::new()
-            }
+            Msg::ImageInspected { text, result } => self.panes.image.inspected(text, result),
             Msg::EditorReturned(Ok(text)) => {
                 // Only the newline every saved text file ends with goes; blank lines the
                 // user added stay.
@@ -352,48 +254,34 @@ impl App {
                     .strip_suffix("\r\n")
                     .or_else(|| text.strip_suffix('\n'))
                     .unwrap_or(&text);
-                undo::replace(&mut self.editor, &mut self.editor_undo, &clean_paste(text));
-                self.focus = Focus::Editor;
-                self.style_fields();
-                Vec::new()
+                self.panes.prompt.field.replace(&clean_paste(text));
+                self.set_focus(Focus::Editor);
             }
-            Msg::EditorReturned(Err(e)) => {
-                self.error(format!("Editor: {e}"));
-                Vec::new()
-            }
+            Msg::EditorReturned(Err(e)) => self.error(format!("Editor: {e}")),
             Msg::Submitted(Ok(id)) => {
                 self.submitting = false;
                 if let Some(job) = self.awaiting.pop_front() {
                     self.sent.push((id.clone(), job));
                 }
                 self.notice(format!("Submitted job {id}"));
-                self.queue.selected = Some(id);
-                self.queue.follow = true;
-                Vec::new()
+                self.panes.queue.select(id);
             }
             Msg::Submitted(Err(e)) => {
                 self.submitting = false;
                 self.awaiting.pop_front();
                 self.error(format!("Submit failed: {e}"));
-                Vec::new()
             }
             Msg::OpenFailed { path, reason } => {
                 let text = format!(
                     "Could not open the video ({reason}); it is at {}",
                     path.display()
                 );
-                self.error(self.with_copy_hint(text));
-                Vec::new()
+                self.error(super::panes::job::with_copy_hint(&self.keys, text));
             }
-            Msg::Notice(text) => {
-                self.notice(text);
-                Vec::new()
-            }
-            Msg::Error(text) => {
-                self.error(text);
-                Vec::new()
-            }
+            Msg::Notice(text) => self.notice(text),
+            Msg::Error(text) => self.error(text),
         }
+        Vec::new()
     }
 
     fn on_job(&mut self, event: JobEvent) -> Vec<Effect> {
@@ -408,10 +296,9 @@ impl App {
                 if first_job {
                     // Later jobs are selected when their submit succeeds (Submitted),
                     // not whenever one appears: that would yank the logs away.
-                    self.queue.selected = Some(id);
-                    self.queue.follow = true;
+                    self.panes.queue.select(id);
                 }
-                self.refresh_history();
+                self.panes.history.refresh(&self.book);
             }
             JobEvent::Logs { id, entries } => self.book.append_logs(&id, entries),
             JobEvent::Progress { id, progress } => self.book.set_progress(&id, progress, self.now),
@@ -461,14 +348,6 @@ impl App {
         } else {
             Vec::new()
         }
-    }
-
-    pub(crate) fn prompt_text(&self) -> String {
-        self.editor.lines().join("\n")
-    }
-
-    pub(crate) fn image_text(&self) -> String {
-        self.image.lines().concat().trim().to_owned()
     }
 
     pub(crate) fn notice(&mut self, text: impl Into<String>) {
@@ -527,38 +406,6 @@ impl App {
         }
     }
 
-    /// Recomputes the history list after the jobs or the filter changed, keeping the
-    /// selection on the same job when it is still listed.
-    pub(crate) fn refresh_history(&mut self) {
-        self.history.visible = history::filter(&self.book, &self.history.filter);
-        let still_there = self
-            .history
-            .selected
-            .as_ref()
-            .is_some_and(|id| self.history.visible.contains(id));
-        if !still_there {
-            self.history.selected = self.history.visible.first().cloned();
-        }
-    }
-
-    /// The queue's jobs in display order.
-    pub(crate) fn queue_ids(&self) -> Vec<JobId> {
-        self.book.live().map(|e| e.record.id.clone()).collect()
-    }
-
-    /// The queue's selected job: the chosen one, else the newest.
-    pub(crate) fn queue_selected(&self) -> Option<JobId> {
-        self.queue
-            .selected
-            .clone()
-            .filter(|id| self.book.get(id).is_some_and(|e| e.live))
-            .or_else(|| self.book.live().next().map(|e| e.record.id.clone()))
-    }
-
-    pub(crate) fn areas(&self) -> layout::Areas {
-        layout::areas(self.size, self.banner_text().is_some())
-    }
-
     /// The line across the top: the billing pause, which needs acting on, wins.
     pub(crate) fn banner_text(&self) -> Option<&str> {
         if self.billing_pause {
@@ -568,21 +415,10 @@ impl App {
         }
     }
 
-    /// Restyles the text fields after focus or theme changes: only the focused one shows
-    /// a cursor.
-    pub(crate) fn style_fields(&mut self) {
-        use ratatui::style::{Modifier, Style};
-        let cursor = Style::new().add_modifier(Modifier::REVERSED);
-        for (field, focused) in [
-            (&mut self.editor, self.focus == Focus::Editor),
-            (&mut self.image, self.focus == Focus::Image),
-        ] {
-            field.set_style(self.theme.base());
-            field.set_cursor_line_style(Style::new());
-            field.set_placeholder_style(self.theme.muted());
-            field.set_selection_style(self.theme.selection());
-            field.set_cursor_style(if focused { cursor } else { Style::new() });
-        }
+    /// Gives `focus` the keyboard.
+    pub(crate) fn set_focus(&mut self, focus: Focus) {
+        self.panes.history.blur();
+        self.focus = focus;
     }
 
     /// Sends `job` to the engine, unless an identical one is still queued or running: then
@@ -597,7 +433,7 @@ impl App {
             return Vec::new();
         }
         if !checked && self.in_flight(&job) {
-            self.overlay = Some(Overlay::ConfirmSubmit(job));
+            self.overlay = Some(Box::new(Confirm::Submit(job)));
             return Vec::new();
         }
         self.submitting = true;
@@ -632,54 +468,51 @@ impl App {
 
     /// Builds the job to submit, or says what is missing and puts the cursor there.
     pub(crate) fn new_job(&mut self) -> Option<NewJob> {
-        let prompt = self.prompt_text();
-        let image = self.image_text();
+        let prompt = self.panes.prompt.text();
+        let image = self.panes.image.text();
         if prompt.trim().is_empty() {
-            self.focus = Focus::Editor;
+            self.set_focus(Focus::Editor);
             self.error("Nothing to submit: the prompt is empty");
-        } else if image.is_empty() {
-            self.focus = Focus::Image;
+            return None;
+        }
+        if image.is_empty() {
+            self.set_focus(Focus::Image);
             self.error("Nothing to submit: set the image (a file path or an https:// URL)");
-        } else if let Some((_, Err(problem))) =
-            self.image_info.as_ref().filter(|(t, _)| *t == image)
-        {
+            return None;
+        }
+        let limit = match self.panes.image.info() {
             // The check already failed; submitting would only record a failed job.
-            self.focus = Focus::Image;
-            self.error(format!("Cannot submit: {problem}"));
-        } else {
-            let limit = match &self.image_info {
-                Some((about, Ok(info))) if *about == image => info.limit.clone(),
-                _ => None,
-            };
-            let job = NewJob {
-                prompt,
-                image,
-                prompt_optimizer: self.optimizer,
-                check_limits: true,
-            };
-            match limit {
-                None => return Some(job),
-                Some(limit) => {
-                    let job = NewJob {
-                        check_limits: false,
-                        ..job
-                    };
-                    self.overlay = Some(Overlay::ConfirmLimits { job, limit });
-                }
+            Some(Err(problem)) => {
+                let problem = format!("Cannot submit: {problem}");
+                self.set_focus(Focus::Image);
+                self.error(problem);
+                return None;
+            }
+            Some(Ok(info)) => info.limit.clone(),
+            None => None,
+        };
+        let job = NewJob {
+            prompt,
+            image,
+            prompt_optimizer: self.panes.optimizer.on,
+            check_limits: true,
+        };
+        match limit {
+            None => Some(job),
+            Some(limit) => {
+                let job = NewJob {
+                    check_limits: false,
+                    ..job
+                };
+                self.overlay = Some(Box::new(Confirm::Limits { job, limit }));
+                None
             }
         }
-        self.style_fields();
-        None
     }
 }
 
 const BILLING_BANNER: &str = "fal locked the account for billing · top up at \
                               fal.ai/dashboard/billing · submits paused (Esc resumes)";
-
-/// The image field is one line: a pasted path keeps its first line only.
-pub(crate) fn single_line(text: &str) -> String {
-    sanitize(text.split(['\r', '\n']).next().unwrap_or("").trim())
-}
 
 /// Pasted text minus control characters, line breaks kept: CR (tmux and many terminals
 /// send it for each line break in a paste), LF and CRLF all end a line.

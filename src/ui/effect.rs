@@ -32,11 +32,11 @@ pub enum Effect {
         title: String,
         body: String,
     },
-    SaveDraft(Draft),
     Quit,
 }
 
-/// The editor's content, saved on quit and restored on the next start.
+/// The editor's content, saved a moment after each edit and on quit, and restored on the
+/// next start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {

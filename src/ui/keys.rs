@@ -7,7 +7,8 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Where an action applies; also the sections of the help overlay.
+/// The group an action belongs to: the sections of the help overlay and the README's key
+/// table. Where an action works is said by the command lists of the panes and overlays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
     /// Anywhere (a plain character key is typed into text fields instead).
@@ -37,21 +38,6 @@ impl Scope {
         }
     }
 }
-
-/// Where the keyboard can be, and the scopes its keys come from, first match wins.
-pub(crate) const TEXT_SCOPES: &[Scope] = &[Scope::Text, Scope::Global];
-pub(crate) const OPTIMIZER_SCOPES: &[Scope] = &[Scope::Optimizer, Scope::Global];
-pub(crate) const QUEUE_SCOPES: &[Scope] = &[Scope::Queue, Scope::Jobs, Scope::Lists, Scope::Global];
-pub(crate) const HISTORY_SCOPES: &[Scope] =
-    &[Scope::History, Scope::Jobs, Scope::Lists, Scope::Global];
-
-/// The panes, named for warnings.
-const PANES: [(&str, &[Scope]); 4] = [
-    ("the prompt and image fields", TEXT_SCOPES),
-    ("the optimizer toggle", OPTIMIZER_SCOPES),
-    ("the queue", QUEUE_SCOPES),
-    ("the history", HISTORY_SCOPES),
-];
 
 macro_rules! actions {
     ($($action:ident $name:literal $scope:ident $keys:literal $about:literal,)*) => {
@@ -293,26 +279,26 @@ impl KeyMap {
         (map, warnings)
     }
 
-    /// Keys a remap made ambiguous: in some pane, one key now bound to two actions, of which
-    /// only the first in that pane's scopes ever runs. Clashes the defaults already have (on
-    /// purpose, like Enter in the history) are not news.
+    /// Keys a remap made ambiguous: in some pane, one key now bound to two of the actions it
+    /// takes, of which only the first it looks up ever runs. Clashes the defaults already
+    /// have (on purpose, like Enter in the history) are not news.
     fn shadowed_by(&self, remapped: &[Action]) -> Vec<String> {
         let defaults = KeyMap::default();
         let mut warnings = std::collections::BTreeSet::new();
-        for (pane, scopes) in PANES {
-            for &action in remapped.iter().filter(|a| scopes.contains(&a.scope())) {
+        for (pane, commands) in super::panes::command_lists() {
+            let takes: Vec<Action> = crate::ui::route::pane_actions(&commands);
+            for &action in remapped.iter().filter(|a| takes.contains(a)) {
                 for &key in self.keys(action) {
-                    let Some(winner) = self.action_for(key, scopes) else {
+                    let Some(winner) = crate::ui::route::pane_action(self, &commands, key) else {
                         continue;
                     };
                     let in_default = |a: Action| defaults.keys(a).contains(&key);
-                    for &lost in Action::ALL {
-                        let clashes = lost != winner
-                            && scopes.contains(&lost.scope())
-                            && self.keys(lost).contains(&key);
+                    for &lost in &takes {
+                        let clashes = lost != winner && self.keys(lost).contains(&key);
                         if clashes && !(in_default(lost) && in_default(winner)) {
                             warnings.insert(format!(
-                                "[ui.keys] {key} in {pane} runs {}, so {} ({}) has lost that key there",
+                                "[ui.keys] {key} in {} runs {}, so {} ({}) has lost that key there",
+                                pane.name(),
                                 winner.name(),
                                 lost.name(),
                                 lost.about()
@@ -327,16 +313,6 @@ impl KeyMap {
 
     pub fn keys(&self, action: Action) -> &[KeyBinding] {
         self.bindings.get(&action).map_or(&[], Vec::as_slice)
-    }
-
-    /// The first action among `scopes` (in that order) bound to `key`.
-    pub fn action_for(&self, key: KeyBinding, scopes: &[Scope]) -> Option<Action> {
-        scopes.iter().find_map(|&scope| {
-            Action::ALL
-                .iter()
-                .copied()
-                .find(|&a| a.scope() == scope && self.keys(a).contains(&key))
-        })
     }
 
     /// `Ctrl-S, F5`, or `(unbound)`.

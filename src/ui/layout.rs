@@ -1,5 +1,5 @@
-//! Where each pane goes. A pure function of the screen size, so `update` can work out
-//! page sizes and log wrapping exactly as `draw` will show them.
+//! Where each pane goes: a pure function of the screen size, used by `draw` (which records
+//! the outcome for the next update).
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -76,9 +76,4 @@ pub(crate) fn centered(area: Rect, pct_w: u16, pct_h: u16, min_w: u16, min_h: u1
         width: w,
         height: h,
     }
-}
-
-/// The inside of a bordered block.
-pub(crate) fn inner(rect: Rect) -> Rect {
-    rect.inner(ratatui::layout::Margin::new(1, 1))
 }

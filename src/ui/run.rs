@@ -109,9 +109,6 @@ impl<B: Backend> Workbench<B> {
                 other => request = other,
             }
         }
-        if self.app.should_quit() {
-            request = TerminalRequest::Quit;
-        }
         request
     }
 
@@ -129,7 +126,7 @@ impl<B: Backend> Workbench<B> {
 
     pub fn draw(&mut self) -> std::io::Result<()> {
         if self.dirty {
-            let app = &self.app;
+            let app = &mut self.app;
             self.terminal
                 .draw(|frame| super::draw(app, frame))
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -210,7 +207,8 @@ impl<B: Backend> Workbench<B> {
         }
     }
 
-    /// Saves the draft and stops following jobs (they stay resumable).
+    /// Every way out (quit, signal, closed input) ends here: the draft is saved, once, and
+    /// the jobs are no longer followed (they stay resumable).
     pub async fn shutdown(&mut self) {
         self.runtime.save_draft_now(&self.app.draft());
         if let Some(loading) = self.loading.take() {

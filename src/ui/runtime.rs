@@ -235,15 +235,6 @@ impl Runtime {
             }
             Effect::OpenVideo(path) => self.open_video(path),
             Effect::Notify { title, body } => self.notify(&title, &body),
-            Effect::SaveDraft(draft) => {
-                let path = self.draft_path();
-                let tx = self.msg_tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    if let Err(err) = save_draft(&path, &draft) {
-                        let _ = tx.send(Msg::Error(format!("could not save the draft: {err}")));
-                    }
-                });
-            }
             Effect::Quit => return TerminalRequest::Quit,
         }
         TerminalRequest::None
@@ -355,9 +346,9 @@ impl Runtime {
 
 pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
-    // Quitting saves twice at once (the quit effect's background save and the shutdown's):
-    // each write needs its own temporary file, or one could truncate the file the other is
-    // renaming into place and leave a half-written draft.
+    // A delayed save already writing when the shutdown saves cannot be stopped: each write
+    // needs its own temporary file, or one could truncate the file the other is renaming
+    // into place and leave a half-written draft.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("json.{}-{n}.tmp", std::process::id()));

@@ -292,20 +292,20 @@ pub fn fill_busy(app: &mut App) {
     tab(app, 4); // back to the editor
 }
 
-pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn terminal(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| draw(app, frame)).unwrap();
     terminal
 }
 
 /// The screen as text, one line per row, trailing spaces trimmed.
-pub fn render(app: &App, width: u16, height: u16) -> String {
+pub fn render(app: &mut App, width: u16, height: u16) -> String {
     buffer_text(terminal(app, width, height).backend().buffer())
 }
 
 /// Panics with the screen unless the 80×24 screen shows `text`.
 #[track_caller]
-pub fn assert_shows(app: &App, text: &str) {
+pub fn assert_shows(app: &mut App, text: &str) {
     let screen = render(app, 80, 24);
     assert!(
         screen.contains(text),
@@ -315,7 +315,7 @@ pub fn assert_shows(app: &App, text: &str) {
 
 /// Panics with the screen if the 80×24 screen shows `text`.
 #[track_caller]
-pub fn assert_hides(app: &App, text: &str) {
+pub fn assert_hides(app: &mut App, text: &str) {
     let screen = render(app, 80, 24);
     assert!(
         !screen.contains(text),

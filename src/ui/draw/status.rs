@@ -1,20 +1,14 @@
-//! The banner line and the status bar: a message if there is one, else the keys that work
-//! where the focus is (taken from the key map).
+//! The status bar: a message if there is one, else the hints of whatever has the keyboard,
+//! taken from its command list and the key map.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::ui::app::{App, Focus, Overlay, StatusKind};
+use crate::ui::app::{App, StatusKind};
+use crate::ui::component::Command;
 use crate::ui::keys::Action;
-
-pub(super) fn banner(app: &App, text: &str, frame: &mut Frame, area: Rect) {
-    frame.render_widget(
-        Paragraph::new(format!(" {text}")).style(app.theme.banner()),
-        area,
-    );
-}
 
 pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
@@ -41,82 +35,20 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn hints(app: &App) -> Line<'static> {
-    use Action::*;
     let theme = &app.theme;
-    let fixed = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, w)| ((*k).to_owned(), (*w).to_owned()))
-            .collect()
-    };
-    let actions: &[(Action, &str)] = match (&app.overlay, app.focus) {
-        (
-            Some(
-                Overlay::ConfirmCancel(_)
-                | Overlay::ConfirmSubmit(_)
-                | Overlay::ConfirmLimits { .. },
-            ),
-            _,
-        ) => &[],
-        (Some(Overlay::Detail { .. }), _) => &[
-            (Back, "close"),
-            (Down, "scroll"),
-            (CopyUrl, "copy URL"),
-            (OpenVideo, "open"),
-        ],
-        (Some(_), _) => &[(Back, "close"), (Down, "scroll"), (PageDown, "page")],
-        _ if app.history.filtering => &[],
-        (None, Focus::Editor) => &[
-            (Submit, "submit"),
-            (EditExternally, "$EDITOR"),
-            (ToggleOptimizer, "optimizer"),
-            (FocusNext, "next"),
-            (Help, "help"),
-            (Quit, "quit"),
-        ],
-        (None, Focus::Image) => &[
-            (Submit, "submit"),
-            (FocusNext, "next"),
-            (Help, "help"),
-            (Quit, "quit"),
-        ],
-        (None, Focus::Optimizer) => &[
-            (Toggle, "toggle"),
-            (Submit, "submit"),
-            (FocusNext, "next"),
-            (Help, "help"),
-        ],
-        (None, Focus::Queue) => &[
-            (Down, "move"),
-            (Detail, "details"),
-            (Cancel, "cancel"),
-            (CopyUrl, "copy URL"),
-            (OpenVideo, "open"),
-            (PageUp, "scroll logs"),
-            (Help, "help"),
-        ],
-        (None, Focus::History) => &[
-            (Restore, "load"),
-            (Rerun, "re-run"),
-            (Diff, "diff"),
-            (Filter, "filter"),
-            (Detail, "details"),
-            (CopyUrl, "copy URL"),
-            (Help, "help"),
-        ],
-    };
-    let pairs: Vec<(String, String)> = match (&app.overlay, app.history.filtering) {
-        (Some(Overlay::ConfirmCancel(_)), _) => fixed(&[("y", "cancel the job"), ("n", "keep it")]),
-        (Some(Overlay::ConfirmSubmit(_)), _) => fixed(&[("y", "submit again"), ("n", "don't")]),
-        (Some(Overlay::ConfirmLimits { .. }), _) => fixed(&[("y", "send anyway"), ("n", "don't")]),
-        (None, true) => fixed(&[("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]),
-        _ => actions
-            .iter()
-            .filter_map(|&(a, what)| Some((app.keys.short_label(a)?, what.to_owned())))
-            .collect(),
-    };
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in pairs {
+    for command in app.active_commands() {
+        let (key, what) = match command {
+            Command::Action {
+                action,
+                hint: Some(what),
+            } => match app.keys.short_label(action) {
+                Some(key) => (key, what),
+                None => continue,
+            },
+            Command::Action { hint: None, .. } => continue,
+            Command::Key { key, hint } => (key.to_owned(), hint),
+        };
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.muted()));
     }

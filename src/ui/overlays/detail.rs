@@ -4,15 +4,57 @@ use ratatui::text::{Line, Span};
 
 use i2v_store::{ImageSource, JobId, JobState};
 
-use super::wrap::wrap_lines;
+use super::scroll::{Text, TextView};
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
-use crate::ui::app::App;
+use crate::ui::component::{Command, Ctx, View, hint, quiet};
+use crate::ui::draw::wrap_lines;
 use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp};
+use crate::ui::keys::Action;
+use crate::ui::panes::job;
 
-pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let Some(entry) = app.book.get(id) else {
+pub(crate) struct Detail {
+    id: JobId,
+}
+
+impl Detail {
+    pub fn open(id: JobId) -> TextView<Self> {
+        TextView::new(Self { id })
+    }
+}
+
+impl Text for Detail {
+    fn title(&self) -> String {
+        format!("Job {} — Esc closes", sanitize(self.id.as_str()))
+    }
+
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+        lines(view, &self.id, width)
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        vec![
+            hint(Action::Back, "close"),
+            hint(Action::Down, "scroll"),
+            hint(Action::CopyUrl, "copy URL"),
+            hint(Action::OpenVideo, "open"),
+            quiet(Action::CopyPath),
+        ]
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        match action {
+            Action::CopyUrl | Action::OpenVideo | Action::CopyPath => {
+                job::act(action, Some(self.id.clone()), ctx)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let Some(entry) = view.book.get(id) else {
         return vec![Line::from("This job is no longer known.")];
     };
     let r = &entry.record;
@@ -25,7 +67,7 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{:<10} ", "State"), theme.muted()),
-            Span::styled(state_text(entry, app.now), theme.state(&r.state)),
+            Span::styled(state_text(entry, view.now), theme.state(&r.state)),
         ]),
         field("Created", timestamp(r.created_at)),
         field("Updated", timestamp(r.updated_at)),

@@ -6,21 +6,46 @@ use similar::{ChangeTag, TextDiff};
 
 use i2v_store::JobId;
 
-use super::wrap::wrap_lines;
+use super::scroll::Text;
+use super::scroll::TextView;
 use crate::text::sanitize;
-use crate::ui::app::App;
+use crate::ui::component::View;
+use crate::ui::draw::wrap_lines;
+use crate::ui::theme::Theme;
 
-pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let Some(entry) = app.book.get(id) else {
+pub(crate) struct Diff {
+    id: JobId,
+    /// The editor's prompt when the diff was asked for (it cannot change while the diff is
+    /// open).
+    prompt: String,
+}
+
+impl Diff {
+    pub fn open(id: JobId, prompt: String) -> TextView<Self> {
+        TextView::new(Self { id, prompt })
+    }
+}
+
+impl Text for Diff {
+    fn title(&self) -> String {
+        "Diff — Esc closes".to_owned()
+    }
+
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+        lines(view, &self.id, &self.prompt, width)
+    }
+}
+
+fn lines(view: &View, id: &JobId, new: &str, width: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let Some(entry) = view.book.get(id) else {
         return vec![Line::from("This job is no longer known.")];
     };
     let old = &entry.record.input.prompt;
-    let new = app.prompt_text();
-    if *old == new {
+    if old == new {
         return vec![Line::styled("The prompts are identical.", theme.muted())];
     }
-    let diff = TextDiff::from_words(old.as_str(), new.as_str());
+    let diff = TextDiff::from_words(old.as_str(), new);
     let changes: Vec<(ChangeTag, &str)> = diff
         .iter_all_changes()
         .map(|c| (c.tag(), c.value()))
@@ -39,10 +64,10 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
         format!("− job {}", sanitize(id.as_str())),
         theme.diff_remove(),
     )];
-    lines.extend(side(app, &changes, ChangeTag::Delete));
+    lines.extend(side(theme, &changes, ChangeTag::Delete));
     lines.push(Line::from(""));
     lines.push(Line::styled("+ editor", theme.diff_add()));
-    lines.extend(side(app, &changes, ChangeTag::Insert));
+    lines.extend(side(theme, &changes, ChangeTag::Insert));
     lines.push(Line::from(""));
     lines.push(Line::styled(
         format!("{removed} word(s) removed, {added} added"),
@@ -52,8 +77,7 @@ pub(super) fn lines(app: &App, id: &JobId, width: usize) -> Vec<Line<'static>> {
 }
 
 /// One version of the prompt: the equal parts plus the `changed` ones, emphasised.
-fn side(app: &App, changes: &[(ChangeTag, &str)], changed: ChangeTag) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+fn side(theme: &Theme, changes: &[(ChangeTag, &str)], changed: ChangeTag) -> Vec<Line<'static>> {
     let (style, open, close) = match changed {
         ChangeTag::Delete => (theme.diff_remove(), "[-", "-]"),
         _ => (theme.diff_add(), "{+", "+}"),

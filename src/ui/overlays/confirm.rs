@@ -1,0 +1,173 @@
+//! Yes/no questions before something that costs or cannot be undone: cancelling a job,
+//! submitting one identical to a job in flight, sending an image outside the model's limits.
+//! Their keys are their own (y, n, Esc), not the key map's: a remapped key must never turn
+//! into a yes.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use i2v_store::JobId;
+
+use crate::jobs::NewJob;
+use crate::text::sanitize;
+use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
+use crate::ui::draw::frame_block;
+use crate::ui::effect::Effect;
+use crate::ui::keys::{Action, KeyBinding};
+use crate::ui::layout;
+use crate::ui::panes::{Focus, job};
+
+pub(crate) enum Confirm {
+    Cancel(JobId),
+    /// The job to submit is identical to one still queued or running: submitting it again
+    /// pays again, so ask first.
+    Submit(NewJob),
+    /// The image breaks one of the model's documented limits (named): fal will most likely
+    /// refuse it, so send it only if the user says so.
+    Limits {
+        job: NewJob,
+        limit: String,
+    },
+}
+
+impl Confirm {
+    pub fn cancel(id: JobId) -> Self {
+        Confirm::Cancel(id)
+    }
+
+    fn yes(&self, ctx: &mut Ctx) {
+        match self {
+            Confirm::Cancel(id) => {
+                // The job may have moved on while the question was open.
+                if let Some(reason) = job::cancel_refusal(ctx.book, id) {
+                    ctx.error(reason);
+                    return;
+                }
+                ctx.notice(format!("Cancelling job {id}…"));
+                ctx.effect(Effect::Cancel(id.clone()));
+            }
+            Confirm::Submit(job) => ctx.ask(Request::Submit {
+                job: job.clone(),
+                checked: true,
+            }),
+            // Still checked for a twin in flight: this question was about the image.
+            Confirm::Limits { job, .. } => ctx.ask(Request::Submit {
+                job: job.clone(),
+                checked: false,
+            }),
+        }
+    }
+
+    fn no(&self, ctx: &mut Ctx) {
+        match self {
+            Confirm::Cancel(_) => {}
+            Confirm::Submit(_) => ctx.notice("Not submitted"),
+            Confirm::Limits { .. } => {
+                ctx.focus(Focus::Image);
+                ctx.notice("Not submitted: change the image, or submit and answer y");
+            }
+        }
+    }
+}
+
+impl Component for Confirm {
+    fn commands(&self) -> Vec<Command> {
+        match self {
+            Confirm::Cancel(_) => vec![fixed("y", "cancel the job"), fixed("n", "keep it")],
+            Confirm::Submit(_) => vec![fixed("y", "submit again"), fixed("n", "don't")],
+            Confirm::Limits { .. } => vec![fixed("y", "send anyway"), fixed("n", "don't")],
+        }
+    }
+
+    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
+        false
+    }
+
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+        // Paying questions take a plain y only: Ctrl-Y (redo) or another Ctrl-S is no yes.
+        let pays = !matches!(self, Confirm::Cancel(_));
+        if pays && !KeyBinding::from_event(&key).mods.is_empty() {
+            return true;
+        }
+        // Enter agrees, except to sending a doomed image, where it is the safe answer.
+        let enter_agrees = !matches!(self, Confirm::Limits { .. });
+        let yes = match key.code {
+            KeyCode::Char('y' | 'Y') => true,
+            KeyCode::Enter => enter_agrees,
+            KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => false,
+            _ => return true,
+        };
+        ctx.close();
+        if yes {
+            self.yes(ctx);
+        } else {
+            self.no(ctx);
+        }
+        true
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        let (title, text) = match self {
+            Confirm::Cancel(id) => {
+                let title = view
+                    .book
+                    .get(id)
+                    .map(|e| sanitize(e.record.title()))
+                    .unwrap_or_default();
+                (
+                    " Cancel job ",
+                    vec![
+                        Line::from(format!("Cancel job {}?", sanitize(id.as_str()))),
+                        Line::from(title).style(theme.muted()),
+                        Line::from("y: cancel it    n / Esc: keep it").style(theme.key()),
+                    ],
+                )
+            }
+            Confirm::Limits { limit, .. } => (
+                " Outside the model's limits ",
+                vec![
+                    Line::from(sanitize(limit)).style(theme.error()),
+                    Line::from("fal will most likely refuse it (and may bill it).")
+                        .style(theme.muted()),
+                    Line::from("y: send it anyway    n / Esc: change the image").style(theme.key()),
+                ],
+            ),
+            Confirm::Submit(job) => {
+                let first = job.prompt.lines().next().unwrap_or_default();
+                (
+                    " Submit again? ",
+                    vec![
+                        Line::from("An identical job is still queued or running."),
+                        Line::from(sanitize(first)).style(theme.muted()),
+                        Line::from("y: submit it again (billed again)    n / Esc: don't")
+                            .style(theme.key()),
+                    ],
+                )
+            }
+        };
+        // Long lines are cut, so the keys on the last line stay inside the box; the limit is
+        // the point of its box, so that one wraps.
+        let mut question = Paragraph::new(text)
+            .block(frame_block(theme, Line::from(title), true))
+            .style(theme.base())
+            .alignment(Alignment::Center);
+        if matches!(self, Confirm::Limits { .. }) {
+            question = question.wrap(Wrap { trim: true });
+        }
+        frame.render_widget(Clear, area);
+        frame.render_widget(question, area);
+    }
+}
+
+impl Overlay for Confirm {
+    fn rect(&self, screen: Rect) -> Rect {
+        match self {
+            Confirm::Limits { .. } => layout::centered(screen, 70, 10, 60, 6),
+            _ => layout::centered(screen, 50, 10, 50, 5),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The help overlay, generated from the command lists and the key map so it always tells
+//! the truth: first what works where the keyboard was, then every action by section.
+
+use ratatui::text::{Line, Span};
+
+use super::scroll::{Text, TextView};
+use crate::ui::component::{Command, Ctx, View};
+use crate::ui::draw::{wrap_line, wrap_lines};
+use crate::ui::keys::{Action, Scope};
+
+const SCOPES: [Scope; 7] = [
+    Scope::Global,
+    Scope::Text,
+    Scope::Optimizer,
+    Scope::Lists,
+    Scope::Jobs,
+    Scope::Queue,
+    Scope::History,
+];
+
+/// Keys that are not actions, said once under their section.
+fn note_for(scope: Scope) -> Option<&'static str> {
+    match scope {
+        Scope::Global => {
+            Some("plain keys (q, ?) type text while the prompt or image field has focus")
+        }
+        Scope::Text => Some(
+            "editing: Ctrl-←/→ or Alt-B/F by word, Home/End or Ctrl-A line start/end, \
+             Ctrl-W/Alt-D delete a word, Ctrl-K delete to line end, Enter new line",
+        ),
+        Scope::Jobs => Some("in the history, Enter loads the job into the editor instead"),
+        Scope::Queue => Some("the cancel question takes y (or Enter) / n (or Esc)"),
+        Scope::History => Some("in the filter line: type, Enter keeps the filter, Esc clears it"),
+        _ => None,
+    }
+}
+
+pub(crate) struct Help {
+    /// The pane the keyboard was in, and its commands (the app's own left out).
+    here: (&'static str, Vec<Command>),
+}
+
+impl Help {
+    pub fn new(pane: &'static str, commands: Vec<Command>) -> TextView<Self> {
+        TextView::new(Self {
+            here: (pane, commands),
+        })
+    }
+}
+
+impl Text for Help {
+    fn title(&self) -> String {
+        "Help — Esc closes, ↑↓ scroll".to_owned()
+    }
+
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let keys = view.keys;
+        let note = |text: &str| {
+            wrap_lines(
+                vec![Line::styled(format!("  {text}"), theme.muted())],
+                width,
+            )
+        };
+        let keys_width = Action::ALL
+            .iter()
+            .map(|&a| keys.label(a).chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24);
+        let row = |key: String, about: &str, name: Option<&str>| {
+            let mut spans = vec![
+                Span::styled(format!("  {key:<keys_width$}  "), theme.key()),
+                Span::raw(about.to_owned()),
+            ];
+            if let Some(name) = name {
+                spans.push(Span::styled(format!("  ({name})"), theme.muted()));
+            }
+            wrap_line(Line::from(spans), width, keys_width + 4)
+        };
+        let (pane, commands) = &self.here;
+        let mut lines = vec![Line::styled(format!("Here, in {pane}"), theme.title(true))];
+        for command in commands {
+            lines.extend(match *command {
+                Command::Action { action, .. } => row(keys.label(action), action.about(), None),
+                Command::Key { key, hint } => row(key.to_owned(), hint, None),
+            });
+        }
+        for scope in SCOPES {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(scope.title(), theme.title(true)));
+            for &action in Action::ALL.iter().filter(|a| a.scope() == scope) {
+                lines.extend(row(keys.label(action), action.about(), Some(action.name())));
+            }
+            if let Some(text) = note_for(scope) {
+                lines.extend(note(text));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.extend(note(
+            "remap an action in the config file, by the name in brackets: \
+             [ui.keys] submit = \"ctrl-s, f5\"",
+        ));
+        lines
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        // Its own key closes it.
+        if action == Action::Help {
+            ctx.close();
+        }
+        action == Action::Help
+    }
+}

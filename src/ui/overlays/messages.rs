@@ -1,0 +1,54 @@
+//! The message log: every notice and error of the session, in full, wrapped.
+
+use ratatui::text::{Line, Span};
+
+use super::scroll::{Text, TextView};
+use crate::ui::app::StatusKind;
+use crate::ui::component::{Ctx, View};
+use crate::ui::draw::wrap_line;
+use crate::ui::keys::Action;
+
+pub(crate) struct Messages;
+
+impl Messages {
+    /// Opened at the end: the newest messages are wanted.
+    pub fn open() -> TextView<Self> {
+        TextView::at_end(Self)
+    }
+}
+
+impl Text for Messages {
+    fn title(&self) -> String {
+        "Messages — Esc closes, ↑↓ scroll".to_owned()
+    }
+
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        if view.messages.is_empty() {
+            return vec![Line::styled("No messages yet.", theme.muted())];
+        }
+        let mut lines = Vec::new();
+        for logged in view.messages {
+            let (mark, style) = match logged.kind {
+                StatusKind::Error => ("✗", theme.error()),
+                StatusKind::Notice => ("·", theme.notice()),
+            };
+            let line = Line::from(vec![
+                Span::styled(format!("{} ", logged.at.format("%H:%M:%S")), theme.muted()),
+                Span::styled(format!("{mark} "), style),
+                Span::raw(logged.text.clone()),
+            ]);
+            // Continuation rows line up under the text, after the time and the mark.
+            lines.extend(wrap_line(line, width, 11));
+        }
+        lines
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        // Its own key closes it.
+        if action == Action::Messages {
+            ctx.close();
+        }
+        action == Action::Messages
+    }
+}

@@ -1,0 +1,10 @@
+//! The views drawn over the panes. Each is an [`Overlay`](super::component::Overlay) in a
+//! file of its own; the app holds the open one and gives it every key. A new overlay: its
+//! file here, and the line that opens it.
+
+pub(crate) mod confirm;
+pub(crate) mod detail;
+pub(crate) mod diff;
+pub(crate) mod help;
+pub(crate) mod messages;
+mod scroll;

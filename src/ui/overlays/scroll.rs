@@ -1,0 +1,168 @@
+//! The text views (help, messages, detail, diff): a [`Text`] says what to show and which
+//! actions of its own it takes; [`TextView`] makes it an overlay that scrolls, within what
+//! the last frame showed, in a box of the same size for all.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+
+use crate::ui::component::{Command, Component, Ctx, MOVES, Overlay, View, hint, quiet};
+use crate::ui::draw::{frame_block, inner};
+use crate::ui::keys::Action;
+use crate::ui::layout;
+
+/// What a text view shows.
+pub(crate) trait Text {
+    fn title(&self) -> String;
+
+    /// The content, wrapped to `width`.
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>>;
+
+    /// Its commands before the scrolling ones every view takes; the hinted ones show in the
+    /// status bar.
+    fn commands(&self) -> Vec<Command> {
+        HINTS.to_vec()
+    }
+
+    /// An action of its own (closing on its key, copying); false for the rest.
+    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
+        false
+    }
+}
+
+/// A [`Text`] as a scrolling overlay.
+pub(crate) struct TextView<T> {
+    text: T,
+    scroll: Scroll,
+}
+
+impl<T: Text> TextView<T> {
+    pub fn new(text: T) -> Self {
+        Self {
+            text,
+            scroll: Scroll::default(),
+        }
+    }
+
+    /// Opened at the end (the message log: the newest is wanted).
+    pub fn at_end(text: T) -> Self {
+        Self {
+            text,
+            scroll: Scroll {
+                offset: usize::MAX,
+                drawn: None,
+            },
+        }
+    }
+}
+
+impl<T: Text> Component for TextView<T> {
+    fn commands(&self) -> Vec<Command> {
+        let mut commands = self.text.commands();
+        commands.push(quiet(Action::Back));
+        commands.extend(MOVES);
+        commands.extend([
+            quiet(Action::Quit),
+            quiet(Action::Help),
+            quiet(Action::Messages),
+            quiet(Action::Submit),
+        ]);
+        commands
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        if self.text.act(action, ctx) {
+            return true;
+        }
+        if action == Action::Back {
+            ctx.close();
+            return true;
+        }
+        self.scroll.act(action)
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let lines = self.text.lines(view, usize::from(inner(area).width));
+        self.scroll
+            .draw(view, frame, area, &self.text.title(), lines);
+    }
+}
+
+impl<T: Text> Overlay for TextView<T> {
+    fn rect(&self, screen: Rect) -> Rect {
+        layout::centered(screen, 84, 84, 64, 18)
+    }
+
+    fn wheel(&mut self, up: bool) {
+        self.scroll.act(if up { Action::Up } else { Action::Down });
+    }
+}
+
+#[derive(Debug, Default)]
+struct Scroll {
+    /// First row shown. Past the end until drawn means "the end".
+    offset: usize,
+    /// Rows of content and rows visible at the last frame.
+    drawn: Option<(usize, usize)>,
+}
+
+impl Scroll {
+    fn act(&mut self, action: Action) -> bool {
+        let (max, page) = match self.drawn {
+            Some((rows, height)) => (rows.saturating_sub(height), height.saturating_sub(1).max(1)),
+            // Not drawn yet: the frame clamps whatever this asks for.
+            None => (usize::MAX, 1),
+        };
+        let at = self.offset.min(max);
+        self.offset = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => at.saturating_add(1),
+            Action::PageUp => at.saturating_sub(page),
+            Action::PageDown => at.saturating_add(page),
+            Action::Top => 0,
+            Action::Bottom => max,
+            _ => return false,
+        }
+        .min(max);
+        true
+    }
+
+    /// Draws `lines` (already wrapped to the box's inner width) in the view's box, from the
+    /// scroll position clamped to what fits, and records the sizes for the next update.
+    pub fn draw(
+        &mut self,
+        view: &View,
+        frame: &mut Frame,
+        rect: Rect,
+        title: &str,
+        lines: Vec<Line<'static>>,
+    ) {
+        let height = usize::from(inner(rect).height);
+        let max = lines.len().saturating_sub(height);
+        self.offset = self.offset.min(max);
+        self.drawn = Some((lines.len(), height));
+        let more = if lines.len() > height {
+            format!(" [{}/{}] ", self.offset + 1, max + 1)
+        } else {
+            String::new()
+        };
+        let block = frame_block(view.theme, Line::from(format!(" {title} ")), true)
+            .title_bottom(Line::from(more).right_aligned());
+        let visible: Vec<Line> = lines.into_iter().skip(self.offset).collect();
+        frame.render_widget(Clear, rect);
+        frame.render_widget(
+            Paragraph::new(visible)
+                .block(block)
+                .style(view.theme.base()),
+            rect,
+        );
+    }
+}
+
+/// The hints most views show.
+pub(crate) const HINTS: [Command; 3] = [
+    hint(Action::Back, "close"),
+    hint(Action::Down, "scroll"),
+    hint(Action::PageDown, "page"),
+];

@@ -1,0 +1,286 @@
+//! The history pane: every job, newest first (or best match first while filtering), and
+//! the filter line.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use i2v_store::{ImageSource, JobId};
+
+use super::job;
+use super::list::DrawnList;
+use crate::jobs::NewJob;
+use crate::text::sanitize;
+use crate::ui::book::Book;
+use crate::ui::component::{Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet};
+use crate::ui::draw::{frame_block, inner, selected};
+use crate::ui::effect::Effect;
+use crate::ui::format::{ago, count, prompt_row, state_icon};
+use crate::ui::keys::{Action, KeyBinding};
+
+#[derive(Debug, Default)]
+pub(crate) struct HistoryPane {
+    pub selected: Option<JobId>,
+    pub filter: String,
+    /// The filter line has the keyboard.
+    pub filtering: bool,
+    /// What the pane lists, in order: the filter applied to the book.
+    pub visible: Vec<JobId>,
+    /// The history files have been read.
+    pub loaded: bool,
+    drawn: DrawnList,
+}
+
+impl HistoryPane {
+    /// Recomputes the list after the jobs or the filter changed, keeping the selection on
+    /// the same job when it is still listed.
+    pub fn refresh(&mut self, book: &Book) {
+        self.visible = crate::ui::filter::filter(book, &self.filter);
+        let still_there = self
+            .selected
+            .as_ref()
+            .is_some_and(|id| self.visible.contains(id));
+        if !still_there {
+            self.selected = self.visible.first().cloned();
+        }
+    }
+
+    pub fn step(&mut self, delta: isize) {
+        self.selected = job::step(&self.visible, self.selected.as_ref(), delta);
+    }
+
+    /// A click on screen row `y`: selects the row shown there.
+    pub fn click(&mut self, y: u16) {
+        if let Some(i) = self.drawn.item_at(y, self.visible.len()) {
+            self.selected = Some(self.visible[i].clone());
+        }
+    }
+
+    /// The focus moved away: the filter line closes (keeping its text).
+    pub fn blur(&mut self) {
+        self.filtering = false;
+    }
+
+    fn rerun(&self, ctx: &mut Ctx) {
+        let Some(entry) = self.selected.as_ref().and_then(|id| ctx.book.get(id)) else {
+            return;
+        };
+        let input = &entry.record.input;
+        let job = NewJob {
+            prompt: input.prompt.clone(),
+            image: input.image.display(),
+            prompt_optimizer: input.prompt_optimizer,
+            // The engine refuses an image outside the limits (a failed job, nothing
+            // uploaded or paid); the editor's submit asks instead.
+            check_limits: true,
+        };
+        if let ImageSource::File {
+            path,
+            uploaded_url: Some(url),
+            ..
+        } = &input.image
+        {
+            ctx.effect(Effect::ImageFallback {
+                path: path.display().to_string(),
+                url: url.clone(),
+            });
+        }
+        ctx.ask(Request::Submit {
+            job,
+            checked: false,
+        });
+    }
+}
+
+impl Component for HistoryPane {
+    fn commands(&self) -> Vec<Command> {
+        if self.filtering {
+            return vec![
+                quiet(Action::Back),
+                fixed("Enter", "keep filter"),
+                fixed("Esc", "clear"),
+                fixed("↑↓", "move"),
+            ];
+        }
+        let mut commands = vec![
+            hint(Action::Restore, "load"),
+            hint(Action::Rerun, "re-run"),
+            hint(Action::Diff, "diff"),
+            hint(Action::Filter, "filter"),
+            hint(Action::Detail, "details"),
+            hint(Action::CopyUrl, "copy URL"),
+            hint(Action::Help, "help"),
+            quiet(Action::OpenVideo),
+            quiet(Action::CopyPath),
+            quiet(Action::Back),
+        ];
+        commands.extend(MOVES);
+        commands
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        let len = self.visible.len() as isize;
+        match action {
+            Action::Back if self.filtering || !self.filter.is_empty() => {
+                self.filter.clear();
+                self.filtering = false;
+                self.refresh(ctx.book);
+            }
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::PageUp => self.step(-self.drawn.page()),
+            Action::PageDown => self.step(self.drawn.page()),
+            Action::Top => self.step(-len),
+            Action::Bottom => self.step(len),
+            Action::Filter => self.filtering = true,
+            Action::Restore => {
+                if let Some(entry) = self.selected.as_ref().and_then(|id| ctx.book.get(id)) {
+                    ctx.ask(Request::Restore {
+                        id: entry.record.id.clone(),
+                        input: entry.record.input.clone(),
+                    });
+                }
+            }
+            Action::Rerun => self.rerun(ctx),
+            Action::Diff => {
+                if let Some(id) = self.selected.clone() {
+                    ctx.ask(Request::Diff(id));
+                }
+            }
+            _ => return job::act(action, self.selected.clone(), ctx),
+        }
+        true
+    }
+
+    /// The filter line's own keys.
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+        if !self.filtering {
+            return false;
+        }
+        match key.code {
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Up => self.step(-1),
+            KeyCode::Down => self.step(1),
+            KeyCode::Char(c) if KeyBinding::from_event(&key).is_plain_char() => {
+                self.filter.push(c);
+            }
+            _ => return false,
+        }
+        self.refresh(ctx.book);
+        true
+    }
+
+    fn takes_text(&self, key: KeyBinding) -> bool {
+        self.filtering && key.is_plain_char()
+    }
+
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> bool {
+        if !self.filtering {
+            return false;
+        }
+        self.filter
+            .push_str(&crate::ui::panes::image::single_line(text));
+        self.refresh(ctx.book);
+        true
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        let count = if self.filter.is_empty() {
+            format!("· {} ", count(self.visible.len(), "job", "jobs"))
+        } else {
+            format!("· {}/{} match ", self.visible.len(), view.book.len())
+        };
+        let title = Line::from(vec![
+            Span::raw(" History "),
+            Span::styled(count, theme.muted()),
+        ]);
+        frame.render_widget(frame_block(theme, title, view.focused), area);
+        let mut inner = inner(area);
+        if self.filtering || !self.filter.is_empty() {
+            let filter_row = Rect {
+                y: inner.bottom().saturating_sub(1),
+                height: 1.min(inner.height),
+                ..inner
+            };
+            inner.height = inner.height.saturating_sub(1);
+            let mut spans = vec![
+                Span::styled("/", theme.key()),
+                Span::raw(sanitize(&self.filter)),
+            ];
+            if self.filtering {
+                spans.push(Span::styled("▏", theme.accent()));
+                spans.push(Span::styled("  Enter keeps · Esc clears", theme.muted()));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), filter_row);
+        }
+        if self.visible.is_empty() {
+            self.drawn.record(inner, 0);
+            let text = if !self.loaded {
+                "loading history…"
+            } else if !self.filter.is_empty() {
+                "nothing matches the filter"
+            } else {
+                "no jobs yet"
+            };
+            frame.render_widget(Paragraph::new(text).style(theme.muted()), inner);
+            return;
+        }
+        let at = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.visible.iter().position(|v| v == id))
+            .unwrap_or(0);
+        let height = usize::from(inner.height);
+        let offset = DrawnList::offset_for(at, height);
+        self.drawn.record(inner, offset);
+        let visible = &self.visible;
+        let lines: Vec<Line> = visible
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .filter_map(|(i, id)| {
+                let entry = view.book.get(id)?;
+                let below = visible
+                    .get(i + 1)
+                    .or_else(|| visible.get(i.checked_sub(1)?))
+                    .and_then(|id| view.book.get(id))
+                    .map(|e| e.record.input.prompt.as_str());
+                let record = &entry.record;
+                let state_style = theme.state(&record.state);
+                // A spinner only where something moves: an unfinished job nobody here
+                // follows would spin without ever changing.
+                let icon = if entry.live || record.state.is_terminal() {
+                    state_icon(&record.state, view.ticks)
+                } else {
+                    "◌"
+                };
+                let line = Line::from(vec![
+                    Span::styled(format!("{icon} "), state_style),
+                    Span::styled(format!("{:<10} ", record.state.label()), state_style),
+                    Span::styled(
+                        format!("{:>9}  ", ago(record.created_at, view.now)),
+                        theme.muted(),
+                    ),
+                    Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
+                    Span::styled(
+                        format!("  {}", sanitize(&record.input.image.display())),
+                        theme.muted(),
+                    ),
+                ]);
+                Some(if i == at && view.focused {
+                    selected(line, theme)
+                } else {
+                    line
+                })
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,147 @@
+//! The image field: one line (a path or a URL) and what the runtime found out about it.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::text_field::TextField;
+use crate::text::sanitize;
+use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::draw::{frame_block, inner};
+use crate::ui::effect::Effect;
+use crate::ui::keys::{Action, KeyBinding};
+use crate::ui::msg::ImageInfo;
+
+pub(crate) struct ImagePane {
+    pub field: TextField,
+    /// The last inspection and the text it was about.
+    info: Option<(String, Result<ImageInfo, String>)>,
+}
+
+impl ImagePane {
+    pub fn new(text: &str) -> Self {
+        Self {
+            field: TextField::new(
+                vec![single_line(text)],
+                "path/to/frame.png or https://…",
+                false,
+            ),
+            info: None,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.field.lines().concat().trim().to_owned()
+    }
+
+    /// Replaces the text as one undoable edit, asking for an inspection if it changed.
+    pub fn replace(&mut self, text: &str, ctx: &mut Ctx) {
+        self.edit(ctx, |field| field.replace(&single_line(text)));
+    }
+
+    /// The runtime's answer about `text`; stale answers are dropped.
+    pub fn inspected(&mut self, text: String, result: Result<ImageInfo, String>) {
+        if text == self.text() {
+            self.info = Some((text, result));
+        }
+    }
+
+    /// What the last inspection of the current text found: `None` while unknown.
+    pub fn info(&self) -> Option<&Result<ImageInfo, String>> {
+        let text = self.text();
+        self.info
+            .as_ref()
+            .filter(|(about, _)| *about == text)
+            .map(|(_, result)| result)
+    }
+
+    /// Applies `change` and asks for a fresh inspection when the text changed.
+    fn edit(&mut self, ctx: &mut Ctx, change: impl FnOnce(&mut TextField)) {
+        let before = self.text();
+        change(&mut self.field);
+        let now = self.text();
+        if now == before {
+            return;
+        }
+        if now.is_empty() {
+            self.info = None;
+        } else {
+            ctx.effect(Effect::InspectImage(now));
+        }
+    }
+}
+
+impl Component for ImagePane {
+    fn commands(&self) -> Vec<Command> {
+        vec![
+            hint(Action::Submit, "submit"),
+            hint(Action::FocusNext, "next"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+            quiet(Action::EditExternally),
+            quiet(Action::Undo),
+            quiet(Action::Redo),
+        ]
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        match action {
+            Action::Undo | Action::Redo => self.edit(ctx, |field| field.undo(action)),
+            _ => return false,
+        }
+        true
+    }
+
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+        // One line: Enter has nothing to do here.
+        if key.code != KeyCode::Enter {
+            self.edit(ctx, |field| field.type_key(key));
+        }
+        true
+    }
+
+    fn takes_text(&self, key: KeyBinding) -> bool {
+        key.is_plain_char()
+    }
+
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> bool {
+        let path = crate::ui::image_paste::clean(&single_line(text));
+        self.edit(ctx, |field| field.insert(&path));
+        true
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        frame.render_widget(
+            frame_block(theme, Line::from(" Image "), view.focused),
+            area,
+        );
+        let inner = inner(area);
+        self.field.style(theme, view.focused);
+        frame.render_widget(&self.field.area, Rect { height: 1, ..inner });
+        let info = match self.info() {
+            _ if self.text().is_empty() => {
+                Line::from("PNG, JPEG or WebP file, or https:// URL").style(theme.muted())
+            }
+            Some(Ok(info)) => match &info.limit {
+                None => Line::from(format!("✓ {}", sanitize(&info.summary))).style(theme.notice()),
+                Some(limit) => Line::from(format!("✗ {}", sanitize(limit))).style(theme.error()),
+            },
+            Some(Err(e)) => Line::from(format!("✗ {}", sanitize(e))).style(theme.error()),
+            None => Line::from("checking…").style(theme.muted()),
+        };
+        let info_area = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(info), info_area);
+    }
+}
+
+/// The image field is one line: a pasted path keeps its first line only.
+pub(crate) fn single_line(text: &str) -> String {
+    sanitize(text.split(['\r', '\n']).next().unwrap_or("").trim())
+}

@@ -1,0 +1,109 @@
+//! What can be done to the selected job wherever it is shown: the queue, the history and the
+//! detail view share these.
+
+use std::path::PathBuf;
+
+use i2v_store::{JobId, JobState};
+
+use crate::ui::book::Book;
+use crate::ui::component::{Ctx, Request};
+use crate::ui::effect::Effect;
+use crate::ui::keys::{Action, KeyMap};
+
+/// Carries out one of the selected job's actions on `id`. False for other actions.
+pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {
+    match action {
+        Action::Detail => {
+            if let Some(id) = id {
+                ctx.ask(Request::Detail(id));
+            }
+        }
+        Action::CopyUrl => copy_url(id, ctx),
+        Action::OpenVideo => open_video(id, ctx),
+        Action::CopyPath => copy_path(id, ctx),
+        _ => return false,
+    }
+    true
+}
+
+fn copy_url(id: Option<JobId>, ctx: &mut Ctx) {
+    let url = id
+        .and_then(|id| ctx.book.get(&id))
+        .and_then(|e| e.record.result.as_ref())
+        .map(|r| r.url.clone());
+    match url.as_deref().map(crate::text::copyable_url) {
+        Some(Ok(url)) => {
+            ctx.notice("Copied the video URL");
+            ctx.effect(Effect::CopyToClipboard(url.to_owned()));
+        }
+        Some(Err(why)) => ctx.error(why),
+        None => ctx.notice("No video URL for this job yet"),
+    }
+}
+
+fn video_file(id: Option<JobId>, book: &Book) -> Option<PathBuf> {
+    id.and_then(|id| book.get(&id))
+        .and_then(|e| e.record.result.as_ref())
+        .and_then(|r| r.local_file.clone())
+}
+
+fn open_video(id: Option<JobId>, ctx: &mut Ctx) {
+    match video_file(id, ctx.book) {
+        // A player started here would play on the remote machine, where nobody sees it.
+        Some(path) if ctx.remote => {
+            let text = format!(
+                "Over SSH the video is on the remote machine: {}",
+                path.display()
+            );
+            let text = with_copy_hint(ctx.keys, text);
+            ctx.error(text);
+        }
+        Some(path) => ctx.effect(Effect::OpenVideo(path)),
+        None => ctx.notice("No downloaded video for this job"),
+    }
+}
+
+fn copy_path(id: Option<JobId>, ctx: &mut Ctx) {
+    match video_file(id, ctx.book) {
+        Some(path) => ctx.effect(Effect::CopyToClipboard(path.display().to_string())),
+        None => ctx.notice("No downloaded video for this job"),
+    }
+}
+
+/// `text`, plus the key that copies the video's path, if one is bound.
+pub(crate) fn with_copy_hint(keys: &KeyMap, text: String) -> String {
+    match keys.short_label(Action::CopyPath) {
+        Some(key) => format!("{text} · {key} copies the path"),
+        None => text,
+    }
+}
+
+/// Why cancelling `id` would do nothing, if it would. Once fal has finished a job
+/// (downloading its result), there is nothing left to cancel there.
+pub(crate) fn cancel_refusal(book: &Book, id: &JobId) -> Option<String> {
+    match book.get(id).map(|e| &e.record.state) {
+        None => Some(format!(
+            "job {id} is not in this workbench; nothing to cancel"
+        )),
+        Some(JobState::Downloading | JobState::ResultPending) => Some(format!(
+            "job {id} already finished on fal; nothing to cancel"
+        )),
+        Some(state) if state.is_terminal() => Some(format!(
+            "job {id} already finished ({}); nothing to cancel",
+            state.label()
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The id `delta` places from `current` in `ids`, clamped to the ends.
+pub(crate) fn step(ids: &[JobId], current: Option<&JobId>, delta: isize) -> Option<JobId> {
+    if ids.is_empty() {
+        return None;
+    }
+    let at = current
+        .and_then(|c| ids.iter().position(|id| id == c))
+        .unwrap_or(0) as isize;
+    let next = (at + delta).clamp(0, ids.len() as isize - 1) as usize;
+    ids.get(next).cloned()
+}

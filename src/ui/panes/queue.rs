@@ -1,0 +1,199 @@
+//! The queue: this session's jobs, newest first, with live state and elapsed time, and the
+//! selected job's logs beside it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use i2v_store::JobId;
+
+use super::job;
+use super::list::DrawnList;
+use super::logs::LogsView;
+use crate::text::sanitize;
+use crate::ui::book::{Book, Entry};
+use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::draw::{frame_block, inner, selected};
+use crate::ui::format::{elapsed_secs, mm_ss, prompt_row, state_icon, state_text};
+use crate::ui::keys::Action;
+use crate::ui::overlays::confirm::Confirm;
+
+#[derive(Debug, Default)]
+pub(crate) struct QueuePane {
+    /// The job chosen by the user or by a submit.
+    chosen: Option<JobId>,
+    pub logs: LogsView,
+    drawn: DrawnList,
+}
+
+impl QueuePane {
+    /// Selects `id`, its logs from the tail.
+    pub fn select(&mut self, id: JobId) {
+        if self.chosen.as_ref() != Some(&id) {
+            self.logs.reset();
+        }
+        self.chosen = Some(id);
+    }
+
+    /// The selected job: the chosen one, else the newest.
+    pub fn selected(&self, book: &Book) -> Option<JobId> {
+        self.chosen
+            .clone()
+            .filter(|id| book.get(id).is_some_and(|e| e.live))
+            .or_else(|| book.live().next().map(|e| e.record.id.clone()))
+    }
+
+    /// Moves the selection `delta` rows.
+    pub fn step(&mut self, book: &Book, delta: isize) {
+        let ids: Vec<JobId> = book.live().map(|e| e.record.id.clone()).collect();
+        let current = self.selected(book);
+        if let Some(next) = job::step(&ids, current.as_ref(), delta)
+            && Some(&next) != current.as_ref()
+        {
+            self.select(next);
+        }
+    }
+
+    /// A click on screen row `y`: selects the row shown there.
+    pub fn click(&mut self, book: &Book, y: u16) {
+        let ids: Vec<JobId> = book.live().map(|e| e.record.id.clone()).collect();
+        if let Some(i) = self.drawn.item_at(y, ids.len()) {
+            self.select(ids[i].clone());
+        }
+    }
+
+    /// The wheel over the logs.
+    pub fn scroll_logs(&mut self, book: &Book, action: Action) {
+        if let Some(entry) = self.selected(book).and_then(|id| book.get(&id)) {
+            self.logs.scroll(action, entry);
+        }
+    }
+
+    /// Draws the logs box of the selected job.
+    pub fn draw_logs(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let entry = self.selected(view.book).and_then(|id| view.book.get(&id));
+        self.logs.draw(view, frame, area, entry);
+    }
+}
+
+impl Component for QueuePane {
+    fn commands(&self) -> Vec<Command> {
+        vec![
+            hint(Action::Down, "move"),
+            hint(Action::Detail, "details"),
+            hint(Action::Cancel, "cancel"),
+            hint(Action::CopyUrl, "copy URL"),
+            hint(Action::OpenVideo, "open"),
+            hint(Action::PageUp, "scroll logs"),
+            hint(Action::Help, "help"),
+            quiet(Action::CopyPath),
+            quiet(Action::Up),
+            quiet(Action::PageDown),
+            quiet(Action::Top),
+            quiet(Action::Bottom),
+        ]
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        let selected = self.selected(ctx.book);
+        match action {
+            Action::Up => self.step(ctx.book, -1),
+            Action::Down => self.step(ctx.book, 1),
+            Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+                self.scroll_logs(ctx.book, action);
+            }
+            Action::Cancel => match selected {
+                Some(id) => match job::cancel_refusal(ctx.book, &id) {
+                    Some(reason) => ctx.error(reason),
+                    None => ctx.open(Confirm::cancel(id)),
+                },
+                None => ctx.notice("No job selected"),
+            },
+            _ => return job::act(action, selected, ctx),
+        }
+        true
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        let entries: Vec<&Entry> = view.book.live().collect();
+        let active = entries
+            .iter()
+            .filter(|e| !e.record.state.is_terminal())
+            .count();
+        let title = Line::from(vec![
+            Span::raw(" Queue "),
+            Span::styled(format!("· {active} active "), theme.muted()),
+        ]);
+        frame.render_widget(frame_block(theme, title, view.focused), area);
+        let inner = inner(area);
+        if entries.is_empty() {
+            self.drawn.record(inner, 0);
+            let hint = view
+                .keys
+                .short_label(Action::Submit)
+                .map_or_else(String::new, |k| format!(" — {k} submits"));
+            frame.render_widget(
+                Paragraph::new(format!("No jobs yet{hint}")).style(theme.muted()),
+                inner,
+            );
+            return;
+        }
+        let selected_id = self.selected(view.book);
+        let at = entries
+            .iter()
+            .position(|e| Some(&e.record.id) == selected_id.as_ref())
+            .unwrap_or(0);
+        let height = usize::from(inner.height);
+        let state_width = entries
+            .iter()
+            .map(|e| state_text(e, view.now).chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(9, 16);
+        let offset = DrawnList::offset_for(at, height);
+        self.drawn.record(inner, offset);
+        let lines: Vec<Line> = entries
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .map(|(i, e)| {
+                let below = entries
+                    .get(i + 1)
+                    .or_else(|| entries.get(i.checked_sub(1)?))
+                    .map(|b| b.record.input.prompt.as_str());
+                let row = row(view, e, below, state_width);
+                match (i == at, view.focused) {
+                    (true, true) => selected(row, theme),
+                    (true, false) => row.style(Style::new().add_modifier(Modifier::BOLD)),
+                    _ => row,
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn row(view: &View, entry: &Entry, below: Option<&str>, state_width: usize) -> Line<'static> {
+    let theme = view.theme;
+    let record = &entry.record;
+    let state_style = theme.state(&record.state);
+    Line::from(vec![
+        Span::styled(
+            format!("{} ", state_icon(&record.state, view.ticks)),
+            state_style,
+        ),
+        Span::styled(
+            format!("{:<state_width$} ", state_text(entry, view.now)),
+            state_style,
+        ),
+        Span::styled(
+            format!("{} ", mm_ss(elapsed_secs(record, view.now))),
+            theme.muted(),
+        ),
+        Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
+    ])
+}

@@ -1,0 +1,306 @@
+//! Routing: which component a key, a paste or a click goes to, the app's own commands, and
+//! carrying out what components ask for. The panes and overlays decide what their keys do;
+//! this file only decides who is asked.
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::app::{App, StatusKind, clean_paste};
+use super::component::{self, Command, Ctx, Request, quiet};
+use super::effect::Effect;
+use super::keys::{Action, KeyBinding};
+use super::layout;
+use super::overlays::detail::Detail;
+use super::overlays::diff::Diff;
+use super::overlays::help::Help;
+use super::overlays::messages::Messages;
+use super::panes::Focus;
+
+/// The app's own commands: they work in every pane (after the pane's own); a pane lists
+/// those it wants hinted in its own list.
+pub(crate) const GLOBAL: [Command; 12] = [
+    quiet(Action::Submit),
+    quiet(Action::Quit),
+    quiet(Action::Help),
+    quiet(Action::FocusNext),
+    quiet(Action::FocusPrev),
+    quiet(Action::FocusPrompt),
+    quiet(Action::FocusImage),
+    quiet(Action::FocusQueue),
+    quiet(Action::FocusHistory),
+    quiet(Action::ToggleOptimizer),
+    quiet(Action::Messages),
+    quiet(Action::Back),
+];
+
+/// Whether the app handles `action` itself (so a pane's list of it is only a hint).
+pub(crate) fn is_global(action: Action) -> bool {
+    component::actions(&GLOBAL).any(|a| a == action)
+}
+
+/// Every action a pane with `commands` takes: its own, then the app's.
+pub(crate) fn pane_actions(commands: &[Command]) -> Vec<Action> {
+    let mut actions: Vec<Action> = component::actions(commands).collect();
+    for action in component::actions(&GLOBAL) {
+        if !actions.contains(&action) {
+            actions.push(action);
+        }
+    }
+    actions
+}
+
+/// The action `key` means in a pane with `commands`: the pane's own first, then the app's.
+pub(crate) fn pane_action(
+    keys: &super::keys::KeyMap,
+    commands: &[Command],
+    key: KeyBinding,
+) -> Option<Action> {
+    let own: Vec<Command> = commands
+        .iter()
+        .copied()
+        .filter(|c| match c {
+            Command::Action { action, .. } => !is_global(*action),
+            Command::Key { .. } => false,
+        })
+        .collect();
+    component::action_for(keys, &own, key).or_else(|| component::action_for(keys, &GLOBAL, key))
+}
+
+impl App {
+    /// The command list of whatever has the keyboard: the overlay, else the focused pane.
+    pub(crate) fn active_commands(&self) -> Vec<Command> {
+        match &self.overlay {
+            Some(overlay) => overlay.commands(),
+            None => self.panes.get(self.focus).commands(),
+        }
+    }
+
+    pub(crate) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let binding = KeyBinding::from_event(&key);
+        // Nothing on screen says what a key would do: only quitting works (resizing comes
+        // as its own message).
+        if layout::too_small(self.size) {
+            return match component::action_for(&self.keys, &GLOBAL, binding) {
+                Some(Action::Quit) => self.global(Action::Quit),
+                _ => Vec::new(),
+            };
+        }
+        // An error stays until the user has pressed something, and that key only dismisses
+        // it: a `q` meant to clear the message must not quit, nor be typed. A quit chord
+        // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits, and the message
+        // log's key (which the error's hint names) opens the log.
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Error)
+        {
+            self.status = None;
+            self.errors_behind = 0;
+            let passes = match component::action_for(&self.keys, &GLOBAL, binding) {
+                Some(Action::Quit) => !binding.is_plain_char(),
+                Some(Action::Messages) => true,
+                _ => false,
+            };
+            if !passes {
+                return Vec::new();
+            }
+        }
+        let mut out = Vec::new();
+        let mut handed_back = None;
+        {
+            let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+            if let Some(overlay) = self.overlay.as_mut() {
+                let commands = overlay.commands();
+                match component::action_for(ctx.keys, &commands, binding) {
+                    // Plain q closes a view, as in a pager; Ctrl-Q and Ctrl-C still quit.
+                    Some(Action::Quit) if binding.is_plain_char() => ctx.close(),
+                    Some(action) if !overlay.act(action, &mut ctx) => handed_back = Some(action),
+                    Some(_) => {}
+                    None => {
+                        overlay.key(key, &mut ctx);
+                    }
+                }
+            } else {
+                let pane = self.panes.get_mut(self.focus);
+                if pane.takes_text(binding) {
+                    pane.key(key, &mut ctx);
+                } else {
+                    let commands = pane.commands();
+                    match pane_action(ctx.keys, &commands, binding) {
+                        // Submits are paused for billing: Esc resumes them before it does
+                        // anything else.
+                        Some(Action::Back) if self.billing_pause => {
+                            handed_back = Some(Action::Back);
+                        }
+                        Some(action) => {
+                            let listed = component::actions(&commands).any(|a| a == action);
+                            if !listed || !pane.act(action, &mut ctx) {
+                                handed_back = Some(action);
+                            }
+                        }
+                        None => {
+                            pane.key(key, &mut ctx);
+                        }
+                    }
+                }
+            }
+        }
+        let mut effects = self.apply(out);
+        if let Some(action) = handed_back {
+            effects.extend(self.global(action));
+        }
+        effects
+    }
+
+    /// The app's own actions, and those components pass on.
+    fn global(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => {
+                if let Some(job) = self.new_job() {
+                    return self.submit(job, false);
+                }
+            }
+            Action::Quit => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            Action::Help => {
+                let commands = self
+                    .panes
+                    .get(self.focus)
+                    .commands()
+                    .into_iter()
+                    .filter(|c| match c {
+                        Command::Action { action, .. } => !is_global(*action),
+                        Command::Key { .. } => true,
+                    })
+                    .collect();
+                self.overlay = Some(Box::new(Help::new(self.focus.name(), commands)));
+            }
+            Action::Messages => self.overlay = Some(Box::new(Messages::open())),
+            Action::FocusNext | Action::FocusPrev => {
+                self.set_focus(self.focus.step(action == Action::FocusNext));
+            }
+            Action::FocusPrompt => self.set_focus(Focus::Editor),
+            Action::FocusImage => self.set_focus(Focus::Image),
+            Action::FocusQueue => self.set_focus(Focus::Queue),
+            Action::FocusHistory => self.set_focus(Focus::History),
+            Action::ToggleOptimizer => {
+                let mut out = Vec::new();
+                let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+                self.panes.optimizer.toggle(&mut ctx);
+                return self.apply(out);
+            }
+            Action::Back if self.billing_pause => {
+                self.billing_pause = false;
+                self.notice("Submits resumed");
+            }
+            Action::EditExternally => {
+                return vec![Effect::EditExternally(self.panes.prompt.text())];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Carries out what components asked for, in order.
+    fn apply(&mut self, requests: Vec<Request>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for request in requests {
+            match request {
+                Request::Effect(effect) => effects.push(effect),
+                Request::Notice(text) => self.notice(text),
+                Request::Error(text) => self.error(text),
+                Request::Focus(focus) => self.set_focus(focus),
+                Request::Open(overlay) => self.overlay = Some(overlay),
+                Request::Close => self.overlay = None,
+                Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
+                Request::Detail(id) => {
+                    self.book.ensure_logs(&id);
+                    self.overlay = Some(Box::new(Detail::open(id)));
+                }
+                Request::Diff(id) => {
+                    let prompt = self.panes.prompt.text();
+                    self.overlay = Some(Box::new(Diff::open(id, prompt)));
+                }
+                Request::Restore { id, input } => {
+                    let mut out = Vec::new();
+                    let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+                    self.panes.prompt.field.replace(&clean_paste(&input.prompt));
+                    self.panes.image.replace(&input.image.display(), &mut ctx);
+                    self.panes.optimizer.on = input.prompt_optimizer;
+                    ctx.focus(Focus::Editor);
+                    ctx.notice(format!("Loaded job {id} into the editor"));
+                    effects.extend(self.apply(out));
+                }
+            }
+        }
+        effects
+    }
+
+    pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.overlay.is_some() || layout::too_small(self.size) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        if !self.panes.get_mut(self.focus).paste(text, &mut ctx) {
+            ctx.notice("Paste goes into the prompt or image field: Tab there first");
+        }
+        self.apply(out)
+    }
+
+    /// The mouse, when `[ui] mouse = true`: a click focuses the pane under it (and selects
+    /// the row clicked in a list), the wheel scrolls what is under it. Where things are is
+    /// what the last frame drew.
+    pub(crate) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let Some(areas) = self.drawn.filter(|_| !layout::too_small(self.size)) else {
+            return Vec::new();
+        };
+        let at = Position::new(mouse.column, mouse.row);
+        let wheel = match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            _ => None,
+        };
+        if let Some(overlay) = self.overlay.as_mut() {
+            if let Some(action) = wheel {
+                overlay.wheel(action == Action::Up);
+            }
+            return Vec::new();
+        }
+        let delta = if wheel == Some(Action::Up) { -1 } else { 1 };
+        match (mouse.kind, wheel) {
+            (MouseEventKind::Down(MouseButton::Left), _) => {
+                let focus = [
+                    (areas.editor, Focus::Editor),
+                    (areas.image, Focus::Image),
+                    (areas.optimizer, Focus::Optimizer),
+                    (areas.queue, Focus::Queue),
+                    (areas.logs, Focus::Queue),
+                    (areas.history, Focus::History),
+                ]
+                .into_iter()
+                .find(|(area, _)| area.contains(at));
+                if let Some((_, focus)) = focus {
+                    self.set_focus(focus);
+                }
+                if areas.queue.contains(at) {
+                    self.panes.queue.click(&self.book, at.y);
+                } else if areas.history.contains(at) {
+                    self.panes.history.click(at.y);
+                }
+            }
+            (_, Some(action)) if areas.logs.contains(at) => {
+                self.panes.queue.scroll_logs(&self.book, action);
+            }
+            (_, Some(_)) if areas.queue.contains(at) => self.panes.queue.step(&self.book, delta),
+            (_, Some(_)) if areas.history.contains(at) => self.panes.history.step(delta),
+            _ => {}
+        }
+        Vec::new()
+    }
+}
