@@ -135,7 +135,7 @@ fn job_events_fill_the_queue_and_the_logs() {
 #[test]
 fn a_finished_job_notifies_and_stops_the_animation() {
     let mut app = app();
-    let mut job = dog_job(JobState::Running);
+    let mut job = dog_job(JobState::Downloading);
     app.update(updated(&job));
     job.state = JobState::Completed;
     let effects = app.update(updated(&job));
@@ -305,8 +305,8 @@ fn a_job_fal_already_finished_is_not_offered_for_cancelling() {
 
     // Asked while it ran, answered once fal had finished it: still nothing to cancel.
     let mut job = dog_job(JobState::Running);
-    app.update(updated(&job));
-    app.update(key(KeyCode::Esc)); // dismisses the error
+    let mut app = app_with_dog_job(JobState::Running);
+    tab(&mut app, 3);
     app.update(ch('c'));
     assert_shows(&mut app, "Cancel job");
     job.set_state(JobState::Downloading).unwrap();

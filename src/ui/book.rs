@@ -117,7 +117,9 @@ impl Book {
         self.sort();
     }
 
-    /// The engine's latest version of a job. Returns `Some` when it just finished.
+    /// The engine's latest version of a job. Returns `Some` when it just finished. A version
+    /// whose state the job cannot get to from the one shown (a stale event taking a finished
+    /// job back to running) is refused and logged: what the screen shows never goes back.
     pub fn update(&mut self, record: JobRecord) -> Option<Finished> {
         let Some(entry) = self.entries.get_mut(&record.id) else {
             self.order.push(record.id.clone());
@@ -126,6 +128,16 @@ impl Book {
             self.sort();
             return None;
         };
+        let (from, to) = (&entry.record.state, &record.state);
+        if from != to && !can_reach(from, to) {
+            tracing::warn!(
+                job = %record.id,
+                from = from.label(),
+                to = to.label(),
+                "stale job update refused"
+            );
+            return None;
+        }
         let was_terminal = entry.record.state.is_terminal();
         let had_logs = entry.record.logs.len();
         let mut record = record;
@@ -184,5 +196,122 @@ impl Book {
         let key = |id: &JobId| entries.get(id).map(|e| (e.record.created_at, id.clone()));
         self.order
             .sort_by_cached_key(|id| std::cmp::Reverse(key(id)));
+    }
+}
+
+/// Whether a job shown in `from` can be in `to` now, perhaps through states this workbench
+/// never saw (the record of a job another process follows is read once a second).
+fn can_reach(from: &JobState, to: &JobState) -> bool {
+    use JobState::*;
+    const KINDS: [JobState; 9] = [
+        Preparing,
+        Queued { position: None },
+        Running,
+        Downloading,
+        ResultPending,
+        Completed,
+        Failed,
+        Cancelled,
+        MaybeSubmitted,
+    ];
+    let kind = std::mem::discriminant::<JobState>;
+    let mut seen = vec![kind(from)];
+    let mut next = vec![from.clone()];
+    while let Some(state) = next.pop() {
+        if state.can_become(to) {
+            return true;
+        }
+        for step in &KINDS {
+            if state.can_become(step) && !seen.contains(&kind(step)) {
+                seen.push(kind(step));
+                next.push(step.clone());
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use i2v_store::{ImageSource, JobInput};
+
+    fn job(state: JobState) -> JobRecord {
+        let mut record = JobRecord::new(
+            "model",
+            JobInput {
+                prompt: "a heron".to_owned(),
+                image: ImageSource::Url {
+                    url: "https://example.com/heron.png".to_owned(),
+                },
+                prompt_optimizer: true,
+            },
+        );
+        record.state = state;
+        record
+    }
+
+    /// What the queue shows after the engine reports `to` for a job it showed in `from`.
+    fn shown_after(from: JobState, to: JobState) -> JobState {
+        let mut book = Book::default();
+        let first = job(from);
+        let mut next = first.clone();
+        next.state = to;
+        book.update(first);
+        book.update(next.clone());
+        book.get(&next.id)
+            .map(|e| e.record.state.clone())
+            .unwrap_or(JobState::Preparing)
+    }
+
+    #[test]
+    fn a_job_moves_only_forward_on_screen() {
+        use JobState::*;
+        let queued = |n| Queued { position: Some(n) };
+        // (shown, reported, accepted)
+        let table = [
+            (Preparing, queued(3), true),
+            (queued(3), queued(1), true),
+            (queued(1), Running, true),
+            (Running, Downloading, true),
+            (Downloading, Completed, true),
+            (Running, ResultPending, true),
+            (ResultPending, Completed, true),
+            (Running, Failed, true),
+            (queued(2), Cancelled, true),
+            (Preparing, MaybeSubmitted, true),
+            (Running, Running, true),
+            // Through states read too late to be seen (a record read once a second).
+            (Running, Completed, true),
+            (Preparing, Running, true),
+            // Stale or impossible: the screen keeps what it showed.
+            (Completed, Running, false),
+            (Failed, Running, false),
+            (Cancelled, queued(1), false),
+            (Completed, Failed, false),
+            (MaybeSubmitted, Running, false),
+            (Running, Preparing, false),
+            (Downloading, Running, false),
+            (Preparing, Preparing, true),
+        ];
+        for (from, to, accepted) in table {
+            let shown = shown_after(from.clone(), to.clone());
+            let expected = if accepted { to.clone() } else { from.clone() };
+            assert_eq!(shown, expected, "{from:?} -> {to:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_update_announces_nothing() {
+        let mut book = Book::default();
+        let done = job(JobState::Completed);
+        book.update(done.clone());
+        let mut stale = done.clone();
+        stale.state = JobState::Failed;
+        assert!(book.update(stale).is_none(), "no second 'finished'");
+        assert_eq!(
+            book.get(&done.id).map(|e| e.record.state.clone()),
+            Some(JobState::Completed)
+        );
     }
 }
