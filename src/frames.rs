@@ -86,3 +86,21 @@ pub fn save_frame(
     frame.save_png(&out, video.path())?;
     Ok(out)
 }
+
+/// Makes frame strips in the background, cached in `<data dir>/thumbs`; strips somebody
+/// asked for go to `on_strip`.
+pub fn strip_maker(
+    store: &Store,
+    on_strip: crate::preview::OnStrip,
+) -> std::io::Result<crate::preview::StripMaker> {
+    crate::preview::StripMaker::new(thumbs(store), on_strip)
+}
+
+/// For the runtime, when it sees a job finish with its video on disk: the strip is made in
+/// the background then, so it is usually ready before anyone looks. Jobs without a local
+/// video are left alone.
+pub fn warm_strip(strips: &crate::preview::StripMaker, record: &JobRecord) {
+    if let Ok(file) = video_file(record) {
+        strips.warm(record.id.as_str(), file);
+    }
+}

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod judge;
 pub mod logging;
 pub mod matrix;
+pub mod preview;
 pub mod remote_image;
 pub mod setup;
 pub mod signals;

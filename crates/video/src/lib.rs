@@ -10,6 +10,7 @@ mod container;
 mod error;
 mod frame;
 mod position;
+mod scale;
 mod video;
 
 pub use cache::ThumbCache;
@@ -18,4 +19,5 @@ pub use error::{Problem, VideoError};
 pub use frame::Frame;
 pub use image::{self, RgbImage};
 pub use position::Position;
-pub use video::Video;
+pub use scale::fit;
+pub use video::{Picture, Video};

@@ -1,8 +1,10 @@
 //! One video file: its facts from the index, and frames decoded in a single pass.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use image::RgbImage;
 use openh264::OpenH264API;
@@ -92,6 +94,7 @@ impl Video {
             if let Some(slot) = images.get_mut(&index) {
                 *slot = to_rgb(yuv);
             }
+            ControlFlow::Continue(())
         })?;
         if shown <= last_wanted {
             return Err(self.error(Problem::MissingFrames {
@@ -112,15 +115,42 @@ impl Video {
 
     /// Decodes every frame and converts none: the floor any single pass costs.
     pub fn decode_all(&self) -> Result<usize, VideoError> {
-        self.decode(usize::MAX, |_, _| {})
+        self.decode(usize::MAX, |_, _| ControlFlow::Continue(()))
     }
 
-    /// Feeds samples to a fresh decoder until `needed` pictures came out (or the stream
-    /// ended), handing each to `picture` with its display index; returns how many came out.
+    /// Decodes the pictures in display order, handing each to `picture` as it comes out of
+    /// the decoder, until `picture` breaks or the stream ends; returns how many came out.
+    /// Nothing is converted unless `picture` asks: playback decodes every frame but shows
+    /// only those it has time for.
+    pub fn each_picture(
+        &self,
+        mut picture: impl FnMut(Picture<'_>) -> ControlFlow<()>,
+    ) -> Result<usize, VideoError> {
+        self.decode(usize::MAX, |index, yuv| {
+            picture(Picture {
+                index,
+                time: self.time_of(index),
+                yuv,
+            })
+        })
+    }
+
+    /// When the frame with this display index is shown, counted from the first one.
+    pub fn time_of(&self, index: usize) -> Duration {
+        let times = &self.container.display_times;
+        let first = times.first().copied().unwrap_or(0);
+        let at = times.get(index).copied().unwrap_or(first);
+        let ticks = at.saturating_sub(first).max(0) as f64;
+        Duration::from_secs_f64(ticks / self.container.timescale as f64)
+    }
+
+    /// Feeds samples to a fresh decoder until `needed` pictures came out, the stream ended or
+    /// `picture` broke, handing each to `picture` with its display index; returns how many
+    /// came out.
     fn decode(
         &self,
         needed: usize,
-        mut picture: impl FnMut(usize, &DecodedYUV<'_>),
+        mut picture: impl FnMut(usize, &DecodedYUV<'_>) -> ControlFlow<()>,
     ) -> Result<usize, VideoError> {
         guarded(&self.path, || {
             // openh264's default flushes after every packet, which loses B-frame streams
@@ -158,8 +188,11 @@ impl Video {
                     .decode_with_options(&annexb, DecodeOptions::new().flush_after_decode(flush))
                 {
                     Ok(Some(yuv)) => {
-                        picture(shown, &yuv);
+                        let flow = picture(shown, &yuv);
                         shown += 1;
+                        if flow.is_break() {
+                            return Ok(shown);
+                        }
                     }
                     Ok(None) => {}
                     Err(err) => return Err(damaged(err.to_string())),
@@ -179,8 +212,11 @@ impl Video {
                 if shown >= needed {
                     break;
                 }
-                picture(shown, &yuv);
+                let flow = picture(shown, &yuv);
                 shown += 1;
+                if flow.is_break() {
+                    break;
+                }
             }
             Ok(shown)
         })
@@ -188,6 +224,36 @@ impl Video {
 
     fn error(&self, problem: Problem) -> VideoError {
         VideoError::new(&self.path, problem)
+    }
+}
+
+/// One picture out of the decoder, in display order, lent until the next one comes out.
+pub struct Picture<'a> {
+    index: usize,
+    time: Duration,
+    yuv: &'a DecodedYUV<'a>,
+}
+
+impl Picture<'_> {
+    /// Which frame this is, counted in display order from 0.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// When it is shown, counted from the first frame.
+    pub fn time(&self) -> Duration {
+        self.time
+    }
+
+    /// The whole picture as RGB.
+    pub fn to_rgb(&self) -> RgbImage {
+        to_rgb(self.yuv)
+    }
+
+    /// The picture boxed down to fit in `max_width`×`max_height`, aspect kept: far cheaper
+    /// than [`Picture::to_rgb`] and a resize when the target is small.
+    pub fn to_small_rgb(&self, max_width: u32, max_height: u32) -> RgbImage {
+        crate::scale::yuv_to_small_rgb(self.yuv, max_width, max_height)
     }
 }
 

@@ -254,3 +254,35 @@ fn flipped_bytes_never_crash() {
     }
     assert!(errors > 0, "no flip was ever noticed");
 }
+
+#[test]
+fn pictures_come_in_display_order_with_their_times_and_small_copies() {
+    let video = Video::open(thirds()).unwrap();
+    let mut seen = Vec::new();
+    let shown = video
+        .each_picture(|picture| {
+            let small = picture.to_small_rgb(32, 32);
+            assert_eq!(small.dimensions(), (32, 18));
+            let whole = Frame {
+                index: picture.index(),
+                position: Position::First,
+                image: small,
+            };
+            seen.push((picture.index(), picture.time(), whole.mean_rgb(0.5)));
+            if picture.index() == 40 {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    assert_eq!(shown, 41, "stops when asked");
+    let indices: Vec<usize> = seen.iter().map(|s| s.0).collect();
+    assert_eq!(indices, (0..=40).collect::<Vec<_>>());
+    // 24 fps.
+    assert_eq!(seen[12].1, std::time::Duration::from_millis(500));
+    assert_eq!(video.time_of(24), std::time::Duration::from_secs(1));
+    for (index, colour) in [(15, RED), (16, GREEN), (31, GREEN), (32, BLUE)] {
+        assert_colour(seen[index].2, colour, &format!("small frame {index}"));
+    }
+}

@@ -1,0 +1,397 @@
+//! Which graphics pictures are drawn with, decided once at start-up: the config's choice,
+//! else what this terminal answered last time, else what it answers now (asked once, on a
+//! short deadline, before the workbench reads any input).
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+use ratatui_image::FontSize;
+use ratatui_image::picker::{Picker, ProtocolType};
+
+use super::colors::Colors;
+use super::mode::PreviewMode;
+use super::query::{self, Reply};
+use super::remember::{self, Kind, Remembered};
+use super::typed;
+
+/// How long the terminal has to answer, once. Local terminals answer in a few
+/// milliseconds; this leaves room for an SSH round trip. A terminal that never answers
+/// (tmux without passthrough) costs this once, then its answer is remembered.
+pub const QUERY_TIMEOUT: Duration = Duration::from_millis(400);
+
+#[derive(Clone)]
+pub enum Graphics {
+    /// `preview = "off"`: no pictures, nothing decoded for them.
+    Off,
+    /// Unicode halfblocks: a character cell shows two pixels, one above the other.
+    Halfblocks(Colors),
+    /// The terminal's own pictures (kitty, sixel or iTerm2), at its cell size.
+    Pixels(Picker, Colors),
+}
+
+impl Graphics {
+    pub fn halfblocks(env: &dyn Fn(&str) -> Option<String>) -> Graphics {
+        Graphics::Halfblocks(Colors::from_env(env))
+    }
+
+    /// For the user: "kitty", "sixel", "iTerm2", "halfblocks" or "off".
+    pub fn name(&self) -> &'static str {
+        match self {
+            Graphics::Off => "off",
+            Graphics::Halfblocks(_) => "halfblocks",
+            Graphics::Pixels(picker, _) => match picker.protocol_type() {
+                ProtocolType::Kitty => "kitty",
+                ProtocolType::Sixel => "sixel",
+                ProtocolType::Iterm2 => "iTerm2",
+                ProtocolType::Halfblocks => "halfblocks",
+            },
+        }
+    }
+
+    pub fn is_off(&self) -> bool {
+        matches!(self, Graphics::Off)
+    }
+
+    pub fn colors(&self) -> Colors {
+        match self {
+            Graphics::Off => Colors::Ansi256,
+            Graphics::Halfblocks(colors) | Graphics::Pixels(_, colors) => *colors,
+        }
+    }
+}
+
+impl std::fmt::Debug for Graphics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Graphics({}, {:?})", self.name(), self.colors())
+    }
+}
+
+/// What detection found, and the keys the user typed while the terminal was being asked
+/// (to be handled before anything read afterwards).
+#[derive(Debug)]
+pub struct Detection {
+    pub graphics: Graphics,
+    pub typed: Vec<KeyEvent>,
+}
+
+/// The terminal as detection sees it. `ask` writes the question and returns what came back
+/// before the deadline (`query::ask` on the real terminal); `window_cell` is the cell size in
+/// pixels the kernel reports for the tty, if it does.
+pub struct Terminal<'a> {
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub data_dir: &'a Path,
+    pub ask: &'a mut dyn FnMut(&str) -> io::Result<Reply>,
+    pub window_cell: Option<(u16, u16)>,
+}
+
+pub fn detect(mode: PreviewMode, terminal: Terminal<'_>) -> Detection {
+    let env = terminal.env;
+    let colors = Colors::from_env(env);
+    let plain = |typed| Detection {
+        graphics: Graphics::Halfblocks(colors),
+        typed,
+    };
+    match mode {
+        PreviewMode::Off => {
+            return Detection {
+                graphics: Graphics::Off,
+                typed: Vec::new(),
+            };
+        }
+        PreviewMode::Halfblocks => return plain(Vec::new()),
+        PreviewMode::Auto => {}
+    }
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
+    let term = var("TERM").unwrap_or_default();
+    let tmux = var("TMUX").is_some() || term.starts_with("tmux");
+    if term == "dumb" || (term.starts_with("screen") && !tmux) {
+        // GNU screen passes no graphics through, and a dumb terminal has none.
+        return plain(Vec::new());
+    }
+
+    let path = remember::path(terminal.data_dir);
+    let key = remember::terminal_key(env);
+    if let Some(known) = remember::recall(&path, &key) {
+        return Detection {
+            graphics: build(known, terminal.window_cell, colors),
+            typed: Vec::new(),
+        };
+    }
+
+    // WezTerm and Konsole answer for kitty and sixel but draw them wrong (ratatui-image
+    // skips them too); WezTerm then gets iTerm2's protocol below.
+    let skip = if var("WEZTERM_EXECUTABLE").is_some() || var("KONSOLE_VERSION").is_some() {
+        vec![ProtocolType::Kitty, ProtocolType::Sixel]
+    } else {
+        Vec::new()
+    };
+    let reply = match (terminal.ask)(&query::question(tmux, &skip)) {
+        Ok(reply) => reply,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not ask the terminal about graphics");
+            return plain(Vec::new());
+        }
+    };
+    let answer = &reply.answer;
+    let graphics = if answer.kitty {
+        Kind::Kitty
+    } else if answer.sixel {
+        Kind::Sixel
+    } else if iterm2_from_env(env, tmux) {
+        Kind::Iterm2
+    } else {
+        Kind::Halfblocks
+    };
+    tracing::info!(
+        terminal = %key,
+        ?answer,
+        ?graphics,
+        "asked the terminal about graphics"
+    );
+    let known = Remembered {
+        graphics,
+        cell: answer.cell,
+    };
+    remember::remember(&path, &key, known);
+    Detection {
+        graphics: build(known, terminal.window_cell, colors),
+        typed: typed::keys(&reply.typed),
+    }
+}
+
+/// Pictures in pixels need the cell size to be laid out; without one, halfblocks.
+fn build(known: Remembered, window_cell: Option<(u16, u16)>, colors: Colors) -> Graphics {
+    let protocol = match known.graphics {
+        Kind::Kitty => ProtocolType::Kitty,
+        Kind::Sixel => ProtocolType::Sixel,
+        Kind::Iterm2 => ProtocolType::Iterm2,
+        Kind::Halfblocks => return Graphics::Halfblocks(colors),
+    };
+    // The kernel's figure is today's font; the remembered one may be from another day.
+    let Some((width, height)) = window_cell.or(known.cell).filter(|&(w, h)| w > 0 && h > 0) else {
+        return Graphics::Halfblocks(colors);
+    };
+    // The one constructor that takes a known cell size (the others ask the terminal,
+    // which has been done here already).
+    #[allow(deprecated)]
+    let mut picker = Picker::from_fontsize(FontSize::new(width, height));
+    picker.set_protocol_type(protocol);
+    Graphics::Pixels(picker, colors)
+}
+
+/// Terminals that show iTerm2's inline images but do not answer the query for them
+/// (ratatui-image's list; inside tmux, only the outer terminal's own variables tell).
+fn iterm2_from_env(env: &dyn Fn(&str) -> Option<String>, tmux: bool) -> bool {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
+    if tmux {
+        return var("ITERM_SESSION_ID").is_some() || var("WEZTERM_EXECUTABLE").is_some();
+    }
+    let program = var("TERM_PROGRAM").unwrap_or_default();
+    [
+        "iTerm",
+        "WezTerm",
+        "mintty",
+        "vscode",
+        "Tabby",
+        "Hyper",
+        "rio",
+        "Bobcat",
+        "WarpTerminal",
+    ]
+    .iter()
+    .any(|name| program.contains(name))
+        || var("LC_TERMINAL").is_some_and(|t| t.contains("iTerm"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+    use crate::preview::fake_env as env;
+    use crate::preview::query::Answer;
+
+    /// Runs detection with a terminal that answers `reply`, counting the questions.
+    fn run(
+        mode: PreviewMode,
+        vars: &'static [(&'static str, &'static str)],
+        dir: &Path,
+        reply: io::Result<Reply>,
+        asked: &Cell<u32>,
+    ) -> Detection {
+        let env = env(vars);
+        let mut reply = Some(reply);
+        let mut ask = |question: &str| {
+            assert!(question.ends_with("\x1b[5n") || question.ends_with("\x1b\\"));
+            asked.set(asked.get() + 1);
+            reply.take().unwrap_or_else(|| Ok(Reply::default()))
+        };
+        detect(
+            mode,
+            Terminal {
+                env: &env,
+                data_dir: dir,
+                ask: &mut ask,
+                window_cell: None,
+            },
+        )
+    }
+
+    fn answered(kitty: bool, sixel: bool, cell: Option<(u16, u16)>, typed: &[u8]) -> Reply {
+        Reply {
+            answer: Answer {
+                kitty,
+                sixel,
+                cell,
+                complete: true,
+            },
+            typed: typed.to_vec(),
+        }
+    }
+
+    const KITTY: &[(&str, &str)] = &[("TERM", "xterm-kitty"), ("COLORTERM", "truecolor")];
+
+    #[test]
+    fn the_config_wins_and_nothing_is_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let off = run(
+            PreviewMode::Off,
+            KITTY,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+        );
+        assert!(off.graphics.is_off());
+        let half = run(
+            PreviewMode::Halfblocks,
+            KITTY,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+        );
+        assert_eq!(half.graphics.name(), "halfblocks");
+        assert_eq!(half.graphics.colors(), Colors::TrueColor);
+        assert_eq!(asked.get(), 0);
+    }
+
+    #[test]
+    fn asks_once_per_terminal_then_remembers() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let reply = Ok(answered(true, false, Some((10, 20)), b"ab"));
+        let first = run(PreviewMode::Auto, KITTY, dir.path(), reply, &asked);
+        assert_eq!(first.graphics.name(), "kitty");
+        assert_eq!(
+            first.typed,
+            vec![
+                KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE),
+                KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE),
+            ],
+            "keys typed meanwhile are handed back"
+        );
+        let second = run(
+            PreviewMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+        );
+        assert_eq!(second.graphics.name(), "kitty");
+        assert_eq!(asked.get(), 1, "the second start asks nothing");
+
+        const OTHER: &[(&str, &str)] = &[("TERM", "xterm-256color")];
+        let other = run(
+            PreviewMode::Auto,
+            OTHER,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+        );
+        assert_eq!(other.graphics.name(), "halfblocks");
+        assert_eq!(other.graphics.colors(), Colors::Ansi256);
+        assert_eq!(asked.get(), 2, "another terminal is asked");
+    }
+
+    #[test]
+    fn no_answer_means_halfblocks_and_is_remembered_too() {
+        const TMUX: &[(&str, &str)] = &[
+            ("TERM", "tmux-256color"),
+            ("TMUX", "/tmp/tmux-0/default,1,0"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let silent = run(
+            PreviewMode::Auto,
+            TMUX,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+        );
+        assert_eq!(silent.graphics.name(), "halfblocks");
+        let again = run(
+            PreviewMode::Auto,
+            TMUX,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+        );
+        assert_eq!(again.graphics.name(), "halfblocks");
+        assert_eq!(asked.get(), 1, "a silent terminal costs the wait once");
+    }
+
+    #[test]
+    fn sixel_needs_a_cell_size_and_a_failed_question_is_not_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        const FOOT: &[(&str, &str)] = &[("TERM", "foot")];
+        let no_size = run(
+            PreviewMode::Auto,
+            FOOT,
+            dir.path(),
+            Ok(answered(false, true, None, b"")),
+            &asked,
+        );
+        assert_eq!(no_size.graphics.name(), "halfblocks");
+
+        const XTERM: &[(&str, &str)] = &[("TERM", "xterm")];
+        let failed = run(
+            PreviewMode::Auto,
+            XTERM,
+            dir.path(),
+            Err(io::Error::other("no tty")),
+            &asked,
+        );
+        assert_eq!(failed.graphics.name(), "halfblocks");
+        let sized = run(
+            PreviewMode::Auto,
+            XTERM,
+            dir.path(),
+            Ok(answered(false, true, Some((8, 16)), b"")),
+            &asked,
+        );
+        assert_eq!(sized.graphics.name(), "sixel");
+    }
+
+    #[test]
+    fn screen_and_dumb_terminals_are_not_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        for vars in [&[("TERM", "screen-256color")][..], &[("TERM", "dumb")][..]] {
+            let vars: &'static [(&str, &str)] = vars;
+            let found = run(
+                PreviewMode::Auto,
+                vars,
+                dir.path(),
+                Ok(Reply::default()),
+                &asked,
+            );
+            assert_eq!(found.graphics.name(), "halfblocks");
+        }
+        assert_eq!(asked.get(), 0);
+    }
+}
