@@ -11,6 +11,7 @@ mod player;
 pub mod query;
 mod remember;
 mod source;
+mod still;
 mod strips;
 mod typed;
 
@@ -20,6 +21,7 @@ pub use mode::PreviewMode;
 pub use picture::{Picture, halfblock_pixels};
 pub use player::{Clock, Playback, Player, Shown};
 pub use source::{THUMB_HEIGHT, THUMB_WIDTH, image_thumbnail};
+pub use still::{Still, strip};
 pub use strips::{OnStrip, StripMaker, StripResult};
 
 /// An environment holding only `vars`, for tests.
