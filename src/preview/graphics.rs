@@ -161,6 +161,42 @@ pub fn detect(mode: PreviewMode, terminal: Terminal<'_>) -> Detection {
     }
 }
 
+/// Detection on the real terminal, at the workbench's start: after raw mode is on and the
+/// first frame is drawn, before anything reads input (the answer comes on stdin). Asks only
+/// when stdin and stdout are a terminal. `I2V_PREVIEW` (auto, halfblocks, off) overrides
+/// `mode`.
+pub fn detect_on_terminal(mode: PreviewMode, data_dir: &Path) -> Detection {
+    use std::io::IsTerminal;
+    let env = |name: &str| std::env::var(name).ok();
+    let mode = env("I2V_PREVIEW")
+        .and_then(|v| toml::Value::String(v.trim().to_owned()).try_into().ok())
+        .unwrap_or(mode);
+    let tty = io::stdin().is_terminal() && io::stdout().is_terminal();
+    let window_cell = crossterm::terminal::window_size().ok().and_then(|w| {
+        let cell = (
+            w.width.checked_div(w.columns)?,
+            w.height.checked_div(w.rows)?,
+        );
+        (cell.0 > 0 && cell.1 > 0).then_some(cell)
+    });
+    let mut ask = |question: &str| {
+        if tty {
+            query::ask(question, QUERY_TIMEOUT)
+        } else {
+            Err(io::Error::other("stdin or stdout is not a terminal"))
+        }
+    };
+    detect(
+        mode,
+        Terminal {
+            env: &env,
+            data_dir,
+            ask: &mut ask,
+            window_cell,
+        },
+    )
+}
+
 /// Pictures in pixels need the cell size to be laid out; without one, halfblocks.
 fn build(known: Remembered, window_cell: Option<(u16, u16)>, colors: Colors) -> Graphics {
     let protocol = match known.graphics {

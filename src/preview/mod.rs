@@ -16,7 +16,7 @@ mod strips;
 mod typed;
 
 pub use colors::Colors;
-pub use graphics::{Detection, Graphics, QUERY_TIMEOUT, Terminal, detect};
+pub use graphics::{Detection, Graphics, QUERY_TIMEOUT, Terminal, detect, detect_on_terminal};
 pub use mode::PreviewMode;
 pub use picture::{Picture, halfblock_pixels};
 pub use player::{Clock, Playback, Player, Shown};
