@@ -218,7 +218,8 @@ fn build(known: Remembered, window_cell: Option<(u16, u16)>, colors: Colors) -> 
 }
 
 /// Terminals that show iTerm2's inline images but do not answer the query for them
-/// (ratatui-image's list; inside tmux, only the outer terminal's own variables tell).
+/// (ratatui-image's list less Warp, which its compatibility matrix says never clears them;
+/// inside tmux, only the outer terminal's own variables tell).
 fn iterm2_from_env(env: &dyn Fn(&str) -> Option<String>, tmux: bool) -> bool {
     let var = |name: &str| env(name).filter(|v| !v.is_empty());
     if tmux {
@@ -226,15 +227,7 @@ fn iterm2_from_env(env: &dyn Fn(&str) -> Option<String>, tmux: bool) -> bool {
     }
     let program = var("TERM_PROGRAM").unwrap_or_default();
     [
-        "iTerm",
-        "WezTerm",
-        "mintty",
-        "vscode",
-        "Tabby",
-        "Hyper",
-        "rio",
-        "Bobcat",
-        "WarpTerminal",
+        "iTerm", "WezTerm", "mintty", "vscode", "Tabby", "Hyper", "rio", "Bobcat",
     ]
     .iter()
     .any(|name| program.contains(name))
