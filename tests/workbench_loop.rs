@@ -123,7 +123,7 @@ async fn submitting_an_empty_prompt_shows_an_error_and_submits_nothing() {
         screen.pane_text("Queue").contains("No jobs yet"),
         "{screen}"
     );
-    let engine = h.bench.runtime.engine.as_ref().unwrap();
+    let engine = h.bench.runtime.engine().unwrap();
     assert_eq!(engine.running_count(), 0, "no job may start");
     assert!(
         h.store().list().records.is_empty(),
@@ -645,7 +645,7 @@ async fn on_a_too_small_screen_only_quit_acts() {
     h.send(ctrl('s'));
     h.press(KeyCode::Backspace);
     h.press(KeyCode::Tab);
-    let engine = h.bench.runtime.engine.as_ref().unwrap();
+    let engine = h.bench.runtime.engine().unwrap();
     assert_eq!(engine.running_count(), 0, "no job may start unseen");
 
     h.bench.terminal.backend_mut().resize(120, 40);

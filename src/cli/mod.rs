@@ -13,6 +13,7 @@ mod rate;
 mod report;
 mod stats;
 mod submit;
+mod workbench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -82,7 +83,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
-            crate::ui::run::workbench(settings, demo, cli.workbench).await
+            workbench::workbench(settings, demo, cli.workbench).await
         }
     }
 }

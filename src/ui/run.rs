@@ -4,7 +4,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,12 +13,8 @@ use ratatui::backend::Backend;
 use tokio::task::JoinHandle;
 use tokio::time::Interval;
 
-use super::runtime::{Runtime, TerminalRequest, recover_draft};
-use super::{App, AppOptions, Draft, KeyMap, Msg, Theme, UiConfig};
-use crate::cli::WorkbenchArgs;
-use crate::config::{Settings, process_env};
-use crate::jobs::{Engine, EngineOptions};
-use crate::setup::{self, Backend as FalBackend};
+use super::runtime::{Runtime, TerminalRequest};
+use super::{App, AppOptions, Draft, Msg};
 
 /// Spinner and elapsed-time refresh rate while jobs are in flight.
 const TICK: Duration = Duration::from_millis(100);
@@ -214,7 +209,7 @@ impl<B: Backend> Workbench<B> {
         if let Some(loading) = self.loading.take() {
             let _ = loading.await;
         }
-        if let Some(engine) = &self.runtime.engine {
+        if let Some(engine) = self.runtime.engine() {
             engine.shutdown().await;
         }
     }
@@ -239,98 +234,33 @@ pub fn terminal_messages() -> impl Stream<Item = Msg> + Unpin {
         })
 }
 
-/// Builds everything from settings and runs the workbench in the real terminal.
-pub async fn workbench(
-    settings: Settings,
-    demo: bool,
-    args: WorkbenchArgs,
-) -> anyhow::Result<ExitCode> {
-    let mut warnings = Vec::new();
-    let ui_config: UiConfig = match settings.file.ui.clone().map(toml::Table::try_into) {
-        None => UiConfig::default(),
-        Some(Ok(config)) => config,
-        Some(Err(err)) => {
-            warnings.push(format!(
-                "[ui] in {} ignored: {}",
-                settings.config_path.display(),
-                err.message()
-            ));
-            UiConfig::default()
-        }
-    };
-    let theme = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        Theme::no_color()
-    } else {
-        let name = args
-            .theme
-            .clone()
-            .or_else(|| ui_config.theme.clone())
-            .unwrap_or_else(|| "dark".into());
-        let (theme, warning) = Theme::load(&name, Some(&settings.config_dir.join("themes")));
-        warnings.extend(warning);
-        theme
-    };
-    let (keys, key_warnings) = KeyMap::from_config(&ui_config.keys);
-    warnings.extend(key_warnings);
+/// What the workbench needs to run in the real terminal: built by the CLI from settings.
+pub struct Options {
+    pub app: AppOptions,
+    pub runtime: Runtime,
+    /// `[ui] mouse`: capture the mouse.
+    pub mouse: bool,
+    /// Problems found while building these (config, theme, keys, draft), shown at once.
+    pub warnings: Vec<String>,
+}
 
-    let (backend, banner, no_engine_reason) = if demo {
-        (
-            Some(FalBackend::demo(&settings).await?),
-            Some("DEMO · simulated fal in this process: no key, no network, no cost".to_owned()),
-            String::new(),
-        )
-    } else {
-        match settings.api_key(&process_env) {
-            Ok(key) => (Some(FalBackend::real(&settings, key)?), None, String::new()),
-            // The banner must fit one line; the full message (with the config path) shows
-            // when the user tries to submit.
-            Err(err) => (
-                None,
-                Some("No fal API key: set FAL_KEY, or try --demo · Ctrl-S says more".to_owned()),
-                err.to_string(),
-            ),
-        }
-    };
-    let store = match &backend {
-        Some(b) => b.store.clone(),
-        None => setup::open_store(&settings.data_dir)?,
-    };
-    let engine = backend.as_ref().map(|b| {
-        Engine::new(
-            b.client.clone(),
-            b.store.clone(),
-            EngineOptions {
-                download: settings.download,
-                fal_options: settings.file.fal.options(),
-            },
-        )
-    });
-    let mut runtime = Runtime::new(engine, store, ui_config.notify, no_engine_reason);
-    if let Some(opener) = settings
-        .file
-        .opener
-        .clone()
-        .filter(|o| !o.trim().is_empty())
-    {
-        runtime.opener = opener;
-    }
-    let (draft, draft_warning) = recover_draft(&runtime.draft_path());
-    warnings.extend(draft_warning);
-    let app = App::new(AppOptions {
-        prompt: args.prompt,
-        image: args.image,
-        draft,
-        theme,
-        keys,
-        banner,
-        notify: ui_config.notify,
-        remote: std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty()),
-    });
+/// How the workbench ended, for what the CLI says after. The terminal is back to normal
+/// either way.
+pub struct Closed {
+    /// How the loop ended, or the terminal error that ended it.
+    pub ending: std::io::Result<Ending>,
+    /// Jobs still queued or running on fal when it closed.
+    pub active_jobs: usize,
+}
 
-    let terminal = super::terminal::enter(ui_config.mouse)?;
-    let mut bench = Workbench::new(terminal, app, runtime);
+/// Takes the terminal over, runs the workbench until it ends and gives the terminal back,
+/// whatever happened. Fails only when the terminal cannot be taken over at all.
+pub async fn start(opts: Options) -> std::io::Result<Closed> {
+    let app = App::new(opts.app);
+    let terminal = super::terminal::enter(opts.mouse)?;
+    let mut bench = Workbench::new(terminal, app, opts.runtime);
     super::terminal::save_draft_on_panic(bench.draft_handle(), bench.runtime.draft_path());
-    for warning in warnings {
+    for warning in opts.warnings {
         bench.handle(Msg::Error(warning));
     }
     let ending = bench
@@ -342,31 +272,11 @@ pub async fn workbench(
             },
         )
         .await;
-    let active = bench.app.active_jobs();
+    let active_jobs = bench.app.active_jobs();
     bench.shutdown().await;
     super::terminal::leave();
-    if active > 0 {
-        eprintln!("{}", farewell(active, demo));
-    }
-    drop(backend);
-    ending?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What happens to the jobs still running when the workbench closes: said on the restored
-/// terminal, since quitting is not cancelling and the user may wonder whether they still pay.
-fn farewell(active: usize, demo: bool) -> String {
-    let jobs = if active == 1 {
-        "1 job".to_owned()
-    } else {
-        format!("{active} jobs")
-    };
-    if demo {
-        format!("i2v: {jobs} of this demo ended with it: the simulated fal ran inside this process")
-    } else {
-        format!(
-            "i2v: {jobs} still running on fal: they go on there and are followed again at the \
-             next start (or `i2v resume`)"
-        )
-    }
+    Ok(Closed {
+        ending,
+        active_jobs,
+    })
 }

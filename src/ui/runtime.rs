@@ -14,15 +14,23 @@ use crate::image_source;
 use crate::jobs::{Engine, JobEvent};
 use crate::text::sanitize;
 
+/// Whether jobs can be submitted from this workbench.
+pub enum Jobs {
+    /// Through this engine, which reports on its jobs through `events`.
+    Engine {
+        engine: Engine,
+        events: mpsc::UnboundedReceiver<JobEvent>,
+    },
+    /// Not at all (no API key, say): the screen still opens and the history can be browsed;
+    /// a submit is answered with `reason`.
+    Unavailable { reason: String },
+}
+
 /// What the runtime needs besides the terminal.
 pub struct Runtime {
-    /// `None` when there is no API key: the screen still opens, submitting explains why not.
-    pub engine: Option<Engine>,
-    pub job_events: Option<mpsc::UnboundedReceiver<JobEvent>>,
+    pub jobs: Jobs,
     pub store: Store,
     pub notify: NotifyConfig,
-    /// Why submitting is impossible, when `engine` is `None`.
-    pub no_engine_reason: String,
     /// Terminal control sequences (clipboard, notifications, bell) go here.
     pub out: Box<dyn Write + Send>,
     /// `$VISUAL`, else `$EDITOR`, else `vi`.
@@ -55,28 +63,17 @@ pub enum TerminalRequest {
 }
 
 impl Runtime {
-    pub fn new(
-        engine: Option<(Engine, mpsc::UnboundedReceiver<JobEvent>)>,
-        store: Store,
-        notify: NotifyConfig,
-        no_engine_reason: String,
-    ) -> Self {
+    pub fn new(jobs: Jobs, store: Store, notify: NotifyConfig) -> Self {
         let (msg_tx, msg_rx) = mpsc::unbounded_channel();
-        let (engine, job_events) = match engine {
-            Some((engine, events)) => (Some(engine), Some(events)),
-            None => (None, None),
-        };
         let editor = std::env::var("VISUAL")
             .or_else(|_| std::env::var("EDITOR"))
             .ok()
             .filter(|e| !e.trim().is_empty())
             .unwrap_or_else(|| "vi".into());
         Self {
-            engine,
-            job_events,
+            jobs,
             store,
             notify,
-            no_engine_reason,
             out: Box::new(std::io::stdout()),
             editor,
             opener: if cfg!(target_os = "macos") {
@@ -111,6 +108,14 @@ impl Runtime {
         }));
     }
 
+    /// The engine jobs are submitted through, if there is one.
+    pub fn engine(&self) -> Option<&Engine> {
+        match &self.jobs {
+            Jobs::Engine { engine, .. } => Some(engine),
+            Jobs::Unavailable { .. } => None,
+        }
+    }
+
     pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
         self.msg_tx.clone()
     }
@@ -121,12 +126,15 @@ impl Runtime {
 
     /// The next message from background work: an effect's outcome or a job event.
     pub async fn next(&mut self) -> Option<Msg> {
-        let jobs = self.job_events.as_mut();
+        let events = match &mut self.jobs {
+            Jobs::Engine { events, .. } => Some(events),
+            Jobs::Unavailable { .. } => None,
+        };
         tokio::select! {
             biased;
             msg = self.msg_rx.recv() => msg,
             Some(event) = async move {
-                match jobs {
+                match events {
                     Some(rx) => rx.recv().await,
                     None => std::future::pending().await,
                 }
@@ -139,17 +147,17 @@ impl Runtime {
         if let Ok(msg) = self.msg_rx.try_recv() {
             return Some(msg);
         }
-        self.job_events
-            .as_mut()
-            .and_then(|rx| rx.try_recv().ok())
-            .map(Msg::Job)
+        match &mut self.jobs {
+            Jobs::Engine { events, .. } => events.try_recv().ok().map(Msg::Job),
+            Jobs::Unavailable { .. } => None,
+        }
     }
 
     /// Loads the history in the background (the first frame does not wait for it), then
     /// follows again the jobs the last run left in flight, from that same listing.
     pub fn load_history(&self) -> tokio::task::JoinHandle<()> {
         let store = self.store.clone();
-        let engine = self.engine.clone();
+        let engine = self.engine().cloned();
         let tx = self.msg_tx.clone();
         // The engine spawns one task per resumed job; a blocking-pool thread is inside the
         // runtime, so it can.
@@ -193,14 +201,14 @@ impl Runtime {
                     )));
                     job.image = url.clone();
                 }
-                let reply = match &self.engine {
-                    Some(engine) => Ok(engine.submit(job)),
-                    None => Err(self.no_engine_reason.clone()),
+                let reply = match &self.jobs {
+                    Jobs::Engine { engine, .. } => Ok(engine.submit(job)),
+                    Jobs::Unavailable { reason } => Err(reason.clone()),
                 };
                 let _ = self.msg_tx.send(Msg::Submitted(reply));
             }
             Effect::Cancel(id) => {
-                let running = self.engine.as_ref().is_some_and(|e| e.cancel(&id));
+                let running = self.engine().is_some_and(|e| e.cancel(&id));
                 if !running {
                     let _ = self.msg_tx.send(Msg::Error(format!(
                         "job {id} is not running in this workbench"

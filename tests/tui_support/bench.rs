@@ -10,7 +10,7 @@ use std::time::Instant;
 use crossterm::event::KeyCode;
 use i2v::jobs::{Engine, EngineOptions};
 use i2v::ui::run::Workbench;
-use i2v::ui::runtime::{Runtime, TerminalRequest, load_draft, recover_draft};
+use i2v::ui::runtime::{Jobs, Runtime, TerminalRequest, load_draft, recover_draft};
 use i2v::ui::{App, AppOptions, Draft, Focus, KeyMap, Msg, NotifyConfig, Theme};
 use i2v_fal::{ApiKey, ClientConfig, FalClient};
 use i2v_sim::{SimConfig, SimServer};
@@ -100,12 +100,11 @@ impl Harness {
             .with_base_urls(&base, &base)
             .fast_for_tests();
         let client = FalClient::new(config).unwrap();
-        let engine_and_events = Engine::new(client, store.clone(), EngineOptions::default());
+        let (engine, events) = Engine::new(client, store.clone(), EngineOptions::default());
         let mut runtime = Runtime::new(
-            Some(engine_and_events),
+            Jobs::Engine { engine, events },
             store,
             NotifyConfig::default(),
-            String::new(),
         );
         let side_channel = Captured::default();
         runtime.out = Box::new(side_channel.clone());

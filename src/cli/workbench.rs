@@ -1,0 +1,139 @@
+//! The workbench command: builds what the UI needs from the settings (theme, key map, fal
+//! backend, history store, job engine, saved draft) and hands it over as plain options.
+
+use std::process::ExitCode;
+
+use crate::cli::WorkbenchArgs;
+use crate::config::{Settings, process_env};
+use crate::jobs::{Engine, EngineOptions};
+use crate::setup::{self, Backend};
+use crate::ui::run::{Closed, Options};
+use crate::ui::runtime::{Jobs, Runtime, recover_draft};
+use crate::ui::{AppOptions, KeyMap, Theme, UiConfig};
+
+/// Runs the workbench in the real terminal.
+pub async fn workbench(
+    settings: Settings,
+    demo: bool,
+    args: WorkbenchArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut warnings = Vec::new();
+    let ui_config: UiConfig = match settings.file.ui.clone().map(toml::Table::try_into) {
+        None => UiConfig::default(),
+        Some(Ok(config)) => config,
+        Some(Err(err)) => {
+            warnings.push(format!(
+                "[ui] in {} ignored: {}",
+                settings.config_path.display(),
+                err.message()
+            ));
+            UiConfig::default()
+        }
+    };
+    let theme = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        Theme::no_color()
+    } else {
+        let name = args
+            .theme
+            .clone()
+            .or_else(|| ui_config.theme.clone())
+            .unwrap_or_else(|| "dark".into());
+        let (theme, warning) = Theme::load(&name, Some(&settings.config_dir.join("themes")));
+        warnings.extend(warning);
+        theme
+    };
+    let (keys, key_warnings) = KeyMap::from_config(&ui_config.keys);
+    warnings.extend(key_warnings);
+
+    let (backend, banner) = if demo {
+        let backend = Backend::demo(&settings).await?;
+        let banner = "DEMO · simulated fal in this process: no key, no network, no cost";
+        (Ok(backend), Some(banner.to_owned()))
+    } else {
+        match settings.api_key(&process_env) {
+            Ok(key) => (Ok(Backend::real(&settings, key)?), None),
+            // The banner must fit one line; the full message (with the config path) shows
+            // when the user tries to submit.
+            Err(err) => (
+                Err(err.to_string()),
+                Some("No fal API key: set FAL_KEY, or try --demo · Ctrl-S says more".to_owned()),
+            ),
+        }
+    };
+    let (jobs, store) = match &backend {
+        Ok(backend) => {
+            let (engine, events) = Engine::new(
+                backend.client.clone(),
+                backend.store.clone(),
+                EngineOptions {
+                    download: settings.download,
+                    fal_options: settings.file.fal.options(),
+                },
+            );
+            (Jobs::Engine { engine, events }, backend.store.clone())
+        }
+        Err(reason) => (
+            Jobs::Unavailable {
+                reason: reason.clone(),
+            },
+            setup::open_store(&settings.data_dir)?,
+        ),
+    };
+    let mut runtime = Runtime::new(jobs, store, ui_config.notify);
+    if let Some(opener) = settings
+        .file
+        .opener
+        .clone()
+        .filter(|o| !o.trim().is_empty())
+    {
+        runtime.opener = opener;
+    }
+    let (draft, draft_warning) = recover_draft(&runtime.draft_path());
+    warnings.extend(draft_warning);
+    let app = AppOptions {
+        prompt: args.prompt,
+        image: args.image,
+        draft,
+        theme,
+        keys,
+        banner,
+        notify: ui_config.notify,
+        remote: std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty()),
+    };
+    let closed = crate::ui::run::start(Options {
+        app,
+        runtime,
+        mouse: ui_config.mouse,
+        warnings,
+    })
+    .await;
+    // The simulated fal of a demo lives until the workbench has shut down.
+    drop(backend);
+    let Closed {
+        ending,
+        active_jobs,
+    } = closed?;
+    if active_jobs > 0 {
+        eprintln!("{}", farewell(active_jobs, demo));
+    }
+    ending?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What happens to the jobs still running when the workbench closes: said on the restored
+/// terminal, since quitting is not cancelling and the user may wonder whether they still pay.
+fn farewell(active: usize, demo: bool) -> String {
+    let jobs = if active == 1 {
+        "1 job".to_owned()
+    } else {
+        format!("{active} jobs")
+    };
+    if demo {
+        format!("i2v: {jobs} of this demo ended with it: the simulated fal ran inside this process")
+    } else {
+        format!(
+            "i2v: {jobs} still running on fal: they go on there and are followed again at the \
+             next start (or `i2v resume`)"
+        )
+    }
+}
