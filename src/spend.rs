@@ -1,7 +1,7 @@
 //! Money: what jobs cost, as people read it, and what was spent. A job counts as spent once
 //! it completed (fal made the video), at the price recorded when it was submitted.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, NaiveTime, Utc};
 use i2v_store::{JobRecord, JobState};
 
 /// `$1.32`; amounts under a cent keep their digits (`$0.005`) so a cheap price is not shown
@@ -39,6 +39,17 @@ impl Spend {
             }
         }
     }
+}
+
+/// The last local midnight at or before `now`: where "today" starts.
+pub fn local_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&Local);
+    local
+        .date_naive()
+        .and_time(NaiveTime::MIN)
+        .and_local_timezone(Local)
+        .earliest()
+        .map_or(now, |midnight| midnight.with_timezone(&Utc))
 }
 
 /// What the jobs among `records` created at or after `since` cost.

@@ -70,6 +70,7 @@ pub async fn workbench(
                     fal_options: settings.file.fal.options(),
                 },
             );
+            engine.set_price_per_video(settings.price_per_video);
             (Jobs::Engine { engine, events }, backend.store.clone())
         }
         Err(reason) => (
@@ -99,6 +100,10 @@ pub async fn workbench(
         banner,
         notify: ui_config.notify,
         remote: std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty()),
+        pricing: crate::ui::Pricing {
+            price_per_video: settings.price_per_video,
+            max_jobs_per_submit: settings.max_jobs_per_submit,
+        },
     };
     let closed = crate::ui::run::start(Options {
         app,

@@ -14,6 +14,7 @@ use super::effect::{Draft, Effect};
 use super::keys::KeyMap;
 use super::layout;
 use super::msg::Msg;
+use super::overlays::batch::BatchConfirm;
 use super::overlays::confirm::Confirm;
 use super::panes::history::HistoryPane;
 use super::panes::image::ImagePane;
@@ -22,6 +23,7 @@ use super::panes::prompt::PromptPane;
 use super::panes::queue::QueuePane;
 use super::panes::{Focus, Panes};
 use super::theme::Theme;
+use crate::batch::{BatchPlan, PlanError};
 use crate::jobs::{JobEvent, NewJob};
 use crate::text::sanitize;
 
@@ -43,6 +45,32 @@ pub struct AppOptions {
     pub notify: NotifyConfig,
     /// Running over SSH: a video player started here would not be seen.
     pub remote: bool,
+    pub pricing: Pricing,
+}
+
+/// What a video costs and how many one submit may send (the config's `price_per_video` and
+/// `max_jobs_per_submit`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pricing {
+    pub price_per_video: f64,
+    pub max_jobs_per_submit: u64,
+}
+
+impl Default for Pricing {
+    fn default() -> Self {
+        Self {
+            price_per_video: crate::config::DEFAULT_PRICE_PER_VIDEO,
+            max_jobs_per_submit: crate::config::DEFAULT_MAX_JOBS_PER_SUBMIT,
+        }
+    }
+}
+
+/// What was spent, as the history's title shows it: completed jobs created since the
+/// workbench started, and since local midnight.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct SpendShown {
+    pub session: f64,
+    pub today: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +103,9 @@ pub struct App {
     pub(crate) keys: KeyMap,
     pub(crate) notify: NotifyConfig,
     pub(crate) remote: bool,
+    pub(crate) pricing: Pricing,
+    /// When this workbench started: what "spent this session" counts from.
+    started: DateTime<Utc>,
     pub(crate) banner: Option<String>,
     pub(crate) size: Rect,
     pub(crate) now: DateTime<Utc>,
@@ -139,6 +170,8 @@ impl App {
             keys: opts.keys,
             notify: opts.notify,
             remote: opts.remote,
+            pricing: opts.pricing,
+            started: Utc::now(),
             banner: opts.banner.map(|b| sanitize(&b)),
             size: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             now: Utc::now(),
@@ -224,6 +257,7 @@ impl App {
                 self.book.add_from_history(records);
                 self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
+                self.recount_spend();
                 if let Some(first) = problems.first() {
                     let more = match problems.len() {
                         1 => String::new(),
@@ -299,6 +333,7 @@ impl App {
                     self.panes.queue.select(id);
                 }
                 self.panes.history.refresh(&self.book);
+                self.recount_spend();
             }
             JobEvent::Logs { id, entries } => self.book.append_logs(&id, entries),
             JobEvent::Progress { id, progress } => self.book.set_progress(&id, progress, self.now),
@@ -442,6 +477,75 @@ impl App {
         vec![Effect::Submit(job)]
     }
 
+    /// Sends `jobs`, which the user confirmed with their count and cost, as one batch.
+    pub(crate) fn submit_batch(&mut self, jobs: Vec<NewJob>, from_marks: bool) -> Vec<Effect> {
+        if self.billing_pause {
+            self.error(
+                "Not submitted: fal locked the account for billing. Top up at \
+                 https://fal.ai/dashboard/billing, then Esc resumes submits",
+            );
+            return Vec::new();
+        }
+        if from_marks {
+            self.panes.history.marked.clear();
+        }
+        self.submitting = true;
+        self.notice(format!("Submitting {} jobs…", jobs.len()));
+        self.awaiting.extend(jobs.iter().cloned());
+        vec![Effect::SubmitBatch(jobs)]
+    }
+
+    /// Asks before re-running the marked history jobs `ids` together.
+    pub(crate) fn confirm_rerun(&mut self, ids: Vec<JobId>) -> Vec<Effect> {
+        let cap = self.pricing.max_jobs_per_submit;
+        if ids.len() as u64 > cap {
+            self.error(format!(
+                "{} jobs are marked, more than the {cap} one submit may send: unmark some \
+                 (Space), or raise max_jobs_per_submit in the config",
+                ids.len()
+            ));
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        let mut jobs = Vec::new();
+        let mut rows = Vec::new();
+        for id in &ids {
+            let Some(entry) = self.book.get(id) else {
+                continue;
+            };
+            let (job, fallback) = super::panes::history::rerun_job(&entry.record.input);
+            effects.extend(fallback);
+            let image = std::path::Path::new(&job.image)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| job.image.clone());
+            rows.push(format!("{} · {image}", one_line(&job.prompt)));
+            jobs.push(job);
+        }
+        let price = self.pricing.price_per_video;
+        let summary = format!(
+            "{} marked jobs again, {} at {} a video",
+            jobs.len(),
+            crate::spend::usd(jobs.len() as f64 * price),
+            crate::spend::usd(price)
+        );
+        self.overlay = Some(Box::new(BatchConfirm::open(
+            jobs, summary, rows, None, true,
+        )));
+        effects
+    }
+
+    /// What completed jobs cost this session and today, for the history's title.
+    fn recount_spend(&mut self) {
+        let price = self.pricing.price_per_video;
+        let records = || self.book.newest_first().map(|e| &e.record);
+        let midnight = crate::spend::local_midnight(self.now);
+        self.panes.history.spend = SpendShown {
+            session: crate::spend::spent_since(records(), Some(self.started), price).usd,
+            today: crate::spend::spent_since(records(), Some(midnight), price).usd,
+        };
+    }
+
     /// Whether a job with this very input is on its way or still running.
     fn in_flight(&mut self, job: &NewJob) -> bool {
         let book = &self.book;
@@ -491,12 +595,32 @@ impl App {
             Some(Ok(info)) => info.limit.clone(),
             None => None,
         };
+        let repeat = self.panes.prompt.repeat;
+        let cap = self.pricing.max_jobs_per_submit;
+        let plan = match BatchPlan::new(&prompt, repeat, false, cap) {
+            Ok(plan) => plan,
+            Err(err) => {
+                let how = match err {
+                    PlanError::Matrix(_) => "write \\{ and \\} for literal braces",
+                    PlanError::OverCap { .. } => {
+                        "use fewer alternatives or repeats, or raise max_jobs_per_submit in the config"
+                    }
+                };
+                self.set_focus(Focus::Editor);
+                self.error(format!("Cannot submit: {err}; {how}"));
+                return None;
+            }
+        };
         let job = NewJob {
-            prompt,
+            prompt: plan.prompts.first().cloned().unwrap_or(prompt),
             image,
             prompt_optimizer: self.panes.optimizer.on,
             check_limits: true,
         };
+        if plan.jobs() > 1 {
+            self.confirm_plan(&plan, job, limit);
+            return None;
+        }
         match limit {
             None => Some(job),
             Some(limit) => {
@@ -509,6 +633,42 @@ impl App {
             }
         }
     }
+}
+
+impl App {
+    /// Asks before sending the jobs of `plan`, each like `job` but for its prompt.
+    fn confirm_plan(&mut self, plan: &BatchPlan, job: NewJob, limit: Option<String>) {
+        let jobs: Vec<NewJob> = plan
+            .each_job()
+            .map(|prompt| NewJob {
+                prompt: prompt.to_owned(),
+                // The user answers for the limits here, once for all.
+                check_limits: limit.is_none(),
+                ..job.clone()
+            })
+            .collect();
+        let times = match plan.repeat {
+            1 => String::new(),
+            n => format!("  ×{n}"),
+        };
+        let rows = plan
+            .prompts
+            .iter()
+            .map(|p| format!("{}{times}", one_line(p)))
+            .collect();
+        let warning = limit.map(|limit| {
+            format!("The image is outside the model's limits ({limit}): fal will most likely refuse every job")
+        });
+        let summary = plan.summary(self.pricing.price_per_video);
+        self.overlay = Some(Box::new(BatchConfirm::open(
+            jobs, summary, rows, warning, false,
+        )));
+    }
+}
+
+/// A prompt on one line, its lines joined with ` / `.
+fn one_line(prompt: &str) -> String {
+    prompt.lines().collect::<Vec<_>>().join(" / ")
 }
 
 const BILLING_BANNER: &str = "fal locked the account for billing · top up at \

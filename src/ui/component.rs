@@ -189,6 +189,14 @@ pub(crate) enum Request {
         job: NewJob,
         checked: bool,
     },
+    /// Submit `jobs` as one batch, the user having confirmed the count and cost;
+    /// `from_marks` when they are the history's marked jobs (the marks go once sent).
+    SubmitBatch {
+        jobs: Vec<NewJob>,
+        from_marks: bool,
+    },
+    /// Ask before re-running these marked history jobs together (count and cost first).
+    RerunMarked(Vec<JobId>),
     /// The job's details, its logs made ready.
     Detail(JobId),
     /// The job's prompt against the editor's.

@@ -12,6 +12,9 @@ use crate::jobs::NewJob;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Submit(NewJob),
+    /// Several jobs sent together, the user having confirmed them: the runtime gives them
+    /// one new batch id.
+    SubmitBatch(Vec<NewJob>),
     /// If a later `Submit` names the local file `path` and it is gone, send `url` (the copy
     /// fal already has from an earlier run) instead.
     ImageFallback {

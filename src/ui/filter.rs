@@ -1,6 +1,7 @@
 //! The history pane's filter: which jobs match, best first. Plain words match the prompt and
 //! the image fuzzily; `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also `>`, `<=`,
-//! `<`, `=`, `rating:4`) and `is:rated`/`is:unrated` narrow the search exactly.
+//! `<`, `=`, `rating:4`), `is:rated`/`is:unrated` and `batch:PART` (any part of the batch id,
+//! as rows show its end) narrow the search exactly.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -19,6 +20,7 @@ struct Query {
     ratings: Vec<Option<RatingTerm>>,
     /// `is:rated` (true) or `is:unrated` (false).
     rated: Option<bool>,
+    batches: Vec<String>,
     words: String,
 }
 
@@ -84,6 +86,9 @@ impl Query {
                 Some(("rating", term)) => query.ratings.push(RatingTerm::parse(term)),
                 Some(("id", id)) if !id.is_empty() => query.ids.push(id.to_owned()),
                 Some(("img", image)) if !image.is_empty() => query.images.push(image.to_owned()),
+                Some(("batch", batch)) if !batch.is_empty() => {
+                    query.batches.push(batch.to_owned());
+                }
                 _ => words.push(term),
             }
         }
@@ -96,6 +101,11 @@ impl Query {
         let state = record.state.label().to_lowercase();
         let id = record.id.as_str().to_lowercase();
         let image = record.input.image.display().to_lowercase();
+        let batch = record
+            .batch
+            .as_ref()
+            .map(|b| b.as_str().to_lowercase())
+            .unwrap_or_default();
         self.states.iter().all(|s| state.starts_with(s.as_str()))
             && self.ids.iter().all(|p| id.starts_with(p.as_str()))
             && self.images.iter().all(|i| image.contains(i.as_str()))
@@ -106,6 +116,10 @@ impl Query {
             && self
                 .rated
                 .is_none_or(|rated| record.rating.is_some() == rated)
+            && self
+                .batches
+                .iter()
+                .all(|b| !batch.is_empty() && batch.contains(b.as_str()))
     }
 }
 

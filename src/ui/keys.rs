@@ -83,6 +83,8 @@ actions! {
     EditExternally "edit_external" Text "ctrl-e" "edit the prompt in $VISUAL/$EDITOR",
     Undo "undo" Text "ctrl-z" "undo (also Ctrl-U)",
     Redo "redo" Text "ctrl-y" "redo (also Ctrl-R)",
+    RepeatMore "repeat_more" Text "alt-+, alt-=" "send each prompt one more time (×N in the prompt's title)",
+    RepeatLess "repeat_less" Text "alt--" "send each prompt one time fewer",
     Toggle "toggle" Optimizer "space, enter" "toggle the prompt optimizer",
     Up "up" Lists "k, up" "move up",
     Down "down" Lists "j, down" "move down",
@@ -96,9 +98,10 @@ actions! {
     CopyPath "copy_path" Jobs "Y" "copy the downloaded video's path",
     Cancel "cancel" Queue "c" "cancel the job (asks first)",
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
-    Rerun "rerun" History "r" "submit the same input again",
+    Rerun "rerun" History "r" "submit the same input again (every marked job, after a cost confirm)",
+    Mark "mark" History "space" "mark or unmark the job, to re-run several together",
     Diff "diff" History "d" "diff its prompt against the editor's",
-    Filter "filter" History "/" "filter: words match prompt and image; is:failed, id:01M8…, img:name narrow",
+    Filter "filter" History "/" "filter: words match prompt and image; is:failed, id:01M8…, img:name, batch:01M9… narrow",
 }
 
 /// One key with its modifiers, normalised so a binding matches what crossterm reports.

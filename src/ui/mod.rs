@@ -28,7 +28,7 @@ mod route;
 mod theme;
 mod undo;
 
-pub use app::{App, AppOptions};
+pub use app::{App, AppOptions, Pricing};
 pub use config::{NotifyConfig, UiConfig};
 pub use draw::draw;
 pub use effect::{Draft, Effect};

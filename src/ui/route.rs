@@ -218,6 +218,10 @@ impl App {
                 Request::Open(overlay) => self.overlay = Some(overlay),
                 Request::Close => self.overlay = None,
                 Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
+                Request::SubmitBatch { jobs, from_marks } => {
+                    effects.extend(self.submit_batch(jobs, from_marks));
+                }
+                Request::RerunMarked(ids) => effects.extend(self.confirm_rerun(ids)),
                 Request::Detail(id) => {
                     self.book.ensure_logs(&id);
                     self.overlay = Some(Box::new(Detail::open(id)));

@@ -186,26 +186,47 @@ impl Runtime {
         })
     }
 
+    /// Hands `job` to the engine, with the copy fal has of its image if the local file is
+    /// gone (a re-run).
+    fn send_job(
+        &self,
+        mut job: crate::jobs::NewJob,
+        batch: Option<i2v_store::BatchId>,
+    ) -> Result<i2v_store::JobId, String> {
+        if let Some(url) = self.image_fallbacks.get(&job.image)
+            && !std::path::Path::new(&job.image).exists()
+        {
+            let _ = self.msg_tx.send(Msg::Notice(format!(
+                "{} is gone: sending the copy fal has from the earlier run",
+                job.image
+            )));
+            job.image = url.clone();
+        }
+        let origin = crate::jobs::Origin {
+            batch,
+            ..crate::jobs::Origin::default()
+        };
+        match &self.jobs {
+            Jobs::Engine { engine, .. } => Ok(engine.submit_from(job, origin)),
+            Jobs::Unavailable { reason } => Err(reason.clone()),
+        }
+    }
+
     pub fn apply(&mut self, effect: Effect) -> TerminalRequest {
         match effect {
             Effect::ImageFallback { path, url } => {
                 self.image_fallbacks.insert(path, url);
             }
-            Effect::Submit(mut job) => {
-                if let Some(url) = self.image_fallbacks.get(&job.image)
-                    && !std::path::Path::new(&job.image).exists()
-                {
-                    let _ = self.msg_tx.send(Msg::Notice(format!(
-                        "{} is gone: sending the copy fal has from the earlier run",
-                        job.image
-                    )));
-                    job.image = url.clone();
-                }
-                let reply = match &self.jobs {
-                    Jobs::Engine { engine, .. } => Ok(engine.submit(job)),
-                    Jobs::Unavailable { reason } => Err(reason.clone()),
-                };
+            Effect::Submit(job) => {
+                let reply = self.send_job(job, None);
                 let _ = self.msg_tx.send(Msg::Submitted(reply));
+            }
+            Effect::SubmitBatch(jobs) => {
+                let batch = i2v_store::BatchId::new();
+                for job in jobs {
+                    let reply = self.send_job(job, Some(batch.clone()));
+                    let _ = self.msg_tx.send(Msg::Submitted(reply));
+                }
             }
             Effect::Cancel(id) => {
                 let running = self.engine().is_some_and(|e| e.cancel(&id));

@@ -2,6 +2,7 @@
 //! file of its own; the app holds the open one and gives it every key. A new overlay: its
 //! file here, and the line that opens it.
 
+pub(crate) mod batch;
 pub(crate) mod confirm;
 pub(crate) mod detail;
 pub(crate) mod diff;

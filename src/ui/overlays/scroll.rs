@@ -2,6 +2,7 @@
 //! actions of its own it takes; [`TextView`] makes it an overlay that scrolls, within what
 //! the last frame showed, in a box of the same size for all.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -27,6 +28,11 @@ pub(crate) trait Text {
 
     /// An action of its own (closing on its key, copying); false for the rest.
     fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
+        false
+    }
+
+    /// A key none of the commands took (y/n in a question). True when taken.
+    fn key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> bool {
         false
     }
 }
@@ -80,6 +86,10 @@ impl<T: Text> Component for TextView<T> {
             return true;
         }
         self.scroll.act(action)
+    }
+
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+        self.text.key(key, ctx)
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

@@ -7,11 +7,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use i2v_store::{ImageSource, JobId};
+use i2v_store::{ImageSource, JobId, JobInput};
 
 use super::job;
 use super::list::DrawnList;
 use crate::jobs::NewJob;
+use crate::spend::usd;
 use crate::text::sanitize;
 use crate::ui::book::Book;
 use crate::ui::component::{Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet};
@@ -19,6 +20,10 @@ use crate::ui::draw::{frame_block, inner, selected};
 use crate::ui::effect::Effect;
 use crate::ui::format::{ago, count, prompt_row, state_icon};
 use crate::ui::keys::{Action, KeyBinding};
+
+/// How much of a batch id a row shows: its end, where ids made in the same millisecond
+/// differ (`batch:` in the filter matches any part).
+const BATCH_CHARS: usize = 6;
 
 #[derive(Debug, Default)]
 pub(crate) struct HistoryPane {
@@ -30,7 +35,36 @@ pub(crate) struct HistoryPane {
     pub visible: Vec<JobId>,
     /// The history files have been read.
     pub loaded: bool,
+    /// Jobs marked (Space) to be re-run together, in the order they were marked.
+    pub marked: Vec<JobId>,
+    /// What was spent, shown in the title.
+    pub spend: crate::ui::app::SpendShown,
     drawn: DrawnList,
+}
+
+/// A past job's input as a new job, and the effect that lets it fall back to the copy fal
+/// has of its image if the local file is gone.
+pub(crate) fn rerun_job(input: &JobInput) -> (NewJob, Option<Effect>) {
+    let job = NewJob {
+        prompt: input.prompt.clone(),
+        image: input.image.display(),
+        prompt_optimizer: input.prompt_optimizer,
+        // The engine refuses an image outside the limits (a failed job, nothing uploaded
+        // or paid); the editor's submit asks instead.
+        check_limits: true,
+    };
+    let fallback = match &input.image {
+        ImageSource::File {
+            path,
+            uploaded_url: Some(url),
+            ..
+        } => Some(Effect::ImageFallback {
+            path: path.display().to_string(),
+            url: url.clone(),
+        }),
+        _ => None,
+    };
+    (job, fallback)
 }
 
 impl HistoryPane {
@@ -64,33 +98,34 @@ impl HistoryPane {
     }
 
     fn rerun(&self, ctx: &mut Ctx) {
+        if !self.marked.is_empty() {
+            ctx.ask(Request::RerunMarked(self.marked.clone()));
+            return;
+        }
         let Some(entry) = self.selected.as_ref().and_then(|id| ctx.book.get(id)) else {
             return;
         };
-        let input = &entry.record.input;
-        let job = NewJob {
-            prompt: input.prompt.clone(),
-            image: input.image.display(),
-            prompt_optimizer: input.prompt_optimizer,
-            // The engine refuses an image outside the limits (a failed job, nothing
-            // uploaded or paid); the editor's submit asks instead.
-            check_limits: true,
-        };
-        if let ImageSource::File {
-            path,
-            uploaded_url: Some(url),
-            ..
-        } = &input.image
-        {
-            ctx.effect(Effect::ImageFallback {
-                path: path.display().to_string(),
-                url: url.clone(),
-            });
+        let (job, fallback) = rerun_job(&entry.record.input);
+        if let Some(fallback) = fallback {
+            ctx.effect(fallback);
         }
         ctx.ask(Request::Submit {
             job,
             checked: false,
         });
+    }
+
+    /// Marks the selected job, or unmarks it.
+    fn toggle_mark(&mut self) {
+        let Some(id) = self.selected.clone() else {
+            return;
+        };
+        match self.marked.iter().position(|m| *m == id) {
+            Some(at) => {
+                self.marked.remove(at);
+            }
+            None => self.marked.push(id),
+        }
     }
 }
 
@@ -104,9 +139,15 @@ impl Component for HistoryPane {
                 fixed("↑↓", "move"),
             ];
         }
+        let rerun = if self.marked.is_empty() {
+            "re-run"
+        } else {
+            "re-run marked"
+        };
         let mut commands = vec![
             hint(Action::Restore, "load"),
-            hint(Action::Rerun, "re-run"),
+            hint(Action::Rerun, rerun),
+            quiet(Action::Mark),
             hint(Action::Diff, "diff"),
             hint(Action::Filter, "filter"),
             hint(Action::Detail, "details"),
@@ -128,6 +169,14 @@ impl Component for HistoryPane {
                 self.filtering = false;
                 self.refresh(ctx.book);
             }
+            Action::Back if !self.marked.is_empty() => {
+                ctx.notice(format!(
+                    "Unmarked {}",
+                    count(self.marked.len(), "job", "jobs")
+                ));
+                self.marked.clear();
+            }
+            Action::Mark => self.toggle_mark(),
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
             Action::PageUp => self.step(-self.drawn.page()),
@@ -196,10 +245,22 @@ impl Component for HistoryPane {
         } else {
             format!("· {}/{} match ", self.visible.len(), view.book.len())
         };
-        let title = Line::from(vec![
-            Span::raw(" History "),
-            Span::styled(count, theme.muted()),
-        ]);
+        let mut title = vec![Span::raw(" History "), Span::styled(count, theme.muted())];
+        if !self.marked.is_empty() {
+            title.push(Span::styled(
+                format!("· {} marked ", self.marked.len()),
+                theme.accent(),
+            ));
+        }
+        title.push(Span::styled(
+            format!(
+                "· spent {} this session, {} today ",
+                usd(self.spend.session),
+                usd(self.spend.today)
+            ),
+            theme.muted(),
+        ));
+        let title = Line::from(title);
         frame.render_widget(frame_block(theme, title, view.focused), area);
         let mut inner = inner(area);
         if self.filtering || !self.filter.is_empty() {
@@ -261,13 +322,29 @@ impl Component for HistoryPane {
                 } else {
                     "◌"
                 };
+                // A column of marks only while something is marked.
+                let mark = match (self.marked.is_empty(), self.marked.contains(id)) {
+                    (true, _) => "",
+                    (false, true) => "●",
+                    (false, false) => " ",
+                };
+                let batch = record
+                    .batch
+                    .as_ref()
+                    .map(|b| {
+                        let b = b.as_str();
+                        format!("⧉{} ", &b[b.len().saturating_sub(BATCH_CHARS)..])
+                    })
+                    .unwrap_or_default();
                 let line = Line::from(vec![
+                    Span::styled(mark, theme.accent()),
                     Span::styled(format!("{icon} "), state_style),
                     Span::styled(format!("{:<10} ", record.state.label()), state_style),
                     Span::styled(
                         format!("{:>9}  ", ago(record.created_at, view.now)),
                         theme.muted(),
                     ),
+                    Span::styled(sanitize(&batch), theme.muted()),
                     Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
                     Span::styled(
                         format!("  {}", sanitize(&record.input.image.display())),

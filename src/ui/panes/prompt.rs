@@ -14,6 +14,8 @@ use crate::ui::keys::{Action, KeyBinding};
 
 pub(crate) struct PromptPane {
     pub field: TextField,
+    /// How many times each prompt is sent (1 or more).
+    pub repeat: u64,
 }
 
 impl PromptPane {
@@ -21,7 +23,27 @@ impl PromptPane {
         let lines = text.lines().map(sanitize).collect();
         Self {
             field: TextField::new(lines, "Describe the motion, camera, mood…", true),
+            repeat: 1,
         }
+    }
+
+    /// What the title says about the jobs a submit would send: `· 4 prompts ×3 = 12 jobs`,
+    /// or the broken group; nothing for a plain prompt sent once.
+    fn batch_title(&self) -> Option<(String, bool)> {
+        let count = match crate::matrix::Matrix::parse(&self.text()) {
+            Ok(matrix) => matrix.count(),
+            Err(err) => return Some((format!("· {} ", short_error(&err)), true)),
+        };
+        let text = match (count, self.repeat) {
+            (1, 1) => return None,
+            (1, repeat) => format!("· ×{repeat} = {repeat} jobs "),
+            (count, 1) => format!("· {count} prompts "),
+            (count, repeat) => format!(
+                "· {count} prompts ×{repeat} = {} jobs ",
+                count.saturating_mul(repeat)
+            ),
+        };
+        Some((text, false))
     }
 
     pub fn text(&self) -> String {
@@ -45,6 +67,8 @@ impl Component for PromptPane {
             hint(Action::Quit, "quit"),
             quiet(Action::Undo),
             quiet(Action::Redo),
+            quiet(Action::RepeatMore),
+            quiet(Action::RepeatLess),
         ]
     }
 
@@ -52,6 +76,8 @@ impl Component for PromptPane {
         match action {
             Action::EditExternally => ctx.effect(Effect::EditExternally(self.text())),
             Action::Undo | Action::Redo => self.field.undo(action),
+            Action::RepeatMore => self.repeat = self.repeat.saturating_add(1),
+            Action::RepeatLess => self.repeat = self.repeat.saturating_sub(1).max(1),
             _ => return false,
         }
         true
@@ -87,6 +113,14 @@ impl Component for PromptPane {
                 theme.error(),
             ));
         }
+        if let Some((text, broken)) = self.batch_title() {
+            let style = if broken {
+                theme.error()
+            } else {
+                theme.accent()
+            };
+            title.push(Span::styled(text, style));
+        }
         if view.focused
             && let Some(key) = view.keys.short_label(Action::EditExternally)
         {
@@ -95,5 +129,18 @@ impl Component for PromptPane {
         frame.render_widget(frame_block(theme, Line::from(title), view.focused), area);
         self.field.style(theme, view.focused);
         frame.render_widget(&self.field.area, inner(area));
+    }
+}
+
+/// A broken group, short enough for a title: `{ at column 3 never closed`.
+fn short_error(err: &crate::matrix::MatrixError) -> String {
+    use crate::matrix::MatrixError;
+    let place = err.place();
+    match err {
+        MatrixError::Unclosed(_) => format!("{{ at {place} never closed"),
+        MatrixError::LoneClose(_) => format!("}} at {place} closes nothing"),
+        MatrixError::Empty(_) => format!("empty {{}} at {place}"),
+        MatrixError::Single(_) => format!("{{…}} at {place} has no |"),
+        MatrixError::Nested(_) => format!("{{ inside a group at {place}"),
     }
 }

@@ -1,0 +1,275 @@
+//! Many jobs at once in the workbench, driven like a user through the real event loop
+//! against the simulated fal: a prompt matrix and repeats asked for with every prompt, the
+//! count and the cost; the cap; marked history jobs re-run as one batch; what was spent.
+
+mod tui_support;
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use i2v::ui::{Focus, Msg};
+use i2v_sim::SimConfig;
+use i2v_store::{ImageSource, JobInput, JobRecord, JobState, Store};
+use tui_support::bench::{Harness, Setup};
+use tui_support::fixture_png;
+use tui_support::keys::ctrl;
+
+fn alt(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
+/// Types `prompt` into the (empty) editor and the test image into the image field.
+fn fill(h: &mut Harness, prompt: &str) {
+    h.focus(Focus::Editor);
+    while !h.bench.app.draft().prompt.is_empty() {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_text(prompt);
+    if h.bench.app.draft().image.is_empty() {
+        h.focus(Focus::Image);
+        h.type_text(&fixture_png());
+        h.focus(Focus::Editor);
+    }
+}
+
+fn completed(h: &Harness) -> Vec<JobRecord> {
+    let mut records: Vec<JobRecord> = h
+        .store()
+        .list()
+        .records
+        .into_iter()
+        .filter(|r| r.state == JobState::Completed)
+        .collect();
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    records
+}
+
+async fn wait_completed(h: &mut Harness, n: usize) {
+    h.wait_for(&format!("{n} completed jobs in the history"), |s| {
+        s.pane_text("History")
+            .lines()
+            .filter(|row| row.contains("completed"))
+            .count()
+            == n
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_prompt_matrix_is_listed_with_its_cost_and_only_y_sends_it_as_one_batch() {
+    let mut h = Harness::start().await;
+    fill(&mut h, "a {red|blue} fox");
+    h.send(alt('+'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("2 prompts ×2 = 4 jobs"),
+        "the title shows the jobs:\n{screen}"
+    );
+
+    h.send(ctrl('s'));
+    let screen = h.screen();
+    for line in [
+        "Send 4 jobs?",
+        "4 jobs (2 prompts × 2 each), $1.32 at $0.33 a video",
+        "1. a red fox  ×2",
+        "2. a blue fox  ×2",
+        "y: send them all",
+    ] {
+        assert!(screen.contains(line), "{line:?} missing:\n{screen}");
+    }
+    // Neither Enter nor another submit is a yes; n says no.
+    h.press(KeyCode::Enter);
+    h.send(ctrl('s'));
+    assert!(h.screen().contains("Send 4 jobs?"));
+    h.press(KeyCode::Char('n'));
+    h.settle();
+    let screen = h.screen();
+    assert!(!screen.contains("Send 4 jobs?"), "{screen}");
+    assert!(screen.status_bar().contains("Not submitted"), "{screen}");
+    assert_eq!(h.sim.stats().requests, 0, "nothing may reach fal");
+
+    h.send(ctrl('s'));
+    h.press(KeyCode::Char('y'));
+    wait_completed(&mut h, 4).await;
+    let records = completed(&h);
+    let prompts: Vec<&str> = records.iter().map(|r| r.input.prompt.as_str()).collect();
+    assert_eq!(
+        prompts,
+        ["a red fox", "a red fox", "a blue fox", "a blue fox"]
+    );
+    let batch = records[0].batch.clone().expect("a batch id");
+    assert!(records.iter().all(|r| r.batch.as_ref() == Some(&batch)));
+    assert!(records.iter().all(|r| r.price_usd == Some(0.33)));
+    assert_eq!(h.sim.stats().by_route.get("submit"), Some(&4));
+
+    // The history shows the batch, the filter finds it, and the title what was spent.
+    let tail = &batch.as_str()[batch.as_str().len() - 6..];
+    let screen = h.screen();
+    let history = screen.pane_text("History");
+    assert_eq!(
+        history
+            .lines()
+            .filter(|r| r.contains(&format!("⧉{tail}")))
+            .count(),
+        4,
+        "{screen}"
+    );
+    assert!(
+        screen.contains("spent $1.32 this session, $1.32 today"),
+        "{screen}"
+    );
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('/'));
+    h.type_text(&format!("batch:{}", tail.to_lowercase()));
+    assert!(h.screen().contains("4/4 match"), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('/'));
+    h.type_text("batch:zzzzzz");
+    assert!(h.screen().contains("0/4 match"), "{}", h.screen());
+}
+
+#[tokio::test]
+async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
+    let mut h = Harness::start().await;
+    fill(&mut h, "a {red|blue fox");
+    let screen = h.screen();
+    assert!(
+        screen.contains("{ at column 3 never closed"),
+        "the prompt's title names it:\n{screen}"
+    );
+    h.send(ctrl('s'));
+    let screen = h.screen();
+    assert!(screen.status_bar().contains("is never closed"), "{screen}");
+
+    fill(&mut h, "{a|b|c|d|e|f|g|h|i|j} {1|2|3|4|5|6}");
+    h.send(ctrl('s'));
+    h.settle();
+    let screen = h.screen();
+    assert!(
+        screen
+            .status_bar()
+            .contains("60 jobs, more than the 50 allowed"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Send 60 jobs?"), "{screen}");
+    assert_eq!(h.sim.stats().requests, 0, "nothing may reach fal");
+
+    // Repeats count too, and Alt-- takes them back.
+    fill(&mut h, "{a|b|c|d|e}");
+    for _ in 0..10 {
+        h.send(alt('='));
+    }
+    assert!(h.screen().contains("×11 = 55 jobs"), "{}", h.screen());
+    h.send(alt('-'));
+    assert!(h.screen().contains("×10 = 50 jobs"), "{}", h.screen());
+    h.send(ctrl('s'));
+    assert!(h.screen().contains("Send 50 jobs?"), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    h.settle();
+    assert_eq!(h.sim.stats().requests, 0);
+}
+
+#[tokio::test]
+async fn marked_history_jobs_are_re_run_together_after_the_cost_confirm() {
+    let mut h = Harness::start().await;
+    for prompt in ["a heron lifts off", "city lights at dusk", "waves at night"] {
+        fill(&mut h, prompt);
+        h.send(ctrl('s'));
+        h.wait_for("the job in the history, completed", |s| {
+            s.pane_text("History")
+                .lines()
+                .any(|row| row.contains(prompt) && row.contains("completed"))
+        })
+        .await;
+    }
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char(' '));
+    let screen = h.screen();
+    assert!(screen.contains("2 marked"), "{screen}");
+    assert_eq!(
+        screen
+            .pane_text("History")
+            .lines()
+            .filter(|r| r.contains('●'))
+            .count(),
+        2,
+        "{screen}"
+    );
+
+    h.press(KeyCode::Char('r'));
+    let screen = h.screen();
+    for line in [
+        "Send 2 jobs?",
+        "2 marked jobs again, $0.66 at $0.33 a video",
+        "1. waves at night · frame.png",
+        "2. a heron lifts off · frame.png",
+    ] {
+        assert!(screen.contains(line), "{line:?} missing:\n{screen}");
+    }
+    h.press(KeyCode::Char('y'));
+    wait_completed(&mut h, 5).await;
+    let records = completed(&h);
+    let rerun = &records[3..];
+    let prompts: Vec<&str> = rerun.iter().map(|r| r.input.prompt.as_str()).collect();
+    assert_eq!(prompts, ["waves at night", "a heron lifts off"]);
+    assert!(rerun[0].batch.is_some());
+    assert_eq!(rerun[0].batch, rerun[1].batch);
+    assert!(records[..3].iter().all(|r| r.batch.is_none()));
+    let screen = h.screen();
+    assert!(!screen.contains("2 marked"), "sent marks go:\n{screen}");
+    assert!(!screen.pane_text("History").contains('●'), "{screen}");
+    assert!(screen.contains("spent $1.65 this session"), "{screen}");
+
+    // Esc drops marks without sending anything.
+    h.press(KeyCode::Char(' '));
+    assert!(h.screen().contains("1 marked"));
+    h.press(KeyCode::Esc);
+    assert!(!h.screen().contains("1 marked"), "{}", h.screen());
+}
+
+fn past_job(store: &Store, prompt: &str, ago: chrono::Duration, price: f64) {
+    let mut record = JobRecord::new(
+        "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",
+        JobInput {
+            prompt: prompt.into(),
+            image: ImageSource::Url {
+                url: "https://example.com/a.png".into(),
+            },
+            prompt_optimizer: true,
+        },
+    );
+    record.created_at = chrono::Utc::now() - ago;
+    record.state = JobState::Completed;
+    record.price_usd = Some(price);
+    store.save(&record).unwrap();
+}
+
+#[tokio::test]
+async fn spend_counts_this_session_and_today_at_the_recorded_prices() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    past_job(&store, "two days ago", chrono::Duration::days(2), 0.5);
+    past_job(&store, "a moment ago", chrono::Duration::seconds(1), 0.25);
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("spent $0.00 this session, $0.25 today"),
+        "{screen}"
+    );
+    fill(&mut h, "a fox runs");
+    h.send(ctrl('s'));
+    wait_completed(&mut h, 3).await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("spent $0.33 this session, $0.58 today"),
+        "{screen}"
+    );
+}
