@@ -273,3 +273,18 @@ async fn spend_counts_this_session_and_today_at_the_recorded_prices() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn the_detail_view_names_the_batch_and_the_price() {
+    let mut h = Harness::start().await;
+    fill(&mut h, "a {red|blue} fox");
+    h.send(ctrl('s'));
+    h.press(KeyCode::Char('y'));
+    wait_completed(&mut h, 2).await;
+    let batch = completed(&h)[0].batch.clone().unwrap();
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('v'));
+    let screen = h.screen();
+    assert!(screen.contains(&format!("Batch      {batch}")), "{screen}");
+    assert!(screen.contains("Price      $0.33"), "{screen}");
+}

@@ -102,6 +102,15 @@ fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
     if !r.fal_options.is_default() {
         lines.push(field("fal", sanitize(&r.fal_options.summary())));
     }
+    if let Some(price) = r.price_usd {
+        lines.push(field("Price", crate::spend::usd(price)));
+    }
+    if let Some(batch) = &r.batch {
+        lines.push(field(
+            "Batch",
+            format!("{} (batch: in the filter)", sanitize(batch.as_str())),
+        ));
+    }
     if let Some(request) = &r.request {
         lines.push(field("Request", sanitize(&request.request_id.0)));
     }
