@@ -460,11 +460,7 @@ impl App {
     /// asks first, as a second press (or six) would otherwise pay for the same video again.
     /// Submits are paused for billing: says so and sends nothing.
     pub(crate) fn submit(&mut self, job: NewJob, checked: bool) -> Vec<Effect> {
-        if self.billing_pause {
-            self.error(
-                "Not submitted: fal locked the account for billing. Top up at \
-                 https://fal.ai/dashboard/billing, then Esc resumes submits",
-            );
+        if self.paused_for_billing() {
             return Vec::new();
         }
         if !checked && self.in_flight(&job) {
@@ -477,13 +473,20 @@ impl App {
         vec![Effect::Submit(job)]
     }
 
-    /// Sends `jobs`, which the user confirmed with their count and cost, as one batch.
-    pub(crate) fn submit_batch(&mut self, jobs: Vec<NewJob>, from_marks: bool) -> Vec<Effect> {
+    /// Submits are paused for billing: says so (and the caller sends nothing).
+    fn paused_for_billing(&mut self) -> bool {
         if self.billing_pause {
             self.error(
                 "Not submitted: fal locked the account for billing. Top up at \
                  https://fal.ai/dashboard/billing, then Esc resumes submits",
             );
+        }
+        self.billing_pause
+    }
+
+    /// Sends `jobs`, which the user confirmed with their count and cost, as one batch.
+    pub(crate) fn submit_batch(&mut self, jobs: Vec<NewJob>, from_marks: bool) -> Vec<Effect> {
+        if self.paused_for_billing() {
             return Vec::new();
         }
         if from_marks {
