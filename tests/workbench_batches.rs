@@ -288,3 +288,23 @@ async fn the_detail_view_names_the_batch_and_the_price() {
     assert!(screen.contains(&format!("Batch      {batch}")), "{screen}");
     assert!(screen.contains("Price      $0.33"), "{screen}");
 }
+
+#[tokio::test]
+async fn a_billing_pause_holds_back_a_confirmed_batch_too() {
+    let mut h = Harness::start().await;
+    h.sim
+        .faults()
+        .push(i2v_sim::Route::Submit, i2v_sim::Fault::Locked, 5);
+    fill(&mut h, "a fox runs");
+    h.send(ctrl('s'));
+    h.wait_for("the billing banner", |s| s.contains("submits paused"))
+        .await;
+    fill(&mut h, "a {red|blue} fox");
+    h.send(ctrl('s'));
+    h.press(KeyCode::Char('y'));
+    h.settle();
+    let screen = h.screen();
+    assert!(screen.status_bar().contains("Not submitted"), "{screen}");
+    assert_eq!(h.sim.stats().by_route.get("submit"), Some(&1));
+    assert_eq!(h.store().list().records.len(), 1, "no failed batch jobs");
+}
