@@ -47,6 +47,11 @@ fn a_matrix_with_yes_sends_every_combination_in_order() {
         assert_eq!(record.price_usd, Some(0.33));
     }
     run.expect_stderr(&format!("batch {batch}: 4 jobs"));
+    sandbox
+        .run(&["history", "show", records[0].id.as_str()])
+        .expect_code(0)
+        .expect_stdout(&format!("batch     {batch}"))
+        .expect_stdout("price     $0.33");
     // One URL line per job on stdout, in the order sent.
     let urls: Vec<&str> = records
         .iter()

@@ -44,6 +44,10 @@ fn rates_notes_unrates_and_clears() {
     let rated = load(&sandbox, &job);
     assert_eq!(rated.rating, Rating::new(4));
     assert_eq!(rated.note.as_deref(), Some("great light, soft shadows"));
+    sandbox
+        .run(&["history", "show", &id])
+        .expect_stdout("rating    4/5")
+        .expect_stdout("note      great light, soft shadows");
     // Nothing else changed.
     assert_eq!(
         JobRecord {

@@ -61,6 +61,18 @@ fn describe(record: &JobRecord) -> String {
     if let Some(previous) = &record.continues {
         let _ = writeln!(out, "continues {previous} (from its last frame)");
     }
+    if let Some(batch) = &record.batch {
+        let _ = writeln!(out, "batch     {batch}");
+    }
+    if let Some(price) = record.price_usd {
+        let _ = writeln!(out, "price     {}", crate::spend::usd(price));
+    }
+    if let Some(rating) = record.rating {
+        let _ = writeln!(out, "rating    {}/5", rating.stars());
+    }
+    if let Some(note) = &record.note {
+        let _ = writeln!(out, "note      {}", sanitize(note));
+    }
     if let Some(request) = &record.request {
         let _ = writeln!(out, "request   {}", sanitize(&request.request_id.0));
     }
