@@ -106,6 +106,8 @@ pub struct App {
     pub(crate) pricing: Pricing,
     /// When this workbench started: what "spent this session" counts from.
     started: DateTime<Utc>,
+    /// The local midnight "spent today" was last counted from.
+    spend_day: DateTime<Utc>,
     pub(crate) banner: Option<String>,
     pub(crate) size: Rect,
     pub(crate) now: DateTime<Utc>,
@@ -172,6 +174,7 @@ impl App {
             remote: opts.remote,
             pricing: opts.pricing,
             started: Utc::now(),
+            spend_day: DateTime::<Utc>::MIN_UTC,
             banner: opts.banner.map(|b| sanitize(&b)),
             size: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             now: Utc::now(),
@@ -246,6 +249,10 @@ impl App {
             self.now = Utc::now();
         }
         self.expire_notice();
+        // "Today" starts again at midnight, whether or not a job changed since.
+        if crate::spend::local_midnight(self.now) != self.spend_day {
+            self.recount_spend();
+        }
         match msg {
             Msg::Key(key) => return self.on_key(key),
             Msg::Paste(text) => return self.on_paste(&text),
@@ -543,6 +550,7 @@ impl App {
         let price = self.pricing.price_per_video;
         let records = || self.book.newest_first().map(|e| &e.record);
         let midnight = crate::spend::local_midnight(self.now);
+        self.spend_day = midnight;
         self.panes.history.spend = SpendShown {
             session: crate::spend::spent_since(records(), Some(self.started), price).usd,
             today: crate::spend::spent_since(records(), Some(midnight), price).usd,

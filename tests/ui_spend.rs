@@ -1,0 +1,33 @@
+//! What the history's title says was spent, from the app alone with a fixed clock.
+
+mod ui_support;
+
+use chrono::{Duration, Local, TimeZone, Utc};
+use i2v::ui::{App, AppOptions, Msg};
+use i2v_store::JobState;
+use ui_support::{record, render};
+
+#[test]
+fn spent_today_starts_again_at_local_midnight() {
+    let before_midnight = Local
+        .with_ymd_and_hms(2026, 11, 25, 23, 50, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    let mut app = App::new(AppOptions::default());
+    app.set_now(before_midnight);
+    let mut job = record(1, "a fox runs", "https://example.com/a.png", JobState::Completed, 0);
+    job.created_at = before_midnight - Duration::minutes(5);
+    job.price_usd = Some(0.5);
+    app.update(Msg::HistoryLoaded {
+        records: vec![job],
+        problems: Vec::new(),
+    });
+    let screen = render(&mut app, 100, 30);
+    assert!(screen.contains("$0.50 today"), "{screen}");
+
+    // Nothing about the job changes; the day does.
+    app.set_now(before_midnight + Duration::minutes(20));
+    app.update(Msg::Tick);
+    let screen = render(&mut app, 100, 30);
+    assert!(screen.contains("$0.00 today"), "{screen}");
+}
