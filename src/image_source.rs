@@ -214,7 +214,8 @@ fn sniff(header: &[u8]) -> Option<(ImageFormat, usize, usize)> {
     Some((format, size.width, size.height))
 }
 
-fn expand_home(text: &str) -> PathBuf {
+/// `~/…` made absolute with `$HOME`; anything else as it is.
+pub fn expand_home(text: &str) -> PathBuf {
     match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => Path::new(&home).join(rest),
         _ => PathBuf::from(text),

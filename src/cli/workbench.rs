@@ -104,11 +104,15 @@ pub async fn workbench(
             price_per_video: settings.price_per_video,
             max_jobs_per_submit: settings.max_jobs_per_submit,
         },
+        // Known once the first frame is up (`Options::preview`).
+        graphics: crate::preview::Graphics::Off,
     };
     let closed = crate::ui::run::start(Options {
         app,
         runtime,
         mouse: ui_config.mouse,
+        preview: ui_config.preview,
+        data_dir: settings.data_dir.clone(),
         warnings,
     })
     .await;

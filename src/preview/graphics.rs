@@ -21,9 +21,10 @@ use super::typed;
 /// (tmux without passthrough) costs this once, then its answer is remembered.
 pub const QUERY_TIMEOUT: Duration = Duration::from_millis(400);
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub enum Graphics {
     /// `preview = "off"`: no pictures, nothing decoded for them.
+    #[default]
     Off,
     /// Unicode halfblocks: a character cell shows two pixels, one above the other.
     Halfblocks(Colors),

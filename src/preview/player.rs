@@ -184,6 +184,12 @@ impl Player {
     }
 }
 
+impl std::fmt::Debug for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Player")
+    }
+}
+
 impl Drop for Player {
     fn drop(&mut self) {
         // The thread sees this within one frame's decoding and ends; nobody waits for it.

@@ -23,6 +23,12 @@ pub struct Still {
     drawn: Option<(Size, Option<Picture>)>,
 }
 
+impl std::fmt::Debug for Still {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Still({}x{})", self.image.width(), self.image.height())
+    }
+}
+
 impl Still {
     pub fn new(image: Arc<RgbImage>) -> Still {
         Still { image, drawn: None }

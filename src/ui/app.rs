@@ -13,6 +13,7 @@ use super::config::NotifyConfig;
 use super::effect::{Draft, Effect};
 use super::keys::KeyMap;
 use super::layout;
+use super::media::Media;
 use super::msg::Msg;
 use super::overlays::batch::BatchConfirm;
 use super::overlays::confirm::Confirm;
@@ -46,6 +47,8 @@ pub struct AppOptions {
     /// Running over SSH: a video player started here would not be seen.
     pub remote: bool,
     pub pricing: Pricing,
+    /// How pictures are drawn; off until the terminal's graphics are known.
+    pub graphics: crate::preview::Graphics,
 }
 
 /// What a video costs and how many one submit may send (the config's `price_per_video` and
@@ -139,6 +142,8 @@ pub struct App {
     /// Where the last frame put each pane (`None` before the first, or on a screen too
     /// small): what a click hits.
     pub(crate) drawn: Option<layout::Areas>,
+    /// Graphics, frame strips and the video playing.
+    pub(crate) media: Media,
 }
 
 impl App {
@@ -193,6 +198,7 @@ impl App {
             billing_pause: false,
             quit: false,
             drawn: None,
+            media: Media::new(opts.graphics),
         };
         if replaced {
             let undo = app
@@ -245,6 +251,31 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.apply_msg(msg);
+        effects.extend(self.follow_media());
+        effects
+    }
+
+    /// What the pictures need after any change: playback ends with the view showing it,
+    /// and the strip of the job selected in the history is asked for where the screen has
+    /// room to show its frame.
+    fn follow_media(&mut self) -> Vec<Effect> {
+        if self.overlay.is_none() {
+            self.media.stop();
+        }
+        if self.overlay.is_some() || !super::panes::history::has_preview_room(self.size) {
+            return Vec::new();
+        }
+        self.panes
+            .history
+            .selected
+            .clone()
+            .and_then(|id| self.media.want_strip(&self.book, &id))
+            .into_iter()
+            .collect()
+    }
+
+    fn apply_msg(&mut self, msg: Msg) -> Vec<Effect> {
         if !self.fixed_clock {
             self.now = Utc::now();
         }
@@ -319,6 +350,25 @@ impl App {
                 );
                 self.error(super::panes::job::with_copy_hint(&self.keys, text));
             }
+            Msg::Graphics(graphics) => {
+                self.media.graphics = graphics;
+                // Pictures made for the old graphics would be drawn wrong.
+                self.panes.image.forget_thumbnail();
+                let image = self.panes.image.text();
+                if !image.is_empty() {
+                    return vec![Effect::InspectImage(image)];
+                }
+            }
+            Msg::Thumbnail { text, result } => self.panes.image.thumbnail(text, result),
+            Msg::Strip { id, result } => self.media.strip_made(id, result),
+            Msg::Playing { id, player } => {
+                // Wanted still: the view is open and nothing else started meanwhile.
+                if self.overlay.is_some() && self.media.playing.is_none() {
+                    self.media.playing = Some(super::media::Playing { id, player });
+                }
+            }
+            // A new frame of the video playing: drawing it is all there is to do.
+            Msg::Frame => {}
             Msg::Notice(text) => self.notice(text),
             Msg::Error(text) => self.error(text),
         }

@@ -123,6 +123,8 @@ pub(crate) struct View<'a> {
     pub ticks: u64,
     /// Every notice and error of the session, oldest first.
     pub messages: &'a [super::app::Logged],
+    /// Graphics, frame strips and the video playing.
+    pub media: &'a super::media::Media,
     /// This component has the keyboard.
     pub focused: bool,
 }
@@ -199,6 +201,8 @@ pub(crate) enum Request {
     RerunMarked(Vec<JobId>),
     /// The job's details, its logs made ready.
     Detail(JobId),
+    /// Play the job's video in its detail view, or stop it.
+    Play(JobId),
     /// The job's prompt against the editor's.
     Diff(JobId),
     /// A job's input back into the editor.

@@ -16,6 +16,8 @@ pub struct UiConfig {
     /// Click to focus and select, wheel to scroll. Off by default: while the workbench has
     /// the mouse, the terminal's own text selection needs Shift.
     pub mouse: bool,
+    /// How pictures are drawn: `auto` (ask the terminal once), `halfblocks` or `off`.
+    pub preview: crate::preview::PreviewMode,
 }
 
 /// How to tell the user a job finished.

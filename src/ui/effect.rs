@@ -30,6 +30,18 @@ pub enum Effect {
     /// Write to the system clipboard (OSC 52, so it works over SSH).
     CopyToClipboard(String),
     OpenVideo(PathBuf),
+    /// Make (or read from the cache) the frame strip of `id`'s video, in the background;
+    /// answer with `Msg::Strip`.
+    WantStrip {
+        id: JobId,
+        video: PathBuf,
+    },
+    /// Play `id`'s video in the terminal; answer with `Msg::Playing`, then `Msg::Frame`
+    /// for each frame to draw.
+    Play {
+        id: JobId,
+        video: PathBuf,
+    },
     /// A job finished: bell / OSC 9 / OSC 777 as the notify config says.
     Notify {
         title: String,

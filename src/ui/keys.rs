@@ -96,6 +96,7 @@ actions! {
     CopyUrl "copy_url" Jobs "y" "copy the video URL",
     OpenVideo "open_video" Jobs "o" "open the downloaded video",
     CopyPath "copy_path" Jobs "Y" "copy the downloaded video's path",
+    Play "play" Jobs "p" "play the video in the terminal (p or Esc stops)",
     Cancel "cancel" Queue "c" "cancel the job (asks first)",
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
     Rerun "rerun" History "r" "submit the same input again (every marked job, after a cost confirm)",

@@ -34,7 +34,8 @@ pub(crate) fn too_small(area: Rect) -> bool {
 /// └──────────────────────────────┘
 ///  status
 /// ```
-pub(crate) fn areas(area: Rect, banner: bool) -> Areas {
+/// `image_rows` is the image field's height: 4, or more when it shows a thumbnail.
+pub(crate) fn areas(area: Rect, banner: bool, image_rows: u16) -> Areas {
     let [banner_area, body, status] = Layout::vertical([
         Constraint::Length(u16::from(banner)),
         Constraint::Min(0),
@@ -48,7 +49,7 @@ pub(crate) fn areas(area: Rect, banner: bool) -> Areas {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
     let [editor, image, optimizer] = Layout::vertical([
         Constraint::Min(3),
-        Constraint::Length(4),
+        Constraint::Length(image_rows),
         Constraint::Length(1),
     ])
     .areas(left);

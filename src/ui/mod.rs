@@ -20,6 +20,7 @@ mod format;
 mod image_paste;
 mod keys;
 mod layout;
+mod media;
 mod msg;
 mod overlays;
 mod panes;

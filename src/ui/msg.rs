@@ -39,6 +39,25 @@ pub enum Msg {
         path: std::path::PathBuf,
         reason: String,
     },
+    /// The terminal's graphics, found out after the first frame (or the config's choice).
+    Graphics(crate::preview::Graphics),
+    /// The image field's thumbnail, made after `text` checked out as a local image.
+    Thumbnail {
+        text: String,
+        result: Result<std::sync::Arc<image::RgbImage>, String>,
+    },
+    /// Reply to `Effect::WantStrip`.
+    Strip {
+        id: JobId,
+        result: crate::preview::StripResult,
+    },
+    /// Reply to `Effect::Play`: the video plays on its own thread until the player is dropped.
+    Playing {
+        id: JobId,
+        player: crate::preview::Player,
+    },
+    /// The player has a new frame: draw it.
+    Frame,
     /// A transient message for the status bar.
     Notice(String),
     /// An error the user must see; stays until the next key.

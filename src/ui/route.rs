@@ -216,7 +216,12 @@ impl App {
                 Request::Error(text) => self.error(text),
                 Request::Focus(focus) => self.set_focus(focus),
                 Request::Open(overlay) => self.overlay = Some(overlay),
-                Request::Close => self.overlay = None,
+                // Esc (or q) while a video plays stops it; the next one closes the view.
+                Request::Close => {
+                    if !self.media.stop() {
+                        self.overlay = None;
+                    }
+                }
                 Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
                 Request::SubmitBatch { jobs, from_marks } => {
                     effects.extend(self.submit_batch(jobs, from_marks));
@@ -224,7 +229,19 @@ impl App {
                 Request::RerunMarked(ids) => effects.extend(self.confirm_rerun(ids)),
                 Request::Detail(id) => {
                     self.book.ensure_logs(&id);
+                    effects.extend(self.media.want_strip(&self.book, &id));
                     self.overlay = Some(Box::new(Detail::open(id)));
+                }
+                Request::Play(id) => {
+                    if self.overlay.is_none() {
+                        self.book.ensure_logs(&id);
+                        effects.extend(self.media.want_strip(&self.book, &id));
+                        self.overlay = Some(Box::new(Detail::open(id.clone())));
+                    }
+                    match self.media.toggle_play(&self.book, &id) {
+                        Ok(play) => effects.extend(play),
+                        Err(why) => self.notice(why),
+                    }
                 }
                 Request::Diff(id) => {
                     let prompt = self.panes.prompt.text();

@@ -32,6 +32,7 @@ pub struct Workbench<B: Backend> {
     /// Loading the history and following the jobs the last run left in flight; awaited
     /// before the engine stops, so no job starts after the shutdown.
     loading: Option<JoinHandle<()>>,
+    started: bool,
 }
 
 /// How the loop ended.
@@ -63,14 +64,20 @@ impl<B: Backend> Workbench<B> {
             draft_saved,
             dirty: true,
             loading: None,
+            started: false,
         }
     }
 
     /// What happens before the first frame: the app learns the terminal size, checks a
     /// pre-filled image, the history starts loading in the background, and jobs left in
     /// flight by the last run are followed again (their logs continue where they stopped).
-    /// Finding those reads every history file, so it happens off the UI task too.
+    /// Finding those reads every history file, so it happens off the UI task too. Only the
+    /// first call does anything.
     pub fn start(&mut self) {
+        if self.started {
+            return;
+        }
+        self.started = true;
         if let Ok(size) = self.terminal.size() {
             self.handle(Msg::Resize(size.width, size.height));
         }
@@ -78,6 +85,12 @@ impl<B: Backend> Workbench<B> {
             self.runtime.apply(effect);
         }
         self.loading = Some(self.runtime.load_history());
+    }
+
+    /// How pictures are drawn from now on, for the app and the runtime alike.
+    pub fn set_graphics(&mut self, graphics: crate::preview::Graphics) {
+        self.runtime.graphics = graphics.clone();
+        self.handle(Msg::Graphics(graphics));
     }
 
     pub fn draft_handle(&self) -> Arc<Mutex<Draft>> {
@@ -240,6 +253,10 @@ pub struct Options {
     pub runtime: Runtime,
     /// `[ui] mouse`: capture the mouse.
     pub mouse: bool,
+    /// `[ui] preview`: how pictures are drawn, or whether to ask the terminal.
+    pub preview: crate::preview::PreviewMode,
+    /// Where the terminal's answer is remembered (`terminals.json`).
+    pub data_dir: std::path::PathBuf,
     /// Problems found while building these (config, theme, keys, draft), shown at once.
     pub warnings: Vec<String>,
 }
@@ -262,6 +279,22 @@ pub async fn start(opts: Options) -> std::io::Result<Closed> {
     super::terminal::save_draft_on_panic(bench.draft_handle(), bench.runtime.draft_path());
     for warning in opts.warnings {
         bench.handle(Msg::Error(warning));
+    }
+    // The first frame, then the terminal is asked about graphics (at most once per terminal,
+    // on a short deadline), before anything reads input: its answer comes on stdin, and keys
+    // typed meanwhile come back with it.
+    bench.start();
+    // A failed draw is the loop's to report: it draws again at once.
+    if let Err(err) = bench.draw() {
+        tracing::warn!(error = %err, "could not draw the first frame");
+    }
+    let detection = super::terminal::blocking(|| {
+        crate::preview::detect_on_terminal(opts.preview, &opts.data_dir)
+    });
+    tracing::info!(graphics = ?detection.graphics, "pictures");
+    bench.set_graphics(detection.graphics);
+    for key in detection.typed {
+        bench.handle(Msg::Key(key));
     }
     let ending = bench
         .run(

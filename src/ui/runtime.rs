@@ -9,9 +9,14 @@ use base64::Engine as _;
 use i2v_store::Store;
 use tokio::sync::mpsc;
 
+use std::sync::Arc;
+
+use i2v_store::JobId;
+
 use super::{Draft, Effect, ImageInfo, Msg, NotifyConfig};
 use crate::image_source;
 use crate::jobs::{Engine, JobEvent};
+use crate::preview::{Clock, Graphics, Player, StripMaker, THUMB_HEIGHT, THUMB_WIDTH};
 use crate::text::sanitize;
 
 /// Whether jobs can be submitted from this workbench.
@@ -49,6 +54,11 @@ pub struct Runtime {
     draft_save: Option<tokio::task::JoinHandle<()>>,
     /// The image field's check under way, replaced by every edit.
     image_check: Option<tokio::task::JoinHandle<()>>,
+    /// How pictures are drawn (set once the terminal's graphics are known): off means
+    /// nothing is decoded for them.
+    pub graphics: Graphics,
+    /// Frame strips made in the background, started with the first one wanted.
+    strips: Option<StripMaker>,
 }
 
 /// How long after the last edit the draft is saved: soon enough that a `kill -9` or a power
@@ -89,6 +99,8 @@ impl Runtime {
             image_fallbacks: Default::default(),
             draft_save: None,
             image_check: None,
+            graphics: Graphics::Off,
+            strips: None,
         }
     }
 
@@ -130,16 +142,70 @@ impl Runtime {
             Jobs::Engine { events, .. } => Some(events),
             Jobs::Unavailable { .. } => None,
         };
-        tokio::select! {
+        let event = tokio::select! {
             biased;
-            msg = self.msg_rx.recv() => msg,
+            msg = self.msg_rx.recv() => return msg,
             Some(event) = async move {
                 match events {
                     Some(rx) => rx.recv().await,
                     None => std::future::pending().await,
                 }
-            } => Some(Msg::Job(event)),
+            } => event,
+        };
+        Some(self.seen(event))
+    }
+
+    /// A job that just finished with its video on disk gets its strip made in the
+    /// background, so it is usually ready before anyone looks.
+    fn seen(&mut self, event: JobEvent) -> Msg {
+        if let JobEvent::Updated(record) = &event
+            && record.state == i2v_store::JobState::Completed
+            && !self.graphics.is_off()
+            && let Some(strips) = self.strip_maker()
+        {
+            crate::frames::warm_strip(strips, record);
         }
+        Msg::Job(event)
+    }
+
+    fn strip_maker(&mut self) -> Option<&StripMaker> {
+        if self.strips.is_none() {
+            let tx = self.msg_tx.clone();
+            let made = crate::frames::strip_maker(
+                &self.store,
+                Box::new(move |id, result| {
+                    if let Some(id) = JobId::parse(&id) {
+                        let _ = tx.send(Msg::Strip { id, result });
+                    }
+                }),
+            );
+            match made {
+                Ok(maker) => self.strips = Some(maker),
+                Err(err) => tracing::warn!(error = %err, "could not start the strip maker"),
+            }
+        }
+        self.strips.as_ref()
+    }
+
+    /// Starts `video` playing; the player goes to the app, and each new frame wakes it.
+    fn play(&self, id: JobId, video: PathBuf) {
+        let player = Player::start(
+            &video,
+            &Clock::new(),
+            ratatui::layout::Size::new(80, 24),
+            self.graphics.colors(),
+        );
+        let mut frames = player.watch();
+        let tx = self.msg_tx.clone();
+        // Ends when the player's thread does (the player was dropped, or failed).
+        tokio::spawn(async move {
+            while frames.changed().await.is_ok() {
+                if tx.send(Msg::Frame).is_err() {
+                    break;
+                }
+            }
+        });
+        let _ = self.msg_tx.send(Msg::Playing { id, player });
     }
 
     /// A message that is already waiting, without waiting.
@@ -147,10 +213,11 @@ impl Runtime {
         if let Ok(msg) = self.msg_rx.try_recv() {
             return Some(msg);
         }
-        match &mut self.jobs {
-            Jobs::Engine { events, .. } => events.try_recv().ok().map(Msg::Job),
-            Jobs::Unavailable { .. } => None,
-        }
+        let event = match &mut self.jobs {
+            Jobs::Engine { events, .. } => events.try_recv().ok()?,
+            Jobs::Unavailable { .. } => return None,
+        };
+        Some(self.seen(event))
     }
 
     /// Loads the history in the background (the first frame does not wait for it), then
@@ -243,9 +310,25 @@ impl Runtime {
                     pending.abort();
                 }
                 let tx = self.msg_tx.clone();
+                let thumbnails = !self.graphics.is_off();
                 self.image_check = Some(tokio::spawn(async move {
                     let result = inspect_image(&text).await;
-                    let _ = tx.send(Msg::ImageInspected { text, result });
+                    let local = result.is_ok() && thumbnails && is_local(&text);
+                    let _ = tx.send(Msg::ImageInspected {
+                        text: text.clone(),
+                        result,
+                    });
+                    if local {
+                        let path = text.clone();
+                        let made = tokio::task::spawn_blocking(move || {
+                            let path = crate::image_source::expand_home(path.trim());
+                            crate::preview::image_thumbnail(&path, THUMB_WIDTH, THUMB_HEIGHT)
+                        })
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|made| made.map(Arc::new));
+                        let _ = tx.send(Msg::Thumbnail { text, result: made });
+                    }
                 }));
             }
             Effect::EditExternally(text) => return TerminalRequest::EditExternally(text),
@@ -263,6 +346,12 @@ impl Runtime {
                 }
             }
             Effect::OpenVideo(path) => self.open_video(path),
+            Effect::WantStrip { id, video } => {
+                if let Some(strips) = self.strip_maker() {
+                    strips.want(id.as_str(), &video);
+                }
+            }
+            Effect::Play { id, video } => self.play(id, video),
             Effect::Notify { title, body } => self.notify(&title, &body),
             Effect::Quit => return TerminalRequest::Quit,
         }
@@ -500,4 +589,12 @@ fn salvage_draft(bytes: &[u8]) -> Option<Draft> {
             .unwrap_or(defaults.prompt_optimizer),
     };
     (draft != Draft::default()).then_some(draft)
+}
+
+/// An image that checked out and is not a URL is a local file: only those get a thumbnail.
+fn is_local(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    !["http://", "https://", "data:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
 }

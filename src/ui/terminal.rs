@@ -124,7 +124,7 @@ fn enter_again(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
 /// Runs `work`, which blocks for as long as the user likes, without starving the other tasks
 /// of the multi-thread runtime the binary uses. A current-thread runtime (tests) cannot hand
 /// its work over, so there it just runs.
-fn blocking<T>(work: impl FnOnce() -> T) -> T {
+pub(crate) fn blocking<T>(work: impl FnOnce() -> T) -> T {
     use tokio::runtime::{Handle, RuntimeFlavor};
     match Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {

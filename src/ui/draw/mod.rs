@@ -39,7 +39,13 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         return;
     }
     let banner = app.banner_text().map(str::to_owned);
-    let areas = layout::areas(area, banner.is_some());
+    // A thumbnail makes the image field taller, where the prompt keeps room enough.
+    let image_rows = if app.panes.image.has_thumbnail() && area.height >= 30 {
+        9
+    } else {
+        4
+    };
+    let areas = layout::areas(area, banner.is_some(), image_rows);
     app.drawn = Some(areas);
     if let (Some(rect), Some(text)) = (areas.banner, banner) {
         frame.render_widget(
@@ -54,6 +60,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         now: app.now,
         ticks: app.ticks,
         messages: &app.messages,
+        media: &app.media,
         focused,
     };
     let focus = app.focus;

@@ -1,5 +1,7 @@
 //! The detail view of one job: everything the record knows, remote text sanitised.
 
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use i2v_store::{ImageSource, JobId, JobState};
@@ -7,23 +9,65 @@ use i2v_store::{ImageSource, JobId, JobState};
 use super::scroll::{Text, TextView};
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
-use crate::ui::component::{Command, Ctx, View, hint, quiet};
+use crate::ui::component::{Command, Component, Ctx, Overlay, View, hint, quiet};
 use crate::ui::draw::wrap_lines;
 use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp};
 use crate::ui::keys::Action;
 use crate::ui::panes::job;
 
+/// The detail view: the job's frames (or its video playing) over everything its record
+/// knows.
 pub(crate) struct Detail {
     id: JobId,
+    text: TextView<DetailText>,
+    frames: super::frames::Frames,
 }
 
 impl Detail {
-    pub fn open(id: JobId) -> TextView<Self> {
-        TextView::new(Self { id })
+    pub fn open(id: JobId) -> Self {
+        Self {
+            text: TextView::new(DetailText { id: id.clone() }),
+            frames: super::frames::Frames::default(),
+            id,
+        }
     }
 }
 
-impl Text for Detail {
+impl Component for Detail {
+    fn commands(&self) -> Vec<Command> {
+        self.text.commands()
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        self.text.act(action, ctx)
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let height = self.frames.height(view, &self.id, area);
+        let [pictures, text] =
+            Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
+        if height > 0 {
+            self.frames.draw(view, &self.id, frame, pictures);
+        }
+        self.text.draw(view, frame, text);
+    }
+}
+
+impl Overlay for Detail {
+    fn rect(&self, screen: Rect) -> Rect {
+        self.text.rect(screen)
+    }
+
+    fn wheel(&mut self, up: bool) {
+        self.text.wheel(up);
+    }
+}
+
+struct DetailText {
+    id: JobId,
+}
+
+impl Text for DetailText {
     fn title(&self) -> String {
         format!("Job {} — Esc closes", sanitize(self.id.as_str()))
     }
@@ -36,6 +80,7 @@ impl Text for Detail {
         vec![
             hint(Action::Back, "close"),
             hint(Action::Down, "scroll"),
+            hint(Action::Play, "play"),
             hint(Action::CopyUrl, "copy URL"),
             hint(Action::OpenVideo, "open"),
             quiet(Action::CopyPath),
@@ -44,7 +89,7 @@ impl Text for Detail {
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
         match action {
-            Action::CopyUrl | Action::OpenVideo | Action::CopyPath => {
+            Action::CopyUrl | Action::OpenVideo | Action::CopyPath | Action::Play => {
                 job::act(action, Some(self.id.clone()), ctx)
             }
             _ => false,

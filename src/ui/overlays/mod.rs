@@ -6,6 +6,7 @@ pub(crate) mod batch;
 pub(crate) mod confirm;
 pub(crate) mod detail;
 pub(crate) mod diff;
+pub(crate) mod frames;
 pub(crate) mod help;
 pub(crate) mod messages;
 mod scroll;

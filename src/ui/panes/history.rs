@@ -21,6 +21,12 @@ use crate::ui::effect::Effect;
 use crate::ui::format::{ago, count, prompt_row, state_icon};
 use crate::ui::keys::{Action, KeyBinding};
 
+use std::sync::Arc;
+
+use i2v_video::Frame as VideoFrame;
+
+use crate::preview::Still;
+
 /// How much of a batch id a row shows: its end, where ids made in the same millisecond
 /// differ (`batch:` in the filter matches any part).
 const BATCH_CHARS: usize = 6;
@@ -40,6 +46,18 @@ pub(crate) struct HistoryPane {
     /// What was spent, shown in the title.
     pub spend: crate::ui::app::SpendShown,
     drawn: DrawnList,
+    /// The selected job's middle frame, when there is room for it beside the list.
+    preview: Option<(Arc<[VideoFrame; 3]>, Still)>,
+}
+
+/// Screens at least this wide show the selected job's frame beside the history list.
+const PREVIEW_MIN_WIDTH: u16 = 110;
+/// Its width in cells.
+const PREVIEW_WIDTH: u16 = 24;
+
+/// Whether a screen of `size` has room for the selected job's frame.
+pub(crate) fn has_preview_room(size: Rect) -> bool {
+    size.width >= PREVIEW_MIN_WIDTH
 }
 
 /// A past job's input as a new job, and the effect that lets it fall back to the copy fal
@@ -155,6 +173,7 @@ impl Component for HistoryPane {
             hint(Action::Help, "help"),
             quiet(Action::OpenVideo),
             quiet(Action::CopyPath),
+            quiet(Action::Play),
             quiet(Action::Back),
         ];
         commands.extend(MOVES);
@@ -263,6 +282,9 @@ impl Component for HistoryPane {
         let title = Line::from(title);
         frame.render_widget(frame_block(theme, title, view.focused), area);
         let mut inner = inner(area);
+        if let Some(picture) = self.preview_area(view, &mut inner) {
+            self.draw_preview(view, frame, picture);
+        }
         if self.filtering || !self.filter.is_empty() {
             let filter_row = Rect {
                 y: inner.bottom().saturating_sub(1),
@@ -359,5 +381,44 @@ impl Component for HistoryPane {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+impl HistoryPane {
+    /// Takes the preview's columns off the right of `inner` when there is a frame to show
+    /// and room for it.
+    fn preview_area(&mut self, view: &View, inner: &mut Rect) -> Option<Rect> {
+        let strip = self
+            .selected
+            .as_ref()
+            .and_then(|id| view.media.strip(id))
+            .and_then(|strip| strip.as_ref().ok());
+        let Some(strip) = strip.filter(|_| {
+            view.media.on() && inner.width + 2 >= PREVIEW_MIN_WIDTH && inner.height >= 4
+        }) else {
+            self.preview = None;
+            return None;
+        };
+        if !self
+            .preview
+            .as_ref()
+            .is_some_and(|(from, _)| Arc::ptr_eq(from, strip))
+        {
+            let middle = Arc::new(strip[1].image.clone());
+            self.preview = Some((strip.clone(), Still::new(middle)));
+        }
+        let area = Rect {
+            x: inner.right().saturating_sub(PREVIEW_WIDTH),
+            width: PREVIEW_WIDTH.min(inner.width),
+            ..*inner
+        };
+        inner.width = inner.width.saturating_sub(PREVIEW_WIDTH + 1);
+        Some(area)
+    }
+
+    fn draw_preview(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        if let Some((_, still)) = self.preview.as_mut() {
+            still.render(&view.media.graphics, area, frame.buffer_mut());
+        }
     }
 }

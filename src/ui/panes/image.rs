@@ -6,7 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use std::sync::Arc;
+
+use image::RgbImage;
+
 use super::text_field::TextField;
+use crate::preview::Still;
 use crate::text::sanitize;
 use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
 use crate::ui::draw::{frame_block, inner};
@@ -18,6 +23,8 @@ pub(crate) struct ImagePane {
     pub field: TextField,
     /// The last inspection and the text it was about.
     info: Option<(String, Result<ImageInfo, String>)>,
+    /// A small copy of the image, and the text it was made for.
+    thumb: Option<(String, Still)>,
 }
 
 impl ImagePane {
@@ -29,7 +36,28 @@ impl ImagePane {
                 false,
             ),
             info: None,
+            thumb: None,
         }
+    }
+
+    /// The runtime's thumbnail of the image `text` names; stale ones are dropped.
+    pub fn thumbnail(&mut self, text: String, result: Result<Arc<RgbImage>, String>) {
+        match result {
+            Ok(image) if text == self.text() => self.thumb = Some((text, Still::new(image))),
+            Ok(_) => {}
+            Err(err) => tracing::debug!(%text, error = %err, "no thumbnail"),
+        }
+    }
+
+    pub fn forget_thumbnail(&mut self) {
+        self.thumb = None;
+    }
+
+    /// The thumbnail of the image now in the field, if there is one.
+    pub fn has_thumbnail(&self) -> bool {
+        self.thumb
+            .as_ref()
+            .is_some_and(|(about, _)| *about == self.text())
     }
 
     pub fn text(&self) -> String {
@@ -67,6 +95,7 @@ impl ImagePane {
         }
         if now.is_empty() {
             self.info = None;
+            self.thumb = None;
         } else {
             ctx.effect(Effect::InspectImage(now));
         }
@@ -118,7 +147,21 @@ impl Component for ImagePane {
             frame_block(theme, Line::from(" Image "), view.focused),
             area,
         );
-        let inner = inner(area);
+        let mut inner = inner(area);
+        if self.has_thumbnail()
+            && let Some((_, still)) = self.thumb.as_mut()
+        {
+            // The picture on the right, about as wide as a 16:9 frame of that height in
+            // halfblocks, the text on the left.
+            let width = (inner.height * 4).min(inner.width / 3);
+            let picture = Rect {
+                x: inner.right() - width,
+                width,
+                ..inner
+            };
+            inner.width -= width + 1;
+            still.render(&view.media.graphics, picture, frame.buffer_mut());
+        }
         self.field.style(theme, view.focused);
         frame.render_widget(&self.field.area, Rect { height: 1, ..inner });
         let info = match self.info() {

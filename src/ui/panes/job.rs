@@ -21,6 +21,11 @@ pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {
         Action::CopyUrl => copy_url(id, ctx),
         Action::OpenVideo => open_video(id, ctx),
         Action::CopyPath => copy_path(id, ctx),
+        Action::Play => {
+            if let Some(id) = id {
+                ctx.ask(Request::Play(id));
+            }
+        }
         _ => return false,
     }
     true
@@ -48,15 +53,25 @@ fn video_file(id: Option<JobId>, book: &Book) -> Option<PathBuf> {
 }
 
 fn open_video(id: Option<JobId>, ctx: &mut Ctx) {
-    match video_file(id, ctx.book) {
-        // A player started here would play on the remote machine, where nobody sees it.
+    match video_file(id.clone(), ctx.book) {
+        // A player started here would play on the remote machine, where nobody sees it:
+        // the video plays in the terminal instead, if the user wants.
         Some(path) if ctx.remote => {
+            let play = ctx
+                .keys
+                .short_label(Action::Play)
+                .map(|key| format!(": {key} plays it here, in the terminal"))
+                .unwrap_or_default();
             let text = format!(
-                "Over SSH the video is on the remote machine: {}",
+                "Over SSH a player would open on the remote machine, where you cannot see \
+                 it{play} (the file is {})",
                 path.display()
             );
             let text = with_copy_hint(ctx.keys, text);
-            ctx.error(text);
+            ctx.notice(text);
+            if let Some(id) = id {
+                ctx.ask(Request::Detail(id));
+            }
         }
         Some(path) => ctx.effect(Effect::OpenVideo(path)),
         None => ctx.notice("No downloaded video for this job"),

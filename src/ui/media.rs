@@ -1,0 +1,107 @@
+//! What the workbench shows of pictures and videos: which graphics the terminal has, the
+//! frame strips made for the views (a few kept), and the video playing, if one is. The
+//! decoding itself happens in `preview` off the UI task; this is state, changed only in
+//! `update`, read by the views while they draw.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use i2v_store::{JobId, JobState};
+
+use super::book::Book;
+use super::effect::Effect;
+use crate::preview::{Graphics, Player, StripResult};
+
+/// How many strips stay in memory (about 1 MB each).
+const STRIPS_KEPT: usize = 12;
+
+pub(crate) struct Media {
+    pub graphics: Graphics,
+    /// Newest last.
+    strips: Vec<(JobId, StripResult)>,
+    /// Asked for and not answered yet.
+    asked: HashSet<JobId>,
+    pub playing: Option<Playing>,
+}
+
+pub(crate) struct Playing {
+    pub id: JobId,
+    pub player: Player,
+}
+
+impl Media {
+    pub fn new(graphics: Graphics) -> Media {
+        Media {
+            graphics,
+            strips: Vec::new(),
+            asked: HashSet::new(),
+            playing: None,
+        }
+    }
+
+    pub fn on(&self) -> bool {
+        !self.graphics.is_off()
+    }
+
+    /// The strip of `id`, if made (or why it could not be).
+    pub fn strip(&self, id: &JobId) -> Option<&StripResult> {
+        self.strips
+            .iter()
+            .find(|(job, _)| job == id)
+            .map(|(_, strip)| strip)
+    }
+
+    /// Asks for the strip of `id` unless it is here, asked for, or there is nothing to make
+    /// it from (no finished job with a video on disk, pictures off).
+    pub fn want_strip(&mut self, book: &Book, id: &JobId) -> Option<Effect> {
+        if !self.on() || self.asked.contains(id) || self.strip(id).is_some() {
+            return None;
+        }
+        let video = video_of(book, id)?;
+        self.asked.insert(id.clone());
+        Some(Effect::WantStrip {
+            id: id.clone(),
+            video,
+        })
+    }
+
+    pub fn strip_made(&mut self, id: JobId, strip: StripResult) {
+        self.asked.remove(&id);
+        self.strips.retain(|(job, _)| *job != id);
+        if self.strips.len() >= STRIPS_KEPT {
+            drop(self.strips.remove(0));
+        }
+        self.strips.push((id, strip));
+    }
+
+    /// `p` on `id`: stops it if it plays, else asks for it to play.
+    pub fn toggle_play(&mut self, book: &Book, id: &JobId) -> Result<Option<Effect>, String> {
+        if self.playing.as_ref().is_some_and(|p| p.id == *id) {
+            self.playing = None;
+            return Ok(None);
+        }
+        self.playing = None;
+        if !self.on() {
+            return Err("Pictures are off ([ui] preview = \"off\"): nothing is played".into());
+        }
+        let video = video_of(book, id).ok_or("No downloaded video to play for this job")?;
+        Ok(Some(Effect::Play {
+            id: id.clone(),
+            video,
+        }))
+    }
+
+    /// Stops playback; true if something was playing.
+    pub fn stop(&mut self) -> bool {
+        self.playing.take().is_some()
+    }
+}
+
+/// The video file of a finished job, if it was downloaded.
+pub(crate) fn video_of(book: &Book, id: &JobId) -> Option<PathBuf> {
+    let record = &book.get(id)?.record;
+    if record.state != JobState::Completed {
+        return None;
+    }
+    record.result.as_ref()?.local_file.clone()
+}
