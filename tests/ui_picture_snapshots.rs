@@ -1,0 +1,129 @@
+//! The layouts with pictures, pinned with insta: halfblocks are text and colours, so each
+//! screen is snapshot twice, as text and as a map of the colours its pictures draw (R, G, B
+//! and W for the nearest of red, green, blue and white, `.` for anything else, blank where no
+//! picture is). Frames come from the simulated fal's video (red, green, blue thirds with a
+//! white box moving along the top).
+
+mod ui_support;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use i2v::preview::{Colors, Graphics};
+use i2v::ui::{App, ImageInfo, Msg};
+use i2v_store::JobState;
+use i2v_video::{Position, Video};
+use image::{Rgb, RgbImage};
+use insta::assert_snapshot;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ui_support::*;
+
+fn sample_strip() -> Arc<[i2v_video::Frame; 3]> {
+    let video = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/sim/assets/sample.mp4");
+    let frames = Video::open(video)
+        .unwrap()
+        .frames(&Position::STRIP)
+        .unwrap();
+    let thumbs: Vec<_> = frames.iter().map(|f| f.thumbnail(480, 270)).collect();
+    Arc::new(<[_; 3]>::try_from(thumbs).unwrap())
+}
+
+fn with_halfblocks(mut app: App) -> App {
+    app.update(Msg::Graphics(Graphics::Halfblocks(Colors::TrueColor)));
+    app
+}
+
+/// Which primary each picture cell's background is nearest to.
+fn colour_map(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let letter = |colour: Color| match colour {
+        Color::Rgb(r, g, b) => {
+            let near = |rgb: (u8, u8, u8)| {
+                r.abs_diff(rgb.0) < 60 && g.abs_diff(rgb.1) < 60 && b.abs_diff(rgb.2) < 60
+            };
+            if near((255, 0, 0)) {
+                'R'
+            } else if near((0, 128, 0)) {
+                'G'
+            } else if near((0, 0, 255)) {
+                'B'
+            } else if near((255, 255, 255)) {
+                'W'
+            } else {
+                '.'
+            }
+        }
+        _ => ' ',
+    };
+    (area.top()..area.bottom())
+        .map(|y| {
+            let row: String = (area.left()..area.right())
+                .map(|x| letter(buffer[(x, y)].bg))
+                .collect();
+            row.trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn snapshot_both(name: &str, app: &mut App, width: u16, height: u16) {
+    let terminal = terminal(app, width, height);
+    let buffer = terminal.backend().buffer();
+    assert_snapshot!(format!("{name}_text"), buffer_text(buffer));
+    assert_snapshot!(format!("{name}_colours"), colour_map(buffer));
+}
+
+#[test]
+fn detail_view_with_the_frame_strip() {
+    let mut app = with_halfblocks(app_with_dog_job(JobState::Completed));
+    app.update(Msg::Resize(100, 32));
+    app.update(Msg::Strip {
+        id: id(7),
+        result: Ok(sample_strip()),
+    });
+    tab(&mut app, 3);
+    app.update(ch('v'));
+    snapshot_both("detail_strip", &mut app, 100, 32);
+}
+
+#[test]
+fn image_field_with_its_thumbnail() {
+    let mut app = with_halfblocks(app());
+    app.update(Msg::Resize(100, 32));
+    tab(&mut app, 1);
+    type_text(&mut app, "frame.png");
+    app.update(Msg::ImageInspected {
+        text: "frame.png".into(),
+        result: Ok(ImageInfo {
+            summary: "frame.png · PNG · 919 B · 400×300".into(),
+            limit: None,
+        }),
+    });
+    // Red above, blue below.
+    let image = RgbImage::from_fn(400, 300, |_, y| {
+        if y < 150 {
+            Rgb([255, 0, 0])
+        } else {
+            Rgb([0, 0, 255])
+        }
+    });
+    app.update(Msg::Thumbnail {
+        text: "frame.png".into(),
+        result: Ok(Arc::new(image)),
+    });
+    snapshot_both("image_thumbnail", &mut app, 100, 32);
+}
+
+#[test]
+fn history_with_the_selected_job_frame() {
+    let mut app = with_halfblocks(app());
+    app.update(Msg::Resize(120, 36));
+    app.update(history_loaded(vec![dog_job(JobState::Completed)]));
+    tab(&mut app, 4);
+    app.update(Msg::Strip {
+        id: id(7),
+        result: Ok(sample_strip()),
+    });
+    snapshot_both("history_frame", &mut app, 120, 36);
+}
