@@ -4,6 +4,8 @@
 //! picture is). Frames come from the simulated fal's video (red, green, blue thirds with a
 //! white box moving along the top).
 
+// Not every helper is used here.
+#[allow(unused_imports)]
 mod ui_support;
 
 use std::path::Path;
