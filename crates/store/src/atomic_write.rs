@@ -13,10 +13,21 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `target`: unique temp file beside it, fsync, rename over, fsync the dir.
 pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    replace(target, bytes, true)
+}
+
+/// [`write_atomically`] without the fsyncs, for a cache: after a crash it may be missing or
+/// damaged, which its reader must (and does) notice, but never half old and half new while
+/// the machine runs.
+pub(crate) fn write_cache(target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    replace(target, bytes, false)
+}
+
+fn replace(target: &Path, bytes: &[u8], durable: bool) -> Result<(), StoreError> {
     let (temp_path, mut file) = create_temp_beside(target)?;
     let written = file
         .write_all(bytes)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
         .map_err(|e| StoreError::io(&temp_path, e));
     drop(file);
     let renamed = written
@@ -25,7 +36,9 @@ pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), StoreE
         let _ = fs::remove_file(&temp_path);
         return Err(err);
     }
-    sync_parent_dir(target);
+    if durable {
+        sync_parent_dir(target);
+    }
     Ok(())
 }
 

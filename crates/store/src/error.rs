@@ -30,6 +30,12 @@ pub enum StoreError {
     Ambiguous(String, Vec<String>),
     #[error("{0:?} is not a job id (ids are letters and digits)")]
     InvalidId(String),
+    #[error("job {id} is {state}: cancel it (`i2v cancel {id}`) or let it finish first")]
+    Unfinished { id: String, state: &'static str },
+    #[error(
+        "job {0} is being followed by another i2v (the workbench or `i2v resume`); let it finish first"
+    )]
+    Busy(String),
     #[error("could not encode job {id}: {source}")]
     Encode {
         id: String,

@@ -4,7 +4,10 @@
 //! - `jobs/<JobId>.json`: one record per job, pretty-printed, replaced atomically on every write;
 //! - `locks/<JobId>.lock` and `.run`: empty files that only carry the per-job locks, removed
 //!   once the job is finished or its run ends (see `job_lock` for why that is safe);
-//! - `videos/`: where downloaded videos go.
+//! - `videos/`: where downloaded videos go;
+//! - `trash/<JobId>/`: removed jobs' records, videos and thumbnails (see `trash`);
+//! - `jobs.index`: a cache of every job's [`Summary`], checked against `jobs/` on every look
+//!   and rebuilt from it when damaged (see `index`).
 //!
 //! Files this store cannot read are reported and left exactly as they are.
 
@@ -12,16 +15,23 @@ mod atomic_write;
 mod decode;
 mod error;
 mod fal_options;
+mod index;
 mod job_lock;
 mod listing;
+mod parallel;
 mod read_file;
 mod record;
 mod store;
+mod summary;
+mod trash;
 
 pub use error::{StoreError, StoreProblem};
 pub use fal_options::FalOptions;
+pub use index::{History, INDEX_FILE, ProgressFn, Refresh};
 pub use job_lock::JobClaim;
 pub use listing::Listing;
 pub use read_file::MAX_RECORD_BYTES;
 pub use record::*;
 pub use store::Store;
+pub use summary::Summary;
+pub use trash::{JobFiles, Removal, Removed};

@@ -2,18 +2,13 @@
 
 use std::fs;
 use std::io;
-use std::path::PathBuf;
-use std::thread;
+use std::path::{Path, PathBuf};
 
 use crate::decode::decode;
 use crate::error::{StoreError, StoreProblem};
 use crate::read_file::read_record_file;
 use crate::record::{JobId, JobRecord};
 use crate::store::Store;
-
-/// Below this many files, threads cost more than they save.
-const PARALLEL_THRESHOLD: usize = 64;
-const MAX_READERS: usize = 8;
 
 /// Every record that could be read, plus one problem per file that could not.
 #[derive(Debug, Default)]
@@ -71,16 +66,32 @@ impl Store {
     }
 
     /// Records whose state is not terminal: the jobs to resume. A completed job whose video
-    /// was not downloaded is finished (downloading is optional).
+    /// was not downloaded is finished (downloading is optional). Found through the index, so
+    /// only these records are read in full.
     pub fn unfinished(&self) -> Listing {
-        let mut listing = self.list();
-        listing.records.retain(|r| !r.state.is_terminal());
+        let history = self.history();
+        let mut listing = Listing {
+            records: Vec::new(),
+            problems: history.problems,
+        };
+        for summary in history.jobs.iter().filter(|s| !s.state.is_terminal()) {
+            match self.load(&summary.id) {
+                // It may have finished since the index looked.
+                Ok(record) if record.state.is_terminal() => {}
+                Ok(record) => listing.records.push(record),
+                Err(StoreError::NotFound(_)) => {}
+                Err(err) => {
+                    let path = self.jobs_dir().join(format!("{}.json", summary.id));
+                    listing.problems.push(StoreProblem::from_error(path, err));
+                }
+            }
+        }
         listing
     }
 
     /// `<id>.json` files in the jobs dir, plus a problem for each `.json` file whose name is
     /// not a job id. Everything else (temp files, stray notes) is none of our business.
-    fn record_files(&self) -> Result<RecordFiles, StoreError> {
+    pub(crate) fn record_files(&self) -> Result<RecordFiles, StoreError> {
         let dir = self.jobs_dir();
         let mut files = Vec::new();
         let mut misnamed = Vec::new();
@@ -110,38 +121,20 @@ impl Store {
     }
 }
 
-struct RecordFiles {
-    files: Vec<(JobId, PathBuf)>,
+pub(crate) struct RecordFiles {
+    pub files: Vec<(JobId, PathBuf)>,
     /// `.json` files whose name is not a job id.
-    misnamed: Vec<StoreProblem>,
+    pub misnamed: Vec<StoreProblem>,
 }
 
 type Outcome = Result<Option<JobRecord>, StoreProblem>;
 
-/// Reads and parses files on a few threads when there are many of them.
 fn read_all(files: &[(JobId, PathBuf)]) -> Vec<Outcome> {
-    let readers = thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(MAX_READERS);
-    if files.len() < PARALLEL_THRESHOLD || readers < 2 {
-        return files.iter().map(read_one).collect();
-    }
-    let chunk = files.len().div_ceil(readers);
-    thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(read_one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+    crate::parallel::map(files, |(id, path)| read_one(id, path))
 }
 
 /// `Ok(None)` for a file that vanished since the directory was read.
-fn read_one((id, path): &(JobId, PathBuf)) -> Outcome {
+pub(crate) fn read_one(id: &JobId, path: &Path) -> Outcome {
     let bytes = match read_record_file(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -149,5 +142,5 @@ fn read_one((id, path): &(JobId, PathBuf)) -> Outcome {
     };
     decode(path, &bytes, id)
         .map(Some)
-        .map_err(|err| StoreProblem::from_error(path.clone(), err))
+        .map_err(|err| StoreProblem::from_error(path.to_owned(), err))
 }

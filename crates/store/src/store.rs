@@ -4,6 +4,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use serde::Serialize;
@@ -21,7 +22,11 @@ use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
 #[derive(Clone, Debug)]
 pub struct Store {
     dirs: Arc<Dirs>,
+    /// How long after its last change a record file's stamp is trusted by the index.
+    settle: Duration,
 }
+
+const DEFAULT_SETTLE: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 struct Dirs {
@@ -52,6 +57,7 @@ impl Store {
         }
         Ok(Store {
             dirs: Arc::new(dirs),
+            settle: DEFAULT_SETTLE,
         })
     }
 
@@ -60,7 +66,21 @@ impl Store {
     pub fn open_read_only(root: impl Into<PathBuf>) -> Store {
         Store {
             dirs: Arc::new(Dirs::under(root.into())),
+            settle: DEFAULT_SETTLE,
         }
+    }
+
+    /// How long after a record file changes the index goes on reading it again rather than
+    /// trusting its stamp: a second change within the file system's timestamp granularity
+    /// could leave the stamp as it was. Two seconds covers every file system i2v runs on;
+    /// tests shorten it to see the index used at once.
+    pub fn settle_after(mut self, settle: Duration) -> Store {
+        self.settle = settle;
+        self
+    }
+
+    pub(crate) fn settle(&self) -> Duration {
+        self.settle
     }
 
     pub fn root(&self) -> &Path {
@@ -171,7 +191,7 @@ impl Store {
         Ok(lock.map(JobClaim::new))
     }
 
-    fn lock(&self, id: &JobId) -> Result<JobLock, StoreError> {
+    pub(crate) fn lock(&self, id: &JobId) -> Result<JobLock, StoreError> {
         let id = checked(id)?;
         JobLock::acquire(&self.dirs.locks.join(format!("{id}.lock")))
     }

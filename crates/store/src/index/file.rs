@@ -1,0 +1,279 @@
+//! The index file's bytes: a fixed header (magic, format, when the files were looked at, body
+//! length, CRC-32 of the body), then every entry in postcard's compact binary form. Anything
+//! that does not check out in full is refused as a whole, and the caller rebuilds.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::stamp::Stamp;
+use crate::record::{JobId, JobState};
+use crate::summary::Summary;
+
+const MAGIC: &[u8; 8] = b"I2VJOBIX";
+/// Bump on any change to [`Entry`] or [`StoredState`]: an index of another format is rebuilt.
+/// `the_encoding_is_pinned` fails when the bytes change without a bump.
+pub(crate) const FORMAT: u32 = 1;
+/// Magic, format, stamp time, body length, checksum.
+const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 8 + 4;
+
+/// What an index holds: every job's stamp and summary, newest first, and when the stamps were
+/// taken (ns since the epoch), so that entries changed about then are not trusted.
+#[derive(Debug, Default)]
+pub(crate) struct IndexFile {
+    pub stamped_at: i64,
+    pub entries: Vec<(Stamp, Summary)>,
+}
+
+pub(crate) fn encode(stamped_at: i64, entries: &[(Stamp, Summary)]) -> Result<Vec<u8>, String> {
+    let body = postcard::to_stdvec(&Entries(entries)).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(HEADER_LEN + body.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&stamped_at.to_le_bytes());
+    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    let crc = checksum(&bytes, &body);
+    bytes.extend_from_slice(&crc.to_le_bytes());
+    bytes.extend_from_slice(&body);
+    Ok(bytes)
+}
+
+/// The index in `bytes`, or why it cannot be trusted.
+pub(crate) fn decode(bytes: &[u8]) -> Result<IndexFile, String> {
+    let (header, body) = bytes
+        .split_at_checked(HEADER_LEN)
+        .ok_or("shorter than its header")?;
+    let (magic, rest) = header.split_at(MAGIC.len());
+    if magic != MAGIC {
+        return Err("not an i2v index".into());
+    }
+    let format = u32::from_le_bytes(word(rest, 0));
+    if format != FORMAT {
+        return Err(format!("format {format}, this i2v writes {FORMAT}"));
+    }
+    let stamped_at = i64::from_le_bytes(word(rest, 4));
+    let body_len = u64::from_le_bytes(word(rest, 12));
+    let crc = u32::from_le_bytes(word(rest, 20));
+    if body.len() as u64 != body_len {
+        return Err(format!(
+            "{} bytes of body, the header says {body_len}",
+            body.len()
+        ));
+    }
+    if checksum(&header[..HEADER_LEN - 4], body) != crc {
+        return Err("checksum mismatch".into());
+    }
+    let stored: Vec<Entry> = postcard::from_bytes(body).map_err(|e| e.to_string())?;
+    let entries = stored
+        .into_iter()
+        .map(Entry::into_summary)
+        .collect::<Option<Vec<_>>>()
+        .ok_or("an entry does not hold a valid job")?;
+    Ok(IndexFile {
+        stamped_at,
+        entries,
+    })
+}
+
+/// CRC-32 of the header before it and the body: a damaged time would make stale entries
+/// look settled.
+fn checksum(header: &[u8], body: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(header);
+    hasher.update(body);
+    hasher.finalize()
+}
+
+/// `N` bytes of `bytes` from `at`; the caller checked the length.
+fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    let mut out = [0; N];
+    out.copy_from_slice(&bytes[at..at + N]);
+    out
+}
+
+/// Serialises the entries as one sequence without copying them first.
+struct Entries<'a>(&'a [(Stamp, Summary)]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(stamp, s)| Entry::of(*stamp, s)))
+    }
+}
+
+/// One job as stored: borrowed when written, owned when read.
+#[derive(Serialize, Deserialize)]
+struct Entry<'a> {
+    stamp: Stamp,
+    id: Cow<'a, str>,
+    created: (i64, u32),
+    updated: (i64, u32),
+    state: StoredState,
+    prompt: Cow<'a, str>,
+    image: Cow<'a, str>,
+    prompt_optimizer: bool,
+    rating: Option<u8>,
+    has_note: bool,
+    batch: Option<Cow<'a, str>>,
+    price_usd: Option<f64>,
+    has_video: bool,
+    has_file: bool,
+    error_kind: Option<Cow<'a, str>>,
+}
+
+impl<'a> Entry<'a> {
+    fn of(stamp: Stamp, s: &'a Summary) -> Entry<'a> {
+        Entry {
+            stamp,
+            id: Cow::Borrowed(s.id.as_str()),
+            created: instant(s.created_at),
+            updated: instant(s.updated_at),
+            state: StoredState::of(&s.state),
+            prompt: Cow::Borrowed(&s.prompt),
+            image: Cow::Borrowed(&s.image),
+            prompt_optimizer: s.prompt_optimizer,
+            rating: s.rating,
+            has_note: s.has_note,
+            batch: s.batch.as_deref().map(Cow::Borrowed),
+            price_usd: s.price_usd,
+            has_video: s.has_video,
+            has_file: s.has_file,
+            error_kind: s.error_kind.as_deref().map(Cow::Borrowed),
+        }
+    }
+
+    fn into_summary(self) -> Option<(Stamp, Summary)> {
+        let summary = Summary {
+            id: JobId::parse(&self.id)?,
+            created_at: DateTime::from_timestamp(self.created.0, self.created.1)?,
+            updated_at: DateTime::from_timestamp(self.updated.0, self.updated.1)?,
+            state: self.state.into_state(),
+            prompt: self.prompt.into_owned(),
+            image: self.image.into_owned(),
+            prompt_optimizer: self.prompt_optimizer,
+            rating: self.rating,
+            has_note: self.has_note,
+            batch: self.batch.map(Cow::into_owned),
+            price_usd: self.price_usd,
+            has_video: self.has_video,
+            has_file: self.has_file,
+            error_kind: self.error_kind.map(Cow::into_owned),
+        };
+        Some((self.stamp, summary))
+    }
+}
+
+fn instant(at: DateTime<Utc>) -> (i64, u32) {
+    (at.timestamp(), at.timestamp_subsec_nanos())
+}
+
+/// [`JobState`] in a form postcard can carry (the record's JSON form is internally tagged,
+/// which a non-self-describing format cannot read back).
+#[derive(Serialize, Deserialize)]
+enum StoredState {
+    Preparing,
+    Queued(u32),
+    Running,
+    Downloading,
+    ResultPending,
+    Completed,
+    Failed,
+    Cancelled,
+    MaybeSubmitted,
+}
+
+impl StoredState {
+    fn of(state: &JobState) -> StoredState {
+        match state {
+            JobState::Preparing => Self::Preparing,
+            JobState::Queued { position } => Self::Queued(*position),
+            JobState::Running => Self::Running,
+            JobState::Downloading => Self::Downloading,
+            JobState::ResultPending => Self::ResultPending,
+            JobState::Completed => Self::Completed,
+            JobState::Failed => Self::Failed,
+            JobState::Cancelled => Self::Cancelled,
+            JobState::MaybeSubmitted => Self::MaybeSubmitted,
+        }
+    }
+
+    fn into_state(self) -> JobState {
+        match self {
+            Self::Preparing => JobState::Preparing,
+            Self::Queued(position) => JobState::Queued { position },
+            Self::Running => JobState::Running,
+            Self::Downloading => JobState::Downloading,
+            Self::ResultPending => JobState::ResultPending,
+            Self::Completed => JobState::Completed,
+            Self::Failed => JobState::Failed,
+            Self::Cancelled => JobState::Cancelled,
+            Self::MaybeSubmitted => JobState::MaybeSubmitted,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{ImageSource, JobInput, JobRecord};
+
+    fn entry() -> (Stamp, Summary) {
+        let mut record = JobRecord::new(
+            "m",
+            JobInput {
+                prompt: "a fox\nin snow".into(),
+                image: ImageSource::Url {
+                    url: "https://example.com/fox.png".into(),
+                },
+                prompt_optimizer: true,
+            },
+        );
+        record.id = JobId::parse("01JFOX0000000000000000000A").unwrap_or_default();
+        record.created_at = DateTime::from_timestamp(1_800_000_000, 123).unwrap_or_default();
+        record.updated_at = record.created_at;
+        record.state = JobState::Queued { position: 4 };
+        let stamp = Stamp {
+            len: 1234,
+            modified_ns: 5,
+            changed_ns: 6,
+            inode: 7,
+        };
+        (stamp, Summary::of(&record))
+    }
+
+    #[test]
+    fn entries_read_back_as_written() {
+        let entries = vec![entry(), entry()];
+        let bytes = encode(42, &entries).unwrap();
+        let read = decode(&bytes).unwrap();
+        assert_eq!(read.stamped_at, 42);
+        assert_eq!(read.entries, entries);
+    }
+
+    #[test]
+    fn any_damage_is_refused() {
+        let bytes = encode(42, &[entry()]).unwrap();
+        for cut in [0, 5, HEADER_LEN, bytes.len() - 1] {
+            assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        for at in [0, 8, 12, 20, 28, HEADER_LEN, bytes.len() - 1] {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x20;
+            assert!(decode(&flipped).is_err(), "byte {at} flipped");
+        }
+    }
+
+    /// Changing what an entry holds changes these bytes: bump [`FORMAT`] with the new ones, so
+    /// old indexes are rebuilt instead of misread.
+    #[test]
+    fn the_encoding_is_pinned() {
+        let bytes = encode(42, &[entry()]).unwrap();
+        let body = &bytes[HEADER_LEN..];
+        let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(FORMAT, 1);
+        assert_eq!(
+            hex,
+            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b01040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e670100000000000000"
+        );
+    }
+}

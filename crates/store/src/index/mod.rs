@@ -1,0 +1,206 @@
+//! The history index: a cache of every job's [`Summary`] in `<data dir>/jobs.index`, so that
+//! listing a long history reads one file and stats the rest instead of parsing every record.
+//!
+//! The record files stay the only truth. Each look lists `jobs/`, stats every record file and
+//! compares it with the stamp (size, times, inode) the index holds for it: a file added,
+//! removed or changed behind the index's back (another process, a sync from another machine,
+//! an editor) is read again, and one the index does not know is read for the first time. An
+//! index that is missing, damaged or of another format is ignored whole and rebuilt from the
+//! files. Two processes writing it at once each replace it atomically; whichever loses only
+//! leaves entries that the next look finds stale and reads again. Nothing is lost, because
+//! nothing but the cache is written.
+
+mod file;
+mod stamp;
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use self::file::IndexFile;
+use self::stamp::Stamp;
+use crate::atomic_write::write_cache;
+use crate::error::StoreProblem;
+use crate::listing::read_one;
+use crate::record::JobId;
+use crate::store::Store;
+use crate::summary::{Summary, newest_first};
+
+/// The file name of the index in the data dir.
+pub const INDEX_FILE: &str = "jobs.index";
+
+/// Every job's summary, newest first, plus one problem per record file that could not be read.
+#[derive(Debug, Default)]
+pub struct History {
+    pub jobs: Vec<Summary>,
+    pub problems: Vec<StoreProblem>,
+    pub refresh: Refresh,
+}
+
+/// What a look at the history cost: for tests, benchmarks and progress messages.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refresh {
+    /// Entries taken from the index as they were.
+    pub reused: usize,
+    /// Record files read and parsed (new, changed, or not trusted).
+    pub read: usize,
+    /// Entries dropped because their file is gone.
+    pub dropped: usize,
+    /// Why the index as a whole was not used, if it was not.
+    pub rebuilt: Option<String>,
+    /// Whether a new index was written.
+    pub saved: bool,
+}
+
+/// Called with (records read so far, records to read) while record files are read.
+pub type ProgressFn<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+impl Store {
+    pub fn index_path(&self) -> PathBuf {
+        self.root().join(INDEX_FILE)
+    }
+
+    /// Every job's summary, newest first, from the index, checked against the record files and
+    /// brought up to date (and saved) where it was not.
+    pub fn history(&self) -> History {
+        self.history_with(&|_, _| {})
+    }
+
+    /// [`Store::history`], telling `progress` how reading record files goes (a first look at a
+    /// long history reads them all, which takes seconds).
+    pub fn history_with(&self, progress: ProgressFn<'_>) -> History {
+        let stamped_at = now_ns();
+        let settle = self.settle();
+        let found = match self.record_files() {
+            Ok(found) => found,
+            Err(err) => {
+                let path = self.jobs_dir().to_owned();
+                return History {
+                    problems: vec![StoreProblem::from_error(path, err)],
+                    ..History::default()
+                };
+            }
+        };
+        let mut problems = found.misnamed;
+        let mut refresh = Refresh::default();
+        let old = match self.read_index() {
+            Ok(old) => old,
+            Err(why) => {
+                refresh.rebuilt = Some(why);
+                IndexFile::default()
+            }
+        };
+        let known: HashMap<&JobId, usize> = old
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(n, (_, summary))| (&summary.id, n))
+            .collect();
+
+        let stamps = crate::parallel::map(&found.files, |(_, path)| fs::metadata(path));
+        let mut entries = Vec::with_capacity(found.files.len());
+        let mut to_read = Vec::new();
+        let mut taken = vec![false; old.entries.len()];
+        for (file, stamp) in found.files.iter().zip(stamps) {
+            let stamp = match stamp {
+                Ok(meta) => Stamp::of(&meta),
+                // Gone since the directory was listed.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                // Reading it reports what is wrong.
+                Err(_) => Stamp::default(),
+            };
+            let cached = known.get(&file.0).copied();
+            if let Some(n) = cached {
+                taken[n] = true;
+            }
+            match cached.map(|n| &old.entries[n]) {
+                Some((was, summary))
+                    if *was == stamp && stamp.settled_before(old.stamped_at, settle) =>
+                {
+                    entries.push((stamp, summary.clone()));
+                }
+                _ => to_read.push((file, stamp, cached)),
+            }
+        }
+        refresh.reused = entries.len();
+        refresh.dropped = taken.iter().filter(|t| !**t).count();
+
+        let done = AtomicUsize::new(0);
+        let total = to_read.len();
+        let read = crate::parallel::map(&to_read, |((id, path), _, _)| {
+            let outcome = read_one(id, path).map(|r| r.map(|record| Summary::of(&record)));
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            outcome
+        });
+        let mut changed = refresh.rebuilt.is_some() || refresh.dropped > 0;
+        for ((_, stamp, cached), outcome) in to_read.iter().zip(read) {
+            match outcome {
+                Ok(Some(summary)) => {
+                    refresh.read += 1;
+                    let same = cached.is_some_and(|n| {
+                        let (was, known) = &old.entries[n];
+                        *was == *stamp && *known == summary
+                    });
+                    // Read again only because it was too fresh to trust: once it has settled,
+                    // saving the index with a newer time lets the next look trust it.
+                    let settled_now = stamp.settled_before(stamped_at, settle);
+                    changed |= !same || settled_now;
+                    entries.push((*stamp, summary));
+                }
+                Ok(None) => changed |= cached.is_some(),
+                Err(problem) => {
+                    changed |= cached.is_some();
+                    problems.push(problem);
+                }
+            }
+        }
+        drop(known);
+        drop(old);
+
+        entries.sort_by(|a, b| newest_first(&a.1, &b.1));
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        if changed {
+            refresh.saved = self.save_index(stamped_at, &entries);
+        }
+        History {
+            jobs: entries.into_iter().map(|(_, summary)| summary).collect(),
+            problems,
+            refresh,
+        }
+    }
+
+    fn read_index(&self) -> Result<IndexFile, String> {
+        match fs::read(self.index_path()) {
+            Ok(bytes) => file::decode(&bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err("no index yet".into()),
+            Err(e) => Err(format!("could not read: {e}")),
+        }
+    }
+
+    /// Writes the index, but only into a history that exists: a read-only look at a data dir
+    /// with no jobs in it creates nothing. A failure only costs speed next time.
+    fn save_index(&self, stamped_at: i64, entries: &[(Stamp, Summary)]) -> bool {
+        if !self.jobs_dir().is_dir() {
+            return false;
+        }
+        let path = self.index_path();
+        let saved = file::encode(stamped_at, entries)
+            .and_then(|bytes| write_cache(&path, &bytes).map_err(|e| e.to_string()));
+        match saved {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(path = %path.display(), %err, "could not save the history index");
+                false
+            }
+        }
+    }
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,66 @@
+//! What lists, filters and sorts need of a job, without its logs, timeline and request: a few
+//! hundred bytes against a record's kilobytes, so a history of 100,000 jobs can be held and
+//! searched as summaries while full records load only when a job is opened.
+
+use chrono::{DateTime, Utc};
+
+use crate::record::{JobId, JobRecord, JobState};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub id: JobId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub state: JobState,
+    /// The whole prompt, as stored (untrusted for drawing: sanitise first). Filters match it.
+    pub prompt: String,
+    /// The image as the user gave it: the URL or the path.
+    pub image: String,
+    pub prompt_optimizer: bool,
+    /// 1 to 5, if the user rated the result.
+    pub rating: Option<u8>,
+    pub has_note: bool,
+    pub batch: Option<String>,
+    /// Price per video in force when the job was submitted, in USD.
+    pub price_usd: Option<f64>,
+    /// fal gave the job a video URL.
+    pub has_video: bool,
+    /// The video was saved to a local file.
+    pub has_file: bool,
+    /// The failure's kind (`auth`, `network`...), if the job recorded one.
+    pub error_kind: Option<String>,
+}
+
+impl Summary {
+    pub fn of(record: &JobRecord) -> Summary {
+        let result = record.result.as_ref();
+        Summary {
+            id: record.id.clone(),
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+            state: record.state.clone(),
+            prompt: record.input.prompt.clone(),
+            image: record.input.image.display(),
+            prompt_optimizer: record.input.prompt_optimizer,
+            rating: None,
+            has_note: false,
+            batch: None,
+            price_usd: None,
+            has_video: result.is_some_and(|r| !r.url.is_empty()),
+            has_file: result.is_some_and(|r| r.local_file.is_some()),
+            error_kind: record.error.as_ref().map(|e| e.kind.clone()),
+        }
+    }
+
+    /// The first line of the prompt, for one-line lists.
+    pub fn title(&self) -> &str {
+        self.prompt.lines().next().unwrap_or("")
+    }
+}
+
+/// Newest first: by creation time, then by id (the order every history list uses).
+pub(crate) fn newest_first(a: &Summary, b: &Summary) -> std::cmp::Ordering {
+    b.created_at
+        .cmp(&a.created_at)
+        .then_with(|| b.id.cmp(&a.id))
+}
