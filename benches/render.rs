@@ -8,18 +8,17 @@
 //!
 //! `cargo bench --bench render`; add `-- --quick` for a shorter run, or a name to filter.
 
+mod fixture;
+
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::{BatchSize, Criterion, SamplingMode};
+use fixture::{Rng, base_record, history_record, log_line, status_kb, write_history};
 use i2v::jobs::JobEvent;
 use i2v::ui::{App, AppOptions, Msg, draw};
-use i2v_store::{
-    ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics, RequestId,
-    RequestInfo, SCHEMA_VERSION, StatusChange, Store, VideoResult,
-};
+use i2v_store::{JobRecord, JobState, StatusChange, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -28,7 +27,6 @@ const HEIGHT: u16 = 50;
 const LIVE_JOBS: usize = 50;
 const LOG_LINES: usize = 100;
 const HISTORY: usize = 10_000;
-const MODEL: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -190,122 +188,11 @@ fn report_memory(store: &Store) {
     drop((app, terminal));
 }
 
-/// A `kB` field of `/proc/self/status`.
-fn status_kb(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|line| {
-        line.strip_prefix(field)?
-            .strip_prefix(':')?
-            .trim()
-            .strip_suffix("kB")?
-            .trim()
-            .parse()
-            .ok()
-    })
-}
-
 // ---------------------------------------------------------------------------------------
 // Fixtures.
 
 fn terminal() -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal")
-}
-
-/// Writes `count` finished jobs into a new store, one file at a time, in the bytes
-/// `Store::save` writes (pretty JSON and a newline) but without its per-file fsync, which
-/// would make the fixture take minutes and says nothing about reading.
-fn write_history(root: &Path, count: usize) -> Store {
-    let store = Store::open(root).expect("store opens");
-    let now = Utc::now();
-    let mut rng = Rng(42);
-    for i in 0..count {
-        let record = history_record(i, &mut rng, now);
-        let mut text = serde_json::to_string_pretty(&record).expect("record encodes");
-        text.push('\n');
-        let path = store.record_path(&record.id).expect("record path");
-        std::fs::write(path, text).expect("record written");
-    }
-    store
-}
-
-/// A finished job from the past: mostly completed, some failed or cancelled.
-fn history_record(i: usize, rng: &mut Rng, now: DateTime<Utc>) -> JobRecord {
-    let created = now - chrono::Duration::minutes(7 * i as i64 + 5);
-    let state = match rng.below(100) {
-        0..=84 => JobState::Completed,
-        85..=94 => JobState::Failed,
-        _ => JobState::Cancelled,
-    };
-    let logs = match state {
-        JobState::Completed => 12,
-        JobState::Failed => 6,
-        _ => 3,
-    };
-    let mut record = base_record(i, rng, created, logs);
-    let at = |secs: i64| created + chrono::Duration::seconds(secs);
-    record.timeline = vec![
-        StatusChange {
-            at: created,
-            state: JobState::Preparing,
-        },
-        StatusChange {
-            at: at(2),
-            state: JobState::Queued { position: Some(2) },
-        },
-        StatusChange {
-            at: at(5),
-            state: JobState::Queued { position: Some(0) },
-        },
-        StatusChange {
-            at: at(9),
-            state: JobState::Running,
-        },
-    ];
-    let end = at(9 + 40 + rng.below(40) as i64);
-    match &state {
-        JobState::Completed => {
-            record.timeline.push(StatusChange {
-                at: end,
-                state: JobState::Downloading,
-            });
-            let file_name = format!("{}.mp4", hex(rng, 32));
-            let size = 1_500_000 + rng.below(2_000_000);
-            record.result = Some(VideoResult {
-                url: format!("https://v3.fal.media/files/{}/{file_name}", word(rng)),
-                content_type: Some("video/mp4".into()),
-                file_name: Some(file_name),
-                file_size: Some(size),
-                local_file: Some(
-                    format!("/home/me/.local/share/i2v/videos/{}.mp4", record.id).into(),
-                ),
-                local_size: Some(size),
-            });
-            record.metrics = Metrics {
-                inference_time: Some(40.0 + rng.below(40) as f64 + 0.37),
-                queue_seconds: Some(9.1),
-                total_seconds: Some((end - created).num_milliseconds() as f64 / 1000.0 + 1.2),
-            };
-        }
-        JobState::Failed => {
-            record.error = Some(JobError {
-                kind: "runner_error".into(),
-                message: "The model failed while generating: the runner crashed; try again".into(),
-            });
-        }
-        _ => {
-            record.error = Some(JobError {
-                kind: "request_cancelled".into(),
-                message: "Request was cancelled".into(),
-            });
-        }
-    }
-    record.timeline.push(StatusChange {
-        at: end + chrono::Duration::seconds(1),
-        state: state.clone(),
-    });
-    record.updated_at = end + chrono::Duration::seconds(1);
-    record.state = state;
-    record
 }
 
 /// A job of this session, somewhere in its life, with `LOG_LINES` log lines.
@@ -331,147 +218,6 @@ fn live_record(i: usize, rng: &mut Rng, now: DateTime<Utc>) -> JobRecord {
         },
     ];
     record
-}
-
-fn base_record(i: usize, rng: &mut Rng, created: DateTime<Utc>, logs: usize) -> JobRecord {
-    let request_id = format!(
-        "{}-{}-{}-{}-{}",
-        hex(rng, 8),
-        hex(rng, 4),
-        hex(rng, 4),
-        hex(rng, 4),
-        hex(rng, 12)
-    );
-    let base = format!("https://queue.fal.run/fal-ai/minimax/requests/{request_id}");
-    let image = if i.is_multiple_of(3) {
-        ImageSource::Url {
-            url: format!("https://images.example.com/frames/{}-{i:05}.jpg", word(rng)),
-        }
-    } else {
-        ImageSource::File {
-            path: format!("/home/me/frames/{}-{i:05}.png", word(rng)).into(),
-            content_type: "image/png".into(),
-            size: 150_000 + rng.below(2_000_000),
-            uploaded_url: Some(format!(
-                "https://v3.fal.media/files/{}/{}.png",
-                word(rng),
-                hex(rng, 24)
-            )),
-        }
-    };
-    JobRecord {
-        schema: SCHEMA_VERSION,
-        id: JobId::new(),
-        created_at: created,
-        updated_at: created,
-        model: MODEL.into(),
-        input: JobInput {
-            prompt: prompt(rng),
-            image,
-            prompt_optimizer: i.is_multiple_of(2),
-        },
-        request: Some(RequestInfo {
-            request_id: RequestId(request_id),
-            status_url: format!("{base}/status"),
-            response_url: base.clone(),
-            cancel_url: format!("{base}/cancel"),
-        }),
-        state: JobState::Preparing,
-        timeline: Vec::new(),
-        logs: (0..logs).map(|n| log_line(n, logs, created)).collect(),
-        result: None,
-        error: None,
-        metrics: Metrics::default(),
-        fal_options: Default::default(),
-        continues: None,
-        no_download: false,
-        rating: None,
-        note: None,
-        price_usd: None,
-        batch: None,
-    }
-}
-
-fn log_line(n: usize, total: usize, created: DateTime<Utc>) -> LogEntry {
-    let message = match n {
-        0 => "Loading model weights (hailuo-2.3-fast, fp16) onto the runner".to_owned(),
-        1 => "Encoding the first frame and the prompt".to_owned(),
-        _ if n + 1 == total => "Encoding video: 6 s, 768p, 24 fps, h264".to_owned(),
-        _ => format!(
-            "Denoising step {n}/{total}: {:.0}% done, motion guidance 0.7, {} frames buffered",
-            100.0 * n as f64 / total as f64,
-            n * 4
-        ),
-    };
-    LogEntry {
-        message,
-        level: if n % 17 == 16 { "WARN" } else { "INFO" }.into(),
-        source: "USER".into(),
-        timestamp: (created + chrono::Duration::milliseconds(500 * n as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-    }
-}
-
-const SUBJECTS: &[&str] = &[
-    "A red fox trotting through fresh snow",
-    "An astronaut waving on the moon with the earth rising behind",
-    "A paper boat drifting down a rainy gutter",
-    "A cat on a windowsill watching the rain",
-    "A lighthouse at dusk with waves breaking on the rocks",
-    "A street market in Marrakech at noon",
-    "A hummingbird hovering at a red flower",
-    "An old fisherman mending nets on a pier",
-];
-const CAMERAS: &[&str] = &[
-    "slow dolly in",
-    "handheld, slight shake",
-    "drone shot rising over the scene",
-    "macro lens, shallow depth of field",
-    "static tripod shot",
-    "orbiting camera, 180 degrees",
-];
-const MOODS: &[&str] = &[
-    "warm golden-hour light, film grain",
-    "cold blue morning, mist in the air",
-    "neon reflections on wet ground",
-    "soft overcast light, muted colours",
-];
-
-fn prompt(rng: &mut Rng) -> String {
-    let mut text = format!("{}, {}", pick(rng, SUBJECTS), pick(rng, CAMERAS).to_owned());
-    if rng.below(2) == 0 {
-        text.push_str(&format!(", {}", pick(rng, MOODS)));
-    }
-    if rng.below(4) == 0 {
-        text.push_str(&format!("\nThen {}.", pick(rng, CAMERAS)));
-    }
-    text
-}
-
-fn word(rng: &mut Rng) -> &'static str {
-    pick(rng, &["koala", "zebra", "lion", "panda", "otter", "tiger"])
-}
-
-fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
-    items[rng.below(items.len() as u64) as usize]
-}
-
-fn hex(rng: &mut Rng, len: usize) -> String {
-    (0..len)
-        .map(|_| char::from_digit(rng.below(16) as u32, 16).unwrap_or('0'))
-        .collect()
-}
-
-/// xorshift64: deterministic fixtures without another dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
 }
 
 // ---------------------------------------------------------------------------------------

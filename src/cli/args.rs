@@ -192,10 +192,16 @@ impl FalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
-    /// Every job, newest first.
+    /// Jobs, newest first: one line each, or JSON.
     List {
+        #[command(flatten)]
+        filter: HistoryFilterArgs,
+        /// Print a JSON array of job summaries (id, times, state, prompt, image...), streamed.
         #[arg(long)]
         json: bool,
+        /// With --json: whole records (logs, timeline...), which reads every record file.
+        #[arg(long, requires = "json")]
+        full: bool,
     },
     /// One job in full.
     Show {
@@ -213,6 +219,64 @@ pub enum HistoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Move finished jobs, their videos and thumbnails to the trash folder in the data dir.
+    Rm {
+        /// Job ids (or unique prefixes).
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        /// Delete them instead.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Remove finished jobs older than an age, listing them first; unfinished jobs are kept.
+    Prune {
+        /// Age, e.g. 30d, 2w, 12h (by when the job was created).
+        #[arg(long, value_name = "AGE", value_parser = super::dates::parse_age)]
+        older_than: chrono::Duration,
+        /// Only jobs in this state (repeatable).
+        #[arg(long, value_enum, value_name = "STATE")]
+        status: Vec<crate::cli::history_filter::StateArg>,
+        /// Go ahead without asking.
+        #[arg(long, conflicts_with = "dry_run")]
+        yes: bool,
+        /// Only list what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete instead of moving to the trash.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// One row per job: prompt, image, state, times, video URL and file, price.
+    Export {
+        #[arg(long, value_enum)]
+        format: crate::cli::history_export::ExportFormat,
+        /// Write to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        filter: HistoryFilterArgs,
+    },
+}
+
+/// Which jobs a history command looks at; every given filter must match.
+#[derive(Debug, Default, Clone, Args)]
+pub struct HistoryFilterArgs {
+    /// Only jobs in this state (repeatable).
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub status: Vec<crate::cli::history_filter::StateArg>,
+    /// Only jobs created since: 2026-11-03, 2026-11-03T14:00:00Z, today, yesterday, 36h,
+    /// 7d, 2w.
+    #[arg(long, value_name = "DATE", value_parser = super::dates::parse_since)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only jobs whose prompt contains TEXT (ignoring case).
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
+    /// Only jobs of this batch (an id or its unique start).
+    #[arg(long, value_name = "ID")]
+    pub batch: Option<String>,
+    /// Only jobs rated N or better (1 to 5).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub min_rating: Option<u8>,
 }
 
 #[derive(Debug, Args)]

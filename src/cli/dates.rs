@@ -34,20 +34,29 @@ fn parse_since_at(text: &str, now: DateTime<Local>) -> Result<DateTime<Utc>, Str
     if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
         return Ok(moment.with_timezone(&Utc));
     }
+    let age = age(text).ok_or_else(bad)?;
+    Ok((now - age).with_timezone(&Utc))
+}
+
+/// An age as people type it: `90m`, `36h`, `7d`, `2w`.
+pub fn parse_age(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    age(text).ok_or_else(|| format!("{text:?} is not an age: write e.g. 90m, 36h, 7d or 2w"))
+}
+
+fn age(text: &str) -> Option<Duration> {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
-    let amount: i64 = digits.parse().map_err(|_| bad())?;
-    let age = match unit {
+    let amount: i64 = digits.parse().ok()?;
+    match unit {
         "m" => Duration::try_minutes(amount),
         "h" => Duration::try_hours(amount),
         "d" => Duration::try_days(amount),
         "w" => Duration::try_weeks(amount),
         _ => None,
     }
-    .ok_or_else(bad)?;
-    Ok((now - age).with_timezone(&Utc))
 }
 
 #[cfg(test)]

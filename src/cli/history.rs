@@ -3,36 +3,144 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use i2v_fal::{CancelOutcome, FalClient};
-use i2v_store::{JobRecord, Store};
+use i2v_store::{History, JobRecord, Store, Summary};
+use serde::Serialize;
 
+use super::args::HistoryFilterArgs;
+use super::history_filter::{Filter, state_name};
 use super::output::{print_line, print_text};
+use super::stream::Stream;
 use crate::text::{escape_json_controls, printable_url, sanitize};
 
-pub fn list(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
-    let listing = store.list();
-    for problem in &listing.problems {
+/// Below this many records to read, indexing is quick enough to pass without a word.
+const SAY_INDEXING_FROM: usize = 1000;
+
+/// The history from its index, brought up to date; problems and a slow first indexing are
+/// told on stderr.
+pub fn look(store: &Store) -> History {
+    let told = std::sync::Once::new();
+    let history = store.history_with(&|_, total| {
+        if total >= SAY_INDEXING_FROM {
+            told.call_once(|| {
+                eprintln!("indexing the history: reading {total} job records (later looks read only what changed)");
+            });
+        }
+    });
+    for problem in &history.problems {
         eprintln!("warning: {}", sanitize(&problem.to_string()));
     }
+    history
+}
+
+pub fn list(
+    store: &Store,
+    filter: HistoryFilterArgs,
+    json: bool,
+    full: bool,
+) -> anyhow::Result<ExitCode> {
+    let history = look(store);
+    let filter = Filter::new(filter);
+    let mut jobs = history
+        .jobs
+        .iter()
+        .filter(|job| filter.matches(job))
+        .peekable();
+    if jobs.peek().is_none() && !json {
+        if history.jobs.is_empty() {
+            eprintln!("no jobs yet");
+        } else {
+            eprintln!("no jobs match");
+        }
+    }
+    let mut out = Stream::stdout();
     if json {
-        print_line(escape_json_controls(&serde_json::to_string(
-            &listing.records,
-        )?));
-        return Ok(ExitCode::SUCCESS);
+        // A JSON array written one element at a time.
+        out.write("[")?;
+        let mut first = true;
+        for job in jobs {
+            let text = if full {
+                match store.load(&job.id) {
+                    Ok(record) => serde_json::to_string(&record)?,
+                    Err(err) => {
+                        eprintln!("warning: {}", sanitize(&err.to_string()));
+                        continue;
+                    }
+                }
+            } else {
+                serde_json::to_string(&SummaryJson::of(job))?
+            };
+            let separator = if first { "\n" } else { ",\n" };
+            first = false;
+            out.write(format_args!("{separator}{}", escape_json_controls(&text)))?;
+            if out.gone() {
+                break;
+            }
+        }
+        out.write("\n]\n")?;
+    } else {
+        for job in jobs {
+            out.write(format_args!(
+                "{}  {}  {:<11}  {}\n",
+                job.id,
+                job.created_at.format("%Y-%m-%d %H:%M"),
+                job.state.label(),
+                sanitize(job.title())
+            ))?;
+            if out.gone() {
+                break;
+            }
+        }
     }
-    if listing.records.is_empty() {
-        eprintln!("no jobs yet");
-    }
-    for record in &listing.records {
-        print_line(format_args!(
-            "{}  {}  {:<11}  {}",
-            record.id,
-            record.created_at.format("%Y-%m-%d %H:%M"),
-            record.state.label(),
-            sanitize(record.title())
-        ));
-    }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// One job in `history list --json`: its summary, named as in the record where the record
+/// has the same thing.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    id: &'a str,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    state: &'static str,
+    prompt: &'a str,
+    /// The image as given: URL or path.
+    image: &'a str,
+    prompt_optimizer: bool,
+    rating: Option<u8>,
+    has_note: bool,
+    batch: Option<&'a str>,
+    price_usd: Option<f64>,
+    has_video: bool,
+    has_file: bool,
+    error_kind: Option<&'a str>,
+}
+
+impl<'a> SummaryJson<'a> {
+    fn of(job: &'a Summary) -> SummaryJson<'a> {
+        SummaryJson {
+            id: job.id.as_str(),
+            created_at: job.created_at,
+            updated_at: job.updated_at,
+            state: state_name(&job.state),
+            prompt: &job.prompt,
+            image: &job.image,
+            prompt_optimizer: job.prompt_optimizer,
+            rating: job.rating,
+            has_note: job.has_note,
+            batch: job.batch.as_deref(),
+            price_usd: job.price_usd,
+            has_video: job.has_video,
+            has_file: job.has_file,
+            error_kind: job.error_kind.as_deref(),
+        }
+    }
 }
 
 pub fn show(store: &Store, id: &str, json: bool) -> anyhow::Result<ExitCode> {

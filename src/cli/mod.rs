@@ -7,11 +7,15 @@ mod dates;
 mod docs;
 mod frame;
 mod history;
+mod history_export;
+mod history_filter;
+mod history_remove;
 mod output;
 mod paths;
 mod rate;
 mod report;
 mod stats;
+mod stream;
 mod submit;
 mod workbench;
 
@@ -34,18 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man) => docs::man(),
         Some(Command::Paths) => paths::print(&process_env, demo),
-        // Looking at the history creates nothing: no log, no directories.
-        Some(Command::History(command)) => {
-            let (settings, data_dir) = load(demo)?;
-            let store = i2v_store::Store::open_read_only(&data_dir);
-            match command {
-                HistoryCommand::List { json } => history::list(&store, json),
-                HistoryCommand::Show { id, json } => history::show(&store, &id, json),
-                HistoryCommand::Stats { since, json } => {
-                    stats::stats(&store, since, json, settings.price_per_video)
-                }
-            }
-        }
+        Some(Command::History(command)) => history_command(command, demo),
         Some(Command::Rate(args)) => {
             let (_, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
@@ -84,6 +77,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
             workbench::workbench(settings, demo, cli.workbench).await
+        }
+    }
+}
+
+fn history_command(command: HistoryCommand, demo: bool) -> anyhow::Result<ExitCode> {
+    let (settings, data_dir) = load(demo)?;
+    // Looking at the history creates nothing: no log, no directories (only the index, a
+    // cache, inside a history that exists). Removing jobs writes and logs.
+    let looking = || i2v_store::Store::open_read_only(&data_dir);
+    match command {
+        HistoryCommand::List { filter, json, full } => {
+            history::list(&looking(), filter, json, full)
+        }
+        HistoryCommand::Show { id, json } => history::show(&looking(), &id, json),
+        HistoryCommand::Stats { since, json } => {
+            stats::stats(&looking(), since, json, settings.price_per_video)
+        }
+        HistoryCommand::Export {
+            format,
+            out,
+            filter,
+        } => history_export::export(&looking(), format, out.as_deref(), filter),
+        HistoryCommand::Rm { ids, purge } => {
+            let _log = crate::logging::init(&data_dir);
+            history_remove::rm(&setup::open_store(&data_dir)?, &ids, purge)
+        }
+        HistoryCommand::Prune {
+            older_than,
+            status,
+            yes,
+            dry_run,
+            purge,
+        } => {
+            let _log = crate::logging::init(&data_dir);
+            let args = history_remove::PruneArgs {
+                older_than,
+                status,
+                yes,
+                dry_run,
+                purge,
+            };
+            history_remove::prune(&setup::open_store(&data_dir)?, args)
         }
     }
 }

@@ -201,9 +201,9 @@ fn report_stopped(backend: &Backend, id: &JobId, why: &Stop) -> anyhow::Result<(
 
 /// Jobs whose submit answer was lost: never resumed (that could pay twice), only listed.
 fn list_maybe_submitted(backend: &Backend) {
-    let listing = backend.store.list();
-    for record in listing
-        .records
+    let history = backend.store.history();
+    for record in history
+        .jobs
         .iter()
         .filter(|r| r.state == JobState::MaybeSubmitted)
     {

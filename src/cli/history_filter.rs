@@ -1,0 +1,133 @@
+//! Choosing jobs from the history's summaries: `--status`, `--since`, `--grep`, `--batch`,
+//! `--min-rating`.
+
+use i2v_store::{JobState, Summary};
+
+use super::args::HistoryFilterArgs;
+
+/// A job state as typed on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateArg {
+    Preparing,
+    Queued,
+    Running,
+    Downloading,
+    ResultPending,
+    Completed,
+    Failed,
+    Cancelled,
+    #[value(alias = "maybe-submitted")]
+    MaybeSent,
+}
+
+impl StateArg {
+    pub fn matches(self, state: &JobState) -> bool {
+        matches!(
+            (self, state),
+            (Self::Preparing, JobState::Preparing)
+                | (Self::Queued, JobState::Queued { .. })
+                | (Self::Running, JobState::Running)
+                | (Self::Downloading, JobState::Downloading)
+                | (Self::ResultPending, JobState::ResultPending)
+                | (Self::Completed, JobState::Completed)
+                | (Self::Failed, JobState::Failed)
+                | (Self::Cancelled, JobState::Cancelled)
+                | (Self::MaybeSent, JobState::MaybeSubmitted)
+        )
+    }
+}
+
+/// The state as the record names it (`completed`, `result_pending`, `maybe_submitted`...).
+pub fn state_name(state: &JobState) -> &'static str {
+    match state {
+        JobState::Preparing => "preparing",
+        JobState::Queued { .. } => "queued",
+        JobState::Running => "running",
+        JobState::Downloading => "downloading",
+        JobState::ResultPending => "result_pending",
+        JobState::Completed => "completed",
+        JobState::Failed => "failed",
+        JobState::Cancelled => "cancelled",
+        JobState::MaybeSubmitted => "maybe_submitted",
+    }
+}
+
+/// The filter flags, ready to test summaries against.
+pub struct Filter {
+    args: HistoryFilterArgs,
+    /// `--grep`, lower-cased once.
+    needle: Option<String>,
+}
+
+impl Filter {
+    pub fn new(args: HistoryFilterArgs) -> Filter {
+        let needle = args.grep.as_deref().map(str::to_lowercase);
+        Filter { args, needle }
+    }
+
+    pub fn matches(&self, job: &Summary) -> bool {
+        let args = &self.args;
+        (args.status.is_empty() || args.status.iter().any(|s| s.matches(&job.state)))
+            && args.since.is_none_or(|since| job.created_at >= since)
+            && self.needle.as_deref().is_none_or(|needle| {
+                // Most prompts are ASCII: skip the allocation for them.
+                if job.prompt.is_ascii() && needle.is_ascii() {
+                    contains_ignore_ascii_case(&job.prompt, needle)
+                } else {
+                    job.prompt.to_lowercase().contains(needle)
+                }
+            })
+            && args.batch.as_deref().is_none_or(|wanted| {
+                job.batch
+                    .as_deref()
+                    .is_some_and(|batch| starts_with_ignore_case(batch, wanted))
+            })
+            && args
+                .min_rating
+                .is_none_or(|min| job.rating.is_some_and(|r| r >= min))
+    }
+}
+
+fn contains_ignore_ascii_case(haystack: &str, lower_needle: &str) -> bool {
+    let needle = lower_needle.as_bytes();
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_are_the_records_own() {
+        let states = [
+            JobState::Preparing,
+            JobState::Queued { position: 2 },
+            JobState::Running,
+            JobState::Downloading,
+            JobState::ResultPending,
+            JobState::Completed,
+            JobState::Failed,
+            JobState::Cancelled,
+            JobState::MaybeSubmitted,
+        ];
+        for state in states {
+            let value = serde_json::to_value(&state).unwrap();
+            assert_eq!(value["state"], state_name(&state), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn grep_ignores_case() {
+        assert!(contains_ignore_ascii_case("A Red Fox", "red fox"));
+        assert!(!contains_ignore_ascii_case("A Red Fox", "blue"));
+    }
+}
