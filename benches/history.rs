@@ -27,19 +27,30 @@ const SETTLE: Duration = Duration::from_millis(2_100);
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let big = if quick { 10_000 } else { 100_000 };
-    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = tempfile::tempdir().expect("temp dir");
+    // `I2V_BENCH_DIR=DIR` keeps the histories there for a look by hand (`I2V_DATA_DIR=DIR/large
+    // i2v`) and reuses them on the next run.
+    let dir =
+        std::env::var_os("I2V_BENCH_DIR").map_or_else(|| temp.path().to_owned(), PathBuf::from);
 
     let started = Instant::now();
-    let cli_root = dir.path().join("cli");
-    write_history(&cli_root, CLI_JOBS);
-    let large_root = dir.path().join("large");
-    let large = write_history(&large_root, big);
+    let cli_root = dir.join("cli");
+    let large_root = dir.join("large");
+    let large = Store::open(&large_root).expect("store");
+    if !cli_root.join("jobs").is_dir() {
+        write_history(&cli_root, CLI_JOBS);
+    }
+    if large.ids().map_or(0, |ids| ids.len()) != big {
+        let _ = std::fs::remove_dir_all(&large_root);
+        write_history(&large_root, big);
+    }
     println!(
-        "fixtures: {CLI_JOBS} and {big} jobs written in {:.1} s ({} MB of records)",
+        "fixtures: {CLI_JOBS} and {big} jobs ready in {:.1} s ({} MB of records)",
         started.elapsed().as_secs_f64(),
         dir_bytes(&large_root.join("jobs")) / 1_000_000
     );
     std::thread::sleep(SETTLE);
+    let _ = std::fs::remove_file(large.index_path());
 
     report_index(&large, big);
     report_cli_against_cat(&cli_root);

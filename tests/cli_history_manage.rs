@@ -2,6 +2,7 @@
 //! history written beforehand. Needs no key and no fal.
 
 mod support;
+mod tui_support;
 
 use std::path::PathBuf;
 
@@ -366,4 +367,26 @@ fn export_writes_one_quoted_row_per_job() {
     assert_eq!(lines[0]["id"], jobs[1].id.as_str());
     assert_eq!(lines[0]["prompt"], jobs[1].input.prompt.as_str());
     assert_eq!(lines[0]["error_kind"], "model");
+}
+
+/// On a terminal, prune asks, and only "y" removes.
+#[test]
+fn prune_asks_on_a_terminal() {
+    use tui_support::pty::{Pty, demo_env};
+    let home = tempfile::tempdir().unwrap();
+    let env = demo_env(home.path());
+    let store = Store::open(home.path().join("data")).unwrap();
+    let old = job("old failure", JobState::Failed, 45);
+    store.save(&old).unwrap();
+    let args = ["history", "prune", "--older-than", "30d"];
+
+    for (answer, removed) in [("n", false), ("y", true)] {
+        let mut pty = Pty::spawn(&args, &env, 100, 20);
+        let screen = pty.wait_for("the question", |s| s.contains("[y/N]"));
+        assert!(screen.contains(old.id.as_str()), "listed first:\n{screen}");
+        pty.type_text(answer);
+        pty.send(b"\r");
+        assert!(pty.wait_exit().success(), "answer {answer}");
+        assert_eq!(store.load(&old.id).is_err(), removed, "answer {answer}");
+    }
 }

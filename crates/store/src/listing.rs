@@ -35,6 +35,8 @@ impl Store {
                 };
             }
         };
+        let files: Vec<(JobId, PathBuf)> =
+            files.into_iter().map(|f| (f.id, f.entry.path())).collect();
         let mut records = Vec::with_capacity(files.len());
         for outcome in read_all(&files) {
             match outcome {
@@ -59,7 +61,7 @@ impl Store {
             .record_files()?
             .files
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|file| file.id)
             .collect();
         ids.sort_by(|a, b| b.cmp(a));
         Ok(ids)
@@ -110,7 +112,7 @@ impl Store {
                 continue;
             };
             match JobId::parse(stem) {
-                Some(id) => files.push((id, entry.path())),
+                Some(id) => files.push(RecordFile { id, entry }),
                 None => misnamed.push(StoreProblem::new(
                     entry.path(),
                     "the file name is not a job id",
@@ -121,8 +123,24 @@ impl Store {
     }
 }
 
+pub(crate) struct RecordFile {
+    pub id: JobId,
+    pub entry: fs::DirEntry,
+}
+
+impl RecordFile {
+    /// The file's stamp, following a symbolic link to what a read would open. Stat'ing the
+    /// entry (relative to the open directory) spares the kernel a walk of the whole path.
+    pub fn metadata(&self) -> io::Result<fs::Metadata> {
+        match self.entry.file_type() {
+            Ok(kind) if !kind.is_symlink() => self.entry.metadata(),
+            _ => fs::metadata(self.entry.path()),
+        }
+    }
+}
+
 pub(crate) struct RecordFiles {
-    pub files: Vec<(JobId, PathBuf)>,
+    pub files: Vec<RecordFile>,
     /// `.json` files whose name is not a job id.
     pub misnamed: Vec<StoreProblem>,
 }

@@ -93,72 +93,70 @@ impl Store {
                 IndexFile::default()
             }
         };
-        let known: HashMap<&JobId, usize> = old
+        let known: HashMap<JobId, usize> = old
             .entries
             .iter()
             .enumerate()
-            .map(|(n, (_, summary))| (&summary.id, n))
+            .map(|(n, (_, summary))| (summary.id.clone(), n))
             .collect();
+        // Taken out one by one as the files claim them; what is left at the end is gone.
+        let mut cached: Vec<Option<(Stamp, Summary)>> = old.entries.into_iter().map(Some).collect();
 
-        let stamps = crate::parallel::map(&found.files, |(_, path)| fs::metadata(path));
+        let stamps = crate::parallel::map(&found.files, |file| {
+            file.metadata().map(|meta| Stamp::of(&meta))
+        });
         let mut entries = Vec::with_capacity(found.files.len());
         let mut to_read = Vec::new();
-        let mut taken = vec![false; old.entries.len()];
         for (file, stamp) in found.files.iter().zip(stamps) {
             let stamp = match stamp {
-                Ok(meta) => Stamp::of(&meta),
+                Ok(stamp) => stamp,
                 // Gone since the directory was listed.
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 // Reading it reports what is wrong.
                 Err(_) => Stamp::default(),
             };
-            let cached = known.get(&file.0).copied();
-            if let Some(n) = cached {
-                taken[n] = true;
-            }
-            match cached.map(|n| &old.entries[n]) {
+            let known = known.get(&file.id).and_then(|&n| cached[n].take());
+            match known {
                 Some((was, summary))
-                    if *was == stamp && stamp.settled_before(old.stamped_at, settle) =>
+                    if was == stamp && stamp.settled_before(old.stamped_at, settle) =>
                 {
-                    entries.push((stamp, summary.clone()));
+                    entries.push((stamp, summary));
                 }
-                _ => to_read.push((file, stamp, cached)),
+                known => to_read.push((file, stamp, known)),
             }
         }
+        drop(known);
         refresh.reused = entries.len();
-        refresh.dropped = taken.iter().filter(|t| !**t).count();
+        refresh.dropped = cached.iter().filter(|c| c.is_some()).count();
+        drop(cached);
 
         let done = AtomicUsize::new(0);
         let total = to_read.len();
-        let read = crate::parallel::map(&to_read, |((id, path), _, _)| {
-            let outcome = read_one(id, path).map(|r| r.map(|record| Summary::of(&record)));
+        let read = crate::parallel::map(&to_read, |(file, _, _)| {
+            let outcome = read_one(&file.id, &file.entry.path())
+                .map(|r| r.map(|record| Summary::of(&record)));
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             outcome
         });
         let mut changed = refresh.rebuilt.is_some() || refresh.dropped > 0;
-        for ((_, stamp, cached), outcome) in to_read.iter().zip(read) {
+        for ((_, stamp, known), outcome) in to_read.into_iter().zip(read) {
             match outcome {
                 Ok(Some(summary)) => {
                     refresh.read += 1;
-                    let same = cached.is_some_and(|n| {
-                        let (was, known) = &old.entries[n];
-                        *was == *stamp && *known == summary
-                    });
+                    let same = known.is_some_and(|(was, old)| was == stamp && old == summary);
                     // Read again only because it was too fresh to trust: once it has settled,
                     // saving the index with a newer time lets the next look trust it.
                     let settled_now = stamp.settled_before(stamped_at, settle);
                     changed |= !same || settled_now;
-                    entries.push((*stamp, summary));
+                    entries.push((stamp, summary));
                 }
-                Ok(None) => changed |= cached.is_some(),
+                Ok(None) => changed |= known.is_some(),
                 Err(problem) => {
-                    changed |= cached.is_some();
+                    changed |= known.is_some();
                     problems.push(problem);
                 }
             }
         }
-        drop(known);
-        drop(old);
 
         entries.sort_by(|a, b| newest_first(&a.1, &b.1));
         problems.sort_by(|a, b| a.path.cmp(&b.path));
