@@ -7,7 +7,9 @@ mod tui_support;
 use std::path::PathBuf;
 
 use chrono::{Duration, Utc};
-use i2v_store::{ImageSource, JobError, JobInput, JobRecord, JobState, Store, VideoResult};
+use i2v_store::{
+    BatchId, ImageSource, JobError, JobInput, JobRecord, JobState, Rating, Store, VideoResult,
+};
 use serde_json::Value;
 use support::Sandbox;
 
@@ -130,9 +132,50 @@ fn list_filters_by_status_date_and_text() {
         .expect_code(2)
         .expect_stderr("sleeping");
     sandbox
-        .run(&["history", "list", "--since", "yesterday"])
+        .run(&["history", "list", "--since", "last week"])
         .expect_code(2)
         .expect_stderr("not a date");
+}
+
+#[test]
+fn list_filters_by_batch_and_rating() {
+    let sandbox = Sandbox::offline();
+    let batch = BatchId::new();
+    let mut jobs = vec![
+        job("fox, take 1", JobState::Completed, 0),
+        job("fox, take 2", JobState::Completed, 1),
+        job("owl", JobState::Completed, 2),
+    ];
+    jobs[0].batch = Some(batch.clone());
+    jobs[1].batch = Some(batch.clone());
+    jobs[0].rating = Rating::new(2);
+    jobs[1].rating = Rating::new(5);
+    jobs[2].rating = Rating::new(4);
+    jobs[1].price_usd = Some(0.33);
+    let jobs = history(&sandbox, jobs);
+
+    let start = batch.as_str()[..20].to_ascii_lowercase();
+    assert_eq!(
+        listed(&sandbox, &["--batch", &start]),
+        ids(&[&jobs[0], &jobs[1]])
+    );
+    assert_eq!(
+        listed(&sandbox, &["--min-rating", "4"]),
+        ids(&[&jobs[1], &jobs[2]])
+    );
+    assert_eq!(
+        listed(&sandbox, &["--min-rating", "4", "--batch", batch.as_str()]),
+        ids(&[&jobs[1]])
+    );
+    sandbox
+        .run(&["history", "list", "--min-rating", "6"])
+        .expect_code(2);
+
+    let run = sandbox.run(&["history", "list", "--json", "--min-rating", "5"]);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value[0]["rating"], 5);
+    assert_eq!(value[0]["batch"], batch.as_str());
+    assert_eq!(value[0]["price_usd"], 0.33);
 }
 
 #[test]

@@ -134,11 +134,11 @@ impl<'a> SummaryJson<'a> {
             prompt_optimizer: job.prompt_optimizer,
             rating: job.rating,
             has_note: job.has_note,
-            batch: job.batch.as_deref(),
+            batch: job.batch.as_ref().map(|b| b.as_str()),
             price_usd: job.price_usd,
             has_video: job.has_video,
             has_file: job.has_file,
-            error_kind: job.error_kind.as_deref(),
+            error_kind: job.error_kind.as_ref().map(|k| k.as_str()),
         }
     }
 }

@@ -137,11 +137,11 @@ impl Row {
             video_file: result
                 .and_then(|r| r.local_file.as_ref())
                 .map(|f| f.display().to_string()),
-            price_usd: None,
-            batch: None,
-            rating: None,
-            note: None,
-            error_kind: record.error.as_ref().map(|e| e.kind.clone()),
+            price_usd: record.price_usd,
+            batch: record.batch.as_ref().map(|b| b.to_string()),
+            rating: record.rating.map(|r| r.stars()),
+            note: record.note.clone(),
+            error_kind: record.error.as_ref().map(|e| e.kind.as_str().to_owned()),
             error: record.error.as_ref().map(|e| e.message.clone()),
         }
     }

@@ -79,8 +79,8 @@ impl Filter {
             })
             && args.batch.as_deref().is_none_or(|wanted| {
                 job.batch
-                    .as_deref()
-                    .is_some_and(|batch| starts_with_ignore_case(batch, wanted))
+                    .as_ref()
+                    .is_some_and(|batch| starts_with_ignore_case(batch.as_str(), wanted))
             })
             && args
                 .min_rating
@@ -110,7 +110,7 @@ mod tests {
     fn state_names_are_the_records_own() {
         let states = [
             JobState::Preparing,
-            JobState::Queued { position: 2 },
+            JobState::Queued { position: Some(2) },
             JobState::Running,
             JobState::Downloading,
             JobState::ResultPending,

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::record::{JobId, JobRecord, JobState};
+use crate::record::{BatchId, ErrorKind, JobId, JobRecord, JobState};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
@@ -20,7 +20,7 @@ pub struct Summary {
     /// 1 to 5, if the user rated the result.
     pub rating: Option<u8>,
     pub has_note: bool,
-    pub batch: Option<String>,
+    pub batch: Option<BatchId>,
     /// Price per video in force when the job was submitted, in USD.
     pub price_usd: Option<f64>,
     /// fal gave the job a video URL.
@@ -28,7 +28,7 @@ pub struct Summary {
     /// The video was saved to a local file.
     pub has_file: bool,
     /// The failure's kind (`auth`, `network`...), if the job recorded one.
-    pub error_kind: Option<String>,
+    pub error_kind: Option<ErrorKind>,
 }
 
 impl Summary {
@@ -42,10 +42,10 @@ impl Summary {
             prompt: record.input.prompt.clone(),
             image: record.input.image.display(),
             prompt_optimizer: record.input.prompt_optimizer,
-            rating: None,
-            has_note: false,
-            batch: None,
-            price_usd: None,
+            rating: record.rating.map(|r| r.stars()),
+            has_note: record.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+            batch: record.batch.clone(),
+            price_usd: record.price_usd,
             has_video: result.is_some_and(|r| !r.url.is_empty()),
             has_file: result.is_some_and(|r| r.local_file.is_some()),
             error_kind: record.error.as_ref().map(|e| e.kind.clone()),

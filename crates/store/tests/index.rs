@@ -115,7 +115,7 @@ fn a_state_change_is_seen_by_the_next_look() {
     assert_eq!(store.unfinished().records.len(), 1);
 
     store
-        .update(&job.id, |r| r.set_state(JobState::Completed))
+        .update(&job.id, |r| r.state = JobState::Completed)
         .unwrap();
     assert_eq!(store.history().jobs[0].state, JobState::Completed);
     assert!(store.unfinished().records.is_empty());

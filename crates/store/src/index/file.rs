@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::stamp::Stamp;
-use crate::record::{JobId, JobState};
+use crate::record::{BatchId, ErrorKind, JobId, JobState};
 use crate::summary::Summary;
 
 const MAGIC: &[u8; 8] = b"I2VJOBIX";
@@ -134,11 +134,11 @@ impl<'a> Entry<'a> {
             prompt_optimizer: s.prompt_optimizer,
             rating: s.rating,
             has_note: s.has_note,
-            batch: s.batch.as_deref().map(Cow::Borrowed),
+            batch: s.batch.as_ref().map(|b| Cow::Borrowed(b.as_str())),
             price_usd: s.price_usd,
             has_video: s.has_video,
             has_file: s.has_file,
-            error_kind: s.error_kind.as_deref().map(Cow::Borrowed),
+            error_kind: s.error_kind.as_ref().map(|k| Cow::Borrowed(k.as_str())),
         }
     }
 
@@ -153,11 +153,14 @@ impl<'a> Entry<'a> {
             prompt_optimizer: self.prompt_optimizer,
             rating: self.rating,
             has_note: self.has_note,
-            batch: self.batch.map(Cow::into_owned),
+            batch: match self.batch {
+                Some(batch) => Some(BatchId::parse(&batch)?),
+                None => None,
+            },
             price_usd: self.price_usd,
             has_video: self.has_video,
             has_file: self.has_file,
-            error_kind: self.error_kind.map(Cow::into_owned),
+            error_kind: self.error_kind.map(|k| ErrorKind::from(k.as_ref())),
         };
         Some((self.stamp, summary))
     }
@@ -172,7 +175,7 @@ fn instant(at: DateTime<Utc>) -> (i64, u32) {
 #[derive(Serialize, Deserialize)]
 enum StoredState {
     Preparing,
-    Queued(u32),
+    Queued(Option<u32>),
     Running,
     Downloading,
     ResultPending,
@@ -231,7 +234,7 @@ mod tests {
         record.id = JobId::parse("01JFOX0000000000000000000A").unwrap_or_default();
         record.created_at = DateTime::from_timestamp(1_800_000_000, 123).unwrap_or_default();
         record.updated_at = record.created_at;
-        record.state = JobState::Queued { position: 4 };
+        record.state = JobState::Queued { position: Some(4) };
         let stamp = Stamp {
             len: 1234,
             modified_ns: 5,
@@ -273,7 +276,7 @@ mod tests {
         assert_eq!(FORMAT, 1);
         assert_eq!(
             hex,
-            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b01040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e670100000000000000"
+            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e670100000000000000"
         );
     }
 }
