@@ -189,7 +189,8 @@ fn a_hostile_video_url_and_data_dir_reach_stdout_clean() {
 
     for args in [
         vec!["history", "show", &id, "--json"],
-        vec!["history", "list", "--json"],
+        // Summaries carry no URL; whole records do.
+        vec!["history", "list", "--json", "--full"],
     ] {
         let run = sandbox.run(&args);
         run.expect_code(0);
