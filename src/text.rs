@@ -67,7 +67,9 @@ pub fn copyable_url(s: &str) -> Result<&str, String> {
 /// newline) is layout and stays.
 pub fn escape_json_controls(json: &str) -> String {
     let needs_escape = |c: char| c >= ' ' && is_unsafe(c);
-    if !json.chars().any(needs_escape) {
+    // ASCII without DEL, nearly every line of a long listing, needs no look at characters.
+    let plain = json.is_ascii() && !json.as_bytes().contains(&0x7f);
+    if plain || !json.chars().any(needs_escape) {
         return json.to_owned();
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -173,6 +175,8 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&pretty).unwrap(),
             value
         );
+        // ASCII, but not plain: DEL alone.
+        assert_eq!(escape_json_controls("\"a\u{7f}b\""), "\"a\\u007fb\"");
     }
 
     #[test]
