@@ -12,6 +12,7 @@
 //! shared machine does not inflate as it does wall time.
 //!
 //! `cargo bench --bench playback`; add `-- --quick` for a shorter run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use std::hint::black_box;
 use std::ops::ControlFlow;

@@ -7,6 +7,7 @@
 //!   ≤ 16 ms), printed as percentiles.
 //!
 //! `cargo bench --bench render`; add `-- --quick` for a shorter run, or a name to filter.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod fixture;
 

@@ -1,5 +1,6 @@
 //! Prompt matrices and repeats through the real binary against the simulated fal: what is
 //! expanded, what is asked, what is refused, and how many submits the sim received.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 mod tui_support;

@@ -1,5 +1,6 @@
 //! What `i2v submit` does with bad input, and how it rides out (or reports) fal's failures,
 //! using the sim's switchable faults and `i2v fake-fal --fault`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 

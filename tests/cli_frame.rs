@@ -1,5 +1,6 @@
 //! `i2v frame`: frames of a job's downloaded video as PNG files, from the real binary; and the
 //! cached strip the UI reads (`i2v::frames::strip`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! anything is uploaded or paid for, naming the limit (exit 2); `--no-check` sends it anyway,
 //! and the simulated fal then refuses it as fal would, with a 422 naming `image_url`. Image
 //! URLs are looked at over HTTP where the host allows; when it does not, they pass.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 

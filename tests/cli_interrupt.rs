@@ -1,5 +1,6 @@
 //! Jobs that outlive the process that submitted them: `i2v cancel` from another process,
 //! `kill -9` and Ctrl-C during a job, and `i2v resume` picking the job up again.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 

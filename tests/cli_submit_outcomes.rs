@@ -1,6 +1,7 @@
 //! Every way a submit can end, against the simulated fal, counting the submits it received:
 //! the POST is repeated only when fal certainly did not take it, and exactly one reaches fal
 //! whenever fal may have the job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 

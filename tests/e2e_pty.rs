@@ -1,5 +1,6 @@
 //! The real `i2v` binary in a pseudo-terminal, in demo mode (the simulated fal runs inside
 //! it): what a user types, what they see, and the terminal they get back.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod tui_support;
 

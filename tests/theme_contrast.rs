@@ -2,6 +2,7 @@
 //! the theme files themselves with WCAG's contrast ratio (at least 4.5:1 for text), ANSI
 //! colours taken as xterm draws them, and `reset` as the terminal's own colours: dark text
 //! on a white background for the light theme, light on black for the others.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use std::str::FromStr;
 

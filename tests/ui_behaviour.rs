@@ -1,4 +1,5 @@
 //! The workbench driven like a user would: keys and job events in, effects and screen out.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod ui_support;
 

@@ -1,6 +1,7 @@
 //! Screens as text (and, for themes, as styles), reviewed by eye and pinned with insta.
 //! These are also the README's screenshots. Update with
 //! `INSTA_UPDATE=always cargo test -p i2v --test ui_snapshots`, then review the diff.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod ui_support;
 

@@ -1,6 +1,7 @@
 //! The workbench's event loop driven like a user: keys into the real app, jobs through the
 //! real engine against the simulated fal, every frame drawn on a `TestBackend` and checked as
 //! text.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod tui_support;
 // Its job records; it also brings its own copy of the key helpers.

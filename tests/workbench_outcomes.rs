@@ -1,6 +1,7 @@
 //! Every way a submit can end, driven through the workbench's event loop against the
 //! simulated fal, counting the submits fal received: exactly one wherever fal may have the
 //! job. Also the billing pause and 422 details.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod tui_support;
 

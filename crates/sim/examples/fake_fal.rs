@@ -1,5 +1,6 @@
 //! Run the sim by hand: `cargo run -p i2v-sim --example fake_fal -- [PORT] [FAULT]...`,
 //! e.g. `-- 8787 submit:429:2 stream:drop:1`. Prints the base URL, serves until Ctrl-C.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use i2v_sim::{FaultSpec, SimConfig, run_cli};
 

@@ -1,4 +1,5 @@
 //! Parsing `--fault` specs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use std::time::Duration;
 

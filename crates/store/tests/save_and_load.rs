@@ -1,4 +1,5 @@
 //! Writing and reading one record: what ends up on disk and what comes back.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 

@@ -7,6 +7,7 @@
 //! - `strip_cached`: the second look, from the cache (target ≤ 5 ms).
 //!
 //! `cargo bench -p i2v-video`; add `-- --quick` for a shorter run, or a name to filter.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

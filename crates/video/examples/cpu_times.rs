@@ -3,6 +3,7 @@
 //! wall time mostly measures the neighbours; CPU time is what the work itself costs.
 //!
 //! `cargo run --release -p i2v-video --example cpu_times`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use std::path::Path;
 use std::time::Instant;

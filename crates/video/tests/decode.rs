@@ -1,4 +1,5 @@
 //! The decoder on committed High-profile clips with B-frames (made by tests/assets/make.sh).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 use std::path::{Path, PathBuf};
 
