@@ -15,7 +15,13 @@ fn spent_today_starts_again_at_local_midnight() {
         .with_timezone(&Utc);
     let mut app = App::new(AppOptions::default());
     app.set_now(before_midnight);
-    let mut job = record(1, "a fox runs", "https://example.com/a.png", JobState::Completed, 0);
+    let mut job = record(
+        1,
+        "a fox runs",
+        "https://example.com/a.png",
+        JobState::Completed,
+        0,
+    );
     job.created_at = before_midnight - Duration::minutes(5);
     job.price_usd = Some(0.5);
     app.update(Msg::HistoryLoaded {
