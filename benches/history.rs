@@ -7,6 +7,7 @@
 //!
 //! `cargo bench --bench history`; add `-- --quick` for a smaller run. The synthetic histories
 //! are written into a temp dir and removed afterwards (about 500 MB for the full run).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod fixture;
 

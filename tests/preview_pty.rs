@@ -2,6 +2,7 @@
 //! detection (`[ui] preview = "auto"`): the question goes out after the first frame, keys
 //! typed while it is out are not lost, a silent terminal costs the wait once, and the answer
 //! is remembered so the next start asks nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod tui_support;
 

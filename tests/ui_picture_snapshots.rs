@@ -3,6 +3,7 @@
 //! and W for the nearest of red, green, blue and white, `.` for anything else, blank where no
 //! picture is). Frames come from the simulated fal's video (red, green, blue thirds with a
 //! white box moving along the top).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 // Not every helper is used here.
 #[allow(unused_imports)]

@@ -1,4 +1,5 @@
 //! What the history's title says was spent, from the app alone with a fixed clock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod ui_support;
 

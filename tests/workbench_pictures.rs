@@ -2,6 +2,7 @@
 //! simulated fal (whose videos are 12 frames: red, green, blue thirds with a white box), drawn
 //! in halfblocks on a `TestBackend`: the image field's thumbnail, a finished job's frames in
 //! its detail view and beside the history, and playback with `p`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod tui_support;
 

@@ -20,6 +20,7 @@ use unicode_width::UnicodeWidthStr;
 // The key helpers live with the other workbench tests' support; one home for both.
 #[path = "../tui_support/keys.rs"]
 mod keys;
+#[allow(unused_imports)] // each test crate uses a different part
 pub use keys::{ch, ctrl, key};
 
 pub const MODEL: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";

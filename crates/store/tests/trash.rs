@@ -1,5 +1,6 @@
 //! Removing finished jobs: to the trash with their video and thumbnails, or for good; never a
 //! job that is still running.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
 
