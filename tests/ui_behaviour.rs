@@ -498,9 +498,10 @@ fn keys_can_be_remapped() {
 #[test]
 fn help_lists_every_action() {
     let mut app = app();
-    app.update(Msg::Resize(120, 80));
+    // Tall enough for the whole list, unscrolled.
+    app.update(Msg::Resize(120, 100));
     app.update(key(KeyCode::F(1)));
-    let help = render(&mut app, 120, 80);
+    let help = render(&mut app, 120, 100);
     for action in i2v::ui::Action::ALL {
         assert!(
             help.contains(&format!("({})", action.name())),
@@ -508,7 +509,7 @@ fn help_lists_every_action() {
         );
     }
     app.update(key(KeyCode::Esc));
-    assert!(!render(&mut app, 120, 80).contains("(submit)"));
+    assert!(!render(&mut app, 120, 100).contains("(submit)"));
 }
 
 #[test]

@@ -144,6 +144,11 @@ pub struct App {
     pub(crate) drawn: Option<layout::Areas>,
     /// Graphics, frame strips and the video playing.
     pub(crate) media: Media,
+    /// The job whose last frame is being taken for a chained shot.
+    pub(crate) chaining: Option<JobId>,
+    /// Last frames taken this session (image text → the job they end), so a submit from
+    /// one records what it continues.
+    pub(crate) chains: Vec<(String, JobId)>,
 }
 
 impl App {
@@ -199,6 +204,8 @@ impl App {
             quit: false,
             drawn: None,
             media: Media::new(opts.graphics),
+            chaining: None,
+            chains: Vec::new(),
         };
         if replaced {
             let undo = app
@@ -230,7 +237,9 @@ impl App {
 
     /// True while something on screen moves: the runtime should send `Msg::Tick`.
     pub fn animating(&self) -> bool {
-        self.book.any_active() || self.status.as_ref().is_some_and(|s| s.until.is_some())
+        self.book.any_active()
+            || self.chaining.is_some()
+            || self.status.as_ref().is_some_and(|s| s.until.is_some())
     }
 
     /// Which pane has the keyboard.
@@ -361,14 +370,19 @@ impl App {
             }
             Msg::Thumbnail { text, result } => self.panes.image.thumbnail(text, result),
             Msg::Strip { id, result } => self.media.strip_made(id, result),
-            Msg::Playing { id, player } => {
+            Msg::Playing(players) => {
                 // Wanted still: the view is open and nothing else started meanwhile.
-                if self.overlay.is_some() && self.media.playing.is_none() {
-                    self.media.playing = Some(super::media::Playing { id, player });
+                if self.overlay.is_some() && self.media.playing.is_empty() {
+                    self.media.playing = players
+                        .into_iter()
+                        .map(|(id, player)| super::media::Playing { id, player })
+                        .collect();
                 }
             }
             // A new frame of the video playing: drawing it is all there is to do.
             Msg::Frame => {}
+            Msg::LastFrameSaved { id, result } => return self.last_frame_saved(id, result),
+            Msg::Judged { id, result } => self.judged(id, result),
             Msg::Notice(text) => self.notice(text),
             Msg::Error(text) => self.error(text),
         }
@@ -527,7 +541,10 @@ impl App {
         self.submitting = true;
         self.notice("Submitting…");
         self.awaiting.push_back(job.clone());
-        vec![Effect::Submit(job)]
+        match self.continues_for(&job.image) {
+            Some(continues) => vec![Effect::SubmitContinuing { job, continues }],
+            None => vec![Effect::Submit(job)],
+        }
     }
 
     /// Submits are paused for billing: says so (and the caller sends nothing).

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use i2v_store::{JobId, JobRecord, JobState, LogEntry};
+use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating};
 
 use crate::jobs::Progress;
 use crate::text::sanitize_lines;
@@ -171,6 +171,15 @@ impl Book {
         entry.live = true;
         entry.sync_logs();
         true
+    }
+
+    /// A rating and note as the job's file now holds them. Only those: the rest of the
+    /// record is the engine's (or the record watch's) to change.
+    pub fn set_judgement(&mut self, id: &JobId, rating: Option<Rating>, note: Option<String>) {
+        if let Some(entry) = self.entries.get_mut(id) {
+            entry.record.rating = rating;
+            entry.record.note = note;
+        }
     }
 
     pub fn append_logs(&mut self, id: &JobId, logs: Vec<LogEntry>) {

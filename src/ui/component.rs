@@ -205,6 +205,12 @@ pub(crate) enum Request {
     Play(JobId),
     /// The job's prompt against the editor's.
     Diff(JobId),
+    /// Play these jobs' videos in step (the compare view), or stop them.
+    PlayTogether(Vec<JobId>),
+    /// Continue from the job's last frame: save it, make it the image (a chained shot).
+    Chain(JobId),
+    /// Compare the job with the marked one.
+    Compare(JobId),
     /// A job's input back into the editor.
     Restore {
         id: JobId,

@@ -8,6 +8,7 @@ use i2v_store::JobId;
 use serde::{Deserialize, Serialize};
 
 use crate::jobs::NewJob;
+use crate::judge::Verdict;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -15,6 +16,11 @@ pub enum Effect {
     /// Several jobs sent together, the user having confirmed them: the runtime gives them
     /// one new batch id.
     SubmitBatch(Vec<NewJob>),
+    /// A chained shot: submit `job`, recording that its image is `continues`'s last frame.
+    SubmitContinuing {
+        job: NewJob,
+        continues: JobId,
+    },
     /// If a later `Submit` names the local file `path` and it is gone, send `url` (the copy
     /// fal already has from an earlier run) instead.
     ImageFallback {
@@ -36,11 +42,17 @@ pub enum Effect {
         id: JobId,
         video: PathBuf,
     },
-    /// Play `id`'s video in the terminal; answer with `Msg::Playing`, then `Msg::Frame`
-    /// for each frame to draw.
-    Play {
+    /// Play these jobs' videos in the terminal, in step (one clock: a compare plays two);
+    /// answer with `Msg::Playing`, then `Msg::Frame` for each frame to draw.
+    Play(Vec<(JobId, PathBuf)>),
+    /// Save the last frame of `id`'s video as a PNG in the data dir (a whole decoding pass);
+    /// answer with `Msg::LastFrameSaved`.
+    SaveLastFrame(JobId),
+    /// Write a rating or note into `id`'s record (under its lock, refused while another
+    /// process runs it); answer with `Msg::Judged`.
+    Judge {
         id: JobId,
-        video: PathBuf,
+        verdict: Verdict,
     },
     /// A job finished: bell / OSC 9 / OSC 777 as the notify config says.
     Notify {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthChar;
 
-use i2v_store::{JobRecord, JobState};
+use i2v_store::{JobRecord, JobState, Metrics};
 
 use super::book::Entry;
 use crate::jobs::Progress;
@@ -17,8 +17,13 @@ pub(crate) fn state_icon(state: &JobState, tick: u64) -> &'static str {
         JobState::Failed => "✗",
         JobState::Cancelled => "⊘",
         JobState::MaybeSubmitted => "?",
-        _ => SPINNER[(tick % SPINNER.len() as u64) as usize],
+        _ => spinner(tick),
     }
+}
+
+/// The spinner's frame at `tick`.
+pub(crate) fn spinner(tick: u64) -> &'static str {
+    SPINNER[(tick % SPINNER.len() as u64) as usize]
 }
 
 /// `queued #3`, `running`, or what the engine says it is doing right now.
@@ -113,6 +118,20 @@ pub(crate) fn prompt_row(prompt: &str, neighbour: Option<&str>) -> String {
     }
 }
 
+/// `queued 7.9s · inference 58.2s · total 71.0s`, from what the job measured; `None` if
+/// nothing.
+pub(crate) fn timings(m: &Metrics) -> Option<String> {
+    let parts: Vec<String> = [
+        ("queued", m.queue_seconds),
+        ("inference", m.inference_time),
+        ("total", m.total_seconds),
+    ]
+    .into_iter()
+    .filter_map(|(name, secs)| Some(format!("{name} {:.1}s", secs?)))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
 /// `1 job`, `3 jobs`: the number with the word in its right form.
 pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -148,6 +167,25 @@ pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
     }
     rows.push(row);
     rows
+}
+
+/// `s` in at most `width` columns, ending in `…` when cut.
+pub(crate) fn cut(s: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// How many rows [`wrap`] would give.

@@ -97,12 +97,38 @@ actions! {
     OpenVideo "open_video" Jobs "o" "open the downloaded video",
     CopyPath "copy_path" Jobs "Y" "copy the downloaded video's path",
     Play "play" Jobs "p" "play the video in the terminal (p or Esc stops)",
+    ContinueShot "continue_shot" Jobs "l" "continue from its last frame: a chained shot from the editor",
+    Rate1 "rate_1" Jobs "1" "rate the finished job ★☆☆☆☆",
+    Rate2 "rate_2" Jobs "2" "rate it ★★☆☆☆",
+    Rate3 "rate_3" Jobs "3" "rate it ★★★☆☆",
+    Rate4 "rate_4" Jobs "4" "rate it ★★★★☆",
+    Rate5 "rate_5" Jobs "5" "rate it ★★★★★",
+    Unrate "unrate" Jobs "0" "clear its rating",
+    Note "note" Jobs "n" "a one-line note on the result (Enter saves, Esc cancels)",
+    Compare "compare" Jobs "=" "compare it with the marked job (Space marks): frames, prompt diff, timings, ratings",
+    PrevShot "prev_shot" Jobs "[" "in its details: open the shot it continues",
+    NextShot "next_shot" Jobs "]" "in its details: open the shot that continues it",
     Cancel "cancel" Queue "c" "cancel the job (asks first)",
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
     Rerun "rerun" History "r" "submit the same input again (every marked job, after a cost confirm)",
-    Mark "mark" History "space" "mark or unmark the job, to re-run several together",
+    Mark "mark" History "space" "mark or unmark the job, to re-run several together or compare",
     Diff "diff" History "d" "diff its prompt against the editor's",
-    Filter "filter" History "/" "filter: words match prompt and image; is:failed, id:01M8…, img:name, batch:01M9… narrow",
+    Filter "filter" History "/" "filter: words match prompt and image; is:failed, id:01M8…, img:name, batch:01M9…, rating:>=4, is:rated narrow",
+}
+
+impl Action {
+    /// The stars a rating action gives; 0 clears the rating. `None` for other actions.
+    pub(crate) fn stars(self) -> Option<u8> {
+        match self {
+            Action::Unrate => Some(0),
+            Action::Rate1 => Some(1),
+            Action::Rate2 => Some(2),
+            Action::Rate3 => Some(3),
+            Action::Rate4 => Some(4),
+            Action::Rate5 => Some(5),
+            _ => None,
+        }
+    }
 }
 
 /// One key with its modifiers, normalised so a binding matches what crossterm reports.

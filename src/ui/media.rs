@@ -21,7 +21,8 @@ pub(crate) struct Media {
     strips: Vec<(JobId, StripResult)>,
     /// Asked for and not answered yet.
     asked: HashSet<JobId>,
-    pub playing: Option<Playing>,
+    /// The videos playing, in step: one in a detail view, two in a compare.
+    pub playing: Vec<Playing>,
 }
 
 pub(crate) struct Playing {
@@ -35,7 +36,7 @@ impl Media {
             graphics,
             strips: Vec::new(),
             asked: HashSet::new(),
-            playing: None,
+            playing: Vec::new(),
         }
     }
 
@@ -74,26 +75,37 @@ impl Media {
         self.strips.push((id, strip));
     }
 
-    /// `p` on `id`: stops it if it plays, else asks for it to play.
-    pub fn toggle_play(&mut self, book: &Book, id: &JobId) -> Result<Option<Effect>, String> {
-        if self.playing.as_ref().is_some_and(|p| p.id == *id) {
-            self.playing = None;
+    /// The player of `id`, if it plays.
+    pub fn playing(&self, id: &JobId) -> Option<&Playing> {
+        self.playing.iter().find(|p| p.id == *id)
+    }
+
+    /// `p` on `ids` (one job, or the two compared): stops them if they play, else asks for
+    /// those with a video to play together.
+    pub fn toggle_play(&mut self, book: &Book, ids: &[JobId]) -> Result<Option<Effect>, String> {
+        if ids.iter().any(|id| self.playing(id).is_some()) {
+            self.playing.clear();
             return Ok(None);
         }
-        self.playing = None;
+        self.playing.clear();
         if !self.on() {
             return Err("Pictures are off ([ui] preview = \"off\"): nothing is played".into());
         }
-        let video = video_of(book, id).ok_or("No downloaded video to play for this job")?;
-        Ok(Some(Effect::Play {
-            id: id.clone(),
-            video,
-        }))
+        let videos: Vec<(JobId, PathBuf)> = ids
+            .iter()
+            .filter_map(|id| Some((id.clone(), video_of(book, id)?)))
+            .collect();
+        if videos.is_empty() {
+            return Err("No downloaded video to play for this job".into());
+        }
+        Ok(Some(Effect::Play(videos)))
     }
 
     /// Stops playback; true if something was playing.
     pub fn stop(&mut self) -> bool {
-        self.playing.take().is_some()
+        let was = !self.playing.is_empty();
+        self.playing.clear();
+        was
     }
 }
 

@@ -18,6 +18,7 @@ mod effect;
 mod filter;
 mod format;
 mod image_paste;
+mod judging;
 mod keys;
 mod layout;
 mod media;

@@ -51,13 +51,21 @@ pub enum Msg {
         id: JobId,
         result: crate::preview::StripResult,
     },
-    /// Reply to `Effect::Play`: the video plays on its own thread until the player is dropped.
-    Playing {
-        id: JobId,
-        player: crate::preview::Player,
-    },
+    /// Reply to `Effect::Play`: each video plays on its own thread until its player is
+    /// dropped.
+    Playing(Vec<(JobId, crate::preview::Player)>),
     /// The player has a new frame: draw it.
     Frame,
+    /// Reply to `Effect::SaveLastFrame`: where the PNG went, or why there is none.
+    LastFrameSaved {
+        id: JobId,
+        result: Result<std::path::PathBuf, String>,
+    },
+    /// Reply to `Effect::Judge`: the record as saved, or why it was not.
+    Judged {
+        id: JobId,
+        result: Result<Box<JobRecord>, String>,
+    },
     /// A transient message for the status bar.
     Notice(String),
     /// An error the user must see; stays until the next key.

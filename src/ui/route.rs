@@ -207,7 +207,7 @@ impl App {
     }
 
     /// Carries out what components asked for, in order.
-    fn apply(&mut self, requests: Vec<Request>) -> Vec<Effect> {
+    pub(crate) fn apply(&mut self, requests: Vec<Request>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for request in requests {
             match request {
@@ -238,11 +238,20 @@ impl App {
                         effects.extend(self.media.want_strip(&self.book, &id));
                         self.overlay = Some(Box::new(Detail::open(id.clone())));
                     }
-                    match self.media.toggle_play(&self.book, &id) {
+                    match self
+                        .media
+                        .toggle_play(&self.book, std::slice::from_ref(&id))
+                    {
                         Ok(play) => effects.extend(play),
                         Err(why) => self.notice(why),
                     }
                 }
+                Request::PlayTogether(ids) => match self.media.toggle_play(&self.book, &ids) {
+                    Ok(play) => effects.extend(play),
+                    Err(why) => self.notice(why),
+                },
+                Request::Chain(id) => effects.extend(self.start_chain(id)),
+                Request::Compare(id) => effects.extend(self.compare(id)),
                 Request::Diff(id) => {
                     let prompt = self.panes.prompt.text();
                     self.overlay = Some(Box::new(Diff::open(id, prompt)));
@@ -263,12 +272,15 @@ impl App {
     }
 
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        if self.overlay.is_some() || layout::too_small(self.size) {
+        if layout::too_small(self.size) {
             return Vec::new();
         }
         let mut out = Vec::new();
         let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
-        if !self.panes.get_mut(self.focus).paste(text, &mut ctx) {
+        // An overlay with a text field (the note) takes it; the others ignore it.
+        if let Some(overlay) = self.overlay.as_mut() {
+            overlay.paste(text, &mut ctx);
+        } else if !self.panes.get_mut(self.focus).paste(text, &mut ctx) {
             ctx.notice("Paste goes into the prompt or image field: Tab there first");
         }
         self.apply(out)

@@ -6,16 +6,15 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use i2v_store::Store;
-use tokio::sync::mpsc;
-
 use std::sync::Arc;
 
-use i2v_store::JobId;
+use i2v_store::{JobId, Store};
+use i2v_video::Position;
+use tokio::sync::mpsc;
 
 use super::{Draft, Effect, ImageInfo, Msg, NotifyConfig};
 use crate::image_source;
-use crate::jobs::{Engine, JobEvent};
+use crate::jobs::{Engine, JobEvent, Origin};
 use crate::preview::{Clock, Graphics, Player, StripMaker, THUMB_HEIGHT, THUMB_WIDTH};
 use crate::text::sanitize;
 
@@ -188,24 +187,30 @@ impl Runtime {
     }
 
     /// Starts `video` playing; the player goes to the app, and each new frame wakes it.
-    fn play(&self, id: JobId, video: PathBuf) {
-        let player = Player::start(
-            &video,
-            &Clock::new(),
-            ratatui::layout::Size::new(80, 24),
-            self.graphics.colors(),
-        );
-        let mut frames = player.watch();
-        let tx = self.msg_tx.clone();
-        // Ends when the player's thread does (the player was dropped, or failed).
-        tokio::spawn(async move {
-            while frames.changed().await.is_ok() {
-                if tx.send(Msg::Frame).is_err() {
-                    break;
+    /// Starts one player per video on one clock, so they play in step.
+    fn play(&self, videos: Vec<(JobId, PathBuf)>) {
+        let clock = Clock::new();
+        let mut players = Vec::new();
+        for (id, video) in videos {
+            let player = Player::start(
+                &video,
+                &clock,
+                ratatui::layout::Size::new(80, 24),
+                self.graphics.colors(),
+            );
+            let mut frames = player.watch();
+            let tx = self.msg_tx.clone();
+            // Ends when the player's thread does (the player was dropped, or failed).
+            tokio::spawn(async move {
+                while frames.changed().await.is_ok() {
+                    if tx.send(Msg::Frame).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
-        let _ = self.msg_tx.send(Msg::Playing { id, player });
+            });
+            players.push((id, player));
+        }
+        let _ = self.msg_tx.send(Msg::Playing(players));
     }
 
     /// A message that is already waiting, without waiting.
@@ -255,11 +260,7 @@ impl Runtime {
 
     /// Hands `job` to the engine, with the copy fal has of its image if the local file is
     /// gone (a re-run).
-    fn send_job(
-        &self,
-        mut job: crate::jobs::NewJob,
-        batch: Option<i2v_store::BatchId>,
-    ) -> Result<i2v_store::JobId, String> {
+    fn send_job(&self, mut job: crate::jobs::NewJob, origin: Origin) -> Result<JobId, String> {
         if let Some(url) = self.image_fallbacks.get(&job.image)
             && !std::path::Path::new(&job.image).exists()
         {
@@ -269,10 +270,6 @@ impl Runtime {
             )));
             job.image = url.clone();
         }
-        let origin = crate::jobs::Origin {
-            batch,
-            ..crate::jobs::Origin::default()
-        };
         match &self.jobs {
             Jobs::Engine { engine, .. } => Ok(engine.submit_from(job, origin)),
             Jobs::Unavailable { reason } => Err(reason.clone()),
@@ -285,13 +282,25 @@ impl Runtime {
                 self.image_fallbacks.insert(path, url);
             }
             Effect::Submit(job) => {
-                let reply = self.send_job(job, None);
+                let reply = self.send_job(job, Origin::default());
+                let _ = self.msg_tx.send(Msg::Submitted(reply));
+            }
+            Effect::SubmitContinuing { job, continues } => {
+                let origin = Origin {
+                    continues: Some(continues),
+                    ..Origin::default()
+                };
+                let reply = self.send_job(job, origin);
                 let _ = self.msg_tx.send(Msg::Submitted(reply));
             }
             Effect::SubmitBatch(jobs) => {
                 let batch = i2v_store::BatchId::new();
                 for job in jobs {
-                    let reply = self.send_job(job, Some(batch.clone()));
+                    let origin = Origin {
+                        batch: Some(batch.clone()),
+                        ..Origin::default()
+                    };
+                    let reply = self.send_job(job, origin);
                     let _ = self.msg_tx.send(Msg::Submitted(reply));
                 }
             }
@@ -351,11 +360,36 @@ impl Runtime {
                     strips.want(id.as_str(), &video);
                 }
             }
-            Effect::Play { id, video } => self.play(id, video),
+            Effect::Play(videos) => self.play(videos),
+            Effect::SaveLastFrame(id) => self.save_last_frame(id),
+            Effect::Judge { id, verdict } => {
+                let store = self.store.clone();
+                let tx = self.msg_tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::judge::judge(&store, &id, &verdict)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Judged { id, result });
+                });
+            }
             Effect::Notify { title, body } => self.notify(&title, &body),
             Effect::Quit => return TerminalRequest::Quit,
         }
         TerminalRequest::None
+    }
+
+    /// Decodes the whole clip (about a second for a 1080p result) on the blocking pool.
+    fn save_last_frame(&self, id: JobId) {
+        let store = self.store.clone();
+        let tx = self.msg_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = store
+                .load(&id)
+                .map_err(anyhow::Error::from)
+                .and_then(|record| crate::frames::save_frame(&store, &record, Position::Last, None))
+                .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(Msg::LastFrameSaved { id, result });
+        });
     }
 
     /// tmux drops OSC 52 while its `set-clipboard` option is off: say so, and how to turn it

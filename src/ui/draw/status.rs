@@ -31,6 +31,20 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Some(status) => Line::from(Span::styled(format!(" {}", status.text), theme.notice())),
         None => hints(app),
     };
+    // A chained shot's last frame takes a decoding pass: its progress stays in sight.
+    let line = match &app.chaining {
+        Some(id) => {
+            let progress = Span::styled(
+                format!(
+                    " {} taking the last frame of job {id}… ",
+                    crate::ui::format::spinner(app.ticks)
+                ),
+                theme.accent(),
+            );
+            Line::from([progress].into_iter().chain(line.spans).collect::<Vec<_>>())
+        }
+        None => line,
+    };
     frame.render_widget(Paragraph::new(line), area);
 }
 

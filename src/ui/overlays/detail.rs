@@ -6,12 +6,13 @@ use ratatui::text::{Line, Span};
 
 use i2v_store::{ImageSource, JobId, JobState};
 
+use super::chain;
 use super::scroll::{Text, TextView};
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
-use crate::ui::component::{Command, Component, Ctx, Overlay, View, hint, quiet};
+use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, hint, quiet};
 use crate::ui::draw::wrap_lines;
-use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp};
+use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp, timings};
 use crate::ui::keys::Action;
 use crate::ui::panes::job;
 
@@ -77,23 +78,37 @@ impl Text for DetailText {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
+        let mut commands = vec![
             hint(Action::Back, "close"),
             hint(Action::Down, "scroll"),
             hint(Action::Play, "play"),
             hint(Action::CopyUrl, "copy URL"),
             hint(Action::OpenVideo, "open"),
             quiet(Action::CopyPath),
-        ]
+            quiet(Action::PrevShot),
+            quiet(Action::NextShot),
+        ];
+        commands.extend(job::JUDGING);
+        commands
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        let id = self.id.clone();
         match action {
-            Action::CopyUrl | Action::OpenVideo | Action::CopyPath | Action::Play => {
-                job::act(action, Some(self.id.clone()), ctx)
+            Action::PrevShot | Action::NextShot => match chain::neighbour(ctx.book, &id, action) {
+                Ok(other) => ctx.ask(Request::Detail(other)),
+                Err(why) => ctx.notice(why),
+            },
+            // The chained shot is written in the editor: this view makes way.
+            Action::ContinueShot => {
+                if job::continue_shot(Some(id), ctx) {
+                    ctx.close();
+                }
             }
-            _ => false,
+            Action::Note => job::note(Some(id), true, ctx),
+            _ => return job::act(action, Some(id), ctx),
         }
+        true
     }
 }
 
@@ -144,6 +159,11 @@ fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
         "off"
     };
     lines.push(field("Optimizer", optimizer.to_owned()));
+    lines.extend(chain::lines(view, r, |name, value| {
+        let mut spans = vec![Span::styled(format!("{name:<10} "), theme.muted())];
+        spans.extend(value);
+        Line::from(spans)
+    }));
     if !r.fal_options.is_default() {
         lines.push(field("fal", sanitize(&r.fal_options.summary())));
     }
@@ -185,17 +205,8 @@ fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
             lines.push(Line::styled(format!("  {line}"), theme.error()));
         }
     }
-    let m = &r.metrics;
-    let metrics: Vec<String> = [
-        ("queued", m.queue_seconds),
-        ("inference", m.inference_time),
-        ("total", m.total_seconds),
-    ]
-    .into_iter()
-    .filter_map(|(name, secs)| Some(format!("{name} {:.1}s", secs?)))
-    .collect();
-    if !metrics.is_empty() {
-        lines.push(field("Timings", metrics.join(" · ")));
+    if let Some(timings) = timings(&r.metrics) {
+        lines.push(field("Timings", timings));
     }
 
     lines.push(Line::from(""));

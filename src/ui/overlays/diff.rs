@@ -37,15 +37,30 @@ impl Text for Diff {
 }
 
 fn lines(view: &View, id: &JobId, new: &str, width: usize) -> Vec<Line<'static>> {
-    let theme = view.theme;
     let Some(entry) = view.book.get(id) else {
         return vec![Line::from("This job is no longer known.")];
     };
-    let old = &entry.record.input.prompt;
+    let old = format!("job {}", sanitize(id.as_str()));
+    prompt_diff(
+        view.theme,
+        (&old, &entry.record.input.prompt),
+        ("editor", new),
+        width,
+    )
+}
+
+/// Two prompts, `old` (−) and `new` (+), each `(label, text)`: both versions in full, the
+/// words that differ emphasised in each, then how many words changed. Wrapped to `width`.
+pub(crate) fn prompt_diff(
+    theme: &Theme,
+    (old_label, old): (&str, &str),
+    (new_label, new): (&str, &str),
+    width: usize,
+) -> Vec<Line<'static>> {
     if old == new {
         return vec![Line::styled("The prompts are identical.", theme.muted())];
     }
-    let diff = TextDiff::from_words(old.as_str(), new);
+    let diff = TextDiff::from_words(old, new);
     let changes: Vec<(ChangeTag, &str)> = diff
         .iter_all_changes()
         .map(|c| (c.tag(), c.value()))
@@ -60,13 +75,10 @@ fn lines(view: &View, id: &JobId, new: &str, width: usize) -> Vec<Line<'static>>
             }
         }
     }
-    let mut lines = vec![Line::styled(
-        format!("− job {}", sanitize(id.as_str())),
-        theme.diff_remove(),
-    )];
+    let mut lines = vec![Line::styled(format!("− {old_label}"), theme.diff_remove())];
     lines.extend(side(theme, &changes, ChangeTag::Delete));
     lines.push(Line::from(""));
-    lines.push(Line::styled("+ editor", theme.diff_add()));
+    lines.push(Line::styled(format!("+ {new_label}"), theme.diff_add()));
     lines.extend(side(theme, &changes, ChangeTag::Insert));
     lines.push(Line::from(""));
     lines.push(Line::styled(

@@ -44,7 +44,7 @@ impl Frames {
     pub fn draw(&mut self, view: &View, id: &JobId, frame: &mut Frame, area: Rect) {
         let theme = view.theme;
         let key = |action| view.keys.short_label(action).unwrap_or_default();
-        let playing = view.media.playing.as_ref().filter(|p| p.id == *id);
+        let playing = view.media.playing(id);
         let now = playing.map(|p| p.player.now());
         let title = match &now {
             Some(Playback::Playing(shown)) => format!(

@@ -3,10 +3,13 @@
 //! file here, and the line that opens it.
 
 pub(crate) mod batch;
+mod chain;
+pub(crate) mod compare;
 pub(crate) mod confirm;
 pub(crate) mod detail;
 pub(crate) mod diff;
 pub(crate) mod frames;
 pub(crate) mod help;
 pub(crate) mod messages;
+pub(crate) mod note;
 mod scroll;

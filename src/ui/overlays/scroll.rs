@@ -110,7 +110,7 @@ impl<T: Text> Overlay for TextView<T> {
 }
 
 #[derive(Debug, Default)]
-struct Scroll {
+pub(crate) struct Scroll {
     /// First row shown. Past the end until drawn means "the end".
     offset: usize,
     /// Rows of content and rows visible at the last frame.
@@ -118,7 +118,7 @@ struct Scroll {
 }
 
 impl Scroll {
-    fn act(&mut self, action: Action) -> bool {
+    pub fn act(&mut self, action: Action) -> bool {
         let (max, page) = match self.drawn {
             Some((rows, height)) => (rows.saturating_sub(height), height.saturating_sub(1).max(1)),
             // Not drawn yet: the frame clamps whatever this asks for.

@@ -176,6 +176,7 @@ impl Component for HistoryPane {
             quiet(Action::Play),
             quiet(Action::Back),
         ];
+        commands.extend(job::JUDGING);
         commands.extend(MOVES);
         commands
     }
@@ -323,6 +324,14 @@ impl Component for HistoryPane {
         let offset = DrawnList::offset_for(at, height);
         self.drawn.record(inner, offset);
         let visible = &self.visible;
+        let rated = job::any_rated(
+            visible
+                .iter()
+                .filter_map(|id| view.book.get(id))
+                .map(|e| &e.record),
+        );
+        // A note only where the row has room for it beside the prompt.
+        let note_width = if inner.width >= 100 { 24 } else { 0 };
         let lines: Vec<Line> = visible
             .iter()
             .enumerate()
@@ -358,7 +367,7 @@ impl Component for HistoryPane {
                         format!("⧉{} ", &b[b.len().saturating_sub(BATCH_CHARS)..])
                     })
                     .unwrap_or_default();
-                let line = Line::from(vec![
+                let mut spans = vec![
                     Span::styled(mark, theme.accent()),
                     Span::styled(format!("{icon} "), state_style),
                     Span::styled(format!("{:<10} ", record.state.label()), state_style),
@@ -367,12 +376,16 @@ impl Component for HistoryPane {
                         theme.muted(),
                     ),
                     Span::styled(sanitize(&batch), theme.muted()),
+                ];
+                spans.extend(job::judgement_spans(view, record, rated, note_width));
+                spans.extend([
                     Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
                     Span::styled(
                         format!("  {}", sanitize(&record.input.image.display())),
                         theme.muted(),
                     ),
                 ]);
+                let line = Line::from(spans);
                 Some(if i == at && view.focused {
                     selected(line, theme)
                 } else {

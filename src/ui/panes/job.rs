@@ -3,12 +3,32 @@
 
 use std::path::PathBuf;
 
-use i2v_store::{JobId, JobState};
+use i2v_store::{JobId, JobRecord, JobState};
+use ratatui::text::Span;
 
+use crate::judge::{Verdict, stars};
+use crate::text::sanitize;
 use crate::ui::book::Book;
-use crate::ui::component::{Ctx, Request};
+use crate::ui::component::View;
+use crate::ui::component::{Command, Ctx, Request, quiet};
 use crate::ui::effect::Effect;
+use crate::ui::format::cut;
 use crate::ui::keys::{Action, KeyMap};
+use crate::ui::overlays::note::NoteEditor;
+
+/// Judging the selected job and chaining from it: the queue, the history and the detail view
+/// all take these (help lists them; the status bar has no room).
+pub(crate) const JUDGING: [Command; 9] = [
+    quiet(Action::ContinueShot),
+    quiet(Action::Rate1),
+    quiet(Action::Rate2),
+    quiet(Action::Rate3),
+    quiet(Action::Rate4),
+    quiet(Action::Rate5),
+    quiet(Action::Unrate),
+    quiet(Action::Note),
+    quiet(Action::Compare),
+];
 
 /// Carries out one of the selected job's actions on `id`. False for other actions.
 pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {
@@ -26,7 +46,19 @@ pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {
                 ctx.ask(Request::Play(id));
             }
         }
-        _ => return false,
+        Action::ContinueShot => {
+            continue_shot(id, ctx);
+        }
+        Action::Note => note(id, false, ctx),
+        Action::Compare => {
+            if let Some(id) = id {
+                ctx.ask(Request::Compare(id));
+            }
+        }
+        _ => match action.stars() {
+            Some(stars) => rate(id, stars, ctx),
+            None => return false,
+        },
     }
     true
 }
@@ -83,6 +115,84 @@ fn copy_path(id: Option<JobId>, ctx: &mut Ctx) {
         Some(path) => ctx.effect(Effect::CopyToClipboard(path.display().to_string())),
         None => ctx.notice("No downloaded video for this job"),
     }
+}
+
+/// The selected job, if it is completed: only a result can be judged.
+fn completed(id: Option<JobId>, ctx: &mut Ctx, what: &str) -> Option<JobId> {
+    let id = id?;
+    let state = &ctx.book.get(&id)?.record.state;
+    if *state == JobState::Completed {
+        return Some(id);
+    }
+    ctx.error(format!(
+        "Job {id} is {}: only a completed job (one with a video) {what}",
+        state.label()
+    ));
+    None
+}
+
+fn rate(id: Option<JobId>, stars: u8, ctx: &mut Ctx) {
+    if let Some(id) = completed(id, ctx, "can be rated") {
+        let verdict = Verdict::stars(stars);
+        ctx.effect(Effect::Judge { id, verdict });
+    }
+}
+
+/// Opens the note editor on `id`; `from_detail`: its detail view comes back after.
+pub(crate) fn note(id: Option<JobId>, from_detail: bool, ctx: &mut Ctx) {
+    let Some(id) = completed(id, ctx, "takes a note") else {
+        return;
+    };
+    let current = ctx
+        .book
+        .get(&id)
+        .and_then(|e| e.record.note.clone())
+        .unwrap_or_default();
+    ctx.open(NoteEditor::open(id, &current, from_detail));
+}
+
+/// `l`: a chained shot needs the job's video on disk; say why not before asking for it.
+/// True when asked.
+pub(crate) fn continue_shot(id: Option<JobId>, ctx: &mut Ctx) -> bool {
+    let Some(entry) = id.and_then(|id| ctx.book.get(&id)) else {
+        return false;
+    };
+    let id = entry.record.id.clone();
+    match crate::frames::video_file(&entry.record) {
+        Ok(_) => {
+            ctx.ask(Request::Chain(id));
+            true
+        }
+        Err(why) => {
+            ctx.error(format!("Cannot continue from it: {why}"));
+            false
+        }
+    }
+}
+
+/// Whether a list shows a rating column: only once one of its jobs is rated.
+pub(crate) fn any_rated<'a>(mut records: impl Iterator<Item = &'a JobRecord>) -> bool {
+    records.any(|r| r.rating.is_some())
+}
+
+/// A list row's judgement: the stars (a column, blank for an unrated job, when `column`),
+/// then the note cut to `note_width` (none when 0), each followed by a space.
+pub(crate) fn judgement_spans(
+    view: &View,
+    record: &JobRecord,
+    column: bool,
+    note_width: usize,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if column {
+        let rating = record.rating.map_or_else(|| " ".repeat(5), stars);
+        spans.push(Span::styled(format!("{rating} "), view.theme.accent()));
+    }
+    if let Some(note) = record.note.as_deref().filter(|_| note_width > 2) {
+        let note = cut(&sanitize(note), note_width - 2);
+        spans.push(Span::styled(format!("“{note}” "), view.theme.muted()));
+    }
+    spans
 }
 
 /// `text`, plus the key that copies the video's path, if one is bound.

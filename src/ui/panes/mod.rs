@@ -10,7 +10,7 @@ pub(crate) mod logs;
 pub(crate) mod optimizer;
 pub(crate) mod prompt;
 pub(crate) mod queue;
-mod text_field;
+pub(crate) mod text_field;
 
 use super::component::{Command, Component};
 

@@ -95,6 +95,9 @@ impl Component for QueuePane {
             quiet(Action::Top),
             quiet(Action::Bottom),
         ]
+        .into_iter()
+        .chain(job::JUDGING)
+        .collect()
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
@@ -156,6 +159,7 @@ impl Component for QueuePane {
             .clamp(9, 16);
         let offset = DrawnList::offset_for(at, height);
         self.drawn.record(inner, offset);
+        let rated = job::any_rated(entries.iter().map(|e| &e.record));
         let lines: Vec<Line> = entries
             .iter()
             .enumerate()
@@ -166,7 +170,7 @@ impl Component for QueuePane {
                     .get(i + 1)
                     .or_else(|| entries.get(i.checked_sub(1)?))
                     .map(|b| b.record.input.prompt.as_str());
-                let row = row(view, e, below, state_width);
+                let row = row(view, e, below, state_width, rated);
                 match (i == at, view.focused) {
                     (true, true) => selected(row, theme),
                     (true, false) => row.style(Style::new().add_modifier(Modifier::BOLD)),
@@ -178,15 +182,19 @@ impl Component for QueuePane {
     }
 }
 
-fn row(view: &View, entry: &Entry, below: Option<&str>, state_width: usize) -> Line<'static> {
+fn row(
+    view: &View,
+    entry: &Entry,
+    below: Option<&str>,
+    state_width: usize,
+    rated: bool,
+) -> Line<'static> {
     let theme = view.theme;
     let record = &entry.record;
     let state_style = theme.state(&record.state);
-    Line::from(vec![
-        Span::styled(
-            format!("{} ", state_icon(&record.state, view.ticks)),
-            state_style,
-        ),
+    let icon = state_icon(&record.state, view.ticks);
+    let mut spans = vec![
+        Span::styled(format!("{icon} "), state_style),
         Span::styled(
             format!("{:<state_width$} ", state_text(entry, view.now)),
             state_style,
@@ -195,6 +203,12 @@ fn row(view: &View, entry: &Entry, below: Option<&str>, state_width: usize) -> L
             format!("{} ", mm_ss(elapsed_secs(record, view.now))),
             theme.muted(),
         ),
-        Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
-    ])
+    ];
+    // The queue is narrow: stars, no note.
+    spans.extend(job::judgement_spans(view, record, rated, 0));
+    spans.push(Span::raw(sanitize(&prompt_row(
+        &record.input.prompt,
+        below,
+    ))));
+    Line::from(spans)
 }

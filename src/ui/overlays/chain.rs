@@ -1,0 +1,84 @@
+//! A job's place in a chain of shots, for its detail view: the shot whose last frame it
+//! starts from, and the shots that start from its own, each with the key that opens it.
+
+use ratatui::text::{Line, Span};
+
+use i2v_store::{JobId, JobRecord};
+
+use crate::judge::stars;
+use crate::text::sanitize;
+use crate::ui::book::Book;
+use crate::ui::component::View;
+use crate::ui::format::cut;
+use crate::ui::keys::Action;
+
+/// The jobs that continue `id`, oldest first (the order they were shot in).
+fn next_shots<'a>(book: &'a Book, id: &JobId) -> Vec<&'a JobRecord> {
+    let mut next: Vec<&JobRecord> = book
+        .newest_first()
+        .map(|e| &e.record)
+        .filter(|r| r.continues.as_ref() == Some(id))
+        .collect();
+    next.reverse();
+    next
+}
+
+/// The shot `action` (previous or next shot) leads to from `id`, or why there is none.
+pub(crate) fn neighbour(book: &Book, id: &JobId, action: Action) -> Result<JobId, String> {
+    let record = &book.get(id).ok_or("This job is no longer known")?.record;
+    if action == Action::PrevShot {
+        return match &record.continues {
+            Some(prev) if book.get(prev).is_some() => Ok(prev.clone()),
+            Some(prev) => Err(format!(
+                "Job {prev}, which this one continues, is not in this history"
+            )),
+            None => Err("This job does not continue another: it is the first shot".into()),
+        };
+    }
+    next_shots(book, id)
+        .first()
+        .map(|r| r.id.clone())
+        .ok_or_else(|| "No shot continues this job yet".into())
+}
+
+/// The detail view's lines for `record`'s judgement and chain: rating, note, the shot before
+/// and the shots after. `field` lays out a name and a value.
+pub(crate) fn lines(
+    view: &View,
+    record: &JobRecord,
+    field: impl Fn(&str, Vec<Span<'static>>) -> Line<'static>,
+) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let mut lines = Vec::new();
+    if let Some(rating) = record.rating {
+        let text = format!("{} {}/5", stars(rating), rating.stars());
+        lines.push(field("Rating", vec![Span::styled(text, theme.accent())]));
+    }
+    if let Some(note) = &record.note {
+        lines.push(field("Note", vec![Span::raw(sanitize(note))]));
+    }
+    let shot = |id: &JobId, action: Action| -> Vec<Span<'static>> {
+        let title = view
+            .book
+            .get(id)
+            .map(|e| format!(" “{}”", cut(&sanitize(e.record.title()), 40)))
+            .unwrap_or_else(|| " (not in this history)".to_owned());
+        let mut spans = vec![Span::raw(sanitize(id.as_str())), Span::raw(title)];
+        if let Some(key) = view.keys.short_label(action) {
+            spans.push(Span::styled(format!("  {key} opens it"), theme.muted()));
+        }
+        spans
+    };
+    if let Some(prev) = &record.continues {
+        lines.push(field("Continues", shot(prev, Action::PrevShot)));
+    }
+    for (i, next) in next_shots(view.book, &record.id).into_iter().enumerate() {
+        let mut spans = shot(&next.id, Action::NextShot);
+        if i > 0 {
+            // Only the first is a key away; the others are named.
+            spans.truncate(2);
+        }
+        lines.push(field("Next shot", spans));
+    }
+    lines
+}

@@ -1,0 +1,228 @@
+//! Two jobs side by side (stacked on a narrow screen): what each is, its timings, rating
+//! and note, its frames (`p` plays both in step), then the word diff of their prompts, which
+//! scrolls. The marked job is A (−), the one selected when compare was asked for is B (+).
+//! A screen too short for pictures drops them before the diff.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use i2v_store::JobId;
+
+use super::diff::prompt_diff;
+use super::frames::Frames;
+use super::scroll::Scroll;
+use crate::judge::stars;
+use crate::text::sanitize;
+use crate::ui::component::{Command, Component, Ctx, MOVES, Overlay, Request, View, hint, quiet};
+use crate::ui::draw::{frame_block, inner};
+use crate::ui::format::{ago, state_icon, timings};
+use crate::ui::keys::Action;
+use crate::ui::layout;
+use crate::ui::media::video_of;
+
+/// Below this inner width the two jobs are stacked.
+const SIDE_BY_SIDE_WIDTH: u16 = 100;
+/// Rows the prompt diff never goes below.
+const DIFF_ROWS: u16 = 6;
+/// A job's frames get no fewer rows than this (less is no picture), and no more.
+const MIN_STRIP_ROWS: u16 = 6;
+const MAX_STRIP_ROWS: u16 = 16;
+
+pub(crate) struct Compare {
+    /// A: the marked job.
+    a: JobId,
+    /// B: the job selected when compare was asked for.
+    b: JobId,
+    diff: Scroll,
+    frames_a: Frames,
+    frames_b: Frames,
+}
+
+impl Compare {
+    pub fn open(a: JobId, b: JobId) -> Self {
+        Self {
+            a,
+            b,
+            diff: Scroll::default(),
+            frames_a: Frames::default(),
+            frames_b: Frames::default(),
+        }
+    }
+
+    /// What one job is, in lines of at most `width`: its id, state and age, optimizer and
+    /// timings, rating and note. `wide`: one fact per line (a column of its own).
+    fn facts(view: &View, label: &str, id: &JobId, wide: bool) -> Vec<Line<'static>> {
+        let theme = view.theme;
+        let name = Span::styled(format!("{label}  "), theme.title(true));
+        let Some(entry) = view.book.get(id) else {
+            return vec![Line::from(vec![
+                name,
+                Span::raw(format!("job {id} is no longer known")),
+            ])];
+        };
+        let r = &entry.record;
+        let state = Span::styled(
+            format!("{} {}", state_icon(&r.state, view.ticks), r.state.label()),
+            theme.state(&r.state),
+        );
+        let when = Span::styled(format!(" · {}", ago(r.created_at, view.now)), theme.muted());
+        let optimizer = if r.input.prompt_optimizer {
+            "optimizer on"
+        } else {
+            "optimizer off"
+        };
+        let timings = timings(&r.metrics).unwrap_or_else(|| "no timings".to_owned());
+        let judged = match (&r.rating, &r.note) {
+            (None, None) => vec![Span::styled("unrated", theme.muted())],
+            (rating, note) => {
+                let mut spans = Vec::new();
+                if let Some(rating) = rating {
+                    spans.push(Span::styled(stars(*rating), theme.accent()));
+                }
+                if let Some(note) = note {
+                    let gap = if spans.is_empty() { "" } else { "  " };
+                    spans.push(Span::raw(format!("{gap}{}", sanitize(note))));
+                }
+                spans
+            }
+        };
+        if wide {
+            vec![
+                Line::from(vec![name, Span::raw(sanitize(id.as_str()))]),
+                Line::from(vec![state, when, Span::raw(format!(" · {optimizer}"))]),
+                Line::from(timings),
+                Line::from(judged),
+            ]
+        } else {
+            vec![
+                Line::from(vec![
+                    name,
+                    Span::raw(format!("{} ", sanitize(id.as_str()))),
+                    state,
+                    when,
+                ]),
+                Line::from(format!("{optimizer} · {timings}")),
+                Line::from(judged),
+            ]
+        }
+    }
+
+    /// One job's block: its facts over its frames (when there is room for them).
+    fn draw_job(&mut self, view: &View, frame: &mut Frame, area: Rect, which: Side, wide: bool) {
+        let (label, id, frames) = match which {
+            Side::A => ("A", &self.a, &mut self.frames_a),
+            Side::B => ("B", &self.b, &mut self.frames_b),
+        };
+        let facts = Self::facts(view, label, id, wide);
+        let [text, pictures] =
+            Layout::vertical([Constraint::Length(facts.len() as u16), Constraint::Fill(1)])
+                .areas(area);
+        frame.render_widget(Paragraph::new(facts), text);
+        if pictures.height > 0 && has_pictures(view, id) {
+            frames.draw(view, id, frame, pictures);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    A,
+    B,
+}
+
+/// Whether `id` has frames to show: pictures on, and its video on disk.
+fn has_pictures(view: &View, id: &JobId) -> bool {
+    view.media.on() && video_of(view.book, id).is_some()
+}
+
+impl Component for Compare {
+    fn commands(&self) -> Vec<Command> {
+        let mut commands = vec![
+            hint(Action::Back, "close"),
+            hint(Action::Play, "play both"),
+            hint(Action::Down, "scroll the diff"),
+            hint(Action::PageDown, "page"),
+        ];
+        commands.extend(MOVES);
+        commands.extend([
+            quiet(Action::Quit),
+            quiet(Action::Help),
+            quiet(Action::Messages),
+        ]);
+        commands
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        match action {
+            Action::Back => ctx.close(),
+            Action::Play => ctx.ask(Request::PlayTogether(vec![self.a.clone(), self.b.clone()])),
+            _ => return self.diff.act(action),
+        }
+        true
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        frame.render_widget(Clear, area);
+        let title = Line::from(" Compare: A (marked) and B — Esc closes ");
+        frame.render_widget(frame_block(theme, title, true).style(theme.base()), area);
+        let inner = inner(area);
+        let wide = inner.width >= SIDE_BY_SIDE_WIDTH;
+        let pictures = has_pictures(view, &self.a) || has_pictures(view, &self.b);
+        // The diff keeps at least DIFF_ROWS; the frames get what is left of two fifths of
+        // the view, or nothing when that is too little to be a picture.
+        let facts_rows = if wide { 4 } else { 3 };
+        let jobs = if wide { 1 } else { 2 };
+        let spare = inner.height.saturating_sub(DIFF_ROWS + facts_rows * jobs) / jobs;
+        let strip_rows = if pictures {
+            Some(spare.min(inner.height * 2 / 5 / jobs).min(MAX_STRIP_ROWS))
+                .filter(|rows| *rows >= MIN_STRIP_ROWS)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let jobs_rows = (facts_rows + strip_rows) * jobs;
+        let [jobs_area, diff] = Layout::vertical([
+            Constraint::Length(jobs_rows.min(inner.height)),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
+        let (a_area, b_area) = if wide {
+            let [a, b] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
+                .spacing(2)
+                .areas(jobs_area);
+            (a, b)
+        } else {
+            let [a, b] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(jobs_area);
+            (a, b)
+        };
+        self.draw_job(view, frame, a_area, Side::A, wide);
+        self.draw_job(view, frame, b_area, Side::B, wide);
+
+        let prompt = |id: &JobId| view.book.get(id).map(|e| e.record.input.prompt.clone());
+        let lines = match (prompt(&self.a), prompt(&self.b)) {
+            (Some(a), Some(b)) => prompt_diff(
+                theme,
+                ("A", &a),
+                ("B", &b),
+                usize::from(diff.width.saturating_sub(2)),
+            ),
+            _ => vec![Line::from("A job is no longer known.")],
+        };
+        self.diff
+            .draw(view, frame, diff, "Prompts: A − · B +", lines);
+    }
+}
+
+impl Overlay for Compare {
+    fn rect(&self, screen: Rect) -> Rect {
+        layout::centered(screen, 96, 94, 78, 22)
+    }
+
+    fn wheel(&mut self, up: bool) {
+        self.diff.act(if up { Action::Up } else { Action::Down });
+    }
+}

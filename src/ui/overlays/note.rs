@@ -1,0 +1,109 @@
+//! The note editor: one line on a job's result, in a small box. Enter saves it into the job's
+//! record (through the runtime), Esc cancels. Its keys are its own, not the key map's, so
+//! every letter types itself.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+
+use i2v_store::JobId;
+
+use crate::judge::Verdict;
+use crate::text::sanitize;
+use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
+use crate::ui::draw::{frame_block, inner};
+use crate::ui::effect::Effect;
+use crate::ui::keys::Action;
+use crate::ui::layout;
+use crate::ui::panes::image::single_line;
+use crate::ui::panes::text_field::TextField;
+
+pub(crate) struct NoteEditor {
+    id: JobId,
+    field: TextField,
+    /// Opened from the job's detail view, which comes back when this closes.
+    from_detail: bool,
+}
+
+impl NoteEditor {
+    /// Opens on `id`'s note as it is now.
+    pub fn open(id: JobId, current: &str, from_detail: bool) -> Self {
+        let field = TextField::new(vec![single_line(current)], "a line on this result", false);
+        Self {
+            id,
+            field,
+            from_detail,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.field.lines().concat()
+    }
+}
+
+impl Component for NoteEditor {
+    fn commands(&self) -> Vec<Command> {
+        vec![fixed("Enter", "save"), fixed("Esc", "cancel")]
+    }
+
+    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
+        false
+    }
+
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+        match key.code {
+            KeyCode::Enter => {
+                ctx.close();
+                ctx.effect(Effect::Judge {
+                    id: self.id.clone(),
+                    verdict: Verdict::note(&self.text()),
+                });
+            }
+            KeyCode::Esc => {
+                ctx.close();
+                ctx.notice("Note left as it was");
+            }
+            _ => {
+                self.field.type_key(key);
+                return true;
+            }
+        }
+        if self.from_detail {
+            ctx.ask(Request::Detail(self.id.clone()));
+        }
+        true
+    }
+
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> bool {
+        // One line: a pasted paragraph joins into it.
+        let joined = crate::judge::one_line(text).unwrap_or_default();
+        self.field.insert(&single_line(&joined));
+        true
+    }
+
+    fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        let title = Line::from(format!(" Note on job {} ", sanitize(self.id.as_str())));
+        frame.render_widget(Clear, area);
+        frame.render_widget(frame_block(theme, title, true).style(theme.base()), area);
+        let inner = inner(area);
+        self.field.style(theme, true);
+        frame.render_widget(&self.field.area, Rect { height: 1, ..inner });
+        let help =
+            Line::from("Enter saves · Esc cancels · an empty note removes it").style(theme.muted());
+        let help_row = Rect {
+            y: inner.bottom().saturating_sub(1),
+            height: 1.min(inner.height.saturating_sub(1)),
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(help), help_row);
+    }
+}
+
+impl Overlay for NoteEditor {
+    fn rect(&self, screen: Rect) -> Rect {
+        layout::centered(screen, 70, 10, 60, 5)
+    }
+}

@@ -1,0 +1,337 @@
+//! Judging results in the workbench, driven like a user through the real event loop against
+//! the simulated fal: digits rate a finished job and `0` clears it, `n` writes a one-line
+//! note, refusals are said in the status bar, `l` continues from a job's last frame (the next
+//! job records the chain, its details walk it with `[` and `]`), and `=` compares the
+//! selected job with the one marked with Space.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
+
+mod tui_support;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use i2v::preview::{Colors, Graphics};
+use i2v::ui::Focus;
+use i2v_sim::SimConfig;
+use i2v_store::{JobId, JobState, Rating};
+use tui_support::bench::{Harness, Setup};
+use tui_support::fixture_png;
+use tui_support::keys::ctrl;
+use tui_support::screen::Screen;
+
+/// Adds `prompt` to the editor (with the fixture image on the first job: it stays between
+/// submits), submits, and waits until the job completed with its video downloaded. Its id.
+async fn finished_job(h: &mut Harness, prompt: &str) -> JobId {
+    let before = h.store().list().records.len();
+    h.focus(Focus::Editor);
+    h.type_text(prompt);
+    if before == 0 {
+        h.focus(Focus::Image);
+        h.type_text(&fixture_png());
+    }
+    h.send(ctrl('s'));
+    let store = h.store();
+    h.wait_for("the job to complete", |_| {
+        store
+            .list()
+            .records
+            .iter()
+            .filter(|r| r.state == JobState::Completed)
+            .count()
+            > before
+    })
+    .await;
+    h.wait_for("the queue to show it", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    newest(h)
+}
+
+fn newest(h: &Harness) -> JobId {
+    let mut records = h.store().list().records;
+    records.sort_by_key(|r| r.created_at);
+    records.last().unwrap().id.clone()
+}
+
+fn count(screen: &Screen, needle: &str) -> usize {
+    screen
+        .rows()
+        .iter()
+        .map(|r| r.matches(needle).count())
+        .sum()
+}
+
+fn frame_titles(screen: &Screen) -> usize {
+    count(screen, "Playing · frame ")
+}
+
+#[tokio::test]
+async fn digits_rate_a_finished_job_shown_as_stars_and_0_clears_it() {
+    let mut h = Harness::start().await;
+    let id = finished_job(&mut h, "a slow dolly in").await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('4'));
+    let screen = h
+        .wait_for("the stars", |s| s.pane_text("History").contains("★★★★☆"))
+        .await;
+    assert!(screen.status_bar().contains("Rated job"), "{screen}");
+    assert_eq!(h.store().load(&id).unwrap().rating, Rating::new(4));
+
+    // The queue rates too, and its rows show the stars as well.
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('2'));
+    h.wait_for("two stars in both lists", |s| {
+        s.pane_text("Queue").contains("★★☆☆☆") && s.pane_text("History").contains("★★☆☆☆")
+    })
+    .await;
+    assert_eq!(h.store().load(&id).unwrap().rating, Rating::new(2));
+
+    h.press(KeyCode::Char('0'));
+    h.wait_for("the stars to go", |s| !s.contains("★")).await;
+    assert_eq!(h.store().load(&id).unwrap().rating, None);
+}
+
+#[tokio::test]
+async fn rating_an_unfinished_job_is_refused_in_the_status_bar() {
+    let mut h = Harness::with(Setup::new(SimConfig {
+        run_time: Duration::from_secs(30),
+        ..SimConfig::fast()
+    }))
+    .await;
+    h.type_text("still running");
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    h.send(ctrl('s'));
+    let store = h.store();
+    h.wait_for("the job to run", |_| {
+        store
+            .list()
+            .records
+            .iter()
+            .any(|r| r.state == JobState::Running)
+    })
+    .await;
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('5'));
+    let screen = h.screen();
+    assert!(
+        screen.status_bar().contains("only a completed job"),
+        "{screen}"
+    );
+    assert!(!screen.contains("★"), "{screen}");
+    // Esc dismisses the error (any other key would too, and do nothing else).
+    h.press(KeyCode::Esc);
+    assert!(!h.screen().status_bar().contains("only a completed job"));
+    h.press(KeyCode::Char('n'));
+    assert!(
+        h.screen().status_bar().contains("only a completed job"),
+        "{}",
+        h.screen()
+    );
+    assert!(!h.screen().contains("Note on job"), "{}", h.screen());
+}
+
+#[tokio::test]
+async fn a_job_another_process_holds_is_not_rated_and_the_status_bar_says_why() {
+    let mut h = Harness::start().await;
+    let id = finished_job(&mut h, "a slow dolly in").await;
+    // This test holds the job's run claim, as another i2v following it would.
+    let claim = h.store().claim(&id).unwrap().expect("the claim");
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('3'));
+    h.wait_for("the refusal", |s| {
+        s.status_bar().contains("another i2v process")
+    })
+    .await;
+    assert_eq!(h.store().load(&id).unwrap().rating, None);
+    drop(claim);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('3'));
+    h.wait_for("the stars", |s| s.pane_text("History").contains("★★★☆☆"))
+        .await;
+}
+
+#[tokio::test]
+async fn n_writes_a_one_line_note_enter_saves_and_esc_cancels() {
+    let mut h = Harness::start().await;
+    let id = finished_job(&mut h, "a slow dolly in").await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('n'));
+    assert!(h.screen().contains("Note on job"), "{}", h.screen());
+    // Every letter types itself: these are keys of the lists elsewhere.
+    h.type_text("too dark, jump at 3s");
+    h.press(KeyCode::Enter);
+    h.wait_for("the note in the history row", |s| {
+        s.pane_text("History").contains("“too dark, jump at 3s”")
+    })
+    .await;
+    assert_eq!(
+        h.store().load(&id).unwrap().note.as_deref(),
+        Some("too dark, jump at 3s")
+    );
+
+    // Esc leaves it as it was.
+    h.press(KeyCode::Char('n'));
+    h.type_text(" and more");
+    h.press(KeyCode::Esc);
+    h.settle();
+    assert!(!h.screen().contains("Note on job"), "{}", h.screen());
+    assert!(h.screen().status_bar().contains("Note left as it was"));
+    assert_eq!(
+        h.store().load(&id).unwrap().note.as_deref(),
+        Some("too dark, jump at 3s")
+    );
+
+    // The detail view shows it, and takes `n` too.
+    h.press(KeyCode::Char('v'));
+    assert!(
+        h.screen().contains("too dark, jump at 3s"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[tokio::test]
+async fn l_continues_from_the_last_frame_and_the_details_walk_the_chain() {
+    let mut h = Harness::start().await;
+    let first = finished_job(&mut h, "a lighthouse at dusk").await;
+
+    // Writing the next shot's prompt first: `l` keeps it.
+    h.focus(Focus::Editor);
+    for _ in 0.."a lighthouse at dusk".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_text("the storm breaks");
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('l'));
+    let screen = h
+        .wait_for("the last frame as the image", |s| {
+            s.pane_text("Image").contains("frames") && s.pane_text("Image").contains("✓")
+        })
+        .await;
+    assert_eq!(h.bench.app.focus(), Focus::Editor, "{screen}");
+    assert!(screen.status_bar().contains("Continuing job"), "{screen}");
+    assert!(
+        screen.pane_text("Prompt").contains("the storm breaks"),
+        "{screen}"
+    );
+    let data = h.store().root().to_path_buf();
+    let png = std::fs::read_dir(data.join("frames"))
+        .unwrap()
+        .next()
+        .expect("the last frame in the data dir's frames/")
+        .unwrap()
+        .path();
+    assert_eq!(png.extension().unwrap(), "png");
+
+    h.send(ctrl('s'));
+    let store = h.store();
+    h.wait_for("the chained shot to complete", |_| {
+        store
+            .list()
+            .records
+            .iter()
+            .filter(|r| r.state == JobState::Completed)
+            .count()
+            == 2
+    })
+    .await;
+    let second = newest(&h);
+    assert_ne!(second, first);
+    assert_eq!(
+        h.store().load(&second).unwrap().continues,
+        Some(first.clone())
+    );
+
+    // The second shot's details name the first; `[` opens it, and `]` comes back.
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('g'));
+    h.press(KeyCode::Char('v'));
+    let screen = h.screen();
+    assert!(screen.contains("Continues"), "{screen}");
+    assert!(screen.contains(first.as_str()), "{screen}");
+    h.press(KeyCode::Char('['));
+    let screen = h.screen();
+    assert!(screen.contains("Next shot"), "{screen}");
+    assert!(screen.contains(second.as_str()), "{screen}");
+    h.press(KeyCode::Char('['));
+    assert!(
+        h.screen().status_bar().contains("first shot"),
+        "{}",
+        h.screen()
+    );
+    h.press(KeyCode::Char(']'));
+    assert!(h.screen().contains("Continues"), "{}", h.screen());
+}
+
+#[tokio::test]
+async fn l_with_an_empty_editor_loads_the_jobs_prompt() {
+    let mut h = Harness::start().await;
+    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.focus(Focus::Editor);
+    for _ in 0.."a lighthouse at dusk".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('l'));
+    let screen = h
+        .wait_for("the prompt back", |s| {
+            s.status_bar().contains("its prompt is loaded")
+        })
+        .await;
+    assert!(
+        screen.pane_text("Prompt").contains("a lighthouse at dusk"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
+    let mut h = Harness::start().await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.focus(Focus::Editor);
+    h.type_text(", storm rolling in");
+    let second = finished_job(&mut h, "").await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('g'));
+
+    // Nothing marked: the status bar says how.
+    h.press(KeyCode::Char('='));
+    assert!(
+        h.screen().status_bar().contains("mark a job"),
+        "{}",
+        h.screen()
+    );
+
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Char('='));
+    let screen = h
+        .wait_for("both strips", |s| {
+            s.contains("Compare: A (marked) and B") && count(s, "last · frame 12") == 2
+        })
+        .await;
+    assert!(screen.contains(&format!("A  {second}")), "{screen}");
+    assert!(
+        screen.contains("word(s) removed"),
+        "the prompt diff:\n{screen}"
+    );
+    assert!(screen.contains("storm rolling in"), "{screen}");
+    assert!(screen.contains("optimizer"), "{screen}");
+
+    h.press(KeyCode::Char('p'));
+    h.wait_for("both playing", |s| frame_titles(s) == 2).await;
+    h.press(KeyCode::Char('p'));
+    assert_eq!(frame_titles(&h.screen()), 0, "{}", h.screen());
+    h.press(KeyCode::Char('p'));
+    h.wait_for("both playing again", |s| frame_titles(s) == 2)
+        .await;
+    // Esc stops them, then closes the view.
+    h.press(KeyCode::Esc);
+    assert!(h.screen().contains("Compare: A"), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    assert!(!h.screen().contains("Compare: A"), "{}", h.screen());
+}
