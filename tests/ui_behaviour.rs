@@ -687,3 +687,24 @@ fn an_image_that_failed_its_check_is_not_submitted() {
     assert!(screen.contains("missing.png: no such file"), "{screen}");
     assert_eq!(app.draft().prompt, "a cat", "the prompt is kept");
 }
+
+#[test]
+fn compare_takes_the_one_marked_job_and_says_so_when_several_are() {
+    let mut app = app();
+    app.update(Msg::Resize(120, 40));
+    app.update(history_loaded(vec![
+        record(9, "a fox at dawn", "fox.png", JobState::Completed, 1),
+        record(8, "a fox at noon", "fox.png", JobState::Completed, 2),
+        record(7, "a fox at dusk", "fox.png", JobState::Completed, 3),
+    ]));
+    tab(&mut app, 4);
+    // Two marked besides the selected one: which to compare with is not clear.
+    send(&mut app, [ch(' '), ch('j'), ch(' '), ch('j'), ch('=')]);
+    assert_shows(&mut app, "2 other jobs are marked");
+    assert_hides(&mut app, "Compare: A");
+    // One left marked: it is A, the selected job B.
+    send(&mut app, [ch('k'), ch(' '), ch('j'), ch('=')]);
+    assert_shows(&mut app, "Compare: A (marked) and B");
+    assert_shows(&mut app, "a fox at dawn");
+    assert_shows(&mut app, "a fox at dusk");
+}

@@ -130,3 +130,94 @@ fn history_with_the_selected_job_frame() {
     });
     snapshot_both("history_frame", &mut app, 120, 36);
 }
+
+/// Two finished shots of one scene, the second continuing the first: the older rated with a
+/// note, both with frames made.
+fn two_shots() -> App {
+    let mut first = record(
+        7,
+        "a lighthouse at dusk, slow dolly in",
+        "lighthouse.png",
+        JobState::Completed,
+        9,
+    );
+    first.rating = i2v_store::Rating::new(4);
+    first.note = Some("good light, the waves stutter".into());
+    let mut second = record(
+        8,
+        "a lighthouse at dusk, the storm breaks, slow orbit",
+        "frames/lighthouse-last.png",
+        JobState::Completed,
+        2,
+    );
+    second.continues = Some(id(7));
+    let mut app = with_halfblocks(app());
+    app.update(history_loaded(vec![second, first]));
+    for n in [7, 8] {
+        app.update(Msg::Strip {
+            id: id(n),
+            result: Ok(sample_strip()),
+        });
+    }
+    tab(&mut app, 4);
+    app
+}
+
+/// Space marks the newest shot, `=` on the older one compares them.
+fn compare_two_shots(width: u16, height: u16) -> App {
+    let mut app = two_shots();
+    app.update(Msg::Resize(width, height));
+    send(&mut app, [ch(' '), ch('j'), ch('=')]);
+    app
+}
+
+#[test]
+fn compare_view_side_by_side() {
+    let mut app = compare_two_shots(130, 44);
+    snapshot_both("compare_wide", &mut app, 130, 44);
+}
+
+#[test]
+fn compare_view_stacked_on_a_narrow_screen() {
+    let mut app = compare_two_shots(90, 44);
+    snapshot_both("compare_narrow", &mut app, 90, 44);
+}
+
+#[test]
+fn compare_view_too_short_for_pictures_keeps_facts_and_diff() {
+    let mut app = compare_two_shots(80, 24);
+    let text = buffer_text(terminal(&mut app, 80, 24).backend().buffer());
+    assert!(!text.contains("Frames"), "{text}");
+    assert!(text.contains("Prompts: A − · B +"), "{text}");
+    assert_snapshot!("compare_short_text", text);
+}
+
+#[test]
+fn detail_of_a_shot_in_the_middle_of_a_chain() {
+    let shot = |n: u32, prompt: &str, minutes_ago: i64, continues: Option<u32>| {
+        let mut r = record(
+            n,
+            prompt,
+            "lighthouse.png",
+            JobState::Completed,
+            minutes_ago,
+        );
+        r.continues = continues.map(id);
+        r
+    };
+    let first = shot(7, "a lighthouse at dusk, slow dolly in", 9, None);
+    let mut middle = shot(8, "the storm breaks, slow orbit", 5, Some(7));
+    middle.rating = i2v_store::Rating::new(4);
+    middle.note = Some("good light, the waves stutter".into());
+    let last = shot(9, "lightning strikes the lamp", 2, Some(8));
+    let mut app = with_halfblocks(app());
+    app.update(Msg::Resize(110, 44));
+    app.update(history_loaded(vec![last, middle, first]));
+    app.update(Msg::Strip {
+        id: id(8),
+        result: Ok(sample_strip()),
+    });
+    tab(&mut app, 4);
+    send(&mut app, [ch('j'), ch('v')]);
+    snapshot_both("chain_detail", &mut app, 110, 44);
+}
