@@ -22,30 +22,42 @@ use tui_support::screen::Screen;
 /// Adds `prompt` to the editor (with the fixture image on the first job: it stays between
 /// submits), submits, and waits until the job completed with its video downloaded. Its id.
 async fn finished_job(h: &mut Harness, prompt: &str) -> JobId {
-    let before = h.store().list().records.len();
+    let before = in_state(h, JobState::Completed);
+    submit(h, prompt, before == 0);
+    wait_for_jobs(h, "the job to complete", JobState::Completed, before + 1).await;
+    // The store is written before the workbench hears of it: wait until its lists do.
+    h.wait_for("the history to show it", |s| {
+        s.pane_text("History").matches("✓ completed").count() > before
+    })
+    .await;
+    newest(h)
+}
+
+/// Types `prompt` into the editor (and the fixture image, if `image`), then Ctrl-S.
+fn submit(h: &mut Harness, prompt: &str, image: bool) {
     h.focus(Focus::Editor);
     h.type_text(prompt);
-    if before == 0 {
+    if image {
         h.focus(Focus::Image);
         h.type_text(&fixture_png());
     }
     h.send(ctrl('s'));
+}
+
+/// How many jobs in the store are in `state`.
+fn in_state(h: &Harness, state: JobState) -> usize {
+    let records = h.store().list().records;
+    records.iter().filter(|r| r.state == state).count()
+}
+
+/// Handles background messages until `count` jobs are in `state`.
+async fn wait_for_jobs(h: &mut Harness, what: &str, state: JobState, count: usize) {
     let store = h.store();
-    h.wait_for("the job to complete", |_| {
-        store
-            .list()
-            .records
-            .iter()
-            .filter(|r| r.state == JobState::Completed)
-            .count()
-            > before
+    h.wait_for(what, |_| {
+        let records = store.list().records;
+        records.iter().filter(|r| r.state == state).count() >= count
     })
     .await;
-    h.wait_for("the queue to show it", |s| {
-        s.pane_text("Queue").contains("completed")
-    })
-    .await;
-    newest(h)
 }
 
 fn newest(h: &Harness) -> JobId {
@@ -99,19 +111,8 @@ async fn rating_an_unfinished_job_is_refused_in_the_status_bar() {
         ..SimConfig::fast()
     }))
     .await;
-    h.type_text("still running");
-    h.focus(Focus::Image);
-    h.type_text(&fixture_png());
-    h.send(ctrl('s'));
-    let store = h.store();
-    h.wait_for("the job to run", |_| {
-        store
-            .list()
-            .records
-            .iter()
-            .any(|r| r.state == JobState::Running)
-    })
-    .await;
+    submit(&mut h, "still running", true);
+    wait_for_jobs(&mut h, "the job to run", JobState::Running, 1).await;
     h.focus(Focus::Queue);
     h.press(KeyCode::Char('5'));
     let screen = h.screen();
@@ -226,17 +227,7 @@ async fn l_continues_from_the_last_frame_and_the_details_walk_the_chain() {
     assert_eq!(png.extension().unwrap(), "png");
 
     h.send(ctrl('s'));
-    let store = h.store();
-    h.wait_for("the chained shot to complete", |_| {
-        store
-            .list()
-            .records
-            .iter()
-            .filter(|r| r.state == JobState::Completed)
-            .count()
-            == 2
-    })
-    .await;
+    wait_for_jobs(&mut h, "the chained shot", JobState::Completed, 2).await;
     let second = newest(&h);
     assert_ne!(second, first);
     assert_eq!(
@@ -334,4 +325,25 @@ async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
     assert!(h.screen().contains("Compare: A"), "{}", h.screen());
     h.press(KeyCode::Esc);
     assert!(!h.screen().contains("Compare: A"), "{}", h.screen());
+}
+
+#[tokio::test]
+async fn l_in_a_detail_view_that_plays_the_video_stops_it_and_closes_the_view() {
+    let mut h = Harness::start().await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    h.press(KeyCode::Char('p'));
+    h.wait_for("playback", |s| frame_titles(s) == 1).await;
+    h.press(KeyCode::Char('l'));
+    let screen = h.screen();
+    assert!(!screen.contains("Esc closes"), "{screen}");
+    assert_eq!(frame_titles(&screen), 0, "{screen}");
+    h.wait_for("the last frame as the image", |s| {
+        s.pane_text("Image").contains("frames")
+    })
+    .await;
+    assert_eq!(h.bench.app.focus(), Focus::Editor);
 }

@@ -230,3 +230,31 @@ async fn o_over_ssh_explains_and_offers_playback_here() {
     h.press(KeyCode::Char('p'));
     h.wait_for("playback", |s| frame_number(s).is_some()).await;
 }
+
+#[tokio::test]
+async fn a_detail_view_opened_while_the_job_runs_shows_its_frames_once_it_finishes() {
+    let mut h = Harness::with(Setup::new(SimConfig {
+        run_time: std::time::Duration::from_millis(800),
+        ..SimConfig::fast()
+    }))
+    .await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    h.type_text("a slow dolly in");
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    h.send(ctrl('s'));
+    h.wait_for("the job in the queue", |s| {
+        s.pane_text("Queue").contains("a slow dolly in")
+    })
+    .await;
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    assert!(
+        !h.screen().contains("last · frame 12"),
+        "finished too soon for this test:\n{}",
+        h.screen()
+    );
+    h.wait_for("the strip", |s| s.contains("last · frame 12"))
+        .await;
+}

@@ -266,13 +266,20 @@ impl App {
     }
 
     /// What the pictures need after any change: playback ends with the view showing it,
-    /// and the strip of the job selected in the history is asked for where the screen has
-    /// room to show its frame.
+    /// the strips of the jobs an open view shows are asked for (once each has a video), and
+    /// otherwise the strip of the job selected in the history, where the screen has room to
+    /// show its frame.
     fn follow_media(&mut self) -> Vec<Effect> {
-        if self.overlay.is_none() {
-            self.media.stop();
+        if let Some(overlay) = &self.overlay {
+            let (book, media) = (&self.book, &mut self.media);
+            return overlay
+                .shows_frames_of()
+                .iter()
+                .filter_map(|id| media.want_strip(book, id))
+                .collect();
         }
-        if self.overlay.is_some() || !super::panes::history::has_preview_room(self.size) {
+        self.media.stop();
+        if !super::panes::history::has_preview_room(self.size) {
             return Vec::new();
         }
         self.panes

@@ -112,6 +112,12 @@ pub(crate) trait Overlay: Component {
 
     /// Mouse wheel over the screen: scrolls, if it can.
     fn wheel(&mut self, _up: bool) {}
+
+    /// The jobs whose frames it shows: their strips are asked for while it is open, so a
+    /// job that finishes under it gets its pictures too.
+    fn shows_frames_of(&self) -> Vec<JobId> {
+        Vec::new()
+    }
 }
 
 /// What a component may read while it draws.

@@ -23,6 +23,9 @@ impl App {
             self.notice(format!("Still taking the last frame of job {busy}…"));
             return Vec::new();
         }
+        // The next shot is written in the editor: a video playing in a view stops, so the
+        // view can make way.
+        self.media.stop();
         self.chaining = Some(id.clone());
         vec![Effect::SaveLastFrame(id)]
     }
@@ -145,14 +148,10 @@ impl App {
             self.notice(format!("Job {marked} is no longer here: mark another"));
             return Vec::new();
         }
+        // Its strips are asked for as for any open view (`App::follow_media`).
         self.media.stop();
-        let mut effects = Vec::new();
-        for job in [&marked, &id] {
-            self.book.ensure_logs(job);
-            effects.extend(self.media.want_strip(&self.book, job));
-        }
         self.overlay = Some(Box::new(Compare::open(marked, id)));
-        effects
+        Vec::new()
     }
 
     fn key_name(&self, action: Action) -> String {

@@ -186,8 +186,8 @@ impl Runtime {
         self.strips.as_ref()
     }
 
-    /// Starts `video` playing; the player goes to the app, and each new frame wakes it.
-    /// Starts one player per video on one clock, so they play in step.
+    /// Starts one player per video, on one clock so they play in step; the players go to
+    /// the app, and each new frame wakes it.
     fn play(&self, videos: Vec<(JobId, PathBuf)>) {
         let clock = Clock::new();
         let mut players = Vec::new();

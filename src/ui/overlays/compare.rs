@@ -225,4 +225,8 @@ impl Overlay for Compare {
     fn wheel(&mut self, up: bool) {
         self.diff.act(if up { Action::Up } else { Action::Down });
     }
+
+    fn shows_frames_of(&self) -> Vec<JobId> {
+        vec![self.a.clone(), self.b.clone()]
+    }
 }

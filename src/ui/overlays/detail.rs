@@ -62,6 +62,10 @@ impl Overlay for Detail {
     fn wheel(&mut self, up: bool) {
         self.text.wheel(up);
     }
+
+    fn shows_frames_of(&self) -> Vec<JobId> {
+        vec![self.id.clone()]
+    }
 }
 
 struct DetailText {
