@@ -4,6 +4,24 @@
 
 use i2v::ui::{Action, KeyMap};
 
+/// Every key of `action`, those only a kitty-keyboard terminal sends marked with ¹ (the
+/// workbench itself offers them only where they arrive).
+fn key_column(keys: &KeyMap, action: Action) -> String {
+    let all: Vec<String> = keys
+        .keys(action)
+        .iter()
+        .map(|k| {
+            let mark = if k.needs_enhancement() { "¹" } else { "" };
+            format!("{k}{mark}")
+        })
+        .collect();
+    if all.is_empty() {
+        "(unbound)".to_owned()
+    } else {
+        all.join(", ")
+    }
+}
+
 fn key_table() -> String {
     let keys = KeyMap::default();
     let mut table =
@@ -12,7 +30,7 @@ fn key_table() -> String {
         table.push_str(&format!(
             "| {} | {} | {} | `{}` |\n",
             action.scope().title(),
-            keys.label(action),
+            key_column(&keys, action),
             action.about().replace('|', "\\|"),
             action.name()
         ));

@@ -112,6 +112,7 @@ pub async fn workbench(
         runtime,
         mouse: ui_config.mouse,
         preview: ui_config.preview,
+        keyboard: ui_config.keyboard,
         data_dir: settings.data_dir.clone(),
         warnings,
     })

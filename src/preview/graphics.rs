@@ -1,6 +1,7 @@
-//! Which graphics pictures are drawn with, decided once at start-up: the config's choice,
-//! else what this terminal answered last time, else what it answers now (asked once, on a
-//! short deadline, before the workbench reads any input).
+//! Which graphics pictures are drawn with, and whether keys come with the kitty keyboard
+//! protocol, decided once at start-up: the config's choice, else what this terminal answered
+//! last time, else what it answers now (asked once, in one exchange, on a short deadline,
+//! before the workbench reads any input).
 
 use std::io;
 use std::path::Path;
@@ -11,6 +12,7 @@ use ratatui_image::FontSize;
 use ratatui_image::picker::{Picker, ProtocolType};
 
 use super::colors::Colors;
+use super::keyboard::{self, Keyboard, KeyboardMode};
 use super::mode::PreviewMode;
 use super::query::{self, Reply};
 use super::remember::{self, Kind, Remembered};
@@ -74,6 +76,8 @@ impl std::fmt::Debug for Graphics {
 #[derive(Debug)]
 pub struct Detection {
     pub graphics: Graphics,
+    /// Whether to turn the kitty keyboard protocol on.
+    pub keyboard: Keyboard,
     pub typed: Vec<KeyEvent>,
 }
 
@@ -87,77 +91,123 @@ pub struct Terminal<'a> {
     pub window_cell: Option<(u16, u16)>,
 }
 
-pub fn detect(mode: PreviewMode, terminal: Terminal<'_>) -> Detection {
+/// A part of the answer: known already (the config's choice, or remembered), or to be asked.
+enum Part<T, Q> {
+    Known(T),
+    Ask(Q),
+}
+
+/// Graphics and keyboard in one exchange: each part is asked only when neither the config
+/// nor an earlier answer from this terminal settles it, so a known terminal is asked nothing.
+pub fn detect(mode: PreviewMode, keys: KeyboardMode, terminal: Terminal<'_>) -> Detection {
     let env = terminal.env;
     let colors = Colors::from_env(env);
-    let plain = |typed| Detection {
-        graphics: Graphics::Halfblocks(colors),
-        typed,
-    };
-    match mode {
-        PreviewMode::Off => {
-            return Detection {
-                graphics: Graphics::Off,
-                typed: Vec::new(),
-            };
-        }
-        PreviewMode::Halfblocks => return plain(Vec::new()),
-        PreviewMode::Auto => {}
-    }
     let var = |name: &str| env(name).filter(|v| !v.is_empty());
     let term = var("TERM").unwrap_or_default();
     let tmux = var("TMUX").is_some() || term.starts_with("tmux");
-    if term == "dumb" || (term.starts_with("screen") && !tmux) {
-        // GNU screen passes no graphics through, and a dumb terminal has none.
-        return plain(Vec::new());
-    }
-
     let path = remember::path(terminal.data_dir);
     let key = remember::terminal_key(env);
-    if let Some(known) = remember::recall(&path, &key) {
-        return Detection {
-            graphics: build(known, terminal.window_cell, colors),
-            typed: Vec::new(),
-        };
-    }
 
-    // WezTerm and Konsole answer for kitty and sixel but draw them wrong (ratatui-image
-    // skips them too); WezTerm then gets iTerm2's protocol below.
-    let skip = if var("WEZTERM_EXECUTABLE").is_some() || var("KONSOLE_VERSION").is_some() {
-        vec![ProtocolType::Kitty, ProtocolType::Sixel]
-    } else {
-        Vec::new()
+    let graphics = match mode {
+        PreviewMode::Off => Part::Known(Graphics::Off),
+        PreviewMode::Halfblocks => Part::Known(Graphics::Halfblocks(colors)),
+        // GNU screen passes no graphics through, and a dumb terminal has none.
+        PreviewMode::Auto if term == "dumb" || (term.starts_with("screen") && !tmux) => {
+            Part::Known(Graphics::Halfblocks(colors))
+        }
+        PreviewMode::Auto => match remember::recall(&path, &key) {
+            Some(known) => Part::Known(build(known, terminal.window_cell, colors)),
+            // WezTerm and Konsole answer for kitty and sixel but draw them wrong
+            // (ratatui-image skips them too); WezTerm then gets iTerm2's protocol below.
+            None if var("WEZTERM_EXECUTABLE").is_some() || var("KONSOLE_VERSION").is_some() => {
+                Part::Ask(vec![ProtocolType::Kitty, ProtocolType::Sixel])
+            }
+            None => Part::Ask(Vec::new()),
+        },
     };
-    let reply = match (terminal.ask)(&query::question(tmux, &skip)) {
+    let keyboard = match keys {
+        KeyboardMode::Legacy => Part::Known(Keyboard::Legacy),
+        KeyboardMode::Auto if term == "dumb" => Part::Known(Keyboard::Legacy),
+        KeyboardMode::Auto => match remember::recall_keyboard(&path, &key) {
+            Some(known) => Part::Known(known),
+            None => Part::Ask(()),
+        },
+    };
+
+    // The keyboard question goes to the terminal the keys come from (tmux itself, inside
+    // tmux), so it is never wrapped for passthrough; the graphics question ends with the
+    // status report every terminal answers, and without it one is added.
+    let mut question = String::new();
+    if let Part::Ask(()) = keyboard {
+        question.push_str(keyboard::QUESTION);
+    }
+    match &graphics {
+        Part::Ask(skip) => question.push_str(&query::question(tmux, skip)),
+        Part::Known(_) if question.is_empty() => {}
+        Part::Known(_) => question.push_str(query::STATUS),
+    }
+    let reply = if question.is_empty() {
+        Ok(Reply::default())
+    } else {
+        (terminal.ask)(&question)
+    };
+    let reply = match reply {
         Ok(reply) => reply,
         Err(err) => {
-            tracing::warn!(error = %err, "could not ask the terminal about graphics");
-            return plain(Vec::new());
+            tracing::warn!(error = %err, "could not ask the terminal about graphics and keyboard");
+            return Detection {
+                graphics: match graphics {
+                    Part::Known(graphics) => graphics,
+                    Part::Ask(_) => Graphics::Halfblocks(colors),
+                },
+                keyboard: match keyboard {
+                    Part::Known(keyboard) => keyboard,
+                    Part::Ask(()) => Keyboard::Legacy,
+                },
+                typed: Vec::new(),
+            };
         }
     };
     let answer = &reply.answer;
-    let graphics = if answer.kitty {
-        Kind::Kitty
-    } else if answer.sixel {
-        Kind::Sixel
-    } else if iterm2_from_env(env, tmux) {
-        Kind::Iterm2
-    } else {
-        Kind::Halfblocks
+    let (graphics, graphics_heard) = match graphics {
+        Part::Known(graphics) => (graphics, None),
+        Part::Ask(_) => {
+            let kind = if answer.kitty {
+                Kind::Kitty
+            } else if answer.sixel {
+                Kind::Sixel
+            } else if iterm2_from_env(env, tmux) {
+                Kind::Iterm2
+            } else {
+                Kind::Halfblocks
+            };
+            let known = Remembered {
+                graphics: kind,
+                cell: answer.cell,
+            };
+            (build(known, terminal.window_cell, colors), Some(known))
+        }
+    };
+    // Silence is an answer too, as for graphics: a terminal that said nothing before the
+    // deadline is taken (and remembered) as legacy, so it costs the wait once.
+    let (keyboard, keyboard_heard) = match keyboard {
+        Part::Known(keyboard) => (keyboard, None),
+        Part::Ask(()) if answer.keyboard.is_some() => (Keyboard::Kitty, Some(Keyboard::Kitty)),
+        Part::Ask(()) => (Keyboard::Legacy, Some(Keyboard::Legacy)),
     };
     tracing::info!(
         terminal = %key,
         ?answer,
-        ?graphics,
-        "asked the terminal about graphics"
+        graphics = ?graphics_heard,
+        keyboard = ?keyboard_heard,
+        "asked the terminal"
     );
-    let known = Remembered {
-        graphics,
-        cell: answer.cell,
-    };
-    remember::remember(&path, &key, known);
+    if graphics_heard.is_some() || keyboard_heard.is_some() {
+        remember::remember(&path, &key, graphics_heard, keyboard_heard);
+    }
     Detection {
-        graphics: build(known, terminal.window_cell, colors),
+        graphics,
+        keyboard,
         typed: typed::keys(&reply.typed),
     }
 }
@@ -165,13 +215,16 @@ pub fn detect(mode: PreviewMode, terminal: Terminal<'_>) -> Detection {
 /// Detection on the real terminal, at the workbench's start: after raw mode is on and the
 /// first frame is drawn, before anything reads input (the answer comes on stdin). Asks only
 /// when stdin and stdout are a terminal. `I2V_PREVIEW` (auto, halfblocks, off) overrides
-/// `mode`.
-pub fn detect_on_terminal(mode: PreviewMode, data_dir: &Path) -> Detection {
+/// `mode`, `I2V_KEYBOARD` (auto, legacy) overrides `keys`.
+pub fn detect_on_terminal(mode: PreviewMode, keys: KeyboardMode, data_dir: &Path) -> Detection {
     use std::io::IsTerminal;
     let env = |name: &str| std::env::var(name).ok();
     let mode = env("I2V_PREVIEW")
         .and_then(|v| toml::Value::String(v.trim().to_owned()).try_into().ok())
         .unwrap_or(mode);
+    let keys = env("I2V_KEYBOARD")
+        .and_then(|v| toml::Value::String(v.trim().to_owned()).try_into().ok())
+        .unwrap_or(keys);
     let tty = io::stdin().is_terminal() && io::stdout().is_terminal();
     let window_cell = crossterm::terminal::window_size().ok().and_then(|w| {
         let cell = (
@@ -189,6 +242,7 @@ pub fn detect_on_terminal(mode: PreviewMode, data_dir: &Path) -> Detection {
     };
     detect(
         mode,
+        keys,
         Terminal {
             env: &env,
             data_dir,
@@ -245,7 +299,8 @@ mod tests {
     use crate::preview::fake_env as env;
     use crate::preview::query::Answer;
 
-    /// Runs detection with a terminal that answers `reply`, counting the questions.
+    /// Runs detection (graphics only) with a terminal that answers `reply`, counting the
+    /// questions.
     fn run(
         mode: PreviewMode,
         vars: &'static [(&'static str, &'static str)],
@@ -253,15 +308,40 @@ mod tests {
         reply: io::Result<Reply>,
         asked: &Cell<u32>,
     ) -> Detection {
+        let question = std::cell::RefCell::new(String::new());
+        run_with(
+            mode,
+            KeyboardMode::Legacy,
+            vars,
+            dir,
+            reply,
+            asked,
+            &question,
+        )
+    }
+
+    /// Runs detection with a terminal that answers `reply`, counting the questions and
+    /// keeping the last one.
+    fn run_with(
+        mode: PreviewMode,
+        keys: KeyboardMode,
+        vars: &'static [(&'static str, &'static str)],
+        dir: &Path,
+        reply: io::Result<Reply>,
+        asked: &Cell<u32>,
+        question: &std::cell::RefCell<String>,
+    ) -> Detection {
         let env = env(vars);
         let mut reply = Some(reply);
-        let mut ask = |question: &str| {
-            assert!(question.ends_with("\x1b[5n") || question.ends_with("\x1b\\"));
+        let mut ask = |q: &str| {
+            assert!(q.ends_with("\x1b[5n") || q.ends_with("\x1b\\"), "{q:?}");
             asked.set(asked.get() + 1);
+            *question.borrow_mut() = q.to_owned();
             reply.take().unwrap_or_else(|| Ok(Reply::default()))
         };
         detect(
             mode,
+            keys,
             Terminal {
                 env: &env,
                 data_dir: dir,
@@ -277,10 +357,183 @@ mod tests {
                 kitty,
                 sixel,
                 cell,
+                keyboard: None,
                 complete: true,
             },
             typed: typed.to_vec(),
         }
+    }
+
+    fn keyboard_answer(flags: Option<u16>) -> Reply {
+        Reply {
+            answer: Answer {
+                keyboard: flags,
+                complete: true,
+                ..Answer::default()
+            },
+            typed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_keyboard_is_asked_in_the_same_question_and_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let question = std::cell::RefCell::new(String::new());
+        let mut reply = answered(true, false, Some((10, 20)), b"");
+        reply.answer.keyboard = Some(0);
+        let first = run_with(
+            PreviewMode::Auto,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(reply),
+            &asked,
+            &question,
+        );
+        assert_eq!(first.keyboard, Keyboard::Kitty);
+        assert_eq!(first.graphics.name(), "kitty");
+        let q = question.borrow().clone();
+        assert!(
+            q.starts_with("\x1b[?u\x1b_Gi=31") && q.ends_with("\x1b[5n"),
+            "one question, the keyboard first: {q:?}"
+        );
+        let again = run_with(
+            PreviewMode::Auto,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+            &question,
+        );
+        assert_eq!(again.keyboard, Keyboard::Kitty);
+        assert_eq!(asked.get(), 1, "the second start asks nothing");
+        let legacy = run_with(
+            PreviewMode::Auto,
+            KeyboardMode::Legacy,
+            KITTY,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+            &question,
+        );
+        assert_eq!(legacy.keyboard, Keyboard::Legacy, "the config wins");
+    }
+
+    #[test]
+    fn without_pictures_the_keyboard_alone_is_asked_and_silence_is_legacy() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let question = std::cell::RefCell::new(String::new());
+        let silent = run_with(
+            PreviewMode::Off,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+            &question,
+        );
+        assert_eq!(silent.keyboard, Keyboard::Legacy);
+        assert!(silent.graphics.is_off());
+        assert_eq!(*question.borrow(), "\x1b[?u\x1b[5n");
+        let again = run_with(
+            PreviewMode::Auto,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(answered(false, false, None, b"")),
+            &asked,
+            &question,
+        );
+        assert_eq!(again.keyboard, Keyboard::Legacy, "remembered");
+        assert!(
+            !question.borrow().contains("[?u"),
+            "only graphics are asked now: {:?}",
+            question.borrow()
+        );
+        assert_eq!(asked.get(), 2);
+    }
+
+    #[test]
+    fn graphics_remembered_from_before_still_ask_the_keyboard() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let question = std::cell::RefCell::new(String::new());
+        run(
+            PreviewMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(answered(true, false, Some((10, 20)), b"")),
+            &asked,
+        );
+        let found = run_with(
+            PreviewMode::Auto,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(keyboard_answer(Some(1))),
+            &asked,
+            &question,
+        );
+        assert_eq!(*question.borrow(), "\x1b[?u\x1b[5n");
+        assert_eq!(found.keyboard, Keyboard::Kitty);
+        assert_eq!(found.graphics.name(), "kitty");
+        assert_eq!(asked.get(), 2);
+    }
+
+    #[test]
+    fn inside_tmux_the_keyboard_question_goes_to_tmux_itself() {
+        const TMUX: &[(&str, &str)] = &[
+            ("TERM", "tmux-256color"),
+            ("TMUX", "/tmp/tmux-0/default,1,0"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let question = std::cell::RefCell::new(String::new());
+        run_with(
+            PreviewMode::Auto,
+            KeyboardMode::Auto,
+            TMUX,
+            dir.path(),
+            Ok(Reply::default()),
+            &asked,
+            &question,
+        );
+        assert!(
+            question.borrow().starts_with("\x1b[?u\x1bPtmux;"),
+            "{:?}",
+            question.borrow()
+        );
+    }
+
+    #[test]
+    fn a_failed_question_is_legacy_and_not_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Cell::new(0);
+        let question = std::cell::RefCell::new(String::new());
+        let failed = run_with(
+            PreviewMode::Off,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Err(io::Error::other("no tty")),
+            &asked,
+            &question,
+        );
+        assert_eq!(failed.keyboard, Keyboard::Legacy);
+        let later = run_with(
+            PreviewMode::Off,
+            KeyboardMode::Auto,
+            KITTY,
+            dir.path(),
+            Ok(keyboard_answer(Some(0))),
+            &asked,
+            &question,
+        );
+        assert_eq!(later.keyboard, Keyboard::Kitty);
+        assert_eq!(asked.get(), 2);
     }
 
     const KITTY: &[(&str, &str)] = &[("TERM", "xterm-kitty"), ("COLORTERM", "truecolor")];

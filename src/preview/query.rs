@@ -23,6 +23,8 @@ pub struct Answer {
     pub sixel: bool,
     /// A character cell's size in pixels, `(width, height)`.
     pub cell: Option<(u16, u16)>,
+    /// The kitty keyboard protocol's flags, when the terminal answered `CSI ? u`.
+    pub keyboard: Option<u16>,
     /// The closing status report came back: everything the terminal will say, it said.
     pub complete: bool,
 }
@@ -33,6 +35,10 @@ pub struct Reply {
     pub answer: Answer,
     pub typed: Vec<u8>,
 }
+
+/// The status request every terminal answers (`ESC [ 0 n`): the end of any question, so its
+/// answer says everything has been said.
+pub const STATUS: &str = "\x1b[5n";
 
 /// The question, wrapped for tmux's passthrough when inside tmux (tmux drops it when
 /// passthrough is off, and the deadline then ends the wait). Terminals whose kitty or sixel
@@ -122,8 +128,9 @@ enum Scan {
 }
 
 /// The answers asked for are an APC (kitty: `ESC _ G … ESC \`), and CSIs ending in `c`
-/// (device attributes, `ESC [ ?`), `t` (cell size) or `n` (status). Keys are never these:
-/// a key's CSI ends in a letter like `A` or `~`.
+/// (device attributes, `ESC [ ?`), `u` (keyboard flags, `ESC [ ?`), `t` (cell size) or `n`
+/// (status). Keys are never these: a key's CSI ends in a letter like `A` or `~`, and the
+/// keyboard protocol's `…u` keys never start with `?` (nor are they on while asking).
 fn answer_at(bytes: &[u8]) -> Scan {
     const ESC: u8 = 0x1b;
     match bytes {
@@ -142,7 +149,7 @@ fn answer_at(bytes: &[u8]) -> Scan {
             };
             let len = 2 + final_at + 1;
             match rest[final_at] {
-                b'c' if rest.first() == Some(&b'?') => Scan::Answer(len),
+                b'c' | b'u' if rest.first() == Some(&b'?') => Scan::Answer(len),
                 b't' | b'n' => Scan::Answer(len),
                 _ => Scan::Typed(len),
             }
@@ -162,6 +169,10 @@ fn find_st(bytes: &[u8]) -> Option<usize> {
 }
 
 fn read_answer(sequence: &[u8], answer: &mut Answer) {
+    if let Some(flags) = sequence.get(2..).and_then(super::keyboard::flags) {
+        answer.keyboard = Some(flags);
+        return;
+    }
     let mut parser = Parser::new();
     for &byte in sequence {
         for response in parser.push(char::from(byte)) {
@@ -189,10 +200,22 @@ mod tests {
                 kitty: true,
                 sixel: false,
                 cell: Some((10, 20)),
+                keyboard: None,
                 complete: true
             }
         );
         assert!(reply.typed.is_empty());
+    }
+
+    #[test]
+    fn reads_the_keyboard_flags_before_the_rest() {
+        let reply = split(b"x\x1b[?0u\x1b_Gi=31;OK\x1b\\\x1b[?62;22c\x1b[0n");
+        assert_eq!(reply.answer.keyboard, Some(0));
+        assert!(reply.answer.kitty && reply.answer.complete);
+        assert_eq!(reply.typed, b"x");
+        let silent = split(b"\x1b[0n");
+        assert_eq!(silent.answer.keyboard, None);
+        assert!(silent.answer.complete);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The terminal's answer, remembered per terminal in `<data dir>/terminals.json`, so it is
-//! asked once and never again: the next start draws pictures without waiting for anything.
+//! asked once and never again: the next start draws pictures and turns the keyboard protocol
+//! on without waiting for anything. Graphics and keyboard are kept apart because each is
+//! asked only when wanted (`preview = "off"` still asks about the keyboard).
 //!
 //! "Which terminal" is what the environment tells of it: `TERM`, `TERM_PROGRAM` and its
 //! version, `LC_TERMINAL`, the tmux server, and the SSH client's address (the same host
@@ -10,6 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use super::keyboard::Keyboard;
 
 /// What is kept of an answer: which graphics to use, and the cell size that came with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +37,9 @@ pub enum Kind {
 struct File {
     version: u32,
     terminals: BTreeMap<String, Remembered>,
+    /// Added after version 1's first release; a file without it has no keyboard answers yet.
+    #[serde(default)]
+    keyboard: BTreeMap<String, Keyboard>,
 }
 
 const VERSION: u32 = 1;
@@ -68,11 +75,21 @@ pub fn recall(path: &Path, key: &str) -> Option<Remembered> {
     read(path).terminals.get(key).copied()
 }
 
+pub fn recall_keyboard(path: &Path, key: &str) -> Option<Keyboard> {
+    read(path).keyboard.get(key).copied()
+}
+
 /// Best effort: a data dir that cannot be written only means asking again next time.
-pub fn remember(path: &Path, key: &str, answer: Remembered) {
+/// `None` leaves what is remembered of that part as it was.
+pub fn remember(path: &Path, key: &str, graphics: Option<Remembered>, keyboard: Option<Keyboard>) {
     let mut file = read(path);
     file.version = VERSION;
-    file.terminals.insert(key.to_owned(), answer);
+    if let Some(graphics) = graphics {
+        file.terminals.insert(key.to_owned(), graphics);
+    }
+    if let Some(keyboard) = keyboard {
+        file.keyboard.insert(key.to_owned(), keyboard);
+    }
     let written = serde_json::to_vec_pretty(&file)
         .map_err(std::io::Error::other)
         .and_then(|bytes| {
@@ -86,7 +103,7 @@ pub fn remember(path: &Path, key: &str, answer: Remembered) {
             })
         });
     if let Err(err) = written {
-        tracing::warn!(path = %path.display(), error = %err, "could not remember the terminal's graphics");
+        tracing::warn!(path = %path.display(), error = %err, "could not remember the terminal's answer");
     }
 }
 
@@ -141,14 +158,33 @@ mod tests {
             graphics: Kind::Halfblocks,
             cell: None,
         };
-        remember(&path, "a", kitty);
-        remember(&path, "b", plain);
+        remember(&path, "a", Some(kitty), None);
+        remember(&path, "b", Some(plain), Some(Keyboard::Legacy));
+        remember(&path, "a", None, Some(Keyboard::Kitty));
         assert_eq!(recall(&path, "a"), Some(kitty));
         assert_eq!(recall(&path, "b"), Some(plain));
+        assert_eq!(recall_keyboard(&path, "a"), Some(Keyboard::Kitty));
+        assert_eq!(recall_keyboard(&path, "b"), Some(Keyboard::Legacy));
+        remember(&path, "c", None, Some(Keyboard::Kitty));
+        assert_eq!(recall(&path, "c"), None, "only the keyboard was asked");
 
         std::fs::write(&path, b"{ not json").unwrap();
         assert_eq!(recall(&path, "a"), None);
-        remember(&path, "b", plain);
+        remember(&path, "b", Some(plain), None);
         assert_eq!(recall(&path, "b"), Some(plain));
+        assert_eq!(recall_keyboard(&path, "b"), None);
+    }
+
+    #[test]
+    fn a_file_from_before_the_keyboard_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        std::fs::write(
+            &path,
+            br#"{"version":1,"terminals":{"a":{"graphics":"sixel","cell":[8,16]}}}"#,
+        )
+        .unwrap();
+        assert_eq!(recall(&path, "a").map(|r| r.graphics), Some(Kind::Sixel));
+        assert_eq!(recall_keyboard(&path, "a"), None, "never asked: ask");
     }
 }

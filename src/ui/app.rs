@@ -375,6 +375,12 @@ impl App {
                     return vec![Effect::InspectImage(image)];
                 }
             }
+            Msg::Keyboard(keyboard) => {
+                self.keys.set_keyboard(keyboard);
+                for warning in self.keys.unreachable_remaps() {
+                    self.error(warning);
+                }
+            }
             Msg::Thumbnail { text, result } => self.panes.image.thumbnail(text, result),
             Msg::Strip { id, result } => self.media.strip_made(id, result),
             Msg::Playing(players) => {

@@ -18,6 +18,9 @@ pub struct UiConfig {
     pub mouse: bool,
     /// How pictures are drawn: `auto` (ask the terminal once), `halfblocks` or `off`.
     pub preview: crate::preview::PreviewMode,
+    /// `auto` (ask the terminal once; keys like Ctrl-Enter work where it speaks the kitty
+    /// keyboard protocol) or `legacy` (never ask).
+    pub keyboard: crate::preview::KeyboardMode,
 }
 
 /// How to tell the user a job finished.

@@ -7,6 +7,8 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::preview::Keyboard;
+
 /// The group an action belongs to: the sections of the help overlay and the README's key
 /// table. Where an action works is said by the command lists of the panes and overlays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,7 +70,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Submit "submit" Global "ctrl-s, f5" "submit the prompt and image",
+    Submit "submit" Global "ctrl-s, f5, ctrl-enter" "submit the prompt and image",
     Quit "quit" Global "ctrl-q, ctrl-c, q" "quit (the draft is kept)",
     Help "help" Global "f1, ?" "show or hide this help",
     FocusNext "focus_next" Global "tab" "next pane",
@@ -142,14 +144,18 @@ impl KeyBinding {
     pub fn new(code: KeyCode, mods: KeyModifiers) -> Self {
         let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match code {
-            // The character already says whether Shift was down.
+            // With Ctrl, Shift is kept (a keyboard-protocol terminal tells Ctrl-Shift-S from
+            // Ctrl-S, reporting it as `S` or as `s` with Shift) and the letter is lower case.
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                if c.is_ascii_uppercase() {
+                    mods.insert(KeyModifiers::SHIFT);
+                }
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            // Otherwise the character already says whether Shift was down.
             KeyCode::Char(c) => {
                 mods.remove(KeyModifiers::SHIFT);
-                if mods.contains(KeyModifiers::CONTROL) {
-                    KeyCode::Char(c.to_ascii_lowercase())
-                } else {
-                    KeyCode::Char(c)
-                }
+                KeyCode::Char(c)
             }
             KeyCode::BackTab => {
                 mods.remove(KeyModifiers::SHIFT);
@@ -166,6 +172,25 @@ impl KeyBinding {
 
     pub fn from_event(key: &KeyEvent) -> Self {
         Self::new(key.code, key.modifiers)
+    }
+
+    /// A key a legacy terminal cannot send: it sends the same bytes for another key
+    /// (Ctrl-Enter as Enter, Ctrl-Shift-S as Ctrl-S, Ctrl-I as Tab) or none at all
+    /// (Ctrl-1). Only a terminal speaking the kitty keyboard protocol sends these.
+    pub fn needs_enhancement(&self) -> bool {
+        let ctrl = self.mods.contains(KeyModifiers::CONTROL);
+        let shift = self.mods.contains(KeyModifiers::SHIFT);
+        match self.code {
+            KeyCode::Enter | KeyCode::Backspace | KeyCode::Esc | KeyCode::Tab => ctrl || shift,
+            KeyCode::BackTab => ctrl,
+            // Ctrl plus a letter is a control byte, but Ctrl-I, Ctrl-M and Ctrl-H are the
+            // bytes of Tab, Enter and Backspace. Ctrl-Space is NUL. Other characters with
+            // Ctrl have no byte of their own (Ctrl-[ is Esc).
+            KeyCode::Char(c) if ctrl => {
+                shift || matches!(c, 'i' | 'm' | 'h' | '[') || !(c.is_ascii_lowercase() || c == ' ')
+            }
+            _ => false,
+        }
     }
 
     /// A key that types a character, so in a text field it is text, not a command.
@@ -197,6 +222,10 @@ impl KeyBinding {
         let code = match (chars.next(), chars.next()) {
             (Some(c), None) if mods.contains(KeyModifiers::SHIFT) => {
                 KeyCode::Char(c.to_ascii_uppercase())
+            }
+            // `ctrl-S` has always meant Ctrl-S; Ctrl-Shift-S is written `ctrl-shift-s`.
+            (Some(c), None) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
             }
             (Some(c), None) => KeyCode::Char(c),
             _ => match rest.to_ascii_lowercase().as_str() {
@@ -262,6 +291,10 @@ impl fmt::Display for KeyBinding {
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyMap {
     bindings: BTreeMap<Action, Vec<KeyBinding>>,
+    /// Which keys the terminal can send: labels (help, hints) offer only those.
+    keyboard: Keyboard,
+    /// Actions `[ui.keys]` rebound, so a key of theirs the terminal cannot send is news.
+    remapped: Vec<Action>,
 }
 
 impl Default for KeyMap {
@@ -273,7 +306,11 @@ impl Default for KeyMap {
                 (a, keys)
             })
             .collect();
-        Self { bindings }
+        Self {
+            bindings,
+            keyboard: Keyboard::Legacy,
+            remapped: Vec::new(),
+        }
     }
 }
 
@@ -306,7 +343,47 @@ impl KeyMap {
             }
         }
         warnings.extend(map.shadowed_by(&remapped));
+        map.remapped = remapped;
         (map, warnings)
+    }
+
+    /// Which keys the terminal sends, once known: until then (and in a legacy terminal)
+    /// keys only the kitty keyboard protocol sends are not offered.
+    pub fn set_keyboard(&mut self, keyboard: Keyboard) {
+        self.keyboard = keyboard;
+    }
+
+    /// Whether this terminal can send `key`.
+    pub fn reachable(&self, key: KeyBinding) -> bool {
+        self.keyboard == Keyboard::Kitty || !key.needs_enhancement()
+    }
+
+    /// Keys `[ui.keys]` bound that this terminal cannot send, one warning per action,
+    /// naming what still works.
+    pub fn unreachable_remaps(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for &action in &self.remapped {
+            let lost: Vec<String> = self
+                .keys(action)
+                .iter()
+                .filter(|&&k| !self.reachable(k))
+                .map(ToString::to_string)
+                .collect();
+            if lost.is_empty() {
+                continue;
+            }
+            let works = match self.short_label(action) {
+                Some(_) => format!("use {}", self.label(action)),
+                None => "it has no other key".to_owned(),
+            };
+            warnings.push(format!(
+                "[ui.keys] {}: this terminal cannot send {} (it needs the kitty keyboard \
+                 protocol); {works}",
+                action.name(),
+                lost.join(", ")
+            ));
+        }
+        warnings
     }
 
     /// Keys a remap made ambiguous: in some pane, one key now bound to two of the actions it
@@ -345,21 +422,24 @@ impl KeyMap {
         self.bindings.get(&action).map_or(&[], Vec::as_slice)
     }
 
-    /// `Ctrl-S, F5`, or `(unbound)`.
-    pub fn label(&self, action: Action) -> String {
-        let keys = self.keys(action);
-        if keys.is_empty() {
-            return "(unbound)".to_owned();
-        }
-        keys.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+    /// The keys of `action` this terminal can send.
+    fn offered(&self, action: Action) -> impl Iterator<Item = &KeyBinding> {
+        self.keys(action).iter().filter(|&&k| self.reachable(k))
     }
 
-    /// The first key only, for the status bar's hints.
+    /// `Ctrl-S, F5`, or `(unbound)`: the keys this terminal can send.
+    pub fn label(&self, action: Action) -> String {
+        let keys: Vec<String> = self.offered(action).map(ToString::to_string).collect();
+        match (keys.is_empty(), self.keys(action).is_empty()) {
+            (false, _) => keys.join(", "),
+            (true, true) => "(unbound)".to_owned(),
+            (true, false) => "(no key this terminal sends)".to_owned(),
+        }
+    }
+
+    /// The first key this terminal can send, for the status bar's hints.
     pub fn short_label(&self, action: Action) -> Option<String> {
-        self.keys(action).first().map(ToString::to_string)
+        self.offered(action).next().map(ToString::to_string)
     }
 }
 
@@ -451,5 +531,105 @@ mod tests {
             warnings.is_empty(),
             "Enter in the history is by design: {warnings:?}"
         );
+    }
+
+    #[test]
+    fn ctrl_shift_letters_are_their_own_keys() {
+        let ctrl_shift_s = KeyBinding::parse("ctrl-shift-s").unwrap();
+        assert_ne!(ctrl_shift_s, KeyBinding::parse("ctrl-s").unwrap());
+        assert_eq!(KeyBinding::parse("ctrl-S"), KeyBinding::parse("ctrl-s"));
+        // As a kitty-keyboard terminal reports it: with alternate keys, or with Shift.
+        assert_eq!(ev(KeyCode::Char('S'), KeyModifiers::CONTROL), ctrl_shift_s);
+        assert_eq!(
+            ev(
+                KeyCode::Char('s'),
+                KeyModifiers::CONTROL | KeyModifiers::SHIFT
+            ),
+            ctrl_shift_s
+        );
+        assert_eq!(ctrl_shift_s.to_string(), "Ctrl-Shift-S");
+    }
+
+    #[test]
+    fn keys_only_the_keyboard_protocol_sends() {
+        for key in [
+            "ctrl-enter",
+            "shift-enter",
+            "ctrl-shift-s",
+            "ctrl-i",
+            "ctrl-1",
+            "ctrl-tab",
+            "ctrl-backspace",
+        ] {
+            assert!(KeyBinding::parse(key).unwrap().needs_enhancement(), "{key}");
+        }
+        for key in [
+            "ctrl-s",
+            "ctrl-space",
+            "alt-enter",
+            "alt-1",
+            "alt-+",
+            "shift-tab",
+            "f5",
+            "G",
+            "enter",
+            "esc",
+            "shift-up",
+        ] {
+            assert!(
+                !KeyBinding::parse(key).unwrap().needs_enhancement(),
+                "{key}"
+            );
+        }
+        for &a in Action::ALL {
+            assert!(
+                KeyMap::default()
+                    .keys(a)
+                    .iter()
+                    .any(|k| !k.needs_enhancement()),
+                "{a:?} needs a key every terminal sends"
+            );
+        }
+    }
+
+    #[test]
+    fn a_legacy_terminal_is_offered_only_keys_it_sends() {
+        let config = BTreeMap::from([
+            ("submit".to_owned(), "ctrl-enter, f5".to_owned()),
+            ("undo".to_owned(), "ctrl-shift-z".to_owned()),
+            ("redo".to_owned(), "ctrl-y".to_owned()),
+        ]);
+        let (mut map, warnings) = KeyMap::from_config(&config);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(map.short_label(Action::Submit).as_deref(), Some("F5"));
+        assert_eq!(map.label(Action::Submit), "F5");
+        assert_eq!(map.label(Action::Undo), "(no key this terminal sends)");
+        assert_eq!(map.short_label(Action::Undo), None);
+        let warnings = map.unreachable_remaps();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("submit: this terminal cannot send Ctrl-Enter")
+                && warnings[0].contains("use F5"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("undo: this terminal cannot send Ctrl-Shift-Z")
+                && warnings[1].contains("no other key"),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            KeyMap::default().label(Action::Submit),
+            "Ctrl-S, F5",
+            "the default Ctrl-Enter is not offered either"
+        );
+        assert!(KeyMap::default().unreachable_remaps().is_empty());
+
+        map.set_keyboard(Keyboard::Kitty);
+        assert_eq!(
+            map.short_label(Action::Submit).as_deref(),
+            Some("Ctrl-Enter")
+        );
+        assert_eq!(map.label(Action::Undo), "Ctrl-Shift-Z");
+        assert!(map.unreachable_remaps().is_empty());
     }
 }

@@ -41,6 +41,9 @@ pub enum Msg {
     },
     /// The terminal's graphics, found out after the first frame (or the config's choice).
     Graphics(crate::preview::Graphics),
+    /// Which keys the terminal can send, found out with the graphics: keys it cannot send
+    /// are no longer offered, and a remap to one is warned about.
+    Keyboard(crate::preview::Keyboard),
     /// The image field's thumbnail, made after `text` checked out as a local image.
     Thumbnail {
         text: String,

@@ -255,6 +255,8 @@ pub struct Options {
     pub mouse: bool,
     /// `[ui] preview`: how pictures are drawn, or whether to ask the terminal.
     pub preview: crate::preview::PreviewMode,
+    /// `[ui] keyboard`: whether to ask the terminal for the kitty keyboard protocol.
+    pub keyboard: crate::preview::KeyboardMode,
     /// Where the terminal's answer is remembered (`terminals.json`).
     pub data_dir: std::path::PathBuf,
     /// Problems found while building these (config, theme, keys, draft), shown at once.
@@ -280,22 +282,31 @@ pub async fn start(opts: Options) -> std::io::Result<Closed> {
     for warning in opts.warnings {
         bench.handle(Msg::Error(warning));
     }
-    // The first frame, then the terminal is asked about graphics (at most once per terminal,
-    // on a short deadline), before anything reads input: its answer comes on stdin, and keys
-    // typed meanwhile come back with it.
+    // The first frame, then the terminal is asked about graphics and keyboard (at most once
+    // per terminal, on a short deadline), before anything reads input: its answer comes on
+    // stdin, and keys typed meanwhile come back with it.
     bench.start();
     // A failed draw is the loop's to report: it draws again at once.
     if let Err(err) = bench.draw() {
         tracing::warn!(error = %err, "could not draw the first frame");
     }
     let detection = super::terminal::blocking(|| {
-        crate::preview::detect_on_terminal(opts.preview, &opts.data_dir)
+        crate::preview::detect_on_terminal(opts.preview, opts.keyboard, &opts.data_dir)
     });
-    tracing::info!(graphics = ?detection.graphics, "pictures");
+    tracing::info!(graphics = ?detection.graphics, keyboard = ?detection.keyboard, "terminal");
     bench.set_graphics(detection.graphics);
+    let mut keyboard = detection.keyboard;
+    if keyboard == crate::preview::Keyboard::Kitty
+        && let Err(err) = super::terminal::enhance_keyboard()
+    {
+        tracing::warn!(error = %err, "could not turn the kitty keyboard protocol on");
+        keyboard = crate::preview::Keyboard::Legacy;
+    }
     for key in detection.typed {
         bench.handle(Msg::Key(key));
     }
+    // After the keys typed meanwhile: a warning it brings must not swallow one of them.
+    bench.handle(Msg::Keyboard(keyboard));
     let ending = bench
         .run(
             terminal_messages,

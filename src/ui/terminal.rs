@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
 };
 use crossterm::execute;
 use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
@@ -18,6 +19,35 @@ use super::{Draft, Msg};
 
 /// Whether the mouse is captured (`[ui] mouse = true`), to capture it again after the editor.
 static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Whether the kitty keyboard protocol was turned on: every way out turns it off again
+/// (the shell would otherwise get `CSI 99;5u` for Ctrl-C), and the editor's return turns it
+/// on again.
+static KEYBOARD: AtomicBool = AtomicBool::new(false);
+
+/// Keys a legacy terminal sends alike come apart (Ctrl-Enter, Ctrl-Shift-letters), and a
+/// shifted key reports the character it types (Alt-+ stays Alt-+, not Alt-Shift-=).
+fn keyboard_flags() -> PushKeyboardEnhancementFlags {
+    PushKeyboardEnhancementFlags(
+        KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES
+            | KeyboardEnhancementFlags::REPORT_ALTERNATE_KEYS,
+    )
+}
+
+/// Turns the kitty keyboard protocol on, for a terminal that answered for it. After the
+/// alternate screen is entered: the terminal keeps one stack of flags per screen.
+pub fn enhance_keyboard() -> std::io::Result<()> {
+    execute!(std::io::stdout(), keyboard_flags())?;
+    KEYBOARD.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Turns the keyboard protocol off, if it is on, before the alternate screen is left.
+fn restore_keyboard() {
+    if KEYBOARD.load(Ordering::Relaxed) {
+        let _ = execute!(std::io::stdout(), PopKeyboardEnhancementFlags);
+    }
+}
 
 /// Raw mode, alternate screen, bracketed paste, and the mouse if asked for (off by default:
 /// capturing it takes the terminal's own text selection away); ratatui's panic hook restores
@@ -34,6 +64,7 @@ pub fn enter(mouse: bool) -> std::io::Result<DefaultTerminal> {
 
 /// Gives the terminal back. Errors are ignored: after SIGHUP there may be no terminal left.
 pub fn leave() {
+    restore_keyboard();
     if MOUSE.load(Ordering::Relaxed) {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
@@ -52,6 +83,7 @@ pub fn save_draft_on_panic(draft: Arc<Mutex<Draft>>, path: PathBuf) {
         if let Ok(draft) = draft.try_lock() {
             let _ = super::runtime::save_draft(&path, &draft);
         }
+        restore_keyboard();
         let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
         std::process::exit(101);
@@ -109,6 +141,9 @@ fn enter_again(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
     )?;
     if MOUSE.load(Ordering::Relaxed) {
         execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    if KEYBOARD.load(Ordering::Relaxed) {
+        execute!(std::io::stdout(), keyboard_flags())?;
     }
     // Keys pressed while the editor closed must not land in the prompt.
     while crossterm::event::poll(std::time::Duration::ZERO)? {
@@ -183,6 +218,10 @@ mod tests {
             stderr.contains("a bug in a background thread"),
             "the previous hook still prints the panic:\n{stderr}"
         );
+        assert!(
+            stdout.contains("\x1b[<1u"),
+            "the keyboard protocol is turned off:\n{stdout:?}"
+        );
         let draft = super::super::runtime::load_draft(&path);
         assert_eq!(
             draft.map(|d| d.prompt),
@@ -196,6 +235,7 @@ mod tests {
             ..Draft::default()
         };
         save_draft_on_panic(Arc::new(Mutex::new(draft)), path);
+        let _ = enhance_keyboard();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .build()

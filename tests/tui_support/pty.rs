@@ -47,8 +47,11 @@ pub fn demo_env(home: &Path) -> Vec<(String, String)> {
         ("I2V_DEMO_RUN_MS".into(), "1500".into()),
         ("I2V_DEMO_LOG_MS".into(), "200".into()),
         // The terminal here is a parser that answers no question: asking it about graphics
-        // would only cost the wait. tests/preview_pty.rs asks on purpose.
+        // would only cost the wait (and keys typed meanwhile are replayed only in part).
+        // tests/preview_pty.rs asks on purpose.
         ("I2V_PREVIEW".into(), "halfblocks".into()),
+        // Nor about the keyboard: tests/keyboard_pty.rs does.
+        ("I2V_KEYBOARD".into(), "legacy".into()),
     ]
 }
 
