@@ -872,6 +872,8 @@ async fn the_history_filter_matches_prompt_and_image_and_narrows_by_state_id_and
             .collect::<Vec<_>>()
     };
     assert_eq!(rows(&mut h, "frame.png"), ["lighthouse"]);
+    // Letters every id has, typed as a word: ids are for `id:`, not for words.
+    assert_eq!(rows(&mut h, "k4m2n6"), Vec::<&str>::new());
     assert_eq!(rows(&mut h, "is:failed"), ["river"]);
     assert_eq!(rows(&mut h, &format!("id:{}", id(3))), ["paper boat"]);
     assert_eq!(rows(&mut h, "img:rapids"), ["river"]);
