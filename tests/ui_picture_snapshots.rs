@@ -221,3 +221,18 @@ fn detail_of_a_shot_in_the_middle_of_a_chain() {
     send(&mut app, [ch('j'), ch('v')]);
     snapshot_both("chain_detail", &mut app, 110, 44);
 }
+
+#[test]
+fn history_rows_keep_the_note_beside_the_frame() {
+    let mut app = two_shots();
+    app.update(Msg::Resize(120, 40));
+    app.update(ch('j'));
+    let text = buffer_text(terminal(&mut app, 120, 40).backend().buffer());
+    let row = text
+        .lines()
+        .find(|l| l.contains("slow dolly in"))
+        .unwrap_or_default();
+    assert!(row.contains("★★★★☆ “good light, the waves…”"), "{text}");
+    // The frame beside the list is drawn too.
+    assert!(colour_map(terminal(&mut app, 120, 40).backend().buffer()).contains('G'));
+}

@@ -51,9 +51,15 @@ impl Compare {
         }
     }
 
-    /// What one job is, in lines of at most `width`: its id, state and age, optimizer and
-    /// timings, rating and note. `wide`: one fact per line (a column of its own).
-    fn facts(view: &View, label: &str, id: &JobId, wide: bool) -> Vec<Line<'static>> {
+    /// What one job is: its id (and, if it continues the other job, `other`'s label), state
+    /// and age, optimizer and timings, rating and note. `wide`: one fact per line (a column
+    /// of its own).
+    fn facts(
+        view: &View,
+        (label, id): (&str, &JobId),
+        (other_label, other): (&str, &JobId),
+        wide: bool,
+    ) -> Vec<Line<'static>> {
         let theme = view.theme;
         let name = Span::styled(format!("{label}  "), theme.title(true));
         let Some(entry) = view.book.get(id) else {
@@ -68,6 +74,15 @@ impl Compare {
             theme.state(&r.state),
         );
         let when = Span::styled(format!(" · {}", ago(r.created_at, view.now)), theme.muted());
+        // A chained pair says which shot came from which.
+        let chained = Span::styled(
+            if r.continues.as_ref() == Some(other) {
+                format!("  continues {other_label}")
+            } else {
+                String::new()
+            },
+            theme.accent(),
+        );
         let optimizer = if r.input.prompt_optimizer {
             "optimizer on"
         } else {
@@ -90,7 +105,7 @@ impl Compare {
         };
         if wide {
             vec![
-                Line::from(vec![name, Span::raw(sanitize(id.as_str()))]),
+                Line::from(vec![name, Span::raw(sanitize(id.as_str())), chained]),
                 Line::from(vec![state, when, Span::raw(format!(" · {optimizer}"))]),
                 Line::from(timings),
                 Line::from(judged),
@@ -102,6 +117,7 @@ impl Compare {
                     Span::raw(format!("{} ", sanitize(id.as_str()))),
                     state,
                     when,
+                    chained,
                 ]),
                 Line::from(format!("{optimizer} · {timings}")),
                 Line::from(judged),
@@ -111,11 +127,12 @@ impl Compare {
 
     /// One job's block: its facts over its frames (when there is room for them).
     fn draw_job(&mut self, view: &View, frame: &mut Frame, area: Rect, which: Side, wide: bool) {
-        let (label, id, frames) = match which {
-            Side::A => ("A", &self.a, &mut self.frames_a),
-            Side::B => ("B", &self.b, &mut self.frames_b),
+        let (this, other, frames) = match which {
+            Side::A => (("A", &self.a), ("B", &self.b), &mut self.frames_a),
+            Side::B => (("B", &self.b), ("A", &self.a), &mut self.frames_b),
         };
-        let facts = Self::facts(view, label, id, wide);
+        let id = this.1;
+        let facts = Self::facts(view, this, other, wide);
         let [text, pictures] =
             Layout::vertical([Constraint::Length(facts.len() as u16), Constraint::Fill(1)])
                 .areas(area);

@@ -331,7 +331,7 @@ impl Component for HistoryPane {
                 .map(|e| &e.record),
         );
         // A note only where the row has room for it beside the prompt.
-        let note_width = if inner.width >= 100 { 24 } else { 0 };
+        let note_width = if inner.width >= 90 { 24 } else { 0 };
         let lines: Vec<Line> = visible
             .iter()
             .enumerate()
