@@ -708,3 +708,22 @@ fn compare_takes_the_one_marked_job_and_says_so_when_several_are() {
     assert_shows(&mut app, "a fox at dawn");
     assert_shows(&mut app, "a fox at dusk");
 }
+
+#[test]
+fn a_paste_goes_into_the_note_as_one_line_and_enter_saves_it() {
+    let mut app = app_with_dog_job(JobState::Completed);
+    app.update(Msg::Resize(120, 40));
+    tab(&mut app, 3);
+    app.update(ch('n'));
+    assert_shows(&mut app, "Note on job");
+    app.update(Msg::Paste("waves stutter\n  at 3 s\n".into()));
+    let effects = app.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::Judge {
+            id: id(7),
+            verdict: i2v::judge::Verdict::note("waves stutter at 3 s"),
+        }]
+    );
+    assert_hides(&mut app, "Note on job");
+}
