@@ -2,7 +2,8 @@
 //! - `frame/*`: one frame at 200×50 with 50 live jobs of ~100 log lines each (target ≤ 1 ms);
 //! - `startup/*`: what happens before the first frame with 10,000 jobs in history (target
 //!   ≤ 50 ms for the first frame), and the background history load measured on its own;
-//! - before the benches, the peak RSS of loading those 10,000 records into the App, printed;
+//! - before the benches, the peak RSS of listing those 10,000 jobs in the App (summaries from
+//!   the index, as the workbench does), printed;
 //! - and key → frame with 200 jobs in history and 20 live jobs streaming logs (target p99
 //!   ≤ 16 ms), printed as percentiles.
 //!
@@ -83,10 +84,10 @@ fn bench_frame(c: &mut Criterion) {
 // (b) Start-up with a long history.
 
 fn bench_startup(c: &mut Criterion, store: &Store) {
-    let listing = store.list();
-    assert_eq!(listing.records.len(), HISTORY, "fixture history reads back");
-    assert!(listing.problems.is_empty(), "{:?}", listing.problems);
-    let records = listing.records;
+    let history = store.history();
+    assert_eq!(history.jobs.len(), HISTORY, "fixture history reads back");
+    assert!(history.problems.is_empty(), "{:?}", history.problems);
+    let summaries = history.jobs;
 
     let mut group = c.benchmark_group("startup");
     group.sample_size(50);
@@ -104,8 +105,8 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
     // The background load and the frame that shows it, each far slower than a frame: few,
     // equal-sized samples keep the run short.
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
-    group.bench_function("store_list_10k", |b| {
-        b.iter(|| black_box(store.list()));
+    group.bench_function("store_history_10k", |b| {
+        b.iter(|| black_box(store.history()));
     });
     // The same message without the draw: how the cost splits between update and draw.
     group.bench_function("history_loaded_10k_update", |b| {
@@ -113,11 +114,11 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
             || {
                 let mut app = App::new(AppOptions::default());
                 app.update(Msg::Resize(WIDTH, HEIGHT));
-                (app, records.clone())
+                (app, summaries.clone())
             },
-            |(mut app, records)| {
+            |(mut app, summaries)| {
                 app.update(Msg::HistoryLoaded {
-                    records,
+                    summaries,
                     problems: Vec::new(),
                 });
                 app
@@ -132,11 +133,11 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
                 app.update(Msg::Resize(WIDTH, HEIGHT));
                 let mut terminal = terminal();
                 terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
-                (app, terminal, records.clone())
+                (app, terminal, summaries.clone())
             },
-            |(mut app, mut terminal, records)| {
+            |(mut app, mut terminal, summaries)| {
                 app.update(Msg::HistoryLoaded {
-                    records,
+                    summaries,
                     problems: Vec::new(),
                 });
                 terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
@@ -160,10 +161,10 @@ fn report_memory(store: &Store) {
     let before = status_kb("VmRSS");
     let mut app = App::new(AppOptions::default());
     app.update(Msg::Resize(WIDTH, HEIGHT));
-    let listing = store.list();
-    let count = listing.records.len();
+    let history = store.history();
+    let count = history.jobs.len();
     app.update(Msg::HistoryLoaded {
-        records: listing.records,
+        summaries: history.jobs,
         problems: Vec::new(),
     });
     let mut terminal = terminal();
@@ -174,7 +175,7 @@ fn report_memory(store: &Store) {
         kb.map(|kb| format!("{:.1} MB", kb as f64 / 1024.0))
             .unwrap_or_else(|| "unknown".into())
     };
-    println!("memory: {count} history records loaded into the App and drawn at {WIDTH}×{HEIGHT}");
+    println!("memory: {count} history jobs listed in the App and drawn at {WIDTH}×{HEIGHT}");
     println!("  RSS before loading:        {}", mb(before));
     println!(
         "  peak RSS (VmHWM):          {}{}",
@@ -244,7 +245,7 @@ fn report_key_to_frame() {
         .map(|i| history_record(i, &mut rng, now))
         .collect();
     app.update(Msg::HistoryLoaded {
-        records: history,
+        summaries: history.iter().map(i2v_store::Summary::of).collect(),
         problems: Vec::new(),
     });
     let mut live = Vec::new();

@@ -27,11 +27,16 @@ pub struct Spend {
 
 impl Spend {
     pub fn add(&mut self, record: &JobRecord, price_now: f64) {
-        if record.state != JobState::Completed {
+        self.add_job(&record.state, record.price_usd, price_now);
+    }
+
+    /// A job in `state`, submitted at `price` (if recorded).
+    pub fn add_job(&mut self, state: &JobState, price: Option<f64>, price_now: f64) {
+        if *state != JobState::Completed {
             return;
         }
         self.videos += 1;
-        match recorded_price(record) {
+        match recorded_price(price) {
             Some(price) => self.usd += price,
             None => {
                 self.usd += price_now;
@@ -58,10 +63,26 @@ pub fn spent_since<'a>(
     since: Option<DateTime<Utc>>,
     price_now: f64,
 ) -> Spend {
+    jobs_spent_since(
+        records
+            .into_iter()
+            .map(|r| (r.created_at, &r.state, r.price_usd)),
+        since,
+        price_now,
+    )
+}
+
+/// [`spent_since`] over what a list of jobs holds of each: when it was created, its state
+/// and its recorded price.
+pub fn jobs_spent_since<'a>(
+    jobs: impl IntoIterator<Item = (DateTime<Utc>, &'a JobState, Option<f64>)>,
+    since: Option<DateTime<Utc>>,
+    price_now: f64,
+) -> Spend {
     let mut spend = Spend::default();
-    for record in records {
-        if since.is_none_or(|since| record.created_at >= since) {
-            spend.add(record, price_now);
+    for (created_at, state, price) in jobs {
+        if since.is_none_or(|since| created_at >= since) {
+            spend.add_job(state, price, price_now);
         }
     }
     spend
@@ -69,8 +90,8 @@ pub fn spent_since<'a>(
 
 /// The price the job was submitted at, if its record says (and says it sensibly: a file
 /// edited by hand may not).
-fn recorded_price(record: &JobRecord) -> Option<f64> {
-    record.price_usd.filter(|p| p.is_finite() && *p >= 0.0)
+fn recorded_price(price: Option<f64>) -> Option<f64> {
+    price.filter(|p| p.is_finite() && *p >= 0.0)
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ fn submits(effects: &[Effect]) -> Vec<&NewJob> {
 
 fn with_history() -> App {
     let mut app = app();
-    app.update(history_loaded(history()));
+    send(&mut app, history_loaded(history()));
     app
 }
 
@@ -245,6 +245,7 @@ fn enter_in_history_restores_the_input() {
             prompt: "Paper boat drifts down a rainy gutter\nmacro lens, shallow focus".to_owned(),
             image: "frames/boat.png".to_owned(),
             prompt_optimizer: false,
+            ..Draft::default()
         }
     );
     assert_eq!(app.focus(), Focus::Editor);
@@ -520,6 +521,7 @@ fn options_prefill_the_editor_over_the_draft() {
             prompt: "old draft".to_owned(),
             image: "old.png".to_owned(),
             prompt_optimizer: true,
+            ..Draft::default()
         }),
         ..AppOptions::default()
     });
@@ -529,6 +531,7 @@ fn options_prefill_the_editor_over_the_draft() {
             prompt: "from the command line".to_owned(),
             image: "old.png".to_owned(),
             prompt_optimizer: true,
+            ..Draft::default()
         }
     );
     assert_eq!(app.init(), [Effect::InspectImage("old.png".to_owned())]);
@@ -538,7 +541,7 @@ fn options_prefill_the_editor_over_the_draft() {
 fn history_problems_are_reported() {
     let mut app = app();
     app.update(Msg::HistoryLoaded {
-        records: history(),
+        summaries: history().iter().map(i2v_store::Summary::of).collect(),
         problems: vec![
             "bad.json: expected value".to_owned(),
             "x.json: eof".to_owned(),
@@ -623,7 +626,7 @@ fn a_hostile_history_file_cannot_inject_escapes() {
     record.id = serde_json::from_str("\"01J\\u001b[31mBAD\"").unwrap();
     record.error.as_mut().unwrap().message = "bad\x1b]52;c;eA==\x07".to_owned();
     let mut app = app();
-    app.update(history_loaded(vec![record]));
+    send(&mut app, history_loaded(vec![record]));
     tab(&mut app, 4);
     for keys in [vec![], vec![ch('v')], vec![key(KeyCode::Esc), ch('d')]] {
         send(&mut app, keys);
@@ -644,7 +647,7 @@ fn details_of_an_old_job_show_its_logs() {
     let mut app = app();
     let mut old = record(9, "A heron lifts off", "heron.png", JobState::Completed, 90);
     old.logs = vec![log("Loading model weights"), log("Encoding the heron")];
-    app.update(history_loaded(vec![old]));
+    send(&mut app, history_loaded(vec![old]));
     tab(&mut app, 4);
     app.update(ch('v'));
     // The logs section is further down the detail view.
@@ -692,11 +695,14 @@ fn an_image_that_failed_its_check_is_not_submitted() {
 fn compare_takes_the_one_marked_job_and_says_so_when_several_are() {
     let mut app = app();
     app.update(Msg::Resize(120, 40));
-    app.update(history_loaded(vec![
-        record(9, "a fox at dawn", "fox.png", JobState::Completed, 1),
-        record(8, "a fox at noon", "fox.png", JobState::Completed, 2),
-        record(7, "a fox at dusk", "fox.png", JobState::Completed, 3),
-    ]));
+    send(
+        &mut app,
+        history_loaded(vec![
+            record(9, "a fox at dawn", "fox.png", JobState::Completed, 1),
+            record(8, "a fox at noon", "fox.png", JobState::Completed, 2),
+            record(7, "a fox at dusk", "fox.png", JobState::Completed, 3),
+        ]),
+    );
     tab(&mut app, 4);
     // Two marked besides the selected one: which to compare with is not clear.
     send(&mut app, [ch(' '), ch('j'), ch(' '), ch('j'), ch('=')]);

@@ -122,7 +122,7 @@ fn image_field_with_its_thumbnail() {
 fn history_with_the_selected_job_frame() {
     let mut app = with_halfblocks(app());
     app.update(Msg::Resize(120, 36));
-    app.update(history_loaded(vec![dog_job(JobState::Completed)]));
+    send(&mut app, history_loaded(vec![dog_job(JobState::Completed)]));
     tab(&mut app, 4);
     app.update(Msg::Strip {
         id: id(7),
@@ -152,7 +152,7 @@ fn two_shots() -> App {
     );
     second.continues = Some(id(7));
     let mut app = with_halfblocks(app());
-    app.update(history_loaded(vec![second, first]));
+    send(&mut app, history_loaded(vec![second, first]));
     for n in [7, 8] {
         app.update(Msg::Strip {
             id: id(n),
@@ -212,7 +212,7 @@ fn detail_of_a_shot_in_the_middle_of_a_chain() {
     let last = shot(9, "lightning strikes the lamp", 2, Some(8));
     let mut app = with_halfblocks(app());
     app.update(Msg::Resize(110, 44));
-    app.update(history_loaded(vec![last, middle, first]));
+    send(&mut app, history_loaded(vec![last, middle, first]));
     app.update(Msg::Strip {
         id: id(8),
         result: Ok(sample_strip()),

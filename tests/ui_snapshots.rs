@@ -97,7 +97,7 @@ fn diff_overlay_without_colour_marks_changes() {
         theme: Theme::no_color(),
         ..AppOptions::default()
     });
-    app.update(history_loaded(history()));
+    send(&mut app, history_loaded(history()));
     type_text(
         &mut app,
         "A cat on a sofa watches the rain, soft evening light",

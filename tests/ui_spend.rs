@@ -6,7 +6,7 @@ mod ui_support;
 use chrono::{Duration, Local, TimeZone, Utc};
 use i2v::ui::{App, AppOptions, Msg};
 use i2v_store::JobState;
-use ui_support::{record, render};
+use ui_support::{history_loaded, record, render, send};
 
 #[test]
 fn spent_today_starts_again_at_local_midnight() {
@@ -25,10 +25,7 @@ fn spent_today_starts_again_at_local_midnight() {
     );
     job.created_at = before_midnight - Duration::minutes(5);
     job.price_usd = Some(0.5);
-    app.update(Msg::HistoryLoaded {
-        records: vec![job],
-        problems: Vec::new(),
-    });
+    send(&mut app, history_loaded(vec![job]));
     let screen = render(&mut app, 100, 30);
     assert!(screen.contains("$0.50 today"), "{screen}");
 

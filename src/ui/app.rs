@@ -1,11 +1,11 @@
 //! The workbench state and the one place it changes: [`App::update`].
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui::layout::Rect;
 
-use i2v_store::{JobId, JobState};
+use i2v_store::{JobId, JobRecord, JobState};
 
 use super::book::Book;
 use super::component::Overlay;
@@ -149,6 +149,22 @@ pub struct App {
     /// Last frames taken this session (image text → the job they end), so a submit from
     /// one records what it continues.
     pub(crate) chains: Vec<(String, JobId)>,
+    /// History records asked for and not read yet.
+    reading: HashSet<JobId>,
+    /// An action in the history waiting for records to be read.
+    waiting: Option<Waiting>,
+    /// The history's problems already shown (a refresh finding the same says nothing).
+    history_problems: Vec<String>,
+    /// The book's version the spend was last counted at.
+    spend_version: Option<u64>,
+}
+
+/// An action in the history that needs full records the book does not hold yet.
+struct Waiting {
+    ids: Vec<JobId>,
+    action: super::keys::Action,
+    /// The job selected when it was asked: another selection by then drops it.
+    selected: Option<JobId>,
 }
 
 impl App {
@@ -206,7 +222,12 @@ impl App {
             media: Media::new(opts.graphics),
             chaining: None,
             chains: Vec::new(),
+            reading: HashSet::new(),
+            waiting: None,
+            history_problems: Vec::new(),
+            spend_version: None,
         };
+        app.book.set_sort(draft.history_sort);
         if replaced {
             let undo = app
                 .keys
@@ -256,13 +277,97 @@ impl App {
             prompt: self.panes.prompt.text(),
             image: self.panes.image.text(),
             prompt_optimizer: self.panes.optimizer.on,
+            history_sort: self.book.sort(),
         }
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.apply_msg(msg);
+        effects.extend(self.follow_records());
         effects.extend(self.follow_media());
         effects
+    }
+
+    /// Full records the screen needs and the book does not hold (the history lists
+    /// summaries): the job selected in the history, read ahead of Enter, and the one an open
+    /// view shows.
+    fn follow_records(&mut self) -> Vec<Effect> {
+        let overlay = self.overlay.as_ref().and_then(|o| o.job());
+        let wanted: Vec<JobId> = [self.panes.history.selected.as_ref(), overlay]
+            .into_iter()
+            .flatten()
+            .filter(|id| self.book.get(id).is_none() && self.book.knows(id))
+            .cloned()
+            .collect();
+        self.read_records(wanted)
+    }
+
+    /// Asks for the records of `ids` not already asked for.
+    pub(crate) fn read_records(&mut self, ids: Vec<JobId>) -> Vec<Effect> {
+        let ids: Vec<JobId> = ids
+            .into_iter()
+            .filter(|id| self.reading.insert(id.clone()))
+            .collect();
+        if ids.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::ReadRecords(ids)]
+        }
+    }
+
+    /// Waits for the records of `ids`, then carries `action` out in the history.
+    pub(crate) fn when_read(
+        &mut self,
+        ids: Vec<JobId>,
+        action: super::keys::Action,
+    ) -> Vec<Effect> {
+        self.waiting = Some(Waiting {
+            ids: ids.clone(),
+            action,
+            selected: self.panes.history.selected.clone(),
+        });
+        self.read_records(ids)
+    }
+
+    fn records_read(&mut self, read: Vec<Result<JobRecord, (JobId, String)>>) -> Vec<Effect> {
+        let mut records = Vec::new();
+        for outcome in read {
+            match outcome {
+                Ok(record) => {
+                    self.reading.remove(&record.id);
+                    records.push(record);
+                }
+                Err((id, why)) => {
+                    self.reading.remove(&id);
+                    let waited = self.waiting.as_ref().is_some_and(|w| w.ids.contains(&id));
+                    if waited || self.overlay.as_ref().and_then(|o| o.job()) == Some(&id) {
+                        self.waiting = None;
+                        self.error(format!("Could not read job {id}: {why}"));
+                    }
+                }
+            }
+        }
+        self.book.add_loaded(records);
+        self.panes.history.refresh(&self.book);
+        let Some(waiting) = self.waiting.take() else {
+            return Vec::new();
+        };
+        if waiting.ids.iter().any(|id| self.book.get(id).is_none()) {
+            self.waiting = Some(waiting);
+            return Vec::new();
+        }
+        // Only where it was asked: a key pressed meanwhile elsewhere wins.
+        let same_place = self.overlay.is_none()
+            && self.focus == super::panes::Focus::History
+            && self.panes.history.selected == waiting.selected;
+        if !same_place {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut ctx = super::component::Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        use super::component::Component;
+        self.panes.history.act(waiting.action, &mut ctx);
+        self.apply(out)
     }
 
     /// What the pictures need after any change: playback ends with the view showing it,
@@ -307,21 +412,37 @@ impl App {
             Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
             Msg::Tick => self.ticks = self.ticks.wrapping_add(1),
             Msg::Job(event) => return self.on_job(event),
-            Msg::HistoryLoaded { records, problems } => {
-                self.book.add_from_history(records);
+            Msg::HistoryLoaded {
+                summaries,
+                problems,
+            } => {
+                self.book.set_history(summaries);
                 self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
                 self.recount_spend();
-                if let Some(first) = problems.first() {
-                    let more = match problems.len() {
+                let new: Vec<&String> = problems
+                    .iter()
+                    .filter(|p| !self.history_problems.contains(p))
+                    .collect();
+                if let Some(first) = new.first() {
+                    let more = match new.len() {
                         1 => String::new(),
                         n => format!(" (and {} more)", n - 1),
                     };
                     self.error(format!("History: {first}{more}"));
                 }
+                self.history_problems = problems;
             }
-            Msg::Resumed(ids) => {
+            Msg::RecordsRead(read) => return self.records_read(read),
+            Msg::Trashed {
+                moved,
+                failed,
+                trash,
+            } => self.trashed(moved, failed, &trash),
+            Msg::Resumed(records) => {
                 let first_job = self.book.live().next().is_none();
+                let ids: Vec<JobId> = records.iter().map(|r| r.id.clone()).collect();
+                self.book.add_loaded(records);
                 let shown: Vec<JobId> = ids
                     .into_iter()
                     .filter(|id| self.book.mark_live(id))
@@ -627,14 +748,47 @@ impl App {
 
     /// What completed jobs cost this session and today, for the history's title.
     fn recount_spend(&mut self) {
-        let price = self.pricing.price_per_video;
-        let records = || self.book.newest_first().map(|e| &e.record);
         let midnight = crate::spend::local_midnight(self.now);
-        self.spend_day = midnight;
-        self.panes.history.spend = SpendShown {
-            session: crate::spend::spent_since(records(), Some(self.started), price).usd,
-            today: crate::spend::spent_since(records(), Some(midnight), price).usd,
+        if self.spend_day == midnight && self.spend_version == Some(self.book.version()) {
+            return;
+        }
+        let price = self.pricing.price_per_video;
+        let jobs = || {
+            self.book
+                .rows()
+                .iter()
+                .map(|r| (r.created_at, &r.state, r.price_usd))
         };
+        self.spend_day = midnight;
+        self.spend_version = Some(self.book.version());
+        self.panes.history.spend = SpendShown {
+            session: crate::spend::jobs_spent_since(jobs(), Some(self.started), price).usd,
+            today: crate::spend::jobs_spent_since(jobs(), Some(midnight), price).usd,
+        };
+    }
+
+    /// What `Effect::Trash` did: the jobs moved go from the history, and each one that did
+    /// not move says why.
+    fn trashed(
+        &mut self,
+        moved: Vec<JobId>,
+        failed: Vec<(JobId, String)>,
+        trash: &std::path::Path,
+    ) {
+        self.book.remove(&moved);
+        self.panes.history.marked.retain(|id| !moved.contains(id));
+        self.panes.history.refresh(&self.book);
+        self.recount_spend();
+        if !moved.is_empty() {
+            let what = match moved.as_slice() {
+                [one] => format!("job {one}"),
+                many => super::format::count(many.len(), "job", "jobs"),
+            };
+            self.notice(format!("Moved {what} to the trash ({})", trash.display()));
+        }
+        for (id, why) in failed {
+            self.error(format!("Job {id} was not moved to the trash: {why}"));
+        }
     }
 
     /// Whether a job with this very input is on its way or still running.

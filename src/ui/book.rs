@@ -1,11 +1,15 @@
-//! Every job the UI knows about: loaded from history or announced by the engine this
-//! session ("live", shown in the queue). Log text is sanitised once, as it arrives, so
-//! drawing never touches raw remote text.
+//! Every job the UI knows about: listed from the history's index or announced by the engine
+//! this session ("live", shown in the queue). Every job has a [`Row`] (what lists, filters
+//! and sorts need); live jobs and the history jobs opened lately also have their full
+//! record. Log text is sanitised once, as it arrives, so drawing never touches raw remote
+//! text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
-use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating};
+use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating, Summary};
+
+pub(crate) use super::row::{Prompts, Row, Sort};
 
 use crate::jobs::Progress;
 use crate::text::sanitize_lines;
@@ -67,38 +71,93 @@ pub(crate) struct Finished {
     pub state: JobState,
 }
 
+/// Where a job's row sits in the book: stable until the history is replaced.
+pub(crate) type Slot = u32;
+
+/// How many history records opened lately stay in memory besides the live jobs.
+const RECORDS_KEPT: usize = 64;
+
 #[derive(Debug, Default)]
 pub(crate) struct Book {
+    /// Full records: every live job, and the history jobs opened lately.
     entries: HashMap<JobId, Entry>,
-    /// Newest first, by creation time then id.
-    order: Vec<JobId>,
+    /// History jobs in `entries`, least recently loaded first (dropped beyond
+    /// `RECORDS_KEPT`).
+    opened: VecDeque<JobId>,
+    /// Every job, as the history lists it.
+    rows: Vec<Row>,
+    slots: HashMap<JobId, Slot>,
+    /// `rows` in the order of `sort`.
+    order: Vec<Slot>,
+    sort: Sort,
+    /// Live jobs, newest first.
+    live: Vec<JobId>,
+    /// Counts changes to the rows: what a filter found is good for one version only.
+    version: u64,
+    prompts: Prompts,
 }
 
 impl Book {
+    /// The full record of a live job or of a history job loaded lately.
     pub fn get(&self, id: &JobId) -> Option<&Entry> {
         self.entries.get(id)
+    }
+
+    /// Whether the book lists `id` at all (its full record may not be loaded).
+    pub fn knows(&self, id: &JobId) -> bool {
+        self.slots.contains_key(id)
+    }
+
+    pub fn slot(&self, id: &JobId) -> Option<Slot> {
+        self.slots.get(id).copied()
+    }
+
+    pub fn row(&self, id: &JobId) -> Option<&Row> {
+        self.slots.get(id).map(|&slot| self.row_at(slot))
+    }
+
+    pub fn row_at(&self, slot: Slot) -> &Row {
+        &self.rows[slot as usize]
     }
 
     pub fn len(&self) -> usize {
         self.order.len()
     }
 
-    /// Every job, newest first.
-    pub fn newest_first(&self) -> impl Iterator<Item = &Entry> {
-        self.order.iter().filter_map(|id| self.entries.get(id))
+    /// Every job's slot, in the order of [`Book::sort`].
+    pub fn order(&self) -> &[Slot] {
+        &self.order
+    }
+
+    /// Every job's row, in no particular order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    pub fn set_sort(&mut self, sort: Sort) {
+        if sort != self.sort {
+            self.sort = sort;
+            self.reorder();
+        }
     }
 
     /// The queue panel's jobs, newest first.
     pub fn live(&self) -> impl Iterator<Item = &Entry> {
-        self.newest_first().filter(|e| e.live)
+        self.live.iter().filter_map(|id| self.entries.get(id))
     }
 
     pub fn any_active(&self) -> bool {
         self.live().any(|e| !e.record.state.is_terminal())
     }
 
-    /// A record read from the history files. A job the engine already told us about
-    /// keeps the engine's (newer) version.
     /// Makes sure `log_lines` covers every log line of the job (before showing them).
     pub fn ensure_logs(&mut self, id: &JobId) {
         if let Some(entry) = self.entries.get_mut(id) {
@@ -106,15 +165,98 @@ impl Book {
         }
     }
 
-    pub fn add_from_history(&mut self, records: Vec<JobRecord>) {
-        for record in records {
-            if !self.entries.contains_key(&record.id) {
-                self.order.push(record.id.clone());
-                self.entries
-                    .insert(record.id.clone(), Entry::new(record, false));
+    /// The history as the index lists it. It replaces what the book listed before, except
+    /// for jobs this session follows, whose records are newer than any listing; a history
+    /// record loaded earlier that changed since is dropped, to be read again when wanted.
+    pub fn set_history(&mut self, summaries: Vec<Summary>) {
+        let mut rows = Vec::with_capacity(summaries.len() + self.live.len());
+        let mut slots = HashMap::with_capacity(summaries.len() + self.live.len());
+        // Prompts no job uses any more go with the old rows.
+        let mut prompts = Prompts::default();
+        for summary in &summaries {
+            if self.live.contains(&summary.id) || slots.contains_key(&summary.id) {
+                continue;
+            }
+            let row = Row::of_summary(summary, &mut prompts);
+            if self.row(&row.id).is_some_and(|old| *old != row) {
+                self.forget(&row.id);
+            }
+            slots.insert(row.id.clone(), rows.len() as Slot);
+            rows.push(row);
+        }
+        let gone: Vec<JobId> = self
+            .opened
+            .iter()
+            .filter(|id| !slots.contains_key(*id))
+            .cloned()
+            .collect();
+        for id in gone {
+            self.forget(&id);
+        }
+        for id in &self.live {
+            if let Some(entry) = self.entries.get(id) {
+                slots.insert(id.clone(), rows.len() as Slot);
+                rows.push(Row::of_record(&entry.record, &mut prompts));
             }
         }
-        self.sort();
+        drop(summaries);
+        self.prompts = prompts;
+        self.rows = rows;
+        self.slots = slots;
+        self.reorder();
+    }
+
+    /// History records read for showing or acting on: kept until later ones push them out
+    /// (never those read together, which an action is waiting for).
+    pub fn add_loaded(&mut self, records: Vec<JobRecord>) {
+        let kept = RECORDS_KEPT.max(records.len());
+        for record in records {
+            let id = record.id.clone();
+            if self.entries.get(&id).is_some_and(|e| e.live) || !self.slots.contains_key(&id) {
+                continue;
+            }
+            // The file may have changed since the listing: the row follows what was read.
+            let row = Row::of_record(&record, &mut self.prompts);
+            self.put_row(row);
+            self.opened.retain(|o| *o != id);
+            self.opened.push_back(id.clone());
+            let mut entry = Entry::new(record, false);
+            entry.sync_logs();
+            self.entries.insert(id, entry);
+        }
+        while self.opened.len() > kept {
+            if let Some(old) = self.opened.pop_front() {
+                self.entries.remove(&old);
+            }
+        }
+    }
+
+    /// Drops a history job's loaded record (not a live job's).
+    fn forget(&mut self, id: &JobId) {
+        if self.entries.get(id).is_some_and(|e| !e.live) {
+            self.entries.remove(id);
+            self.opened.retain(|o| o != id);
+        }
+    }
+
+    /// Jobs gone from the history (moved to the trash).
+    pub fn remove(&mut self, ids: &[JobId]) {
+        let before = self.rows.len();
+        for id in ids {
+            self.forget(id);
+        }
+        let live = &self.live;
+        self.rows
+            .retain(|row| live.contains(&row.id) || !ids.contains(&row.id));
+        if self.rows.len() != before {
+            self.slots = self
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(slot, row)| (row.id.clone(), slot as Slot))
+                .collect();
+            self.reorder();
+        }
     }
 
     /// The engine's latest version of a job. Returns `Some` when it just finished. A version
@@ -122,10 +264,10 @@ impl Book {
     /// job back to running) is refused and logged: what the screen shows never goes back.
     pub fn update(&mut self, record: JobRecord) -> Option<Finished> {
         let Some(entry) = self.entries.get_mut(&record.id) else {
-            self.order.push(record.id.clone());
-            self.entries
-                .insert(record.id.clone(), Entry::new(record, true));
-            self.sort();
+            let id = record.id.clone();
+            self.set_row(&record);
+            self.entries.insert(id.clone(), Entry::new(record, true));
+            self.make_live(id);
             return None;
         };
         let (from, to) = (&entry.record.state, &record.state);
@@ -154,31 +296,85 @@ impl Book {
             entry.progress = None;
         }
         entry.record = record;
-        entry.live = true;
         entry.sync_logs();
         let now_terminal = entry.record.state.is_terminal();
-        (!was_terminal && now_terminal).then(|| Finished {
+        let finished = (!was_terminal && now_terminal).then(|| Finished {
             state: entry.record.state.clone(),
-        })
+        });
+        let id = entry.record.id.clone();
+        let row = Row::of_record(&entry.record, &mut self.prompts);
+        self.put_row(row);
+        self.make_live(id);
+        finished
     }
 
     /// A history job the engine follows again this session: it joins the queue, its saved
-    /// logs ready to show. Returns false for a job the book does not hold.
+    /// logs ready to show. Returns false for a job the book does not hold in full.
     pub fn mark_live(&mut self, id: &JobId) -> bool {
         let Some(entry) = self.entries.get_mut(id) else {
             return false;
         };
-        entry.live = true;
         entry.sync_logs();
+        self.make_live(id.clone());
         true
     }
 
     /// A rating and note as the job's file now holds them. Only those: the rest of the
     /// record is the engine's (or the record watch's) to change.
     pub fn set_judgement(&mut self, id: &JobId, rating: Option<Rating>, note: Option<String>) {
+        if let Some(mut row) = self.row(id).cloned() {
+            row.rating = rating.map(|r| r.stars());
+            row.has_note = note.as_deref().is_some_and(|n| !n.trim().is_empty());
+            self.put_row(row);
+        }
         if let Some(entry) = self.entries.get_mut(id) {
             entry.record.rating = rating;
             entry.record.note = note;
+        }
+    }
+
+    fn make_live(&mut self, id: JobId) {
+        let Some(entry) = self.entries.get_mut(&id) else {
+            return;
+        };
+        entry.live = true;
+        self.opened.retain(|o| *o != id);
+        if !self.live.contains(&id) {
+            self.live.push(id);
+            let entries = &self.entries;
+            let key = |id: &JobId| entries.get(id).map(|e| (e.record.created_at, id.clone()));
+            self.live
+                .sort_by_cached_key(|id| std::cmp::Reverse(key(id)));
+        }
+    }
+
+    fn set_row(&mut self, record: &JobRecord) {
+        let row = Row::of_record(record, &mut self.prompts);
+        self.put_row(row);
+    }
+
+    /// Puts `row` in the book, replacing the job's old row, and keeps the order.
+    fn put_row(&mut self, row: Row) {
+        match self.slots.get(&row.id) {
+            Some(&slot) if self.rows[slot as usize] == row => {}
+            Some(&slot) => {
+                self.rows[slot as usize] = row;
+                self.reorder();
+            }
+            None => {
+                let slot = self.rows.len() as Slot;
+                self.slots.insert(row.id.clone(), slot);
+                self.rows.push(row);
+                // Usually the newest job: it goes where the order puts it, without
+                // sorting everything again.
+                let rows = &self.rows;
+                let sort = self.sort;
+                let at = self.order.partition_point(|&s| {
+                    sort.cmp(&rows[s as usize], &rows[slot as usize]).is_lt()
+                });
+                self.order.insert(at, slot);
+                self.version += 1;
+            }
         }
     }
 
@@ -200,11 +396,13 @@ impl Book {
         }
     }
 
-    fn sort(&mut self) {
-        let entries = &self.entries;
-        let key = |id: &JobId| entries.get(id).map(|e| (e.record.created_at, id.clone()));
-        self.order
-            .sort_by_cached_key(|id| std::cmp::Reverse(key(id)));
+    fn reorder(&mut self) {
+        let rows = &self.rows;
+        let sort = self.sort;
+        let mut order: Vec<Slot> = (0..rows.len() as Slot).collect();
+        order.sort_unstable_by(|&a, &b| sort.cmp(&rows[a as usize], &rows[b as usize]));
+        self.order = order;
+        self.version += 1;
     }
 }
 

@@ -118,6 +118,11 @@ pub(crate) trait Overlay: Component {
     fn shows_frames_of(&self) -> Vec<JobId> {
         Vec::new()
     }
+
+    /// The job it shows, whose full record it needs.
+    fn job(&self) -> Option<&JobId> {
+        None
+    }
 }
 
 /// What a component may read while it draws.
@@ -217,6 +222,14 @@ pub(crate) enum Request {
     Chain(JobId),
     /// Compare the job with the marked one.
     Compare(JobId),
+    /// Read the full records of these history jobs, then carry out `action` in the history
+    /// if its selection is still the same.
+    WhenRead {
+        ids: Vec<JobId>,
+        action: super::keys::Action,
+    },
+    /// List the history in this order (and remember it).
+    Sort(super::book::Sort),
     /// A job's input back into the editor.
     Restore {
         id: JobId,

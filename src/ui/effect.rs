@@ -28,6 +28,12 @@ pub enum Effect {
         url: String,
     },
     Cancel(JobId),
+    /// Read these jobs' full records (history lists only summaries); answer with
+    /// `Msg::RecordsRead`.
+    ReadRecords(Vec<JobId>),
+    /// Move these finished jobs, their videos and thumbnails to the trash; answer with
+    /// `Msg::Trashed`.
+    Trash(Vec<JobId>),
     /// Look at the image field's text (stat the file, read its header); answer with
     /// `Msg::ImageInspected`. Sent on every change: debounce in the runtime if needed.
     InspectImage(String),
@@ -62,14 +68,15 @@ pub enum Effect {
     Quit,
 }
 
-/// The editor's content, saved a moment after each edit and on quit, and restored on the
-/// next start.
+/// The editor's content, and how the history is sorted: saved a moment after each change
+/// and on quit, and restored on the next start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
     pub prompt: String,
     pub image: String,
     pub prompt_optimizer: bool,
+    pub history_sort: super::row::Sort,
 }
 
 /// An empty editor, with the optimizer on as the model's own default.
@@ -79,6 +86,7 @@ impl Default for Draft {
             prompt: String::new(),
             image: String::new(),
             prompt_optimizer: true,
+            history_sort: super::row::Sort::default(),
         }
     }
 }

@@ -6,9 +6,9 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use i2v_store::{JobId, JobRecord, Rating};
+use i2v_store::Rating;
 
-use super::book::Book;
+use super::book::{Book, Row, Slot};
 
 /// A filter line, split into its exact narrowing terms and the fuzzy rest.
 #[derive(Debug, Default)]
@@ -97,63 +97,113 @@ impl Query {
     }
 
     /// The exact terms: all must hold.
-    fn narrows_to(&self, record: &JobRecord) -> bool {
-        let state = record.state.label().to_lowercase();
-        let id = record.id.as_str().to_lowercase();
-        let image = record.input.image.display().to_lowercase();
-        let batch = record
-            .batch
-            .as_ref()
-            .map(|b| b.as_str().to_lowercase())
-            .unwrap_or_default();
-        self.states.iter().all(|s| state.starts_with(s.as_str()))
-            && self.ids.iter().all(|p| id.starts_with(p.as_str()))
-            && self.images.iter().all(|i| image.contains(i.as_str()))
-            && self
-                .ratings
-                .iter()
-                .all(|term| term.is_some_and(|t| t.holds(record.rating)))
-            && self
-                .rated
-                .is_none_or(|rated| record.rating.is_some() == rated)
-            && self
-                .batches
-                .iter()
-                .all(|b| !batch.is_empty() && batch.contains(b.as_str()))
+    fn narrows_to(&self, row: &Row) -> bool {
+        (self.states.is_empty() || {
+            let state = row.state.label().to_lowercase();
+            self.states.iter().all(|s| state.starts_with(s.as_str()))
+        }) && (self.ids.is_empty() || {
+            let id = row.id.as_str().to_lowercase();
+            self.ids.iter().all(|p| id.starts_with(p.as_str()))
+        }) && (self.images.is_empty() || {
+            let image = row.image.to_lowercase();
+            self.images.iter().all(|i| image.contains(i.as_str()))
+        }) && self
+            .ratings
+            .iter()
+            .all(|term| term.is_some_and(|t| t.holds(row.rating.and_then(Rating::new))))
+            && self.rated.is_none_or(|rated| row.rating.is_some() == rated)
+            && (self.batches.is_empty() || {
+                let batch = row
+                    .batch
+                    .as_ref()
+                    .map(|b| b.as_str().to_lowercase())
+                    .unwrap_or_default();
+                self.batches
+                    .iter()
+                    .all(|b| !batch.is_empty() && batch.contains(b.as_str()))
+            })
     }
 }
 
-/// Jobs matching `query`: newest first when it has no fuzzy words, best match first (newest
-/// among equals) otherwise.
-pub(crate) fn filter(book: &Book, query: &str) -> Vec<JobId> {
-    let query = Query::parse(query);
-    let narrowed = book
-        .newest_first()
-        .map(|e| &e.record)
-        .filter(|r| query.narrows_to(r));
-    if query.words.is_empty() {
-        return narrowed.map(|r| r.id.clone()).collect();
+/// The jobs a filter line matched, remembered so that the next key, if it only adds to the
+/// line, looks at these instead of the whole history.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    query: String,
+    /// Matching jobs in the book's order (before ranking by score).
+    slots: Vec<Slot>,
+    /// The book's version they were found in: any change to the book starts over.
+    version: u64,
+}
+
+/// Jobs matching `query`: in the book's order when it has no fuzzy words, best match first
+/// (the book's order among equals) otherwise. `last` holds the previous call's matches and
+/// is updated.
+pub(crate) fn filter(book: &Book, query: &str, last: &mut Hits) -> Vec<Slot> {
+    let narrows = last.version == book.version() && narrows(&last.query, query);
+    let candidates: Vec<Slot> = if narrows {
+        std::mem::take(&mut last.slots)
+    } else {
+        book.order().to_vec()
+    };
+    let parsed = Query::parse(query);
+    let narrowed = candidates
+        .into_iter()
+        .filter(|&slot| parsed.narrows_to(book.row_at(slot)));
+    if parsed.words.is_empty() {
+        let slots: Vec<Slot> = narrowed.collect();
+        *last = Hits {
+            query: query.to_owned(),
+            slots: slots.clone(),
+            version: book.version(),
+        };
+        return slots;
     }
-    let pattern = Pattern::parse(&query.words, CaseMatching::Smart, Normalization::Smart);
+    let pattern = Pattern::parse(&parsed.words, CaseMatching::Smart, Normalization::Smart);
     // Prompts are long prose, where nearly any short query matches as a scattered
     // subsequence. Keep a job only if it scores at least what a plain match earns per
     // query character (16 in nucleo), which drops the m…o…o…n kind of hit and keeps
     // substrings, word-initial acronyms and near misses.
-    let min_score = 16 * query.words.chars().filter(|c| !c.is_whitespace()).count() as u32;
+    let min_score = 16 * parsed.words.chars().filter(|c| !c.is_whitespace()).count() as u32;
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
+    let mut haystack = String::new();
     // Not the id: its random letters made short words match unrelated jobs (`id:` is
     // there for ids).
-    let mut hits: Vec<(u32, JobId)> = narrowed
-        .filter_map(|r| {
-            let haystack = format!("{} {}", r.input.prompt, r.input.image.display());
+    let mut hits: Vec<(u32, Slot)> = narrowed
+        .filter_map(|slot| {
+            let row = book.row_at(slot);
+            haystack.clear();
+            haystack.push_str(&row.prompt);
+            haystack.push(' ');
+            haystack.push_str(&row.image);
             let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
-            (score >= min_score).then(|| (score, r.id.clone()))
+            (score >= min_score).then_some((score, slot))
         })
         .collect();
-    // Stable: equal scores keep newest-first.
+    *last = Hits {
+        query: query.to_owned(),
+        slots: hits.iter().map(|&(_, slot)| slot).collect(),
+        version: book.version(),
+    };
+    // Stable: equal scores keep the book's order.
     hits.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    hits.into_iter().map(|(_, id)| id).collect()
+    hits.into_iter().map(|(_, slot)| slot).collect()
+}
+
+/// Whether every job matching `new` matches `old` (as far as fuzzy scores go), so `new` need only look at
+/// `old`'s hits: `new` adds to the end of `old` and what it adds does not change the
+/// meaning of a `key:` term (`is:` alone is a word, `is:f` a state; `rating:>` matches
+/// nothing, `rating:>=4` does).
+fn narrows(old: &str, new: &str) -> bool {
+    let Some(added) = new.strip_prefix(old) else {
+        return false;
+    };
+    if old.is_empty() {
+        return false;
+    }
+    let last_term = old.rsplit(char::is_whitespace).next().unwrap_or("");
+    added.starts_with(char::is_whitespace) || !last_term.contains(':')
 }
 
 #[cfg(test)]

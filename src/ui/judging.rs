@@ -78,9 +78,10 @@ impl App {
             return Some(id.clone());
         }
         self.book
-            .newest_first()
-            .map(|e| &e.record)
-            .find(|r| r.continues.is_some() && r.input.image.display() == image)
+            .rows()
+            .iter()
+            .filter(|r| r.continues.is_some() && &*r.image == image)
+            .max_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)))
             .and_then(|r| r.continues.clone())
     }
 

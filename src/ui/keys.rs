@@ -115,6 +115,8 @@ actions! {
     Rerun "rerun" History "r" "submit the same input again (every marked job, after a cost confirm)",
     Mark "mark" History "space" "mark or unmark the job, to re-run several together or compare",
     Diff "diff" History "d" "diff its prompt against the editor's",
+    Sort "sort" History "s" "sort by date, status or rating (the title says which; remembered)",
+    Trash "trash" History "D" "move the job (every marked job) and its video to the trash, after a confirm",
     Filter "filter" History "/" "filter: words match prompt and image; is:failed, id:01M8…, img:name, batch:01M9…, rating:>=4, is:rated narrow",
 }
 

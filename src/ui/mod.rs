@@ -17,6 +17,7 @@ mod draw;
 mod effect;
 mod filter;
 mod format;
+mod history_watch;
 mod image_paste;
 mod judging;
 mod keys;
@@ -27,6 +28,7 @@ mod overlays;
 mod panes;
 mod record_watch;
 mod route;
+mod row;
 mod theme;
 mod undo;
 
@@ -38,6 +40,7 @@ pub use keys::{Action, KeyBinding, KeyMap, Scope};
 pub use layout::{MIN_HEIGHT, MIN_WIDTH};
 pub use msg::{ImageInfo, Msg};
 pub use panes::Focus;
+pub use row::Sort as HistorySort;
 pub use theme::{Palette, Theme};
 
 pub mod run;

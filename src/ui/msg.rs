@@ -2,7 +2,7 @@
 //! the replies to the [`Effect`](super::Effect)s the runtime carried out.
 
 use crossterm::event::KeyEvent;
-use i2v_store::{JobId, JobRecord};
+use i2v_store::{JobId, JobRecord, Summary};
 
 use crate::jobs::JobEvent;
 
@@ -18,13 +18,24 @@ pub enum Msg {
     /// Animation (spinner, elapsed time, fading notices). The runtime sends it only while
     /// [`App::animating`](super::App::animating) is true, so an idle screen costs nothing.
     Tick,
+    /// Every job's summary, newest first, from the history's index: at start, and again
+    /// whenever the jobs dir changed (another process, a sync).
     HistoryLoaded {
-        records: Vec<JobRecord>,
+        summaries: Vec<Summary>,
         problems: Vec<String>,
     },
     /// Jobs the last run left in flight that the engine follows again: they belong in the
     /// queue at once, with the logs saved so far, not only when their state next changes.
-    Resumed(Vec<JobId>),
+    Resumed(Vec<JobRecord>),
+    /// Reply to `Effect::ReadRecords`: each record, or the job and why it could not be read.
+    RecordsRead(Vec<Result<JobRecord, (JobId, String)>>),
+    /// Reply to `Effect::Trash`: the jobs moved to the trash, and those that were not, why.
+    Trashed {
+        moved: Vec<JobId>,
+        failed: Vec<(JobId, String)>,
+        /// Where they went.
+        trash: std::path::PathBuf,
+    },
     /// Reply to `Effect::InspectImage(text)`; ignored when `text` is no longer the field's.
     ImageInspected {
         text: String,

@@ -227,6 +227,12 @@ impl App {
                     effects.extend(self.submit_batch(jobs, from_marks));
                 }
                 Request::RerunMarked(ids) => effects.extend(self.confirm_rerun(ids)),
+                Request::WhenRead { ids, action } => effects.extend(self.when_read(ids, action)),
+                Request::Sort(sort) => {
+                    self.book.set_sort(sort);
+                    self.panes.history.refresh(&self.book);
+                    self.notice(format!("History sorted {}", sort.label()));
+                }
                 Request::Detail(id) => {
                     self.book.ensure_logs(&id);
                     effects.extend(self.media.want_strip(&self.book, &id));
@@ -324,14 +330,16 @@ impl App {
                 if areas.queue.contains(at) {
                     self.panes.queue.click(&self.book, at.y);
                 } else if areas.history.contains(at) {
-                    self.panes.history.click(at.y);
+                    self.panes.history.click(&self.book, at.y);
                 }
             }
             (_, Some(action)) if areas.logs.contains(at) => {
                 self.panes.queue.scroll_logs(&self.book, action);
             }
             (_, Some(_)) if areas.queue.contains(at) => self.panes.queue.step(&self.book, delta),
-            (_, Some(_)) if areas.history.contains(at) => self.panes.history.step(delta),
+            (_, Some(_)) if areas.history.contains(at) => {
+                self.panes.history.step(&self.book, delta);
+            }
             _ => {}
         }
         Vec::new()

@@ -234,25 +234,38 @@ impl Runtime {
         // The engine spawns one task per resumed job; a blocking-pool thread is inside the
         // runtime, so it can.
         tokio::task::spawn_blocking(move || {
-            let listing = store.list();
-            let unfinished: Vec<_> = listing
-                .records
+            // Summaries from the index: full records only for the unfinished jobs, which
+            // are resumed or watched.
+            let seen = super::history_watch::modified(&store);
+            let history = store.history();
+            let unfinished: Vec<JobId> = history
+                .jobs
                 .iter()
-                .filter(|r| !r.state.is_terminal())
-                .cloned()
+                .filter(|s| !s.state.is_terminal())
+                .map(|s| s.id.clone())
                 .collect();
             let _ = tx.send(Msg::HistoryLoaded {
-                records: listing.records,
-                problems: listing.problems.iter().map(|p| p.to_string()).collect(),
+                summaries: history.jobs,
+                problems: history.problems.iter().map(|p| p.to_string()).collect(),
             });
+            super::history_watch::spawn(store.clone(), tx.clone(), seen);
+            let unfinished: Vec<_> = unfinished
+                .iter()
+                .filter_map(|id| store.load(id).ok())
+                .filter(|r| !r.state.is_terminal())
+                .collect();
             // Jobs nobody here runs change only on disk: watch those.
             let Some(engine) = engine else {
                 let ids = unfinished.into_iter().map(|r| r.id).collect();
                 return super::record_watch::spawn(store, None, tx, ids);
             };
-            let report = engine.resume_all(unfinished);
+            let report = engine.resume_all(unfinished.clone());
             if !report.resumed.is_empty() {
-                let _ = tx.send(Msg::Resumed(report.resumed));
+                let resumed = unfinished
+                    .into_iter()
+                    .filter(|r| report.resumed.contains(&r.id))
+                    .collect();
+                let _ = tx.send(Msg::Resumed(resumed));
             }
             super::record_watch::spawn(store, Some(engine), tx, report.busy);
         })
@@ -304,6 +317,8 @@ impl Runtime {
                     let _ = self.msg_tx.send(Msg::Submitted(reply));
                 }
             }
+            Effect::ReadRecords(ids) => self.read_records(ids),
+            Effect::Trash(ids) => self.trash(ids),
             Effect::Cancel(id) => {
                 let running = self.engine().is_some_and(|e| e.cancel(&id));
                 if !running {
@@ -389,6 +404,40 @@ impl Runtime {
                 .and_then(|record| crate::frames::save_frame(&store, &record, Position::Last, None))
                 .map_err(|e| format!("{e:#}"));
             let _ = tx.send(Msg::LastFrameSaved { id, result });
+        });
+    }
+
+    /// Reads history records off the UI task.
+    fn read_records(&self, ids: Vec<JobId>) {
+        let (store, tx) = (self.store.clone(), self.msg_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let read = ids
+                .into_iter()
+                .map(|id| store.load(&id).map_err(|e| (id, e.to_string())))
+                .collect();
+            let _ = tx.send(Msg::RecordsRead(read));
+        });
+    }
+
+    /// Moves jobs to the trash off the UI task, one at a time: each that cannot move (a
+    /// process follows it, a file will not move) says why and leaves its files as they were.
+    fn trash(&self, ids: Vec<JobId>) {
+        let (store, tx) = (self.store.clone(), self.msg_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut moved = Vec::new();
+            let mut failed = Vec::new();
+            for id in ids {
+                match store.remove(&id, i2v_store::Removal::Trash) {
+                    Ok(_) => moved.push(id),
+                    Err(err) => failed.push((id, err.to_string())),
+                }
+            }
+            let trash = store.trash_dir();
+            let _ = tx.send(Msg::Trashed {
+                moved,
+                failed,
+                trash,
+            });
         });
     }
 
@@ -621,6 +670,10 @@ fn salvage_draft(bytes: &[u8]) -> Option<Draft> {
             .get("prompt_optimizer")
             .and_then(|v| v.as_bool())
             .unwrap_or(defaults.prompt_optimizer),
+        history_sort: fields
+            .get("history_sort")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or(defaults.history_sort),
     };
     (draft != Draft::default()).then_some(draft)
 }

@@ -185,10 +185,19 @@ pub fn app_with_dog_job(state: JobState) -> App {
     app
 }
 
-/// The history store finished loading `records`, with no problems.
-pub fn history_loaded(records: Vec<JobRecord>) -> Msg {
+/// The history's index listed `records`, with no problems, and their full records were
+/// read (as for jobs opened lately): most tests want both.
+pub fn history_loaded(records: Vec<JobRecord>) -> [Msg; 2] {
+    [
+        history_listed(&records),
+        Msg::RecordsRead(records.into_iter().map(Ok).collect()),
+    ]
+}
+
+/// The history's index listed `records` (summaries only), with no problems.
+pub fn history_listed(records: &[JobRecord]) -> Msg {
     Msg::HistoryLoaded {
-        records,
+        summaries: records.iter().map(i2v_store::Summary::of).collect(),
         problems: Vec::new(),
     }
 }
@@ -255,7 +264,7 @@ pub fn busy_app() -> App {
 
 /// Gives `app` the content of [`busy_app`].
 pub fn fill_busy(app: &mut App) {
-    app.update(history_loaded(history()));
+    send(app, history_loaded(history()));
     let mut running = record(
         5,
         "The cat stretches and yawns, camera slowly pushes in",

@@ -29,6 +29,8 @@ pub struct Summary {
     pub has_file: bool,
     /// The failure's kind (`auth`, `network`...), if the job recorded one.
     pub error_kind: Option<ErrorKind>,
+    /// The job whose last frame this one started from (a chained shot), if any.
+    pub continues: Option<JobId>,
 }
 
 impl Summary {
@@ -49,6 +51,7 @@ impl Summary {
             has_video: result.is_some_and(|r| !r.url.is_empty()),
             has_file: result.is_some_and(|r| r.local_file.is_some()),
             error_kind: record.error.as_ref().map(|e| e.kind.clone()),
+            continues: record.continues.clone(),
         }
     }
 

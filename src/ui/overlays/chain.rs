@@ -7,19 +7,19 @@ use i2v_store::{JobId, JobRecord};
 
 use crate::judge::stars;
 use crate::text::sanitize;
-use crate::ui::book::Book;
+use crate::ui::book::{Book, Row};
 use crate::ui::component::View;
 use crate::ui::format::cut;
 use crate::ui::keys::Action;
 
 /// The jobs that continue `id`, oldest first (the order they were shot in).
-fn next_shots<'a>(book: &'a Book, id: &JobId) -> Vec<&'a JobRecord> {
-    let mut next: Vec<&JobRecord> = book
-        .newest_first()
-        .map(|e| &e.record)
+fn next_shots<'a>(book: &'a Book, id: &JobId) -> Vec<&'a Row> {
+    let mut next: Vec<&Row> = book
+        .rows()
+        .iter()
         .filter(|r| r.continues.as_ref() == Some(id))
         .collect();
-    next.reverse();
+    next.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     next
 }
 
@@ -28,7 +28,7 @@ pub(crate) fn neighbour(book: &Book, id: &JobId, action: Action) -> Result<JobId
     let record = &book.get(id).ok_or("This job is no longer known")?.record;
     if action == Action::PrevShot {
         return match &record.continues {
-            Some(prev) if book.get(prev).is_some() => Ok(prev.clone()),
+            Some(prev) if book.knows(prev) => Ok(prev.clone()),
             Some(prev) => Err(format!(
                 "Job {prev}, which this one continues, is not in this history"
             )),
@@ -60,8 +60,13 @@ pub(crate) fn lines(
     let shot = |id: &JobId, action: Action| -> Vec<Span<'static>> {
         let title = view
             .book
-            .get(id)
-            .map(|e| format!(" “{}”", cut(&sanitize(e.record.title()), 40)))
+            .row(id)
+            .map(|r| {
+                format!(
+                    " “{}”",
+                    cut(&sanitize(r.prompt.lines().next().unwrap_or("")), 40)
+                )
+            })
             .unwrap_or_else(|| " (not in this history)".to_owned());
         let mut spans = vec![Span::raw(sanitize(id.as_str())), Span::raw(title)];
         if let Some(key) = view.keys.short_label(action) {

@@ -31,6 +31,11 @@ pub(crate) enum Confirm {
         job: NewJob,
         limit: String,
     },
+    /// Moving finished jobs, their videos and thumbnails to the trash: `what` names them.
+    Trash {
+        ids: Vec<JobId>,
+        what: Vec<String>,
+    },
 }
 
 impl Confirm {
@@ -58,6 +63,7 @@ impl Confirm {
                 job: job.clone(),
                 checked: false,
             }),
+            Confirm::Trash { ids, .. } => ctx.effect(Effect::Trash(ids.clone())),
         }
     }
 
@@ -69,6 +75,7 @@ impl Confirm {
                 ctx.focus(Focus::Image);
                 ctx.notice("Not submitted: change the image, or submit and answer y");
             }
+            Confirm::Trash { .. } => ctx.notice("Nothing moved to the trash"),
         }
     }
 }
@@ -79,6 +86,7 @@ impl Component for Confirm {
             Confirm::Cancel(_) => vec![fixed("y", "cancel the job"), fixed("n", "keep it")],
             Confirm::Submit(_) => vec![fixed("y", "submit again"), fixed("n", "don't")],
             Confirm::Limits { .. } => vec![fixed("y", "send anyway"), fixed("n", "don't")],
+            Confirm::Trash { .. } => vec![fixed("y", "move to the trash"), fixed("n", "keep")],
         }
     }
 
@@ -92,8 +100,9 @@ impl Component for Confirm {
         if pays && !KeyBinding::from_event(&key).mods.is_empty() {
             return true;
         }
-        // Enter agrees, except to sending a doomed image, where it is the safe answer.
-        let enter_agrees = !matches!(self, Confirm::Limits { .. });
+        // Enter agrees, except to sending a doomed image or removing jobs, where it is the
+        // safe answer.
+        let enter_agrees = !matches!(self, Confirm::Limits { .. } | Confirm::Trash { .. });
         let yes = match key.code {
             KeyCode::Char('y' | 'Y') => true,
             KeyCode::Enter => enter_agrees,
@@ -136,6 +145,18 @@ impl Component for Confirm {
                     Line::from("y: send it anyway    n / Esc: change the image").style(theme.key()),
                 ],
             ),
+            Confirm::Trash { ids, what } => {
+                let mut text = vec![Line::from(match ids.len() {
+                    1 => "Move this job and its video to the trash?".to_owned(),
+                    n => format!("Move these {n} jobs and their videos to the trash?"),
+                })];
+                text.extend(
+                    what.iter()
+                        .map(|w| Line::from(w.clone()).style(theme.muted())),
+                );
+                text.push(Line::from("y: move to the trash    n / Esc: keep").style(theme.key()));
+                (" Move to the trash ", text)
+            }
             Confirm::Submit(job) => {
                 let first = job.prompt.lines().next().unwrap_or_default();
                 (
@@ -167,6 +188,9 @@ impl Overlay for Confirm {
     fn rect(&self, screen: Rect) -> Rect {
         match self {
             Confirm::Limits { .. } => layout::centered(screen, 70, 10, 60, 6),
+            Confirm::Trash { what, .. } => {
+                layout::centered(screen, 70, 20, 60, 4 + what.len() as u16)
+            }
             _ => layout::centered(screen, 50, 10, 50, 5),
         }
     }

@@ -66,6 +66,10 @@ impl Overlay for Detail {
     fn shows_frames_of(&self) -> Vec<JobId> {
         vec![self.id.clone()]
     }
+
+    fn job(&self) -> Option<&JobId> {
+        Some(&self.id)
+    }
 }
 
 struct DetailText {
@@ -119,7 +123,7 @@ impl Text for DetailText {
 fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
     let Some(entry) = view.book.get(id) else {
-        return vec![Line::from("This job is no longer known.")];
+        return vec![crate::ui::overlays::unread(view.book, id)];
     };
     let r = &entry.record;
     let field = |name: &str, value: String| -> Line<'static> {

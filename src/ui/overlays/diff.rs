@@ -34,11 +34,15 @@ impl Text for Diff {
     fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
         lines(view, &self.id, &self.prompt, width)
     }
+
+    fn job(&self) -> Option<&JobId> {
+        Some(&self.id)
+    }
 }
 
 fn lines(view: &View, id: &JobId, new: &str, width: usize) -> Vec<Line<'static>> {
     let Some(entry) = view.book.get(id) else {
-        return vec![Line::from("This job is no longer known.")];
+        return vec![crate::ui::overlays::unread(view.book, id)];
     };
     let old = format!("job {}", sanitize(id.as_str()));
     prompt_diff(

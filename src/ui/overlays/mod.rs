@@ -13,3 +13,18 @@ pub(crate) mod help;
 pub(crate) mod messages;
 pub(crate) mod note;
 mod scroll;
+
+use i2v_store::JobId;
+use ratatui::text::Line;
+
+use super::book::Book;
+
+/// What a view of one job shows while its record is read (the history lists summaries), or
+/// once the job is gone.
+pub(crate) fn unread(book: &Book, id: &JobId) -> Line<'static> {
+    if book.knows(id) {
+        Line::from("Reading the job's record…")
+    } else {
+        Line::from("This job is no longer known.")
+    }
+}

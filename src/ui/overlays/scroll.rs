@@ -35,6 +35,11 @@ pub(crate) trait Text {
     fn key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> bool {
         false
     }
+
+    /// The job it shows, whose full record it needs.
+    fn job(&self) -> Option<&i2v_store::JobId> {
+        None
+    }
 }
 
 /// A [`Text`] as a scrolling overlay.
@@ -106,6 +111,10 @@ impl<T: Text> Overlay for TextView<T> {
 
     fn wheel(&mut self, up: bool) {
         self.scroll.act(if up { Action::Up } else { Action::Down });
+    }
+
+    fn job(&self) -> Option<&i2v_store::JobId> {
+        self.text.job()
     }
 }
 

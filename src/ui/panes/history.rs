@@ -14,12 +14,14 @@ use super::list::DrawnList;
 use crate::jobs::NewJob;
 use crate::spend::usd;
 use crate::text::sanitize;
-use crate::ui::book::Book;
+use crate::ui::book::{Book, Slot, Sort};
 use crate::ui::component::{Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet};
 use crate::ui::draw::{frame_block, inner, selected};
 use crate::ui::effect::Effect;
+use crate::ui::filter::Hits;
 use crate::ui::format::{ago, count, prompt_row, state_icon};
 use crate::ui::keys::{Action, KeyBinding};
+use crate::ui::overlays::confirm::Confirm;
 
 use std::sync::Arc;
 
@@ -38,7 +40,9 @@ pub(crate) struct HistoryPane {
     /// The filter line has the keyboard.
     pub filtering: bool,
     /// What the pane lists, in order: the filter applied to the book.
-    pub visible: Vec<JobId>,
+    pub visible: Vec<Slot>,
+    /// What the filter found last, for the next key.
+    hits: Hits,
     /// The history files have been read.
     pub loaded: bool,
     /// Jobs marked (Space) to be re-run together, in the order they were marked.
@@ -89,25 +93,60 @@ impl HistoryPane {
     /// Recomputes the list after the jobs or the filter changed, keeping the selection on
     /// the same job when it is still listed.
     pub fn refresh(&mut self, book: &Book) {
-        self.visible = crate::ui::filter::filter(book, &self.filter);
-        let still_there = self
-            .selected
-            .as_ref()
-            .is_some_and(|id| self.visible.contains(id));
-        if !still_there {
-            self.selected = self.visible.first().cloned();
+        self.visible = crate::ui::filter::filter(book, &self.filter, &mut self.hits);
+        // Marks on jobs gone from the history (trashed, removed behind our back) go too.
+        self.marked.retain(|id| book.knows(id));
+        if self.position(book).is_none() {
+            self.selected = self
+                .visible
+                .first()
+                .map(|&slot| book.row_at(slot).id.clone());
         }
     }
 
-    pub fn step(&mut self, delta: isize) {
-        self.selected = job::step(&self.visible, self.selected.as_ref(), delta);
+    /// Where the selected job is in the list.
+    fn position(&self, book: &Book) -> Option<usize> {
+        let selected = self.selected.as_ref()?;
+        let slot = book.slot(selected)?;
+        self.visible.iter().position(|&s| s == slot)
+    }
+
+    pub fn step(&mut self, book: &Book, delta: isize) {
+        if self.visible.is_empty() {
+            self.selected = None;
+            return;
+        }
+        let at = self.position(book).unwrap_or(0) as isize;
+        let next = (at + delta).clamp(0, self.visible.len() as isize - 1) as usize;
+        self.selected = Some(book.row_at(self.visible[next]).id.clone());
     }
 
     /// A click on screen row `y`: selects the row shown there.
-    pub fn click(&mut self, y: u16) {
+    pub fn click(&mut self, book: &Book, y: u16) {
         if let Some(i) = self.drawn.item_at(y, self.visible.len()) {
-            self.selected = Some(self.visible[i].clone());
+            self.selected = Some(book.row_at(self.visible[i]).id.clone());
         }
+    }
+
+    /// The jobs `action` needs the full records of, when some are not read yet: the app
+    /// reads them and then carries the action out.
+    fn unread(&self, action: Action, ctx: &Ctx) -> Option<Vec<JobId>> {
+        let wanted: Vec<JobId> = match action {
+            Action::Rerun if !self.marked.is_empty() => self.marked.clone(),
+            Action::Restore
+            | Action::Rerun
+            | Action::Diff
+            | Action::CopyUrl
+            | Action::OpenVideo
+            | Action::CopyPath
+            | Action::Play => self.selected.iter().cloned().collect(),
+            _ => return None,
+        };
+        let unread: Vec<JobId> = wanted
+            .into_iter()
+            .filter(|id| ctx.book.get(id).is_none() && ctx.book.knows(id))
+            .collect();
+        (!unread.is_empty()).then_some(unread)
     }
 
     /// The focus moved away: the filter line closes (keeping its text).
@@ -131,6 +170,45 @@ impl HistoryPane {
             job,
             checked: false,
         });
+    }
+
+    /// `D`: asks before moving the marked jobs (else the selected one) to the trash, naming
+    /// each (a few, and how many more). Unfinished jobs are refused here, as the store would.
+    fn trash(&self, ctx: &mut Ctx) {
+        let ids: Vec<JobId> = if self.marked.is_empty() {
+            self.selected.iter().cloned().collect()
+        } else {
+            self.marked.clone()
+        };
+        let rows: Vec<_> = ids.iter().filter_map(|id| ctx.book.row(id)).collect();
+        if rows.is_empty() {
+            return;
+        }
+        if let Some(busy) = rows.iter().find(|r| !r.state.is_terminal()) {
+            ctx.error(format!(
+                "Job {} is {}: only finished jobs go to the trash (cancel it first)",
+                busy.id,
+                busy.state.label()
+            ));
+            return;
+        }
+        const NAMED: usize = 6;
+        let mut what: Vec<String> = rows
+            .iter()
+            .take(NAMED)
+            .map(|r| {
+                let first = r.prompt.lines().next().unwrap_or("");
+                format!(
+                    "{} · {}",
+                    &r.id.as_str()[..r.id.as_str().len().min(10)],
+                    sanitize(first)
+                )
+            })
+            .collect();
+        if rows.len() > NAMED {
+            what.push(format!("and {} more", rows.len() - NAMED));
+        }
+        ctx.open(Confirm::Trash { ids, what });
     }
 
     /// Marks the selected job, or unmarks it.
@@ -168,6 +246,8 @@ impl Component for HistoryPane {
             quiet(Action::Mark),
             hint(Action::Diff, "diff"),
             hint(Action::Filter, "filter"),
+            quiet(Action::Sort),
+            quiet(Action::Trash),
             hint(Action::Detail, "details"),
             hint(Action::CopyUrl, "copy URL"),
             hint(Action::Help, "help"),
@@ -183,6 +263,10 @@ impl Component for HistoryPane {
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
         let len = self.visible.len() as isize;
+        if let Some(ids) = self.unread(action, ctx) {
+            ctx.ask(Request::WhenRead { ids, action });
+            return true;
+        }
         match action {
             Action::Back if self.filtering || !self.filter.is_empty() => {
                 self.filter.clear();
@@ -197,13 +281,15 @@ impl Component for HistoryPane {
                 self.marked.clear();
             }
             Action::Mark => self.toggle_mark(),
-            Action::Up => self.step(-1),
-            Action::Down => self.step(1),
-            Action::PageUp => self.step(-self.drawn.page()),
-            Action::PageDown => self.step(self.drawn.page()),
-            Action::Top => self.step(-len),
-            Action::Bottom => self.step(len),
+            Action::Up => self.step(ctx.book, -1),
+            Action::Down => self.step(ctx.book, 1),
+            Action::PageUp => self.step(ctx.book, -self.drawn.page()),
+            Action::PageDown => self.step(ctx.book, self.drawn.page()),
+            Action::Top => self.step(ctx.book, -len),
+            Action::Bottom => self.step(ctx.book, len),
             Action::Filter => self.filtering = true,
+            Action::Sort => ctx.ask(Request::Sort(ctx.book.sort().next())),
+            Action::Trash => self.trash(ctx),
             Action::Restore => {
                 if let Some(entry) = self.selected.as_ref().and_then(|id| ctx.book.get(id)) {
                     ctx.ask(Request::Restore {
@@ -233,8 +319,8 @@ impl Component for HistoryPane {
             KeyCode::Backspace => {
                 self.filter.pop();
             }
-            KeyCode::Up => self.step(-1),
-            KeyCode::Down => self.step(1),
+            KeyCode::Up => self.step(ctx.book, -1),
+            KeyCode::Down => self.step(ctx.book, 1),
             KeyCode::Char(c) if KeyBinding::from_event(&key).is_plain_char() => {
                 self.filter.push(c);
             }
@@ -266,6 +352,12 @@ impl Component for HistoryPane {
             format!("· {}/{} match ", self.visible.len(), view.book.len())
         };
         let mut title = vec![Span::raw(" History "), Span::styled(count, theme.muted())];
+        if view.book.sort() != Sort::Date {
+            title.push(Span::styled(
+                format!("· {} ", view.book.sort().label()),
+                theme.accent(),
+            ));
+        }
         if !self.marked.is_empty() {
             title.push(Span::styled(
                 format!("· {} marked ", self.marked.len()),
@@ -315,21 +407,14 @@ impl Component for HistoryPane {
             frame.render_widget(Paragraph::new(text).style(theme.muted()), inner);
             return;
         }
-        let at = self
-            .selected
-            .as_ref()
-            .and_then(|id| self.visible.iter().position(|v| v == id))
-            .unwrap_or(0);
+        let at = self.position(view.book).unwrap_or(0);
         let height = usize::from(inner.height);
         let offset = DrawnList::offset_for(at, height);
         self.drawn.record(inner, offset);
         let visible = &self.visible;
-        let rated = job::any_rated(
-            visible
-                .iter()
-                .filter_map(|id| view.book.get(id))
-                .map(|e| &e.record),
-        );
+        let rated = visible
+            .iter()
+            .any(|&slot| view.book.row_at(slot).rating.is_some());
         // A note only where the row has room for it beside the prompt.
         let note_width = if inner.width >= 90 { 24 } else { 0 };
         let lines: Vec<Line> = visible
@@ -337,18 +422,18 @@ impl Component for HistoryPane {
             .enumerate()
             .skip(offset)
             .take(height)
-            .filter_map(|(i, id)| {
-                let entry = view.book.get(id)?;
+            .map(|(i, &slot)| {
+                let record = view.book.row_at(slot);
+                let id = &record.id;
                 let below = visible
                     .get(i + 1)
                     .or_else(|| visible.get(i.checked_sub(1)?))
-                    .and_then(|id| view.book.get(id))
-                    .map(|e| e.record.input.prompt.as_str());
-                let record = &entry.record;
+                    .map(|&slot| &*view.book.row_at(slot).prompt);
+                let live = view.book.get(id).is_some_and(|e| e.live);
                 let state_style = theme.state(&record.state);
                 // A spinner only where something moves: an unfinished job nobody here
                 // follows would spin without ever changing.
-                let icon = if entry.live || record.state.is_terminal() {
+                let icon = if live || record.state.is_terminal() {
                     state_icon(&record.state, view.ticks)
                 } else {
                     "◌"
@@ -377,20 +462,24 @@ impl Component for HistoryPane {
                     ),
                     Span::styled(sanitize(&batch), theme.muted()),
                 ];
-                spans.extend(job::judgement_spans(view, record, rated, note_width));
+                // The note's words where the record is read (the selected job, those
+                // opened lately); the summaries only say there is one.
+                let note = match view.book.get(id) {
+                    Some(entry) => job::Note::Text(entry.record.note.as_deref()),
+                    None => job::Note::Unread(record.has_note),
+                };
+                let rating = record.rating.and_then(i2v_store::Rating::new);
+                spans.extend(job::judgement_parts(view, rating, note, rated, note_width));
                 spans.extend([
-                    Span::raw(sanitize(&prompt_row(&record.input.prompt, below))),
-                    Span::styled(
-                        format!("  {}", sanitize(&record.input.image.display())),
-                        theme.muted(),
-                    ),
+                    Span::raw(sanitize(&prompt_row(&record.prompt, below))),
+                    Span::styled(format!("  {}", sanitize(&record.image)), theme.muted()),
                 ]);
                 let line = Line::from(spans);
-                Some(if i == at && view.focused {
+                if i == at && view.focused {
                     selected(line, theme)
                 } else {
                     line
-                })
+                }
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);

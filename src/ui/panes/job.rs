@@ -183,14 +183,39 @@ pub(crate) fn judgement_spans(
     column: bool,
     note_width: usize,
 ) -> Vec<Span<'static>> {
+    let note = Note::Text(record.note.as_deref());
+    judgement_parts(view, record.rating, note, column, note_width)
+}
+
+/// A row's note: its text, or only whether it has one (a history row whose record is not
+/// read: the index's summaries do not carry notes).
+pub(crate) enum Note<'a> {
+    Text(Option<&'a str>),
+    Unread(bool),
+}
+
+/// [`judgement_spans`] from a rating and a note.
+pub(crate) fn judgement_parts(
+    view: &View,
+    rating: Option<i2v_store::Rating>,
+    note: Note<'_>,
+    column: bool,
+    note_width: usize,
+) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     if column {
-        let rating = record.rating.map_or_else(|| " ".repeat(5), stars);
+        let rating = rating.map_or_else(|| " ".repeat(5), stars);
         spans.push(Span::styled(format!("{rating} "), view.theme.accent()));
     }
-    if let Some(note) = record.note.as_deref().filter(|_| note_width > 2) {
-        let note = cut(&sanitize(note), note_width - 2);
-        spans.push(Span::styled(format!("“{note}” "), view.theme.muted()));
+    match note {
+        Note::Text(Some(note)) if note_width > 2 => {
+            let note = cut(&sanitize(note), note_width - 2);
+            spans.push(Span::styled(format!("“{note}” "), view.theme.muted()));
+        }
+        Note::Unread(true) if note_width > 2 => {
+            spans.push(Span::styled("“…” ", view.theme.muted()));
+        }
+        _ => {}
     }
     spans
 }

@@ -14,7 +14,7 @@ use crate::summary::Summary;
 const MAGIC: &[u8; 8] = b"I2VJOBIX";
 /// Bump on any change to [`Entry`] or [`StoredState`]: an index of another format is rebuilt.
 /// `the_encoding_is_pinned` fails when the bytes change without a bump.
-pub(crate) const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 2;
 /// Magic, format, stamp time, body length, checksum.
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 8 + 4;
 
@@ -119,6 +119,7 @@ struct Entry<'a> {
     has_video: bool,
     has_file: bool,
     error_kind: Option<Cow<'a, str>>,
+    continues: Option<Cow<'a, str>>,
 }
 
 impl<'a> Entry<'a> {
@@ -139,6 +140,7 @@ impl<'a> Entry<'a> {
             has_video: s.has_video,
             has_file: s.has_file,
             error_kind: s.error_kind.as_ref().map(|k| Cow::Borrowed(k.as_str())),
+            continues: s.continues.as_ref().map(|c| Cow::Borrowed(c.as_str())),
         }
     }
 
@@ -161,6 +163,10 @@ impl<'a> Entry<'a> {
             has_video: self.has_video,
             has_file: self.has_file,
             error_kind: self.error_kind.map(|k| ErrorKind::from(k.as_ref())),
+            continues: match self.continues {
+                Some(continues) => Some(JobId::parse(&continues)?),
+                None => None,
+            },
         };
         Some((self.stamp, summary))
     }
@@ -273,10 +279,10 @@ mod tests {
         let bytes = encode(42, &[entry()]).unwrap();
         let body = &bytes[HEADER_LEN..];
         let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 1);
+        assert_eq!(FORMAT, 2);
         assert_eq!(
             hex,
-            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e670100000000000000"
+            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010000000000000000"
         );
     }
 }

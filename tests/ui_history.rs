@@ -1,0 +1,144 @@
+//! The history on summaries, at the level of `App::update`: what is read when, and what the
+//! filter's incremental matching finds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use i2v::ui::{App, Effect, Msg};
+use i2v_store::{JobRecord, JobState};
+use ui_support::*;
+
+fn listed() -> (App, Vec<JobRecord>) {
+    let mut app = app();
+    let records = history();
+    app.update(history_listed(&records));
+    (app, records)
+}
+
+/// Listed, and the effects of the listing.
+fn listed_with_effects() -> (App, Vec<JobRecord>, Vec<Effect>) {
+    let mut app = app();
+    let records = history();
+    let effects = app.update(history_listed(&records));
+    (app, records, effects)
+}
+
+fn reads(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ReadRecords(ids) => Some(ids.iter().map(|id| id.to_string())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn only_the_selected_job_is_read_and_enter_waits_for_it() {
+    let (mut app, records, mut effects) = listed_with_effects();
+    // Listed from summaries: every job shows; only the newest, selected, is read (ahead of
+    // Enter).
+    assert_shows(&mut app, "4 jobs");
+    for _ in 0..4 {
+        effects.extend(app.update(key(KeyCode::Tab)));
+    }
+    let newest = records[3].id.to_string();
+    assert_eq!(reads(&effects), [newest]);
+    // Enter before it arrives: nothing yet, and not asked twice.
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(reads(&effects).is_empty(), "{effects:?}");
+    assert_eq!(app.draft().prompt, "");
+    app.update(Msg::RecordsRead(vec![Ok(records[3].clone())]));
+    assert_eq!(app.draft().prompt, records[3].input.prompt);
+}
+
+#[test]
+fn a_record_that_cannot_be_read_says_why() {
+    let (mut app, records) = listed();
+    tab(&mut app, 4);
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::RecordsRead(vec![Err((
+        records[3].id.clone(),
+        "the file is not valid JSON".to_owned(),
+    ))]));
+    assert_shows(&mut app, "not valid JSON");
+    assert_eq!(app.draft().prompt, "");
+}
+
+#[test]
+fn a_key_pressed_elsewhere_meanwhile_drops_the_waiting_action() {
+    let (mut app, records) = listed();
+    tab(&mut app, 4);
+    app.update(key(KeyCode::Enter));
+    app.update(ch('j'));
+    app.update(Msg::RecordsRead(vec![Ok(records[3].clone())]));
+    assert_eq!(
+        app.draft().prompt,
+        "",
+        "the selection moved: nothing restored"
+    );
+}
+
+/// Many prompts, so the incremental filter has something to get wrong.
+fn many() -> Vec<JobRecord> {
+    let words = [
+        "fox", "heron", "lake", "snow", "dolly", "orbit", "dusk", "rain", "red", "boat",
+    ];
+    (0..30u32)
+        .map(|n| {
+            let prompt = format!(
+                "{} {} {}, {}",
+                words[n as usize % 10],
+                words[(n as usize * 3 + 1) % 10],
+                words[(n as usize * 7 + 2) % 10],
+                if n % 4 == 0 {
+                    "slow dolly in"
+                } else {
+                    "static"
+                }
+            );
+            let state = if n % 5 == 0 {
+                JobState::Failed
+            } else {
+                JobState::Completed
+            };
+            record(n, &prompt, &format!("frames/{n}.png"), state, n as i64 + 1)
+        })
+        .collect()
+}
+
+#[test]
+fn typing_key_by_key_finds_what_the_whole_line_finds() {
+    for query in [
+        "fox lake",
+        "red snow",
+        "is:failed dolly",
+        "is:f fox",
+        "dolly is:completed",
+        "id:01jdq",
+        "rating:>4",
+        "frames/1",
+    ] {
+        let mut typed = app();
+        typed.update(Msg::Resize(100, 50));
+        send(&mut typed, history_loaded(many()));
+        tab(&mut typed, 4);
+        typed.update(ch('/'));
+        type_text(&mut typed, query);
+
+        let mut pasted = app();
+        pasted.update(Msg::Resize(100, 50));
+        send(&mut pasted, history_loaded(many()));
+        tab(&mut pasted, 4);
+        pasted.update(ch('/'));
+        pasted.update(Msg::Paste(query.to_owned()));
+
+        assert_eq!(
+            render(&mut typed, 100, 50),
+            render(&mut pasted, 100, 50),
+            "{query}"
+        );
+    }
+}

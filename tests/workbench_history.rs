@@ -1,0 +1,292 @@
+//! The workbench's history as a user meets it, through the real loop and runtime against a
+//! history on disk: listed from the index's summaries, full records read when a job is
+//! opened, sorted by date, status or rating (and remembered), jobs moved to the trash with
+//! `D` after a confirm, and records another process adds, edits or removes showing up.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
+
+mod tui_support;
+#[path = "ui_support/mod.rs"]
+#[allow(clippy::duplicate_mod, unused_imports)]
+mod ui_support;
+
+use std::sync::Arc;
+
+use crossterm::event::KeyCode;
+use i2v::ui::{Focus, HistorySort};
+use i2v_sim::SimConfig;
+use i2v_store::{JobRecord, JobState, Rating, Store};
+use tui_support::bench::{Harness, Setup};
+use tui_support::keys::ch;
+use tui_support::screen::Screen;
+use ui_support::record;
+
+fn jobs() -> Vec<JobRecord> {
+    let mut fox = record(
+        1,
+        "A red fox trots through fresh snow",
+        "frames/fox.png",
+        JobState::Completed,
+        30,
+    );
+    fox.rating = Rating::new(2);
+    let heron = record(
+        2,
+        "A heron lifts off a misty lake",
+        "frames/heron.png",
+        JobState::Failed,
+        20,
+    );
+    let mut boat = record(
+        3,
+        "A paper boat drifts down a rainy gutter",
+        "frames/boat.png",
+        JobState::Completed,
+        10,
+    );
+    boat.rating = Rating::new(5);
+    vec![fox, heron, boat]
+}
+
+/// A workbench started on a data dir already holding `records`.
+async fn with_history(records: &[JobRecord]) -> Harness {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    for record in records {
+        store.save(record).unwrap();
+    }
+    let mut setup = Setup::new(SimConfig::fast());
+    setup.dir = Some(dir);
+    Harness::with(setup).await
+}
+
+/// The history pane's rows that list jobs, top to bottom.
+fn history_rows(screen: &Screen) -> Vec<String> {
+    screen
+        .pane("History")
+        .map(|p| p.rows())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.contains("ago") || r.contains("20"))
+        .collect()
+}
+
+fn row_of(screen: &Screen, word: &str) -> usize {
+    history_rows(screen)
+        .iter()
+        .position(|r| r.contains(word))
+        .unwrap_or_else(|| panic!("no row with {word}:\n{screen}"))
+}
+
+#[tokio::test]
+async fn the_history_lists_summaries_and_reads_a_record_to_restore_it() {
+    let mut h = with_history(&jobs()).await;
+    let screen = h.screen();
+    assert!(screen.contains("3 jobs"), "{screen}");
+    h.focus(Focus::History);
+    // The newest first: the boat, then the heron; down to the heron and load it.
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    let screen = h
+        .wait_for("the heron's prompt in the editor", |s| {
+            s.pane_text("Prompt").contains("A heron lifts off")
+        })
+        .await;
+    assert!(screen.status_bar().contains("Loaded job"), "{screen}");
+    assert!(screen.pane_text("Image").contains("heron.png"), "{screen}");
+}
+
+#[tokio::test]
+async fn the_detail_view_and_the_diff_show_the_full_record() {
+    let mut records = jobs();
+    records[1].logs = vec![ui_support::log("Runner crashed while denoising")];
+    let mut h = with_history(&records).await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Down);
+    h.send(ch('v'));
+    h.wait_for("the heron's logs in its detail view", |s| {
+        s.contains("Runner crashed while denoising")
+    })
+    .await;
+    h.press(KeyCode::Esc);
+    h.send(ch('d'));
+    h.wait_for("the diff against an empty editor", |s| {
+        s.contains("Diff") && s.contains("heron")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn s_sorts_by_status_then_rating_and_the_order_is_remembered() {
+    let mut h = with_history(&jobs()).await;
+    h.focus(Focus::History);
+    let screen = h.screen();
+    assert!(row_of(&screen, "boat") < row_of(&screen, "heron"));
+    assert!(row_of(&screen, "heron") < row_of(&screen, "fox"));
+
+    h.send(ch('s'));
+    let screen = h.screen();
+    assert!(screen.contains("by status"), "{screen}");
+    // Completed (newest first), then failed.
+    assert!(row_of(&screen, "boat") < row_of(&screen, "fox"), "{screen}");
+    assert!(
+        row_of(&screen, "fox") < row_of(&screen, "heron"),
+        "{screen}"
+    );
+
+    h.send(ch('s'));
+    let screen = h.screen();
+    assert!(screen.contains("by rating"), "{screen}");
+    // Five stars, two stars, unrated.
+    assert!(row_of(&screen, "boat") < row_of(&screen, "fox"), "{screen}");
+    assert!(
+        row_of(&screen, "fox") < row_of(&screen, "heron"),
+        "{screen}"
+    );
+
+    // A restart lists the history in the same order.
+    h.bench.shutdown().await;
+    assert_eq!(
+        h.draft_on_disk().map(|d| d.history_sort),
+        Some(HistorySort::Rating)
+    );
+    let mut setup = Setup::new(SimConfig::fast());
+    setup.dir = Some(h.dir.clone());
+    let h = Harness::with(setup).await;
+    let screen = h.screen();
+    assert!(screen.contains("by rating"), "{screen}");
+    assert!(
+        row_of(&screen, "fox") < row_of(&screen, "heron"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn the_filter_matches_the_summaries() {
+    let mut h = with_history(&jobs()).await;
+    h.focus(Focus::History);
+    h.send(ch('/'));
+    h.type_text("heron");
+    let screen = h.screen();
+    assert!(screen.contains("1/3 match"), "{screen}");
+    assert_eq!(history_rows(&screen).len(), 1, "{screen}");
+    // Keys that extend the line narrow the last hits; taking one back looks at all again.
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    h.type_text("is:completed");
+    let screen = h.screen();
+    assert!(screen.contains("0/3 match"), "{screen}");
+    h.press(KeyCode::Esc);
+    h.send(ch('/'));
+    h.type_text("is:completed");
+    let screen = h.screen();
+    assert!(screen.contains("2/3 match"), "{screen}");
+}
+
+#[tokio::test]
+async fn d_moves_the_selected_job_to_the_trash_after_a_confirm() {
+    let mut h = with_history(&jobs()).await;
+    let store = h.store();
+    let heron = jobs()[1].id.clone();
+    h.focus(Focus::History);
+    h.press(KeyCode::Down);
+    h.send(ch('D'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Move this job and its video to the trash?"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("A heron lifts off a misty lake"),
+        "{screen}"
+    );
+    // n keeps it.
+    h.send(ch('n'));
+    assert!(h.screen().status_bar().contains("Nothing moved"));
+    assert!(store.load(&heron).is_ok());
+
+    h.send(ch('D'));
+    h.send(ch('y'));
+    let screen = h
+        .wait_for("the heron gone from the history", |s| s.contains("2 jobs"))
+        .await;
+    assert!(!screen.pane_text("History").contains("heron"), "{screen}");
+    assert!(screen.status_bar().contains("to the trash"), "{screen}");
+    assert!(store.load(&heron).is_err(), "the record left jobs/");
+    assert!(
+        store
+            .trash_dir()
+            .join(heron.as_str())
+            .join(format!("{heron}.json"))
+            .is_file(),
+        "the record is in the trash"
+    );
+}
+
+#[tokio::test]
+async fn d_on_marked_jobs_names_them_and_a_job_that_cannot_move_says_why() {
+    let mut h = with_history(&jobs()).await;
+    let store = h.store();
+    let (fox, boat) = (jobs()[0].id.clone(), jobs()[2].id.clone());
+    // Another process follows the fox: it must not move.
+    let claim = store.claim(&fox).unwrap().expect("claimed");
+    h.focus(Focus::History);
+    h.send(ch(' '));
+    h.press(KeyCode::End);
+    h.send(ch(' '));
+    h.send(ch('D'));
+    let screen = h.screen();
+    assert!(screen.contains("Move these 2 jobs"), "{screen}");
+    assert!(screen.contains("A red fox trots"), "{screen}");
+    assert!(screen.contains("A paper boat drifts"), "{screen}");
+    h.send(ch('y'));
+    let screen = h
+        .wait_for("the boat gone and the fox refused", |s| {
+            s.contains("2 jobs")
+        })
+        .await;
+    assert!(screen.pane_text("History").contains("fox"), "{screen}");
+    assert!(
+        screen.status_bar().contains("not moved to the trash"),
+        "{screen}"
+    );
+    assert!(store.load(&fox).is_ok(), "nothing lost");
+    assert!(store.load(&boat).is_err());
+    drop(claim);
+}
+
+#[tokio::test]
+async fn records_another_process_adds_edits_or_removes_show_up() {
+    let records = jobs();
+    let mut h = with_history(&records).await;
+    let store = h.store();
+    let added = record(
+        9,
+        "A hummingbird hovers at a red flower",
+        "frames/bird.png",
+        JobState::Completed,
+        5,
+    );
+    store.save(&added).unwrap();
+    h.wait_for("the added job", |s| {
+        s.pane_text("History").contains("hummingbird")
+    })
+    .await;
+
+    let mut edited = records[0].clone();
+    edited.input.prompt = "A grey fox sleeps under a pine".to_owned();
+    store.save(&edited).unwrap();
+    h.wait_for("the edited prompt", |s| {
+        s.pane_text("History").contains("A grey fox sleeps")
+    })
+    .await;
+
+    std::fs::remove_file(store.record_path(&records[1].id).unwrap()).unwrap();
+    let screen = h
+        .wait_for("the removed job gone", |s| {
+            !s.pane_text("History").contains("heron")
+        })
+        .await;
+    assert!(screen.contains("3 jobs"), "{screen}");
+}
