@@ -104,7 +104,8 @@ pub enum FalError {
     DownloadInterrupted(String),
 
     #[error(
-        "gave up downloading the video after {attempts} attempts ({last}); the video stays on fal and its URL is kept with the job"
+        "gave up downloading the video after {} ({last}); the video stays on fal and its URL is kept with the job",
+        attempts_text(*attempts)
     )]
     DownloadGaveUp { attempts: u32, last: Box<FalError> },
 
@@ -306,6 +307,19 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "could not reach fal after 1 attempt: connection reset"
+        );
+    }
+
+    #[test]
+    fn a_download_given_up_after_one_attempt_is_singular_too() {
+        let err = FalError::DownloadGaveUp {
+            attempts: 1,
+            last: Box::new(FalError::DownloadInterrupted("connection reset".into())),
+        };
+        assert!(
+            err.to_string()
+                .starts_with("gave up downloading the video after 1 attempt (connection reset)"),
+            "{err}"
         );
     }
 
