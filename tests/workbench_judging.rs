@@ -306,8 +306,9 @@ async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
         })
         .await;
     assert!(screen.contains(&format!("A  {second}")), "{screen}");
+    // A's "dusk, storm rolling in" against B's "dusk": three words, the comma no word.
     assert!(
-        screen.contains("word(s) removed"),
+        screen.contains("3 words removed") && !screen.contains("removed,"),
         "the prompt diff:\n{screen}"
     );
     assert!(screen.contains("storm rolling in"), "{screen}");

@@ -13,6 +13,7 @@ pub(crate) mod help;
 pub(crate) mod messages;
 pub(crate) mod note;
 mod scroll;
+mod words;
 
 use i2v_store::JobId;
 use ratatui::text::Line;
