@@ -120,7 +120,7 @@ fn job_events_fill_the_queue_and_the_logs() {
     let mut job = dog_job(JobState::Queued { position: Some(4) });
     app.update(updated(&job));
     let screen = render(&mut app, 80, 24);
-    assert!(screen.contains("queued #4"), "{screen}");
+    assert!(screen.contains("queued, 4 ahead"), "{screen}");
     assert!(screen.contains("A dog surfing"));
     assert!(screen.contains("01:00"), "elapsed since creation: {screen}");
 

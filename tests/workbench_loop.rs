@@ -208,7 +208,7 @@ async fn a_queued_job_cancelled_from_the_queue_ends_cancelled() {
 }
 
 #[tokio::test]
-async fn the_queue_row_shows_the_state_once_the_job_is_queued() {
+async fn the_queue_row_and_the_timeline_say_how_many_jobs_are_ahead() {
     let mut h = Harness::with(Setup::new(long_queue())).await;
     fill_and_submit(&mut h, PROMPT);
     let screen = h
@@ -216,11 +216,32 @@ async fn the_queue_row_shows_the_state_once_the_job_is_queued() {
             s.pane_text("History").contains("queued")
         })
         .await;
-    // "Submitting" was true a moment ago; once fal has queued the job the row must say so.
+    // "Submitting" was true a moment ago; once fal has queued the job the row must say so,
+    // and fal's position 0 is next in line, not "#0".
     assert!(
-        screen.pane_text("Queue").contains("queued #"),
-        "the queue row should show `queued #N`, not a finished step:\n{screen}"
+        screen.pane_text("Queue").contains("queued, next in line"),
+        "the queue row should say the job is next, not a finished step:\n{screen}"
     );
+    assert!(!screen.contains("#0"), "{screen}");
+
+    // A second job waits behind the first.
+    h.focus(Focus::Editor);
+    h.type_text(" again");
+    h.send(ctrl('s'));
+    h.wait_for("the second job behind the first", |s| {
+        s.pane_text("Queue").contains("queued, 1 ahead")
+    })
+    .await;
+
+    // The details' timeline says it in the same words.
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Timeline") && screen.contains("queued, 1 ahead"),
+        "{screen}"
+    );
+    assert!(!screen.contains("queued #"), "{screen}");
 }
 
 /// No cell may hold a control character or a bidi override, whatever the logs contained.

@@ -89,10 +89,8 @@ impl Reporter {
 fn describe_state(record: &JobRecord) -> String {
     match &record.state {
         JobState::Preparing => format!("job {} created", record.id),
-        JobState::Queued {
-            position: Some(position),
-        } => format!("in queue, position {position}"),
-        JobState::Queued { position: None } => "in queue".into(),
+        // In the words of the workbench's queue and details.
+        JobState::Queued { .. } => record.state.describe(),
         JobState::Running => "running".into(),
         JobState::Downloading => "finished on fal; fetching the result".into(),
         JobState::ResultPending => {

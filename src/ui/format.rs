@@ -26,7 +26,7 @@ pub(crate) fn spinner(tick: u64) -> &'static str {
     SPINNER[(tick % SPINNER.len() as u64) as usize]
 }
 
-/// `queued #3`, `running`, or what the engine says it is doing right now.
+/// `queued, 3 ahead`, `running`, or what the engine says it is doing right now.
 pub(crate) fn state_text(entry: &Entry, now: DateTime<Utc>) -> String {
     let state = &entry.record.state;
     if !state.is_terminal()
@@ -44,12 +44,7 @@ pub(crate) fn state_text(entry: &Entry, now: DateTime<Utc>) -> String {
         }
         return progress_text(progress);
     }
-    match state {
-        JobState::Queued {
-            position: Some(position),
-        } => format!("queued #{position}"),
-        other => other.label().to_owned(),
-    }
+    state.describe()
 }
 
 pub(crate) fn progress_text(progress: &Progress) -> String {

@@ -308,6 +308,18 @@ impl JobState {
         )
     }
 
+    /// The label, with the queue position where fal gave one, in the words every view uses:
+    /// fal's position counts the jobs ahead, so 0 is "next in line", never "#0".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Queued { position: Some(0) } => "queued, next in line".to_owned(),
+            Self::Queued {
+                position: Some(ahead),
+            } => format!("queued, {ahead} ahead"),
+            other => other.label().to_owned(),
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Self::Preparing => "preparing",
@@ -530,6 +542,16 @@ pub struct Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queue_positions_count_the_jobs_ahead() {
+        let queued = |position| JobState::Queued { position }.describe();
+        assert_eq!(queued(Some(0)), "queued, next in line");
+        assert_eq!(queued(Some(1)), "queued, 1 ahead");
+        assert_eq!(queued(Some(12)), "queued, 12 ahead");
+        assert_eq!(queued(None), "queued");
+        assert_eq!(JobState::Running.describe(), "running");
+    }
 
     fn all_states() -> Vec<JobState> {
         use JobState::*;

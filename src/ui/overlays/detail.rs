@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use i2v_store::{ImageSource, JobId, JobState};
+use i2v_store::{ImageSource, JobId};
 
 use super::chain;
 use super::scroll::{Text, TextView};
@@ -227,12 +227,7 @@ fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
     lines.push(Line::styled("Timeline", theme.title(true)));
     for change in &r.timeline {
         let offset = (change.at - r.created_at).num_seconds().max(0);
-        let what = match &change.state {
-            JobState::Queued {
-                position: Some(position),
-            } => format!("queued #{position}"),
-            other => other.label().to_owned(),
-        };
+        let what = change.state.describe();
         lines.push(Line::from(vec![
             Span::styled(format!("  +{}  ", mm_ss(offset)), theme.muted()),
             Span::styled(what, theme.state(&change.state)),

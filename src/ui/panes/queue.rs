@@ -156,7 +156,7 @@ impl Component for QueuePane {
             .map(|e| state_text(e, view.now).chars().count())
             .max()
             .unwrap_or(0)
-            .clamp(9, 16);
+            .clamp(9, 20);
         let offset = DrawnList::offset_for(at, height);
         self.drawn.record(inner, offset);
         let rated = job::any_rated(entries.iter().map(|e| &e.record));
