@@ -299,7 +299,20 @@ async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
 
     h.press(KeyCode::Char(' '));
     h.press(KeyCode::Char('j'));
+    // Marking and moving are the steps it advises: it stays while they are taken.
+    assert!(
+        h.screen().status_bar().contains("mark a job"),
+        "{}",
+        h.screen()
+    );
     h.press(KeyCode::Char('='));
+    // The view opened: the advice on how to open it is stale and gone, its keys in its place.
+    let status = h.screen().status_bar();
+    assert!(
+        !status.contains("mark a job") && status.contains("Esc close"),
+        "{}",
+        h.screen()
+    );
     let screen = h
         .wait_for("both strips", |s| {
             s.contains("Compare: A (marked) and B") && count(s, "last · frame 12") == 2

@@ -11,7 +11,7 @@ use super::book::Book;
 use super::component::Overlay;
 use super::config::NotifyConfig;
 use super::effect::{Draft, Effect};
-use super::keys::KeyMap;
+use super::keys::{Action, KeyMap};
 use super::layout;
 use super::media::Media;
 use super::msg::Msg;
@@ -88,6 +88,15 @@ pub(crate) struct Status {
     pub text: String,
     /// Notices fade; errors stay until a key.
     pub until: Option<DateTime<Utc>>,
+    /// What the user did that it answers, if anything: doing the same again clears it.
+    pub about: Option<Origin>,
+}
+
+/// What the user did that a status message answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Action(Action),
+    Paste,
 }
 
 /// One line of the message log.
@@ -123,6 +132,8 @@ pub struct App {
     /// The view over the panes, if one is open: it takes every key.
     pub(crate) overlay: Option<Box<dyn Overlay>>,
     pub(crate) status: Option<Status>,
+    /// What the user is doing while it is handled: the messages it brings answer it.
+    pub(crate) acting: Option<Origin>,
     /// Every notice and error of this session, oldest first: the status bar shows one, cut
     /// to the screen's width, and a later one replaces it.
     pub(crate) messages: Vec<Logged>,
@@ -211,6 +222,7 @@ impl App {
             book: Book::default(),
             overlay: None,
             status: None,
+            acting: None,
             messages: Vec::new(),
             errors_behind: 0,
             submitting: false,
@@ -605,6 +617,7 @@ impl App {
             kind: StatusKind::Notice,
             text,
             until: Some(self.now + Duration::seconds(NOTICE_SECS)),
+            about: self.acting,
         });
     }
 
@@ -622,6 +635,7 @@ impl App {
             kind: StatusKind::Error,
             text,
             until: None,
+            about: self.acting,
         });
     }
 
@@ -634,6 +648,18 @@ impl App {
             kind,
             text: text.to_owned(),
         });
+    }
+
+    /// The user does `origin` again: a notice that answered it last time (a refusal, a
+    /// "nothing to compare with") is stale now, whether this time succeeds silently (the view
+    /// opens) or says something new.
+    pub(crate) fn forget_notice_about(status: &mut Option<Status>, origin: Origin) {
+        if status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Notice && s.about == Some(origin))
+        {
+            *status = None;
+        }
     }
 
     fn expire_notice(&mut self) {

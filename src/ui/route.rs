@@ -5,7 +5,7 @@
 use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
-use super::app::{App, StatusKind, clean_paste};
+use super::app::{App, Origin, StatusKind, clean_paste};
 use super::component::{self, Command, Ctx, Request, quiet};
 use super::effect::Effect;
 use super::keys::{Action, KeyBinding};
@@ -110,11 +110,16 @@ impl App {
         }
         let mut out = Vec::new();
         let mut handed_back = None;
+        let acted;
         {
             let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
             if let Some(overlay) = self.overlay.as_mut() {
                 let commands = overlay.commands();
-                match component::action_for(ctx.keys, &commands, binding) {
+                acted = component::action_for(ctx.keys, &commands, binding);
+                if let Some(action) = acted {
+                    App::forget_notice_about(&mut self.status, Origin::Action(action));
+                }
+                match acted {
                     // Plain q closes a view, as in a pager; Ctrl-Q and Ctrl-C still quit.
                     Some(Action::Quit) if binding.is_plain_char() => ctx.close(),
                     Some(action) if !overlay.act(action, &mut ctx) => handed_back = Some(action),
@@ -126,10 +131,15 @@ impl App {
             } else {
                 let pane = self.panes.get_mut(self.focus);
                 if pane.takes_text(binding) {
+                    acted = None;
                     pane.key(key, &mut ctx);
                 } else {
                     let commands = pane.commands();
-                    match pane_action(ctx.keys, &commands, binding) {
+                    acted = pane_action(ctx.keys, &commands, binding);
+                    if let Some(action) = acted {
+                        App::forget_notice_about(&mut self.status, Origin::Action(action));
+                    }
+                    match acted {
                         // Submits are paused for billing: Esc resumes them before it does
                         // anything else.
                         Some(Action::Back) if self.billing_pause => {
@@ -148,10 +158,13 @@ impl App {
                 }
             }
         }
+        // What the action says answers it, so doing it again clears what it said.
+        self.acting = acted.map(Origin::Action);
         let mut effects = self.apply(out);
         if let Some(action) = handed_back {
             effects.extend(self.global(action));
         }
+        self.acting = None;
         effects
     }
 
@@ -281,6 +294,7 @@ impl App {
         if layout::too_small(self.size) {
             return Vec::new();
         }
+        App::forget_notice_about(&mut self.status, Origin::Paste);
         let mut out = Vec::new();
         let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
         // An overlay with a text field (the note) takes it; the others ignore it.
@@ -289,7 +303,10 @@ impl App {
         } else if !self.panes.get_mut(self.focus).paste(text, &mut ctx) {
             ctx.notice("Paste goes into the prompt or image field: Tab there first");
         }
-        self.apply(out)
+        self.acting = Some(Origin::Paste);
+        let effects = self.apply(out);
+        self.acting = None;
+        effects
     }
 
     /// The mouse, when `[ui] mouse = true`: a click focuses the pane under it (and selects
