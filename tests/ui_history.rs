@@ -142,3 +142,43 @@ fn typing_key_by_key_finds_what_the_whole_line_finds() {
         );
     }
 }
+
+/// The title's count while filtering with `query` over three jobs whose images share a
+/// folder.
+fn matches(query: &str) -> String {
+    let jobs = ["heron", "fox", "cat"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let image = format!("/home/me/library/{name}.png");
+            record(
+                n as u32 + 1,
+                &format!("a {name}"),
+                &image,
+                JobState::Completed,
+                5,
+            )
+        })
+        .collect();
+    let mut app = app();
+    app.update(Msg::Resize(120, 30));
+    send(&mut app, history_loaded(jobs));
+    tab(&mut app, 4);
+    app.update(ch('/'));
+    app.update(Msg::Paste(query.to_owned()));
+    let screen = render(&mut app, 120, 30);
+    screen
+        .split("· ")
+        .find(|part| part.contains(" match"))
+        .map(|part| part.trim().to_owned())
+        .unwrap_or_else(|| panic!("no count for {query}:\n{screen}"))
+}
+
+#[test]
+fn words_match_the_image_by_its_name_and_img_by_its_path() {
+    // Every job's folder would match a word: only the file name counts.
+    assert_eq!(matches("library"), "0/3 match");
+    assert_eq!(matches("img:library"), "3/3 match");
+    assert_eq!(matches("heron.png"), "1/3 match");
+    assert_eq!(matches("png"), "3/3 match");
+}

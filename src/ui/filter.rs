@@ -1,10 +1,13 @@
 //! The history pane's filter: which jobs match, best first. Plain words match the prompt and
-//! the image fuzzily; `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also `>`, `<=`,
+//! the image's file name fuzzily; `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also `>`, `<=`,
 //! `<`, `=`, `rating:4`), `is:rated`/`is:unrated` and `batch:PART` (any part of the batch id,
 //! as rows show its end) narrow the search exactly.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use i2v_store::Rating;
 
@@ -96,32 +99,24 @@ impl Query {
         query
     }
 
-    /// The exact terms: all must hold.
+    /// The exact terms: all must hold. Nothing is allocated per job: this runs over every
+    /// job of a long history on a key.
     fn narrows_to(&self, row: &Row) -> bool {
-        (self.states.is_empty() || {
-            let state = row.state.label().to_lowercase();
-            self.states.iter().all(|s| state.starts_with(s.as_str()))
-        }) && (self.ids.is_empty() || {
-            let id = row.id.as_str().to_lowercase();
-            self.ids.iter().all(|p| id.starts_with(p.as_str()))
-        }) && (self.images.is_empty() || {
-            let image = row.image.to_lowercase();
-            self.images.iter().all(|i| image.contains(i.as_str()))
-        }) && self
-            .ratings
+        let batch = row.batch.as_ref().map_or("", |b| b.as_str());
+        self.states
             .iter()
-            .all(|term| term.is_some_and(|t| t.holds(row.rating.and_then(Rating::new))))
+            .all(|s| starts_with_ci(row.state.label(), s))
+            && self.ids.iter().all(|p| starts_with_ci(row.id.as_str(), p))
+            && self.images.iter().all(|i| contains_ci(&row.image, i))
+            && self
+                .ratings
+                .iter()
+                .all(|term| term.is_some_and(|t| t.holds(row.rating.and_then(Rating::new))))
             && self.rated.is_none_or(|rated| row.rating.is_some() == rated)
-            && (self.batches.is_empty() || {
-                let batch = row
-                    .batch
-                    .as_ref()
-                    .map(|b| b.as_str().to_lowercase())
-                    .unwrap_or_default();
-                self.batches
-                    .iter()
-                    .all(|b| !batch.is_empty() && batch.contains(b.as_str()))
-            })
+            && self
+                .batches
+                .iter()
+                .all(|b| !batch.is_empty() && contains_ci(batch, b))
     }
 }
 
@@ -167,18 +162,30 @@ pub(crate) fn filter(book: &Book, query: &str, last: &mut Hits) -> Vec<Slot> {
     let min_score = 16 * parsed.words.chars().filter(|c| !c.is_whitespace()).count() as u32;
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
-    let mut haystack = String::new();
-    // Not the id: its random letters made short words match unrelated jobs (`id:` is
-    // there for ids).
+    let atoms = &pattern.atoms;
+    // Each word scores in the prompt and in the image's file name, the better counting.
+    // Jobs share prompts (the rows share one copy of each), so a prompt's scores are worked
+    // out once per key, however many jobs have it. Not the id: its random letters made
+    // short words match unrelated jobs (`id:` is there for ids); not the image's folders,
+    // which every job shares (`img:` is there for paths).
+    let mut prompt_scores: HashMap<usize, usize> = HashMap::new();
+    let mut scores: Vec<Option<u16>> = Vec::new();
     let mut hits: Vec<(u32, Slot)> = narrowed
         .filter_map(|slot| {
             let row = book.row_at(slot);
-            haystack.clear();
-            haystack.push_str(&row.prompt);
-            haystack.push(' ');
-            haystack.push_str(&row.image);
-            let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
-            (score >= min_score).then_some((score, slot))
+            let key = Arc::as_ptr(&row.prompt).cast::<u8>() as usize;
+            let at = *prompt_scores.entry(key).or_insert_with(|| {
+                let at = scores.len();
+                let prompt = Utf32Str::new(&row.prompt, &mut buf);
+                scores.extend(atoms.iter().map(|a| a.score(prompt, &mut matcher)));
+                at
+            });
+            let name = Utf32Str::new(file_name(&row.image), &mut buf);
+            let mut total = 0;
+            for (atom, in_prompt) in atoms.iter().zip(&scores[at..]) {
+                total += u32::from((*in_prompt).max(atom.score(name, &mut matcher))?);
+            }
+            (total >= min_score).then_some((total, slot))
         })
         .collect();
     *last = Hits {
@@ -204,6 +211,34 @@ fn narrows(old: &str, new: &str) -> bool {
     }
     let last_term = old.rsplit(char::is_whitespace).next().unwrap_or("");
     added.starts_with(char::is_whitespace) || !last_term.contains(':')
+}
+
+/// The last part of a path or URL: what a row's image is known by.
+fn file_name(image: &str) -> &str {
+    image.rsplit(['/', '\\']).next().unwrap_or(image)
+}
+
+/// `text` starts with `lower` (lower-case already), ignoring case.
+fn starts_with_ci(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.len() >= lower.len()
+            && text.as_bytes()[..lower.len()].eq_ignore_ascii_case(lower.as_bytes())
+    } else {
+        text.to_lowercase().starts_with(lower)
+    }
+}
+
+/// `text` contains `lower` (lower-case already), ignoring case.
+fn contains_ci(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        lower.is_empty()
+            || text
+                .as_bytes()
+                .windows(lower.len())
+                .any(|w| w.eq_ignore_ascii_case(lower.as_bytes()))
+    } else {
+        text.to_lowercase().contains(lower)
+    }
 }
 
 #[cfg(test)]
