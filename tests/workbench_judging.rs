@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use i2v::preview::{Colors, Graphics};
-use i2v::ui::Focus;
+use i2v::ui::{Focus, Msg};
 use i2v_sim::SimConfig;
 use i2v_store::{JobId, JobState, Rating};
 use tui_support::bench::{Harness, Setup};
@@ -74,6 +74,15 @@ fn count(screen: &Screen, needle: &str) -> usize {
         .sum()
 }
 
+/// Moves the workbench's clock past the notices on show ("Job completed", "Submitted job"),
+/// which fade after a few seconds, so the status bar shows its hints again.
+fn let_notices_fade(h: &mut Harness) {
+    h.bench
+        .app
+        .set_now(chrono::Utc::now() + chrono::Duration::seconds(10));
+    h.send(Msg::Tick);
+}
+
 fn frame_titles(screen: &Screen) -> usize {
     count(screen, "Playing · frame ")
 }
@@ -105,6 +114,31 @@ async fn digits_rate_a_finished_job_shown_as_stars_and_0_clears_it() {
 }
 
 #[tokio::test]
+async fn the_status_bar_offers_the_judging_keys_of_a_finished_job_where_there_is_room() {
+    let mut h = Harness::start().await;
+    finished_job(&mut h, "a slow dolly in").await;
+    let_notices_fade(&mut h);
+    h.focus(Focus::History);
+    let bar = h.screen().status_bar();
+    for hint in ["1–5 rate", "n note", "l continue", "Space mark"] {
+        assert!(bar.contains(hint), "{hint:?} in {bar:?}");
+    }
+    assert!(bar.trim_end().ends_with("F1 help"), "{bar:?}");
+    h.focus(Focus::Queue);
+    let bar = h.screen().status_bar();
+    for hint in ["1–5 rate", "n note", "l continue", "= compare"] {
+        assert!(bar.contains(hint), "{hint:?} in {bar:?}");
+    }
+
+    // On a narrow screen the pane's own hints come first, whole: the judging keys make way.
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    let bar = h.screen().status_bar();
+    assert!(!bar.contains("rate"), "{bar:?}");
+    assert!(bar.trim_end().ends_with("F1 help"), "{bar:?}");
+}
+
+#[tokio::test]
 async fn rating_an_unfinished_job_is_refused_in_the_status_bar() {
     let mut h = Harness::with(Setup::new(SimConfig {
         run_time: Duration::from_secs(30),
@@ -114,6 +148,10 @@ async fn rating_an_unfinished_job_is_refused_in_the_status_bar() {
     submit(&mut h, "still running", true);
     wait_for_jobs(&mut h, "the job to run", JobState::Running, 1).await;
     h.focus(Focus::Queue);
+    let_notices_fade(&mut h);
+    // Nothing to judge yet, so the status bar does not offer it.
+    let bar = h.screen().status_bar();
+    assert!(!bar.contains("rate") && bar.contains("cancel"), "{bar:?}");
     h.press(KeyCode::Char('5'));
     let screen = h.screen();
     assert!(

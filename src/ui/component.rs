@@ -22,10 +22,7 @@ use crate::jobs::NewJob;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Command {
     /// An action from the key map; a `hint` puts it in the status bar.
-    Action {
-        action: Action,
-        hint: Option<&'static str>,
-    },
+    Action { action: Action, hint: Option<Hint> },
     /// A key of the component's own that the key map does not rebind (y/n in a question,
     /// Enter in the filter line): handled in [`Component::key`], shown in the status bar.
     Key {
@@ -34,11 +31,52 @@ pub(crate) enum Command {
     },
 }
 
-/// An action shown in the status bar as `hint`.
-pub(crate) const fn hint(action: Action, hint: &'static str) -> Command {
+/// What the status bar says of an action: its key (taken from the key map), then `text`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hint {
+    pub text: &'static str,
+    /// The hint names the keys of the actions from this one to `through` as one run
+    /// (`1–5 rate`).
+    pub through: Option<Action>,
+    /// Said only while the selected job is a finished result, and only where the width
+    /// leaves room once the other hints are shown: judging it.
+    pub on_result: bool,
+}
+
+/// An action shown in the status bar as `text`.
+pub(crate) const fn hint(action: Action, text: &'static str) -> Command {
     Command::Action {
         action,
-        hint: Some(hint),
+        hint: Some(Hint {
+            text,
+            through: None,
+            on_result: false,
+        }),
+    }
+}
+
+/// An action on a finished result, shown as `text` while the selected job is one and the
+/// width allows.
+pub(crate) const fn result_hint(action: Action, text: &'static str) -> Command {
+    Command::Action {
+        action,
+        hint: Some(Hint {
+            text,
+            through: None,
+            on_result: true,
+        }),
+    }
+}
+
+/// Like [`result_hint`], for the run of actions from `action` to `through`, named together.
+pub(crate) const fn result_hints(action: Action, through: Action, text: &'static str) -> Command {
+    Command::Action {
+        action,
+        hint: Some(Hint {
+            text,
+            through: Some(through),
+            on_result: true,
+        }),
     }
 }
 
@@ -92,6 +130,12 @@ pub(crate) trait Component {
     /// A plain key this component takes as text before any global command sees it.
     fn takes_text(&self, _key: KeyBinding) -> bool {
         false
+    }
+
+    /// The job its job actions act on, if it has one (the status bar offers the judging
+    /// keys while that job is a finished result).
+    fn selected_job(&self, _book: &Book) -> Option<JobId> {
+        None
     }
 
     /// A bracketed paste. True when taken.

@@ -443,6 +443,35 @@ impl KeyMap {
     pub fn short_label(&self, action: Action) -> Option<String> {
         self.offered(action).next().map(ToString::to_string)
     }
+
+    /// The keys of the actions from `first` to `last` (in [`Action::ALL`]'s order), for one
+    /// hint: `1–5` when they are consecutive characters, else each (`a/s/d`). `None` when
+    /// one of them has no key this terminal sends.
+    pub fn run_label(&self, first: Action, last: Action) -> Option<String> {
+        let start = Action::ALL.iter().position(|&a| a == first)?;
+        let end = Action::ALL.iter().position(|&a| a == last)?;
+        let labels = Action::ALL
+            .get(start..=end)?
+            .iter()
+            .map(|&a| self.short_label(a))
+            .collect::<Option<Vec<String>>>()?;
+        let chars: Vec<char> = labels
+            .iter()
+            .filter_map(|l| {
+                let mut chars = l.chars();
+                chars.next().filter(|_| chars.next().is_none())
+            })
+            .collect();
+        let consecutive = chars.len() == labels.len()
+            && labels.len() > 2
+            && chars
+                .windows(2)
+                .all(|w| u32::from(w[0]) + 1 == u32::from(w[1]));
+        match (consecutive, labels.first(), labels.last()) {
+            (true, Some(first), Some(last)) => Some(format!("{first}–{last}")),
+            _ => Some(labels.join("/")),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -501,6 +530,24 @@ mod tests {
         assert_eq!(map.label(Action::Submit), "Ctrl-S, F5");
         assert_eq!(map.label(Action::FocusPrev), "Shift-Tab");
         assert_eq!(map.label(Action::Toggle), "Space, Enter");
+    }
+
+    #[test]
+    fn a_run_of_keys_reads_as_a_range_only_when_it_is_one() {
+        let map = KeyMap::default();
+        assert_eq!(
+            map.run_label(Action::Rate1, Action::Rate5).as_deref(),
+            Some("1–5")
+        );
+        let config = BTreeMap::from([("rate_3".to_owned(), "x".to_owned())]);
+        let (map, _) = KeyMap::from_config(&config);
+        assert_eq!(
+            map.run_label(Action::Rate1, Action::Rate5).as_deref(),
+            Some("1/2/x/4/5")
+        );
+        let config = BTreeMap::from([("rate_3".to_owned(), String::new())]);
+        let (map, _) = KeyMap::from_config(&config);
+        assert_eq!(map.run_label(Action::Rate1, Action::Rate5), None);
     }
 
     #[test]

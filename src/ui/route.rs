@@ -5,6 +5,8 @@
 use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
+use i2v_store::JobId;
+
 use super::app::{App, Origin, StatusKind, clean_paste};
 use super::component::{self, Command, Ctx, Request, quiet};
 use super::effect::Effect;
@@ -72,6 +74,14 @@ impl App {
         match &self.overlay {
             Some(overlay) => overlay.commands(),
             None => self.panes.get(self.focus).commands(),
+        }
+    }
+
+    /// The job the selected-job actions of whatever has the keyboard act on, if any.
+    pub(crate) fn active_job(&self) -> Option<JobId> {
+        match &self.overlay {
+            Some(overlay) => overlay.selected_job(&self.book),
+            None => self.panes.get(self.focus).selected_job(&self.book),
         }
     }
 

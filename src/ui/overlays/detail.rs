@@ -10,6 +10,7 @@ use super::chain;
 use super::scroll::{Text, TextView};
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
+use crate::ui::book::Book;
 use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, hint, quiet};
 use crate::ui::draw::wrap_lines;
 use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp, timings};
@@ -41,6 +42,10 @@ impl Component for Detail {
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
         self.text.act(action, ctx)
+    }
+
+    fn selected_job(&self, _book: &Book) -> Option<JobId> {
+        Some(self.id.clone())
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
@@ -96,7 +101,7 @@ impl Text for DetailText {
             quiet(Action::PrevShot),
             quiet(Action::NextShot),
         ];
-        commands.extend(job::JUDGING);
+        commands.extend(job::judging(false));
         commands
     }
 

@@ -243,22 +243,25 @@ impl Component for HistoryPane {
         let mut commands = vec![
             hint(Action::Restore, "load"),
             hint(Action::Rerun, rerun),
-            quiet(Action::Mark),
             hint(Action::Diff, "diff"),
             hint(Action::Filter, "filter"),
             quiet(Action::Sort),
             quiet(Action::Trash),
             hint(Action::Detail, "details"),
             hint(Action::CopyUrl, "copy URL"),
-            hint(Action::Help, "help"),
             quiet(Action::OpenVideo),
             quiet(Action::CopyPath),
             quiet(Action::Play),
             quiet(Action::Back),
         ];
-        commands.extend(job::JUDGING);
+        commands.extend(job::judging(true));
+        commands.push(hint(Action::Help, "help"));
         commands.extend(MOVES);
         commands
+    }
+
+    fn selected_job(&self, _book: &Book) -> Option<JobId> {
+        self.selected.clone()
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {

@@ -10,25 +10,32 @@ use crate::judge::{Verdict, stars};
 use crate::text::sanitize;
 use crate::ui::book::Book;
 use crate::ui::component::View;
-use crate::ui::component::{Command, Ctx, Request, quiet};
+use crate::ui::component::{Command, Ctx, Request, quiet, result_hint, result_hints};
 use crate::ui::effect::Effect;
 use crate::ui::format::cut;
 use crate::ui::keys::{Action, KeyMap};
 use crate::ui::overlays::note::NoteEditor;
 
 /// Judging the selected job and chaining from it: the queue, the history and the detail view
-/// all take these (help lists them; the status bar has no room).
-pub(crate) const JUDGING: [Command; 9] = [
-    quiet(Action::ContinueShot),
-    quiet(Action::Rate1),
-    quiet(Action::Rate2),
-    quiet(Action::Rate3),
-    quiet(Action::Rate4),
-    quiet(Action::Rate5),
-    quiet(Action::Unrate),
-    quiet(Action::Note),
-    quiet(Action::Compare),
-];
+/// all take these. The status bar names the most used while the selected job is a finished
+/// result (help lists them all); `mark` adds the history's marking, which compare needs.
+pub(crate) fn judging(mark: bool) -> Vec<Command> {
+    let mut commands = vec![
+        result_hints(Action::Rate1, Action::Rate5, "rate"),
+        quiet(Action::Rate2),
+        quiet(Action::Rate3),
+        quiet(Action::Rate4),
+        quiet(Action::Rate5),
+        quiet(Action::Unrate),
+        result_hint(Action::Note, "note"),
+        result_hint(Action::ContinueShot, "continue"),
+    ];
+    if mark {
+        commands.push(result_hint(Action::Mark, "mark"));
+    }
+    commands.push(result_hint(Action::Compare, "compare"));
+    commands
+}
 
 /// Carries out one of the selected job's actions on `id`. False for other actions.
 pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {

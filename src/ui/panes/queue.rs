@@ -87,7 +87,6 @@ impl Component for QueuePane {
             hint(Action::CopyUrl, "copy URL"),
             hint(Action::OpenVideo, "open"),
             hint(Action::PageUp, "scroll logs"),
-            hint(Action::Help, "help"),
             quiet(Action::CopyPath),
             quiet(Action::Play),
             quiet(Action::Up),
@@ -96,8 +95,13 @@ impl Component for QueuePane {
             quiet(Action::Bottom),
         ]
         .into_iter()
-        .chain(job::JUDGING)
+        .chain(job::judging(false))
+        .chain([hint(Action::Help, "help")])
         .collect()
+    }
+
+    fn selected_job(&self, book: &Book) -> Option<JobId> {
+        self.selected(book)
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
