@@ -182,3 +182,20 @@ fn words_match_the_image_by_its_name_and_img_by_its_path() {
     assert_eq!(matches("heron.png"), "1/3 match");
     assert_eq!(matches("png"), "3/3 match");
 }
+
+#[test]
+fn a_record_that_cannot_be_read_is_not_read_again_and_again() {
+    let (mut app, records) = listed();
+    tab(&mut app, 4);
+    app.update(ch('v'));
+    app.update(Msg::RecordsRead(vec![Err((
+        records[3].id.clone(),
+        "the file is not valid JSON".to_owned(),
+    ))]));
+    // The detail view stays open on it; ticks and keys do not ask for it again.
+    let mut effects = send(&mut app, [Msg::Tick, Msg::Tick, ch('j')]);
+    assert!(reads(&effects).is_empty(), "{effects:?}");
+    // A new listing (the file may have been mended) tries again.
+    effects = app.update(history_listed(&records));
+    assert_eq!(reads(&effects), [records[3].id.to_string()]);
+}

@@ -162,6 +162,9 @@ pub struct App {
     pub(crate) chains: Vec<(String, JobId)>,
     /// History records asked for and not read yet.
     reading: HashSet<JobId>,
+    /// History records that could not be read: not read ahead again until the history is
+    /// listed anew (asked for explicitly, they are).
+    unreadable: HashSet<JobId>,
     /// An action in the history waiting for records to be read.
     waiting: Option<Waiting>,
     /// The history's problems already shown (a refresh finding the same says nothing).
@@ -235,6 +238,7 @@ impl App {
             chaining: None,
             chains: Vec::new(),
             reading: HashSet::new(),
+            unreadable: HashSet::new(),
             waiting: None,
             history_problems: Vec::new(),
             spend_version: None,
@@ -308,7 +312,9 @@ impl App {
         let wanted: Vec<JobId> = [self.panes.history.selected.as_ref(), overlay]
             .into_iter()
             .flatten()
-            .filter(|id| self.book.get(id).is_none() && self.book.knows(id))
+            .filter(|id| {
+                self.book.get(id).is_none() && self.book.knows(id) && !self.unreadable.contains(*id)
+            })
             .cloned()
             .collect();
         self.read_records(wanted)
@@ -351,6 +357,7 @@ impl App {
                 }
                 Err((id, why)) => {
                     self.reading.remove(&id);
+                    self.unreadable.insert(id.clone());
                     let waited = self.waiting.as_ref().is_some_and(|w| w.ids.contains(&id));
                     if waited || self.overlay.as_ref().and_then(|o| o.job()) == Some(&id) {
                         self.waiting = None;
@@ -429,6 +436,7 @@ impl App {
                 problems,
             } => {
                 self.book.set_history(summaries);
+                self.unreadable.clear();
                 self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
                 self.recount_spend();
