@@ -130,6 +130,24 @@ async fn the_image_field_shows_a_thumbnail_once_the_image_checks_out() {
 }
 
 #[tokio::test]
+async fn on_a_short_screen_the_image_facts_stay_whole_and_the_thumbnail_makes_way() {
+    let mut h = with_pictures().await;
+    h.focus(Focus::Image);
+    h.type_text(&fixture_png());
+    wait_until(&mut h, "the thumbnail", |h| {
+        !picture_colours(h, "Image").is_empty()
+    })
+    .await;
+    // 80×24: the box has one row for the facts, where a picture of a few cells would cut
+    // them ("400×3").
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(i2v::ui::Msg::Resize(80, 24));
+    let image = h.screen().pane_text("Image");
+    assert!(image.contains("400×300"), "{}", h.screen());
+    assert!(picture_colours(&h, "Image").is_empty(), "{}", h.screen());
+}
+
+#[tokio::test]
 async fn without_pictures_nothing_is_made() {
     let mut h = Harness::start().await;
     h.focus(Focus::Image);

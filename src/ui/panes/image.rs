@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use std::sync::Arc;
 
@@ -148,22 +148,6 @@ impl Component for ImagePane {
             area,
         );
         let mut inner = inner(area);
-        if self.has_thumbnail()
-            && let Some((_, still)) = self.thumb.as_mut()
-        {
-            // The picture on the right, about as wide as a 16:9 frame of that height in
-            // halfblocks, the text on the left.
-            let width = (inner.height * 4).min(inner.width / 3);
-            let picture = Rect {
-                x: inner.right() - width,
-                width,
-                ..inner
-            };
-            inner.width -= width + 1;
-            still.render(&view.media.graphics, picture, frame.buffer_mut());
-        }
-        self.field.style(theme, view.focused);
-        frame.render_widget(&self.field.area, Rect { height: 1, ..inner });
         let info = match self.info() {
             _ if self.text().is_empty() => {
                 Line::from("PNG, JPEG or WebP file, or https:// URL").style(theme.muted())
@@ -175,12 +159,34 @@ impl Component for ImagePane {
             Some(Err(e)) => Line::from(format!("✗ {}", sanitize(e))).style(theme.error()),
             None => Line::from("checking…").style(theme.muted()),
         };
+        // The picture on the right, about as wide as a 16:9 frame of that height in
+        // halfblocks, the text on the left. In a box of two rows on a narrow screen the
+        // picture is a few cells: the facts beside it (the size fal's limits are about)
+        // matter more, so it makes way rather than cut them.
+        let width = (inner.height * 4).min(inner.width / 3);
+        let info_rows = inner.height.saturating_sub(1);
+        let info_fits = info.width()
+            <= usize::from(inner.width.saturating_sub(width + 1)) * usize::from(info_rows);
+        if self.has_thumbnail()
+            && info_fits
+            && let Some((_, still)) = self.thumb.as_mut()
+        {
+            let picture = Rect {
+                x: inner.right() - width,
+                width,
+                ..inner
+            };
+            inner.width -= width + 1;
+            still.render(&view.media.graphics, picture, frame.buffer_mut());
+        }
+        self.field.style(theme, view.focused);
+        frame.render_widget(&self.field.area, Rect { height: 1, ..inner });
         let info_area = Rect {
             y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
+            height: info_rows,
             ..inner
         };
-        frame.render_widget(Paragraph::new(info), info_area);
+        frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), info_area);
     }
 }
 
