@@ -232,6 +232,31 @@ async fn n_writes_a_one_line_note_enter_saves_and_esc_cancels() {
 }
 
 #[tokio::test]
+async fn a_noted_row_keeps_the_prompts_of_the_history_level() {
+    let mut h = Harness::start().await;
+    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.focus(Focus::Editor);
+    h.type_text(", slow orbit");
+    finished_job(&mut h, "").await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('n'));
+    h.type_text("good light");
+    h.press(KeyCode::Enter);
+    let screen = h
+        .wait_for("the note in the history row", |s| {
+            s.pane_text("History").contains("“good light”")
+        })
+        .await;
+    let history = screen.pane_text("History");
+    let starts: Vec<usize> = history
+        .lines()
+        .filter_map(|row| Some(row[..row.find("a lighthouse at dusk")?].chars().count()))
+        .collect();
+    assert_eq!(starts.len(), 2, "{screen}");
+    assert_eq!(starts[0], starts[1], "the prompts start level:\n{screen}");
+}
+
+#[tokio::test]
 async fn l_continues_from_the_last_frame_and_the_details_walk_the_chain() {
     let mut h = Harness::start().await;
     let first = finished_job(&mut h, "a lighthouse at dusk").await;

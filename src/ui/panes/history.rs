@@ -418,8 +418,14 @@ impl Component for HistoryPane {
         let rated = visible
             .iter()
             .any(|&slot| view.book.row_at(slot).rating.is_some());
-        // A note only where the row has room for it beside the prompt.
-        let note_width = if inner.width >= 90 { 24 } else { 0 };
+        // A note only where the row has room for it beside the prompt, in a column while
+        // a row on screen has one (so the prompts start level).
+        let noted = visible
+            .iter()
+            .skip(offset)
+            .take(height)
+            .any(|&slot| view.book.row_at(slot).has_note);
+        let note_width = if inner.width >= 90 && noted { 24 } else { 0 };
         let lines: Vec<Line> = visible
             .iter()
             .enumerate()

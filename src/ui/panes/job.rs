@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use i2v_store::{JobId, JobRecord, JobState};
 use ratatui::text::Span;
+use unicode_width::UnicodeWidthStr;
 
 use crate::judge::{Verdict, stars};
 use crate::text::sanitize;
@@ -214,16 +215,20 @@ pub(crate) fn judgement_parts(
         let rating = rating.map_or_else(|| " ".repeat(5), stars);
         spans.push(Span::styled(format!("{rating} "), view.theme.accent()));
     }
-    match note {
-        Note::Text(Some(note)) if note_width > 2 => {
-            let note = cut(&sanitize(note), note_width - 2);
-            spans.push(Span::styled(format!("“{note}” "), view.theme.muted()));
-        }
-        Note::Unread(true) if note_width > 2 => {
-            spans.push(Span::styled("“…” ", view.theme.muted()));
-        }
-        _ => {}
+    if note_width <= 2 {
+        return spans;
     }
+    let note = match note {
+        Note::Text(Some(note)) => format!("“{}”", cut(&sanitize(note), note_width - 2)),
+        Note::Unread(true) => "“…”".to_owned(),
+        _ => String::new(),
+    };
+    // A column: the prompts after it start level, noted or not.
+    let pad = note_width.saturating_sub(note.width());
+    spans.push(Span::styled(
+        format!("{note}{} ", " ".repeat(pad)),
+        view.theme.muted(),
+    ));
     spans
 }
 
