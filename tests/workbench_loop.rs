@@ -244,6 +244,35 @@ async fn the_queue_row_and_the_timeline_say_how_many_jobs_are_ahead() {
     assert!(!screen.contains("queued #"), "{screen}");
 }
 
+#[tokio::test]
+async fn a_long_value_in_the_details_wraps_under_the_value_not_its_label() {
+    let mut h = Harness::start().await;
+    fill_and_submit(&mut h, PROMPT);
+    h.wait_for("the job to complete", |s| {
+        s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    let rows = h.screen().rows();
+    // The video's URL is longer than the view is wide.
+    let at = rows
+        .iter()
+        .position(|r| r.contains("Video      http"))
+        .unwrap_or_else(|| panic!("{}", h.screen()));
+    // Inside the view: after its left border.
+    let inside = |row: &str| row.split_once('┃').map(|(_, r)| r.to_owned()).unwrap();
+    assert!(inside(&rows[at]).starts_with("Video"), "{}", h.screen());
+    let next = inside(&rows[at + 1]);
+    assert!(
+        next.starts_with(&" ".repeat(11)) && !next[11..].starts_with(' '),
+        "the URL goes on under itself:\n{}",
+        h.screen()
+    );
+}
+
 /// No cell may hold a control character or a bidi override, whatever the logs contained.
 fn assert_clean(screen: &Screen) {
     for symbol in screen.symbols() {

@@ -12,7 +12,7 @@ use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
 use crate::ui::book::Book;
 use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, hint, quiet};
-use crate::ui::draw::wrap_lines;
+use crate::ui::draw::{wrap_line, wrap_lines};
 use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp, timings};
 use crate::ui::keys::Action;
 use crate::ui::panes::job;
@@ -247,7 +247,26 @@ fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
     for log in &entry.log_lines {
         lines.push(Line::from(format!("  {}", log.text)));
     }
-    wrap_lines(lines, width)
+    // A field's value wraps under the value, not under its label (long paths and URLs
+    // do, on a narrow screen); other lines hang under their own indent.
+    lines
+        .into_iter()
+        .flat_map(|line| match is_field(&line) {
+            true => wrap_line(line, width, LABEL_WIDTH),
+            false => wrap_lines(vec![line], width),
+        })
+        .collect()
+}
+
+/// Columns of a field's label (`Image      `), the value after it.
+const LABEL_WIDTH: usize = 11;
+
+/// A `Label      value` line: its first span is the padded label.
+fn is_field(line: &Line) -> bool {
+    line.spans.len() > 1
+        && line.spans.first().is_some_and(|label| {
+            label.content.chars().count() == LABEL_WIDTH && !label.content.starts_with(' ')
+        })
 }
 
 /// Progress with its reason, which the one-line queue row leaves out.
