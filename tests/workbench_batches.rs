@@ -130,6 +130,49 @@ async fn a_prompt_matrix_is_listed_with_its_cost_and_only_y_sends_it_as_one_batc
 }
 
 #[tokio::test]
+async fn batch_tags_keep_the_history_prompts_level_and_the_title_is_never_cut() {
+    let mut h = Harness::start().await;
+    fill(&mut h, "a red fox");
+    h.send(ctrl('s'));
+    wait_completed(&mut h, 1).await;
+    fill(&mut h, "a blue fox");
+    h.send(alt('+'));
+    // 80 columns: the prompt's title has no room for the $EDITOR reminder beside the
+    // count, so it is left out rather than cut to "Ctrl-E".
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    let screen = h.screen();
+    let title = screen
+        .rows()
+        .into_iter()
+        .find(|r| r.contains("Prompt ·"))
+        .unwrap();
+    assert!(title.contains("×2 = 2 jobs"), "{screen}");
+    assert!(
+        !title.contains("Ctrl-E") || title.contains("Ctrl-E $EDITOR"),
+        "{screen}"
+    );
+
+    h.send(ctrl('s'));
+    h.press(KeyCode::Char('y'));
+    wait_completed(&mut h, 3).await;
+    let screen = h.screen();
+    let starts: Vec<usize> = screen
+        .pane_text("History")
+        .lines()
+        .filter_map(|row| {
+            let at = row.find("a red fox").or_else(|| row.find("a blue fox"))?;
+            Some(row[..at].chars().count())
+        })
+        .collect();
+    assert_eq!(starts.len(), 3, "{screen}");
+    assert!(
+        starts.windows(2).all(|w| w[0] == w[1]),
+        "{starts:?}\n{screen}"
+    );
+}
+
+#[tokio::test]
 async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
     let mut h = Harness::start().await;
     fill(&mut h, "a {red|blue fox");

@@ -420,11 +420,16 @@ impl Component for HistoryPane {
             .any(|&slot| view.book.row_at(slot).rating.is_some());
         // A note only where the row has room for it beside the prompt, in a column while
         // a row on screen has one (so the prompts start level).
-        let noted = visible
-            .iter()
-            .skip(offset)
-            .take(height)
-            .any(|&slot| view.book.row_at(slot).has_note);
+        let on_screen = || {
+            visible
+                .iter()
+                .skip(offset)
+                .take(height)
+                .map(|&slot| view.book.row_at(slot))
+        };
+        let noted = on_screen().any(|row| row.has_note);
+        // Batch tags in a column too, while a row on screen has one.
+        let batched = on_screen().any(|row| row.batch.is_some());
         let note_width = if inner.width >= 90 && noted { 24 } else { 0 };
         let lines: Vec<Line> = visible
             .iter()
@@ -460,7 +465,10 @@ impl Component for HistoryPane {
                         let b = b.as_str();
                         format!("⧉{} ", &b[b.len().saturating_sub(BATCH_CHARS)..])
                     })
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| match batched {
+                        true => " ".repeat(BATCH_CHARS + 2),
+                        false => String::new(),
+                    });
                 let mut spans = vec![
                     Span::styled(mark, theme.accent()),
                     Span::styled(format!("{icon} "), state_style),

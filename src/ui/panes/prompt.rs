@@ -4,6 +4,7 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 use super::text_field::TextField;
 use crate::text::sanitize;
@@ -121,10 +122,16 @@ impl Component for PromptPane {
             };
             title.push(Span::styled(text, style));
         }
+        // The key's reminder only where it fits whole beside the rest (the status bar
+        // names it too): the border would cut it to "Ctrl-E".
         if view.focused
             && let Some(key) = view.keys.short_label(Action::EditExternally)
         {
-            title.push(Span::styled(format!("· {key} $EDITOR "), theme.muted()));
+            let reminder = format!("· {key} $EDITOR ");
+            let used: usize = title.iter().map(Span::width).sum();
+            if used + reminder.width() + 2 <= usize::from(area.width) {
+                title.push(Span::styled(reminder, theme.muted()));
+            }
         }
         frame.render_widget(frame_block(theme, Line::from(title), view.focused), area);
         self.field.style(theme, view.focused);
