@@ -290,3 +290,29 @@ async fn records_another_process_adds_edits_or_removes_show_up() {
         .await;
     assert!(screen.contains("3 jobs"), "{screen}");
 }
+
+#[tokio::test]
+async fn d_on_a_job_finished_this_session_takes_it_from_the_history_and_the_queue() {
+    let mut h = Harness::with(Setup::new(SimConfig::fast())).await;
+    h.focus(Focus::Editor);
+    h.type_text("A kite climbs over a windy beach");
+    h.focus(Focus::Image);
+    h.type_text(&tui_support::fixture_png());
+    h.send(tui_support::keys::ctrl('s'));
+    let store = h.store();
+    h.wait_for("the job to complete", |s| {
+        store.list().records.len() == 1 && s.pane_text("History").contains("✓ completed")
+    })
+    .await;
+    let kite = store.list().records[0].id.clone();
+
+    h.focus(Focus::History);
+    h.send(ch('D'));
+    h.send(ch('y'));
+    let screen = h
+        .wait_for("the kite gone from the history", |s| s.contains("0 jobs"))
+        .await;
+    assert!(!screen.pane_text("History").contains("kite"), "{screen}");
+    assert!(!screen.pane_text("Queue").contains("kite"), "{screen}");
+    assert!(store.load(&kite).is_err(), "the record left jobs/");
+}

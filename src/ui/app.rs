@@ -810,6 +810,8 @@ impl App {
         trash: &std::path::Path,
     ) {
         self.book.remove(&moved);
+        // A job gone from the book must not count as one still running for `in_flight`.
+        self.sent.retain(|(id, _)| !moved.contains(id));
         self.panes.history.marked.retain(|id| !moved.contains(id));
         self.panes.history.refresh(&self.book);
         self.recount_spend();

@@ -239,15 +239,16 @@ impl Book {
         }
     }
 
-    /// Jobs gone from the history (moved to the trash).
+    /// Jobs gone from the history (moved to the trash). A job finished this session goes
+    /// from the queue too: the user asked for it gone, and only finished jobs are moved.
     pub fn remove(&mut self, ids: &[JobId]) {
         let before = self.rows.len();
         for id in ids {
-            self.forget(id);
+            self.entries.remove(id);
         }
-        let live = &self.live;
-        self.rows
-            .retain(|row| live.contains(&row.id) || !ids.contains(&row.id));
+        self.opened.retain(|id| !ids.contains(id));
+        self.live.retain(|id| !ids.contains(id));
+        self.rows.retain(|row| !ids.contains(&row.id));
         if self.rows.len() != before {
             self.slots = self
                 .rows
