@@ -173,6 +173,32 @@ async fn batch_tags_keep_the_history_prompts_level_and_the_title_is_never_cut() 
 }
 
 #[tokio::test]
+async fn a_long_prompt_in_the_batch_question_goes_on_under_its_own_start() {
+    let mut h = Harness::start().await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    fill(
+        &mut h,
+        "a slow dolly shot of a lighthouse at dusk, storm rolling in, waves crash on the rocks",
+    );
+    h.send(alt('+'));
+    h.send(ctrl('s'));
+    let screen = h.screen();
+    let rows = screen.rows();
+    // Inside the question's box: after its left border (the focused prompt's is the first).
+    let inside = |row: &str| row.split('┃').nth(2).map(str::to_owned);
+    let at = rows
+        .iter()
+        .position(|r| inside(r).is_some_and(|r| r.starts_with("1. a slow dolly")))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let next = inside(&rows[at + 1]).unwrap();
+    assert!(
+        next.starts_with("   ") && !next[3..].starts_with(' '),
+        "the prompt goes on under itself, not under its number:\n{screen}"
+    );
+}
+
+#[tokio::test]
 async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
     let mut h = Harness::start().await;
     fill(&mut h, "a {red|blue fox");

@@ -9,7 +9,7 @@ use super::scroll::{Text, TextView};
 use crate::jobs::NewJob;
 use crate::text::sanitize;
 use crate::ui::component::{Command, Ctx, Request, View, fixed, hint};
-use crate::ui::draw::wrap_lines;
+use crate::ui::draw::{wrap_line, wrap_lines};
 use crate::ui::keys::{Action, KeyBinding};
 
 pub(crate) struct BatchConfirm {
@@ -54,15 +54,22 @@ impl Text for BatchConfirm {
             lines.push(Line::from(sanitize(warning)).style(theme.error()));
         }
         lines.push(Line::from(""));
+        let mut lines = wrap_lines(lines, width);
+        // A long prompt goes on under its own start, its number standing out.
         let digits = self.rows.len().to_string().len();
         for (i, row) in self.rows.iter().enumerate() {
-            lines.push(Line::from(format!("{:>digits$}. {}", i + 1, sanitize(row))));
+            let row = Line::from(format!("{:>digits$}. {}", i + 1, sanitize(row)));
+            lines.extend(wrap_line(row, width, digits + 2));
         }
         lines.push(Line::from(""));
-        lines.push(
-            Line::from("y: send them all (each is billed)    n / Esc: don't").style(theme.key()),
-        );
-        wrap_lines(lines, width)
+        lines.extend(wrap_lines(
+            vec![
+                Line::from("y: send them all (each is billed)    n / Esc: don't")
+                    .style(theme.key()),
+            ],
+            width,
+        ));
+        lines
     }
 
     fn commands(&self) -> Vec<Command> {
