@@ -273,6 +273,16 @@ async fn a_long_value_in_the_details_wraps_under_the_value_not_its_label() {
     );
 }
 
+#[tokio::test]
+async fn an_empty_field_without_the_keyboard_shows_its_placeholder_level_with_the_text_below() {
+    let h = Harness::start().await;
+    assert_eq!(h.bench.app.focus(), Focus::Editor);
+    let screen = h.screen();
+    let image = screen.pane("Image").unwrap().rows();
+    assert!(image[0].starts_with("path/to/frame.png"), "{screen}");
+    assert!(image[1].starts_with("PNG, JPEG or WebP"), "{screen}");
+}
+
 /// No cell may hold a control character or a bidi override, whatever the logs contained.
 fn assert_clean(screen: &Screen) {
     for symbol in screen.symbols() {

@@ -180,7 +180,8 @@ impl Component for ImagePane {
             still.render(&view.media.graphics, picture, frame.buffer_mut());
         }
         self.field.style(theme, view.focused);
-        frame.render_widget(&self.field.area, Rect { height: 1, ..inner });
+        self.field
+            .draw(frame, Rect { height: 1, ..inner }, view.focused);
         let info_area = Rect {
             y: inner.y + 1,
             height: info_rows,

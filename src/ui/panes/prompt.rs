@@ -135,7 +135,7 @@ impl Component for PromptPane {
         }
         frame.render_widget(frame_block(theme, Line::from(title), view.focused), area);
         self.field.style(theme, view.focused);
-        frame.render_widget(&self.field.area, inner(area));
+        self.field.draw(frame, inner(area), view.focused);
     }
 }
 

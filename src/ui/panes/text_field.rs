@@ -1,7 +1,10 @@
 //! A text field with whole-edit undo: what the prompt and the image field share.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
+use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::ui::keys::{Action, KeyBinding};
@@ -75,6 +78,19 @@ impl TextField {
         let snapshot = Snapshot::of(&self.area);
         self.area.input(key);
         self.undo.record(snapshot, &self.area, edit);
+    }
+
+    /// Draws the field into `area`. Empty and without the keyboard, its placeholder starts
+    /// in the first column, level with the lines around it: the text area would keep a
+    /// cell for a cursor it does not show.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, focused: bool) {
+        if focused || !self.area.is_empty() {
+            frame.render_widget(&self.area, area);
+            return;
+        }
+        let placeholder = Paragraph::new(self.area.placeholder_text().to_owned())
+            .style(self.area.placeholder_style().unwrap_or_default());
+        frame.render_widget(placeholder, area);
     }
 
     /// Colours for `theme`; only the focused field shows a cursor.
