@@ -283,6 +283,28 @@ async fn an_empty_field_without_the_keyboard_shows_its_placeholder_level_with_th
     assert!(image[1].starts_with("PNG, JPEG or WebP"), "{screen}");
 }
 
+#[tokio::test]
+async fn a_row_cut_at_the_edge_of_its_list_ends_in_an_ellipsis() {
+    let mut h = Harness::start().await;
+    let prompt = "a slow dolly shot of a lighthouse at dusk while a storm rolls in from the \
+                  sea and waves crash on the black rocks below";
+    fill_and_submit(&mut h, prompt);
+    let screen = h
+        .wait_for("the job in both lists", |s| {
+            s.pane_text("Queue").contains("a slow dolly")
+                && s.pane_text("History").contains("a slow dolly")
+        })
+        .await;
+    for pane in ["Queue", "History"] {
+        let text = screen.pane_text(pane);
+        let row = text.lines().find(|r| r.contains("a slow dolly")).unwrap();
+        assert!(
+            row.trim_end().ends_with('…') && !row.contains("rocks below"),
+            "{pane}: {row:?}\n{screen}"
+        );
+    }
+}
+
 /// No cell may hold a control character or a bidi override, whatever the logs contained.
 fn assert_clean(screen: &Screen) {
     for symbol in screen.symbols() {

@@ -16,7 +16,7 @@ use crate::spend::usd;
 use crate::text::sanitize;
 use crate::ui::book::{Book, Slot, Sort};
 use crate::ui::component::{Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet};
-use crate::ui::draw::{frame_block, inner, selected};
+use crate::ui::draw::{fit, frame_block, inner, selected};
 use crate::ui::effect::Effect;
 use crate::ui::filter::Hits;
 use crate::ui::format::{ago, count, prompt_row, state_icon};
@@ -491,7 +491,7 @@ impl Component for HistoryPane {
                     Span::raw(sanitize(&prompt_row(&record.prompt, below))),
                     Span::styled(format!("  {}", sanitize(&record.image)), theme.muted()),
                 ]);
-                let line = Line::from(spans);
+                let line = fit(Line::from(spans), usize::from(inner.width));
                 if i == at && view.focused {
                     selected(line, theme)
                 } else {

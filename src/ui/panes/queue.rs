@@ -15,7 +15,7 @@ use super::logs::LogsView;
 use crate::text::sanitize;
 use crate::ui::book::{Book, Entry};
 use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
-use crate::ui::draw::{frame_block, inner, selected};
+use crate::ui::draw::{fit, frame_block, inner, selected};
 use crate::ui::format::{elapsed_secs, mm_ss, prompt_row, state_icon, state_text};
 use crate::ui::keys::Action;
 use crate::ui::overlays::confirm::Confirm;
@@ -155,6 +155,7 @@ impl Component for QueuePane {
             .position(|e| Some(&e.record.id) == selected_id.as_ref())
             .unwrap_or(0);
         let height = usize::from(inner.height);
+        let width = usize::from(inner.width);
         let state_width = entries
             .iter()
             .map(|e| state_text(e, view.now).chars().count())
@@ -174,7 +175,7 @@ impl Component for QueuePane {
                     .get(i + 1)
                     .or_else(|| entries.get(i.checked_sub(1)?))
                     .map(|b| b.record.input.prompt.as_str());
-                let row = row(view, e, below, state_width, rated);
+                let row = fit(row(view, e, below, state_width, rated), width);
                 match (i == at, view.focused) {
                     (true, true) => selected(row, theme),
                     (true, false) => row.style(Style::new().add_modifier(Modifier::BOLD)),
