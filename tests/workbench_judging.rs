@@ -254,6 +254,8 @@ async fn a_noted_row_keeps_the_prompts_of_the_history_level() {
         .collect();
     assert_eq!(starts.len(), 2, "{screen}");
     assert_eq!(starts[0], starts[1], "the prompts start level:\n{screen}");
+    // The column is as wide as the notes on screen need, no wider.
+    assert!(history.contains("“good light” a lighthouse"), "{screen}");
 }
 
 #[tokio::test]

@@ -418,8 +418,8 @@ impl Component for HistoryPane {
         let rated = visible
             .iter()
             .any(|&slot| view.book.row_at(slot).rating.is_some());
-        // A note only where the row has room for it beside the prompt, in a column while
-        // a row on screen has one (so the prompts start level).
+        // A note only where the row has room for it beside the prompt, in a column as wide
+        // as the widest on screen (so the prompts start level), at most NOTE_WIDTH.
         let on_screen = || {
             visible
                 .iter()
@@ -427,10 +427,15 @@ impl Component for HistoryPane {
                 .take(height)
                 .map(|&slot| view.book.row_at(slot))
         };
-        let noted = on_screen().any(|row| row.has_note);
+        let note_width = match inner.width >= 90 {
+            true => on_screen()
+                .map(|row| job::note_cells(view.book, row))
+                .max()
+                .unwrap_or(0),
+            false => 0,
+        };
         // Batch tags in a column too, while a row on screen has one.
         let batched = on_screen().any(|row| row.batch.is_some());
-        let note_width = if inner.width >= 90 && noted { 24 } else { 0 };
         let lines: Vec<Line> = visible
             .iter()
             .enumerate()

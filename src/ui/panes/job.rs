@@ -195,6 +195,24 @@ pub(crate) fn judgement_spans(
     judgement_parts(view, record.rating, note, column, note_width)
 }
 
+/// The widest a list row's note is drawn, quotes included.
+pub(crate) const NOTE_WIDTH: usize = 24;
+
+/// Columns `row`'s note takes in a list (quotes included, at most [`NOTE_WIDTH`]): its
+/// text where the record is read, `“…”` where only the summary says it has one.
+pub(crate) fn note_cells(book: &Book, row: &crate::ui::row::Row) -> usize {
+    match book.get(&row.id) {
+        Some(entry) => entry
+            .record
+            .note
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .map_or(0, |n| (sanitize(n).width() + 2).min(NOTE_WIDTH)),
+        None if row.has_note => "“…”".width(),
+        None => 0,
+    }
+}
+
 /// A row's note: its text, or only whether it has one (a history row whose record is not
 /// read: the index's summaries do not carry notes).
 pub(crate) enum Note<'a> {
