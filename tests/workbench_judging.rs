@@ -407,6 +407,38 @@ async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
 }
 
 #[tokio::test]
+async fn side_by_side_the_two_frame_strips_are_as_wide_as_each_other() {
+    let mut h = Harness::start().await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.focus(Focus::Editor);
+    h.type_text(", slow orbit");
+    finished_job(&mut h, "").await;
+    h.bench.terminal.backend_mut().resize(160, 48);
+    h.send(Msg::Resize(160, 48));
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('g'));
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Char('='));
+    let screen = h
+        .wait_for("both strips", |s| count(s, "last · frame 12") == 2)
+        .await;
+    let row = screen
+        .rows()
+        .into_iter()
+        .find(|r| r.matches("┌ Frames").count() == 2)
+        .unwrap_or_else(|| panic!("{screen}"));
+    let chars: Vec<char> = row.chars().collect();
+    let chars = &chars;
+    let corners = |c: char| (0..chars.len()).filter(move |&i| chars[i] == c);
+    let widths: Vec<usize> = corners('┌').zip(corners('┐')).map(|(l, r)| r - l).collect();
+    assert_eq!(widths.len(), 2, "{screen}");
+    assert_eq!(widths[0], widths[1], "{screen}");
+}
+
+#[tokio::test]
 async fn l_in_a_detail_view_that_plays_the_video_stops_it_and_closes_the_view() {
     let mut h = Harness::start().await;
     h.bench

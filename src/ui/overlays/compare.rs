@@ -207,8 +207,9 @@ impl Component for Compare {
         ])
         .areas(inner);
         let (a_area, b_area) = if wide {
+            // Two or three columns between them, so both get the same width.
             let [a, b] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
-                .spacing(2)
+                .spacing(2 + jobs_area.width % 2)
                 .areas(jobs_area);
             (a, b)
         } else {
