@@ -2,6 +2,8 @@
 //! hundred bytes against a record's kilobytes, so a history of 100,000 jobs can be held and
 //! searched as summaries while full records load only when a job is opened.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::record::{BatchId, ErrorKind, JobId, JobRecord, JobState};
@@ -13,7 +15,9 @@ pub struct Summary {
     pub updated_at: DateTime<Utc>,
     pub state: JobState,
     /// The whole prompt, as stored (untrusted for drawing: sanitise first). Filters match it.
-    pub prompt: String,
+    /// Shared: iterating on an idea gives many jobs one prompt, and a long history read from
+    /// the index holds each distinct prompt once.
+    pub prompt: Arc<str>,
     /// The image as the user gave it: the URL or the path.
     pub image: String,
     pub prompt_optimizer: bool,
@@ -41,7 +45,7 @@ impl Summary {
             created_at: record.created_at,
             updated_at: record.updated_at,
             state: record.state.clone(),
-            prompt: record.input.prompt.clone(),
+            prompt: Arc::from(record.input.prompt.as_str()),
             image: record.input.image.display(),
             prompt_optimizer: record.input.prompt_optimizer,
             rating: record.rating.map(|r| r.stars()),

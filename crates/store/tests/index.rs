@@ -98,7 +98,7 @@ fn files_added_removed_and_edited_behind_its_back_are_seen() {
 
     let seen = store.history();
     assert_eq!(seen.jobs, truth(&store));
-    let prompts: Vec<&str> = seen.jobs.iter().map(|s| s.prompt.as_str()).collect();
+    let prompts: Vec<&str> = seen.jobs.iter().map(|s| &*s.prompt).collect();
     assert_eq!(prompts, ["added", "EDITED!", "keep me"]);
     assert_eq!(
         (seen.refresh.reused, seen.refresh.read, seen.refresh.dropped),

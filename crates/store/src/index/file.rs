@@ -2,9 +2,12 @@
 //! length, CRC-32 of the body), then every entry in postcard's compact binary form. Anything
 //! that does not check out in full is refused as a whole, and the caller rebuilds.
 
-use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::stamp::Stamp;
@@ -64,16 +67,45 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<IndexFile, String> {
     if checksum(&header[..HEADER_LEN - 4], body) != crc {
         return Err("checksum mismatch".into());
     }
-    let stored: Vec<Entry> = postcard::from_bytes(body).map_err(|e| e.to_string())?;
-    let entries = stored
-        .into_iter()
-        .map(Entry::into_summary)
-        .collect::<Option<Vec<_>>>()
-        .ok_or("an entry does not hold a valid job")?;
+    let Decoded(entries) = postcard::from_bytes(body).map_err(|e| e.to_string())?;
     Ok(IndexFile {
         stamped_at,
         entries,
     })
+}
+
+/// The entries, each made a [`Summary`] as soon as it is read: the strings it keeps are
+/// allocated once, straight from the index's bytes (a long history would otherwise hold
+/// every entry twice, and leave the copies' memory behind), and each distinct prompt once.
+struct Decoded(Vec<(Stamp, Summary)>);
+
+impl<'de> Deserialize<'de> for Decoded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Decoded, D::Error> {
+        deserializer.deserialize_seq(DecodedVisitor)
+    }
+}
+
+struct DecodedVisitor;
+
+impl<'de> Visitor<'de> for DecodedVisitor {
+    type Value = Decoded;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence of index entries")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Decoded, A::Error> {
+        // The length comes from the file: trust it only as far as a plausible history.
+        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        let mut prompts = HashSet::new();
+        while let Some(entry) = seq.next_element::<Entry<'de>>()? {
+            let summary = entry
+                .into_summary(&mut prompts)
+                .ok_or_else(|| de::Error::custom("an entry does not hold a valid job"))?;
+            entries.push(summary);
+        }
+        Ok(Decoded(entries))
+    }
 }
 
 /// CRC-32 of the header before it and the body: a damaged time would make stale entries
@@ -101,70 +133,79 @@ impl Serialize for Entries<'_> {
     }
 }
 
-/// One job as stored: borrowed when written, owned when read.
+/// One job as stored: borrowed from the summary when written, from the index's bytes when
+/// read.
 #[derive(Serialize, Deserialize)]
 struct Entry<'a> {
     stamp: Stamp,
-    id: Cow<'a, str>,
+    id: &'a str,
     created: (i64, u32),
     updated: (i64, u32),
     state: StoredState,
-    prompt: Cow<'a, str>,
-    image: Cow<'a, str>,
+    prompt: &'a str,
+    image: &'a str,
     prompt_optimizer: bool,
     rating: Option<u8>,
     has_note: bool,
-    batch: Option<Cow<'a, str>>,
+    batch: Option<&'a str>,
     price_usd: Option<f64>,
     has_video: bool,
     has_file: bool,
-    error_kind: Option<Cow<'a, str>>,
-    continues: Option<Cow<'a, str>>,
+    error_kind: Option<&'a str>,
+    continues: Option<&'a str>,
 }
 
 impl<'a> Entry<'a> {
     fn of(stamp: Stamp, s: &'a Summary) -> Entry<'a> {
         Entry {
             stamp,
-            id: Cow::Borrowed(s.id.as_str()),
+            id: s.id.as_str(),
             created: instant(s.created_at),
             updated: instant(s.updated_at),
             state: StoredState::of(&s.state),
-            prompt: Cow::Borrowed(&s.prompt),
-            image: Cow::Borrowed(&s.image),
+            prompt: &s.prompt,
+            image: &s.image,
             prompt_optimizer: s.prompt_optimizer,
             rating: s.rating,
             has_note: s.has_note,
-            batch: s.batch.as_ref().map(|b| Cow::Borrowed(b.as_str())),
+            batch: s.batch.as_ref().map(|b| b.as_str()),
             price_usd: s.price_usd,
             has_video: s.has_video,
             has_file: s.has_file,
-            error_kind: s.error_kind.as_ref().map(|k| Cow::Borrowed(k.as_str())),
-            continues: s.continues.as_ref().map(|c| Cow::Borrowed(c.as_str())),
+            error_kind: s.error_kind.as_ref().map(|k| k.as_str()),
+            continues: s.continues.as_ref().map(|c| c.as_str()),
         }
     }
 
-    fn into_summary(self) -> Option<(Stamp, Summary)> {
+    fn into_summary(self, prompts: &mut HashSet<Arc<str>>) -> Option<(Stamp, Summary)> {
+        let prompt = match prompts.get(self.prompt) {
+            Some(known) => known.clone(),
+            None => {
+                let new: Arc<str> = Arc::from(self.prompt);
+                prompts.insert(new.clone());
+                new
+            }
+        };
         let summary = Summary {
-            id: JobId::parse(&self.id)?,
+            id: JobId::parse(self.id)?,
             created_at: DateTime::from_timestamp(self.created.0, self.created.1)?,
             updated_at: DateTime::from_timestamp(self.updated.0, self.updated.1)?,
             state: self.state.into_state(),
-            prompt: self.prompt.into_owned(),
-            image: self.image.into_owned(),
+            prompt,
+            image: self.image.to_owned(),
             prompt_optimizer: self.prompt_optimizer,
             rating: self.rating,
             has_note: self.has_note,
             batch: match self.batch {
-                Some(batch) => Some(BatchId::parse(&batch)?),
+                Some(batch) => Some(BatchId::parse(batch)?),
                 None => None,
             },
             price_usd: self.price_usd,
             has_video: self.has_video,
             has_file: self.has_file,
-            error_kind: self.error_kind.map(|k| ErrorKind::from(k.as_ref())),
+            error_kind: self.error_kind.map(ErrorKind::from),
             continues: match self.continues {
-                Some(continues) => Some(JobId::parse(&continues)?),
+                Some(continues) => Some(JobId::parse(continues)?),
                 None => None,
             },
         };

@@ -25,7 +25,6 @@ use self::stamp::Stamp;
 use crate::atomic_write::write_cache;
 use crate::error::StoreProblem;
 use crate::listing::read_one;
-use crate::record::JobId;
 use crate::store::Store;
 use crate::summary::{Summary, newest_first};
 
@@ -93,12 +92,21 @@ impl Store {
                 IndexFile::default()
             }
         };
-        let known: HashMap<JobId, usize> = old
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(n, (_, summary))| (summary.id.clone(), n))
-            .collect();
+        // Which old entry each file is, by position: ids borrowed, not copied, so a long
+        // history does not allocate (and leave behind) one more string per job.
+        let claims: Vec<Option<usize>> = {
+            let known: HashMap<&str, usize> = old
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(n, (_, summary))| (summary.id.as_str(), n))
+                .collect();
+            found
+                .files
+                .iter()
+                .map(|file| known.get(file.id.as_str()).copied())
+                .collect()
+        };
         // Taken out one by one as the files claim them; what is left at the end is gone.
         let mut cached: Vec<Option<(Stamp, Summary)>> = old.entries.into_iter().map(Some).collect();
 
@@ -107,7 +115,7 @@ impl Store {
         });
         let mut entries = Vec::with_capacity(found.files.len());
         let mut to_read = Vec::new();
-        for (file, stamp) in found.files.iter().zip(stamps) {
+        for ((file, stamp), claim) in found.files.iter().zip(stamps).zip(claims) {
             let stamp = match stamp {
                 Ok(stamp) => stamp,
                 // Gone since the directory was listed.
@@ -115,7 +123,7 @@ impl Store {
                 // Reading it reports what is wrong.
                 Err(_) => Stamp::default(),
             };
-            let known = known.get(&file.id).and_then(|&n| cached[n].take());
+            let known = claim.and_then(|n| cached[n].take());
             match known {
                 Some((was, summary))
                     if was == stamp && stamp.settled_before(old.stamped_at, settle) =>
@@ -125,7 +133,6 @@ impl Store {
                 known => to_read.push((file, stamp, known)),
             }
         }
-        drop(known);
         refresh.reused = entries.len();
         refresh.dropped = cached.iter().filter(|c| c.is_some()).count();
         drop(cached);
