@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use criterion::{BatchSize, Criterion, SamplingMode};
 use fixture::{Rng, base_record, history_record, log_line, status_kb, write_history};
 use i2v::jobs::JobEvent;
-use i2v::ui::{App, AppOptions, Msg, draw};
+use i2v::ui::{App, AppOptions, HistoryRows, Msg, draw};
 use i2v_store::{JobRecord, JobState, StatusChange, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -114,11 +114,11 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
             || {
                 let mut app = App::new(AppOptions::default());
                 app.update(Msg::Resize(WIDTH, HEIGHT));
-                (app, summaries.clone())
+                (app, HistoryRows::of(summaries.clone()))
             },
-            |(mut app, summaries)| {
+            |(mut app, rows)| {
                 app.update(Msg::HistoryLoaded {
-                    summaries,
+                    rows,
                     problems: Vec::new(),
                 });
                 app
@@ -133,11 +133,11 @@ fn bench_startup(c: &mut Criterion, store: &Store) {
                 app.update(Msg::Resize(WIDTH, HEIGHT));
                 let mut terminal = terminal();
                 terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
-                (app, terminal, summaries.clone())
+                (app, terminal, HistoryRows::of(summaries.clone()))
             },
-            |(mut app, mut terminal, summaries)| {
+            |(mut app, mut terminal, rows)| {
                 app.update(Msg::HistoryLoaded {
-                    summaries,
+                    rows,
                     problems: Vec::new(),
                 });
                 terminal.draw(|frame| draw(&mut app, frame)).expect("draw");
@@ -164,7 +164,7 @@ fn report_memory(store: &Store) {
     let history = store.history();
     let count = history.jobs.len();
     app.update(Msg::HistoryLoaded {
-        summaries: history.jobs,
+        rows: HistoryRows::of(history.jobs),
         problems: Vec::new(),
     });
     let mut terminal = terminal();
@@ -245,7 +245,7 @@ fn report_key_to_frame() {
         .map(|i| history_record(i, &mut rng, now))
         .collect();
     app.update(Msg::HistoryLoaded {
-        summaries: history.iter().map(i2v_store::Summary::of).collect(),
+        rows: HistoryRows::of(history.iter().map(i2v_store::Summary::of).collect()),
         problems: Vec::new(),
     });
     let mut live = Vec::new();

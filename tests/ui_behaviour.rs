@@ -541,13 +541,34 @@ fn options_prefill_the_editor_over_the_draft() {
 fn history_problems_are_reported() {
     let mut app = app();
     app.update(Msg::HistoryLoaded {
-        summaries: history().iter().map(i2v_store::Summary::of).collect(),
+        rows: i2v::ui::HistoryRows::of(history().iter().map(i2v_store::Summary::of).collect()),
         problems: vec![
             "bad.json: expected value".to_owned(),
             "x.json: eof".to_owned(),
         ],
     });
     assert_shows(&mut app, "bad.json: expected value (and 1 more)");
+}
+
+/// A history listed again replaces the rows; the old ones go back to the runtime to be freed
+/// off the UI thread (at 100,000 jobs freeing them takes a frame's time).
+#[test]
+fn rows_replaced_by_a_new_listing_are_handed_back_to_be_freed() {
+    let mut app = app();
+    let first = app.update(history_listed(&history()));
+    assert!(
+        !first.iter().any(|e| matches!(e, Effect::Discard(_))),
+        "nothing to free yet: {first:?}"
+    );
+    let again = app.update(history_listed(&history()[1..]));
+    let freed: Vec<usize> = again
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Discard(rows) => Some(rows.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(freed, vec![history().len()]);
 }
 
 #[test]

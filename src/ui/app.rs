@@ -431,11 +431,8 @@ impl App {
             Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
             Msg::Tick => self.ticks = self.ticks.wrapping_add(1),
             Msg::Job(event) => return self.on_job(event),
-            Msg::HistoryLoaded {
-                summaries,
-                problems,
-            } => {
-                self.book.set_history(summaries);
+            Msg::HistoryLoaded { rows, problems } => {
+                let old = self.book.set_history(rows);
                 self.unreadable.clear();
                 self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
@@ -452,6 +449,9 @@ impl App {
                     self.error(format!("History: {first}{more}"));
                 }
                 self.history_problems = problems;
+                if !old.is_empty() {
+                    return vec![Effect::Discard(old)];
+                }
             }
             Msg::RecordsRead(read) => return self.records_read(read),
             Msg::Trashed {

@@ -7,8 +7,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
-use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating, Summary};
+use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating};
 
+pub use super::history_rows::HistoryRows;
 pub(crate) use super::row::{Prompts, Row, Sort};
 
 use crate::jobs::Progress;
@@ -168,42 +169,46 @@ impl Book {
     /// The history as the index lists it. It replaces what the book listed before, except
     /// for jobs this session follows, whose records are newer than any listing; a history
     /// record loaded earlier that changed since is dropped, to be read again when wanted.
-    pub fn set_history(&mut self, summaries: Vec<Summary>) {
-        let mut rows = Vec::with_capacity(summaries.len() + self.live.len());
-        let mut slots = HashMap::with_capacity(summaries.len() + self.live.len());
-        // Prompts no job uses any more go with the old rows.
-        let mut prompts = Prompts::default();
-        for summary in &summaries {
-            if self.live.contains(&summary.id) || slots.contains_key(&summary.id) {
-                continue;
-            }
-            let row = Row::of_summary(summary, &mut prompts);
-            if self.row(&row.id).is_some_and(|old| *old != row) {
-                self.forget(&row.id);
-            }
-            slots.insert(row.id.clone(), rows.len() as Slot);
-            rows.push(row);
-        }
-        let gone: Vec<JobId> = self
+    /// Gives back the rows it replaced, for the caller to free where it costs no frame.
+    pub fn set_history(&mut self, listed: HistoryRows) -> HistoryRows {
+        let HistoryRows {
+            mut rows,
+            mut slots,
+            mut prompts,
+        } = listed;
+        // Only records loaded earlier can be stale: the rest of the book is its rows.
+        let stale: Vec<JobId> = self
             .opened
             .iter()
-            .filter(|id| !slots.contains_key(*id))
+            .filter(|id| match slots.get(*id) {
+                Some(&slot) => self.row(id).is_some_and(|old| *old != rows[slot as usize]),
+                None => true,
+            })
             .cloned()
             .collect();
-        for id in gone {
+        for id in stale {
             self.forget(&id);
         }
         for id in &self.live {
-            if let Some(entry) = self.entries.get(id) {
-                slots.insert(id.clone(), rows.len() as Slot);
-                rows.push(Row::of_record(&entry.record, &mut prompts));
+            let Some(entry) = self.entries.get(id) else {
+                continue;
+            };
+            let row = Row::of_record(&entry.record, &mut prompts);
+            match slots.get(id) {
+                Some(&slot) => rows[slot as usize] = row,
+                None => {
+                    slots.insert(id.clone(), rows.len() as Slot);
+                    rows.push(row);
+                }
             }
         }
-        drop(summaries);
-        self.prompts = prompts;
-        self.rows = rows;
-        self.slots = slots;
+        let old = HistoryRows {
+            rows: std::mem::replace(&mut self.rows, rows),
+            slots: std::mem::replace(&mut self.slots, slots),
+            prompts: std::mem::replace(&mut self.prompts, prompts),
+        };
         self.reorder();
+        old
     }
 
     /// History records read for showing or acting on: kept until later ones push them out

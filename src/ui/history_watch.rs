@@ -36,7 +36,7 @@ pub(super) fn spawn(store: Store, tx: mpsc::UnboundedSender<Msg>, seen: Option<S
                 let seen = modified(&store);
                 let history = store.history();
                 let _ = tx.send(Msg::HistoryLoaded {
-                    summaries: history.jobs,
+                    rows: super::HistoryRows::of(history.jobs),
                     problems: history.problems.iter().map(|p| p.to_string()).collect(),
                 });
                 (seen, start.elapsed())

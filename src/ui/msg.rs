@@ -2,7 +2,9 @@
 //! the replies to the [`Effect`](super::Effect)s the runtime carried out.
 
 use crossterm::event::KeyEvent;
-use i2v_store::{JobId, JobRecord, Summary};
+use i2v_store::{JobId, JobRecord};
+
+use super::HistoryRows;
 
 use crate::jobs::JobEvent;
 
@@ -18,10 +20,10 @@ pub enum Msg {
     /// Animation (spinner, elapsed time, fading notices). The runtime sends it only while
     /// [`App::animating`](super::App::animating) is true, so an idle screen costs nothing.
     Tick,
-    /// Every job's summary, newest first, from the history's index: at start, and again
-    /// whenever the jobs dir changed (another process, a sync).
+    /// Every job's row, newest first, from the history's index: at start, and again
+    /// whenever the jobs dir changed (another process, a sync). Built off the UI thread.
     HistoryLoaded {
-        summaries: Vec<Summary>,
+        rows: HistoryRows,
         problems: Vec<String>,
     },
     /// Jobs the last run left in flight that the engine follows again: they belong in the

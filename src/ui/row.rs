@@ -31,20 +31,21 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    /// Copies what it keeps: the summaries were made on another thread, among much that is
-    /// thrown away, and holding on to their strings would keep all that memory in use.
-    pub fn of_summary(summary: &Summary, prompts: &mut Prompts) -> Row {
+    /// Takes the summary's strings as they are: the index decodes each one once, at its
+    /// size, so a copy would only double the listing's memory for a moment and leave the
+    /// holes behind (glibc keeps them).
+    pub fn of_summary(summary: Summary, prompts: &mut Prompts) -> Row {
         Row {
-            id: summary.id.clone(),
+            id: summary.id,
             created_at: summary.created_at,
-            state: summary.state.clone(),
+            state: summary.state,
             rating: summary.rating,
             has_note: summary.has_note,
             price_usd: summary.price_usd,
-            batch: summary.batch.clone(),
-            prompt: prompts.get(&summary.prompt),
-            image: summary.image.as_str().into(),
-            continues: summary.continues.clone(),
+            batch: summary.batch,
+            prompt: prompts.share(summary.prompt),
+            image: summary.image.into_boxed_str(),
+            continues: summary.continues,
         }
     }
 
@@ -65,7 +66,7 @@ impl Row {
 }
 
 /// Each prompt once, however many jobs share it.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Prompts(HashSet<Arc<str>>);
 
 impl Prompts {
@@ -76,6 +77,15 @@ impl Prompts {
         let new: Arc<str> = Arc::from(prompt);
         self.0.insert(new.clone());
         new
+    }
+
+    /// [`Prompts::get`] for a prompt already shared (the index shares each distinct one).
+    pub fn share(&mut self, prompt: Arc<str>) -> Arc<str> {
+        if let Some(known) = self.0.get(&*prompt) {
+            return known.clone();
+        }
+        self.0.insert(prompt.clone());
+        prompt
     }
 }
 

@@ -245,7 +245,7 @@ impl Runtime {
                 .map(|s| s.id.clone())
                 .collect();
             let _ = tx.send(Msg::HistoryLoaded {
-                summaries: history.jobs,
+                rows: super::HistoryRows::of(history.jobs),
                 problems: history.problems.iter().map(|p| p.to_string()).collect(),
             });
             super::history_watch::spawn(store.clone(), tx.clone(), seen);
@@ -389,6 +389,15 @@ impl Runtime {
             }
             Effect::Notify { title, body } => self.notify(&title, &body),
             Effect::Quit => return TerminalRequest::Quit,
+            Effect::Discard(rows) => {
+                // A plain thread: freeing needs no runtime, and must not wait behind one.
+                let freed = std::thread::Builder::new()
+                    .name("i2v-discard".into())
+                    .spawn(move || drop(rows));
+                if let Err(err) = freed {
+                    tracing::debug!(%err, "rows freed on the UI thread instead");
+                }
+            }
         }
         TerminalRequest::None
     }

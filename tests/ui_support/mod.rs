@@ -197,7 +197,7 @@ pub fn history_loaded(records: Vec<JobRecord>) -> [Msg; 2] {
 /// The history's index listed `records` (summaries only), with no problems.
 pub fn history_listed(records: &[JobRecord]) -> Msg {
     Msg::HistoryLoaded {
-        summaries: records.iter().map(i2v_store::Summary::of).collect(),
+        rows: i2v::ui::HistoryRows::of(records.iter().map(i2v_store::Summary::of).collect()),
         problems: Vec::new(),
     }
 }
