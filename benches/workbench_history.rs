@@ -173,6 +173,7 @@ async fn measure(dir: &Path, jobs: usize) {
 
     // Something changes `jobs/` (another i2v, a sync): the workbench lists the history again
     // in the background while the user keeps moving through it, a key every 10 ms or so.
+    let rss_filtered = status_kb("VmRSS");
     let touch = dir.join("jobs").join("bench-touch.tmp");
     std::fs::write(&touch, b"").unwrap();
     std::fs::remove_file(&touch).unwrap();
@@ -236,13 +237,14 @@ async fn measure(dir: &Path, jobs: usize) {
     // The listing's message is handled between two keys: a key pressed then waits for it.
     let stall = relisted.max(moved(1.0));
     println!(
-        "  re-listing: the new rows taken and drawn in {}; j/k → frame meanwhile p50 {}  p99 {}  max {}  ({} keys; target: no frame over 16 ms): {}\n  RSS after re-listing {:>10}",
+        "  re-listing: the new rows taken and drawn in {}; j/k → frame meanwhile p50 {}  p99 {}  max {}  ({} keys; target: no frame over 16 ms): {}\n  RSS before re-listing {}, after {}",
         ms(relisted),
         ms(moved(0.5)),
         ms(moved(0.99)),
         ms(moved(1.0)),
         moves.len(),
         met(stall <= Duration::from_millis(16)),
+        mb(rss_filtered),
         mb(rss_relisted)
     );
 }
