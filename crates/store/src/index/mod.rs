@@ -107,13 +107,15 @@ impl Store {
                 .map(|file| known.get(file.id.as_str()).copied())
                 .collect()
         };
-        // Taken out one by one as the files claim them; what is left at the end is gone.
-        let mut cached: Vec<Option<(Stamp, Summary)>> = old.entries.into_iter().map(Some).collect();
+        // The old entries stay where they are: those still true are kept in place at the end,
+        // rather than moved into a second vector as long as the history.
+        let mut cached = old.entries;
+        let mut kept = vec![false; cached.len()];
+        let mut claimed = 0;
 
         let stamps = crate::parallel::map(&found.files, |file| {
             file.metadata().map(|meta| Stamp::of(&meta))
         });
-        let mut entries = Vec::with_capacity(found.files.len());
         let mut to_read = Vec::new();
         for ((file, stamp), claim) in found.files.iter().zip(stamps).zip(claims) {
             let stamp = match stamp {
@@ -123,19 +125,17 @@ impl Store {
                 // Reading it reports what is wrong.
                 Err(_) => Stamp::default(),
             };
-            let known = claim.and_then(|n| cached[n].take());
-            match known {
-                Some((was, summary))
-                    if was == stamp && stamp.settled_before(old.stamped_at, settle) =>
-                {
-                    entries.push((stamp, summary));
+            claimed += usize::from(claim.is_some());
+            match claim {
+                Some(n) if cached[n].0 == stamp && stamp.settled_before(old.stamped_at, settle) => {
+                    kept[n] = true;
                 }
-                known => to_read.push((file, stamp, known)),
+                claim => to_read.push((file, stamp, claim)),
             }
         }
-        refresh.reused = entries.len();
-        refresh.dropped = cached.iter().filter(|c| c.is_some()).count();
-        drop(cached);
+        refresh.reused = kept.iter().filter(|&&k| k).count();
+        // What no file claimed is gone.
+        refresh.dropped = cached.len() - claimed;
 
         let done = AtomicUsize::new(0);
         let total = to_read.len();
@@ -146,16 +146,18 @@ impl Store {
             outcome
         });
         let mut changed = refresh.rebuilt.is_some() || refresh.dropped > 0;
-        for ((_, stamp, known), outcome) in to_read.into_iter().zip(read) {
+        let mut fresh = Vec::new();
+        for ((_, stamp, claim), outcome) in to_read.into_iter().zip(read) {
+            let known = claim.map(|n| &cached[n]);
             match outcome {
                 Ok(Some(summary)) => {
                     refresh.read += 1;
-                    let same = known.is_some_and(|(was, old)| was == stamp && old == summary);
+                    let same = known.is_some_and(|(was, old)| *was == stamp && *old == summary);
                     // Read again only because it was too fresh to trust: once it has settled,
                     // saving the index with a newer time lets the next look trust it.
                     let settled_now = stamp.settled_before(stamped_at, settle);
                     changed |= !same || settled_now;
-                    entries.push((stamp, summary));
+                    fresh.push((stamp, summary));
                 }
                 Ok(None) => changed |= known.is_some(),
                 Err(problem) => {
@@ -164,6 +166,10 @@ impl Store {
                 }
             }
         }
+        let mut keep = kept.into_iter();
+        cached.retain(|_| keep.next().unwrap_or(false));
+        let mut entries = cached;
+        entries.extend(fresh);
 
         entries.sort_by(|a, b| newest_first(&a.1, &b.1));
         problems.sort_by(|a, b| a.path.cmp(&b.path));
