@@ -458,3 +458,30 @@ async fn l_in_a_detail_view_that_plays_the_video_stops_it_and_closes_the_view() 
     .await;
     assert_eq!(h.bench.app.focus(), Focus::Editor);
 }
+
+/// While the video plays, the status bar's hint for the play key says it stops it.
+#[tokio::test]
+async fn while_the_video_plays_the_hint_says_p_stops_it() {
+    let mut h = Harness::start().await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    finished_job(&mut h, "a lighthouse at dusk").await;
+    let_notices_fade(&mut h);
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    let status = h.screen().status_bar();
+    assert!(status.contains("p play"), "{status}");
+    h.press(KeyCode::Char('p'));
+    h.wait_for("playback", |s| frame_titles(s) == 1).await;
+    let status = h.screen().status_bar();
+    assert!(
+        status.contains("p stop") && !status.contains("p play"),
+        "{status}"
+    );
+    h.press(KeyCode::Char('p'));
+    let status = h.screen().status_bar();
+    assert!(
+        status.contains("p play"),
+        "stopped, p plays again: {status}"
+    );
+}

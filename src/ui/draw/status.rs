@@ -106,7 +106,13 @@ fn hints(app: &App, width: usize) -> Line<'static> {
                     (false, Action::Help) => Rank::Help,
                     (false, _) => Rank::Pane,
                 };
-                (key, hint.text, rank)
+                // The play key stops the video playing (p again, in the view or the compare).
+                let what = if action == Action::Play && !app.media.playing.is_empty() {
+                    "stop"
+                } else {
+                    hint.text
+                };
+                (key, what, rank)
             }
             Command::Action { hint: None, .. } => continue,
             Command::Key { key, hint } => (key.to_owned(), hint, Rank::Pane),
