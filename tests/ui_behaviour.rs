@@ -145,11 +145,11 @@ fn a_finished_job_notifies_and_stops_the_animation() {
             if title.contains("completed") && body == "A dog surfing"),
         "{effects:?}"
     );
-    assert_shows(&mut app, "Job completed: A dog surfing");
+    assert_shows(&mut app, "completed: A dog surfing");
     // The notice fades once its time is up.
     app.set_now(t0() + Duration::seconds(10));
     app.update(Msg::Tick);
-    assert_hides(&mut app, "Job completed");
+    assert_hides(&mut app, "completed: A dog surfing");
     assert!(!app.animating());
 }
 

@@ -378,3 +378,26 @@ async fn a_billing_pause_holds_back_a_confirmed_batch_too() {
     assert_eq!(h.sim.stats().by_route.get("submit"), Some(&1));
     assert_eq!(h.store().list().records.len(), 1, "no failed batch jobs");
 }
+
+/// Two jobs of one prompt finish: the message log (F3) tells their notices apart by the
+/// tail of each job's id, not the same "✓ Job completed: <first line>" twice.
+#[tokio::test]
+async fn the_message_log_names_each_finished_job_by_its_id() {
+    let mut h = Harness::start().await;
+    fill(&mut h, "a red fox");
+    h.send(alt('+'));
+    h.send(ctrl('s'));
+    h.press(KeyCode::Char('y'));
+    wait_completed(&mut h, 2).await;
+    h.press(KeyCode::F(3));
+    let screen = h.screen();
+    let log = screen.pane_text("Messages");
+    for record in completed(&h) {
+        let id = record.id.as_str();
+        let tail = &id[id.len() - 6..];
+        assert!(
+            log.contains(&format!("Job …{tail} completed: a red fox")),
+            "job {id} is named:\n{screen}"
+        );
+    }
+}

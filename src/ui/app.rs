@@ -600,7 +600,12 @@ impl App {
             match state {
                 // The status bar marks every error with ✗ already.
                 JobState::Failed => self.error(format!("Job failed: {body}")),
-                _ => self.notice(format!("{mark} Job {}: {body}", state.label())),
+                // Named by its id's tail (as a batch is): re-runs share their first line.
+                _ => self.notice(format!(
+                    "{mark} Job …{} {}: {body}",
+                    super::format::id_tail(id.as_str()),
+                    state.label()
+                )),
             }
         }
         if self.notify.bell || self.notify.osc {

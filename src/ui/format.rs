@@ -128,6 +128,13 @@ pub(crate) fn timings(m: &Metrics) -> Option<String> {
 }
 
 /// `1 job`, `3 jobs`: the number with the word in its right form.
+/// The last six letters of an id: its random part, which tells apart jobs (or batches)
+/// made in the same instant, where the leading time letters would not.
+pub(crate) fn id_tail(id: &str) -> &str {
+    let at = id.char_indices().rev().nth(5).map_or(0, |(at, _)| at);
+    &id[at..]
+}
+
 pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
