@@ -1448,3 +1448,36 @@ async fn a_draft_that_does_not_parse_is_kept_aside_and_what_can_be_read_is_loade
     assert_eq!(std::fs::read(&aside[0]).unwrap(), bad, "quitting keeps it");
     assert_eq!(h.draft_on_disk().unwrap().prompt, "a kept idea");
 }
+
+/// An image path longer than its field: without the keyboard the field shows the path's end
+/// (the file name) and starts with "…", so the hidden start is not mistaken for the whole.
+#[tokio::test]
+async fn an_unfocused_long_image_path_starts_with_an_ellipsis() {
+    let mut h = Harness::start().await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    let path = format!("/srv/{}/last-frame.png", "shots/2026/lighthouse".repeat(4));
+    h.focus(Focus::Image);
+    h.type_text(&path);
+    h.focus(Focus::Editor);
+    let screen = h.screen();
+    let field = screen.pane_text("Image");
+    let row = field.lines().next().unwrap().trim_end();
+    assert!(
+        row.starts_with('…') && row.ends_with("lighthouse/last-frame.png"),
+        "{screen}"
+    );
+    assert!(path.ends_with(&row['…'.len_utf8()..]), "{screen}");
+    // Short enough to fit, it shows whole.
+    h.focus(Focus::Image);
+    for _ in 0..path.len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_text("/srv/frame.png");
+    h.focus(Focus::Editor);
+    let screen = h.screen();
+    assert!(
+        screen.pane_text("Image").starts_with("/srv/frame.png"),
+        "{screen}"
+    );
+}

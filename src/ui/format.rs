@@ -190,6 +190,25 @@ pub(crate) fn cut(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` in at most `width` columns, its end kept and starting with `…` when cut (a path's
+/// file name matters more than its folders).
+pub(crate) fn cut_start(s: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
+        return s.to_owned();
+    }
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
 /// How many rows [`wrap`] would give.
 pub(crate) fn wrapped_rows(s: &str, width: usize) -> usize {
     if s.is_ascii() {

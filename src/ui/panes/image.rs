@@ -18,6 +18,7 @@ use crate::ui::draw::{frame_block, inner};
 use crate::ui::effect::Effect;
 use crate::ui::keys::{Action, KeyBinding};
 use crate::ui::msg::ImageInfo;
+use unicode_width::UnicodeWidthStr;
 
 pub(crate) struct ImagePane {
     pub field: TextField,
@@ -180,8 +181,16 @@ impl Component for ImagePane {
             still.render(&view.media.graphics, picture, frame.buffer_mut());
         }
         self.field.style(theme, view.focused);
-        self.field
-            .draw(frame, Rect { height: 1, ..inner }, view.focused);
+        let row = Rect { height: 1, ..inner };
+        let text = self.text();
+        if !view.focused && text.width() > usize::from(row.width) {
+            // Without the keyboard the field shows the path's end, the file name: a leading
+            // `…` says its start is hidden.
+            let shown = crate::ui::format::cut_start(&sanitize(&text), row.width.into());
+            frame.render_widget(Paragraph::new(shown).style(theme.base()), row);
+        } else {
+            self.field.draw(frame, row, view.focused);
+        }
         let info_area = Rect {
             y: inner.y + 1,
             height: info_rows,
