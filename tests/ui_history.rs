@@ -199,3 +199,60 @@ fn a_record_that_cannot_be_read_is_not_read_again_and_again() {
     effects = app.update(history_listed(&records));
     assert_eq!(reads(&effects), [records[3].id.to_string()]);
 }
+
+/// History rows name the image by its file (a URL by its last path segment) instead of a
+/// whole path cut off behind its folders; the detail view keeps the full path, and `img:`
+/// still matches it.
+#[test]
+fn history_rows_show_the_image_file_name_the_detail_view_its_path() {
+    let folder = "/home/me/library/shots/2026/lighthouse-series/takes";
+    let jobs = vec![
+        record(
+            1,
+            "a heron",
+            &format!("{folder}/heron.png"),
+            JobState::Completed,
+            9,
+        ),
+        record(
+            2,
+            "a fox",
+            "https://cdn.example/u/7/fox.webp?sig=abc",
+            JobState::Completed,
+            5,
+        ),
+    ];
+    let mut app = app();
+    app.update(Msg::Resize(120, 30));
+    send(&mut app, history_loaded(jobs));
+    let screen = render(&mut app, 120, 30);
+    let row = |prompt: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(prompt))
+            .unwrap_or_else(|| panic!("{prompt}:\n{screen}"))
+            .to_owned()
+    };
+    let heron = row("a heron");
+    assert!(
+        heron.contains("  heron.png") && !heron.contains("library"),
+        "{screen}"
+    );
+    let fox = row("a fox");
+    assert!(
+        fox.contains("  fox.webp") && !fox.contains("cdn.example") && !fox.contains("sig="),
+        "{screen}"
+    );
+
+    tab(&mut app, 4);
+    app.update(ch('/'));
+    app.update(Msg::Paste("img:lighthouse-series".to_owned()));
+    assert_shows(&mut app, "1/2 match");
+    app.update(key(KeyCode::Enter));
+    app.update(ch('v'));
+    let screen = render(&mut app, 120, 30);
+    assert!(
+        screen.contains(&format!("{folder}/heron.png")),
+        "the detail view shows the whole path:\n{screen}"
+    );
+}

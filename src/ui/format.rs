@@ -190,6 +190,26 @@ pub(crate) fn cut(s: &str, width: usize) -> String {
     out
 }
 
+/// What a list row shows of an image: a path's file name, a URL's last path segment
+/// (without its query or fragment), so the name is not cut off behind its folders.
+/// Whatever has no such name shows whole.
+pub(crate) fn image_name(image: &str) -> &str {
+    let is_url = image.starts_with("http://") || image.starts_with("https://");
+    let path = if is_url {
+        image.split(['?', '#']).next().unwrap_or(image)
+    } else {
+        image
+    };
+    let name = path
+        .trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next();
+    match name {
+        Some(name) if !name.is_empty() => name,
+        _ => image,
+    }
+}
+
 /// `s` in at most `width` columns, its end kept and starting with `…` when cut (a path's
 /// file name matters more than its folders).
 pub(crate) fn cut_start(s: &str, width: usize) -> String {
@@ -221,6 +241,22 @@ pub(crate) fn wrapped_rows(s: &str, width: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_image_is_named_by_its_file_or_last_url_segment() {
+        assert_eq!(
+            image_name("/home/me/shots/lighthouse/frame.png"),
+            "frame.png"
+        );
+        assert_eq!(image_name("frame.png"), "frame.png");
+        assert_eq!(image_name(r"C:\shots\frame.png"), "frame.png");
+        assert_eq!(
+            image_name("https://cdn.example/a/b/frame.webp?sig=1/2#x"),
+            "frame.webp"
+        );
+        assert_eq!(image_name("https://cdn.example/a/b/"), "b");
+        assert_eq!(image_name("/"), "/");
+    }
 
     #[test]
     fn durations_and_sizes() {

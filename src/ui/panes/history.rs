@@ -19,7 +19,7 @@ use crate::ui::component::{Command, Component, Ctx, MOVES, Request, View, fixed,
 use crate::ui::draw::{fit, frame_block, inner, selected};
 use crate::ui::effect::Effect;
 use crate::ui::filter::Hits;
-use crate::ui::format::{ago, count, prompt_row, state_icon};
+use crate::ui::format::{ago, count, image_name, prompt_row, state_icon};
 use crate::ui::keys::{Action, KeyBinding};
 use crate::ui::overlays::confirm::Confirm;
 
@@ -494,7 +494,11 @@ impl Component for HistoryPane {
                 spans.extend(job::judgement_parts(view, rating, note, rated, note_width));
                 spans.extend([
                     Span::raw(sanitize(&prompt_row(&record.prompt, below))),
-                    Span::styled(format!("  {}", sanitize(&record.image)), theme.muted()),
+                    // The file name: the full path is in the detail view, `img:` matches it.
+                    Span::styled(
+                        format!("  {}", sanitize(image_name(&record.image))),
+                        theme.muted(),
+                    ),
                 ]);
                 let line = fit(Line::from(spans), usize::from(inner.width));
                 if i == at && view.focused {
