@@ -183,18 +183,16 @@ async fn a_long_prompt_in_the_batch_question_goes_on_under_its_own_start() {
     );
     h.send(alt('+'));
     h.send(ctrl('s'));
-    let screen = h.screen();
-    let rows = screen.rows();
-    // Inside the question's box: after its left border (the focused prompt's is the first).
-    let inside = |row: &str| row.split('┃').nth(2).map(str::to_owned);
+    let rows = question_box(&h, "Send 2 jobs?");
     let at = rows
         .iter()
-        .position(|r| inside(r).is_some_and(|r| r.starts_with("1. a slow dolly")))
-        .unwrap_or_else(|| panic!("{screen}"));
-    let next = inside(&rows[at + 1]).unwrap();
+        .position(|r| r.starts_with("1. a slow dolly"))
+        .unwrap_or_else(|| panic!("{}", h.screen()));
+    let next = &rows[at + 1];
     assert!(
         next.starts_with("   ") && !next[3..].starts_with(' '),
-        "the prompt goes on under itself, not under its number:\n{screen}"
+        "the prompt goes on under itself, not under its number:\n{}",
+        h.screen()
     );
 }
 
@@ -400,4 +398,64 @@ async fn the_message_log_names_each_finished_job_by_its_id() {
             "job {id} is named:\n{screen}"
         );
     }
+}
+
+/// The rows of the batch question's box, from its titled top border to its bottom one, each
+/// from just inside its left border.
+fn question_box(h: &Harness, title: &str) -> Vec<String> {
+    let screen = h.screen();
+    let rows = screen.rows();
+    let corner = format!("┏ {title} ");
+    let top = rows
+        .iter()
+        .position(|r| r.contains(&corner))
+        .unwrap_or_else(|| panic!("no {title}:\n{screen}"));
+    let at = rows[top].find(&corner).unwrap();
+    let col = rows[top][..at].chars().count();
+    let bottom = (top + 1..rows.len())
+        .find(|&r| rows[r].chars().nth(col) == Some('┗'))
+        .unwrap_or_else(|| panic!("no bottom border:\n{screen}"));
+    // Each row from just inside the box's left border.
+    rows[top..=bottom]
+        .iter()
+        .map(|r| r.chars().skip(col + 1).collect())
+        .collect()
+}
+
+/// The batch question is as tall as what it lists, not the size of every view; listing
+/// more than the screen holds, it is as tall as the screen allows and scrolls.
+#[tokio::test]
+async fn the_batch_question_is_as_tall_as_its_content_and_scrolls_when_longer() {
+    let mut h = Harness::start().await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    fill(&mut h, "a {red|blue} fox");
+    h.send(ctrl('s'));
+    let rows = question_box(&h, "Send 2 jobs?");
+    // Summary, a blank row, the two prompts, a blank row, the answers: between borders.
+    assert_eq!(rows.len(), 6 + 2, "{}", h.screen());
+    assert!(
+        rows[rows.len() - 2].contains("y: send them all"),
+        "{}",
+        h.screen()
+    );
+    h.press(KeyCode::Char('n'));
+
+    let options: Vec<String> = (1..=30).map(|n| format!("fox {n}")).collect();
+    fill(&mut h, &format!("a {{{}}}", options.join("|")));
+    h.send(ctrl('s'));
+    let rows = question_box(&h, "Send 30 jobs?");
+    assert!(rows.len() <= 24 * 84 / 100, "{}", h.screen());
+    assert!(
+        rows.last().unwrap().contains("[1/"),
+        "it says it scrolls:\n{}",
+        h.screen()
+    );
+    h.press(KeyCode::Char('G'));
+    let rows = question_box(&h, "Send 30 jobs?");
+    assert!(
+        rows[rows.len() - 2].contains("y: send them all"),
+        "{}",
+        h.screen()
+    );
 }

@@ -11,6 +11,7 @@ use crate::text::sanitize;
 use crate::ui::component::{Command, Ctx, Request, View, fixed, hint};
 use crate::ui::draw::{wrap_line, wrap_lines};
 use crate::ui::keys::{Action, KeyBinding};
+use crate::ui::theme::Theme;
 
 pub(crate) struct BatchConfirm {
     jobs: Vec<NewJob>,
@@ -40,15 +41,9 @@ impl BatchConfirm {
             from_marks,
         })
     }
-}
 
-impl Text for BatchConfirm {
-    fn title(&self) -> String {
-        format!("Send {} jobs?", self.jobs.len())
-    }
-
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
-        let theme = view.theme;
+    /// Every job listed, with the count and the cost, wrapped to `width`.
+    fn body(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         let mut lines = vec![Line::from(sanitize(&self.summary)).style(theme.accent())];
         if let Some(warning) = &self.warning {
             lines.push(Line::from(sanitize(warning)).style(theme.error()));
@@ -70,6 +65,20 @@ impl Text for BatchConfirm {
             width,
         ));
         lines
+    }
+}
+
+impl Text for BatchConfirm {
+    fn title(&self) -> String {
+        format!("Send {} jobs?", self.jobs.len())
+    }
+
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+        self.body(view.theme, width)
+    }
+
+    fn rows(&self, width: usize) -> Option<usize> {
+        Some(self.body(&Theme::default(), width).len())
     }
 
     fn commands(&self) -> Vec<Command> {

@@ -40,6 +40,12 @@ pub(crate) trait Text {
     fn job(&self) -> Option<&i2v_store::JobId> {
         None
     }
+
+    /// For a view as tall as its content (a question): how many rows that takes at
+    /// `width`. `None` keeps the box every view has.
+    fn rows(&self, _width: usize) -> Option<usize> {
+        None
+    }
 }
 
 /// A [`Text`] as a scrolling overlay.
@@ -106,7 +112,20 @@ impl<T: Text> Component for TextView<T> {
 
 impl<T: Text> Overlay for TextView<T> {
     fn rect(&self, screen: Rect) -> Rect {
-        layout::centered(screen, 84, 84, 64, 18)
+        let full = layout::centered(screen, 84, 84, 64, 18);
+        let Some(rows) = self.text.rows(usize::from(inner(full).width)) else {
+            return full;
+        };
+        // As tall as the content and its borders, no taller than every view's box: a
+        // longer one scrolls.
+        let height = u16::try_from(rows.saturating_add(2))
+            .unwrap_or(u16::MAX)
+            .min(full.height);
+        Rect {
+            y: screen.y + (screen.height - height) / 2,
+            height,
+            ..full
+        }
     }
 
     fn wheel(&mut self, up: bool) {
