@@ -3,11 +3,10 @@
 //! that does not check out in full is refused as a whole, and the caller rebuilds.
 
 use std::collections::HashSet;
-use std::fmt;
+use std::io::Read;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::stamp::Stamp;
@@ -42,11 +41,24 @@ pub(crate) fn encode(stamped_at: i64, entries: &[(Stamp, Summary)]) -> Result<Ve
     Ok(bytes)
 }
 
+/// Bytes of the index read at a time: every temporary of a listing stays this small, so a long
+/// history's listing leaves no large freed block behind (glibc would then serve the next
+/// listing's buffers from a heap it keeps, instead of mappings it returns).
+const CHUNK: usize = 64 * 1024;
+
 /// The index in `bytes`, or why it cannot be trusted.
+#[cfg(test)]
 pub(crate) fn decode(bytes: &[u8]) -> Result<IndexFile, String> {
-    let (header, body) = bytes
-        .split_at_checked(HEADER_LEN)
-        .ok_or("shorter than its header")?;
+    read(bytes)
+}
+
+/// The index read from `from` a chunk at a time, or why it cannot be trusted. Entries are
+/// decoded as the bytes arrive; the checksum covers all of them and is checked at the end,
+/// so an index damaged anywhere is refused whole, whatever was decoded before.
+pub(crate) fn read(mut from: impl Read) -> Result<IndexFile, String> {
+    let mut header = [0; HEADER_LEN];
+    from.read_exact(&mut header)
+        .map_err(|_| "shorter than its header")?;
     let (magic, rest) = header.split_at(MAGIC.len());
     if magic != MAGIC {
         return Err("not an i2v index".into());
@@ -58,53 +70,97 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<IndexFile, String> {
     let stamped_at = i64::from_le_bytes(word(rest, 4));
     let body_len = u64::from_le_bytes(word(rest, 12));
     let crc = u32::from_le_bytes(word(rest, 20));
-    if body.len() as u64 != body_len {
-        return Err(format!(
-            "{} bytes of body, the header says {body_len}",
-            body.len()
-        ));
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(&header[..HEADER_LEN - 4]);
+    let mut body = Body {
+        from,
+        left: body_len,
+        hasher,
+        buf: Vec::with_capacity(CHUNK),
+        at: 0,
+    };
+
+    let count: usize = body.take(|bytes| {
+        let (count, rest) = postcard::take_from_bytes(bytes)?;
+        Ok((count, bytes.len() - rest.len()))
+    })?;
+    // The count comes from the file: trust it only as far as a plausible history. Reserved
+    // once and kept (the entries become the listing), so it never grows by doubling.
+    let mut entries = Vec::with_capacity(count.min(1 << 20));
+    let mut prompts = HashSet::new();
+    for _ in 0..count {
+        let summary = body.take(|bytes| {
+            let (entry, rest) = postcard::take_from_bytes::<Entry<'_>>(bytes)?;
+            Ok((entry.into_summary(&mut prompts), bytes.len() - rest.len()))
+        })?;
+        entries.push(summary.ok_or("an entry does not hold a valid job")?);
     }
-    if checksum(&header[..HEADER_LEN - 4], body) != crc {
-        return Err("checksum mismatch".into());
-    }
-    let Decoded(entries) = postcard::from_bytes(body).map_err(|e| e.to_string())?;
+    body.finish(crc)?;
     Ok(IndexFile {
         stamped_at,
         entries,
     })
 }
 
-/// The entries, each made a [`Summary`] as soon as it is read: the strings it keeps are
-/// allocated once, straight from the index's bytes (a long history would otherwise hold
-/// every entry twice, and leave the copies' memory behind), and each distinct prompt once.
-struct Decoded(Vec<(Stamp, Summary)>);
-
-impl<'de> Deserialize<'de> for Decoded {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Decoded, D::Error> {
-        deserializer.deserialize_seq(DecodedVisitor)
-    }
+/// The body as it is read: `buf[at..]` is read but not decoded yet, `left` is what the header
+/// says is still to come.
+struct Body<R> {
+    from: R,
+    left: u64,
+    hasher: crc32fast::Hasher,
+    buf: Vec<u8>,
+    at: usize,
 }
 
-struct DecodedVisitor;
-
-impl<'de> Visitor<'de> for DecodedVisitor {
-    type Value = Decoded;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a sequence of index entries")
+impl<R: Read> Body<R> {
+    /// The next value `parse` finds (with how many bytes it used), reading on while the
+    /// bytes at hand end inside it.
+    fn take<T>(
+        &mut self,
+        mut parse: impl FnMut(&[u8]) -> postcard::Result<(T, usize)>,
+    ) -> Result<T, String> {
+        loop {
+            match parse(&self.buf[self.at..]) {
+                Ok((value, used)) => {
+                    self.at += used;
+                    return Ok(value);
+                }
+                Err(postcard::Error::DeserializeUnexpectedEnd) if self.left > 0 => self.fill()?,
+                Err(e) => return Err(e.to_string()),
+            }
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Decoded, A::Error> {
-        // The length comes from the file: trust it only as far as a plausible history.
-        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-        let mut prompts = HashSet::new();
-        while let Some(entry) = seq.next_element::<Entry<'de>>()? {
-            let summary = entry
-                .into_summary(&mut prompts)
-                .ok_or_else(|| de::Error::custom("an entry does not hold a valid job"))?;
-            entries.push(summary);
+    /// Up to another chunk after what is not decoded yet (an entry longer than a chunk
+    /// takes several).
+    fn fill(&mut self) -> Result<(), String> {
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let start = self.buf.len();
+        let n = usize::try_from(self.left).map_or(CHUNK, |left| left.min(CHUNK));
+        self.buf.resize(start + n, 0);
+        self.from
+            .read_exact(&mut self.buf[start..])
+            .map_err(|_| "shorter than its header says")?;
+        self.hasher.update(&self.buf[start..]);
+        self.left -= n as u64;
+        Ok(())
+    }
+
+    /// Every byte the header announced decoded, nothing after them, and the checksum right.
+    fn finish(mut self, crc: u32) -> Result<(), String> {
+        if self.at != self.buf.len() || self.left != 0 {
+            return Err("bytes after the last entry".into());
         }
-        Ok(Decoded(entries))
+        match self.from.read(&mut [0]) {
+            Ok(0) => {}
+            Ok(_) => return Err("longer than its header says".into()),
+            Err(e) => return Err(format!("could not read: {e}")),
+        }
+        if self.hasher.finalize() != crc {
+            return Err("checksum mismatch".into());
+        }
+        Ok(())
     }
 }
 
@@ -311,6 +367,45 @@ mod tests {
             flipped[at] ^= 0x20;
             assert!(decode(&flipped).is_err(), "byte {at} flipped");
         }
+    }
+
+    /// An index of many chunks, each entry's prompt its own and one longer than a chunk.
+    fn long_index() -> (Vec<(Stamp, Summary)>, Vec<u8>) {
+        let entries: Vec<_> = (0..1000)
+            .map(|n| {
+                let (stamp, mut summary) = entry();
+                let words = if n == 500 { 20_000 } else { 40 };
+                summary.prompt = format!("{n} {}", "fox ".repeat(words)).into();
+                (stamp, summary)
+            })
+            .collect();
+        let bytes = encode(42, &entries).unwrap();
+        assert!(bytes.len() > 3 * CHUNK, "{} bytes", bytes.len());
+        (entries, bytes)
+    }
+
+    #[test]
+    fn a_long_index_is_read_whole_a_chunk_at_a_time() {
+        let (entries, bytes) = long_index();
+        assert_eq!(decode(&bytes).unwrap().entries, entries);
+        // A reader that hands out a few bytes at a time, as a pipe or a slow disk may.
+        let trickle = std::io::BufReader::with_capacity(7, &bytes[..]);
+        assert_eq!(read(trickle).unwrap().entries, entries);
+    }
+
+    /// Damage that still decodes is only found by the checksum, once every entry is read.
+    #[test]
+    fn damage_found_only_at_the_end_refuses_everything_read_before() {
+        let (_, bytes) = long_index();
+        let last = bytes.windows(4).rposition(|w| w == b"fox ").unwrap();
+        assert!(last > bytes.len() - 100, "a letter of the last prompt");
+        let mut changed = bytes.clone();
+        changed[last] = b'b';
+        assert_eq!(decode(&changed).unwrap_err(), "checksum mismatch");
+
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer).is_err(), "a byte after the body");
     }
 
     /// Changing what an entry holds changes these bytes: bump [`FORMAT`] with the new ones, so

@@ -184,8 +184,9 @@ impl Store {
     }
 
     fn read_index(&self) -> Result<IndexFile, String> {
-        match fs::read(self.index_path()) {
-            Ok(bytes) => file::decode(&bytes),
+        // Read a chunk at a time, never whole: see `file::read`.
+        match fs::File::open(self.index_path()) {
+            Ok(index) => file::read(index),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Err("no index yet".into()),
             Err(e) => Err(format!("could not read: {e}")),
         }
