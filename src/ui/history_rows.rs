@@ -20,24 +20,33 @@ pub struct HistoryRows {
 }
 
 impl HistoryRows {
-    /// Takes the summaries' strings; a job listed twice keeps its first row.
+    /// Takes the summaries' strings; a job listed twice keeps its first row. The rows are
+    /// collected into the summaries' own block (Rust reuses it in place), so a long history's
+    /// listing does not free a block as large as itself, which would make glibc keep the
+    /// next listing's memory on its heap.
     pub fn of(summaries: Vec<Summary>) -> HistoryRows {
-        let mut listed = HistoryRows {
-            rows: Vec::with_capacity(summaries.len()),
-            slots: HashMap::with_capacity(summaries.len()),
-            prompts: Prompts::default(),
-        };
-        for summary in summaries {
-            if listed.slots.contains_key(&summary.id) {
-                continue;
-            }
-            let row = Row::of_summary(summary, &mut listed.prompts);
-            listed
-                .slots
-                .insert(row.id.clone(), listed.rows.len() as Slot);
-            listed.rows.push(row);
+        let mut slots = HashMap::with_capacity(summaries.len());
+        let mut prompts = Prompts::default();
+        let mut rows: Vec<Row> = summaries
+            .into_iter()
+            .filter(|summary| {
+                let first = !slots.contains_key(&summary.id);
+                if first {
+                    let slot = slots.len() as Slot;
+                    slots.insert(summary.id.clone(), slot);
+                }
+                first
+            })
+            .map(|summary| Row::of_summary(summary, &mut prompts))
+            .collect();
+        // A row is smaller than a summary: give back the block's tail (glibc shrinks a
+        // mapped block in place, so nothing large is freed).
+        rows.shrink_to_fit();
+        HistoryRows {
+            rows,
+            slots,
+            prompts,
         }
-        listed
     }
 
     pub fn len(&self) -> usize {
@@ -46,5 +55,17 @@ impl HistoryRows {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What lets `of` collect the rows into the summaries' block instead of a new one.
+    #[test]
+    fn a_row_fits_where_its_summary_was() {
+        assert!(size_of::<Row>() <= size_of::<Summary>());
+        assert_eq!(align_of::<Row>(), align_of::<Summary>());
     }
 }
