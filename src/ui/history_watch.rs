@@ -3,6 +3,12 @@
 //! a new file into `jobs/`, so every such change touches the directory: its modification
 //! time is looked at once a second, and when it moved the history is listed again through
 //! the index (which reads only the files that changed) and handed to the app whole.
+//!
+//! The workbench's own saves (a running job's record is written as its logs arrive) touch
+//! the folder too, but the app already has those records: listing 100,000 jobs again for
+//! each would cost a core's fifth while anything runs. A change the store says is its own is
+//! left for up to [`OWN_AT_MOST`], so another process's change made between two of ours is
+//! still seen, only later.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -15,6 +21,29 @@ const POLL: Duration = Duration::from_secs(1);
 /// A listing of 100,000 jobs stats every file (about half a second): after one, wait this
 /// many times as long before the next, so a busy directory costs at most a fifth of a core.
 const REST_FACTOR: u32 = 4;
+/// How long a folder changed (as far as we can tell) by our own saves goes without a listing.
+const OWN_AT_MOST: Duration = Duration::from_secs(30);
+
+/// What a look at the folder found.
+#[derive(Debug, PartialEq)]
+enum Look {
+    /// Unchanged since the listing the app has.
+    Same,
+    /// Changed, and as it was right after this process's last write.
+    Own,
+    /// Changed by someone else (or by us, then someone else).
+    Other,
+}
+
+fn look(now: Option<SystemTime>, seen: Option<SystemTime>, own: Option<SystemTime>) -> Look {
+    if now == seen {
+        Look::Same
+    } else if now.is_some() && now == own {
+        Look::Own
+    } else {
+        Look::Other
+    }
+}
 
 /// Watches `store`'s jobs dir until the workbench is gone, from `seen`: the folder's
 /// [`modified`] time taken before the listing the app has, so nothing that changed while it
@@ -23,13 +52,21 @@ pub(super) fn spawn(store: Store, tx: mpsc::UnboundedSender<Msg>, seen: Option<S
     tokio::spawn(async move {
         let mut seen = seen;
         let mut rest = POLL;
+        // Since when changes of our own have been left unlisted.
+        let mut own_since: Option<Instant> = None;
         while !tx.is_closed() {
             tokio::time::sleep(rest).await;
             let now = modified(&store);
-            if now == seen {
+            let skip = match look(now, seen, store.own_write_stamp()) {
+                Look::Same => true,
+                Look::Own => own_since.get_or_insert_with(Instant::now).elapsed() < OWN_AT_MOST,
+                Look::Other => false,
+            };
+            if skip {
                 rest = POLL;
                 continue;
             }
+            own_since = None;
             let (store, tx) = (store.clone(), tx.clone());
             let took = tokio::task::spawn_blocking(move || {
                 let start = Instant::now();
@@ -58,4 +95,23 @@ pub(super) fn spawn(store: Store, tx: mpsc::UnboundedSender<Msg>, seen: Option<S
 
 pub(super) fn modified(store: &Store) -> Option<SystemTime> {
     std::fs::metadata(store.jobs_dir()).ok()?.modified().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_change_that_is_not_our_last_write_asks_for_a_listing() {
+        let t = |secs| Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(look(t(5), t(5), None), Look::Same);
+        assert_eq!(look(t(5), t(5), t(5)), Look::Same);
+        // We wrote last: the folder is as our write left it.
+        assert_eq!(look(t(7), t(5), t(7)), Look::Own);
+        // Someone wrote after us, or we never wrote.
+        assert_eq!(look(t(8), t(5), t(7)), Look::Other);
+        assert_eq!(look(t(8), t(5), None), Look::Other);
+        // A folder gone is not "our own write".
+        assert_eq!(look(None, t(5), None), Look::Other);
+    }
 }

@@ -3,8 +3,8 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use chrono::Utc;
 use serde::Serialize;
@@ -17,8 +17,9 @@ use crate::job_lock::{JobClaim, JobLock};
 use crate::read_file::read_record_file;
 use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
 
-/// Handle on one history directory. Cloning is cheap; clones share nothing mutable, because
-/// everything shared lives on disk under the per-job locks.
+/// Handle on one history directory. Cloning is cheap; clones share nothing mutable but a
+/// note of their own last write (for [`Store::own_write_stamp`]), because everything else
+/// shared lives on disk under the per-job locks.
 #[derive(Clone, Debug)]
 pub struct Store {
     dirs: Arc<Dirs>,
@@ -34,6 +35,8 @@ struct Dirs {
     jobs: PathBuf,
     videos: PathBuf,
     locks: PathBuf,
+    /// `jobs/`'s modification time right after this store (or a clone) last wrote a record.
+    own_write: Mutex<Option<SystemTime>>,
 }
 
 impl Dirs {
@@ -42,6 +45,7 @@ impl Dirs {
             jobs: root.join("jobs"),
             videos: root.join("videos"),
             locks: root.join("locks"),
+            own_write: Mutex::new(None),
             root,
         }
     }
@@ -113,6 +117,7 @@ impl Store {
         let mut lock = self.lock(&record.id)?;
         let existing = read_existing(&path, &record.id)?;
         write_record(&path, record, existing.and_then(|e| e.raw))?;
+        self.note_own_write();
         release_when_finished(&mut lock, record);
         Ok(())
     }
@@ -150,6 +155,7 @@ impl Store {
         record.schema = SCHEMA_VERSION;
         record.updated_at = Utc::now();
         write_record(&path, &record, existing.raw)?;
+        self.note_own_write();
         release_when_finished(&mut lock, &record);
         Ok(record)
     }
@@ -189,6 +195,28 @@ impl Store {
         let id = checked(id)?;
         let lock = JobLock::try_acquire(&self.dirs.locks.join(format!("{id}.run")))?;
         Ok(lock.map(JobClaim::new))
+    }
+
+    /// `jobs/`'s modification time as it was right after this store (or a clone of it) last
+    /// wrote a record, so a watcher can tell its own writes from another process's. `None`
+    /// before the first write.
+    pub fn own_write_stamp(&self) -> Option<SystemTime> {
+        *self
+            .dirs
+            .own_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn note_own_write(&self) {
+        let stamp = fs::metadata(&self.dirs.jobs)
+            .and_then(|m| m.modified())
+            .ok();
+        *self
+            .dirs
+            .own_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = stamp;
     }
 
     pub(crate) fn lock(&self, id: &JobId) -> Result<JobLock, StoreError> {
