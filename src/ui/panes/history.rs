@@ -52,6 +52,9 @@ pub(crate) struct HistoryPane {
     drawn: DrawnList,
     /// The selected job's middle frame, when there is room for it beside the list.
     preview: Option<(Arc<[VideoFrame; 3]>, Still)>,
+    /// Whether a listed job is rated, for the book's version it was counted at: it takes a
+    /// look at every listed row (100,000 at the most), too much for every frame.
+    rated: Option<(u64, bool)>,
 }
 
 /// Screens at least this wide show the selected job's frame beside the history list.
@@ -94,6 +97,7 @@ impl HistoryPane {
     /// the same job when it is still listed.
     pub fn refresh(&mut self, book: &Book) {
         self.visible = crate::ui::filter::filter(book, &self.filter, &mut self.hits);
+        self.rated = None;
         // Marks on jobs gone from the history (trashed, removed behind our back) go too.
         self.marked.retain(|id| book.knows(id));
         if self.position(book).is_none() {
@@ -101,6 +105,21 @@ impl HistoryPane {
                 .visible
                 .first()
                 .map(|&slot| book.row_at(slot).id.clone());
+        }
+    }
+
+    /// Whether a listed job is rated (then every row keeps a column for the stars).
+    fn any_rated(&mut self, book: &Book) -> bool {
+        match self.rated {
+            Some((version, rated)) if version == book.version() => rated,
+            _ => {
+                let rated = self
+                    .visible
+                    .iter()
+                    .any(|&slot| book.row_at(slot).rating.is_some());
+                self.rated = Some((book.version(), rated));
+                rated
+            }
         }
     }
 
@@ -414,10 +433,8 @@ impl Component for HistoryPane {
         let height = usize::from(inner.height);
         let offset = DrawnList::offset_for(at, height);
         self.drawn.record(inner, offset);
+        let rated = self.any_rated(view.book);
         let visible = &self.visible;
-        let rated = visible
-            .iter()
-            .any(|&slot| view.book.row_at(slot).rating.is_some());
         // A note only where the row has room for it beside the prompt, in a column as wide
         // as the widest on screen (so the prompts start level), at most NOTE_WIDTH.
         let on_screen = || {
