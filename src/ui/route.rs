@@ -57,15 +57,21 @@ pub(crate) fn pane_action(
     commands: &[Command],
     key: KeyBinding,
 ) -> Option<Action> {
-    let own: Vec<Command> = commands
+    component::action_for(keys, &own_commands(commands), key)
+        .or_else(|| component::action_for(keys, &GLOBAL, key))
+}
+
+/// A pane's commands less the app's own, which the app takes whether the pane lists them
+/// (as hints) or not.
+fn own_commands(commands: &[Command]) -> Vec<Command> {
+    commands
         .iter()
         .copied()
         .filter(|c| match c {
             Command::Action { action, .. } => !is_global(*action),
-            Command::Key { .. } => false,
+            Command::Key { .. } => true,
         })
-        .collect();
-    component::action_for(keys, &own, key).or_else(|| component::action_for(keys, &GLOBAL, key))
+        .collect()
 }
 
 impl App {
@@ -191,16 +197,7 @@ impl App {
                 return vec![Effect::Quit];
             }
             Action::Help => {
-                let commands = self
-                    .panes
-                    .get(self.focus)
-                    .commands()
-                    .into_iter()
-                    .filter(|c| match c {
-                        Command::Action { action, .. } => !is_global(*action),
-                        Command::Key { .. } => true,
-                    })
-                    .collect();
+                let commands = own_commands(&self.panes.get(self.focus).commands());
                 self.overlay = Some(Box::new(Help::new(self.focus.name(), commands)));
             }
             Action::Messages => self.overlay = Some(Box::new(Messages::open())),
