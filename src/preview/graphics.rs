@@ -291,7 +291,7 @@ fn iterm2_from_env(env: &dyn Fn(&str) -> Option<String>, tmux: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
 
     use crossterm::event::{KeyCode, KeyModifiers};
 
@@ -299,56 +299,68 @@ mod tests {
     use crate::preview::fake_env as env;
     use crate::preview::query::Answer;
 
-    /// Runs detection (graphics only) with a terminal that answers `reply`, counting the
-    /// questions.
-    fn run(
-        mode: PreviewMode,
-        vars: &'static [(&'static str, &'static str)],
-        dir: &Path,
-        reply: io::Result<Reply>,
-        asked: &Cell<u32>,
-    ) -> Detection {
-        let question = std::cell::RefCell::new(String::new());
-        run_with(
-            mode,
-            KeyboardMode::Legacy,
-            vars,
-            dir,
-            reply,
-            asked,
-            &question,
-        )
+    /// A terminal whose answers are remembered in its own data dir; it counts the questions
+    /// and keeps the last one.
+    struct Probe {
+        dir: tempfile::TempDir,
+        asked: Cell<u32>,
+        question: RefCell<String>,
     }
 
-    /// Runs detection with a terminal that answers `reply`, counting the questions and
-    /// keeping the last one.
-    fn run_with(
-        mode: PreviewMode,
-        keys: KeyboardMode,
-        vars: &'static [(&'static str, &'static str)],
-        dir: &Path,
-        reply: io::Result<Reply>,
-        asked: &Cell<u32>,
-        question: &std::cell::RefCell<String>,
-    ) -> Detection {
-        let env = env(vars);
-        let mut reply = Some(reply);
-        let mut ask = |q: &str| {
-            assert!(q.ends_with("\x1b[5n") || q.ends_with("\x1b\\"), "{q:?}");
-            asked.set(asked.get() + 1);
-            *question.borrow_mut() = q.to_owned();
-            reply.take().unwrap_or_else(|| Ok(Reply::default()))
-        };
-        detect(
-            mode,
-            keys,
-            Terminal {
-                env: &env,
-                data_dir: dir,
-                ask: &mut ask,
-                window_cell: None,
-            },
-        )
+    impl Probe {
+        fn new() -> Probe {
+            Probe {
+                dir: tempfile::tempdir().unwrap(),
+                asked: Cell::new(0),
+                question: RefCell::new(String::new()),
+            }
+        }
+
+        /// Detection of graphics only, the terminal answering `reply`.
+        fn run(
+            &self,
+            mode: PreviewMode,
+            vars: &'static [(&'static str, &'static str)],
+            reply: io::Result<Reply>,
+        ) -> Detection {
+            self.run_with(mode, KeyboardMode::Legacy, vars, reply)
+        }
+
+        /// Detection of graphics and keyboard, the terminal answering `reply`.
+        fn run_with(
+            &self,
+            mode: PreviewMode,
+            keys: KeyboardMode,
+            vars: &'static [(&'static str, &'static str)],
+            reply: io::Result<Reply>,
+        ) -> Detection {
+            let env = env(vars);
+            let mut reply = Some(reply);
+            let mut ask = |q: &str| {
+                assert!(q.ends_with("\x1b[5n") || q.ends_with("\x1b\\"), "{q:?}");
+                self.asked.set(self.asked.get() + 1);
+                *self.question.borrow_mut() = q.to_owned();
+                reply.take().unwrap_or_else(|| Ok(Reply::default()))
+            };
+            detect(
+                mode,
+                keys,
+                Terminal {
+                    env: &env,
+                    data_dir: self.dir.path(),
+                    ask: &mut ask,
+                    window_cell: None,
+                },
+            )
+        }
+
+        fn asked(&self) -> u32 {
+            self.asked.get()
+        }
+
+        fn question(&self) -> String {
+            self.question.borrow().clone()
+        }
     }
 
     fn answered(kitty: bool, sixel: bool, cell: Option<(u16, u16)>, typed: &[u8]) -> Reply {
@@ -377,197 +389,140 @@ mod tests {
 
     #[test]
     fn the_keyboard_is_asked_in_the_same_question_and_remembered() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let question = std::cell::RefCell::new(String::new());
+        let probe = Probe::new();
         let mut reply = answered(true, false, Some((10, 20)), b"");
         reply.answer.keyboard = Some(0);
-        let first = run_with(
-            PreviewMode::Auto,
-            KeyboardMode::Auto,
-            KITTY,
-            dir.path(),
-            Ok(reply),
-            &asked,
-            &question,
-        );
+        let first = probe.run_with(PreviewMode::Auto, KeyboardMode::Auto, KITTY, Ok(reply));
         assert_eq!(first.keyboard, Keyboard::Kitty);
         assert_eq!(first.graphics.name(), "kitty");
-        let q = question.borrow().clone();
+        let q = probe.question();
         assert!(
             q.starts_with("\x1b[?u\x1b_Gi=31") && q.ends_with("\x1b[5n"),
             "one question, the keyboard first: {q:?}"
         );
-        let again = run_with(
+        let again = probe.run_with(
             PreviewMode::Auto,
             KeyboardMode::Auto,
             KITTY,
-            dir.path(),
             Ok(Reply::default()),
-            &asked,
-            &question,
         );
         assert_eq!(again.keyboard, Keyboard::Kitty);
-        assert_eq!(asked.get(), 1, "the second start asks nothing");
-        let legacy = run_with(
+        assert_eq!(probe.asked(), 1, "the second start asks nothing");
+        let legacy = probe.run_with(
             PreviewMode::Auto,
             KeyboardMode::Legacy,
             KITTY,
-            dir.path(),
             Ok(Reply::default()),
-            &asked,
-            &question,
         );
         assert_eq!(legacy.keyboard, Keyboard::Legacy, "the config wins");
     }
 
     #[test]
     fn without_pictures_the_keyboard_alone_is_asked_and_silence_is_legacy() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let question = std::cell::RefCell::new(String::new());
-        let silent = run_with(
+        let probe = Probe::new();
+        let silent = probe.run_with(
             PreviewMode::Off,
             KeyboardMode::Auto,
             KITTY,
-            dir.path(),
             Ok(Reply::default()),
-            &asked,
-            &question,
         );
         assert_eq!(silent.keyboard, Keyboard::Legacy);
         assert!(silent.graphics.is_off());
-        assert_eq!(*question.borrow(), "\x1b[?u\x1b[5n");
-        let again = run_with(
+        assert_eq!(probe.question(), "\x1b[?u\x1b[5n");
+        let again = probe.run_with(
             PreviewMode::Auto,
             KeyboardMode::Auto,
             KITTY,
-            dir.path(),
             Ok(answered(false, false, None, b"")),
-            &asked,
-            &question,
         );
         assert_eq!(again.keyboard, Keyboard::Legacy, "remembered");
         assert!(
-            !question.borrow().contains("[?u"),
+            !probe.question().contains("[?u"),
             "only graphics are asked now: {:?}",
-            question.borrow()
+            probe.question()
         );
-        assert_eq!(asked.get(), 2);
+        assert_eq!(probe.asked(), 2);
     }
 
     #[test]
     fn graphics_remembered_from_before_still_ask_the_keyboard() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let question = std::cell::RefCell::new(String::new());
-        run(
+        let probe = Probe::new();
+        probe.run(
             PreviewMode::Auto,
             KITTY,
-            dir.path(),
             Ok(answered(true, false, Some((10, 20)), b"")),
-            &asked,
         );
-        let found = run_with(
+        let found = probe.run_with(
             PreviewMode::Auto,
             KeyboardMode::Auto,
             KITTY,
-            dir.path(),
             Ok(keyboard_answer(Some(1))),
-            &asked,
-            &question,
         );
-        assert_eq!(*question.borrow(), "\x1b[?u\x1b[5n");
+        assert_eq!(probe.question(), "\x1b[?u\x1b[5n");
         assert_eq!(found.keyboard, Keyboard::Kitty);
         assert_eq!(found.graphics.name(), "kitty");
-        assert_eq!(asked.get(), 2);
+        assert_eq!(probe.asked(), 2);
     }
+
+    const TMUX: &[(&str, &str)] = &[
+        ("TERM", "tmux-256color"),
+        ("TMUX", "/tmp/tmux-0/default,1,0"),
+    ];
 
     #[test]
     fn inside_tmux_the_keyboard_question_goes_to_tmux_itself() {
-        const TMUX: &[(&str, &str)] = &[
-            ("TERM", "tmux-256color"),
-            ("TMUX", "/tmp/tmux-0/default,1,0"),
-        ];
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let question = std::cell::RefCell::new(String::new());
-        run_with(
+        let probe = Probe::new();
+        probe.run_with(
             PreviewMode::Auto,
             KeyboardMode::Auto,
             TMUX,
-            dir.path(),
             Ok(Reply::default()),
-            &asked,
-            &question,
         );
         assert!(
-            question.borrow().starts_with("\x1b[?u\x1bPtmux;"),
+            probe.question().starts_with("\x1b[?u\x1bPtmux;"),
             "{:?}",
-            question.borrow()
+            probe.question()
         );
     }
 
     #[test]
     fn a_failed_question_is_legacy_and_not_remembered() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let question = std::cell::RefCell::new(String::new());
-        let failed = run_with(
+        let probe = Probe::new();
+        let failed = probe.run_with(
             PreviewMode::Off,
             KeyboardMode::Auto,
             KITTY,
-            dir.path(),
             Err(io::Error::other("no tty")),
-            &asked,
-            &question,
         );
         assert_eq!(failed.keyboard, Keyboard::Legacy);
-        let later = run_with(
+        let later = probe.run_with(
             PreviewMode::Off,
             KeyboardMode::Auto,
             KITTY,
-            dir.path(),
             Ok(keyboard_answer(Some(0))),
-            &asked,
-            &question,
         );
         assert_eq!(later.keyboard, Keyboard::Kitty);
-        assert_eq!(asked.get(), 2);
+        assert_eq!(probe.asked(), 2);
     }
 
     const KITTY: &[(&str, &str)] = &[("TERM", "xterm-kitty"), ("COLORTERM", "truecolor")];
 
     #[test]
     fn the_config_wins_and_nothing_is_asked() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let off = run(
-            PreviewMode::Off,
-            KITTY,
-            dir.path(),
-            Ok(Reply::default()),
-            &asked,
-        );
+        let probe = Probe::new();
+        let off = probe.run(PreviewMode::Off, KITTY, Ok(Reply::default()));
         assert!(off.graphics.is_off());
-        let half = run(
-            PreviewMode::Halfblocks,
-            KITTY,
-            dir.path(),
-            Ok(Reply::default()),
-            &asked,
-        );
+        let half = probe.run(PreviewMode::Halfblocks, KITTY, Ok(Reply::default()));
         assert_eq!(half.graphics.name(), "halfblocks");
         assert_eq!(half.graphics.colors(), Colors::TrueColor);
-        assert_eq!(asked.get(), 0);
+        assert_eq!(probe.asked(), 0);
     }
 
     #[test]
     fn asks_once_per_terminal_then_remembers() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
+        let probe = Probe::new();
         let reply = Ok(answered(true, false, Some((10, 20)), b"ab"));
-        let first = run(PreviewMode::Auto, KITTY, dir.path(), reply, &asked);
+        let first = probe.run(PreviewMode::Auto, KITTY, reply);
         assert_eq!(first.graphics.name(), "kitty");
         assert_eq!(
             first.typed,
@@ -577,104 +532,57 @@ mod tests {
             ],
             "keys typed meanwhile are handed back"
         );
-        let second = run(
-            PreviewMode::Auto,
-            KITTY,
-            dir.path(),
-            Ok(Reply::default()),
-            &asked,
-        );
+        let second = probe.run(PreviewMode::Auto, KITTY, Ok(Reply::default()));
         assert_eq!(second.graphics.name(), "kitty");
-        assert_eq!(asked.get(), 1, "the second start asks nothing");
+        assert_eq!(probe.asked(), 1, "the second start asks nothing");
 
         const OTHER: &[(&str, &str)] = &[("TERM", "xterm-256color")];
-        let other = run(
-            PreviewMode::Auto,
-            OTHER,
-            dir.path(),
-            Ok(Reply::default()),
-            &asked,
-        );
+        let other = probe.run(PreviewMode::Auto, OTHER, Ok(Reply::default()));
         assert_eq!(other.graphics.name(), "halfblocks");
         assert_eq!(other.graphics.colors(), Colors::Ansi256);
-        assert_eq!(asked.get(), 2, "another terminal is asked");
+        assert_eq!(probe.asked(), 2, "another terminal is asked");
     }
 
     #[test]
     fn no_answer_means_halfblocks_and_is_remembered_too() {
-        const TMUX: &[(&str, &str)] = &[
-            ("TERM", "tmux-256color"),
-            ("TMUX", "/tmp/tmux-0/default,1,0"),
-        ];
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
-        let silent = run(
-            PreviewMode::Auto,
-            TMUX,
-            dir.path(),
-            Ok(Reply::default()),
-            &asked,
-        );
+        let probe = Probe::new();
+        let silent = probe.run(PreviewMode::Auto, TMUX, Ok(Reply::default()));
         assert_eq!(silent.graphics.name(), "halfblocks");
-        let again = run(
-            PreviewMode::Auto,
-            TMUX,
-            dir.path(),
-            Ok(Reply::default()),
-            &asked,
-        );
+        let again = probe.run(PreviewMode::Auto, TMUX, Ok(Reply::default()));
         assert_eq!(again.graphics.name(), "halfblocks");
-        assert_eq!(asked.get(), 1, "a silent terminal costs the wait once");
+        assert_eq!(probe.asked(), 1, "a silent terminal costs the wait once");
     }
 
     #[test]
     fn sixel_needs_a_cell_size_and_a_failed_question_is_not_remembered() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
+        let probe = Probe::new();
         const FOOT: &[(&str, &str)] = &[("TERM", "foot")];
-        let no_size = run(
+        let no_size = probe.run(
             PreviewMode::Auto,
             FOOT,
-            dir.path(),
             Ok(answered(false, true, None, b"")),
-            &asked,
         );
         assert_eq!(no_size.graphics.name(), "halfblocks");
 
         const XTERM: &[(&str, &str)] = &[("TERM", "xterm")];
-        let failed = run(
-            PreviewMode::Auto,
-            XTERM,
-            dir.path(),
-            Err(io::Error::other("no tty")),
-            &asked,
-        );
+        let failed = probe.run(PreviewMode::Auto, XTERM, Err(io::Error::other("no tty")));
         assert_eq!(failed.graphics.name(), "halfblocks");
-        let sized = run(
+        let sized = probe.run(
             PreviewMode::Auto,
             XTERM,
-            dir.path(),
             Ok(answered(false, true, Some((8, 16)), b"")),
-            &asked,
         );
         assert_eq!(sized.graphics.name(), "sixel");
     }
 
     #[test]
     fn screen_and_dumb_terminals_are_not_asked() {
-        let dir = tempfile::tempdir().unwrap();
-        let asked = Cell::new(0);
+        let probe = Probe::new();
         for vars in [&[("TERM", "screen-256color")][..], &[("TERM", "dumb")][..]] {
             let vars: &'static [(&str, &str)] = vars;
-            let found = run(
-                PreviewMode::Auto,
-                vars,
-                dir.path(),
-                Ok(Reply::default()),
-                &asked,
-            );
+            let found = probe.run(PreviewMode::Auto, vars, Ok(Reply::default()));
             assert_eq!(found.graphics.name(), "halfblocks");
         }
-        assert_eq!(asked.get(), 0);
+        assert_eq!(probe.asked(), 0);
     }
 }
