@@ -20,9 +20,21 @@ pub fn thumbs(store: &Store) -> ThumbCache {
     ThumbCache::new(store.root().join("thumbs"))
 }
 
+/// The downloaded video of a finished job, if it has one; cheap enough to ask while
+/// drawing ([`video_file`] says why there is none).
+pub fn local_video(record: &JobRecord) -> Option<&Path> {
+    if record.state != JobState::Completed {
+        return None;
+    }
+    record.result.as_ref()?.local_file.as_deref()
+}
+
 /// The downloaded video of a job, or why there is none (and, when fal has it, that it
 /// needs downloading first).
 pub fn video_file(record: &JobRecord) -> anyhow::Result<&Path> {
+    if let Some(file) = local_video(record) {
+        return Ok(file);
+    }
     if record.state != JobState::Completed {
         bail!(
             "job {} is {}: it has no video to take frames from",
@@ -31,9 +43,6 @@ pub fn video_file(record: &JobRecord) -> anyhow::Result<&Path> {
         );
     }
     let result = record.result.as_ref();
-    if let Some(file) = result.and_then(|r| r.local_file.as_deref()) {
-        return Ok(file);
-    }
     let why = if record.no_download {
         "it ran with downloads off".to_owned()
     } else if let Some(error) = &record.error {

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use i2v_store::{JobId, JobState};
+use i2v_store::JobId;
 
 use super::book::Book;
 use super::effect::Effect;
@@ -111,9 +111,5 @@ impl Media {
 
 /// The video file of a finished job, if it was downloaded.
 pub(crate) fn video_of(book: &Book, id: &JobId) -> Option<PathBuf> {
-    let record = &book.get(id)?.record;
-    if record.state != JobState::Completed {
-        return None;
-    }
-    record.result.as_ref()?.local_file.clone()
+    crate::frames::local_video(&book.get(id)?.record).map(PathBuf::from)
 }
