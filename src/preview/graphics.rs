@@ -219,12 +219,8 @@ pub fn detect(mode: PreviewMode, keys: KeyboardMode, terminal: Terminal<'_>) -> 
 pub fn detect_on_terminal(mode: PreviewMode, keys: KeyboardMode, data_dir: &Path) -> Detection {
     use std::io::IsTerminal;
     let env = |name: &str| std::env::var(name).ok();
-    let mode = env("I2V_PREVIEW")
-        .and_then(|v| toml::Value::String(v.trim().to_owned()).try_into().ok())
-        .unwrap_or(mode);
-    let keys = env("I2V_KEYBOARD")
-        .and_then(|v| toml::Value::String(v.trim().to_owned()).try_into().ok())
-        .unwrap_or(keys);
+    let mode = chosen("I2V_PREVIEW").unwrap_or(mode);
+    let keys = chosen("I2V_KEYBOARD").unwrap_or(keys);
     let tty = io::stdin().is_terminal() && io::stdout().is_terminal();
     let window_cell = crossterm::terminal::window_size().ok().and_then(|w| {
         let cell = (
@@ -250,6 +246,13 @@ pub fn detect_on_terminal(mode: PreviewMode, keys: KeyboardMode, data_dir: &Path
             window_cell,
         },
     )
+}
+
+/// The choice in environment variable `name`, read as the config reads the same names; a
+/// value the config would refuse is ignored.
+fn chosen<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    let value = std::env::var(name).ok()?;
+    toml::Value::String(value.trim().to_owned()).try_into().ok()
 }
 
 /// Pictures in pixels need the cell size to be laid out; without one, halfblocks.
