@@ -107,6 +107,9 @@ pub fn detect(mode: PreviewMode, keys: KeyboardMode, terminal: Terminal<'_>) -> 
     let tmux = var("TMUX").is_some() || term.starts_with("tmux");
     let path = remember::path(terminal.data_dir);
     let key = remember::terminal_key(env);
+    // Read once, and only if the config leaves a part to this terminal's earlier answer.
+    let recalled = std::cell::OnceCell::new();
+    let recall = || *recalled.get_or_init(|| remember::recall(&path, &key));
 
     let graphics = match mode {
         PreviewMode::Off => Part::Known(Graphics::Off),
@@ -115,7 +118,7 @@ pub fn detect(mode: PreviewMode, keys: KeyboardMode, terminal: Terminal<'_>) -> 
         PreviewMode::Auto if term == "dumb" || (term.starts_with("screen") && !tmux) => {
             Part::Known(Graphics::Halfblocks(colors))
         }
-        PreviewMode::Auto => match remember::recall(&path, &key) {
+        PreviewMode::Auto => match recall().graphics {
             Some(known) => Part::Known(build(known, terminal.window_cell, colors)),
             // WezTerm and Konsole answer for kitty and sixel but draw them wrong
             // (ratatui-image skips them too); WezTerm then gets iTerm2's protocol below.
@@ -128,7 +131,7 @@ pub fn detect(mode: PreviewMode, keys: KeyboardMode, terminal: Terminal<'_>) -> 
     let keyboard = match keys {
         KeyboardMode::Legacy => Part::Known(Keyboard::Legacy),
         KeyboardMode::Auto if term == "dumb" => Part::Known(Keyboard::Legacy),
-        KeyboardMode::Auto => match remember::recall_keyboard(&path, &key) {
+        KeyboardMode::Auto => match recall().keyboard {
             Some(known) => Part::Known(known),
             None => Part::Ask(()),
         },

@@ -71,12 +71,19 @@ pub fn terminal_key(env: &dyn Fn(&str) -> Option<String>) -> String {
     .join("|")
 }
 
-pub fn recall(path: &Path, key: &str) -> Option<Remembered> {
-    read(path).terminals.get(key).copied()
+/// What is remembered of terminal `key`: both parts, from one read of the file.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Recalled {
+    pub graphics: Option<Remembered>,
+    pub keyboard: Option<Keyboard>,
 }
 
-pub fn recall_keyboard(path: &Path, key: &str) -> Option<Keyboard> {
-    read(path).keyboard.get(key).copied()
+pub fn recall(path: &Path, key: &str) -> Recalled {
+    let file = read(path);
+    Recalled {
+        graphics: file.terminals.get(key).copied(),
+        keyboard: file.keyboard.get(key).copied(),
+    }
 }
 
 /// Best effort: a data dir that cannot be written only means asking again next time.
@@ -149,7 +156,7 @@ mod tests {
     fn remembers_per_terminal_and_survives_a_bad_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = path(&dir.path().join("data"));
-        assert_eq!(recall(&path, "a"), None);
+        assert_eq!(recall(&path, "a").graphics, None);
         let kitty = Remembered {
             graphics: Kind::Kitty,
             cell: Some((9, 18)),
@@ -161,18 +168,22 @@ mod tests {
         remember(&path, "a", Some(kitty), None);
         remember(&path, "b", Some(plain), Some(Keyboard::Legacy));
         remember(&path, "a", None, Some(Keyboard::Kitty));
-        assert_eq!(recall(&path, "a"), Some(kitty));
-        assert_eq!(recall(&path, "b"), Some(plain));
-        assert_eq!(recall_keyboard(&path, "a"), Some(Keyboard::Kitty));
-        assert_eq!(recall_keyboard(&path, "b"), Some(Keyboard::Legacy));
+        assert_eq!(recall(&path, "a").graphics, Some(kitty));
+        assert_eq!(recall(&path, "b").graphics, Some(plain));
+        assert_eq!(recall(&path, "a").keyboard, Some(Keyboard::Kitty));
+        assert_eq!(recall(&path, "b").keyboard, Some(Keyboard::Legacy));
         remember(&path, "c", None, Some(Keyboard::Kitty));
-        assert_eq!(recall(&path, "c"), None, "only the keyboard was asked");
+        assert_eq!(
+            recall(&path, "c").graphics,
+            None,
+            "only the keyboard was asked"
+        );
 
         std::fs::write(&path, b"{ not json").unwrap();
-        assert_eq!(recall(&path, "a"), None);
+        assert_eq!(recall(&path, "a").graphics, None);
         remember(&path, "b", Some(plain), None);
-        assert_eq!(recall(&path, "b"), Some(plain));
-        assert_eq!(recall_keyboard(&path, "b"), None);
+        assert_eq!(recall(&path, "b").graphics, Some(plain));
+        assert_eq!(recall(&path, "b").keyboard, None);
     }
 
     #[test]
@@ -184,7 +195,10 @@ mod tests {
             br#"{"version":1,"terminals":{"a":{"graphics":"sixel","cell":[8,16]}}}"#,
         )
         .unwrap();
-        assert_eq!(recall(&path, "a").map(|r| r.graphics), Some(Kind::Sixel));
-        assert_eq!(recall_keyboard(&path, "a"), None, "never asked: ask");
+        assert_eq!(
+            recall(&path, "a").graphics.map(|r| r.graphics),
+            Some(Kind::Sixel)
+        );
+        assert_eq!(recall(&path, "a").keyboard, None, "never asked: ask");
     }
 }
