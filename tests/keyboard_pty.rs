@@ -10,7 +10,7 @@ mod tui_support;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
-use tui_support::pty::{Pty, demo_env};
+use tui_support::pty::{Pty, demo_env_without};
 use tui_support::{WAIT, fixture_png};
 
 /// The keyboard question alone (pictures are not asked about here), closed by the status
@@ -26,10 +26,7 @@ const CTRL_Q: &[u8] = b"\x1b[113;5u";
 
 /// `demo_env` lets the keyboard be asked about (it is not, by default).
 fn env_auto(home: &TempDir) -> Vec<(String, String)> {
-    demo_env(home.path())
-        .into_iter()
-        .filter(|(k, _)| k != "I2V_KEYBOARD")
-        .collect()
+    demo_env_without(home.path(), "I2V_KEYBOARD")
 }
 
 fn with_keys(home: &TempDir, keys: &str) {

@@ -10,17 +10,14 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 use tui_support::keys::ctrl_byte;
-use tui_support::pty::{Pty, demo_env};
+use tui_support::pty::{Pty, demo_env_without};
 
 /// The question ends with a status request, which every terminal answers.
 const QUESTION_END: &[u8] = b"\x1b[5n";
 const KITTY_PROBE: &[u8] = b"\x1b_Gi=31";
 
 fn env_auto(home: &TempDir) -> Vec<(String, String)> {
-    demo_env(home.path())
-        .into_iter()
-        .filter(|(k, _)| k != "I2V_PREVIEW")
-        .collect()
+    demo_env_without(home.path(), "I2V_PREVIEW")
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -55,6 +55,15 @@ pub fn demo_env(home: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// [`demo_env`] less `name`, for a test of what the program does without it (e.g. asking
+/// the terminal).
+pub fn demo_env_without(home: &Path, name: &str) -> Vec<(String, String)> {
+    demo_env(home)
+        .into_iter()
+        .filter(|(k, _)| k != name)
+        .collect()
+}
+
 impl Pty {
     /// Starts the `i2v` binary with `args` in a `cols`×`rows` terminal.
     pub fn spawn(args: &[&str], env: &[(String, String)], cols: u16, rows: u16) -> Self {
