@@ -7,11 +7,9 @@
 
 mod tui_support;
 
-use std::time::{Duration, Instant};
-
 use tempfile::TempDir;
+use tui_support::fixture_png;
 use tui_support::pty::{Pty, demo_env_without};
-use tui_support::{WAIT, fixture_png};
 
 /// The keyboard question alone (pictures are not asked about here), closed by the status
 /// request every terminal answers.
@@ -48,18 +46,6 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn wait_for_bytes(pty: &Pty, what: &str, bytes: &[u8]) {
-    let deadline = Instant::now() + WAIT;
-    while find(&pty.raw(), bytes).is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "never saw {what} ({bytes:?}); the screen:\n{}",
-            pty.screen()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// The protocol was turned off after it was turned on, and before the alternate screen was
 /// left (the terminal keeps one stack of flags per screen).
 fn assert_popped(raw: &[u8]) {
@@ -82,7 +68,7 @@ fn a_kitty_keyboard_terminal_gets_the_protocol_and_its_ctrl_enter_submits() {
     // A key no legacy terminal can send is the only way to submit.
     with_keys(&home, "submit = \"ctrl-enter\"");
     let mut pty = spawn(&home);
-    wait_for_bytes(&pty, "the keyboard question", QUESTION);
+    pty.wait_for_raw("the keyboard question", QUESTION);
     assert!(
         pty.screen().contains("DEMO"),
         "the first frame comes before the question:\n{}",
@@ -90,7 +76,7 @@ fn a_kitty_keyboard_terminal_gets_the_protocol_and_its_ctrl_enter_submits() {
     );
     pty.type_text("a heron");
     pty.send(b"\x1b[?0u\x1b[0n");
-    wait_for_bytes(&pty, "the protocol turned on", PUSH);
+    pty.wait_for_raw("the protocol turned on", PUSH);
     pty.type_text(" takes off");
     let screen = pty.wait_for("every key in the prompt, and the hint", |s| {
         s.pane_text("Prompt").contains("a heron takes off")
@@ -117,7 +103,7 @@ fn a_kitty_keyboard_terminal_gets_the_protocol_and_its_ctrl_enter_submits() {
     // turns it off too.
     let mut again = spawn(&home);
     again.wait_for("the demo banner", |s| s.contains("DEMO"));
-    wait_for_bytes(&again, "the protocol turned on", PUSH);
+    again.wait_for_raw("the protocol turned on", PUSH);
     assert!(find(&again.raw(), b"\x1b[?u").is_none(), "asked again");
     again.signal("TERM");
     again.wait_exit();
@@ -129,7 +115,7 @@ fn a_silent_terminal_costs_the_wait_once_and_is_offered_only_keys_it_sends() {
     let home = TempDir::new().unwrap();
     with_keys(&home, "submit = \"ctrl-enter, f5\"");
     let mut pty = spawn(&home);
-    wait_for_bytes(&pty, "the keyboard question", QUESTION);
+    pty.wait_for_raw("the keyboard question", QUESTION);
     assert!(
         pty.screen().contains("DEMO"),
         "the first frame does not wait for an answer:\n{}",

@@ -6,8 +6,6 @@
 
 mod tui_support;
 
-use std::time::{Duration, Instant};
-
 use tempfile::TempDir;
 use tui_support::keys::ctrl_byte;
 use tui_support::pty::{Pty, demo_env_without};
@@ -25,15 +23,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn wait_for_question(pty: &Pty) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !contains(&pty.raw(), QUESTION_END) {
-        assert!(
-            Instant::now() < deadline,
-            "the terminal was never asked; the screen:\n{}",
-            pty.screen()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty.wait_for_raw("the question to the terminal", QUESTION_END);
 }
 
 fn quit(pty: &mut Pty) {

@@ -141,6 +141,20 @@ impl Pty {
         self.output.lock().unwrap().raw.clone()
     }
 
+    /// Polls what the program wrote until it holds `bytes` (a question to the terminal, a
+    /// mode turned on); panics with the screen after [`WAIT`].
+    pub fn wait_for_raw(&self, what: &str, bytes: &[u8]) {
+        let deadline = Instant::now() + WAIT;
+        while !self.raw().windows(bytes.len()).any(|w| w == bytes) {
+            assert!(
+                Instant::now() < deadline,
+                "never saw {what} ({bytes:?}); the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
     /// Polls the screen until `done` holds; panics with the screen after [`WAIT`].
     pub fn wait_for(&mut self, what: &str, done: impl Fn(&Screen) -> bool) -> Screen {
         let deadline = Instant::now() + WAIT;
