@@ -73,7 +73,7 @@ impl Text for BatchConfirm {
         format!("Send {} jobs?", self.jobs.len())
     }
 
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+    fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
         self.body(view.theme, width)
     }
 

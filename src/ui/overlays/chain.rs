@@ -23,6 +23,26 @@ fn next_shots<'a>(book: &'a Book, id: &JobId) -> Vec<&'a Row> {
     next
 }
 
+/// The jobs that continue a job, kept for the book's version they were found at: finding
+/// them takes a look at every row (100,000 at the most), too much for every frame of a
+/// detail view (its video playing, its job's spinner turning).
+#[derive(Default)]
+pub(crate) struct NextShots(Option<(u64, JobId, Vec<JobId>)>);
+
+impl NextShots {
+    pub fn of(&mut self, book: &Book, id: &JobId) -> &[JobId] {
+        let stale = self
+            .0
+            .as_ref()
+            .is_none_or(|(version, of, _)| *version != book.version() || of != id);
+        if stale {
+            let next = next_shots(book, id).into_iter().map(|r| r.id.clone());
+            self.0 = Some((book.version(), id.clone(), next.collect()));
+        }
+        self.0.as_ref().map_or(&[], |(_, _, next)| next)
+    }
+}
+
 /// The shot `action` (previous or next shot) leads to from `id`, or why there is none.
 pub(crate) fn neighbour(book: &Book, id: &JobId, action: Action) -> Result<JobId, String> {
     let record = &book.get(id).ok_or("This job is no longer known")?.record;
@@ -42,10 +62,11 @@ pub(crate) fn neighbour(book: &Book, id: &JobId, action: Action) -> Result<JobId
 }
 
 /// The detail view's lines for `record`'s judgement and chain: rating, note, the shot before
-/// and the shots after. `field` lays out a name and a value.
+/// and the shots after (`next`, found by [`NextShots`]). `field` lays out a name and a value.
 pub(crate) fn lines(
     view: &View,
     record: &JobRecord,
+    next: &[JobId],
     field: impl Fn(&str, Vec<Span<'static>>) -> Line<'static>,
 ) -> Vec<Line<'static>> {
     let theme = view.theme;
@@ -77,8 +98,8 @@ pub(crate) fn lines(
     if let Some(prev) = &record.continues {
         lines.push(field("Continues", shot(prev, Action::PrevShot)));
     }
-    for (i, next) in next_shots(view.book, &record.id).into_iter().enumerate() {
-        let mut spans = shot(&next.id, Action::NextShot);
+    for (i, next) in next.iter().enumerate() {
+        let mut spans = shot(next, Action::NextShot);
         if i > 0 {
             // Only the first is a key away; the others are named.
             spans.truncate(2);
@@ -86,4 +107,37 @@ pub(crate) fn lines(
         lines.push(field("Next shot", spans));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use i2v_store::{ImageSource, JobInput};
+
+    fn job() -> JobRecord {
+        JobRecord::new(
+            "model",
+            JobInput {
+                prompt: "a heron".to_owned(),
+                image: ImageSource::Url {
+                    url: "https://example.com/heron.png".to_owned(),
+                },
+                prompt_optimizer: true,
+            },
+        )
+    }
+
+    #[test]
+    fn a_shot_added_while_the_view_is_open_is_found() {
+        let mut book = Book::default();
+        let first = job();
+        book.update(first.clone());
+        let mut next = NextShots::default();
+        assert!(next.of(&book, &first.id).is_empty());
+        let mut second = job();
+        second.continues = Some(first.id.clone());
+        book.update(second.clone());
+        assert_eq!(next.of(&book, &first.id), [second.id.clone()]);
+        assert!(next.of(&book, &second.id).is_empty(), "another job's");
+    }
 }

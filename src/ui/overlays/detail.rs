@@ -28,7 +28,10 @@ pub(crate) struct Detail {
 impl Detail {
     pub fn open(id: JobId) -> Self {
         Self {
-            text: TextView::new(DetailText { id: id.clone() }),
+            text: TextView::new(DetailText {
+                id: id.clone(),
+                next: chain::NextShots::default(),
+            }),
             frames: super::frames::Frames::default(),
             id,
         }
@@ -79,6 +82,7 @@ impl Overlay for Detail {
 
 struct DetailText {
     id: JobId,
+    next: chain::NextShots,
 }
 
 impl Text for DetailText {
@@ -86,8 +90,8 @@ impl Text for DetailText {
         format!("Job {} — Esc closes", sanitize(self.id.as_str()))
     }
 
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
-        lines(view, &self.id, width)
+    fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
+        lines(view, &self.id, &mut self.next, width)
     }
 
     fn commands(&self) -> Vec<Command> {
@@ -125,7 +129,7 @@ impl Text for DetailText {
     }
 }
 
-fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
+fn lines(view: &View, id: &JobId, next: &mut chain::NextShots, width: usize) -> Vec<Line<'static>> {
     let theme = view.theme;
     let Some(entry) = view.book.get(id) else {
         return vec![crate::ui::overlays::unread(view.book, id)];
@@ -172,11 +176,16 @@ fn lines(view: &View, id: &JobId, width: usize) -> Vec<Line<'static>> {
         "off"
     };
     lines.push(field("Optimizer", optimizer.to_owned()));
-    lines.extend(chain::lines(view, r, |name, value| {
-        let mut spans = vec![Span::styled(format!("{name:<10} "), theme.muted())];
-        spans.extend(value);
-        Line::from(spans)
-    }));
+    lines.extend(chain::lines(
+        view,
+        r,
+        next.of(view.book, id),
+        |name, value| {
+            let mut spans = vec![Span::styled(format!("{name:<10} "), theme.muted())];
+            spans.extend(value);
+            Line::from(spans)
+        },
+    ));
     if !r.fal_options.is_default() {
         lines.push(field("fal", sanitize(&r.fal_options.summary())));
     }

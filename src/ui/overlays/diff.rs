@@ -33,7 +33,7 @@ impl Text for Diff {
         "Diff — Esc closes".to_owned()
     }
 
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+    fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
         lines(view, &self.id, &self.prompt, width)
     }
 

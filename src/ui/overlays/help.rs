@@ -53,7 +53,7 @@ impl Text for Help {
         "Help — Esc closes, ↑↓ scroll".to_owned()
     }
 
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+    fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
         let theme = view.theme;
         let keys = view.keys;
         let note = |text: &str| {

@@ -22,7 +22,7 @@ impl Text for Messages {
         "Messages — Esc closes, ↑↓ scroll".to_owned()
     }
 
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
+    fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
         let theme = view.theme;
         if view.messages.is_empty() {
             return vec![Line::styled("No messages yet.", theme.muted())];

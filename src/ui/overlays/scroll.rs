@@ -18,7 +18,7 @@ pub(crate) trait Text {
     fn title(&self) -> String;
 
     /// The content, wrapped to `width`.
-    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>>;
+    fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>>;
 
     /// Its commands before the scrolling ones every view takes; the hinted ones show in the
     /// status bar.
