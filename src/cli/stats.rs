@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use i2v_store::{JobRecord, JobState, Store};
 use serde::Serialize;
 
+use super::history_filter::state_name;
 use super::output::{print_line, print_text};
 use crate::spend::{Spend, spent_since, usd};
 use crate::text::sanitize;
@@ -43,7 +44,9 @@ impl Stats {
             .collect();
         let mut by_state = BTreeMap::new();
         for record in &counted {
-            *by_state.entry(state_name(&record.state)).or_insert(0) += 1;
+            *by_state
+                .entry(state_name(&record.state).to_owned())
+                .or_insert(0) += 1;
         }
         let Spend {
             videos,
@@ -149,14 +152,6 @@ pub fn stats(
         print_text(stats.describe(price_now));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The state's name in the history files: `completed`, `maybe_submitted`…
-fn state_name(state: &JobState) -> String {
-    serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| state.label().to_owned())
 }
 
 fn is_queued(state: &JobState) -> bool {
