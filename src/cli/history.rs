@@ -81,13 +81,7 @@ pub fn list(
         out.write("\n]\n")?;
     } else {
         for job in jobs {
-            out.write(format_args!(
-                "{}  {}  {:<11}  {}\n",
-                job.id,
-                job.created_at.format("%Y-%m-%d %H:%M"),
-                job.state.label(),
-                sanitize(job.title())
-            ))?;
+            out.write(JobLine(job))?;
             if out.gone() {
                 break;
             }
@@ -95,6 +89,24 @@ pub fn list(
     }
     out.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A job as one line for people: id, creation time, state, title; `history list` and the
+/// jobs `history rm|prune` will remove.
+pub struct JobLine<'a>(pub &'a Summary);
+
+impl std::fmt::Display for JobLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let job = self.0;
+        writeln!(
+            f,
+            "{}  {}  {:<11}  {}",
+            job.id,
+            job.created_at.format("%Y-%m-%d %H:%M"),
+            job.state.label(),
+            sanitize(job.title())
+        )
+    }
 }
 
 pub fn plural(n: usize) -> &'static str {

@@ -9,7 +9,7 @@ use anyhow::bail;
 use chrono::Utc;
 use i2v_store::{JobId, Removal, Removed, Store, StoreError, Summary};
 
-use super::history::{look, plural};
+use super::history::{JobLine, look, plural};
 use super::history_filter::StateArg;
 use super::stream::Stream;
 use crate::text::sanitize;
@@ -58,13 +58,7 @@ pub fn prune(store: &Store, args: PruneArgs) -> anyhow::Result<ExitCode> {
         if let Ok(record) = store.load(&job.id) {
             bytes += store.job_files(&record).map_or(0, |f| f.bytes);
         }
-        out.write(format_args!(
-            "{}  {}  {:<11}  {}\n",
-            job.id,
-            job.created_at.format("%Y-%m-%d %H:%M"),
-            job.state.label(),
-            sanitize(job.title())
-        ))?;
+        out.write(JobLine(job))?;
     }
     out.finish()?;
     if !unfinished.is_empty() {
