@@ -139,8 +139,9 @@ pub fn stats(
     json: bool,
     price_now: f64,
 ) -> anyhow::Result<ExitCode> {
-    // TODO(scale): read the index's summaries once `i2v-store` has them; this parses every
-    // record, as `history list` does today.
+    // TODO(scale): this parses every record, because the index's summaries hold neither the
+    // timeline (queue and run times) nor fal's inference time; carry those in the summary to
+    // answer from the index, as `history list` does.
     let listing = store.list();
     for problem in &listing.problems {
         eprintln!("warning: {}", sanitize(&problem.to_string()));
