@@ -13,20 +13,26 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `target`: unique temp file beside it, fsync, rename over, fsync the dir.
 pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    replace(target, bytes, true)
+    replace(target, |file| file.write_all(bytes), true)
 }
 
-/// [`write_atomically`] without the fsyncs, for a cache: after a crash it may be missing or
-/// damaged, which its reader must (and does) notice, but never half old and half new while
-/// the machine runs.
-pub(crate) fn write_cache(target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    replace(target, bytes, false)
+/// A cache written by `write` into a temp file beside `target`, then renamed over it, without
+/// the fsyncs: after a crash it may be missing or damaged, which its reader must (and does)
+/// notice, but never half old and half new while the machine runs.
+pub(crate) fn write_cache(
+    target: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<(), StoreError> {
+    replace(target, write, false)
 }
 
-fn replace(target: &Path, bytes: &[u8], durable: bool) -> Result<(), StoreError> {
+fn replace(
+    target: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+    durable: bool,
+) -> Result<(), StoreError> {
     let (temp_path, mut file) = create_temp_beside(target)?;
-    let written = file
-        .write_all(bytes)
+    let written = write(&mut file)
         .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
         .map_err(|e| StoreError::io(&temp_path, e));
     drop(file);

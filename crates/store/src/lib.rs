@@ -27,7 +27,7 @@ mod trash;
 
 pub use error::{StoreError, StoreProblem};
 pub use fal_options::FalOptions;
-pub use index::{History, INDEX_FILE, ProgressFn, Refresh};
+pub use index::{Changes, History, INDEX_FILE, ProgressFn, Refresh, Seen};
 pub use job_lock::JobClaim;
 pub use listing::Listing;
 pub use read_file::MAX_RECORD_BYTES;

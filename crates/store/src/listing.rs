@@ -94,33 +94,51 @@ impl Store {
     /// `<id>.json` files in the jobs dir, plus a problem for each `.json` file whose name is
     /// not a job id. Everything else (temp files, stray notes) is none of our business.
     pub(crate) fn record_files(&self) -> Result<RecordFiles, StoreError> {
-        let dir = self.jobs_dir();
         let mut files = Vec::new();
         let mut misnamed = Vec::new();
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            // Only a store opened read-only can lack its jobs dir: nothing was saved yet.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(RecordFiles { files, misnamed });
-            }
-            Err(e) => return Err(StoreError::io(dir, e)),
-        };
-        for entry in entries {
-            let entry = entry.map_err(|e| StoreError::io(dir, e))?;
-            let name = entry.file_name();
-            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
-                continue;
-            };
-            match JobId::parse(stem) {
-                Some(id) => files.push(RecordFile { id, entry }),
-                None => misnamed.push(StoreProblem::new(
-                    entry.path(),
-                    "the file name is not a job id",
-                )),
+        for found in self.walk_jobs_dir()? {
+            match found? {
+                Found::Record(file) => files.push(file),
+                Found::Misnamed(problem) => misnamed.push(problem),
             }
         }
         Ok(RecordFiles { files, misnamed })
     }
+
+    /// [`Store::record_files`] one at a time, for a look that keeps nothing of most of them.
+    pub(crate) fn walk_jobs_dir(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<Found, StoreError>> + '_, StoreError> {
+        let dir = self.jobs_dir();
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => Some(entries),
+            // Only a store opened read-only can lack its jobs dir: nothing was saved yet.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(StoreError::io(dir, e)),
+        };
+        Ok(entries.into_iter().flatten().filter_map(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => return Some(Err(StoreError::io(dir, e))),
+            };
+            let name = entry.file_name();
+            let stem = name.to_str().and_then(|n| n.strip_suffix(".json"))?;
+            Some(Ok(match JobId::parse(stem) {
+                Some(id) => Found::Record(RecordFile { id, entry }),
+                None => Found::Misnamed(StoreProblem::new(
+                    entry.path(),
+                    "the file name is not a job id",
+                )),
+            }))
+        }))
+    }
+}
+
+/// What the jobs dir holds besides files that are none of our business.
+pub(crate) enum Found {
+    Record(RecordFile),
+    /// A `.json` file whose name is not a job id.
+    Misnamed(StoreProblem),
 }
 
 pub(crate) struct RecordFile {

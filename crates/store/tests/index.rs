@@ -7,31 +7,9 @@ mod support;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use i2v_store::{JobId, JobRecord, JobState, Store, Summary};
-use support::{record, temp_store};
-
-/// A store whose index trusts a stamp at once, so a second look can reuse entries without
-/// waiting out the settling time.
-fn quick(store: Store) -> Store {
-    store.settle_after(Duration::ZERO)
-}
-
-fn save_jobs(store: &Store, prompts: &[&str]) -> Vec<JobRecord> {
-    prompts
-        .iter()
-        .enumerate()
-        .map(|(n, prompt)| {
-            let job = record()
-                .minutes_after_start(n as i64)
-                .prompt(prompt)
-                .build();
-            store.save(&job).unwrap();
-            job
-        })
-        .collect()
-}
+use i2v_store::{JobId, JobState, Store, Summary};
+use support::{quick, record, save_jobs, temp_store};
 
 /// What the index must agree with: every record read in full, newest first.
 fn truth(store: &Store) -> Vec<Summary> {

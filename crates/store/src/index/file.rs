@@ -3,7 +3,7 @@
 //! that does not check out in full is refused as a whole, and the caller rebuilds.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -28,17 +28,67 @@ pub(crate) struct IndexFile {
     pub entries: Vec<(Stamp, Summary)>,
 }
 
+/// The index's bytes for `entries`, whole (what [`write`] puts in a file).
+#[cfg(test)]
 pub(crate) fn encode(stamped_at: i64, entries: &[(Stamp, Summary)]) -> Result<Vec<u8>, String> {
-    let body = postcard::to_stdvec(&Entries(entries)).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::with_capacity(HEADER_LEN + body.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    bytes.extend_from_slice(&stamped_at.to_le_bytes());
-    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    let crc = checksum(&bytes, &body);
-    bytes.extend_from_slice(&crc.to_le_bytes());
-    bytes.extend_from_slice(&body);
-    Ok(bytes)
+    let mut bytes = io::Cursor::new(Vec::new());
+    write(&mut bytes, stamped_at, entries).map_err(|e| e.to_string())?;
+    Ok(bytes.into_inner())
+}
+
+/// Writes the index into `to` a chunk at a time: whole, 100,000 jobs' entries are 20 MB,
+/// twice over while the header went in front, and glibc would keep that peak. The header,
+/// whose length and checksum cover the body, goes in last, over a placeholder.
+pub(crate) fn write<W: Write + Seek>(
+    mut to: W,
+    stamped_at: i64,
+    entries: &[(Stamp, Summary)],
+) -> io::Result<()> {
+    to.write_all(&[0; HEADER_LEN])?;
+    let body = Hashing {
+        to: &mut to,
+        hasher: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    let mut body = BufWriter::with_capacity(CHUNK, body);
+    postcard::to_io(&Entries(entries), &mut body).map_err(io::Error::other)?;
+    let Hashing {
+        hasher: body_crc,
+        len,
+        ..
+    } = body.into_inner().map_err(|e| e.into_error())?;
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT.to_le_bytes());
+    header.extend_from_slice(&stamped_at.to_le_bytes());
+    header.extend_from_slice(&len.to_le_bytes());
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&header);
+    crc.combine(&body_crc);
+    header.extend_from_slice(&crc.finalize().to_le_bytes());
+    to.seek(SeekFrom::Start(0))?;
+    to.write_all(&header)?;
+    to.flush()
+}
+
+/// Passes bytes on, counting them and keeping their CRC-32.
+struct Hashing<W> {
+    to: W,
+    hasher: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.to.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.to.flush()
+    }
 }
 
 /// Bytes of the index read at a time: every temporary of a listing stays this small, so a long
@@ -162,15 +212,6 @@ impl<R: Read> Body<R> {
         }
         Ok(())
     }
-}
-
-/// CRC-32 of the header before it and the body: a damaged time would make stale entries
-/// look settled.
-fn checksum(header: &[u8], body: &[u8]) -> u32 {
-    let mut hasher = crc32fast::Hasher::new();
-    hasher.update(header);
-    hasher.update(body);
-    hasher.finalize()
 }
 
 /// `N` bytes of `bytes` from `at`; the caller checked the length.

@@ -10,6 +10,7 @@
 //! leaves entries that the next look finds stale and reads again. Nothing is lost, because
 //! nothing but the cache is written.
 
+mod changes;
 mod file;
 mod stamp;
 
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub use self::changes::{Changes, Seen};
 use self::file::IndexFile;
 use self::stamp::Stamp;
 use crate::atomic_write::write_cache;
@@ -71,6 +73,16 @@ impl Store {
     /// [`Store::history`], telling `progress` how reading record files goes (a first look at a
     /// long history reads them all, which takes seconds).
     pub fn history_with(&self, progress: ProgressFn<'_>) -> History {
+        self.look(progress, |_, _| {})
+    }
+
+    /// A listing, which shows `entries` (with when their stamps were taken) to `seen`
+    /// before they become the history.
+    fn look(
+        &self,
+        progress: ProgressFn<'_>,
+        seen: impl FnOnce(&[(Stamp, Summary)], i64),
+    ) -> History {
         let stamped_at = now_ns();
         let settle = self.settle();
         let found = match self.record_files() {
@@ -176,6 +188,7 @@ impl Store {
         if changed {
             refresh.saved = self.save_index(stamped_at, &entries);
         }
+        seen(&entries, stamped_at);
         History {
             jobs: entries.into_iter().map(|(_, summary)| summary).collect(),
             problems,
@@ -199,8 +212,7 @@ impl Store {
             return false;
         }
         let path = self.index_path();
-        let saved = file::encode(stamped_at, entries)
-            .and_then(|bytes| write_cache(&path, &bytes).map_err(|e| e.to_string()));
+        let saved = write_cache(&path, |to| file::write(to, stamped_at, entries));
         match saved {
             Ok(()) => true,
             Err(err) => {

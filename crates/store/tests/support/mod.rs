@@ -21,6 +21,28 @@ pub fn temp_store() -> (TempDir, Store) {
     (dir, store)
 }
 
+/// A store whose index trusts a stamp at once, so a second look can reuse entries (and a look
+/// for changes skip files) without waiting out the settling time.
+pub fn quick(store: Store) -> Store {
+    store.settle_after(std::time::Duration::ZERO)
+}
+
+/// Saves a job per prompt, a minute apart, oldest first.
+pub fn save_jobs(store: &Store, prompts: &[&str]) -> Vec<JobRecord> {
+    prompts
+        .iter()
+        .enumerate()
+        .map(|(n, prompt)| {
+            let job = record()
+                .minutes_after_start(n as i64)
+                .prompt(prompt)
+                .build();
+            store.save(&job).unwrap();
+            job
+        })
+        .collect()
+}
+
 /// Starts a record for a job created at a fixed moment, with an id minted for that moment.
 pub fn record() -> RecordBuilder {
     RecordBuilder::new()
