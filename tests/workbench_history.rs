@@ -318,3 +318,59 @@ async fn d_on_a_job_finished_this_session_takes_it_from_the_history_and_the_queu
     assert!(!screen.pane_text("Queue").contains("kite"), "{screen}");
     assert!(store.load(&kite).is_err(), "the record left jobs/");
 }
+
+#[tokio::test]
+async fn a_record_damaged_behind_its_back_is_reported_once_and_listed_once_mended() {
+    let records = jobs();
+    let mut h = with_history(&records).await;
+    h.wait_for("the history", |s| s.contains("3 jobs")).await;
+    let store = Store::open(h.store().root()).unwrap();
+    // A sync stopped half way through a new record.
+    let lynx = record(
+        8,
+        "A lynx pads along a frozen river",
+        "frames/lynx.png",
+        JobState::Completed,
+        7,
+    );
+    let path = store.record_path(&lynx.id).unwrap();
+    std::fs::write(&path, b"{ half a rec").unwrap();
+    let screen = h
+        .wait_for("the damaged record reported", |s| {
+            s.status_bar().contains("History:")
+        })
+        .await;
+    assert!(
+        screen.status_bar().contains("not a valid job record"),
+        "{screen}"
+    );
+    assert!(screen.contains("3 jobs"), "{screen}");
+
+    // Dismissed, it stays dismissed while other changes come in.
+    h.press(KeyCode::Esc);
+    let added = record(
+        9,
+        "A hummingbird hovers at a red flower",
+        "frames/bird.png",
+        JobState::Completed,
+        5,
+    );
+    store.save(&added).unwrap();
+    let screen = h
+        .wait_for("the added job", |s| {
+            s.pane_text("History").contains("hummingbird")
+        })
+        .await;
+    assert!(!screen.status_bar().contains("History:"), "{screen}");
+
+    // The sync finishes, renaming the whole file into place: the job shows up.
+    let part = path.with_extension("part");
+    std::fs::write(&part, serde_json::to_vec_pretty(&lynx).unwrap()).unwrap();
+    std::fs::rename(&part, &path).unwrap();
+    let screen = h
+        .wait_for("the mended record listed", |s| {
+            s.pane_text("History").contains("lynx")
+        })
+        .await;
+    assert!(screen.contains("5 jobs"), "{screen}");
+}

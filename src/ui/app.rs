@@ -437,21 +437,23 @@ impl App {
                 self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
                 self.recount_spend();
-                let new: Vec<&String> = problems
-                    .iter()
-                    .filter(|p| !self.history_problems.contains(p))
-                    .collect();
-                if let Some(first) = new.first() {
-                    let more = match new.len() {
-                        1 => String::new(),
-                        n => format!(" (and {} more)", n - 1),
-                    };
-                    self.error(format!("History: {first}{more}"));
-                }
-                self.history_problems = problems;
+                self.note_history_problems(problems, true);
                 if !old.is_empty() {
                     return vec![Effect::Discard(old)];
                 }
+            }
+            Msg::HistoryChanged {
+                changed,
+                removed,
+                problems,
+            } => {
+                for summary in &changed {
+                    self.unreadable.remove(&summary.id);
+                }
+                self.book.apply_changes(changed, &removed);
+                self.panes.history.refresh(&self.book);
+                self.recount_spend();
+                self.note_history_problems(problems, false);
             }
             Msg::RecordsRead(read) => return self.records_read(read),
             Msg::Trashed {
@@ -786,6 +788,31 @@ impl App {
     }
 
     /// What completed jobs cost this session and today, for the history's title.
+    /// Says which of the files a look at the history could not read are news. A listing
+    /// gives them all (`whole`); a look at what changed, only the files it read.
+    fn note_history_problems(&mut self, problems: Vec<String>, whole: bool) {
+        let new: Vec<&String> = problems
+            .iter()
+            .filter(|p| !self.history_problems.contains(p))
+            .collect();
+        if let Some(first) = new.first() {
+            let more = match new.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            self.error(format!("History: {first}{more}"));
+        }
+        if whole {
+            self.history_problems = problems;
+        } else {
+            for problem in problems {
+                if !self.history_problems.contains(&problem) {
+                    self.history_problems.push(problem);
+                }
+            }
+        }
+    }
+
     fn recount_spend(&mut self) {
         let midnight = crate::spend::local_midnight(self.now);
         if self.spend_day == midnight && self.spend_version == Some(self.book.version()) {

@@ -4,10 +4,10 @@
 //! record. Log text is sanitised once, as it arrives, so drawing never touches raw remote
 //! text.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
-use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating};
+use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating, Summary};
 
 pub use super::history_rows::HistoryRows;
 pub(crate) use super::row::{Prompts, Row, Sort};
@@ -74,6 +74,10 @@ pub(crate) struct Finished {
 
 /// Where a job's row sits in the book: stable until the history is replaced.
 pub(crate) type Slot = u32;
+
+/// More new jobs than this at once are sorted in with the rest rather than one by one (each
+/// of those moves the order's tail).
+const FEW_NEW: usize = 64;
 
 /// How many history records opened lately stay in memory besides the live jobs.
 const RECORDS_KEPT: usize = 64;
@@ -247,22 +251,80 @@ impl Book {
     /// Jobs gone from the history (moved to the trash). A job finished this session goes
     /// from the queue too: the user asked for it gone, and only finished jobs are moved.
     pub fn remove(&mut self, ids: &[JobId]) {
-        let before = self.rows.len();
-        for id in ids {
-            self.entries.remove(id);
+        let ids: HashSet<&JobId> = ids.iter().collect();
+        for id in &ids {
+            self.entries.remove(*id);
         }
         self.opened.retain(|id| !ids.contains(id));
         self.live.retain(|id| !ids.contains(id));
-        self.rows.retain(|row| !ids.contains(&row.id));
-        if self.rows.len() != before {
-            self.slots = self
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(slot, row)| (row.id.clone(), slot as Slot))
-                .collect();
+        self.drop_rows(&ids);
+    }
+
+    /// What changed in the history's files since it was listed (another process, a sync).
+    /// The jobs this session follows keep what the book has: their records are newer than
+    /// any file. A history record loaded earlier that changed is dropped, to be read again
+    /// when wanted.
+    pub fn apply_changes(&mut self, changed: Vec<Summary>, removed: &[JobId]) {
+        // A few new jobs go where the order puts them; many (a sync) are sorted in at once.
+        let new = changed
+            .iter()
+            .filter(|s| !self.slots.contains_key(&s.id))
+            .count();
+        let mut resort = new > FEW_NEW;
+        for summary in changed {
+            if self.entries.get(&summary.id).is_some_and(|e| e.live) {
+                continue;
+            }
+            let row = Row::of_summary(summary, &mut self.prompts);
+            let Some(&slot) = self.slots.get(&row.id) else {
+                if resort {
+                    self.slots.insert(row.id.clone(), self.rows.len() as Slot);
+                    self.rows.push(row);
+                } else {
+                    self.put_row(row);
+                }
+                continue;
+            };
+            let old = &self.rows[slot as usize];
+            if *old == row {
+                continue;
+            }
+            resort |= self.sort.cmp(old, &row).is_ne();
+            self.forget(&row.id);
+            self.rows[slot as usize] = row;
+            self.version += 1;
+        }
+        let gone: HashSet<&JobId> = removed
+            .iter()
+            .filter(|id| !self.entries.get(*id).is_some_and(|e| e.live))
+            .collect();
+        for id in &gone {
+            self.forget(id);
+        }
+        if self.drop_rows(&gone) {
+            resort = false;
+        }
+        if resort {
             self.reorder();
         }
+    }
+
+    /// Drops the rows of `ids`, keeping the others' order. Returns whether any went. No
+    /// block as long as the history is made anew: at 100,000 jobs glibc would keep it.
+    fn drop_rows(&mut self, ids: &HashSet<&JobId>) -> bool {
+        let before = self.rows.len();
+        self.rows.retain(|row| !ids.contains(&row.id));
+        if self.rows.len() == before {
+            return false;
+        }
+        self.slots.retain(|id, _| !ids.contains(id));
+        for (slot, row) in self.rows.iter().enumerate() {
+            if let Some(at) = self.slots.get_mut(&row.id) {
+                *at = slot as Slot;
+            }
+        }
+        self.reorder();
+        true
     }
 
     /// The engine's latest version of a job. Returns `Some` when it just finished. A version
@@ -405,9 +467,11 @@ impl Book {
     fn reorder(&mut self) {
         let rows = &self.rows;
         let sort = self.sort;
-        let mut order: Vec<Slot> = (0..rows.len() as Slot).collect();
-        order.sort_unstable_by(|&a, &b| sort.cmp(&rows[a as usize], &rows[b as usize]));
-        self.order = order;
+        // In the block it had: one as long as the history, made anew, would stay resident.
+        self.order.clear();
+        self.order.extend(0..rows.len() as Slot);
+        self.order
+            .sort_unstable_by(|&a, &b| sort.cmp(&rows[a as usize], &rows[b as usize]));
         self.version += 1;
     }
 }
@@ -526,5 +590,118 @@ mod tests {
             book.get(&done.id).map(|e| e.record.state.clone()),
             Some(JobState::Completed)
         );
+    }
+
+    /// Rows as the order lists them: (prompt, state label).
+    fn listed(book: &Book) -> Vec<(String, &'static str)> {
+        book.order()
+            .iter()
+            .map(|&slot| {
+                let row = book.row_at(slot);
+                (row.prompt.to_string(), row.state.label())
+            })
+            .collect()
+    }
+
+    fn history_of(prompts: &[(&str, JobState)]) -> Vec<JobRecord> {
+        prompts
+            .iter()
+            .enumerate()
+            .map(|(n, (prompt, state))| {
+                let mut record = job(state.clone());
+                record.input.prompt = (*prompt).to_owned();
+                record.created_at += chrono::Duration::minutes(n as i64);
+                record
+            })
+            .collect()
+    }
+
+    fn summaries(records: &[JobRecord]) -> Vec<Summary> {
+        records.iter().map(Summary::of).collect()
+    }
+
+    #[test]
+    fn changes_behind_its_back_keep_rows_slots_and_order_true() {
+        use JobState::*;
+        let records = history_of(&[
+            ("fox", Completed),
+            ("heron", Failed),
+            ("boat", Completed),
+            ("kite", Cancelled),
+            ("owl", Completed),
+        ]);
+        let mut book = Book::default();
+        book.set_history(HistoryRows::of(summaries(&records)));
+        book.set_sort(Sort::Status);
+        let version = book.version();
+
+        // The heron is run again elsewhere and completes; the boat and the kite are removed;
+        // a new job arrives.
+        let mut heron = records[1].clone();
+        heron.state = Completed;
+        let mut hare = job(Running);
+        hare.input.prompt = "hare".to_owned();
+        hare.created_at += chrono::Duration::minutes(10);
+        let removed = [records[2].id.clone(), records[3].id.clone()];
+        book.apply_changes(summaries(&[heron, hare]), &removed);
+
+        assert_eq!(
+            listed(&book),
+            [
+                ("hare".to_owned(), "running"),
+                ("owl".to_owned(), "completed"),
+                ("heron".to_owned(), "completed"),
+                ("fox".to_owned(), "completed"),
+            ]
+        );
+        assert!(book.version() > version, "what a filter found is stale");
+        assert!(!book.knows(&records[2].id) && !book.knows(&records[3].id));
+        for record in [&records[0], &records[4]] {
+            let row = book.row(&record.id).map(|r| r.prompt.to_string());
+            assert_eq!(row.as_deref(), Some(record.input.prompt.as_str()));
+        }
+        assert_eq!(book.len(), 4);
+    }
+
+    #[test]
+    fn a_job_this_session_follows_keeps_its_newer_record() {
+        let records = history_of(&[("fox", JobState::Completed)]);
+        let mut book = Book::default();
+        book.set_history(HistoryRows::of(summaries(&records)));
+        let mut running = job(JobState::Running);
+        running.input.prompt = "live heron".to_owned();
+        book.update(running.clone());
+
+        // Its file says something older, then is gone (a sync from another machine).
+        let mut older = running.clone();
+        older.state = JobState::Preparing;
+        book.apply_changes(summaries(&[older]), &[]);
+        assert_eq!(
+            book.row(&running.id).map(|r| r.state.label()),
+            Some("running")
+        );
+        book.apply_changes(Vec::new(), std::slice::from_ref(&running.id));
+        assert!(book.knows(&running.id));
+        assert_eq!(book.live().count(), 1);
+    }
+
+    #[test]
+    fn a_record_loaded_earlier_that_changed_is_read_again() {
+        let records = history_of(&[("fox", JobState::Completed)]);
+        let mut book = Book::default();
+        book.set_history(HistoryRows::of(summaries(&records)));
+        book.add_loaded(records.clone());
+        assert!(book.get(&records[0].id).is_some());
+
+        book.apply_changes(summaries(&records), &[]);
+        assert!(book.get(&records[0].id).is_some(), "unchanged: kept");
+        let mut rated = records[0].clone();
+        rated.rating = Rating::new(4);
+        book.apply_changes(summaries(&[rated]), &[]);
+        assert!(
+            book.get(&records[0].id).is_none(),
+            "changed: read again when wanted"
+        );
+        assert_eq!(book.row(&records[0].id).and_then(|r| r.rating), Some(4));
     }
 }

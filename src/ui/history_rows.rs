@@ -1,6 +1,6 @@
 //! The history's rows, built where the history is listed (a blocking thread) and handed to
 //! the app finished: at 100,000 jobs building them takes tens of milliseconds, which the UI
-//! thread would otherwise spend frozen every time `jobs/` changes. Built there, they also
+//! thread would otherwise spend frozen while the user is already at work. Built there, they also
 //! take the listing's own strings and fill the memory the listing freed, instead of copies
 //! on the UI thread that leave that memory unused but resident.
 

@@ -1,24 +1,26 @@
 //! Jobs added, changed or removed behind the workbench's back (another i2v, `i2v history rm`,
 //! a sync from another machine) show up without a restart. Records are replaced by renaming
 //! a new file into `jobs/`, so every such change touches the directory: its modification
-//! time is looked at once a second, and when it moved the history is listed again through
-//! the index (which reads only the files that changed) and handed to the app whole.
+//! time is looked at once a second, and when it moved the store says what changed since the
+//! listing the app has (it stats every file and reads only those new or changed), and only
+//! that goes to the app. Listing the whole history again instead would hold a second copy
+//! of it for a moment, and glibc keeps the memory that moment took.
 //!
 //! The workbench's own saves (a running job's record is written as its logs arrive) touch
-//! the folder too, but the app already has those records: listing 100,000 jobs again for
-//! each would cost a core's fifth while anything runs. A change the store says is its own is
+//! the folder too, but the app already has those records: stat'ing 100,000 files for each
+//! would cost a core's fifth while anything runs. A change the store says is its own is
 //! left for up to [`OWN_AT_MOST`], so another process's change made between two of ours is
 //! still seen, only later.
 
 use std::time::{Duration, Instant, SystemTime};
 
-use i2v_store::Store;
+use i2v_store::{Seen, Store};
 use tokio::sync::mpsc;
 
 use super::Msg;
 
 const POLL: Duration = Duration::from_secs(1);
-/// A listing of 100,000 jobs stats every file (about half a second): after one, wait this
+/// A look at 100,000 jobs stats every file (a few tenths of a second): after one, wait this
 /// many times as long before the next, so a busy directory costs at most a fifth of a core.
 const REST_FACTOR: u32 = 4;
 /// How long a folder changed (as far as we can tell) by our own saves goes without a listing.
@@ -45,19 +47,25 @@ fn look(now: Option<SystemTime>, seen: Option<SystemTime>, own: Option<SystemTim
     }
 }
 
-/// Watches `store`'s jobs dir until the workbench is gone, from `seen`: the folder's
-/// [`modified`] time taken before the listing the app has, so nothing that changed while it
-/// was made goes unnoticed.
-pub(super) fn spawn(store: Store, tx: mpsc::UnboundedSender<Msg>, seen: Option<SystemTime>) {
+/// Watches `store`'s jobs dir until the workbench is gone, from the listing the app has:
+/// `seen` is what it was made from, and `modified` the folder's [`modified`] time taken
+/// before it, so nothing that changed while it was made goes unnoticed.
+pub(super) fn spawn(
+    store: Store,
+    tx: mpsc::UnboundedSender<Msg>,
+    modified: Option<SystemTime>,
+    seen: Seen,
+) {
     tokio::spawn(async move {
+        let mut looked = modified;
         let mut seen = seen;
         let mut rest = POLL;
         // Since when changes of our own have been left unlisted.
         let mut own_since: Option<Instant> = None;
         while !tx.is_closed() {
             tokio::time::sleep(rest).await;
-            let now = modified(&store);
-            let skip = match look(now, seen, store.own_write_stamp()) {
+            let now = self::modified(&store);
+            let skip = match look(now, looked, store.own_write_stamp()) {
                 Look::Same => true,
                 Look::Own => own_since.get_or_insert_with(Instant::now).elapsed() < OWN_AT_MOST,
                 Look::Other => false,
@@ -70,18 +78,22 @@ pub(super) fn spawn(store: Store, tx: mpsc::UnboundedSender<Msg>, seen: Option<S
             let (store, tx) = (store.clone(), tx.clone());
             let took = tokio::task::spawn_blocking(move || {
                 let start = Instant::now();
-                let seen = modified(&store);
-                let history = store.history();
-                let _ = tx.send(Msg::HistoryLoaded {
-                    rows: super::HistoryRows::of(history.jobs),
-                    problems: history.problems.iter().map(|p| p.to_string()).collect(),
-                });
-                (seen, start.elapsed())
+                let now = self::modified(&store);
+                let changes = store.changes_since(&mut seen);
+                if !changes.is_empty() {
+                    let _ = tx.send(Msg::HistoryChanged {
+                        changed: changes.changed,
+                        removed: changes.removed,
+                        problems: changes.problems.iter().map(|p| p.to_string()).collect(),
+                    });
+                }
+                (now, seen, start.elapsed())
             })
             .await;
             match took {
-                Ok((now, took)) => {
-                    seen = now;
+                Ok((now, kept, took)) => {
+                    looked = now;
+                    seen = kept;
                     rest = POLL.max(took * REST_FACTOR);
                 }
                 Err(err) => {

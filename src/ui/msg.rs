@@ -2,7 +2,7 @@
 //! the replies to the [`Effect`](super::Effect)s the runtime carried out.
 
 use crossterm::event::KeyEvent;
-use i2v_store::{JobId, JobRecord};
+use i2v_store::{JobId, JobRecord, Summary};
 
 use super::HistoryRows;
 
@@ -20,10 +20,17 @@ pub enum Msg {
     /// Animation (spinner, elapsed time, fading notices). The runtime sends it only while
     /// [`App::animating`](super::App::animating) is true, so an idle screen costs nothing.
     Tick,
-    /// Every job's row, newest first, from the history's index: at start, and again
-    /// whenever the jobs dir changed (another process, a sync). Built off the UI thread.
+    /// Every job's row, newest first, from the history's index, at start. Built off the
+    /// UI thread.
     HistoryLoaded {
         rows: HistoryRows,
+        problems: Vec<String>,
+    },
+    /// What changed in the jobs dir since (another process, a sync): jobs new or changed,
+    /// jobs whose files are gone, and the files that could not be read.
+    HistoryChanged {
+        changed: Vec<Summary>,
+        removed: Vec<JobId>,
         problems: Vec<String>,
     },
     /// Jobs the last run left in flight that the engine follows again: they belong in the

@@ -236,8 +236,8 @@ impl Runtime {
         tokio::task::spawn_blocking(move || {
             // Summaries from the index: full records only for the unfinished jobs, which
             // are resumed or watched.
-            let seen = super::history_watch::modified(&store);
-            let history = store.history();
+            let modified = super::history_watch::modified(&store);
+            let (history, seen) = store.history_and_seen();
             let unfinished: Vec<JobId> = history
                 .jobs
                 .iter()
@@ -248,7 +248,7 @@ impl Runtime {
                 rows: super::HistoryRows::of(history.jobs),
                 problems: history.problems.iter().map(|p| p.to_string()).collect(),
             });
-            super::history_watch::spawn(store.clone(), tx.clone(), seen);
+            super::history_watch::spawn(store.clone(), tx.clone(), modified, seen);
             let unfinished: Vec<_> = unfinished
                 .iter()
                 .filter_map(|id| store.load(id).ok())
