@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::time::Duration;
 
 use i2v_store::{JobId, JobState, Summary};
-use support::{quick, record, save_jobs, temp_store};
+use support::{edit_in_place, quick, record, save_jobs, temp_store};
 
 /// The history as the holder would have it after applying `changes` to `had`.
 fn applied(had: &[Summary], changes: &i2v_store::Changes) -> Vec<Summary> {
@@ -52,17 +51,7 @@ fn files_added_removed_and_edited_behind_its_back_are_all_that_is_reported() {
     fs::remove_file(store.record_path(&jobs[1].id).unwrap()).unwrap();
     // An editor rewrites one in place: same inode, same length, modification time put back.
     let edited_path = store.record_path(&jobs[2].id).unwrap();
-    let modified = fs::metadata(&edited_path).unwrap().modified().unwrap();
-    let text = fs::read_to_string(&edited_path).unwrap();
-    let mut file = OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(&edited_path)
-        .unwrap();
-    file.write_all(text.replace("edit me", "EDITED!").as_bytes())
-        .unwrap();
-    file.set_modified(modified).unwrap();
-    drop(file);
+    edit_in_place(&edited_path, "edit me", "EDITED!");
     // Another i2v saves a job it follows.
     store
         .update(&jobs[3].id, |r| r.state = JobState::Completed)

@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::process::{Command, Stdio};
 
 use i2v_store::{JobId, JobState, Store, Summary};
-use support::{quick, record, save_jobs, temp_store};
+use support::{edit_in_place, quick, record, save_jobs, temp_store};
 
 /// What the index must agree with: every record read in full, newest first.
 fn truth(store: &Store) -> Vec<Summary> {
@@ -62,17 +61,7 @@ fn files_added_removed_and_edited_behind_its_back_are_seen() {
     fs::remove_file(store.record_path(&jobs[1].id).unwrap()).unwrap();
     // An editor rewrites one in place: same inode, same length, modification time put back.
     let edited_path = store.record_path(&jobs[2].id).unwrap();
-    let modified = fs::metadata(&edited_path).unwrap().modified().unwrap();
-    let text = fs::read_to_string(&edited_path).unwrap();
-    let mut file = OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(&edited_path)
-        .unwrap();
-    file.write_all(text.replace("edit me", "EDITED!").as_bytes())
-        .unwrap();
-    file.set_modified(modified).unwrap();
-    drop(file);
+    edit_in_place(&edited_path, "edit me", "EDITED!");
 
     let seen = store.history();
     assert_eq!(seen.jobs, truth(&store));

@@ -43,6 +43,22 @@ pub fn save_jobs(store: &Store, prompts: &[&str]) -> Vec<JobRecord> {
         .collect()
 }
 
+/// Rewrites a file in place as an editor may: same inode, `from` replaced by `to` (of the
+/// same length, so the size stays), the modification time put back. Only the status-change
+/// time shows it.
+pub fn edit_in_place(path: &Path, from: &str, to: &str) {
+    use std::io::Write;
+    let modified = fs::metadata(path).unwrap().modified().unwrap();
+    let text = fs::read_to_string(path).unwrap();
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .unwrap();
+    file.write_all(text.replace(from, to).as_bytes()).unwrap();
+    file.set_modified(modified).unwrap();
+}
+
 /// Starts a record for a job created at a fixed moment, with an id minted for that moment.
 pub fn record() -> RecordBuilder {
     RecordBuilder::new()
