@@ -438,6 +438,41 @@ fn a_remap_that_shadows_another_key_is_reported_at_start() {
     quit(&mut pty);
 }
 
+/// A config warning at start is not an error: the user's first key is not taken to dismiss
+/// it. The warning stays in sight while they type, and goes a little later.
+#[test]
+fn a_config_warning_at_start_lets_the_first_key_through_and_stays_readable() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[ui.keys]
+frobnicate = \"x\"\n",
+    )
+    .unwrap();
+    let mut pty = start(&home);
+    pty.wait_for("the warning about the unknown action", |s| {
+        s.status_bar().contains("frobnicate")
+    });
+    pty.type_text("a heron");
+    let screen = pty.wait_for("the prompt typed", |s| {
+        s.pane_text("Prompt").contains("heron")
+    });
+    assert!(
+        screen.pane_text("Prompt").contains("a heron"),
+        "the first key was swallowed:\n{screen}"
+    );
+    assert!(
+        screen.status_bar().contains("frobnicate"),
+        "the warning is gone before it could be read:\n{screen}"
+    );
+    pty.wait_for("the warning to fade", |s| {
+        !s.status_bar().contains("frobnicate")
+    });
+    quit(&mut pty);
+}
+
 /// Section 3: the mouse is off unless the config asks for it (capturing it takes away the
 /// terminal's own text selection).
 #[test]

@@ -115,6 +115,27 @@ fn a_failed_submit_shows_the_error_and_keeps_the_prompt() {
 }
 
 #[test]
+fn a_warning_at_start_waits_to_be_seen_and_lets_the_key_through() {
+    let mut app = app();
+    app.update(Msg::Warning(
+        "[ui.keys] frobnicate: no such action".to_owned(),
+    ));
+    // A notice arriving meanwhile (jobs resumed) does not hide it, nor does time.
+    app.update(Msg::Notice("Following 1 job left in flight".to_owned()));
+    app.set_now(t0() + Duration::minutes(5));
+    app.update(Msg::Tick);
+    assert_shows(&mut app, "frobnicate");
+    // The key that sees it is typed; the warning stays a moment to be read, then goes.
+    type_text(&mut app, "a");
+    assert_eq!(app.draft().prompt, "a");
+    assert_shows(&mut app, "frobnicate");
+    assert!(app.animating(), "it fades on the tick");
+    app.set_now(t0() + Duration::minutes(6));
+    app.update(Msg::Tick);
+    assert_hides(&mut app, "frobnicate");
+}
+
+#[test]
 fn job_events_fill_the_queue_and_the_logs() {
     let mut app = app();
     let mut job = dog_job(JobState::Queued { position: Some(4) });

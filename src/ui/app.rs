@@ -79,6 +79,9 @@ pub(crate) struct SpendShown {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum StatusKind {
     Notice,
+    /// A problem found at start (config, theme, keys, draft): it waits to be seen, but the
+    /// key that sees it does what it always does.
+    Warning,
     Error,
 }
 
@@ -86,10 +89,24 @@ pub(crate) enum StatusKind {
 pub(crate) struct Status {
     pub kind: StatusKind,
     pub text: String,
-    /// Notices fade; errors stay until a key.
+    /// Notices fade; errors stay until a key; warnings stay until a key, then fade.
     pub until: Option<DateTime<Utc>>,
     /// What the user did that it answers, if anything: doing the same again clears it.
     pub about: Option<Origin>,
+    /// Messages that arrived while an unseen one was shown, so were never seen in full.
+    pub behind: usize,
+}
+
+impl Status {
+    /// An error, or a warning no key has been pressed since: what a new message must not
+    /// simply replace.
+    fn unseen(&self) -> bool {
+        match self.kind {
+            StatusKind::Error => true,
+            StatusKind::Warning => self.until.is_none(),
+            StatusKind::Notice => false,
+        }
+    }
 }
 
 /// What the user did that a status message answers.
@@ -137,8 +154,6 @@ pub struct App {
     /// Every notice and error of this session, oldest first: the status bar shows one, cut
     /// to the screen's width, and a later one replaces it.
     pub(crate) messages: Vec<Logged>,
-    /// Errors that arrived while another was still shown (so were never seen in full).
-    pub(crate) errors_behind: usize,
     /// A submit is on its way to the engine.
     pub(crate) submitting: bool,
     /// Submits sent to the runtime and not yet answered, oldest first (answers come in
@@ -227,7 +242,6 @@ impl App {
             status: None,
             acting: None,
             messages: Vec::new(),
-            errors_behind: 0,
             submitting: false,
             awaiting: VecDeque::new(),
             sent: Vec::new(),
@@ -521,7 +535,7 @@ impl App {
             Msg::Keyboard(keyboard) => {
                 self.keys.set_keyboard(keyboard);
                 for warning in self.keys.unreachable_remaps() {
-                    self.error(warning);
+                    self.warning(warning);
                 }
             }
             Msg::Thumbnail { text, result } => self.panes.image.thumbnail(text, result),
@@ -540,6 +554,7 @@ impl App {
             Msg::LastFrameSaved { id, result } => return self.last_frame_saved(id, result),
             Msg::Judged { id, result } => self.judged(id, result),
             Msg::Notice(text) => self.notice(text),
+            Msg::Warning(text) => self.warning(text),
             Msg::Error(text) => self.error(text),
         }
         Vec::new()
@@ -618,14 +633,10 @@ impl App {
     }
 
     pub(crate) fn notice(&mut self, text: impl Into<String>) {
-        // A notice never hides an error the user has not seen yet.
+        // A notice never hides an error or a warning the user has not seen yet.
         let text = sanitize(&text.into());
         self.log(StatusKind::Notice, &text);
-        if self
-            .status
-            .as_ref()
-            .is_some_and(|s| s.kind == StatusKind::Error)
-        {
+        if self.status.as_ref().is_some_and(Status::unseen) {
             return;
         }
         self.status = Some(Status {
@@ -633,25 +644,57 @@ impl App {
             text,
             until: Some(self.now + Duration::seconds(NOTICE_SECS)),
             about: self.acting,
+            behind: 0,
         });
+    }
+
+    /// A problem found at start: shown until the user presses a key (which it does not
+    /// swallow, unlike an error's), then it fades as a notice does.
+    pub(crate) fn warning(&mut self, text: impl Into<String>) {
+        let text = sanitize(&text.into());
+        self.log(StatusKind::Warning, &text);
+        match self.status.as_mut() {
+            // An error outranks it; the count says there is more in the log.
+            Some(shown) if shown.kind == StatusKind::Error => shown.behind += 1,
+            shown => {
+                let behind = shown.filter(|s| s.unseen()).map_or(0, |s| s.behind + 1);
+                self.status = Some(Status {
+                    kind: StatusKind::Warning,
+                    text,
+                    until: None,
+                    about: self.acting,
+                    behind,
+                });
+            }
+        }
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
         let text = sanitize(&text.into());
         self.log(StatusKind::Error, &text);
-        if self
+        let behind = self
             .status
             .as_ref()
-            .is_some_and(|s| s.kind == StatusKind::Error)
-        {
-            self.errors_behind += 1;
-        }
+            .filter(|s| s.unseen())
+            .map_or(0, |s| s.behind + 1);
         self.status = Some(Status {
             kind: StatusKind::Error,
             text,
             until: None,
             about: self.acting,
+            behind,
         });
+    }
+
+    /// The user pressed something: a warning shown till now has been seen and starts to
+    /// fade, leaving time to finish reading it.
+    pub(crate) fn warning_seen(&mut self) {
+        if let Some(status) = self.status.as_mut()
+            && status.kind == StatusKind::Warning
+            && status.until.is_none()
+        {
+            status.until = Some(self.now + Duration::seconds(NOTICE_SECS));
+        }
     }
 
     fn log(&mut self, kind: StatusKind, text: &str) {

@@ -91,6 +91,9 @@ pub enum Msg {
     },
     /// A transient message for the status bar.
     Notice(String),
+    /// A problem found at start (config, theme, keys, draft): shown until the next key,
+    /// which it does not take, then it fades.
+    Warning(String),
     /// An error the user must see; stays until the next key.
     Error(String),
 }

@@ -104,6 +104,8 @@ impl App {
                 _ => Vec::new(),
             };
         }
+        // A warning from the start is seen now; the key goes on to do its work.
+        self.warning_seen();
         // An error stays until the user has pressed something, and that key only dismisses
         // it: a `q` meant to clear the message must not quit, nor be typed. A quit chord
         // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits, and the message
@@ -114,7 +116,6 @@ impl App {
             .is_some_and(|s| s.kind == StatusKind::Error)
         {
             self.status = None;
-            self.errors_behind = 0;
             let passes = match component::action_for(&self.keys, &GLOBAL, binding) {
                 Some(Action::Quit) => !binding.is_plain_char(),
                 Some(Action::Messages) => true,
@@ -301,6 +302,7 @@ impl App {
         if layout::too_small(self.size) {
             return Vec::new();
         }
+        self.warning_seen();
         App::forget_notice_about(&mut self.status, Origin::Paste);
         let mut out = Vec::new();
         let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);

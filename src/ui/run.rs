@@ -280,7 +280,7 @@ pub async fn start(opts: Options) -> std::io::Result<Closed> {
     let mut bench = Workbench::new(terminal, app, opts.runtime);
     super::terminal::save_draft_on_panic(bench.draft_handle(), bench.runtime.draft_path());
     for warning in opts.warnings {
-        bench.handle(Msg::Error(warning));
+        bench.handle(Msg::Warning(warning));
     }
     // The first frame, then the terminal is asked about graphics and keyboard (at most once
     // per terminal, on a short deadline), before anything reads input: its answer comes on

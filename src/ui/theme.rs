@@ -276,6 +276,12 @@ impl Theme {
         self.fg(self.palette.notice)
     }
 
+    /// A warning borrows the waiting colour (yellow in the built-in themes) rather than
+    /// adding a role every user theme would have to learn.
+    pub fn warning(&self) -> Style {
+        self.fg(self.palette.status_queued)
+    }
+
     pub fn banner(&self) -> Style {
         if self.color {
             Style::new()

@@ -123,7 +123,7 @@ impl Harness {
         let terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
         let mut bench = Workbench::new(terminal, app, runtime);
         if let Some(warning) = draft_warning {
-            bench.handle(Msg::Error(warning));
+            bench.handle(Msg::Warning(warning));
         }
         bench.start();
         let mut harness = Self {

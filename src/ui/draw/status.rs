@@ -16,19 +16,26 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
     // A chained shot's last frame takes a decoding pass: its progress stays in sight.
     let progress = chaining_text(app);
     let line = match &app.status {
-        Some(status) if status.kind == StatusKind::Error => {
+        Some(status) if status.kind != StatusKind::Notice => {
             // A message cut at the screen's edge is whole in the log.
-            let log = app
-                .keys
-                .short_label(Action::Messages)
-                .map_or_else(String::new, |k| format!(" · {k} all messages"));
-            let behind = match app.errors_behind {
-                0 => String::new(),
-                n => format!("{n} more · "),
+            let log = app.keys.short_label(Action::Messages);
+            let behind = (status.behind > 0).then(|| format!("{} more", status.behind));
+            let (mark, style, dismiss) = match status.kind {
+                StatusKind::Error => ("✗", theme.error(), Some("any key dismisses")),
+                _ => ("⚠", theme.warning(), None),
+            };
+            let hint: Vec<String> = behind
+                .into_iter()
+                .chain(dismiss.map(str::to_owned))
+                .chain(log.map(|k| format!("{k} all messages")))
+                .collect();
+            let hint = match hint.is_empty() {
+                true => String::new(),
+                false => format!("  ({})", hint.join(" · ")),
             };
             Line::from(vec![
-                Span::styled(format!(" ✗ {}", status.text), theme.error()),
-                Span::styled(format!("  ({behind}any key dismisses{log})"), theme.muted()),
+                Span::styled(format!(" {mark} {}", status.text), style),
+                Span::styled(hint, theme.muted()),
             ])
         }
         Some(status) => Line::from(Span::styled(format!(" {}", status.text), theme.notice())),

@@ -1,4 +1,4 @@
-//! The message log: every notice and error of the session, in full, wrapped.
+//! The message log: every notice, warning and error of the session, in full, wrapped.
 
 use ratatui::text::{Line, Span};
 
@@ -31,6 +31,7 @@ impl Text for Messages {
         for logged in view.messages {
             let (mark, style) = match logged.kind {
                 StatusKind::Error => ("✗", theme.error()),
+                StatusKind::Warning => ("⚠", theme.warning()),
                 StatusKind::Notice => ("·", theme.notice()),
             };
             let line = Line::from(vec![
