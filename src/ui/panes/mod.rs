@@ -10,6 +10,7 @@ pub(crate) mod logs;
 pub(crate) mod optimizer;
 pub(crate) mod prompt;
 pub(crate) mod queue;
+pub(crate) mod soft_wrap;
 pub(crate) mod text_field;
 
 use super::component::{Command, Component};

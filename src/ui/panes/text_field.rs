@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use super::soft_wrap;
 use crate::ui::keys::{Action, KeyBinding};
 use crate::ui::theme::Theme;
 use crate::ui::undo::{self, Edit, Snapshot, Undo};
@@ -76,7 +77,9 @@ impl TextField {
             _ => Edit::Whole,
         };
         let snapshot = Snapshot::of(&self.area);
-        self.area.input(key);
+        if !(self.wraps() && soft_wrap::move_vertically(&mut self.area, key)) {
+            self.area.input(key);
+        }
         self.undo.record(snapshot, &self.area, edit);
     }
 
@@ -86,11 +89,18 @@ impl TextField {
     pub fn draw(&self, frame: &mut Frame, area: Rect, focused: bool) {
         if focused || !self.area.is_empty() {
             frame.render_widget(&self.area, area);
+            if self.wraps() {
+                soft_wrap::draw(&self.area, frame.buffer_mut(), area, focused);
+            }
             return;
         }
         let placeholder = Paragraph::new(self.area.placeholder_text().to_owned())
             .style(self.area.placeholder_style().unwrap_or_default());
         frame.render_widget(placeholder, area);
+    }
+
+    fn wraps(&self) -> bool {
+        self.area.wrap_mode() != WrapMode::None
     }
 
     /// Colours for `theme`; only the focused field shows a cursor.
