@@ -485,3 +485,77 @@ async fn while_the_video_plays_the_hint_says_p_stops_it() {
         "stopped, p plays again: {status}"
     );
 }
+
+/// Several shots continue one job (takes of the same next shot): `]` opens the first, and
+/// `[` back from one of them, then `]`, opens the one after, round to the first again.
+#[tokio::test]
+async fn every_shot_that_continues_a_job_is_reached_with_brackets() {
+    use i2v_store::{ImageSource, JobInput, JobRecord, Store};
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let shot = |prompt: &str, continues: Option<&JobId>, minutes_ago: i64| -> JobId {
+        let mut record = JobRecord::new(
+            "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",
+            JobInput {
+                prompt: prompt.into(),
+                image: ImageSource::Url {
+                    url: "https://example.com/frame.png".into(),
+                },
+                prompt_optimizer: true,
+            },
+        );
+        record.created_at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+        record.state = JobState::Completed;
+        record.continues = continues.cloned();
+        store.save(&record).unwrap();
+        record.id
+    };
+    let first = shot("a lighthouse at dusk", None, 10);
+    let takes = [
+        shot("take one: the storm breaks", Some(&first), 9),
+        shot("take two: the storm passes", Some(&first), 8),
+        shot("take three: night falls", Some(&first), 7),
+    ];
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    h.focus(Focus::History);
+    // Newest first: the first shot is at the bottom.
+    h.press(KeyCode::Char('G'));
+    h.press(KeyCode::Char('v'));
+    let screen = h
+        .wait_for("the first shot's details", |s| s.contains("Next 1/3"))
+        .await;
+    assert!(screen.contains(&format!("Job {first}")), "{screen}");
+    for (i, take) in takes.iter().enumerate() {
+        let name = format!("Next {}/3", i + 1);
+        assert!(
+            screen
+                .rows()
+                .iter()
+                .any(|row| row.contains(&name) && row.contains(take.as_str())),
+            "each take listed:\n{screen}"
+        );
+    }
+
+    // Round the takes and back to the first.
+    for take in takes.iter().chain(&takes[..1]) {
+        h.press(KeyCode::Char(']'));
+        let screen = h
+            .wait_for("the take's details", |s| s.contains("Continues"))
+            .await;
+        assert!(screen.contains(&format!("Job {take}")), "{screen}");
+        assert!(screen.status_bar().contains("of 3"), "{screen}");
+        h.press(KeyCode::Char('['));
+        let screen = h
+            .wait_for("the first shot's details", |s| s.contains("Next 1/3"))
+            .await;
+        assert!(screen.contains(&format!("Job {first}")), "{screen}");
+        assert!(
+            screen.contains(&format!("{take} “")) && screen.contains("(just seen)"),
+            "{screen}"
+        );
+    }
+}

@@ -256,6 +256,11 @@ pub(crate) enum Request {
     RerunMarked(Vec<JobId>),
     /// The job's details, its logs made ready.
     Detail(JobId),
+    /// The details of `id`, reached back (with `[`) from `from`, a shot that continues it.
+    DetailBack {
+        id: JobId,
+        from: JobId,
+    },
     /// Play the job's video in its detail view, or stop it.
     Play(JobId),
     /// The job's prompt against the editor's.

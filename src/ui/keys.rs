@@ -109,7 +109,7 @@ actions! {
     Note "note" Jobs "n" "a one-line note on the result (Enter saves, Esc cancels)",
     Compare "compare" Jobs "=" "compare it with the marked job (Space marks): frames, prompt diff, timings, ratings",
     PrevShot "prev_shot" Jobs "[" "in its details: open the shot it continues",
-    NextShot "next_shot" Jobs "]" "in its details: open the shot that continues it",
+    NextShot "next_shot" Jobs "]" "in its details: open the shot that continues it (of several: [ back from one, then ] opens the one after)",
     Cancel "cancel" Queue "c" "cancel the job (asks first)",
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
     Rerun "rerun" History "r" "submit the same input again (every marked job, after a cost confirm)",

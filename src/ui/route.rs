@@ -254,16 +254,13 @@ impl App {
                     self.panes.history.refresh(&self.book);
                     self.notice(format!("History sorted {}", sort.label()));
                 }
-                Request::Detail(id) => {
-                    self.book.ensure_logs(&id);
-                    effects.extend(self.media.want_strip(&self.book, &id));
-                    self.overlay = Some(Box::new(Detail::open(id)));
+                Request::Detail(id) => effects.extend(self.open_detail(id, None)),
+                Request::DetailBack { id, from } => {
+                    effects.extend(self.open_detail(id, Some(from)));
                 }
                 Request::Play(id) => {
                     if self.overlay.is_none() {
-                        self.book.ensure_logs(&id);
-                        effects.extend(self.media.want_strip(&self.book, &id));
-                        self.overlay = Some(Box::new(Detail::open(id.clone())));
+                        effects.extend(self.open_detail(id.clone(), None));
                     }
                     match self
                         .media
@@ -296,6 +293,14 @@ impl App {
             }
         }
         effects
+    }
+
+    /// The detail view of `id` (see [`Detail::open`]), its logs made ready.
+    fn open_detail(&mut self, id: JobId, back_from: Option<JobId>) -> Option<Effect> {
+        self.book.ensure_logs(&id);
+        let strip = self.media.want_strip(&self.book, &id);
+        self.overlay = Some(Box::new(Detail::open(id, back_from)));
+        strip
     }
 
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {

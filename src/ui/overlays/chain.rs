@@ -1,5 +1,8 @@
 //! A job's place in a chain of shots, for its detail view: the shot whose last frame it
 //! starts from, and the shots that start from its own, each with the key that opens it.
+//! Several shots may continue one job (takes of the same next shot): `]` opens the first,
+//! and in a view reached back from one of them with `[`, the one after it, so `[` `]` walks
+//! through them all.
 
 use ratatui::text::{Line, Span};
 
@@ -43,30 +46,52 @@ impl NextShots {
     }
 }
 
+/// Which of `next` (the shots that continue a job, oldest first) `]` opens: the one after
+/// `back_from` (the shot this view was reached back from, going round), else the first.
+pub(crate) fn opened_next(next: &[JobId], back_from: Option<&JobId>) -> Option<usize> {
+    if next.is_empty() {
+        return None;
+    }
+    let after = back_from.and_then(|from| next.iter().position(|id| id == from));
+    Some(after.map_or(0, |i| (i + 1) % next.len()))
+}
+
 /// The shot `action` (previous or next shot) leads to from `id`, or why there is none.
-pub(crate) fn neighbour(book: &Book, id: &JobId, action: Action) -> Result<JobId, String> {
+/// `back_from` as for [`opened_next`]. A next shot comes with its place among several
+/// (`(2, 3)`: the second of three), `None` when it is the only one.
+pub(crate) fn neighbour(
+    book: &Book,
+    id: &JobId,
+    action: Action,
+    back_from: Option<&JobId>,
+) -> Result<(JobId, Option<(usize, usize)>), String> {
     let record = &book.get(id).ok_or("This job is no longer known")?.record;
     if action == Action::PrevShot {
         return match &record.continues {
-            Some(prev) if book.knows(prev) => Ok(prev.clone()),
+            Some(prev) if book.knows(prev) => Ok((prev.clone(), None)),
             Some(prev) => Err(format!(
                 "Job {prev}, which this one continues, is not in this history"
             )),
             None => Err("This job does not continue another: it is the first shot".into()),
         };
     }
-    next_shots(book, id)
-        .first()
+    let next: Vec<JobId> = next_shots(book, id)
+        .into_iter()
         .map(|r| r.id.clone())
-        .ok_or_else(|| "No shot continues this job yet".into())
+        .collect();
+    let i = opened_next(&next, back_from).ok_or("No shot continues this job yet")?;
+    let place = (next.len() > 1).then_some((i + 1, next.len()));
+    Ok((next[i].clone(), place))
 }
 
 /// The detail view's lines for `record`'s judgement and chain: rating, note, the shot before
-/// and the shots after (`next`, found by [`NextShots`]). `field` lays out a name and a value.
+/// and the shots after (`next`, found by [`NextShots`]; `back_from` as for [`opened_next`]).
+/// `field` lays out a name and a value.
 pub(crate) fn lines(
     view: &View,
     record: &JobRecord,
     next: &[JobId],
+    back_from: Option<&JobId>,
     field: impl Fn(&str, Vec<Span<'static>>) -> Line<'static>,
 ) -> Vec<Line<'static>> {
     let theme = view.theme;
@@ -98,13 +123,21 @@ pub(crate) fn lines(
     if let Some(prev) = &record.continues {
         lines.push(field("Continues", shot(prev, Action::PrevShot)));
     }
-    for (i, next) in next.iter().enumerate() {
-        let mut spans = shot(next, Action::NextShot);
-        if i > 0 {
-            // Only the first is a key away; the others are named.
+    let opened = opened_next(next, back_from);
+    for (i, shot_id) in next.iter().enumerate() {
+        let mut spans = shot(shot_id, Action::NextShot);
+        if Some(i) != opened {
+            // The key names the one it opens; the others are named, the one just seen too.
             spans.truncate(2);
+            if Some(shot_id) == back_from {
+                spans.push(Span::styled("  (just seen)", theme.muted()));
+            }
         }
-        lines.push(field("Next shot", spans));
+        let name = match next.len() {
+            1 => "Next shot".to_owned(),
+            n => format!("Next {}/{n}", i + 1),
+        };
+        lines.push(field(&name, spans));
     }
     lines
 }
@@ -139,5 +172,16 @@ mod tests {
         book.update(second.clone());
         assert_eq!(next.of(&book, &first.id), [second.id.clone()]);
         assert!(next.of(&book, &second.id).is_empty(), "another job's");
+    }
+
+    #[test]
+    fn the_next_shot_opened_is_the_one_after_the_shot_come_back_from() {
+        let ids: Vec<JobId> = (0..3).map(|_| job().id).collect();
+        assert_eq!(opened_next(&[], None), None);
+        assert_eq!(opened_next(&ids, None), Some(0));
+        assert_eq!(opened_next(&ids, Some(&ids[0])), Some(1));
+        assert_eq!(opened_next(&ids, Some(&ids[2])), Some(0), "round again");
+        let stranger = job().id;
+        assert_eq!(opened_next(&ids, Some(&stranger)), Some(0));
     }
 }

@@ -26,11 +26,14 @@ pub(crate) struct Detail {
 }
 
 impl Detail {
-    pub fn open(id: JobId) -> Self {
+    /// The view of `id`; `back_from` is the shot continuing it that `[` came back from, so
+    /// that `]` opens the one after.
+    pub fn open(id: JobId, back_from: Option<JobId>) -> Self {
         Self {
             text: TextView::new(DetailText {
                 id: id.clone(),
                 next: chain::NextShots::default(),
+                back_from,
             }),
             frames: super::frames::Frames::default(),
             id,
@@ -83,6 +86,7 @@ impl Overlay for Detail {
 struct DetailText {
     id: JobId,
     next: chain::NextShots,
+    back_from: Option<JobId>,
 }
 
 impl Text for DetailText {
@@ -91,7 +95,13 @@ impl Text for DetailText {
     }
 
     fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
-        lines(view, &self.id, &mut self.next, width)
+        lines(
+            view,
+            &self.id,
+            &mut self.next,
+            self.back_from.as_ref(),
+            width,
+        )
     }
 
     fn commands(&self) -> Vec<Command> {
@@ -112,10 +122,20 @@ impl Text for DetailText {
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
         let id = self.id.clone();
         match action {
-            Action::PrevShot | Action::NextShot => match chain::neighbour(ctx.book, &id, action) {
-                Ok(other) => ctx.ask(Request::Detail(other)),
-                Err(why) => ctx.notice(why),
-            },
+            Action::PrevShot | Action::NextShot => {
+                match chain::neighbour(ctx.book, &id, action, self.back_from.as_ref()) {
+                    Ok((prev, _)) if action == Action::PrevShot => {
+                        ctx.ask(Request::DetailBack { id: prev, from: id })
+                    }
+                    Ok((next, place)) => {
+                        ctx.ask(Request::Detail(next));
+                        if let Some((i, n)) = place {
+                            ctx.notice(several_next_shots(ctx.keys, i, n));
+                        }
+                    }
+                    Err(why) => ctx.notice(why),
+                }
+            }
             // The chained shot is written in the editor: this view makes way.
             Action::ContinueShot => {
                 if job::continue_shot(Some(id), ctx) {
@@ -129,7 +149,26 @@ impl Text for DetailText {
     }
 }
 
-fn lines(view: &View, id: &JobId, next: &mut chain::NextShots, width: usize) -> Vec<Line<'static>> {
+/// Said on opening one of several shots that continue a job: which, and how to reach the
+/// others.
+fn several_next_shots(keys: &crate::ui::keys::KeyMap, i: usize, n: usize) -> String {
+    let how = match (
+        keys.short_label(Action::PrevShot),
+        keys.short_label(Action::NextShot),
+    ) {
+        (Some(back), Some(next)) => format!(": {back} then {next} opens the next"),
+        _ => String::new(),
+    };
+    format!("Next shot {i} of {n}{how}")
+}
+
+fn lines(
+    view: &View,
+    id: &JobId,
+    next: &mut chain::NextShots,
+    back_from: Option<&JobId>,
+    width: usize,
+) -> Vec<Line<'static>> {
     let theme = view.theme;
     let Some(entry) = view.book.get(id) else {
         return vec![crate::ui::overlays::unread(view.book, id)];
@@ -180,6 +219,7 @@ fn lines(view: &View, id: &JobId, next: &mut chain::NextShots, width: usize) -> 
         view,
         r,
         next.of(view.book, id),
+        back_from,
         |name, value| {
             let mut spans = vec![Span::styled(format!("{name:<10} "), theme.muted())];
             spans.extend(value);
