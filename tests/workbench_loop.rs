@@ -1481,3 +1481,70 @@ async fn an_unfocused_long_image_path_starts_with_an_ellipsis() {
         "{screen}"
     );
 }
+
+/// A job that did not complete has no video to offer, even when its record still names a
+/// file (downloaded before it was marked failed, or cancelled after): `o` opens nothing,
+/// `Y` copies nothing and its details name no file, as `p` already refused.
+#[tokio::test]
+async fn a_failed_or_cancelled_job_naming_a_stale_file_offers_no_video() {
+    use i2v_store::{Store, VideoResult};
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let stale = dir.path().join("stale.mp4");
+    std::fs::write(&stale, b"not the job's video").unwrap();
+    for (prompt, state) in [
+        ("failed after its download", JobState::Failed),
+        ("cancelled after its download", JobState::Cancelled),
+    ] {
+        let mut record = tui_support::past_record(prompt, state, 1);
+        record.result = Some(VideoResult {
+            url: "https://example.com/v.mp4".into(),
+            content_type: None,
+            file_name: None,
+            file_size: None,
+            local_file: Some(stale.clone()),
+            local_size: Some(19),
+        });
+        store.save(&record).unwrap();
+    }
+    let mut h = Harness::with(Setup {
+        dir: Some(dir.clone()),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let opened = dir.path().join("opened.txt");
+    h.bench.runtime.opener = format!("printf %s > '{}'", opened.display());
+    h.focus(Focus::History);
+    let mut fade = 0;
+    for row in 0..2 {
+        if row > 0 {
+            h.press(KeyCode::Char('j'));
+        }
+        // Each key says so (its record read first), the notice let fade before the next.
+        for key in ['o', 'Y'] {
+            h.press(KeyCode::Char(key));
+            h.wait_for("the refusal", |s| {
+                s.status_bar().contains("No downloaded video")
+            })
+            .await;
+            fade += 10;
+            let later = chrono::Utc::now() + chrono::Duration::seconds(fade);
+            h.bench.app.set_now(later);
+            h.send(Msg::Tick);
+            assert!(!h.screen().status_bar().contains("No downloaded video"));
+        }
+        h.press(KeyCode::Char('v'));
+        let screen = h.wait_for("the details", |s| s.contains("Video ")).await;
+        assert!(!screen.contains("stale.mp4"), "no file named:\n{screen}");
+        h.press(KeyCode::Esc);
+    }
+    // Nothing was handed to the opener or the clipboard meanwhile.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    h.settle();
+    assert!(!opened.exists(), "the opener was run");
+    let written = h.side_channel.0.lock().unwrap().clone();
+    assert!(
+        !String::from_utf8_lossy(&written).contains("]52;"),
+        "a path was copied"
+    );
+}

@@ -19,3 +19,25 @@ pub const WAIT: Duration = Duration::from_secs(20);
 pub fn fixture_png() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/frame.png").to_owned()
 }
+
+/// A job of the model, from an image URL, in `state`, created `minutes_ago`: a record to put
+/// in the store before a workbench starts on it.
+pub fn past_record(
+    prompt: &str,
+    state: i2v_store::JobState,
+    minutes_ago: i64,
+) -> i2v_store::JobRecord {
+    let mut record = i2v_store::JobRecord::new(
+        "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",
+        i2v_store::JobInput {
+            prompt: prompt.into(),
+            image: i2v_store::ImageSource::Url {
+                url: "https://example.com/frame.png".into(),
+            },
+            prompt_optimizer: true,
+        },
+    );
+    record.created_at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+    record.state = state;
+    record
+}

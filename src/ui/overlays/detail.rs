@@ -243,7 +243,8 @@ fn lines(
     }
     if let Some(result) = &r.result {
         lines.push(field("Video", sanitize(&result.url)));
-        if let Some(path) = &result.local_file {
+        // The file as o and p find it: a job that did not complete has none to offer.
+        if let Some(path) = crate::frames::local_video(r) {
             let size = result.local_size.map(|s| format!(" ({})", bytes_text(s)));
             lines.push(field(
                 "File",

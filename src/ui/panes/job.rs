@@ -86,10 +86,10 @@ fn copy_url(id: Option<JobId>, ctx: &mut Ctx) {
     }
 }
 
+/// The selected job's video on disk, asked the way every view asks (only a completed job
+/// has one: a failed or cancelled record may still name a file from before).
 fn video_file(id: Option<JobId>, book: &Book) -> Option<PathBuf> {
-    id.and_then(|id| book.get(&id))
-        .and_then(|e| e.record.result.as_ref())
-        .and_then(|r| r.local_file.clone())
+    crate::ui::media::video_of(book, &id?)
 }
 
 fn open_video(id: Option<JobId>, ctx: &mut Ctx) {
