@@ -490,22 +490,10 @@ async fn while_the_video_plays_the_hint_says_p_stops_it() {
 /// `[` back from one of them, then `]`, opens the one after, round to the first again.
 #[tokio::test]
 async fn every_shot_that_continues_a_job_is_reached_with_brackets() {
-    use i2v_store::{ImageSource, JobInput, JobRecord, Store};
     let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-    let store = Store::open(dir.path().join("data")).unwrap();
+    let store = i2v_store::Store::open(dir.path().join("data")).unwrap();
     let shot = |prompt: &str, continues: Option<&JobId>, minutes_ago: i64| -> JobId {
-        let mut record = JobRecord::new(
-            "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",
-            JobInput {
-                prompt: prompt.into(),
-                image: ImageSource::Url {
-                    url: "https://example.com/frame.png".into(),
-                },
-                prompt_optimizer: true,
-            },
-        );
-        record.created_at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
-        record.state = JobState::Completed;
+        let mut record = tui_support::past_record(prompt, JobState::Completed, minutes_ago);
         record.continues = continues.cloned();
         store.save(&record).unwrap();
         record.id
