@@ -12,25 +12,10 @@ use i2v::ui::{Focus, Msg};
 use i2v_sim::SimConfig;
 use i2v_store::{ImageSource, JobInput, JobRecord, JobState, Store};
 use tui_support::bench::{Harness, Setup};
-use tui_support::fixture_png;
 use tui_support::keys::ctrl;
 
 fn alt(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
-}
-
-/// Types `prompt` into the (empty) editor and the test image into the image field.
-fn fill(h: &mut Harness, prompt: &str) {
-    h.focus(Focus::Editor);
-    while !h.bench.app.draft().prompt.is_empty() {
-        h.press(KeyCode::Backspace);
-    }
-    h.type_text(prompt);
-    if h.bench.app.draft().image.is_empty() {
-        h.focus(Focus::Image);
-        h.type_text(&fixture_png());
-        h.focus(Focus::Editor);
-    }
 }
 
 fn completed(h: &Harness) -> Vec<JobRecord> {
@@ -59,7 +44,7 @@ async fn wait_completed(h: &mut Harness, n: usize) {
 #[tokio::test]
 async fn a_prompt_matrix_is_listed_with_its_cost_and_only_y_sends_it_as_one_batch() {
     let mut h = Harness::start().await;
-    fill(&mut h, "a {red|blue} fox");
+    h.fill("a {red|blue} fox");
     h.send(alt('+'));
     let screen = h.screen();
     assert!(
@@ -132,10 +117,8 @@ async fn a_prompt_matrix_is_listed_with_its_cost_and_only_y_sends_it_as_one_batc
 #[tokio::test]
 async fn batch_tags_keep_the_history_prompts_level_and_the_title_is_never_cut() {
     let mut h = Harness::start().await;
-    fill(&mut h, "a red fox");
-    h.send(ctrl('s'));
-    wait_completed(&mut h, 1).await;
-    fill(&mut h, "a blue fox");
+    h.submit_and_complete("a red fox").await;
+    h.fill("a blue fox");
     h.send(alt('+'));
     // 80 columns: the prompt's title has no room for the $EDITOR reminder beside the
     // count, so it is left out rather than cut to "Ctrl-E".
@@ -177,10 +160,7 @@ async fn a_long_prompt_in_the_batch_question_goes_on_under_its_own_start() {
     let mut h = Harness::start().await;
     h.bench.terminal.backend_mut().resize(80, 24);
     h.send(Msg::Resize(80, 24));
-    fill(
-        &mut h,
-        "a slow dolly shot of a lighthouse at dusk, storm rolling in, waves crash on the rocks",
-    );
+    h.fill("a slow dolly shot of a lighthouse at dusk, storm rolling in, waves crash on the rocks");
     h.send(alt('+'));
     h.send(ctrl('s'));
     let rows = question_box(&h, "Send 2 jobs?");
@@ -199,7 +179,7 @@ async fn a_long_prompt_in_the_batch_question_goes_on_under_its_own_start() {
 #[tokio::test]
 async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
     let mut h = Harness::start().await;
-    fill(&mut h, "a {red|blue fox");
+    h.fill("a {red|blue fox");
     let screen = h.screen();
     assert!(
         screen.contains("{ at column 3 never closed"),
@@ -209,7 +189,7 @@ async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
     let screen = h.screen();
     assert!(screen.status_bar().contains("is never closed"), "{screen}");
 
-    fill(&mut h, "{a|b|c|d|e|f|g|h|i|j} {1|2|3|4|5|6}");
+    h.fill("{a|b|c|d|e|f|g|h|i|j} {1|2|3|4|5|6}");
     h.send(ctrl('s'));
     h.settle();
     let screen = h.screen();
@@ -223,7 +203,7 @@ async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
     assert_eq!(h.sim.stats().requests, 0, "nothing may reach fal");
 
     // Repeats count too, and Alt-- takes them back.
-    fill(&mut h, "{a|b|c|d|e}");
+    h.fill("{a|b|c|d|e}");
     for _ in 0..10 {
         h.send(alt('='));
     }
@@ -241,14 +221,7 @@ async fn more_than_the_cap_or_a_broken_group_is_refused_where_the_user_looks() {
 async fn marked_history_jobs_are_re_run_together_after_the_cost_confirm() {
     let mut h = Harness::start().await;
     for prompt in ["a heron lifts off", "city lights at dusk", "waves at night"] {
-        fill(&mut h, prompt);
-        h.send(ctrl('s'));
-        h.wait_for("the job in the history, completed", |s| {
-            s.pane_text("History")
-                .lines()
-                .any(|row| row.contains(prompt) && row.contains("completed"))
-        })
-        .await;
+        h.submit_and_complete(prompt).await;
     }
     h.focus(Focus::History);
     h.press(KeyCode::Home);
@@ -332,9 +305,7 @@ async fn spend_counts_this_session_and_today_at_the_recorded_prices() {
         screen.contains("spent $0.00 this session, $0.25 today"),
         "{screen}"
     );
-    fill(&mut h, "a fox runs");
-    h.send(ctrl('s'));
-    wait_completed(&mut h, 3).await;
+    h.submit_and_complete("a fox runs").await;
     let screen = h.screen();
     assert!(
         screen.contains("spent $0.33 this session, $0.58 today"),
@@ -345,7 +316,7 @@ async fn spend_counts_this_session_and_today_at_the_recorded_prices() {
 #[tokio::test]
 async fn the_detail_view_names_the_batch_and_the_price() {
     let mut h = Harness::start().await;
-    fill(&mut h, "a {red|blue} fox");
+    h.fill("a {red|blue} fox");
     h.send(ctrl('s'));
     h.press(KeyCode::Char('y'));
     wait_completed(&mut h, 2).await;
@@ -363,11 +334,11 @@ async fn a_billing_pause_holds_back_a_confirmed_batch_too() {
     h.sim
         .faults()
         .push(i2v_sim::Route::Submit, i2v_sim::Fault::Locked, 5);
-    fill(&mut h, "a fox runs");
+    h.fill("a fox runs");
     h.send(ctrl('s'));
     h.wait_for("the billing banner", |s| s.contains("submits paused"))
         .await;
-    fill(&mut h, "a {red|blue} fox");
+    h.fill("a {red|blue} fox");
     h.send(ctrl('s'));
     h.press(KeyCode::Char('y'));
     h.settle();
@@ -382,7 +353,7 @@ async fn a_billing_pause_holds_back_a_confirmed_batch_too() {
 #[tokio::test]
 async fn the_message_log_names_each_finished_job_by_its_id() {
     let mut h = Harness::start().await;
-    fill(&mut h, "a red fox");
+    h.fill("a red fox");
     h.send(alt('+'));
     h.send(ctrl('s'));
     h.press(KeyCode::Char('y'));
@@ -429,7 +400,7 @@ async fn the_batch_question_is_as_tall_as_its_content_and_scrolls_when_longer() 
     let mut h = Harness::start().await;
     h.bench.terminal.backend_mut().resize(80, 24);
     h.send(Msg::Resize(80, 24));
-    fill(&mut h, "a {red|blue} fox");
+    h.fill("a {red|blue} fox");
     h.send(ctrl('s'));
     let rows = question_box(&h, "Send 2 jobs?");
     // Summary, a blank row, the two prompts, a blank row, the answers: between borders.
@@ -442,7 +413,7 @@ async fn the_batch_question_is_as_tall_as_its_content_and_scrolls_when_longer() 
     h.press(KeyCode::Char('n'));
 
     let options: Vec<String> = (1..=30).map(|n| format!("fox {n}")).collect();
-    fill(&mut h, &format!("a {{{}}}", options.join("|")));
+    h.fill(&format!("a {{{}}}", options.join("|")));
     h.send(ctrl('s'));
     let rows = question_box(&h, "Send 30 jobs?");
     assert!(rows.len() <= 24 * 84 / 100, "{}", h.screen());

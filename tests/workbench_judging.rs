@@ -15,40 +15,8 @@ use i2v::ui::{Focus, Msg};
 use i2v_sim::SimConfig;
 use i2v_store::{JobId, JobState, Rating};
 use tui_support::bench::{Harness, Setup};
-use tui_support::fixture_png;
 use tui_support::keys::ctrl;
 use tui_support::screen::Screen;
-
-/// Adds `prompt` to the editor (with the fixture image on the first job: it stays between
-/// submits), submits, and waits until the job completed with its video downloaded. Its id.
-async fn finished_job(h: &mut Harness, prompt: &str) -> JobId {
-    let before = in_state(h, JobState::Completed);
-    submit(h, prompt, before == 0);
-    wait_for_jobs(h, "the job to complete", JobState::Completed, before + 1).await;
-    // The store is written before the workbench hears of it: wait until its lists do.
-    h.wait_for("the history to show it", |s| {
-        s.pane_text("History").matches("✓ completed").count() > before
-    })
-    .await;
-    newest(h)
-}
-
-/// Types `prompt` into the editor (and the fixture image, if `image`), then Ctrl-S.
-fn submit(h: &mut Harness, prompt: &str, image: bool) {
-    h.focus(Focus::Editor);
-    h.type_text(prompt);
-    if image {
-        h.focus(Focus::Image);
-        h.type_text(&fixture_png());
-    }
-    h.send(ctrl('s'));
-}
-
-/// How many jobs in the store are in `state`.
-fn in_state(h: &Harness, state: JobState) -> usize {
-    let records = h.store().list().records;
-    records.iter().filter(|r| r.state == state).count()
-}
 
 /// Handles background messages until `count` jobs are in `state`.
 async fn wait_for_jobs(h: &mut Harness, what: &str, state: JobState, count: usize) {
@@ -90,7 +58,7 @@ fn frame_titles(screen: &Screen) -> usize {
 #[tokio::test]
 async fn digits_rate_a_finished_job_shown_as_stars_and_0_clears_it() {
     let mut h = Harness::start().await;
-    let id = finished_job(&mut h, "a slow dolly in").await;
+    let id = h.submit_and_complete("a slow dolly in").await;
     h.focus(Focus::History);
     h.press(KeyCode::Char('4'));
     let screen = h
@@ -116,7 +84,7 @@ async fn digits_rate_a_finished_job_shown_as_stars_and_0_clears_it() {
 #[tokio::test]
 async fn the_status_bar_offers_the_judging_keys_of_a_finished_job_where_there_is_room() {
     let mut h = Harness::start().await;
-    finished_job(&mut h, "a slow dolly in").await;
+    h.submit_and_complete("a slow dolly in").await;
     let_notices_fade(&mut h);
     h.focus(Focus::History);
     let bar = h.screen().status_bar();
@@ -145,7 +113,8 @@ async fn rating_an_unfinished_job_is_refused_in_the_status_bar() {
         ..SimConfig::fast()
     }))
     .await;
-    submit(&mut h, "still running", true);
+    h.fill("still running");
+    h.send(ctrl('s'));
     wait_for_jobs(&mut h, "the job to run", JobState::Running, 1).await;
     h.focus(Focus::Queue);
     let_notices_fade(&mut h);
@@ -174,7 +143,7 @@ async fn rating_an_unfinished_job_is_refused_in_the_status_bar() {
 #[tokio::test]
 async fn a_job_another_process_holds_is_not_rated_and_the_status_bar_says_why() {
     let mut h = Harness::start().await;
-    let id = finished_job(&mut h, "a slow dolly in").await;
+    let id = h.submit_and_complete("a slow dolly in").await;
     // This test holds the job's run claim, as another i2v following it would.
     let claim = h.store().claim(&id).unwrap().expect("the claim");
     h.focus(Focus::History);
@@ -194,7 +163,7 @@ async fn a_job_another_process_holds_is_not_rated_and_the_status_bar_says_why() 
 #[tokio::test]
 async fn n_writes_a_one_line_note_enter_saves_and_esc_cancels() {
     let mut h = Harness::start().await;
-    let id = finished_job(&mut h, "a slow dolly in").await;
+    let id = h.submit_and_complete("a slow dolly in").await;
     h.focus(Focus::History);
     h.press(KeyCode::Char('n'));
     assert!(h.screen().contains("Note on job"), "{}", h.screen());
@@ -234,10 +203,9 @@ async fn n_writes_a_one_line_note_enter_saves_and_esc_cancels() {
 #[tokio::test]
 async fn a_noted_row_keeps_the_prompts_of_the_history_level() {
     let mut h = Harness::start().await;
-    finished_job(&mut h, "a lighthouse at dusk").await;
-    h.focus(Focus::Editor);
-    h.type_text(", slow orbit");
-    finished_job(&mut h, "").await;
+    h.submit_and_complete("a lighthouse at dusk").await;
+    h.submit_and_complete("a lighthouse at dusk, slow orbit")
+        .await;
     h.focus(Focus::History);
     h.press(KeyCode::Char('n'));
     h.type_text("good light");
@@ -261,7 +229,7 @@ async fn a_noted_row_keeps_the_prompts_of_the_history_level() {
 #[tokio::test]
 async fn l_continues_from_the_last_frame_and_the_details_walk_the_chain() {
     let mut h = Harness::start().await;
-    let first = finished_job(&mut h, "a lighthouse at dusk").await;
+    let first = h.submit_and_complete("a lighthouse at dusk").await;
 
     // Writing the next shot's prompt first: `l` keeps it.
     h.focus(Focus::Editor);
@@ -324,7 +292,7 @@ async fn l_continues_from_the_last_frame_and_the_details_walk_the_chain() {
 #[tokio::test]
 async fn l_with_an_empty_editor_loads_the_jobs_prompt() {
     let mut h = Harness::start().await;
-    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.submit_and_complete("a lighthouse at dusk").await;
     h.focus(Focus::Editor);
     for _ in 0.."a lighthouse at dusk".len() {
         h.press(KeyCode::Backspace);
@@ -347,10 +315,10 @@ async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
     let mut h = Harness::start().await;
     h.bench
         .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
-    finished_job(&mut h, "a lighthouse at dusk").await;
-    h.focus(Focus::Editor);
-    h.type_text(", storm rolling in");
-    let second = finished_job(&mut h, "").await;
+    h.submit_and_complete("a lighthouse at dusk").await;
+    let second = h
+        .submit_and_complete("a lighthouse at dusk, storm rolling in")
+        .await;
     h.focus(Focus::History);
     h.press(KeyCode::Char('g'));
 
@@ -411,10 +379,9 @@ async fn side_by_side_the_two_frame_strips_are_as_wide_as_each_other() {
     let mut h = Harness::start().await;
     h.bench
         .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
-    finished_job(&mut h, "a lighthouse at dusk").await;
-    h.focus(Focus::Editor);
-    h.type_text(", slow orbit");
-    finished_job(&mut h, "").await;
+    h.submit_and_complete("a lighthouse at dusk").await;
+    h.submit_and_complete("a lighthouse at dusk, slow orbit")
+        .await;
     h.bench.terminal.backend_mut().resize(160, 48);
     h.send(Msg::Resize(160, 48));
     h.focus(Focus::History);
@@ -443,7 +410,7 @@ async fn l_in_a_detail_view_that_plays_the_video_stops_it_and_closes_the_view() 
     let mut h = Harness::start().await;
     h.bench
         .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
-    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.submit_and_complete("a lighthouse at dusk").await;
     h.focus(Focus::Queue);
     h.press(KeyCode::Char('v'));
     h.press(KeyCode::Char('p'));
@@ -465,7 +432,7 @@ async fn while_the_video_plays_the_hint_says_p_stops_it() {
     let mut h = Harness::start().await;
     h.bench
         .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
-    finished_job(&mut h, "a lighthouse at dusk").await;
+    h.submit_and_complete("a lighthouse at dusk").await;
     let_notices_fade(&mut h);
     h.focus(Focus::Queue);
     h.press(KeyCode::Char('v'));

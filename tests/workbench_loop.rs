@@ -247,11 +247,7 @@ async fn the_queue_row_and_the_timeline_say_how_many_jobs_are_ahead() {
 #[tokio::test]
 async fn a_long_value_in_the_details_wraps_under_the_value_not_its_label() {
     let mut h = Harness::start().await;
-    fill_and_submit(&mut h, PROMPT);
-    h.wait_for("the job to complete", |s| {
-        s.pane_text("Queue").contains("completed")
-    })
-    .await;
+    h.submit_and_complete(PROMPT).await;
     h.bench.terminal.backend_mut().resize(80, 24);
     h.send(Msg::Resize(80, 24));
     h.focus(Focus::Queue);
@@ -486,11 +482,7 @@ async fn jobs_in_flight_at_quit_are_followed_again_on_the_next_start() {
 async fn a_finished_job_rings_the_bell_and_y_copies_its_url_over_osc_52() {
     use base64::Engine as _;
     let mut h = Harness::start().await;
-    fill_and_submit(&mut h, PROMPT);
-    h.wait_for("the job to complete", |s| {
-        s.pane_text("Queue").contains("completed")
-    })
-    .await;
+    h.submit_and_complete(PROMPT).await;
     let channel = h.side_channel.clone();
     let sent = move || String::from_utf8_lossy(&channel.0.lock().unwrap()).into_owned();
     assert!(sent().contains('\x07'), "the bell rang: {:?}", sent());
@@ -516,11 +508,7 @@ async fn a_finished_job_rings_the_bell_and_y_copies_its_url_over_osc_52() {
 #[tokio::test]
 async fn r_in_the_history_runs_a_past_job_again() {
     let mut h = Harness::start().await;
-    fill_and_submit(&mut h, PROMPT);
-    h.wait_for("the first run to complete", |s| {
-        s.pane_text("History").contains("completed")
-    })
-    .await;
+    h.submit_and_complete(PROMPT).await;
 
     h.focus(Focus::History);
     h.press(KeyCode::Char('r'));
@@ -548,16 +536,7 @@ async fn o_opens_the_downloaded_video_with_the_configured_opener() {
     let opened = h.dir.path().join("opened.txt");
     // Stands in for a video player: records the path it was given.
     h.bench.runtime.opener = format!("printf %s > '{}'", opened.display());
-    fill_and_submit(&mut h, PROMPT);
-    h.wait_for("the job to complete", |s| {
-        s.pane_text("Queue").contains("completed")
-    })
-    .await;
-    let video = h.store().list().records[0]
-        .result
-        .as_ref()
-        .and_then(|r| r.local_file.clone())
-        .expect("the video was downloaded");
+    let video = completed_job(&mut h).await;
 
     h.focus(Focus::Queue);
     h.press(KeyCode::Char('o'));
@@ -578,11 +557,7 @@ async fn o_opens_the_downloaded_video_with_the_configured_opener() {
 #[tokio::test]
 async fn d_in_the_history_diffs_a_past_prompt_against_the_editor() {
     let mut h = Harness::start().await;
-    fill_and_submit(&mut h, PROMPT);
-    h.wait_for("the job in the history", |s| {
-        s.pane_text("History").contains("completed")
-    })
-    .await;
+    h.submit_and_complete(PROMPT).await;
     h.focus(Focus::Editor);
     h.type_text(" at dusk");
     h.focus(Focus::History);
@@ -1030,15 +1005,12 @@ async fn history_rows_show_where_iterations_of_a_prompt_differ() {
 /// Submits a job and waits until it completed and its video was downloaded; returns the
 /// video's path.
 async fn completed_job(h: &mut Harness) -> std::path::PathBuf {
-    fill_and_submit(h, PROMPT);
-    h.wait_for("the job to complete", |s| {
-        s.pane_text("Queue").contains("completed")
-    })
-    .await;
-    h.store().list().records[0]
+    let id = h.submit_and_complete(PROMPT).await;
+    h.store()
+        .load(&id)
+        .unwrap()
         .result
-        .as_ref()
-        .and_then(|r| r.local_file.clone())
+        .and_then(|r| r.local_file)
         .expect("the video was downloaded")
 }
 

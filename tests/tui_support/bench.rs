@@ -14,14 +14,14 @@ use i2v::ui::runtime::{Jobs, Runtime, TerminalRequest, load_draft, recover_draft
 use i2v::ui::{App, AppOptions, Draft, Focus, KeyMap, Msg, NotifyConfig, Theme};
 use i2v_fal::{ApiKey, ClientConfig, FalClient};
 use i2v_sim::{SimConfig, SimServer};
-use i2v_store::Store;
+use i2v_store::{JobId, JobState, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 
-use super::WAIT;
-use super::keys::{ch, key};
+use super::keys::{ch, ctrl, key};
 use super::screen::Screen;
+use super::{WAIT, fixture_png};
 
 pub const WIDTH: u16 = 120;
 pub const HEIGHT: u16 = 40;
@@ -208,6 +208,47 @@ impl Harness {
             self.bench.handle(msg);
         }
         self.bench.draw().unwrap();
+    }
+
+    /// Makes the editor hold `prompt` and, when the image field is empty, puts the test image
+    /// in it; the keyboard is left in the editor.
+    pub fn fill(&mut self, prompt: &str) {
+        self.focus(Focus::Editor);
+        while !self.bench.app.draft().prompt.is_empty() {
+            self.press(KeyCode::Backspace);
+        }
+        self.type_text(prompt);
+        if self.bench.app.draft().image.is_empty() {
+            self.focus(Focus::Image);
+            self.type_text(&fixture_png());
+            self.focus(Focus::Editor);
+        }
+    }
+
+    /// What most tests need a finished job for: [`Harness::fill`] with `prompt`, Ctrl-S, and
+    /// wait until the job completed (its video downloaded) and the history shows one more
+    /// completed row (so it needs room for one). Its id.
+    pub async fn submit_and_complete(&mut self, prompt: &str) -> JobId {
+        // Newest first, as the store lists them.
+        let completed = |store: &Store| -> Vec<JobId> {
+            let records = store.list().records.into_iter();
+            records
+                .filter(|r| r.state == JobState::Completed)
+                .map(|r| r.id)
+                .collect()
+        };
+        let shown = |s: &Screen| s.pane_text("History").matches("✓ completed").count();
+        let store = self.store();
+        let before = completed(&store).len();
+        let shown_before = shown(&self.screen());
+        self.fill(prompt);
+        self.send(ctrl('s'));
+        // The store is written before the workbench hears of it: wait for both.
+        self.wait_for("the job to complete and the history to show it", |s| {
+            completed(&store).len() > before && shown(s) > shown_before
+        })
+        .await;
+        completed(&store).remove(0)
     }
 
     pub fn draft_on_disk(&self) -> Option<Draft> {
