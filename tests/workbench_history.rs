@@ -184,6 +184,51 @@ async fn the_filter_matches_the_summaries() {
     assert!(screen.contains("2/3 match"), "{screen}");
 }
 
+/// `rating:` terms and `is:rated`/`is:unrated` narrow the filter by the stars the index's
+/// summaries carry, alone or with words; a `rating:` term that is no number matches nothing.
+#[tokio::test]
+async fn the_filter_narrows_by_stars_and_by_whether_a_job_is_rated() {
+    let mut jobs = jobs();
+    // Completed and unrated: `is:unrated` is not the same as "failed".
+    jobs.push(record(
+        4,
+        "A lighthouse at dusk, storm rolling in",
+        "frames/lighthouse.png",
+        JobState::Completed,
+        5,
+    ));
+    let mut h = with_history(&jobs).await;
+    h.focus(Focus::History);
+    // Which jobs the history shows for `query`, newest first.
+    let shown = |h: &mut Harness, query: &str| {
+        h.press(KeyCode::Esc);
+        h.send(ch('/'));
+        h.type_text(query);
+        let rows = history_rows(&h.screen());
+        ["lighthouse", "boat", "heron", "fox"]
+            .into_iter()
+            .filter(|job| rows.iter().any(|r| r.contains(job)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown(&mut h, "rating:>=4"), ["boat"]);
+    assert_eq!(shown(&mut h, "rating:>=2"), ["boat", "fox"]);
+    assert_eq!(shown(&mut h, "rating:>2"), ["boat"]);
+    assert_eq!(shown(&mut h, "rating:<=2"), ["fox"]);
+    assert_eq!(shown(&mut h, "rating:2"), ["fox"]);
+    assert_eq!(
+        shown(&mut h, "rating:<5"),
+        ["fox"],
+        "unrated jobs have no stars"
+    );
+    assert_eq!(shown(&mut h, "is:rated"), ["boat", "fox"]);
+    assert_eq!(shown(&mut h, "is:unrated"), ["lighthouse", "heron"]);
+    assert_eq!(shown(&mut h, "is:rated snow"), ["fox"]);
+    assert_eq!(shown(&mut h, "is:unrated is:completed"), ["lighthouse"]);
+    assert_eq!(shown(&mut h, "rating:lots"), Vec::<&str>::new());
+    let screen = h.screen();
+    assert!(screen.contains("0/4 match"), "{screen}");
+}
+
 #[tokio::test]
 async fn d_moves_the_selected_job_to_the_trash_after_a_confirm() {
     let mut h = with_history(&jobs()).await;
