@@ -319,13 +319,17 @@ impl App {
     }
 
     /// Full records the screen needs and the book does not hold (the history lists
-    /// summaries): the job selected in the history, read ahead of Enter, and the one an open
-    /// view shows.
+    /// summaries): the job selected in the history, read ahead of Enter, and those an open
+    /// view shows (both of a comparison).
     fn follow_records(&mut self) -> Vec<Effect> {
-        let overlay = self.overlay.as_ref().and_then(|o| o.job());
-        let wanted: Vec<JobId> = [self.panes.history.selected.as_ref(), overlay]
-            .into_iter()
-            .flatten()
+        let mut shown = Vec::new();
+        if let Some(overlay) = &self.overlay {
+            shown.extend(overlay.job().cloned());
+            shown.extend(overlay.shows_frames_of());
+        }
+        let wanted: Vec<JobId> = shown
+            .iter()
+            .chain(self.panes.history.selected.as_ref())
             .filter(|id| {
                 self.book.get(id).is_none() && self.book.knows(id) && !self.unreadable.contains(*id)
             })

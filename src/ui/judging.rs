@@ -145,7 +145,8 @@ impl App {
                 return Vec::new();
             }
         };
-        if self.book.get(&marked).is_none() {
+        // A past job's record may not be read yet: the view asks for it (`follow_records`).
+        if !self.book.knows(&marked) && self.book.get(&marked).is_none() {
             self.notice(format!("Job {marked} is no longer here: mark another"));
             return Vec::new();
         }

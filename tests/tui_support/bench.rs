@@ -202,6 +202,22 @@ impl Harness {
         }
     }
 
+    /// Handles background messages until none has come for a moment (or [`WAIT`] passed):
+    /// for work the screen does not show, such as records read ahead.
+    pub async fn quiet(&mut self) {
+        let deadline = Instant::now() + WAIT;
+        let moment = std::time::Duration::from_millis(200);
+        while Instant::now() < deadline {
+            match tokio::time::timeout(moment, self.bench.runtime.next()).await {
+                Ok(Some(msg)) => {
+                    self.bench.handle(msg);
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        self.bench.draw().unwrap();
+    }
+
     /// Handles what is already waiting, without waiting for more.
     pub fn settle(&mut self) {
         while let Some(msg) = self.bench.runtime.try_next() {

@@ -63,10 +63,12 @@ impl Compare {
         let theme = view.theme;
         let name = Span::styled(format!("{label}  "), theme.title(true));
         let Some(entry) = view.book.get(id) else {
-            return vec![Line::from(vec![
-                name,
-                Span::raw(format!("job {id} is no longer known")),
-            ])];
+            let why = if view.book.knows(id) {
+                "reading its record…"
+            } else {
+                "is no longer known"
+            };
+            return vec![Line::from(vec![name, Span::raw(format!("job {id} {why}"))])];
         };
         let r = &entry.record;
         let state = Span::styled(
@@ -228,6 +230,9 @@ impl Component for Compare {
                 ("B", &b),
                 usize::from(diff.width.saturating_sub(2)),
             ),
+            _ if view.book.knows(&self.a) && view.book.knows(&self.b) => {
+                vec![Line::from("Reading the jobs' records…")]
+            }
             _ => vec![Line::from("A job is no longer known.")],
         };
         self.diff
