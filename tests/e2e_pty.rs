@@ -499,3 +499,45 @@ fn the_mouse_is_captured_only_when_the_config_asks() {
     );
     assert_terminal_restored(&pty);
 }
+
+/// Section 3 with the mouse on: the wheel, as the terminal reports it (SGR), scrolls the view
+/// under it, a notch a line each way.
+#[test]
+fn with_the_mouse_on_the_wheel_scrolls_a_view() {
+    /// The scroll position in a view's bottom border, "[3/40]".
+    fn position(screen: &Screen) -> String {
+        let is_position = |s: &str| {
+            s.split_once('/').is_some_and(|(a, b)| {
+                [a, b]
+                    .iter()
+                    .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            })
+        };
+        screen
+            .rows()
+            .iter()
+            .flat_map(|r| r.split('[').skip(1).filter_map(|s| s.split_once(']')))
+            .map(|(inside, _)| inside.to_owned())
+            .find(|inside| is_position(inside))
+            .unwrap_or_default()
+    }
+    // Wheel down and up at column 40, row 15 (SGR mouse reports count from 1).
+    const WHEEL_DOWN: &[u8] = b"\x1b[<65;40;15M";
+    const WHEEL_UP: &[u8] = b"\x1b[<64;40;15M";
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[ui]\nmouse = true\n").unwrap();
+    let mut pty = start(&home);
+    pty.send(b"\x1bOP"); // F1: the help, longer than its box
+    let screen = pty.wait_for("the help", |s| position(s).starts_with("1/"));
+    let end = position(&screen).split_once('/').unwrap().1.to_owned();
+    for _ in 0..3 {
+        pty.send(WHEEL_DOWN);
+    }
+    pty.wait_for("three lines down", |s| position(s) == format!("4/{end}"));
+    pty.send(WHEEL_UP);
+    pty.wait_for("a line up", |s| position(s) == format!("3/{end}"));
+    quit(&mut pty);
+    assert_terminal_restored(&pty);
+}
