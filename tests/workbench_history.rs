@@ -9,8 +9,6 @@ mod tui_support;
 #[allow(clippy::duplicate_mod, unused_imports)]
 mod ui_support;
 
-use std::sync::Arc;
-
 use crossterm::event::KeyCode;
 use i2v::ui::{Focus, HistorySort};
 use i2v_sim::SimConfig;
@@ -47,18 +45,6 @@ fn jobs() -> Vec<JobRecord> {
     vec![fox, heron, boat]
 }
 
-/// A workbench started on a data dir already holding `records`.
-async fn with_history(records: &[JobRecord]) -> Harness {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let store = Store::open(dir.path().join("data")).unwrap();
-    for record in records {
-        store.save(record).unwrap();
-    }
-    let mut setup = Setup::new(SimConfig::fast());
-    setup.dir = Some(dir);
-    Harness::with(setup).await
-}
-
 /// The history pane's rows that list jobs, top to bottom.
 fn history_rows(screen: &Screen) -> Vec<String> {
     screen
@@ -79,7 +65,7 @@ fn row_of(screen: &Screen, word: &str) -> usize {
 
 #[tokio::test]
 async fn the_history_lists_summaries_and_reads_a_record_to_restore_it() {
-    let mut h = with_history(&jobs()).await;
+    let mut h = Harness::with_history(&jobs()).await;
     let screen = h.screen();
     assert!(screen.contains("3 jobs"), "{screen}");
     h.focus(Focus::History);
@@ -99,7 +85,7 @@ async fn the_history_lists_summaries_and_reads_a_record_to_restore_it() {
 async fn the_detail_view_and_the_diff_show_the_full_record() {
     let mut records = jobs();
     records[1].logs = vec![ui_support::log("Runner crashed while denoising")];
-    let mut h = with_history(&records).await;
+    let mut h = Harness::with_history(&records).await;
     h.focus(Focus::History);
     h.press(KeyCode::Down);
     h.send(ch('v'));
@@ -117,7 +103,7 @@ async fn the_detail_view_and_the_diff_show_the_full_record() {
 
 #[tokio::test]
 async fn s_sorts_by_status_then_rating_and_the_order_is_remembered() {
-    let mut h = with_history(&jobs()).await;
+    let mut h = Harness::with_history(&jobs()).await;
     h.focus(Focus::History);
     let screen = h.screen();
     assert!(row_of(&screen, "boat") < row_of(&screen, "heron"));
@@ -162,7 +148,7 @@ async fn s_sorts_by_status_then_rating_and_the_order_is_remembered() {
 
 #[tokio::test]
 async fn the_filter_matches_the_summaries() {
-    let mut h = with_history(&jobs()).await;
+    let mut h = Harness::with_history(&jobs()).await;
     h.focus(Focus::History);
     h.send(ch('/'));
     h.type_text("heron");
@@ -197,7 +183,7 @@ async fn the_filter_narrows_by_stars_and_by_whether_a_job_is_rated() {
         JobState::Completed,
         5,
     ));
-    let mut h = with_history(&jobs).await;
+    let mut h = Harness::with_history(&jobs).await;
     h.focus(Focus::History);
     // Which jobs the history shows for `query`, newest first.
     let shown = |h: &mut Harness, query: &str| {
@@ -234,7 +220,7 @@ async fn the_filter_narrows_by_stars_and_by_whether_a_job_is_rated() {
 /// refused with "Job … is no longer here: mark another". It opens, and shows both once read.
 #[tokio::test]
 async fn compare_takes_past_jobs_whose_records_are_not_read_yet() {
-    let mut h = with_history(&jobs()).await;
+    let mut h = Harness::with_history(&jobs()).await;
     h.focus(Focus::History);
     h.press(KeyCode::Home);
     h.send(ch(' '));
@@ -270,7 +256,7 @@ async fn compare_reads_again_a_marked_record_pushed_out_by_later_reads() {
         })
         .collect();
     records[69].input.prompt = "the newest: a heron over the lake".to_owned();
-    let mut h = with_history(&records).await;
+    let mut h = Harness::with_history(&records).await;
     h.focus(Focus::History);
     h.press(KeyCode::Home);
     h.send(ch(' '));
@@ -291,7 +277,7 @@ async fn compare_reads_again_a_marked_record_pushed_out_by_later_reads() {
 
 #[tokio::test]
 async fn d_moves_the_selected_job_to_the_trash_after_a_confirm() {
-    let mut h = with_history(&jobs()).await;
+    let mut h = Harness::with_history(&jobs()).await;
     let store = h.store();
     let heron = jobs()[1].id.clone();
     h.focus(Focus::History);
@@ -331,7 +317,7 @@ async fn d_moves_the_selected_job_to_the_trash_after_a_confirm() {
 
 #[tokio::test]
 async fn d_on_marked_jobs_names_them_and_a_job_that_cannot_move_says_why() {
-    let mut h = with_history(&jobs()).await;
+    let mut h = Harness::with_history(&jobs()).await;
     let store = h.store();
     let (fox, boat) = (jobs()[0].id.clone(), jobs()[2].id.clone());
     // Another process follows the fox: it must not move.
@@ -364,7 +350,7 @@ async fn d_on_marked_jobs_names_them_and_a_job_that_cannot_move_says_why() {
 #[tokio::test]
 async fn records_another_process_adds_edits_or_removes_show_up() {
     let records = jobs();
-    let mut h = with_history(&records).await;
+    let mut h = Harness::with_history(&records).await;
     // Another process: its own handle on the same folder (the workbench's own writes are
     // told apart from it).
     let store = Store::open(h.store().root()).unwrap();
@@ -427,7 +413,7 @@ async fn d_on_a_job_finished_this_session_takes_it_from_the_history_and_the_queu
 #[tokio::test]
 async fn a_record_damaged_behind_its_back_is_reported_once_and_listed_once_mended() {
     let records = jobs();
-    let mut h = with_history(&records).await;
+    let mut h = Harness::with_history(&records).await;
     h.wait_for("the history", |s| s.contains("3 jobs")).await;
     let store = Store::open(h.store().root()).unwrap();
     // A sync stopped half way through a new record.

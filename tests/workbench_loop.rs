@@ -875,26 +875,12 @@ async fn the_message_log_keeps_every_message_in_full() {
     assert!(!h.screen().contains("END-OF-FIRST"));
 }
 
-/// A workbench whose history already holds `records` (saved by an earlier run).
-async fn with_history(records: &[i2v_store::JobRecord]) -> Harness {
-    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-    let store = i2v_store::Store::open(dir.path().join("data")).unwrap();
-    for record in records {
-        store.save(record).unwrap();
-    }
-    Harness::with(Setup {
-        dir: Some(dir),
-        ..Setup::new(SimConfig::fast())
-    })
-    .await
-}
-
 /// Defect 15: `/frame.png` matched other jobs through letters of their ids, and `/failed`
 /// matched no failed job. Words match prompt and image; is:, id:, img: narrow exactly.
 #[tokio::test]
 async fn the_history_filter_matches_prompt_and_image_and_narrows_by_state_id_and_image() {
     use ui_support::{id, record};
-    let mut h = with_history(&[
+    let mut h = Harness::with_history(&[
         record(
             1,
             "a lighthouse at dusk",
@@ -971,7 +957,7 @@ async fn image_paths_pasted_from_a_file_manager_are_accepted() {
 #[tokio::test]
 async fn history_rows_show_where_iterations_of_a_prompt_differ() {
     use ui_support::record;
-    let h = with_history(&[
+    let h = Harness::with_history(&[
         record(
             1,
             "a fox runs\nslow pan left",
@@ -1159,7 +1145,7 @@ async fn a_click_selects_a_history_row_and_the_wheel_moves_through_it() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    let mut h = with_history(&[
+    let mut h = Harness::with_history(&[
         record(1, "oldest: a heron", "shots/a.png", JobState::Completed, 30),
         record(2, "middle: a boat", "shots/b.png", JobState::Completed, 20),
         record(3, "newest: a fox", "shots/c.png", JobState::Completed, 10),

@@ -9,13 +9,12 @@ mod tui_support;
 #[allow(clippy::duplicate_mod, unused_imports)]
 mod ui_support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseEvent, MouseEventKind};
 use i2v::ui::{Action, Focus, KeyMap, Msg, Scope};
 use i2v_sim::SimConfig;
-use i2v_store::{JobRecord, JobState, Store};
+use i2v_store::JobState;
 use tui_support::bench::{Harness, Setup};
 use tui_support::keys::ch;
 use tui_support::screen::Screen;
@@ -27,20 +26,6 @@ async fn chatty() -> Harness {
         log_interval: Duration::from_millis(5),
         ..SimConfig::fast()
     }))
-    .await
-}
-
-/// A workbench started on a data dir already holding `records`.
-async fn with_history(records: &[JobRecord]) -> Harness {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let store = Store::open(dir.path().join("data")).unwrap();
-    for record in records {
-        store.save(record).unwrap();
-    }
-    Harness::with(Setup {
-        dir: Some(dir),
-        ..Setup::new(SimConfig::fast())
-    })
     .await
 }
 
@@ -363,7 +348,7 @@ async fn two_long_prompts() -> Harness {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let mut h = with_history(&[
+    let mut h = Harness::with_history(&[
         ui_support::record(1, &prompt("fox"), "shots/a.png", JobState::Completed, 20),
         ui_support::record(2, &prompt("heron"), "shots/b.png", JobState::Completed, 10),
     ])

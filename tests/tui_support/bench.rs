@@ -14,7 +14,7 @@ use i2v::ui::runtime::{Jobs, Runtime, TerminalRequest, load_draft, recover_draft
 use i2v::ui::{App, AppOptions, Draft, Focus, KeyMap, Msg, NotifyConfig, Theme};
 use i2v_fal::{ApiKey, ClientConfig, FalClient};
 use i2v_sim::{SimConfig, SimServer};
-use i2v_store::{JobId, JobState, Store};
+use i2v_store::{JobId, JobRecord, JobState, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
@@ -84,6 +84,20 @@ impl Harness {
     /// A fresh workbench against a fast simulated fal.
     pub async fn start() -> Self {
         Self::with(Setup::new(SimConfig::fast())).await
+    }
+
+    /// A fresh workbench on a data dir that already holds `records` (saved by an earlier run).
+    pub async fn with_history(records: &[JobRecord]) -> Self {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let store = Store::open(dir.path().join("data")).unwrap();
+        for record in records {
+            store.save(record).unwrap();
+        }
+        Self::with(Setup {
+            dir: Some(dir),
+            ..Setup::new(SimConfig::fast())
+        })
+        .await
     }
 
     pub async fn with(setup: Setup) -> Self {
