@@ -11,6 +11,7 @@ use i2v_store::{JobId, JobRecord, JobState, LogEntry, Rating, Summary};
 
 pub use super::history_rows::HistoryRows;
 pub(crate) use super::row::{Prompts, Row, Sort};
+use super::slot_index::SlotIndex;
 
 use crate::jobs::Progress;
 use crate::text::sanitize_lines;
@@ -91,7 +92,7 @@ pub(crate) struct Book {
     opened: VecDeque<JobId>,
     /// Every job, as the history lists it.
     rows: Vec<Row>,
-    slots: HashMap<JobId, Slot>,
+    slots: SlotIndex,
     /// `rows` in the order of `sort`.
     order: Vec<Slot>,
     sort: Sort,
@@ -110,15 +111,15 @@ impl Book {
 
     /// Whether the book lists `id` at all (its full record may not be loaded).
     pub fn knows(&self, id: &JobId) -> bool {
-        self.slots.contains_key(id)
+        self.slot(id).is_some()
     }
 
     pub fn slot(&self, id: &JobId) -> Option<Slot> {
-        self.slots.get(id).copied()
+        self.slots.get(&self.rows, id)
     }
 
     pub fn row(&self, id: &JobId) -> Option<&Row> {
-        self.slots.get(id).map(|&slot| self.row_at(slot))
+        self.slot(id).map(|slot| self.row_at(slot))
     }
 
     pub fn row_at(&self, slot: Slot) -> &Row {
@@ -184,8 +185,8 @@ impl Book {
         let stale: Vec<JobId> = self
             .opened
             .iter()
-            .filter(|id| match slots.get(*id) {
-                Some(&slot) => self.row(id).is_some_and(|old| *old != rows[slot as usize]),
+            .filter(|id| match slots.get(&rows, id) {
+                Some(slot) => self.row(id).is_some_and(|old| *old != rows[slot as usize]),
                 None => true,
             })
             .cloned()
@@ -198,11 +199,11 @@ impl Book {
                 continue;
             };
             let row = Row::of_record(&entry.record, &mut prompts);
-            match slots.get(id) {
-                Some(&slot) => rows[slot as usize] = row,
+            match slots.get(&rows, id) {
+                Some(slot) => rows[slot as usize] = row,
                 None => {
-                    slots.insert(id.clone(), rows.len() as Slot);
                     rows.push(row);
+                    slots.insert(&rows, rows.len() as Slot - 1);
                 }
             }
         }
@@ -221,7 +222,7 @@ impl Book {
         let kept = RECORDS_KEPT.max(records.len());
         for record in records {
             let id = record.id.clone();
-            if self.entries.get(&id).is_some_and(|e| e.live) || !self.slots.contains_key(&id) {
+            if self.entries.get(&id).is_some_and(|e| e.live) || !self.knows(&id) {
                 continue;
             }
             // The file may have changed since the listing: the row follows what was read.
@@ -266,20 +267,17 @@ impl Book {
     /// when wanted.
     pub fn apply_changes(&mut self, changed: Vec<Summary>, removed: &[JobId]) {
         // A few new jobs go where the order puts them; many (a sync) are sorted in at once.
-        let new = changed
-            .iter()
-            .filter(|s| !self.slots.contains_key(&s.id))
-            .count();
+        let new = changed.iter().filter(|s| !self.knows(&s.id)).count();
         let mut resort = new > FEW_NEW;
         for summary in changed {
             if self.entries.get(&summary.id).is_some_and(|e| e.live) {
                 continue;
             }
             let row = Row::of_summary(summary, &mut self.prompts);
-            let Some(&slot) = self.slots.get(&row.id) else {
+            let Some(slot) = self.slot(&row.id) else {
                 if resort {
-                    self.slots.insert(row.id.clone(), self.rows.len() as Slot);
                     self.rows.push(row);
+                    self.slots.insert(&self.rows, self.rows.len() as Slot - 1);
                 } else {
                     self.put_row(row);
                 }
@@ -317,12 +315,7 @@ impl Book {
         if self.rows.len() == before {
             return false;
         }
-        self.slots.retain(|id, _| !ids.contains(id));
-        for (slot, row) in self.rows.iter().enumerate() {
-            if let Some(at) = self.slots.get_mut(&row.id) {
-                *at = slot as Slot;
-            }
-        }
+        self.slots.rebuild(&self.rows);
         self.reorder();
         true
     }
@@ -423,16 +416,16 @@ impl Book {
 
     /// Puts `row` in the book, replacing the job's old row, and keeps the order.
     fn put_row(&mut self, row: Row) {
-        match self.slots.get(&row.id) {
-            Some(&slot) if self.rows[slot as usize] == row => {}
-            Some(&slot) => {
+        match self.slot(&row.id) {
+            Some(slot) if self.rows[slot as usize] == row => {}
+            Some(slot) => {
                 self.rows[slot as usize] = row;
                 self.reorder();
             }
             None => {
                 let slot = self.rows.len() as Slot;
-                self.slots.insert(row.id.clone(), slot);
                 self.rows.push(row);
+                self.slots.insert(&self.rows, slot);
                 // Usually the newest job: it goes where the order puts it, without
                 // sorting everything again.
                 let rows = &self.rows;

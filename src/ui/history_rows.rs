@@ -4,19 +4,24 @@
 //! take the listing's own strings and fill the memory the listing freed, instead of copies
 //! on the UI thread that leave that memory unused but resident.
 
-use std::collections::HashMap;
+use i2v_store::Summary;
 
-use i2v_store::{JobId, Summary};
-
-use super::book::Slot;
 use super::row::{Prompts, Row};
+use super::slot_index::SlotIndex;
 
 /// Every listed job's row, each id once, in the listing's order (newest first).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct HistoryRows {
     pub(super) rows: Vec<Row>,
-    pub(super) slots: HashMap<JobId, Slot>,
+    pub(super) slots: SlotIndex,
     pub(super) prompts: Prompts,
+}
+
+/// The slots follow from the rows.
+impl PartialEq for HistoryRows {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows && self.prompts == other.prompts
+    }
 }
 
 impl HistoryRows {
@@ -25,20 +30,12 @@ impl HistoryRows {
     /// listing does not free a block as large as itself, which would make glibc keep the
     /// next listing's memory on its heap.
     pub fn of(summaries: Vec<Summary>) -> HistoryRows {
-        let mut slots = HashMap::with_capacity(summaries.len());
         let mut prompts = Prompts::default();
         let mut rows: Vec<Row> = summaries
             .into_iter()
-            .filter(|summary| {
-                let first = !slots.contains_key(&summary.id);
-                if first {
-                    let slot = slots.len() as Slot;
-                    slots.insert(summary.id.clone(), slot);
-                }
-                first
-            })
             .map(|summary| Row::of_summary(summary, &mut prompts))
             .collect();
+        let slots = SlotIndex::of(&mut rows);
         // A row is smaller than a summary: give back the block's tail (glibc shrinks a
         // mapped block in place, so nothing large is freed).
         rows.shrink_to_fit();

@@ -30,6 +30,7 @@ mod panes;
 mod record_watch;
 mod route;
 mod row;
+mod slot_index;
 mod theme;
 mod undo;
 
