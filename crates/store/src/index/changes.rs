@@ -11,19 +11,15 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::io;
 use std::time::Duration;
 
 use super::stamp::Stamp;
 use super::{History, now_ns};
 use crate::error::StoreProblem;
-use crate::listing::{Found, RecordFile, read_one};
+use crate::listing::{RecordFile, read_one};
 use crate::record::JobId;
 use crate::store::Store;
 use crate::summary::{Summary, newest_first};
-
-/// Files stat'ed together: the most a look holds of the directory at once.
-const BATCH: usize = 4096;
 
 /// The record files a listing was made from: their ids and stamps, as small as they can be
 /// held (about 42 bytes a job), for [`Store::changes_since`].
@@ -182,60 +178,27 @@ impl Store {
         let looked_at = now_ns();
         let settle = self.settle();
         let mut changes = Changes::default();
-        let gave_up = |changes: &mut Changes, err| {
-            let path = self.jobs_dir().to_owned();
-            changes.problems.push(StoreProblem::from_error(path, err));
-        };
-        let mut walk = match self.walk_jobs_dir() {
-            Ok(walk) => walk,
-            Err(err) => {
-                gave_up(&mut changes, err);
-                return changes;
-            }
-        };
         let mut present = vec![false; seen.len()];
         let mut to_read: Vec<(RecordFile, Stamp, Option<usize>)> = Vec::new();
-        let mut batch = Vec::with_capacity(BATCH);
-        loop {
-            for found in walk.by_ref() {
-                match found {
-                    Ok(Found::Record(file)) => batch.push(file),
-                    Ok(Found::Misnamed(problem)) => changes.problems.push(problem),
-                    // A directory not read to its end cannot say what is gone: nothing is
-                    // concluded from this look.
-                    Err(err) => {
-                        changes = Changes::default();
-                        gave_up(&mut changes, err);
-                        return changes;
-                    }
-                }
-                if batch.len() == BATCH {
-                    break;
+        let walked = self.stamp_record_files(&mut changes.problems, |file, stamp| {
+            let claim = seen.find(file.id.as_str());
+            if let Some(n) = claim {
+                present[n] = true;
+                let known = seen.files[n].stamp;
+                if known != READ_AGAIN && known == stamp_key(&stamp, looked_at, settle) {
+                    return;
                 }
             }
-            if batch.is_empty() {
-                break;
-            }
-            let stamps =
-                crate::parallel::map(&batch, |file| file.metadata().map(|meta| Stamp::of(&meta)));
-            for (file, stamp) in batch.drain(..).zip(stamps) {
-                let stamp = match stamp {
-                    Ok(stamp) => stamp,
-                    // Gone since the directory was listed.
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                    // Reading it reports what is wrong.
-                    Err(_) => Stamp::default(),
-                };
-                let claim = seen.find(file.id.as_str());
-                if let Some(n) = claim {
-                    present[n] = true;
-                    let known = seen.files[n].stamp;
-                    if known != READ_AGAIN && known == stamp_key(&stamp, looked_at, settle) {
-                        continue;
-                    }
-                }
-                to_read.push((file, stamp, claim));
-            }
+            to_read.push((file, stamp, claim));
+        });
+        // A directory not read to its end cannot say what is gone: nothing is concluded from
+        // this look.
+        if let Err(err) = walked {
+            let path = self.jobs_dir().to_owned();
+            return Changes {
+                problems: vec![StoreProblem::from_error(path, err)],
+                ..Changes::default()
+            };
         }
 
         changes.read = to_read.len();

@@ -25,8 +25,9 @@ pub use self::changes::{Changes, Seen};
 use self::file::IndexFile;
 use self::stamp::Stamp;
 use crate::atomic_write::write_cache;
+use crate::error::StoreError;
 use crate::error::StoreProblem;
-use crate::listing::read_one;
+use crate::listing::{Found, RecordFile, read_one};
 use crate::store::Store;
 use crate::summary::{Summary, newest_first};
 
@@ -55,6 +56,9 @@ pub struct Refresh {
     /// Whether a new index was written.
     pub saved: bool,
 }
+
+/// Directory entries stat'ed together: the most a look holds of the directory at once.
+const BATCH: usize = 4096;
 
 /// Called with (records read so far, records to read) while record files are read.
 pub type ProgressFn<'a> = &'a (dyn Fn(usize, usize) + Sync);
@@ -85,17 +89,7 @@ impl Store {
     ) -> History {
         let stamped_at = now_ns();
         let settle = self.settle();
-        let found = match self.record_files() {
-            Ok(found) => found,
-            Err(err) => {
-                let path = self.jobs_dir().to_owned();
-                return History {
-                    problems: vec![StoreProblem::from_error(path, err)],
-                    ..History::default()
-                };
-            }
-        };
-        let mut problems = found.misnamed;
+        let mut problems = Vec::new();
         let mut refresh = Refresh::default();
         let old = match self.read_index() {
             Ok(old) => old,
@@ -104,39 +98,21 @@ impl Store {
                 IndexFile::default()
             }
         };
-        // Which old entry each file is, by position: ids borrowed, not copied, so a long
-        // history does not allocate (and leave behind) one more string per job.
-        let claims: Vec<Option<usize>> = {
-            let known: HashMap<&str, usize> = old
-                .entries
-                .iter()
-                .enumerate()
-                .map(|(n, (_, summary))| (summary.id.as_str(), n))
-                .collect();
-            found
-                .files
-                .iter()
-                .map(|file| known.get(file.id.as_str()).copied())
-                .collect()
-        };
         // The old entries stay where they are: those still true are kept in place at the end,
         // rather than moved into a second vector as long as the history.
         let mut cached = old.entries;
         let mut kept = vec![false; cached.len()];
         let mut claimed = 0;
-
-        let stamps = crate::parallel::map(&found.files, |file| {
-            file.metadata().map(|meta| Stamp::of(&meta))
-        });
         let mut to_read = Vec::new();
-        for ((file, stamp), claim) in found.files.iter().zip(stamps).zip(claims) {
-            let stamp = match stamp {
-                Ok(stamp) => stamp,
-                // Gone since the directory was listed.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                // Reading it reports what is wrong.
-                Err(_) => Stamp::default(),
-            };
+        // Which old entry each file is: ids borrowed, not copied, so a long history does not
+        // allocate (and leave behind) one more string per job.
+        let known: HashMap<&str, usize> = cached
+            .iter()
+            .enumerate()
+            .map(|(n, (_, summary))| (summary.id.as_str(), n))
+            .collect();
+        let walked = self.stamp_record_files(&mut problems, |file, stamp| {
+            let claim = known.get(file.id.as_str()).copied();
             claimed += usize::from(claim.is_some());
             match claim {
                 Some(n) if cached[n].0 == stamp && stamp.settled_before(old.stamped_at, settle) => {
@@ -144,6 +120,14 @@ impl Store {
                 }
                 claim => to_read.push((file, stamp, claim)),
             }
+        });
+        drop(known);
+        if let Err(err) = walked {
+            let path = self.jobs_dir().to_owned();
+            return History {
+                problems: vec![StoreProblem::from_error(path, err)],
+                ..History::default()
+            };
         }
         refresh.reused = kept.iter().filter(|&&k| k).count();
         // What no file claimed is gone.
@@ -193,6 +177,46 @@ impl Store {
             jobs: entries.into_iter().map(|(_, summary)| summary).collect(),
             problems,
             refresh,
+        }
+    }
+
+    /// Every record file in the jobs dir with its stamp, to `each`, a batch at a time (the
+    /// batch stat'ed on a few threads); `.json` files that are not named as a job go to
+    /// `problems`, and a file gone since the directory was read is left out. At most a batch
+    /// of directory entries is held at once: all of them, at 100,000 jobs, are 100,000 small
+    /// allocations that, freed, leave holes among the summaries kept, which glibc cannot give
+    /// back.
+    pub(crate) fn stamp_record_files(
+        &self,
+        problems: &mut Vec<StoreProblem>,
+        mut each: impl FnMut(RecordFile, Stamp),
+    ) -> Result<(), StoreError> {
+        let mut walk = self.walk_jobs_dir()?;
+        let mut batch = Vec::with_capacity(BATCH);
+        loop {
+            for found in walk.by_ref() {
+                match found? {
+                    Found::Record(file) => batch.push(file),
+                    Found::Misnamed(problem) => problems.push(problem),
+                }
+                if batch.len() == BATCH {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let stamps =
+                crate::parallel::map(&batch, |file| file.metadata().map(|meta| Stamp::of(&meta)));
+            for (file, stamp) in batch.drain(..).zip(stamps) {
+                match stamp {
+                    Ok(stamp) => each(file, stamp),
+                    // Gone since the directory was read.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    // Reading it reports what is wrong.
+                    Err(_) => each(file, Stamp::default()),
+                }
+            }
         }
     }
 
