@@ -468,8 +468,24 @@ impl App {
                 for summary in &changed {
                     self.unreadable.remove(&summary.id);
                 }
+                let ids: Vec<JobId> = changed
+                    .iter()
+                    .map(|s| s.id.clone())
+                    .chain(removed.iter().cloned())
+                    .collect();
+                let counted = self.spend_counted();
+                let before = self.spend_of(&ids);
                 self.book.apply_changes(changed, &removed);
                 self.panes.history.refresh(&self.book);
+                // What was spent moves by what these jobs' rows changed: a recount would read
+                // every row, cold by now, and take a frame's time.
+                if counted {
+                    let after = self.spend_of(&ids);
+                    let shown = &mut self.panes.history.spend;
+                    shown.session += after.session - before.session;
+                    shown.today += after.today - before.today;
+                    self.spend_version = Some(self.book.version());
+                }
                 self.recount_spend();
                 self.note_history_problems(problems, false);
             }
@@ -857,6 +873,26 @@ impl App {
                     self.history_problems.push(problem);
                 }
             }
+        }
+    }
+
+    /// Whether the spend shown counts the book as it is.
+    fn spend_counted(&self) -> bool {
+        self.spend_day == crate::spend::local_midnight(self.now)
+            && self.spend_version == Some(self.book.version())
+    }
+
+    /// What the jobs `ids` (as the book lists them now) count for in the spend shown.
+    fn spend_of(&self, ids: &[JobId]) -> SpendShown {
+        let price = self.pricing.price_per_video;
+        let jobs = || {
+            ids.iter()
+                .filter_map(|id| self.book.row(id))
+                .map(|r| (r.created_at, &r.state, r.price_usd))
+        };
+        SpendShown {
+            session: crate::spend::jobs_spent_since(jobs(), Some(self.started), price).usd,
+            today: crate::spend::jobs_spent_since(jobs(), Some(self.spend_day), price).usd,
         }
     }
 

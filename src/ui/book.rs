@@ -93,6 +93,9 @@ pub(crate) struct Book {
     /// Every job, as the history lists it.
     rows: Vec<Row>,
     slots: SlotIndex,
+    /// How many rows have a rating: the history shows a column for stars if any has, and
+    /// finding out by reading every row takes a frame's time at 100,000 rows not read lately.
+    rated: usize,
     /// `rows` in the order of `sort`.
     order: Vec<Slot>,
     sort: Sort,
@@ -212,6 +215,7 @@ impl Book {
             slots: std::mem::replace(&mut self.slots, slots),
             prompts: std::mem::replace(&mut self.prompts, prompts),
         };
+        self.rated = self.rows.iter().filter(|r| r.rating.is_some()).count();
         self.reorder();
         old
     }
@@ -276,6 +280,7 @@ impl Book {
             let row = Row::of_summary(summary, &mut self.prompts);
             let Some(slot) = self.slot(&row.id) else {
                 if resort {
+                    self.rated += usize::from(row.rating.is_some());
                     self.rows.push(row);
                     self.slots.insert(&self.rows, self.rows.len() as Slot - 1);
                 } else {
@@ -289,7 +294,7 @@ impl Book {
             }
             resort |= self.sort.cmp(old, &row).is_ne();
             self.forget(&row.id);
-            self.rows[slot as usize] = row;
+            self.set_row_at(slot, row);
             self.version += 1;
         }
         let gone: HashSet<&JobId> = removed
@@ -311,7 +316,13 @@ impl Book {
     /// block as long as the history is made anew: at 100,000 jobs glibc would keep it.
     fn drop_rows(&mut self, ids: &HashSet<&JobId>) -> bool {
         let before = self.rows.len();
-        self.rows.retain(|row| !ids.contains(&row.id));
+        let mut rated = 0;
+        self.rows.retain(|row| {
+            let keep = !ids.contains(&row.id);
+            rated += usize::from(keep && row.rating.is_some());
+            keep
+        });
+        self.rated = rated;
         if self.rows.len() == before {
             return false;
         }
@@ -414,16 +425,30 @@ impl Book {
         self.put_row(row);
     }
 
+    /// Replaces the row in `slot`.
+    fn set_row_at(&mut self, slot: Slot, row: Row) {
+        let old = std::mem::replace(&mut self.rows[slot as usize], row);
+        let new = &self.rows[slot as usize];
+        self.rated =
+            self.rated + usize::from(new.rating.is_some()) - usize::from(old.rating.is_some());
+    }
+
+    /// Whether any listed job is rated.
+    pub fn any_rated(&self) -> bool {
+        self.rated > 0
+    }
+
     /// Puts `row` in the book, replacing the job's old row, and keeps the order.
     fn put_row(&mut self, row: Row) {
         match self.slot(&row.id) {
             Some(slot) if self.rows[slot as usize] == row => {}
             Some(slot) => {
-                self.rows[slot as usize] = row;
+                self.set_row_at(slot, row);
                 self.reorder();
             }
             None => {
                 let slot = self.rows.len() as Slot;
+                self.rated += usize::from(row.rating.is_some());
                 self.rows.push(row);
                 self.slots.insert(&self.rows, slot);
                 // Usually the newest job: it goes where the order puts it, without
@@ -688,6 +713,7 @@ mod tests {
 
         book.apply_changes(summaries(&records), &[]);
         assert!(book.get(&records[0].id).is_some(), "unchanged: kept");
+        assert!(!book.any_rated());
         let mut rated = records[0].clone();
         rated.rating = Rating::new(4);
         book.apply_changes(summaries(&[rated]), &[]);
@@ -696,5 +722,8 @@ mod tests {
             "changed: read again when wanted"
         );
         assert_eq!(book.row(&records[0].id).and_then(|r| r.rating), Some(4));
+        assert!(book.any_rated(), "the stars column is kept for it");
+        book.apply_changes(Vec::new(), std::slice::from_ref(&records[0].id));
+        assert!(!book.any_rated(), "gone with it");
     }
 }

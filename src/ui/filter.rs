@@ -99,6 +99,16 @@ impl Query {
         query
     }
 
+    fn is_empty(&self) -> bool {
+        self.states.is_empty()
+            && self.ids.is_empty()
+            && self.images.is_empty()
+            && self.ratings.is_empty()
+            && self.rated.is_none()
+            && self.batches.is_empty()
+            && self.words.trim().is_empty()
+    }
+
     /// The exact terms: all must hold. Nothing is allocated per job: this runs over every
     /// job of a long history on a key.
     fn narrows_to(&self, row: &Row) -> bool {
@@ -131,17 +141,32 @@ pub(crate) struct Hits {
     version: u64,
 }
 
-/// Jobs matching `query`: in the book's order when it has no fuzzy words, best match first
-/// (the book's order among equals) otherwise. `last` holds the previous call's matches and
-/// is updated.
-pub(crate) fn filter(book: &Book, query: &str, last: &mut Hits) -> Vec<Slot> {
+/// Jobs matching `query`, into `shown`: in the book's order when it has no fuzzy words, best
+/// match first (the book's order among equals) otherwise. `last` holds the previous call's
+/// matches and is updated.
+pub(crate) fn filter(book: &Book, query: &str, last: &mut Hits, shown: &mut Vec<Slot>) {
+    let parsed = Query::parse(query);
+    // No filter: every job, in the book's order, without a look at one row (after a change
+    // behind the workbench's back, 100,000 rows not read for a while take a frame's time just
+    // to read) and in the block `shown` already has (a new one as long as the history costs
+    // its pages' faults, the old one's unmapping more). Nothing narrows from an empty line,
+    // so no matches are kept.
+    if parsed.is_empty() {
+        shown.clear();
+        shown.extend_from_slice(book.order());
+        *last = Hits::default();
+        return;
+    }
+    *shown = matching(book, query, &parsed, last);
+}
+
+fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Slot> {
     let narrows = last.version == book.version() && narrows(&last.query, query);
     let candidates: Vec<Slot> = if narrows {
         std::mem::take(&mut last.slots)
     } else {
         book.order().to_vec()
     };
-    let parsed = Query::parse(query);
     let narrowed = candidates
         .into_iter()
         .filter(|&slot| parsed.narrows_to(book.row_at(slot)));

@@ -96,7 +96,7 @@ impl HistoryPane {
     /// Recomputes the list after the jobs or the filter changed, keeping the selection on
     /// the same job when it is still listed.
     pub fn refresh(&mut self, book: &Book) {
-        self.visible = crate::ui::filter::filter(book, &self.filter, &mut self.hits);
+        crate::ui::filter::filter(book, &self.filter, &mut self.hits, &mut self.visible);
         self.rated = None;
         // Marks on jobs gone from the history (trashed, removed behind our back) go too.
         self.marked.retain(|id| book.knows(id));
@@ -113,10 +113,14 @@ impl HistoryPane {
         match self.rated {
             Some((version, rated)) if version == book.version() => rated,
             _ => {
-                let rated = self
-                    .visible
-                    .iter()
-                    .any(|&slot| book.row_at(slot).rating.is_some());
+                // Every job listed: the book counts them, so no row is read.
+                let rated = if self.visible.len() == book.len() {
+                    book.any_rated()
+                } else {
+                    self.visible
+                        .iter()
+                        .any(|&slot| book.row_at(slot).rating.is_some())
+                };
                 self.rated = Some((book.version(), rated));
                 rated
             }
