@@ -465,3 +465,37 @@ async fn a_record_damaged_behind_its_back_is_reported_once_and_listed_once_mende
         .await;
     assert!(screen.contains("5 jobs"), "{screen}");
 }
+
+#[tokio::test]
+async fn a_job_another_process_finishes_today_counts_in_the_spend_until_it_is_removed() {
+    let mut h = Harness::with_history(&jobs()).await;
+    let screen = h.wait_for("the history", |s| s.contains("3 jobs")).await;
+    assert!(screen.contains("$0.00 today"), "{screen}");
+    let store = Store::open(h.store().root()).unwrap();
+    // Another i2v ran a job today at $0.28.
+    let mut otter = record(
+        7,
+        "An otter floats on its back in a kelp forest",
+        "frames/otter.png",
+        JobState::Completed,
+        0,
+    );
+    otter.created_at = chrono::Utc::now();
+    otter.price_usd = Some(0.28);
+    store.save(&otter).unwrap();
+    let screen = h
+        .wait_for("the otter counted", |s| s.contains("$0.28 today"))
+        .await;
+    assert!(screen.contains("4 jobs"), "{screen}");
+
+    // It is rated there (a change that costs nothing), then removed.
+    store
+        .update(&otter.id, |r| r.rating = Rating::new(5))
+        .unwrap();
+    h.wait_for("the rating", |s| s.pane_text("History").contains("★★★★★"))
+        .await;
+    assert!(h.screen().contains("$0.28 today"), "{}", h.screen());
+    std::fs::remove_file(store.record_path(&otter.id).unwrap()).unwrap();
+    let screen = h.wait_for("the otter gone", |s| s.contains("3 jobs")).await;
+    assert!(screen.contains("$0.00 today"), "{screen}");
+}
