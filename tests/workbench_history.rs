@@ -238,6 +238,44 @@ async fn compare_takes_past_jobs_whose_records_are_not_read_yet() {
     assert!(screen.contains("★★★★★"), "A's rating:\n{screen}");
 }
 
+/// A compared job whose record cannot be read (its file damaged after the listing) says so,
+/// and why, where "reading its record…" stayed for good.
+#[tokio::test]
+async fn compare_with_a_record_that_cannot_be_read_says_why() {
+    let records = jobs();
+    let mut h = Harness::with_history(&records).await;
+    h.wait_for("the history", |s| s.contains("3 jobs")).await;
+    // The heron's file is cut short in place (a sync half done) before anything read it.
+    let store = h.store();
+    let heron = store.record_path(&records[1].id).unwrap();
+    std::fs::write(&heron, b"{ \"schema\": 2, ").unwrap();
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.send(ch(' '));
+    h.press(KeyCode::Down);
+    h.send(ch('='));
+    let screen = h
+        .wait_for("the compare view saying the record is unreadable", |s| {
+            s.contains("could not be read")
+        })
+        .await;
+    assert!(screen.contains("not a valid job record"), "{screen}");
+    assert!(!screen.contains("reading its record"), "{screen}");
+    assert!(screen.contains("nothing to compare"), "{screen}");
+
+    // Mended (renamed into place, as a sync does): read again and compared.
+    h.press(KeyCode::Esc);
+    let part = heron.with_extension("part");
+    std::fs::write(&part, serde_json::to_vec_pretty(&records[1]).unwrap()).unwrap();
+    std::fs::rename(&part, &heron).unwrap();
+    h.send(ch('='));
+    h.wait_for("both jobs compared", |s| {
+        let diff = s.pane_text("Prompts: A");
+        diff.contains("paper boat") && diff.contains("heron")
+    })
+    .await;
+}
+
 /// The same defect, once the marked job's record was pushed out by the 64 records read
 /// since (each row selected is read ahead): the compare view reads it again.
 #[tokio::test]

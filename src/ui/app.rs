@@ -177,9 +177,6 @@ pub struct App {
     pub(crate) chains: Vec<(String, JobId)>,
     /// History records asked for and not read yet.
     reading: HashSet<JobId>,
-    /// History records that could not be read: not read ahead again until the history is
-    /// listed anew (asked for explicitly, they are).
-    unreadable: HashSet<JobId>,
     /// An action in the history waiting for records to be read.
     waiting: Option<Waiting>,
     /// The history's problems already shown (a refresh finding the same says nothing).
@@ -252,7 +249,6 @@ impl App {
             chaining: None,
             chains: Vec::new(),
             reading: HashSet::new(),
-            unreadable: HashSet::new(),
             waiting: None,
             history_problems: Vec::new(),
             spend_version: None,
@@ -331,7 +327,9 @@ impl App {
             .iter()
             .chain(self.panes.history.selected.as_ref())
             .filter(|id| {
-                self.book.get(id).is_none() && self.book.knows(id) && !self.unreadable.contains(*id)
+                self.book.get(id).is_none()
+                    && self.book.knows(id)
+                    && self.book.unreadable(id).is_none()
             })
             .cloned()
             .collect();
@@ -375,9 +373,13 @@ impl App {
                 }
                 Err((id, why)) => {
                     self.reading.remove(&id);
-                    self.unreadable.insert(id.clone());
+                    self.book.set_unreadable(&id, &why);
                     let waited = self.waiting.as_ref().is_some_and(|w| w.ids.contains(&id));
-                    if waited || self.overlay.as_ref().and_then(|o| o.job()) == Some(&id) {
+                    let shown = self
+                        .overlay
+                        .as_ref()
+                        .is_some_and(|o| o.job() == Some(&id) || o.shows_frames_of().contains(&id));
+                    if waited || shown {
                         self.waiting = None;
                         self.error(format!("Could not read job {id}: {why}"));
                     }
@@ -451,7 +453,6 @@ impl App {
             Msg::Job(event) => return self.on_job(event),
             Msg::HistoryLoaded { rows, problems } => {
                 let old = self.book.set_history(rows);
-                self.unreadable.clear();
                 self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
                 self.recount_spend();
@@ -465,9 +466,6 @@ impl App {
                 removed,
                 problems,
             } => {
-                for summary in &changed {
-                    self.unreadable.remove(&summary.id);
-                }
                 let ids: Vec<JobId> = changed
                     .iter()
                     .map(|s| s.id.clone())

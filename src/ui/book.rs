@@ -101,12 +101,24 @@ pub(crate) struct Book {
     sort: Sort,
     /// Live jobs, newest first.
     live: Vec<JobId>,
+    /// History records that could not be read, and why: not read ahead again until their
+    /// files change (asked for by an action, they are).
+    unreadable: HashMap<JobId, String>,
     /// Counts changes to the rows: what a filter found is good for one version only.
     version: u64,
     prompts: Prompts,
 }
 
 impl Book {
+    /// Why the record of `id` could not be read, if it could not (the last time it was).
+    pub fn unreadable(&self, id: &JobId) -> Option<&str> {
+        self.unreadable.get(id).map(String::as_str)
+    }
+
+    pub fn set_unreadable(&mut self, id: &JobId, why: &str) {
+        self.unreadable.insert(id.clone(), why.to_owned());
+    }
+
     /// The full record of a live job or of a history job loaded lately.
     pub fn get(&self, id: &JobId) -> Option<&Entry> {
         self.entries.get(id)
@@ -197,6 +209,7 @@ impl Book {
         for id in stale {
             self.forget(&id);
         }
+        self.unreadable.clear();
         for id in &self.live {
             let Some(entry) = self.entries.get(id) else {
                 continue;
@@ -226,6 +239,7 @@ impl Book {
         let kept = RECORDS_KEPT.max(records.len());
         for record in records {
             let id = record.id.clone();
+            self.unreadable.remove(&id);
             if self.entries.get(&id).is_some_and(|e| e.live) || !self.knows(&id) {
                 continue;
             }
@@ -274,6 +288,8 @@ impl Book {
         let new = changed.iter().filter(|s| !self.knows(&s.id)).count();
         let mut resort = new > FEW_NEW;
         for summary in changed {
+            // Its file changed: worth reading again.
+            self.unreadable.remove(&summary.id);
             if self.entries.get(&summary.id).is_some_and(|e| e.live) {
                 continue;
             }

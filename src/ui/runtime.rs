@@ -422,7 +422,14 @@ impl Runtime {
         tokio::task::spawn_blocking(move || {
             let read = ids
                 .into_iter()
-                .map(|id| store.load(&id).map_err(|e| (id, e.to_string())))
+                .map(|id| {
+                    // Why, without the file's path: the id names it, and a view has one line.
+                    store.load(&id).map_err(|e| {
+                        let path = store.jobs_dir().join(format!("{id}.json"));
+                        let why = i2v_store::StoreProblem::from_error(path, e).message;
+                        (id, why)
+                    })
+                })
                 .collect();
             let _ = tx.send(Msg::RecordsRead(read));
         });

@@ -71,7 +71,7 @@ impl StoreProblem {
     }
 
     /// Turns an error about one file into a problem; the path moves out of the message.
-    pub(crate) fn from_error(fallback_path: PathBuf, error: StoreError) -> Self {
+    pub fn from_error(fallback_path: PathBuf, error: StoreError) -> Self {
         match error {
             StoreError::Io { path, source } => Self::new(path, format!("could not read: {source}")),
             StoreError::Corrupt { path, message } => Self::new(path, message),

@@ -63,10 +63,10 @@ impl Compare {
         let theme = view.theme;
         let name = Span::styled(format!("{label}  "), theme.title(true));
         let Some(entry) = view.book.get(id) else {
-            let why = if view.book.knows(id) {
-                "reading its record…"
-            } else {
-                "is no longer known"
+            let why = match view.book.unreadable(id) {
+                Some(why) => format!("could not be read: {}", crate::text::sanitize(why)),
+                None if view.book.knows(id) => "reading its record…".to_owned(),
+                None => "is no longer known".to_owned(),
             };
             return vec![Line::from(vec![name, Span::raw(format!("job {id} {why}"))])];
         };
@@ -230,6 +230,14 @@ impl Component for Compare {
                 ("B", &b),
                 usize::from(diff.width.saturating_sub(2)),
             ),
+            _ if [&self.a, &self.b]
+                .iter()
+                .any(|id| view.book.unreadable(id).is_some()) =>
+            {
+                vec![Line::from(
+                    "A job's record could not be read: nothing to compare.",
+                )]
+            }
             _ if view.book.knows(&self.a) && view.book.knows(&self.b) => {
                 vec![Line::from("Reading the jobs' records…")]
             }

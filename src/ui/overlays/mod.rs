@@ -23,9 +23,12 @@ use super::book::Book;
 /// What a view of one job shows while its record is read (the history lists summaries), or
 /// once the job is gone.
 pub(crate) fn unread(book: &Book, id: &JobId) -> Line<'static> {
-    if book.knows(id) {
-        Line::from("Reading the job's record…")
-    } else {
-        Line::from("This job is no longer known.")
+    match book.unreadable(id) {
+        Some(why) => Line::from(format!(
+            "The job's record could not be read: {}",
+            crate::text::sanitize(why)
+        )),
+        None if book.knows(id) => Line::from("Reading the job's record…"),
+        None => Line::from("This job is no longer known."),
     }
 }
