@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use i2v_store::{JobRecord, JobState, Store};
+use i2v_store::{Store, Summary};
 use serde::Serialize;
 
 use super::history_filter::state_name;
 use super::output::{print_line, print_text};
-use crate::spend::{Spend, spent_since, usd};
+use crate::spend::{Spend, jobs_spent_since, usd};
 use crate::text::sanitize;
 
 /// The figures, as `--json` prints them.
@@ -37,30 +37,30 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn of(records: &[JobRecord], since: Option<DateTime<Utc>>, price_now: f64) -> Stats {
-        let counted: Vec<&JobRecord> = records
+    pub fn of(jobs: &[Summary], since: Option<DateTime<Utc>>, price_now: f64) -> Stats {
+        let counted: Vec<&Summary> = jobs
             .iter()
-            .filter(|r| since.is_none_or(|since| r.created_at >= since))
+            .filter(|s| since.is_none_or(|since| s.created_at >= since))
             .collect();
         let mut by_state = BTreeMap::new();
-        for record in &counted {
+        for job in &counted {
             *by_state
-                .entry(state_name(&record.state).to_owned())
+                .entry(state_name(&job.state).to_owned())
                 .or_insert(0) += 1;
         }
         let Spend {
             videos,
             usd: spend_usd,
             unpriced,
-        } = spent_since(counted.iter().copied(), None, price_now);
-        let queue: Vec<f64> = counted
-            .iter()
-            .filter_map(|r| time_in(r, is_queued))
-            .collect();
-        let run: Vec<f64> = counted
-            .iter()
-            .filter_map(|r| time_in(r, is_running))
-            .collect();
+        } = jobs_spent_since(
+            counted
+                .iter()
+                .map(|s| (s.created_at, &s.state, s.price_usd)),
+            None,
+            price_now,
+        );
+        let queue: Vec<f64> = counted.iter().filter_map(|s| s.timings.queued).collect();
+        let run: Vec<f64> = counted.iter().filter_map(|s| s.timings.running).collect();
         Stats {
             since,
             jobs: counted.len() as u64,
@@ -68,15 +68,11 @@ impl Stats {
             videos,
             spend_usd,
             unpriced_videos: unpriced,
-            inference_seconds: counted
-                .iter()
-                .filter_map(|r| r.metrics.inference_time)
-                .filter(|t| t.is_finite() && *t >= 0.0)
-                .sum(),
-            median_queue_seconds: median(queue.clone()),
+            inference_seconds: counted.iter().filter_map(|s| s.timings.inference).sum(),
             queue_samples: queue.len() as u64,
-            median_run_seconds: median(run.clone()),
+            median_queue_seconds: median(queue),
             run_samples: run.len() as u64,
+            median_run_seconds: median(run),
         }
     }
 
@@ -139,40 +135,15 @@ pub fn stats(
     json: bool,
     price_now: f64,
 ) -> anyhow::Result<ExitCode> {
-    // TODO(scale): this parses every record, because the index's summaries hold neither the
-    // timeline (queue and run times) nor fal's inference time; carry those in the summary to
-    // answer from the index, as `history list` does.
-    let listing = store.list();
-    for problem in &listing.problems {
-        eprintln!("warning: {}", sanitize(&problem.to_string()));
-    }
-    let stats = Stats::of(&listing.records, since, price_now);
+    // From the index's summaries, which carry the timings: no record is parsed.
+    let history = super::history::look(store);
+    let stats = Stats::of(&history.jobs, since, price_now);
     if json {
         print_line(serde_json::to_string(&stats)?);
     } else {
         print_text(stats.describe(price_now));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn is_queued(state: &JobState) -> bool {
-    matches!(state, JobState::Queued { .. })
-}
-
-fn is_running(state: &JobState) -> bool {
-    *state == JobState::Running
-}
-
-/// Seconds from the first timeline entry in a state `within` to the first after it that is
-/// not; `None` if the job never entered or never left it.
-fn time_in(record: &JobRecord, within: fn(&JobState) -> bool) -> Option<f64> {
-    let start = record.timeline.iter().position(|c| within(&c.state))?;
-    let entered = record.timeline[start].at;
-    let left = record.timeline[start..]
-        .iter()
-        .find(|c| !within(&c.state))?
-        .at;
-    (left - entered).to_std().ok().map(|d| d.as_secs_f64())
 }
 
 fn median(mut values: Vec<f64>) -> Option<f64> {
@@ -204,7 +175,7 @@ fn seconds(total: f64) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use i2v_store::{ImageSource, JobInput, StatusChange};
+    use i2v_store::{ImageSource, JobInput, JobRecord, JobState, StatusChange};
 
     use super::*;
 
@@ -212,8 +183,9 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 3, 12, 0, 0).unwrap() + chrono::Duration::seconds(seconds)
     }
 
-    /// A job created at `created` that went through `steps` (state, seconds after creation).
-    fn job(created: i64, steps: &[(JobState, i64)], inference: Option<f64>) -> JobRecord {
+    /// A job created at `created` that went through `steps` (state, seconds after creation),
+    /// as the index lists it.
+    fn job(created: i64, steps: &[(JobState, i64)], inference: Option<f64>) -> Summary {
         let mut record = JobRecord::new(
             "m",
             JobInput {
@@ -235,7 +207,7 @@ mod tests {
             record.state = state.clone();
         }
         record.metrics.inference_time = inference;
-        record
+        Summary::of(&record)
     }
 
     fn queued(position: u32) -> JobState {

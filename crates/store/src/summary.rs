@@ -35,6 +35,44 @@ pub struct Summary {
     pub error_kind: Option<ErrorKind>,
     /// The job whose last frame this one started from (a chained shot), if any.
     pub continues: Option<JobId>,
+    /// How long fal took, from the record's timeline and metrics.
+    pub timings: Timings,
+}
+
+/// How long a job spent where, in seconds; `None` where the record does not say.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// From entering fal's queue to leaving it.
+    pub queued: Option<f64>,
+    /// From a runner starting the job to fal finishing it.
+    pub running: Option<f64>,
+    /// fal's own inference time.
+    pub inference: Option<f64>,
+}
+
+impl Timings {
+    pub fn of(record: &JobRecord) -> Timings {
+        Timings {
+            queued: time_in(record, |s| matches!(s, JobState::Queued { .. })),
+            running: time_in(record, |s| *s == JobState::Running),
+            inference: record
+                .metrics
+                .inference_time
+                .filter(|t| t.is_finite() && *t >= 0.0),
+        }
+    }
+}
+
+/// Seconds from the first timeline entry in a state `within` to the first after it that is
+/// not; `None` if the job never entered or never left it.
+fn time_in(record: &JobRecord, within: fn(&JobState) -> bool) -> Option<f64> {
+    let start = record.timeline.iter().position(|c| within(&c.state))?;
+    let entered = record.timeline[start].at;
+    let left = record.timeline[start..]
+        .iter()
+        .find(|c| !within(&c.state))?
+        .at;
+    (left - entered).to_std().ok().map(|d| d.as_secs_f64())
 }
 
 impl Summary {
@@ -56,6 +94,7 @@ impl Summary {
             has_file: result.is_some_and(|r| r.local_file.is_some()),
             error_kind: record.error.as_ref().map(|e| e.kind.clone()),
             continues: record.continues.clone(),
+            timings: Timings::of(record),
         }
     }
 

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::stamp::Stamp;
 use crate::record::{BatchId, ErrorKind, JobId, JobState};
-use crate::summary::Summary;
+use crate::summary::{Summary, Timings};
 
 const MAGIC: &[u8; 8] = b"I2VJOBIX";
 /// Bump on any change to [`Entry`] or [`StoredState`]: an index of another format is rebuilt.
 /// `the_encoding_is_pinned` fails when the bytes change without a bump.
-pub(crate) const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 3;
 /// Magic, format, stamp time, body length, checksum.
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 8 + 4;
 
@@ -250,6 +250,8 @@ struct Entry<'a> {
     has_file: bool,
     error_kind: Option<&'a str>,
     continues: Option<&'a str>,
+    /// Queued, running and inference seconds (format 3).
+    timings: (Option<f64>, Option<f64>, Option<f64>),
 }
 
 impl<'a> Entry<'a> {
@@ -271,6 +273,7 @@ impl<'a> Entry<'a> {
             has_file: s.has_file,
             error_kind: s.error_kind.as_ref().map(|k| k.as_str()),
             continues: s.continues.as_ref().map(|c| c.as_str()),
+            timings: (s.timings.queued, s.timings.running, s.timings.inference),
         }
     }
 
@@ -304,6 +307,11 @@ impl<'a> Entry<'a> {
             continues: match self.continues {
                 Some(continues) => Some(JobId::parse(continues)?),
                 None => None,
+            },
+            timings: Timings {
+                queued: self.timings.0,
+                running: self.timings.1,
+                inference: self.timings.2,
             },
         };
         Some((self.stamp, summary))
@@ -385,7 +393,13 @@ mod tests {
             changed_ns: 6,
             inode: 7,
         };
-        (stamp, Summary::of(&record))
+        let mut summary = Summary::of(&record);
+        summary.timings = Timings {
+            queued: Some(7.5),
+            running: None,
+            inference: Some(58.25),
+        };
+        (stamp, summary)
     }
 
     #[test]
@@ -456,10 +470,10 @@ mod tests {
         let bytes = encode(42, &[entry()]).unwrap();
         let body = &bytes[HEADER_LEN..];
         let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 2);
+        assert_eq!(FORMAT, 3);
         assert_eq!(
             hex,
-            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010000000000000000"
+            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010000000000000000010000000000001e4000010000000000204d40"
         );
     }
 }
