@@ -775,3 +775,25 @@ fn a_paste_goes_into_the_note_as_one_line_and_enter_saves_it() {
     );
     assert_hides(&mut app, "Note on job");
 }
+
+/// A message longer than the status bar is cut with "…" before the key of the log where it
+/// is whole; one that fits keeps every word, whatever of the hint after it does not fit.
+#[test]
+fn a_message_longer_than_the_status_bar_is_cut_before_the_key_of_the_log() {
+    let mut app = app();
+    let long = format!("the editor said: {}", "far too much ".repeat(20));
+    app.update(Msg::EditorReturned(Err(long)));
+    let screen = render(&mut app, 80, 24);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(
+        status.contains("Editor: the editor said: far too much"),
+        "{status}"
+    );
+    assert!(status.trim_end().ends_with("… (F3)"), "{status}");
+
+    let fits = format!("the editor said: {}", "x".repeat(50));
+    app.update(Msg::EditorReturned(Err(fits.clone())));
+    let screen = render(&mut app, 80, 24);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains(&fits), "{status}");
+}

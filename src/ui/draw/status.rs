@@ -27,14 +27,26 @@ pub(super) fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let hint: Vec<String> = behind
                 .into_iter()
                 .chain(dismiss.map(str::to_owned))
-                .chain(log.map(|k| format!("{k} all messages")))
+                .chain(log.as_ref().map(|k| format!("{k} all messages")))
                 .collect();
             let hint = match hint.is_empty() {
                 true => String::new(),
                 false => format!("  ({})", hint.join(" · ")),
             };
+            // The message comes first; the hint after it is cut if it must be. A message
+            // longer than the line itself is cut, with the key of the log where it is whole.
+            let room = usize::from(area.width).saturating_sub(progress.width() + mark.width() + 2);
+            let (text, hint) = match log {
+                Some(key) if status.text.width() > room => {
+                    let key = format!(" ({key})");
+                    let cut =
+                        crate::ui::format::cut(&status.text, room.saturating_sub(key.width()));
+                    (cut, key)
+                }
+                _ => (status.text.clone(), hint),
+            };
             Line::from(vec![
-                Span::styled(format!(" {mark} {}", status.text), style),
+                Span::styled(format!(" {mark} {text}"), style),
                 Span::styled(hint, theme.muted()),
             ])
         }
