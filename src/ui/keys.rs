@@ -439,6 +439,22 @@ impl KeyMap {
         }
     }
 
+    /// [`KeyMap::label`] less the keys in `taken` (what an earlier command of the same list
+    /// takes: the first match wins), or why none is left.
+    pub fn label_without(&self, action: Action, taken: &[KeyBinding]) -> String {
+        let offered: Vec<&KeyBinding> = self.offered(action).collect();
+        let left: Vec<String> = offered
+            .iter()
+            .filter(|k| !taken.contains(k))
+            .map(ToString::to_string)
+            .collect();
+        match (left.is_empty(), offered.is_empty()) {
+            (false, _) => left.join(", "),
+            (true, false) => "(its keys do something else here)".to_owned(),
+            (true, true) => self.label(action),
+        }
+    }
+
     /// The first key this terminal can send, for the status bar's hints.
     pub fn short_label(&self, action: Action) -> Option<String> {
         self.offered(action).next().map(ToString::to_string)

@@ -80,9 +80,16 @@ impl Text for Help {
         };
         let (pane, commands) = &self.here;
         let mut lines = vec![Line::styled(format!("Here, in {pane}"), theme.title(true))];
+        // A key two of the pane's commands share does what the first says: the later one is
+        // listed without it (in the history, Enter loads the job; details are on `v`).
+        let mut taken = Vec::new();
         for command in commands {
             lines.extend(match *command {
-                Command::Action { action, .. } => row(keys.label(action), action.about(), None),
+                Command::Action { action, .. } => {
+                    let label = keys.label_without(action, &taken);
+                    taken.extend_from_slice(keys.keys(action));
+                    row(label, action.about(), None)
+                }
                 Command::Key { key, hint } => row(key.to_owned(), hint, None),
             });
         }
