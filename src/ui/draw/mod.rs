@@ -24,17 +24,27 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     frame.render_widget(Block::new().style(app.theme.base()), area);
     if layout::too_small(area) {
         app.drawn = None;
-        let text = format!(
-            "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
-            area.width, area.height
-        );
-        let y = area.height / 2;
-        let line = Rect::new(area.x, area.y + y, area.width, 1.min(area.height));
+        // Short lines, so that a narrow screen shows them whole, and the one key that works.
+        let quit = app.keys.short_label(super::keys::Action::Quit);
+        let lines: Vec<Line> = [
+            Some("terminal too small".to_owned()),
+            Some(format!(
+                "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+                area.width, area.height
+            )),
+            quit.map(|key| format!("{key} quits")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(Line::from)
+        .collect();
+        let rows = (lines.len() as u16).min(area.height);
+        let top = area.y + area.height.saturating_sub(rows) / 2;
         frame.render_widget(
-            Paragraph::new(text)
+            Paragraph::new(lines)
                 .alignment(Alignment::Center)
                 .style(app.theme.error()),
-            line,
+            Rect::new(area.x, top, area.width, rows),
         );
         return;
     }
