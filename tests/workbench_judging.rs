@@ -484,6 +484,15 @@ async fn every_shot_that_continues_a_job_is_reached_with_brackets() {
         .wait_for("the first shot's details", |s| s.contains("Next 1/3"))
         .await;
     assert!(screen.contains(&format!("Job {first}")), "{screen}");
+    // The status bar names the key that walks on, and not the one back: there is none.
+    assert!(screen.status_bar().contains("] next shot"), "{screen}");
+    assert!(!screen.status_bar().contains("shot before"), "{screen}");
+    // From the view's first frame: opened again, its record already read.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('v'));
+    let screen = h.screen();
+    assert!(screen.contains("Next 1/3"), "{screen}");
+    assert!(screen.status_bar().contains("] next shot"), "{screen}");
     for (i, take) in takes.iter().enumerate() {
         let name = format!("Next {}/3", i + 1);
         assert!(

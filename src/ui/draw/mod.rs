@@ -86,9 +86,17 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     }
     panes.queue.draw_logs(&view(false), frame, areas.logs);
     status::draw(app, frame, areas.status);
+    let mut hints_behind = false;
     if let Some(overlay) = app.overlay.as_mut() {
         let rect = overlay.rect(area);
         overlay.draw(&view(true), frame, rect);
+        hints_behind = !rect.intersects(areas.status);
+    }
+    // A view finds some of its commands as it draws (the shots a job's details can walk to):
+    // its hints again, now that it has, unless it covers them.
+    if hints_behind {
+        frame.render_widget(Block::new().style(app.theme.base()), areas.status);
+        status::draw(app, frame, areas.status);
     }
 }
 

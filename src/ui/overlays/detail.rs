@@ -34,6 +34,7 @@ impl Detail {
                 id: id.clone(),
                 next: chain::NextShots::default(),
                 back_from,
+                shots: (false, false),
             }),
             frames: super::frames::Frames::default(),
             id,
@@ -87,6 +88,10 @@ struct DetailText {
     id: JobId,
     next: chain::NextShots,
     back_from: Option<JobId>,
+    /// Whether the job continues a shot the history has, and whether one continues it: the
+    /// status bar then names `[` and `]`. Found when the lines are made (the status bar is
+    /// drawn again after the view for it).
+    shots: (bool, bool),
 }
 
 impl Text for DetailText {
@@ -95,6 +100,12 @@ impl Text for DetailText {
     }
 
     fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {
+        let continues = view
+            .book
+            .get(&self.id)
+            .and_then(|e| e.record.continues.as_ref())
+            .is_some_and(|prev| view.book.knows(prev));
+        self.shots = (continues, !self.next.of(view.book, &self.id).is_empty());
         lines(
             view,
             &self.id,
@@ -112,8 +123,14 @@ impl Text for DetailText {
             hint(Action::CopyUrl, "copy URL"),
             hint(Action::OpenVideo, "open"),
             quiet(Action::CopyPath),
-            quiet(Action::PrevShot),
-            quiet(Action::NextShot),
+            match self.shots.0 {
+                true => hint(Action::PrevShot, "shot before"),
+                false => quiet(Action::PrevShot),
+            },
+            match self.shots.1 {
+                true => hint(Action::NextShot, "next shot"),
+                false => quiet(Action::NextShot),
+            },
         ];
         commands.extend(job::judging(false));
         commands
