@@ -85,17 +85,17 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         panes.get_mut(pane).draw(&view(focus == pane), frame, rect);
     }
     panes.queue.draw_logs(&view(false), frame, areas.logs);
-    status::draw(app, frame, areas.status);
-    let mut hints_behind = false;
-    if let Some(overlay) = app.overlay.as_mut() {
-        let rect = overlay.rect(area);
-        overlay.draw(&view(true), frame, rect);
-        hints_behind = !rect.intersects(areas.status);
+    // A view finds some of its commands as it draws (the shots a job's details can walk to),
+    // so the status bar comes after it, unless the view covers it.
+    let overlay_rect = app.overlay.as_ref().map(|o| o.rect(area));
+    let status_last = overlay_rect.is_some_and(|rect| !rect.intersects(areas.status));
+    if !status_last {
+        status::draw(app, frame, areas.status);
     }
-    // A view finds some of its commands as it draws (the shots a job's details can walk to):
-    // its hints again, now that it has, unless it covers them.
-    if hints_behind {
-        frame.render_widget(Block::new().style(app.theme.base()), areas.status);
+    if let (Some(overlay), Some(rect)) = (app.overlay.as_mut(), overlay_rect) {
+        overlay.draw(&view(true), frame, rect);
+    }
+    if status_last {
         status::draw(app, frame, areas.status);
     }
 }
