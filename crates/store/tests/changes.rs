@@ -8,7 +8,7 @@ use std::fs;
 use std::time::Duration;
 
 use i2v_store::{JobId, JobState, Summary};
-use support::{edit_in_place, quick, record, save_jobs, temp_store};
+use support::{change_behind_its_back, quick, save_jobs, temp_store};
 
 /// The history as the holder would have it after applying `changes` to `had`.
 fn applied(had: &[Summary], changes: &i2v_store::Changes) -> Vec<Summary> {
@@ -43,15 +43,8 @@ fn files_added_removed_and_edited_behind_its_back_are_all_that_is_reported() {
     let jobs = save_jobs(&store, &["keep me", "remove me", "edit me", "change state"]);
     let (history, mut seen) = store.history_and_seen();
 
-    // Another process adds a record by writing the file itself.
-    let added = record().minutes_after_start(60).prompt("added").build();
-    let added_path = store.record_path(&added.id).unwrap();
-    fs::write(&added_path, serde_json::to_vec_pretty(&added).unwrap()).unwrap();
-    // A sync removes one.
-    fs::remove_file(store.record_path(&jobs[1].id).unwrap()).unwrap();
-    // An editor rewrites one in place: same inode, same length, modification time put back.
-    let edited_path = store.record_path(&jobs[2].id).unwrap();
-    edit_in_place(&edited_path, "edit me", "EDITED!");
+    // Another process adds one, a sync removes one, an editor rewrites one in place.
+    change_behind_its_back(&store, &jobs);
     // Another i2v saves a job it follows.
     store
         .update(&jobs[3].id, |r| r.state = JobState::Completed)

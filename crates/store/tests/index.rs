@@ -8,7 +8,7 @@ use std::fs;
 use std::process::{Command, Stdio};
 
 use i2v_store::{JobId, JobState, Store, Summary};
-use support::{edit_in_place, quick, record, save_jobs, temp_store};
+use support::{change_behind_its_back, quick, record, save_jobs, temp_store};
 
 /// What the index must agree with: every record read in full, newest first.
 fn truth(store: &Store) -> Vec<Summary> {
@@ -53,15 +53,8 @@ fn files_added_removed_and_edited_behind_its_back_are_seen() {
     let jobs = save_jobs(&store, &["keep me", "remove me", "edit me"]);
     store.history();
 
-    // Another process adds a record by writing the file itself.
-    let added = record().minutes_after_start(60).prompt("added").build();
-    let added_path = store.record_path(&added.id).unwrap();
-    fs::write(&added_path, serde_json::to_vec_pretty(&added).unwrap()).unwrap();
-    // A sync removes one.
-    fs::remove_file(store.record_path(&jobs[1].id).unwrap()).unwrap();
-    // An editor rewrites one in place: same inode, same length, modification time put back.
-    let edited_path = store.record_path(&jobs[2].id).unwrap();
-    edit_in_place(&edited_path, "edit me", "EDITED!");
+    // Another process adds one, a sync removes one, an editor rewrites one in place.
+    change_behind_its_back(&store, &jobs);
 
     let seen = store.history();
     assert_eq!(seen.jobs, truth(&store));

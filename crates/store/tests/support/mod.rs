@@ -43,6 +43,23 @@ pub fn save_jobs(store: &Store, prompts: &[&str]) -> Vec<JobRecord> {
         .collect()
 }
 
+/// What other processes do to a history of at least three jobs saved as "keep me", "remove
+/// me", "edit me": one adds a record by writing the file itself (prompt "added", an hour
+/// after the start), a sync removes the second, an editor rewrites the third in place
+/// ("EDITED!"). Returns the added record.
+pub fn change_behind_its_back(store: &Store, jobs: &[JobRecord]) -> JobRecord {
+    let added = record().minutes_after_start(60).prompt("added").build();
+    let added_path = store.record_path(&added.id).unwrap();
+    fs::write(&added_path, serde_json::to_vec_pretty(&added).unwrap()).unwrap();
+    fs::remove_file(store.record_path(&jobs[1].id).unwrap()).unwrap();
+    edit_in_place(
+        &store.record_path(&jobs[2].id).unwrap(),
+        "edit me",
+        "EDITED!",
+    );
+    added
+}
+
 /// Rewrites a file in place as an editor may: same inode, `from` replaced by `to` (of the
 /// same length, so the size stays), the modification time put back. Only the status-change
 /// time shows it.
