@@ -109,17 +109,7 @@ mod tests {
     }
 
     fn saved(store: &Store, state: JobState) -> JobRecord {
-        let mut record = JobRecord::new(
-            "m",
-            i2v_store::JobInput {
-                prompt: "a fox".into(),
-                image: i2v_store::ImageSource::Url {
-                    url: "https://example.com/a.png".into(),
-                },
-                prompt_optimizer: true,
-            },
-        );
-        record.state = state;
+        let record = crate::test_record::record("a fox", state);
         store.save(&record).unwrap();
         record
     }

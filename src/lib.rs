@@ -19,5 +19,7 @@ pub mod remote_image;
 pub mod setup;
 pub mod signals;
 pub mod spend;
+#[cfg(test)]
+mod test_record;
 pub mod text;
 pub mod ui;

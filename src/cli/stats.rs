@@ -175,7 +175,7 @@ fn seconds(total: f64) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use i2v_store::{ImageSource, JobInput, JobRecord, JobState, StatusChange};
+    use i2v_store::{JobState, StatusChange};
 
     use super::*;
 
@@ -186,14 +186,7 @@ mod tests {
     /// A job created at `created` that went through `steps` (state, seconds after creation),
     /// as the index lists it.
     fn job(created: i64, steps: &[(JobState, i64)], inference: Option<f64>) -> Summary {
-        let mut record = JobRecord::new(
-            "m",
-            JobInput {
-                prompt: "p".into(),
-                image: ImageSource::Url { url: "u".into() },
-                prompt_optimizer: true,
-            },
-        );
+        let mut record = crate::test_record::record("p", JobState::Preparing);
         record.created_at = at(created);
         record.timeline = vec![StatusChange {
             at: at(created),

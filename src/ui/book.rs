@@ -545,21 +545,9 @@ fn can_reach(from: &JobState, to: &JobState) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use i2v_store::{ImageSource, JobInput};
 
     fn job(state: JobState) -> JobRecord {
-        let mut record = JobRecord::new(
-            "model",
-            JobInput {
-                prompt: "a heron".to_owned(),
-                image: ImageSource::Url {
-                    url: "https://example.com/heron.png".to_owned(),
-                },
-                prompt_optimizer: true,
-            },
-        );
-        record.state = state;
-        record
+        crate::test_record::record("a heron", state)
     }
 
     /// What the queue shows after the engine reports `to` for a job it showed in `from`.

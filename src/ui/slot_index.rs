@@ -81,19 +81,10 @@ impl SlotIndex {
 mod tests {
     use super::*;
     use crate::ui::row::Prompts;
-    use i2v_store::{ImageSource, JobInput, JobRecord};
+    use i2v_store::JobState;
 
     fn row(id: &JobId, prompt: &str) -> Row {
-        let mut record = JobRecord::new(
-            "model",
-            JobInput {
-                prompt: prompt.to_owned(),
-                image: ImageSource::Url {
-                    url: "https://example.com/a.png".to_owned(),
-                },
-                prompt_optimizer: true,
-            },
-        );
+        let mut record = crate::test_record::record(prompt, JobState::Preparing);
         record.id = id.clone();
         Row::of_record(&record, &mut Prompts::default())
     }

@@ -145,19 +145,9 @@ pub(crate) fn lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use i2v_store::{ImageSource, JobInput};
 
     fn job() -> JobRecord {
-        JobRecord::new(
-            "model",
-            JobInput {
-                prompt: "a heron".to_owned(),
-                image: ImageSource::Url {
-                    url: "https://example.com/heron.png".to_owned(),
-                },
-                prompt_optimizer: true,
-            },
-        )
+        crate::test_record::record("a heron", i2v_store::JobState::Preparing)
     }
 
     #[test]
