@@ -43,6 +43,10 @@ pub(crate) struct HistoryPane {
     pub visible: Vec<Slot>,
     /// What the filter found last, for the next key.
     hits: Hits,
+    /// The book's version and the filter line `visible` was made for: a refresh with both the
+    /// same (a record read ahead, a key in the filter line that moves the selection) has
+    /// nothing to filter again.
+    listed: Option<(u64, String)>,
     /// The history files have been read.
     pub loaded: bool,
     /// Jobs marked (Space) to be re-run together, in the order they were marked.
@@ -96,8 +100,15 @@ impl HistoryPane {
     /// Recomputes the list after the jobs or the filter changed, keeping the selection on
     /// the same job when it is still listed.
     pub fn refresh(&mut self, book: &Book) {
-        crate::ui::filter::filter(book, &self.filter, &mut self.hits, &mut self.visible);
-        self.rated = None;
+        let same = self
+            .listed
+            .as_ref()
+            .is_some_and(|(version, filter)| *version == book.version() && *filter == self.filter);
+        if !same {
+            crate::ui::filter::filter(book, &self.filter, &mut self.hits, &mut self.visible);
+            self.rated = None;
+            self.listed = Some((book.version(), self.filter.clone()));
+        }
         // Marks on jobs gone from the history (trashed, removed behind our back) go too.
         self.marked.retain(|id| book.knows(id));
         if self.position(book).is_none() {
