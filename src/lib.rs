@@ -23,3 +23,4 @@ pub mod spend;
 mod test_record;
 pub mod text;
 pub mod ui;
+pub mod words;

@@ -268,8 +268,9 @@ pub struct HistoryFilterArgs {
     /// 7d, 2w.
     #[arg(long, value_name = "DATE", value_parser = super::dates::parse_since)]
     pub since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only jobs whose prompt contains TEXT (ignoring case).
-    #[arg(long, value_name = "TEXT")]
+    /// Only jobs with these words: each begins a word of the prompt or of the image's file
+    /// name, in any order, ignoring case (as the workbench's filter).
+    #[arg(long, value_name = "WORDS")]
     pub grep: Option<String>,
     /// Only jobs of this batch (an id or its unique start).
     #[arg(long, value_name = "ID")]

@@ -3,6 +3,8 @@
 
 use i2v_store::{JobState, Summary};
 
+use crate::words::Words;
+
 use super::args::HistoryFilterArgs;
 
 /// A job state as typed on the command line.
@@ -55,28 +57,24 @@ pub fn state_name(state: &JobState) -> &'static str {
 /// The filter flags, ready to test summaries against.
 pub struct Filter {
     args: HistoryFilterArgs,
-    /// `--grep`, lower-cased once.
-    needle: Option<String>,
+    /// `--grep`'s words, as the workbench's filter reads them.
+    words: Option<Words>,
 }
 
 impl Filter {
     pub fn new(args: HistoryFilterArgs) -> Filter {
-        let needle = args.grep.as_deref().map(str::to_lowercase);
-        Filter { args, needle }
+        let words = args.grep.as_deref().map(Words::new);
+        Filter { args, words }
     }
 
     pub fn matches(&self, job: &Summary) -> bool {
         let args = &self.args;
         (args.status.is_empty() || args.status.iter().any(|s| s.matches(&job.state)))
             && args.since.is_none_or(|since| job.created_at >= since)
-            && self.needle.as_deref().is_none_or(|needle| {
-                // Most prompts are ASCII: skip the allocation for them.
-                if job.prompt.is_ascii() && needle.is_ascii() {
-                    contains_ignore_ascii_case(&job.prompt, needle)
-                } else {
-                    job.prompt.to_lowercase().contains(needle)
-                }
-            })
+            && self
+                .words
+                .as_ref()
+                .is_none_or(|words| words.matches(&job.prompt, &job.image))
             && args.batch.as_deref().is_none_or(|wanted| {
                 job.batch
                     .as_ref()
@@ -86,15 +84,6 @@ impl Filter {
                 .min_rating
                 .is_none_or(|min| job.rating.is_some_and(|r| r >= min))
     }
-}
-
-fn contains_ignore_ascii_case(haystack: &str, lower_needle: &str) -> bool {
-    let needle = lower_needle.as_bytes();
-    needle.is_empty()
-        || haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
@@ -123,11 +112,5 @@ mod tests {
             let value = serde_json::to_value(&state).unwrap();
             assert_eq!(value["state"], state_name(&state), "{state:?}");
         }
-    }
-
-    #[test]
-    fn grep_ignores_case() {
-        assert!(contains_ignore_ascii_case("A Red Fox", "red fox"));
-        assert!(!contains_ignore_ascii_case("A Red Fox", "blue"));
     }
 }

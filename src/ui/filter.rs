@@ -1,7 +1,10 @@
-//! The history pane's filter: which jobs match, best first. Plain words match the prompt and
-//! the image's file name fuzzily; `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also `>`, `<=`,
-//! `<`, `=`, `rating:4`), `is:rated`/`is:unrated` and `batch:PART` (any part of the batch id,
-//! as rows show its end) narrow the search exactly.
+//! The history pane's filter: which jobs match, best first. Plain words match words: each
+//! begins a word of the prompt or of the image's file name, in any order, ignoring case (as
+//! `i2v history list --grep` does, see [`crate::words`]); a word after `~` matches fuzzily
+//! and ranks the jobs best first. `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also
+//! `>`, `<=`, `<`, `=`, `rating:4`), `is:rated`/`is:unrated` and `batch:PART` (any part of
+//! the batch id, as rows show its end) narrow the search exactly. A term that means nothing
+//! (`is:bogus`, `rating:>9`) is left out and named.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -9,23 +12,40 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use i2v_store::Rating;
+use i2v_store::{JobState, Rating};
 
 use super::book::{Book, Row, Slot};
+use crate::words::{Words, file_name};
 
-/// A filter line, split into its exact narrowing terms and the fuzzy rest.
+/// A filter line, split into its exact narrowing terms, its words and its fuzzy words.
 #[derive(Debug, Default)]
 struct Query {
     states: Vec<String>,
     ids: Vec<String>,
     images: Vec<String>,
-    /// `None`: a `rating:` term that does not parse, which matches nothing.
-    ratings: Vec<Option<RatingTerm>>,
+    ratings: Vec<RatingTerm>,
     /// `is:rated` (true) or `is:unrated` (false).
     rated: Option<bool>,
     batches: Vec<String>,
-    words: String,
+    words: Words,
+    /// The `~` words, for nucleo.
+    fuzzy: String,
+    /// Terms that mean nothing, as typed: left out of the search, and named.
+    unknown: Vec<String>,
 }
+
+/// The states `is:` knows, as rows name them (a term matches the start of one).
+const STATES: [JobState; 9] = [
+    JobState::Preparing,
+    JobState::Queued { position: None },
+    JobState::Running,
+    JobState::Downloading,
+    JobState::ResultPending,
+    JobState::Completed,
+    JobState::Failed,
+    JobState::Cancelled,
+    JobState::MaybeSubmitted,
+];
 
 /// `rating:>=4` and its kin: a comparison with a number of stars. Unrated jobs match none.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,10 +76,8 @@ impl RatingTerm {
         .into_iter()
         .find_map(|(sign, op)| Some((op, text.strip_prefix(sign)?)))
         .unwrap_or((Cmp::Eq, text));
-        Some(RatingTerm {
-            op,
-            stars: number.parse().ok()?,
-        })
+        let stars = number.parse().ok().filter(|&stars| stars <= 5)?;
+        Some(RatingTerm { op, stars })
     }
 
     fn holds(self, rating: Option<Rating>) -> bool {
@@ -80,23 +98,48 @@ impl Query {
     fn parse(text: &str) -> Self {
         let mut query = Query::default();
         let mut words = Vec::new();
+        let mut fuzzy = Vec::new();
         for term in text.split_whitespace() {
             let lower = term.to_lowercase();
             match lower.split_once(':') {
                 Some(("is", "rated")) => query.rated = Some(true),
                 Some(("is", "unrated")) => query.rated = Some(false),
-                Some(("is", state)) if !state.is_empty() => query.states.push(state.to_owned()),
-                Some(("rating", term)) => query.ratings.push(RatingTerm::parse(term)),
+                Some(("is", state))
+                    if STATES.iter().any(|known| known.label().starts_with(state)) =>
+                {
+                    query.states.push(state.to_owned());
+                }
+                Some(("is", _)) => query.unknown.push(term.to_owned()),
+                Some(("rating", term_text)) => match RatingTerm::parse(term_text) {
+                    Some(rating) => query.ratings.push(rating),
+                    None => query.unknown.push(term.to_owned()),
+                },
                 Some(("id", id)) if !id.is_empty() => query.ids.push(id.to_owned()),
                 Some(("img", image)) if !image.is_empty() => query.images.push(image.to_owned()),
                 Some(("batch", batch)) if !batch.is_empty() => {
                     query.batches.push(batch.to_owned());
                 }
-                _ => words.push(term),
+                _ => match term.strip_prefix('~') {
+                    Some(rest) => fuzzy.push(rest),
+                    None => words.push(term),
+                },
             }
         }
-        query.words = words.join(" ");
+        query.words = Words::new(&words.join(" "));
+        query.fuzzy = fuzzy.join(" ").trim().to_owned();
         query
+    }
+
+    /// What the pane says of the terms left out, if any.
+    fn complaint(&self) -> Option<String> {
+        let first = self.unknown.first()?;
+        let (key, _) = first.split_once(':').unwrap_or((first, ""));
+        let takes = match key.to_lowercase().as_str() {
+            "is" => "is: takes a state (failed, running, …), rated or unrated",
+            _ => "rating: takes 0 to 5 stars: rating:4, rating:>=4, rating:<3",
+        };
+        let terms: Vec<&str> = self.unknown.iter().map(String::as_str).collect();
+        Some(format!("left out {}: {takes}", terms.join(" ")))
     }
 
     fn is_empty(&self) -> bool {
@@ -106,7 +149,8 @@ impl Query {
             && self.ratings.is_empty()
             && self.rated.is_none()
             && self.batches.is_empty()
-            && self.words.trim().is_empty()
+            && self.words.is_empty()
+            && self.fuzzy.is_empty()
     }
 
     /// The exact terms: all must hold. Nothing is allocated per job: this runs over every
@@ -121,7 +165,7 @@ impl Query {
             && self
                 .ratings
                 .iter()
-                .all(|term| term.is_some_and(|t| t.holds(row.rating.and_then(Rating::new))))
+                .all(|term| term.holds(row.rating.and_then(Rating::new)))
             && self.rated.is_none_or(|rated| row.rating.is_some() == rated)
             && self
                 .batches
@@ -143,8 +187,13 @@ pub(crate) struct Hits {
 
 /// Jobs matching `query`, into `shown`: in the book's order when it has no fuzzy words, best
 /// match first (the book's order among equals) otherwise. `last` holds the previous call's
-/// matches and is updated.
-pub(crate) fn filter(book: &Book, query: &str, last: &mut Hits, shown: &mut Vec<Slot>) {
+/// matches and is updated. Returns what to say of the terms left out, if any.
+pub(crate) fn filter(
+    book: &Book,
+    query: &str,
+    last: &mut Hits,
+    shown: &mut Vec<Slot>,
+) -> Option<String> {
     let parsed = Query::parse(query);
     // No filter: every job, in the book's order, without a look at one row (after a change
     // behind the workbench's back, 100,000 rows not read for a while take a frame's time just
@@ -155,9 +204,10 @@ pub(crate) fn filter(book: &Book, query: &str, last: &mut Hits, shown: &mut Vec<
         shown.clear();
         shown.extend_from_slice(book.order());
         *last = Hits::default();
-        return;
+    } else {
+        *shown = matching(book, query, &parsed, last);
     }
-    *shown = matching(book, query, &parsed, last);
+    parsed.complaint()
 }
 
 fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Slot> {
@@ -167,10 +217,26 @@ fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Sl
     } else {
         book.order().to_vec()
     };
-    let narrowed = candidates
-        .into_iter()
-        .filter(|&slot| parsed.narrows_to(book.row_at(slot)));
-    if parsed.words.is_empty() {
+    // Jobs share prompts (the rows share one copy of each), so which words a prompt has is
+    // worked out once per key, however many jobs have it.
+    let mut prompt_words: HashMap<usize, u64> = HashMap::new();
+    let all_words = parsed.words.all();
+    let narrowed = candidates.into_iter().filter(|&slot| {
+        let row = book.row_at(slot);
+        if !parsed.narrows_to(row) {
+            return false;
+        }
+        if parsed.words.is_empty() {
+            return true;
+        }
+        let key = Arc::as_ptr(&row.prompt).cast::<u8>() as usize;
+        let in_prompt = *prompt_words
+            .entry(key)
+            .or_insert_with(|| parsed.words.found_in(&row.prompt));
+        in_prompt == all_words
+            || in_prompt | parsed.words.found_in(file_name(&row.image)) == all_words
+    });
+    if parsed.fuzzy.is_empty() {
         let slots: Vec<Slot> = narrowed.collect();
         *last = Hits {
             query: query.to_owned(),
@@ -179,20 +245,19 @@ fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Sl
         };
         return slots;
     }
-    let pattern = Pattern::parse(&parsed.words, CaseMatching::Smart, Normalization::Smart);
+    let pattern = Pattern::parse(&parsed.fuzzy, CaseMatching::Smart, Normalization::Smart);
     // Prompts are long prose, where nearly any short query matches as a scattered
     // subsequence. Keep a job only if it scores at least what a plain match earns per
     // query character (16 in nucleo), which drops the m…o…o…n kind of hit and keeps
     // substrings, word-initial acronyms and near misses.
-    let min_score = 16 * parsed.words.chars().filter(|c| !c.is_whitespace()).count() as u32;
+    let min_score = 16 * parsed.fuzzy.chars().filter(|c| !c.is_whitespace()).count() as u32;
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
     let atoms = &pattern.atoms;
-    // Each word scores in the prompt and in the image's file name, the better counting.
-    // Jobs share prompts (the rows share one copy of each), so a prompt's scores are worked
-    // out once per key, however many jobs have it. Not the id: its random letters made
-    // short words match unrelated jobs (`id:` is there for ids); not the image's folders,
-    // which every job shares (`img:` is there for paths).
+    // Each fuzzy word scores in the prompt and in the image's file name, the better
+    // counting; a prompt's scores once per key, as above. Not the id: its random letters
+    // made short words match unrelated jobs (`id:` is there for ids); not the image's
+    // folders, which every job shares (`img:` is there for paths).
     let mut prompt_scores: HashMap<usize, usize> = HashMap::new();
     let mut scores: Vec<Option<u16>> = Vec::new();
     let mut hits: Vec<(u32, Slot)> = narrowed
@@ -223,10 +288,9 @@ fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Sl
     hits.into_iter().map(|(_, slot)| slot).collect()
 }
 
-/// Whether every job matching `new` matches `old` (as far as fuzzy scores go), so `new` need only look at
-/// `old`'s hits: `new` adds to the end of `old` and what it adds does not change the
-/// meaning of a `key:` term (`is:` alone is a word, `is:f` a state; `rating:>` matches
-/// nothing, `rating:>=4` does).
+/// Whether every job matching `new` matches `old`, so `new` need only look at `old`'s hits:
+/// `new` adds to the end of `old` and what it adds neither makes nor changes a `key:` term
+/// (`is` is a word, `is:f` a state; `rating:>` is left out, `rating:>=4` narrows).
 fn narrows(old: &str, new: &str) -> bool {
     let Some(added) = new.strip_prefix(old) else {
         return false;
@@ -234,13 +298,12 @@ fn narrows(old: &str, new: &str) -> bool {
     if old.is_empty() {
         return false;
     }
+    if added.starts_with(char::is_whitespace) {
+        return true;
+    }
     let last_term = old.rsplit(char::is_whitespace).next().unwrap_or("");
-    added.starts_with(char::is_whitespace) || !last_term.contains(':')
-}
-
-/// The last part of a path or URL: what a row's image is known by.
-fn file_name(image: &str) -> &str {
-    image.rsplit(['/', '\\']).next().unwrap_or(image)
+    let to_term_end = added.split(char::is_whitespace).next().unwrap_or("");
+    !last_term.contains(':') && !to_term_end.contains(':')
 }
 
 /// `text` starts with `lower` (lower-case already), ignoring case.
@@ -278,10 +341,8 @@ mod tests {
             query.words
         );
         let rating = stars.and_then(Rating::new);
-        query
-            .ratings
-            .iter()
-            .all(|t| t.is_some_and(|t| t.holds(rating)))
+        query.unknown.is_empty()
+            && query.ratings.iter().all(|t| t.holds(rating))
             && query.rated.is_none_or(|rated| rating.is_some() == rated)
     }
 
@@ -295,8 +356,7 @@ mod tests {
             ("rating:=3", &[3]),
             ("rating:3", &[3]),
             ("RATING:>=4", &[4, 5]),
-            ("rating:>=x", &[]),
-            ("rating:", &[]),
+            ("rating:>0", &[1, 2, 3, 4, 5]),
         ] {
             for stars in 1..=5 {
                 assert_eq!(
@@ -307,6 +367,27 @@ mod tests {
             }
             assert!(!holds(term, None), "{term} matched an unrated job");
         }
+    }
+
+    #[test]
+    fn terms_that_mean_nothing_are_named_and_left_out() {
+        for term in ["is:bogus", "rating:>9", "rating:", "rating:>=x", "IS:Nope"] {
+            let query = Query::parse(&format!("rain {term}"));
+            assert_eq!(query.unknown, [term]);
+            assert!(query.complaint().is_some_and(|c| c.contains(term)), "{term}");
+            assert!(!query.words.is_empty(), "{term} lost the word beside it");
+        }
+        assert_eq!(Query::parse("is:fail is:maybe rating:>=4 is:rated").complaint(), None);
+    }
+
+    #[test]
+    fn a_key_being_typed_never_narrows_from_the_last_matches() {
+        assert!(narrows("rai", "rain"));
+        assert!(narrows("is:f", "is:f rain"));
+        assert!(!narrows("is", "is:"));
+        assert!(!narrows("is", "is:f"));
+        assert!(!narrows("rating:>", "rating:>=4"));
+        assert!(!narrows("rain", "brain"));
     }
 
     #[test]

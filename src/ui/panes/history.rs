@@ -43,6 +43,8 @@ pub(crate) struct HistoryPane {
     pub visible: Vec<Slot>,
     /// What the filter found last, for the next key.
     hits: Hits,
+    /// What the filter says of terms it left out (`is:bogus`), drawn on its line.
+    left_out: Option<String>,
     /// The book's version and the filter line `visible` was made for: a refresh with both the
     /// same (a record read ahead, a key in the filter line that moves the selection) has
     /// nothing to filter again.
@@ -105,7 +107,8 @@ impl HistoryPane {
             .as_ref()
             .is_some_and(|(version, filter)| *version == book.version() && *filter == self.filter);
         if !same {
-            crate::ui::filter::filter(book, &self.filter, &mut self.hits, &mut self.visible);
+            self.left_out =
+                crate::ui::filter::filter(book, &self.filter, &mut self.hits, &mut self.visible);
             self.rated = None;
             self.listed = Some((book.version(), self.filter.clone()));
         }
@@ -428,6 +431,10 @@ impl Component for HistoryPane {
             ];
             if self.filtering {
                 spans.push(Span::styled("▏", theme.accent()));
+            }
+            if let Some(left_out) = &self.left_out {
+                spans.push(Span::styled(format!("  {left_out}"), theme.warning()));
+            } else if self.filtering {
                 spans.push(Span::styled("  Enter keeps · Esc clears", theme.muted()));
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), filter_row);
