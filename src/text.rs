@@ -21,6 +21,18 @@ pub fn sanitize_lines(s: &str) -> Vec<String> {
     s.split('\n').map(sanitize).collect()
 }
 
+/// [`sanitize`] for one line (the status bar, a desktop notification): each line trimmed and
+/// the lines joined by one space, so a multi-line error (a 422 lists each field on a line of
+/// its own, indented) reads as one sentence instead of keeping the indent as a double space.
+pub fn sanitize_one_line(s: &str) -> String {
+    let lines: Vec<String> = sanitize_lines(s)
+        .into_iter()
+        .map(|line| line.trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect();
+    lines.join(" ")
+}
+
 fn is_unsafe(c: char) -> bool {
     // `char::is_control` is exactly C0, DEL and C1. Then the bidi controls: embeddings and
     // overrides, isolates, and the invisible marks (LRM, RLM, ALM) that also reorder text.
@@ -86,6 +98,15 @@ pub fn escape_json_controls(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_joins_lines_with_one_space() {
+        assert_eq!(
+            sanitize_one_line("fal rejected the input:\n  prompt: too long\r\n  image_url: bad\n"),
+            "fal rejected the input: prompt: too long image_url: bad"
+        );
+        assert_eq!(sanitize_one_line("plain"), "plain");
+    }
 
     #[test]
     fn plain_text_is_unchanged() {

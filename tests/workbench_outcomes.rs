@@ -182,6 +182,13 @@ async fn a_422_shows_each_field_and_message_in_the_jobs_detail() {
         s.pane_text("History").contains("failed")
     })
     .await;
+    // Defect: the status bar said `fal rejected the input:  prompt: …` (the detail's line
+    // break dropped, its indent kept).
+    let status = h.screen().status_bar();
+    assert!(
+        status.contains("fal rejected the input: prompt: Simulated fault"),
+        "{status}"
+    );
     h.focus(Focus::History);
     h.press(KeyCode::Home);
     h.press(KeyCode::Char('v'));

@@ -26,7 +26,7 @@ use super::panes::{Focus, Panes};
 use super::theme::Theme;
 use crate::batch::{BatchPlan, PlanError};
 use crate::jobs::{JobEvent, NewJob};
-use crate::text::sanitize;
+use crate::text::{sanitize, sanitize_one_line};
 
 /// How long a notice stays in the status bar.
 const NOTICE_SECS: i64 = 4;
@@ -612,7 +612,7 @@ impl App {
         let title = format!("i2v: job {}", state.label());
         let mut body = sanitize(entry.record.title());
         if let Some(err) = &entry.record.error {
-            body = format!("{}: {body}", sanitize(&err.message));
+            body = format!("{}: {body}", sanitize_one_line(&err.message));
         }
         let billing = entry
             .record
@@ -652,7 +652,7 @@ impl App {
 
     pub(crate) fn notice(&mut self, text: impl Into<String>) {
         // A notice never hides an error or a warning the user has not seen yet.
-        let text = sanitize(&text.into());
+        let text = sanitize_one_line(&text.into());
         self.log(StatusKind::Notice, &text);
         if self.status.as_ref().is_some_and(Status::unseen) {
             return;
@@ -669,7 +669,7 @@ impl App {
     /// A problem found at start: shown until the user presses a key (which it does not
     /// swallow, unlike an error's), then it fades as a notice does.
     pub(crate) fn warning(&mut self, text: impl Into<String>) {
-        let text = sanitize(&text.into());
+        let text = sanitize_one_line(&text.into());
         self.log(StatusKind::Warning, &text);
         match self.status.as_mut() {
             // An error outranks it; the count says there is more in the log.
@@ -688,7 +688,7 @@ impl App {
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        let text = sanitize(&text.into());
+        let text = sanitize_one_line(&text.into());
         self.log(StatusKind::Error, &text);
         let behind = self
             .status
