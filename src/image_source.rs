@@ -38,6 +38,8 @@ pub enum ImageFormat {
     Tiff,
     Avif,
     Heif,
+    /// An MP4 (or MOV): the same box format as HEIF, with a video's brands.
+    Mp4,
 }
 
 impl ImageFormat {
@@ -51,6 +53,7 @@ impl ImageFormat {
             Self::Tiff => "image/tiff",
             Self::Avif => "image/avif",
             Self::Heif => "image/heif",
+            Self::Mp4 => "video/mp4",
         }
     }
 
@@ -64,6 +67,7 @@ impl ImageFormat {
             Self::Tiff => "TIFF",
             Self::Avif => "AVIF",
             Self::Heif => "HEIF",
+            Self::Mp4 => "MP4 video",
         }
     }
 
@@ -195,6 +199,9 @@ pub fn read(image: &LocalImage) -> Result<Vec<u8>, ImageError> {
 
 /// The image type `header` (a file's first bytes) starts like, if one we know.
 pub fn sniff_format(header: &[u8]) -> Option<ImageFormat> {
+    if is_video(header) {
+        return Some(ImageFormat::Mp4);
+    }
     Some(match imagesize::image_type(header).ok()? {
         imagesize::ImageType::Png => ImageFormat::Png,
         imagesize::ImageType::Jpeg => ImageFormat::Jpeg,
@@ -206,6 +213,25 @@ pub fn sniff_format(header: &[u8]) -> Option<ImageFormat> {
         imagesize::ImageType::Heif(_) => ImageFormat::Heif,
         _ => return None,
     })
+}
+
+/// An ISO media file (it starts with an `ftyp` box, as HEIF and AVIF do) none of whose brands
+/// is a still image's: an MP4 or MOV, which imagesize would call HEIF.
+fn is_video(header: &[u8]) -> bool {
+    const STILL: [&[u8]; 12] = [
+        b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"mif2", b"msf1",
+        b"miaf", b"avif", b"avis",
+    ];
+    if header.len() < 12 || &header[4..8] != b"ftyp" {
+        return false;
+    }
+    let size = header[..4]
+        .try_into()
+        .map_or(0, |b| u32::from_be_bytes(b) as usize);
+    let end = size.clamp(12, header.len());
+    // The major brand, then (after the minor version) the compatible ones.
+    let brands = std::iter::once(&header[8..12]).chain(header.get(16..end).unwrap_or(&[]).chunks_exact(4));
+    !brands.into_iter().any(|brand| STILL.contains(&brand))
 }
 
 fn sniff(header: &[u8]) -> Option<(ImageFormat, usize, usize)> {
@@ -356,6 +382,24 @@ mod tests {
         assert_eq!(
             inspect("/dev/zero"),
             Err(ImageError::NotAFile(PathBuf::from("/dev/zero")))
+        );
+    }
+
+    #[test]
+    fn an_mp4_is_a_video_and_heif_and_avif_stay_images() {
+        let mp4 = b"\0\0\0\x1cftypisom\0\0\x02\0isomiso2mp41\0\0\0\x08free";
+        assert_eq!(sniff_format(mp4), Some(ImageFormat::Mp4));
+        let mov = b"\0\0\0\x14ftypqt  \0\0\0\0qt  ";
+        assert_eq!(sniff_format(mov), Some(ImageFormat::Mp4));
+        assert!(!is_video(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"));
+        assert!(!is_video(b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf"));
+        assert!(!is_video(b"\0\0\0\x18ftypmif1\0\0\0\0mif1heic"));
+        assert!(!is_video(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"));
+        assert_eq!(
+            input_limits::check_known(ImageFormat::Mp4, None, None)
+                .unwrap_err()
+                .to_string(),
+            "MP4 video is not a type the model takes (JPEG, PNG or WebP)"
         );
     }
 

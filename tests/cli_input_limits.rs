@@ -161,6 +161,20 @@ fn image_urls_are_looked_at_and_refused_when_outside_the_limits() {
     assert_eq!(sim.count("submit"), 2);
 }
 
+/// Defect: an MP4 given as the image by URL was called HEIF (`HEIF is not a type the model
+/// takes`): its `ftyp` box has a video's brands.
+#[test]
+fn an_mp4_url_given_as_the_image_is_named_a_video() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let clip = sim.store_file("video/mp4", "clip.mp4", support::sample_mp4());
+    let run = submit(&sandbox, &clip, &[]);
+    run.expect_code(2)
+        .expect_stderr("MP4 video is not a type the model takes");
+    assert!(!run.stderr.contains("HEIF"), "{}", run.stderr);
+    assert_eq!(sim.count("submit"), 0);
+}
+
 #[test]
 fn an_image_url_that_cannot_be_looked_at_is_sent_as_is() {
     let sim = Sim::start(quick());
