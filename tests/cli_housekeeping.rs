@@ -88,6 +88,74 @@ fn paths_prints_config_data_log_and_themes() {
         .expect_stdout(sandbox.data_dir().join("demo").to_str().unwrap());
 }
 
+/// Defect: `i2v man` listed `i2v-submit(1)`, `i2v-history(1)`… in SEE ALSO, and `i2v man
+/// submit` was refused. Each page it names prints; an unknown one is named with the list.
+#[test]
+fn man_prints_each_subcommands_page_it_names() {
+    let sandbox = Sandbox::offline();
+    sandbox
+        .run(&["man"])
+        .expect_code(0)
+        .expect_stdout("i2v\\-submit(1)");
+    for (args, title, word) in [
+        (&["man", "submit"][..], ".TH i2v-submit 1", "\\-\\-prompt"),
+        (&["man", "i2v-submit"], ".TH i2v-submit 1", "\\-\\-prompt"),
+        (&["man", "history", "list"], ".TH i2v-history-list 1", "\\-\\-grep"),
+        (&["man", "history"], ".TH i2v-history 1", "i2v\\-history\\-list(1)"),
+        (&["man", "fake-fal"], ".TH i2v-fake-fal 1", "\\-\\-port"),
+    ] {
+        sandbox
+            .run(args)
+            .expect_code(0)
+            .expect_stdout(title)
+            .expect_stdout(word);
+    }
+    sandbox
+        .run(&["man", "sumbit"])
+        .expect_code(2)
+        .expect_stderr("no man page i2v-sumbit")
+        .expect_stderr("i2v-submit, ");
+}
+
+/// Defect: `--demo`'s help ("run against a simulated fal") showed on `man`, `paths` and
+/// `history`, where it means nothing or something else. It is offered where it means
+/// something, saying what it means there, and works before or after the subcommand.
+#[test]
+fn demo_is_offered_only_where_it_means_something() {
+    let sandbox = Sandbox::offline();
+    for args in [
+        &["man", "--help"][..],
+        &["completions", "--help"],
+        &["fake-fal", "--help"],
+    ] {
+        let run = sandbox.run(args);
+        run.expect_code(0);
+        assert!(!run.stdout.contains("--demo"), "{args:?}:\n{}", run.stdout);
+    }
+    for args in [&["paths", "--help"][..], &["history", "list", "--help"], &["rate", "--help"]] {
+        let run = sandbox.run(args);
+        run.expect_code(0).expect_stdout("The demo's own history");
+        assert!(!run.stdout.contains("simulated fal"), "{args:?}:\n{}", run.stdout);
+    }
+    sandbox
+        .run(&["submit", "--help"])
+        .expect_code(0)
+        .expect_stdout("simulated fal");
+    sandbox
+        .run(&["man", "--demo"])
+        .expect_code(2)
+        .expect_stderr("--demo");
+    let demo_dir = sandbox.data_dir().join("demo");
+    for args in [&["paths", "--demo"][..], &["--demo", "paths"]] {
+        sandbox
+            .run(args)
+            .expect_code(0)
+            .expect_stdout(demo_dir.to_str().unwrap());
+    }
+    sandbox.run(&["history", "list", "--demo"]).expect_code(0);
+    sandbox.run(&["history", "--demo", "list"]).expect_code(0);
+}
+
 #[test]
 fn paths_works_with_a_broken_config_file() {
     let sandbox = Sandbox::offline();

@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "i2v", version, about, long_about)]
 pub struct Cli {
-    /// Run against a simulated fal inside this process: no key, no network, no cost.
-    #[arg(long, global = true)]
+    /// Run against a simulated fal inside this process, with a history of its own: no key,
+    /// no network, no cost. Also after the subcommands it means something to (submit,
+    /// history, rate, frame, resume, cancel, paths).
+    #[arg(long)]
     pub demo: bool,
 
     #[command(flatten)]
@@ -34,13 +36,55 @@ pub struct WorkbenchArgs {
     pub theme: Option<String>,
 }
 
+impl Cli {
+    /// `--demo`, given before the subcommand or after it.
+    pub fn demo(&self) -> bool {
+        self.demo
+            || match &self.command {
+                Some(Command::Submit(args)) => args.demo.demo,
+                Some(Command::History(args)) => args.demo,
+                Some(Command::Frame(args)) => args.demo.demo,
+                Some(Command::Rate(args)) => args.demo.demo,
+                Some(Command::Cancel { demo, .. } | Command::Resume { demo, .. }) => demo.demo,
+                Some(Command::Paths { demo }) => demo.demo,
+                _ => false,
+            }
+    }
+}
+
+/// `--demo` on a subcommand that runs against fal.
+#[derive(Debug, Default, Clone, Copy, Args)]
+pub struct DemoRun {
+    /// Against a simulated fal inside this process, with the demo's own history: no key, no
+    /// network, no cost.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `--demo` on a subcommand that only reads or changes the history.
+#[derive(Debug, Default, Clone, Copy, Args)]
+pub struct DemoHistory {
+    /// The demo's own history (what `i2v --demo` made), not the real one.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `i2v history …`: which history, then what to do with it.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The demo's own history (what `i2v --demo` made), not the real one.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Submit a job (or a prompt matrix, `{red|blue}`), follow on stderr, print URL and file.
     Submit(SubmitArgs),
     /// Look through past jobs.
-    #[command(subcommand)]
-    History(HistoryCommand),
+    History(HistoryArgs),
     /// Save a frame of a job's downloaded video as a PNG at the video's size; prints its path.
     Frame(FrameArgs),
     /// Rate a finished job 1-5 (0 or --clear unrates), with an optional note.
@@ -49,24 +93,36 @@ pub enum Command {
     Cancel {
         /// Job id (or a unique prefix).
         id: String,
+        #[command(flatten)]
+        demo: DemoRun,
     },
     /// Finish every job left unfinished by a crash or quit, from its request id.
     Resume {
         /// Print each finished job as one JSON line on stdout.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        demo: DemoRun,
     },
     /// Run the simulated fal queue server on loopback; prints its base URL first.
     FakeFal(FakeFalArgs),
     /// Print where i2v keeps its config, history, log and themes.
-    Paths,
+    Paths {
+        #[command(flatten)]
+        demo: DemoHistory,
+    },
     /// Print a shell completion script, e.g. `i2v completions bash > ~/.local/share/bash-completion/completions/i2v`.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `i2v man | man -l -`.
-    Man,
+    /// Print a man page (roff): i2v's, or a subcommand's (`i2v man submit`, `i2v man history
+    /// list`), e.g. `i2v man | man -l -`.
+    Man {
+        /// The subcommand whose page to print.
+        #[arg(value_name = "SUBCOMMAND")]
+        page: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +158,8 @@ pub struct SubmitArgs {
     pub literal: bool,
     #[command(flatten)]
     pub fal: FalArgs,
+    #[command(flatten)]
+    pub demo: DemoRun,
     /// Print the job as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -147,6 +205,8 @@ pub struct FrameArgs {
     /// Where to write the PNG (default: the data dir's frames/).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub demo: DemoHistory,
 }
 
 fn parse_position(text: &str) -> Result<i2v_video::Position, String> {
@@ -298,6 +358,8 @@ pub struct RateArgs {
     /// Remove the rating and the note.
     #[arg(long, conflicts_with = "note")]
     pub clear: bool,
+    #[command(flatten)]
+    pub demo: DemoHistory,
 }
 
 #[derive(Debug, Args)]

@@ -31,14 +31,14 @@ use crate::config::{Settings, process_env};
 use crate::setup::{self, Backend};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let demo = cli.demo;
+    let demo = cli.demo();
     match cli.command {
         // These need no settings: they must work even with a broken config file.
         Some(Command::FakeFal(args)) => fake_fal(args).await,
         Some(Command::Completions { shell }) => docs::completions(shell),
-        Some(Command::Man) => docs::man(),
-        Some(Command::Paths) => paths::print(&process_env, demo),
-        Some(Command::History(command)) => history_command(command, demo),
+        Some(Command::Man { page }) => docs::man(&page),
+        Some(Command::Paths { .. }) => paths::print(&process_env, demo),
+        Some(Command::History(history)) => history_command(history.command, demo),
         Some(Command::Rate(args)) => {
             let (_, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
@@ -61,13 +61,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             submit::submit(backend(&settings, demo).await?, args, options).await
         }
-        Some(Command::Resume { json }) => {
+        Some(Command::Resume { json, .. }) => {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
             let download = settings.download;
             submit::resume(backend(&settings, demo).await?, json, download).await
         }
-        Some(Command::Cancel { id }) => {
+        Some(Command::Cancel { id, .. }) => {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
             let backend = backend(&settings, demo).await?;

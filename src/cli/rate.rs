@@ -53,6 +53,7 @@ mod tests {
             rating,
             note: note.map(str::to_owned),
             clear,
+            demo: Default::default(),
         }
     }
 
