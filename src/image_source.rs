@@ -219,8 +219,8 @@ pub fn sniff_format(header: &[u8]) -> Option<ImageFormat> {
 /// is a still image's: an MP4 or MOV, which imagesize would call HEIF.
 fn is_video(header: &[u8]) -> bool {
     const STILL: [&[u8]; 12] = [
-        b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"mif2", b"msf1",
-        b"miaf", b"avif", b"avis",
+        b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"mif2", b"msf1", b"miaf",
+        b"avif", b"avis",
     ];
     if header.len() < 12 || &header[4..8] != b"ftyp" {
         return false;
@@ -230,7 +230,8 @@ fn is_video(header: &[u8]) -> bool {
         .map_or(0, |b| u32::from_be_bytes(b) as usize);
     let end = size.clamp(12, header.len());
     // The major brand, then (after the minor version) the compatible ones.
-    let brands = std::iter::once(&header[8..12]).chain(header.get(16..end).unwrap_or(&[]).chunks_exact(4));
+    let brands =
+        std::iter::once(&header[8..12]).chain(header.get(16..end).unwrap_or(&[]).chunks_exact(4));
     !brands.into_iter().any(|brand| STILL.contains(&brand))
 }
 

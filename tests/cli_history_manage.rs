@@ -153,6 +153,7 @@ fn list_filters_by_batch_and_rating() {
     jobs[1].rating = Rating::new(5);
     jobs[2].rating = Rating::new(4);
     jobs[1].price_usd = Some(0.33);
+    jobs[1].note = Some("keep: the light on the water is right".into());
     let jobs = history(&sandbox, jobs);
 
     let start = batch.as_str()[..20].to_ascii_lowercase();
@@ -171,12 +172,24 @@ fn list_filters_by_batch_and_rating() {
     sandbox
         .run(&["history", "list", "--min-rating", "6"])
         .expect_code(2);
+    // Defect: the lines showed neither stars nor note, even with --min-rating.
+    let run = sandbox.run(&["history", "list", "--min-rating", "4"]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].contains("★★★★★  "), "{}", run.stdout);
+    assert!(
+        lines[0].ends_with("“keep: the light on the water is right”"),
+        "{}",
+        run.stdout
+    );
+    assert!(lines[1].contains("★★★★☆  "), "{}", run.stdout);
+    assert!(!lines[1].contains('“'), "{}", run.stdout);
 
     let run = sandbox.run(&["history", "list", "--json", "--min-rating", "5"]);
     let value: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(value[0]["rating"], 5);
     assert_eq!(value[0]["batch"], batch.as_str());
     assert_eq!(value[0]["price_usd"], 0.33);
+    assert_eq!(value[0]["note"], "keep: the light on the water is right");
 }
 
 #[test]

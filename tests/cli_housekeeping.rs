@@ -100,8 +100,16 @@ fn man_prints_each_subcommands_page_it_names() {
     for (args, title, word) in [
         (&["man", "submit"][..], ".TH i2v-submit 1", "\\-\\-prompt"),
         (&["man", "i2v-submit"], ".TH i2v-submit 1", "\\-\\-prompt"),
-        (&["man", "history", "list"], ".TH i2v-history-list 1", "\\-\\-grep"),
-        (&["man", "history"], ".TH i2v-history 1", "i2v\\-history\\-list(1)"),
+        (
+            &["man", "history", "list"],
+            ".TH i2v-history-list 1",
+            "\\-\\-grep",
+        ),
+        (
+            &["man", "history"],
+            ".TH i2v-history 1",
+            "i2v\\-history\\-list(1)",
+        ),
         (&["man", "fake-fal"], ".TH i2v-fake-fal 1", "\\-\\-port"),
     ] {
         sandbox
@@ -132,10 +140,18 @@ fn demo_is_offered_only_where_it_means_something() {
         run.expect_code(0);
         assert!(!run.stdout.contains("--demo"), "{args:?}:\n{}", run.stdout);
     }
-    for args in [&["paths", "--help"][..], &["history", "list", "--help"], &["rate", "--help"]] {
+    for args in [
+        &["paths", "--help"][..],
+        &["history", "list", "--help"],
+        &["rate", "--help"],
+    ] {
         let run = sandbox.run(args);
         run.expect_code(0).expect_stdout("The demo's own history");
-        assert!(!run.stdout.contains("simulated fal"), "{args:?}:\n{}", run.stdout);
+        assert!(
+            !run.stdout.contains("simulated fal"),
+            "{args:?}:\n{}",
+            run.stdout
+        );
     }
     sandbox
         .run(&["submit", "--help"])

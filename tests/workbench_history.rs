@@ -235,7 +235,10 @@ async fn a_filter_term_that_means_nothing_is_named() {
     h.send(ch('/'));
     h.type_text("rating:>9");
     let screen = h.screen();
-    assert!(screen.contains("left out rating:>9: rating: takes 0 to 5"), "{screen}");
+    assert!(
+        screen.contains("left out rating:>9: rating: takes 0 to 5"),
+        "{screen}"
+    );
     // Kept with Enter, the line still names it.
     h.press(KeyCode::Enter);
     assert!(h.screen().contains("left out rating:>9"), "{}", h.screen());
@@ -245,6 +248,25 @@ async fn a_filter_term_that_means_nothing_is_named() {
     let screen = h.screen();
     assert!(screen.contains("1/3 match"), "{screen}");
     assert!(!screen.contains("left out"), "{screen}");
+}
+
+/// Defect: after a restart every noted row whose record was not read showed `“…”` (the index
+/// held no note text), and a long note was cut to `“…”` while the row had columns to spare.
+/// The index keeps each note's start, and a note takes the width the row has free.
+#[tokio::test]
+async fn notes_show_in_rows_not_read_yet_with_the_width_that_is_free() {
+    let mut jobs = jobs();
+    jobs[0].note = Some("snow spray looks real; keep low angle".into());
+    jobs[1].note = Some("too dark".into());
+    let h = Harness::with_history(&jobs).await;
+    let screen = h.screen();
+    let history = screen.pane_text("History");
+    assert!(
+        history.contains("“snow spray looks real; keep low angle” A red fox trots"),
+        "{screen}"
+    );
+    assert!(history.contains("“too dark”"), "{screen}");
+    assert!(!history.contains("“…”"), "{screen}");
 }
 
 /// How many jobs `i2v history list --grep <words>` lists from the same data dir.

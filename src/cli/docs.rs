@@ -28,10 +28,7 @@ pub fn man(page: &[String]) -> anyhow::Result<ExitCode> {
     };
     let mut pages = Vec::new();
     let Some(found) = find_page(&command, &wanted, &mut pages) else {
-        eprintln!(
-            "i2v: no man page {wanted}; there are: {}",
-            pages.join(", ")
-        );
+        eprintln!("i2v: no man page {wanted}; there are: {}", pages.join(", "));
         return Ok(ExitCode::from(2));
     };
     let mut out = Vec::new();

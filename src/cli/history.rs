@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use i2v_fal::{CancelOutcome, FalClient};
-use i2v_store::{History, JobRecord, Store, Summary};
+use i2v_store::{History, JobRecord, Rating, Store, Summary};
 use serde::Serialize;
 
 use super::args::HistoryFilterArgs;
@@ -91,21 +91,30 @@ pub fn list(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A job as one line for people: id, creation time, state, title; `history list` and the
-/// jobs `history rm|prune` will remove.
+/// A job as one line for people: id, creation time, state, stars (blank when unrated),
+/// title, and the note's start in quotes; `history list` and the jobs `history rm|prune`
+/// will remove.
 pub struct JobLine<'a>(pub &'a Summary);
 
 impl std::fmt::Display for JobLine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let job = self.0;
-        writeln!(
+        let stars = job
+            .rating
+            .and_then(Rating::new)
+            .map_or_else(|| " ".repeat(usize::from(Rating::MAX)), crate::judge::stars);
+        write!(
             f,
-            "{}  {}  {:<11}  {}",
+            "{}  {}  {:<11}  {stars}  {}",
             job.id,
             job.created_at.format("%Y-%m-%d %H:%M"),
             job.state.label(),
             sanitize(job.title())
-        )
+        )?;
+        if let Some(note) = &job.note {
+            write!(f, "  “{}”", sanitize(note))?;
+        }
+        writeln!(f)
     }
 }
 
@@ -127,6 +136,8 @@ struct SummaryJson<'a> {
     prompt_optimizer: bool,
     rating: Option<u8>,
     has_note: bool,
+    /// The note's start, as the index keeps it (the record has it whole).
+    note: Option<&'a str>,
     batch: Option<&'a str>,
     price_usd: Option<f64>,
     has_video: bool,
@@ -145,7 +156,8 @@ impl<'a> SummaryJson<'a> {
             image: &job.image,
             prompt_optimizer: job.prompt_optimizer,
             rating: job.rating,
-            has_note: job.has_note,
+            has_note: job.has_note(),
+            note: job.note.as_deref(),
             batch: job.batch.as_ref().map(|b| b.as_str()),
             price_usd: job.price_usd,
             has_video: job.has_video,

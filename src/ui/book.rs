@@ -412,7 +412,7 @@ impl Book {
     pub fn set_judgement(&mut self, id: &JobId, rating: Option<Rating>, note: Option<String>) {
         if let Some(mut row) = self.row(id).cloned() {
             row.rating = rating.map(|r| r.stars());
-            row.has_note = note.as_deref().is_some_and(|n| !n.trim().is_empty());
+            row.note = note.as_deref().and_then(i2v_store::note_start);
             self.put_row(row);
         }
         if let Some(entry) = self.entries.get_mut(id) {

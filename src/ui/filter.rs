@@ -374,10 +374,16 @@ mod tests {
         for term in ["is:bogus", "rating:>9", "rating:", "rating:>=x", "IS:Nope"] {
             let query = Query::parse(&format!("rain {term}"));
             assert_eq!(query.unknown, [term]);
-            assert!(query.complaint().is_some_and(|c| c.contains(term)), "{term}");
+            assert!(
+                query.complaint().is_some_and(|c| c.contains(term)),
+                "{term}"
+            );
             assert!(!query.words.is_empty(), "{term} lost the word beside it");
         }
-        assert_eq!(Query::parse("is:fail is:maybe rating:>=4 is:rated").complaint(), None);
+        assert_eq!(
+            Query::parse("is:fail is:maybe rating:>=4 is:rated").complaint(),
+            None
+        );
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub(crate) struct Row {
     pub state: JobState,
     /// 1 to 5, if the user rated the result.
     pub rating: Option<u8>,
-    pub has_note: bool,
+    /// The note's start, as the index keeps it ([`i2v_store::note_start`]).
+    pub note: Option<Box<str>>,
     /// Price per video when it was submitted, in USD.
     pub price_usd: Option<f64>,
     pub batch: Option<BatchId>,
@@ -40,7 +41,7 @@ impl Row {
             created_at: summary.created_at,
             state: summary.state,
             rating: summary.rating,
-            has_note: summary.has_note,
+            note: summary.note,
             price_usd: summary.price_usd,
             batch: summary.batch,
             prompt: prompts.share(summary.prompt),
@@ -55,7 +56,7 @@ impl Row {
             created_at: record.created_at,
             state: record.state.clone(),
             rating: record.rating.map(|r| r.stars()),
-            has_note: record.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+            note: record.note.as_deref().and_then(i2v_store::note_start),
             price_usd: record.price_usd,
             batch: record.batch.clone(),
             prompt: prompts.get(&record.input.prompt),

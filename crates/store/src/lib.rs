@@ -33,5 +33,5 @@ pub use listing::Listing;
 pub use read_file::MAX_RECORD_BYTES;
 pub use record::*;
 pub use store::Store;
-pub use summary::{Summary, Timings};
+pub use summary::{NOTE_CHARS, Summary, Timings, note_start};
 pub use trash::{JobFiles, Removal, Removed};

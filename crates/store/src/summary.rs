@@ -23,7 +23,8 @@ pub struct Summary {
     pub prompt_optimizer: bool,
     /// 1 to 5, if the user rated the result.
     pub rating: Option<u8>,
-    pub has_note: bool,
+    /// The note's start (see [`note_start`]), so lists show it without reading the record.
+    pub note: Option<Box<str>>,
     pub batch: Option<BatchId>,
     /// Price per video in force when the job was submitted, in USD.
     pub price_usd: Option<f64>,
@@ -87,7 +88,7 @@ impl Summary {
             image: record.input.image.display(),
             prompt_optimizer: record.input.prompt_optimizer,
             rating: record.rating.map(|r| r.stars()),
-            has_note: record.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+            note: record.note.as_deref().and_then(note_start),
             batch: record.batch.clone(),
             price_usd: record.price_usd,
             has_video: result.is_some_and(|r| !r.url.is_empty()),
@@ -98,10 +99,46 @@ impl Summary {
         }
     }
 
+    pub fn has_note(&self) -> bool {
+        self.note.is_some()
+    }
+
     /// The first line of the prompt, for one-line lists.
     pub fn title(&self) -> &str {
         self.prompt.lines().next().unwrap_or("")
     }
+}
+
+/// The most of a note a summary keeps, in characters: what a list row has room for.
+pub const NOTE_CHARS: usize = 80;
+
+/// A note as a summary keeps it: trimmed, its lines joined by a space, and when longer than
+/// [`NOTE_CHARS`] cut to that many with `…` as the last; `None` for a blank one.
+pub fn note_start(note: &str) -> Option<Box<str>> {
+    let mut words = note.split_whitespace().peekable();
+    words.peek()?;
+    let mut start = String::new();
+    let mut chars = 0;
+    for word in words {
+        if chars > 0 {
+            start.push(' ');
+            chars += 1;
+        }
+        start.push_str(word);
+        chars += word.chars().count();
+        if chars > NOTE_CHARS {
+            break;
+        }
+    }
+    if chars > NOTE_CHARS {
+        let cut = start
+            .char_indices()
+            .nth(NOTE_CHARS - 1)
+            .map_or(start.len(), |(at, _)| at);
+        start.truncate(cut);
+        start.push('…');
+    }
+    Some(start.into_boxed_str())
 }
 
 /// Newest first: by creation time, then by id (the order every history list uses).
@@ -109,4 +146,24 @@ pub(crate) fn newest_first(a: &Summary, b: &Summary) -> std::cmp::Ordering {
     b.created_at
         .cmp(&a.created_at)
         .then_with(|| b.id.cmp(&a.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_keeps_the_start_of_a_note() {
+        assert_eq!(note_start("  "), None);
+        assert_eq!(
+            note_start(" good\n  motion ").as_deref(),
+            Some("good motion")
+        );
+        let long = "é".repeat(NOTE_CHARS + 10);
+        let kept = note_start(&long).unwrap_or_default();
+        assert_eq!(kept.chars().count(), NOTE_CHARS);
+        assert!(kept.ends_with("é…"), "{kept}");
+        let exact = "x".repeat(NOTE_CHARS);
+        assert_eq!(note_start(&exact).as_deref(), Some(exact.as_str()));
+    }
 }

@@ -22,6 +22,7 @@ use crate::ui::filter::Hits;
 use crate::ui::format::{ago, count, image_name, prompt_row, state_icon};
 use crate::ui::keys::{Action, KeyBinding};
 use crate::ui::overlays::confirm::Confirm;
+use unicode_width::UnicodeWidthStr;
 
 use std::sync::Arc;
 
@@ -32,6 +33,10 @@ use crate::preview::Still;
 /// How much of a batch id a row shows: its end, where ids made in the same millisecond
 /// differ (`batch:` in the filter matches any part).
 const BATCH_CHARS: usize = 6;
+
+/// Columns a row keeps for its prompt and image name (when they need that many) before its
+/// note takes more than [`job::NOTE_WIDTH`].
+const PROMPT_ROOM: usize = 48;
 
 #[derive(Debug, Default)]
 pub(crate) struct HistoryPane {
@@ -458,7 +463,8 @@ impl Component for HistoryPane {
         let rated = self.any_rated(view.book);
         let visible = &self.visible;
         // A note only where the row has room for it beside the prompt, in a column as wide
-        // as the widest on screen (so the prompts start level), at most NOTE_WIDTH.
+        // as the widest on screen (so the prompts start level), at most what the row has
+        // free once the prompt has PROMPT_ROOM (and never less than NOTE_WIDTH).
         let on_screen = || {
             visible
                 .iter()
@@ -466,15 +472,36 @@ impl Component for HistoryPane {
                 .take(height)
                 .map(|&slot| view.book.row_at(slot))
         };
-        let note_width = match inner.width >= 90 {
-            true => on_screen()
-                .map(|row| job::note_cells(view.book, row))
-                .max()
-                .unwrap_or(0),
-            false => 0,
-        };
         // Batch tags in a column too, while a row on screen has one.
         let batched = on_screen().any(|row| row.batch.is_some());
+        // Mark, icon, state, age, batch tag and stars: what a row has before its note.
+        let fixed = usize::from(!self.marked.is_empty())
+            + 2
+            + 11
+            + 11
+            + usize::from(batched) * (BATCH_CHARS + 2)
+            + usize::from(rated) * 6;
+        // What the prompts and image names on screen take, up to PROMPT_ROOM (a long
+        // prompt is cut to make room for the note).
+        let prompts = on_screen()
+            .map(|row| {
+                let first = row.prompt.lines().next().unwrap_or("");
+                sanitize(first).width() + 2 + sanitize(image_name(&row.image)).width()
+            })
+            .max()
+            .unwrap_or(0)
+            .min(PROMPT_ROOM);
+        let room = usize::from(inner.width)
+            .saturating_sub(fixed + prompts + 1)
+            .max(job::NOTE_WIDTH);
+        let note_width = match inner.width >= 90 {
+            true => on_screen()
+                .map(job::note_cells)
+                .max()
+                .unwrap_or(0)
+                .min(room),
+            false => 0,
+        };
         let lines: Vec<Line> = visible
             .iter()
             .enumerate()
@@ -523,12 +550,7 @@ impl Component for HistoryPane {
                     ),
                     Span::styled(sanitize(&batch), theme.muted()),
                 ];
-                // The note's words where the record is read (the selected job, those
-                // opened lately); the summaries only say there is one.
-                let note = match view.book.get(id) {
-                    Some(entry) => job::Note::Text(entry.record.note.as_deref()),
-                    None => job::Note::Unread(record.has_note),
-                };
+                let note = job::Note::Text(record.note.as_deref());
                 let rating = record.rating.and_then(i2v_store::Rating::new);
                 spans.extend(job::judgement_parts(view, rating, note, rated, note_width));
                 spans.extend([

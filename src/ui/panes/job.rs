@@ -195,29 +195,19 @@ pub(crate) fn judgement_spans(
     judgement_parts(view, record.rating, note, column, note_width)
 }
 
-/// The widest a list row's note is drawn, quotes included.
+/// The narrowest a list row's note is drawn, quotes included, where it is drawn at all; it
+/// takes more of the row's free width when there is some.
 pub(crate) const NOTE_WIDTH: usize = 24;
 
-/// Columns `row`'s note takes in a list (quotes included, at most [`NOTE_WIDTH`]): its
-/// text where the record is read, `“…”` where only the summary says it has one.
-pub(crate) fn note_cells(book: &Book, row: &crate::ui::row::Row) -> usize {
-    match book.get(&row.id) {
-        Some(entry) => entry
-            .record
-            .note
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
-            .map_or(0, |n| (sanitize(n).width() + 2).min(NOTE_WIDTH)),
-        None if row.has_note => "“…”".width(),
-        None => 0,
-    }
+/// Columns `row`'s note takes in a list, quotes included: the start the row keeps (the
+/// index's summaries carry it, so a row whose record is not read shows it too).
+pub(crate) fn note_cells(row: &crate::ui::row::Row) -> usize {
+    row.note.as_deref().map_or(0, |n| sanitize(n).width() + 2)
 }
 
-/// A row's note: its text, or only whether it has one (a history row whose record is not
-/// read: the index's summaries do not carry notes).
+/// A row's note, if it has one.
 pub(crate) enum Note<'a> {
     Text(Option<&'a str>),
-    Unread(bool),
 }
 
 /// [`judgement_spans`] from a rating and a note.
@@ -238,8 +228,7 @@ pub(crate) fn judgement_parts(
     }
     let note = match note {
         Note::Text(Some(note)) => format!("“{}”", cut(&sanitize(note), note_width - 2)),
-        Note::Unread(true) => "“…”".to_owned(),
-        _ => String::new(),
+        Note::Text(None) => String::new(),
     };
     // A column: the prompts after it start level, noted or not.
     let pad = note_width.saturating_sub(note.width());

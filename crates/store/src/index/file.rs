@@ -16,7 +16,7 @@ use crate::summary::{Summary, Timings};
 const MAGIC: &[u8; 8] = b"I2VJOBIX";
 /// Bump on any change to [`Entry`] or [`StoredState`]: an index of another format is rebuilt.
 /// `the_encoding_is_pinned` fails when the bytes change without a bump.
-pub(crate) const FORMAT: u32 = 3;
+pub(crate) const FORMAT: u32 = 4;
 /// Magic, format, stamp time, body length, checksum.
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 8 + 4;
 
@@ -243,7 +243,8 @@ struct Entry<'a> {
     image: &'a str,
     prompt_optimizer: bool,
     rating: Option<u8>,
-    has_note: bool,
+    /// The note's start (format 4; a flag before).
+    note: Option<&'a str>,
     batch: Option<&'a str>,
     price_usd: Option<f64>,
     has_video: bool,
@@ -266,7 +267,7 @@ impl<'a> Entry<'a> {
             image: &s.image,
             prompt_optimizer: s.prompt_optimizer,
             rating: s.rating,
-            has_note: s.has_note,
+            note: s.note.as_deref(),
             batch: s.batch.as_ref().map(|b| b.as_str()),
             price_usd: s.price_usd,
             has_video: s.has_video,
@@ -295,7 +296,7 @@ impl<'a> Entry<'a> {
             image: self.image.to_owned(),
             prompt_optimizer: self.prompt_optimizer,
             rating: self.rating,
-            has_note: self.has_note,
+            note: self.note.map(Box::from),
             batch: match self.batch {
                 Some(batch) => Some(BatchId::parse(batch)?),
                 None => None,
@@ -387,6 +388,7 @@ mod tests {
         record.created_at = DateTime::from_timestamp(1_800_000_000, 123).unwrap_or_default();
         record.updated_at = record.created_at;
         record.state = JobState::Queued { position: Some(4) };
+        record.note = Some("sharp".into());
         let stamp = Stamp {
             len: 1234,
             modified_ns: 5,
@@ -470,10 +472,10 @@ mod tests {
         let bytes = encode(42, &[entry()]).unwrap();
         let body = &bytes[HEADER_LEN..];
         let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 3);
+        assert_eq!(FORMAT, 4);
         assert_eq!(
             hex,
-            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010000000000000000010000000000001e4000010000000000204d40"
+            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010001057368617270000000000000010000000000001e4000010000000000204d40"
         );
     }
 }
