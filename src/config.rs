@@ -36,6 +36,10 @@ pub struct ConfigFile {
     /// The most jobs one submit may send (a prompt matrix times its repeats; default 50).
     #[serde(default)]
     pub max_jobs_per_submit: Option<u64>,
+    /// What the cached frame strips (`thumbs/`) may hold, in MB (default 500); past it the
+    /// strips used least lately go. 0 keeps none.
+    #[serde(default)]
+    pub max_thumbs_mb: Option<u64>,
     /// The workbench's own settings (theme, keys, notifications), read by the UI.
     #[serde(default)]
     pub ui: Option<toml::Table>,
@@ -108,6 +112,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("max_download_mb", &self.max_download_mb)
             .field("price_per_video", &self.price_per_video)
             .field("max_jobs_per_submit", &self.max_jobs_per_submit)
+            .field("max_thumbs_mb", &self.max_thumbs_mb)
             .field("ui", &self.ui)
             .field("fal", &self.fal)
             .finish()
@@ -154,6 +159,8 @@ pub struct Settings {
     pub price_per_video: f64,
     /// The most jobs one submit may send.
     pub max_jobs_per_submit: u64,
+    /// What the cached frame strips may hold, in bytes.
+    pub max_thumbs_bytes: u64,
     pub file: ConfigFile,
 }
 
@@ -245,6 +252,11 @@ impl Settings {
                 .map_or(DEFAULT_MAX_DOWNLOAD_BYTES, |mb| mb.saturating_mul(1 << 20)),
             price_per_video,
             max_jobs_per_submit,
+            max_thumbs_bytes: file
+                .max_thumbs_mb
+                .map_or(i2v_video::DEFAULT_THUMBS_LIMIT, |mb| {
+                    mb.saturating_mul(1 << 20)
+                }),
             file,
         })
     }
@@ -416,6 +428,16 @@ mod tests {
         f.config("max_download_mb = 5\n", 0o600);
         let settings = Settings::load(&f.env()).unwrap();
         assert_eq!(settings.max_download_bytes, 5 << 20);
+    }
+
+    #[test]
+    fn the_thumbnail_cache_defaults_to_500_mb_and_reads_the_file() {
+        let f = Fixture::new();
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.max_thumbs_bytes, 500 << 20);
+        f.config("max_thumbs_mb = 40\n", 0o600);
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.max_thumbs_bytes, 40 << 20);
     }
 
     #[test]

@@ -96,13 +96,14 @@ pub fn save_frame(
     Ok(out)
 }
 
-/// Makes frame strips in the background, cached in `<data dir>/thumbs`; strips somebody
-/// asked for go to `on_strip`.
+/// Makes frame strips in the background, cached in `<data dir>/thumbs` within
+/// `max_thumbs_bytes`; strips somebody asked for go to `on_strip`.
 pub fn strip_maker(
     store: &Store,
+    max_thumbs_bytes: u64,
     on_strip: crate::preview::OnStrip,
 ) -> std::io::Result<crate::preview::StripMaker> {
-    crate::preview::StripMaker::new(thumbs(store), on_strip)
+    crate::preview::StripMaker::new(thumbs(store).with_limit(max_thumbs_bytes), on_strip)
 }
 
 /// For the runtime, when it sees a job finish with its video on disk: the strip is made in

@@ -81,6 +81,7 @@ pub async fn workbench(
         ),
     };
     let mut runtime = Runtime::new(jobs, store, ui_config.notify);
+    runtime.max_thumbs_bytes = settings.max_thumbs_bytes;
     if let Some(opener) = settings
         .file
         .opener

@@ -58,6 +58,8 @@ pub struct Runtime {
     pub graphics: Graphics,
     /// Frame strips made in the background, started with the first one wanted.
     strips: Option<StripMaker>,
+    /// What their cache may hold (`max_thumbs_mb`).
+    pub max_thumbs_bytes: u64,
 }
 
 /// How long after the last edit the draft is saved: soon enough that a `kill -9` or a power
@@ -100,6 +102,7 @@ impl Runtime {
             image_check: None,
             graphics: Graphics::Off,
             strips: None,
+            max_thumbs_bytes: i2v_video::DEFAULT_THUMBS_LIMIT,
         }
     }
 
@@ -172,6 +175,7 @@ impl Runtime {
             let tx = self.msg_tx.clone();
             let made = crate::frames::strip_maker(
                 &self.store,
+                self.max_thumbs_bytes,
                 Box::new(move |id, result| {
                     if let Some(id) = JobId::parse(&id) {
                         let _ = tx.send(Msg::Strip { id, result });

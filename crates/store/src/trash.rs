@@ -50,7 +50,8 @@ impl Store {
         self.root().join("trash")
     }
 
-    /// Cached thumbnails: `<job id>-<position>.rgb` (written by `i2v-video`'s `ThumbCache`).
+    /// Cached thumbnails: `<job id>-strip.thumb` (written by `i2v-video`'s `ThumbCache`; earlier
+    /// versions wrote `<job id>-<position>.rgb`).
     pub fn thumbs_dir(&self) -> PathBuf {
         self.root().join("thumbs")
     }

@@ -13,7 +13,7 @@ mod position;
 mod scale;
 mod video;
 
-pub use cache::ThumbCache;
+pub use cache::{DEFAULT_LIMIT as DEFAULT_THUMBS_LIMIT, ThumbCache};
 pub use container::VideoInfo;
 pub use error::{Problem, VideoError};
 pub use frame::Frame;

@@ -119,6 +119,13 @@ fn the_strip_is_cached_and_read_back_the_same() {
     // The second look does not touch the video at all.
     let gone = dir.path().join("gone.mp4");
     assert_eq!(cache.strip("job", &gone).unwrap(), made);
+    // One small file a job.
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("thumbs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files, [cache.path("job")]);
+    assert!(std::fs::metadata(&files[0]).unwrap().len() < 100_000);
 }
 
 #[test]
@@ -159,7 +166,7 @@ fn a_damaged_cache_file_is_made_again() {
     let dir = tempfile::tempdir().unwrap();
     let cache = ThumbCache::new(dir.path());
     let made = cache.strip("job", &thirds()).unwrap();
-    let file = dir.path().join("job-middle.rgb");
+    let file = cache.path("job");
     let len = std::fs::metadata(&file).unwrap().len();
     std::fs::write(&file, &std::fs::read(&file).unwrap()[..(len / 2) as usize]).unwrap();
     assert!(cache.cached("job").is_none());
