@@ -22,5 +22,6 @@ pub mod spend;
 #[cfg(test)]
 mod test_record;
 pub mod text;
+pub mod tmux_clipboard;
 pub mod ui;
 pub mod words;

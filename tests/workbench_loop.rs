@@ -399,6 +399,39 @@ async fn the_draft_is_saved_on_quit_and_restored_on_the_next_start() {
     assert!(screen.pane_text("Image").contains("frame.png"), "{screen}");
 }
 
+/// Defect: started in `a/` with `--image shot.png`, quit, started in `b/`, the image field
+/// said `✗ shot.png: no such file`. The draft keeps the path resolved, as job records do.
+#[tokio::test]
+async fn the_draft_keeps_a_relative_image_path_resolved() {
+    let mut h = Harness::start().await;
+    h.focus(Focus::Image);
+    // Tests run in the package's directory.
+    h.type_text("tests/fixtures/frame.png");
+    assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
+    h.bench.shutdown().await;
+    let whole = std::env::current_dir()
+        .unwrap()
+        .join("tests/fixtures/frame.png");
+    assert_eq!(
+        h.draft_on_disk().unwrap().image,
+        whole.display().to_string()
+    );
+    // What the user typed stays in the field while this run lasts.
+    assert_eq!(h.bench.app.draft().image, "tests/fixtures/frame.png");
+
+    let dir = h.dir.clone();
+    drop(h);
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    h.wait_for("the kept image to check out", |s| {
+        s.pane_text("Image").contains("✓ frame.png")
+    })
+    .await;
+}
+
 #[cfg(unix)]
 #[tokio::test]
 async fn the_saved_draft_is_readable_by_its_owner_only() {
@@ -1056,24 +1089,98 @@ async fn o_over_ssh_says_where_the_video_is_and_y_copies_its_path() {
     assert!(sent.contains(&encoded), "Y copies the path: {sent:?}");
 }
 
-/// Defect 7: inside tmux with set-clipboard off, OSC 52 never arrives; say how to turn it on
-/// instead of reporting a copy.
+/// A fake `tmux` in `dir`: answers `show-options` with the contents of `dir/setting`, keeps
+/// what `load-buffer` reads in `dir/buffer` and its arguments in `dir/args`, and refuses
+/// `load-buffer` while `dir/refuse` exists.
+#[cfg(unix)]
+fn fake_tmux(dir: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let d = dir.display();
+    let script = format!(
+        "#!/bin/sh\n\
+         case \"$1\" in\n\
+         show-options) cat '{d}/setting' ;;\n\
+         load-buffer) [ -e '{d}/refuse' ] && {{ echo 'no server running' >&2; exit 1; }}\n\
+           echo \"$@\" > '{d}/args'; cat > '{d}/buffer' ;;\n\
+         *) exit 1 ;;\n\
+         esac\n"
+    );
+    let path = dir.join("tmux");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+/// Defect: inside tmux with its default `set-clipboard external`, `y` said `copied to the
+/// clipboard (OSC 52, through tmux)` while tmux kept nothing (it passes a program's OSC 52
+/// on only when the option is `on`). tmux is asked; when it is not `on`, its own buffer
+/// takes the text (`load-buffer -w`), and the status bar says what happened.
+#[cfg(unix)]
 #[tokio::test]
-async fn y_inside_tmux_with_set_clipboard_off_says_how_to_enable_it() {
+async fn y_inside_tmux_copies_through_tmuxs_buffer_unless_set_clipboard_is_on() {
     let mut h = Harness::start().await;
     completed_job(&mut h).await;
-    h.bench.runtime.tmux_clipboard_query = Some("echo off".to_owned());
+    let dir = tempfile::tempdir().unwrap();
+    h.bench.runtime.tmux = Some(fake_tmux(dir.path()));
+    let setting =
+        |value: &str| std::fs::write(dir.path().join("setting"), format!("{value}\n")).unwrap();
+    let buffer = || std::fs::read_to_string(dir.path().join("buffer")).ok();
     h.focus(Focus::Queue);
+
+    setting("external");
     h.press(KeyCode::Char('y'));
-    h.wait_for("the advice", |s| s.status_bar().contains("set-clipboard"))
+    let screen = h
+        .wait_for("the copy through tmux's buffer", |s| {
+            s.status_bar().contains("tmux's buffer")
+        })
         .await;
+    assert!(
+        screen.status_bar().contains("sends on to the clipboard"),
+        "{screen}"
+    );
+    assert!(
+        buffer().is_some_and(|b| b.starts_with("http")),
+        "{:?}",
+        buffer()
+    );
+    let args = std::fs::read_to_string(dir.path().join("args")).unwrap();
+    assert_eq!(args.trim(), "load-buffer -w -");
     h.press(KeyCode::Esc);
-    h.bench.runtime.tmux_clipboard_query = Some("echo on".to_owned());
+
+    setting("off");
+    h.press(KeyCode::Char('y'));
+    let screen = h
+        .wait_for("the buffer-only copy", |s| {
+            s.status_bar().contains("buffer only")
+        })
+        .await;
+    assert!(
+        screen.status_bar().contains("set-clipboard is off"),
+        "{screen}"
+    );
+    h.press(KeyCode::Esc);
+
+    std::fs::write(dir.path().join("refuse"), "").unwrap();
+    std::fs::remove_file(dir.path().join("buffer")).unwrap();
+    h.press(KeyCode::Char('y'));
+    let screen = h
+        .wait_for("the failure", |s| s.status_bar().contains("not copied"))
+        .await;
+    assert!(screen.status_bar().contains("set-clipboard"), "{screen}");
+    assert!(!screen.status_bar().contains("copied to"), "{screen}");
+    h.press(KeyCode::Esc);
+
+    setting("on");
     h.press(KeyCode::Char('y'));
     h.wait_for("the copy through tmux", |s| {
-        s.status_bar().contains("through tmux")
+        s.status_bar().contains("(OSC 52, through tmux)")
     })
     .await;
+    assert_eq!(
+        buffer(),
+        None,
+        "with set-clipboard on, OSC 52 alone does it"
+    );
 }
 
 /// Defect 4: a job whose image was typed as a relative path could not be run again from

@@ -17,6 +17,7 @@ use crate::image_source;
 use crate::jobs::{Engine, JobEvent, Origin};
 use crate::preview::{Clock, Graphics, Player, StripMaker, THUMB_HEIGHT, THUMB_WIDTH};
 use crate::text::sanitize;
+use crate::tmux_clipboard::Copied;
 
 /// Whether jobs can be submitted from this workbench.
 pub enum Jobs {
@@ -41,9 +42,9 @@ pub struct Runtime {
     pub editor: String,
     /// Opens a downloaded video: `opener` from the config, else `xdg-open` (`open` on macOS).
     pub opener: String,
-    /// Inside tmux: a shell command printing tmux's `set-clipboard` option, which decides
-    /// whether OSC 52 gets through at all.
-    pub tmux_clipboard_query: Option<String>,
+    /// Inside tmux: the tmux program to ask about its `set-clipboard` option (which decides
+    /// whether a program's OSC 52 gets through) and to load its buffer when it does not.
+    pub tmux: Option<String>,
     msg_tx: mpsc::UnboundedSender<Msg>,
     msg_rx: mpsc::UnboundedReceiver<Msg>,
     /// Local image path → the URL fal has for it from an earlier run (see
@@ -92,9 +93,9 @@ impl Runtime {
             } else {
                 "xdg-open".into()
             },
-            tmux_clipboard_query: std::env::var_os("TMUX")
+            tmux: std::env::var_os("TMUX")
                 .filter(|v| !v.is_empty())
-                .map(|_| "tmux show-options -gv set-clipboard".to_owned()),
+                .map(|_| "tmux".to_owned()),
             msg_tx,
             msg_rx,
             image_fallbacks: Default::default(),
@@ -364,13 +365,23 @@ impl Runtime {
                 // OSC 52 travels through SSH and tmux to the local terminal's clipboard.
                 let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
                 self.write_sequence(&format!("\x1b]52;c;{encoded}\x07"));
-                match self.tmux_clipboard_query.clone() {
+                match self.tmux.clone() {
                     None => {
                         let _ = self
                             .msg_tx
                             .send(Msg::Notice("copied to the clipboard (OSC 52)".into()));
                     }
-                    Some(query) => self.check_tmux_clipboard(query),
+                    Some(tmux) => {
+                        let tx = self.msg_tx.clone();
+                        tokio::task::spawn_blocking(move || {
+                            let msg = match crate::tmux_clipboard::copy(&tmux, &text) {
+                                Copied::Done(said) => Msg::Notice(said),
+                                Copied::Partly(said) => Msg::Warning(said),
+                                Copied::Not(said) => Msg::Error(said),
+                            };
+                            let _ = tx.send(msg);
+                        });
+                    }
                 }
             }
             Effect::OpenVideo(path) => self.open_video(path),
@@ -461,32 +472,6 @@ impl Runtime {
         });
     }
 
-    /// tmux drops OSC 52 while its `set-clipboard` option is off: say so, and how to turn it
-    /// on, instead of reporting a copy that never happened.
-    fn check_tmux_clipboard(&self, query: String) {
-        let tx = self.msg_tx.clone();
-        tokio::task::spawn_blocking(move || {
-            let setting = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(&query)
-                .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .output()
-                .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-                .unwrap_or_default();
-            let msg = if setting == "off" {
-                Msg::Error(
-                    "not copied: tmux drops clipboard requests while set-clipboard is off. \
-                     Run `tmux set -g set-clipboard on` and add it to ~/.tmux.conf"
-                        .to_owned(),
-                )
-            } else {
-                Msg::Notice("copied to the clipboard (OSC 52, through tmux)".to_owned())
-            };
-            let _ = tx.send(msg);
-        });
-    }
-
     fn notify(&mut self, title: &str, body: &str) {
         // Notification text ends up inside an escape sequence: nothing in it may end it early.
         let (title, body) = (sanitize(title).replace(';', ","), sanitize(body));
@@ -566,7 +551,11 @@ impl Runtime {
 }
 
 pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
+    let draft = Draft {
+        image: resolved_image(&draft.image),
+        ..draft.clone()
+    };
+    let json = serde_json::to_vec_pretty(&draft).map_err(std::io::Error::other)?;
     // A delayed save already writing when the shutdown saves cannot be stopped: each write
     // needs its own temporary file, or one could truncate the file the other is renaming
     // into place and leave a half-written draft.
@@ -696,6 +685,18 @@ fn salvage_draft(bytes: &[u8]) -> Option<Draft> {
             .unwrap_or(defaults.history_sort),
     };
     (draft != Draft::default()).then_some(draft)
+}
+
+/// The image field as a draft keeps it: a relative path made absolute against the directory
+/// i2v runs in (as a job's record keeps it), so the next start, wherever it runs, finds the
+/// same file. URLs, `~/…` and absolute paths stay as typed.
+fn resolved_image(text: &str) -> String {
+    let trimmed = text.trim();
+    let path = std::path::Path::new(trimmed);
+    if trimmed.is_empty() || !is_local(trimmed) || trimmed.starts_with('~') || path.is_absolute() {
+        return text.to_owned();
+    }
+    std::path::absolute(path).map_or_else(|_| text.to_owned(), |p| p.display().to_string())
 }
 
 /// An image that checked out and is not a URL is a local file: only those get a thumbnail.

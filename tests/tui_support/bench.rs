@@ -123,7 +123,7 @@ impl Harness {
         let side_channel = Captured::default();
         runtime.out = Box::new(side_channel.clone());
         // Whether the test itself runs inside tmux must not matter.
-        runtime.tmux_clipboard_query = None;
+        runtime.tmux = None;
         // As the binary does: the draft saved at the last quit fills the editor.
         let (draft, draft_warning) = recover_draft(&runtime.draft_path());
         let app = App::new(AppOptions {
