@@ -272,6 +272,29 @@ async fn marked_history_jobs_are_re_run_together_after_the_cost_confirm() {
     assert!(!h.screen().contains("1 marked"), "{}", h.screen());
 }
 
+/// Defect: `Send 1 jobs?`, `1 marked jobs again`, `Submitting 1 jobs…`, `· 1 chars`.
+#[tokio::test]
+async fn one_job_is_one_job() {
+    let mut h = Harness::start().await;
+    h.submit_and_complete("a").await;
+    assert!(h.screen().contains("Prompt · 1 char "), "{}", h.screen());
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char('r'));
+    let screen = h.screen();
+    for line in ["Send 1 job?", "1 marked job again, $0.33 at $0.33 a video"] {
+        assert!(screen.contains(line), "{line:?} missing:\n{screen}");
+    }
+    h.press(KeyCode::Char('y'));
+    let screen = h.screen();
+    assert!(
+        screen.status_bar().contains("Submitting 1 job…"),
+        "{screen}"
+    );
+    wait_completed(&mut h, 2).await;
+}
+
 fn past_job(store: &Store, prompt: &str, ago: chrono::Duration, price: f64) {
     let mut record = JobRecord::new(
         "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video",

@@ -157,7 +157,8 @@ fn confirmed(plan: &BatchPlan, price_per_video: f64) -> bool {
     }
     let jobs = plan.jobs();
     let cost = crate::spend::usd(jobs as f64 * price_per_video);
-    match confirm::ask(&format!("Send {jobs} jobs for {cost}?")) {
+    let s = super::history::plural(usize::try_from(jobs).unwrap_or(usize::MAX));
+    match confirm::ask(&format!("Send {jobs} job{s} for {cost}?")) {
         Answer::Yes => true,
         Answer::No => {
             eprintln!("nothing was sent");
@@ -165,7 +166,7 @@ fn confirmed(plan: &BatchPlan, price_per_video: f64) -> bool {
         }
         Answer::NoTerminal => {
             eprintln!(
-                "i2v: {jobs} jobs would cost {cost} and there is no terminal to ask on; \
+                "i2v: {jobs} job{s} would cost {cost} and there is no terminal to ask on; \
                  nothing was sent: add --yes to send them"
             );
             false

@@ -60,6 +60,7 @@ pub async fn workbench(
             ),
         }
     };
+    let cannot_submit = backend.as_ref().err().cloned();
     let (jobs, store) = match &backend {
         Ok(backend) => {
             let (engine, events) = Engine::new(
@@ -107,6 +108,7 @@ pub async fn workbench(
         },
         // Known once the first frame is up (`Options::preview`).
         graphics: crate::preview::Graphics::Off,
+        cannot_submit,
     };
     let closed = crate::ui::run::start(Options {
         app,

@@ -47,6 +47,9 @@ pub struct AppOptions {
     /// Running over SSH: a video player started here would not be seen.
     pub remote: bool,
     pub pricing: Pricing,
+    /// Why nothing can be submitted at all (no API key, say): a submit says this before
+    /// anything about the prompt or the image.
+    pub cannot_submit: Option<String>,
     /// How pictures are drawn; off until the terminal's graphics are known.
     pub graphics: crate::preview::Graphics,
 }
@@ -133,6 +136,8 @@ pub struct App {
     pub(crate) notify: NotifyConfig,
     pub(crate) remote: bool,
     pub(crate) pricing: Pricing,
+    /// See [`AppOptions::cannot_submit`].
+    cannot_submit: Option<String>,
     /// When this workbench started: what "spent this session" counts from.
     started: DateTime<Utc>,
     /// The local midnight "spent today" was last counted from.
@@ -225,6 +230,7 @@ impl App {
             notify: opts.notify,
             remote: opts.remote,
             pricing: opts.pricing,
+            cannot_submit: opts.cannot_submit,
             started: Utc::now(),
             spend_day: DateTime::<Utc>::MIN_UTC,
             banner: opts.banner.map(|b| sanitize(&b)),
@@ -803,7 +809,10 @@ impl App {
             self.panes.history.marked.clear();
         }
         self.submitting = true;
-        self.notice(format!("Submitting {} jobs…", jobs.len()));
+        self.notice(format!(
+            "Submitting {}…",
+            super::format::count(jobs.len(), "job", "jobs")
+        ));
         self.awaiting.extend(jobs.iter().cloned());
         vec![Effect::SubmitBatch(jobs)]
     }
@@ -837,8 +846,8 @@ impl App {
         }
         let price = self.pricing.price_per_video;
         let summary = format!(
-            "{} marked jobs again, {} at {} a video",
-            jobs.len(),
+            "{} again, {} at {} a video",
+            super::format::count(jobs.len(), "marked job", "marked jobs"),
             crate::spend::usd(jobs.len() as f64 * price),
             crate::spend::usd(price)
         );
@@ -966,6 +975,11 @@ impl App {
 
     /// Builds the job to submit, or says what is missing and puts the cursor there.
     pub(crate) fn new_job(&mut self) -> Option<NewJob> {
+        if let Some(reason) = &self.cannot_submit {
+            let reason = reason.clone();
+            self.error(reason);
+            return None;
+        }
         let prompt = self.panes.prompt.text();
         let image = self.panes.image.text();
         if prompt.trim().is_empty() {

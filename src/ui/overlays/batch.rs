@@ -10,6 +10,7 @@ use crate::jobs::NewJob;
 use crate::text::sanitize;
 use crate::ui::component::{Command, Ctx, Request, View, fixed, hint};
 use crate::ui::draw::{wrap_line, wrap_lines};
+use crate::ui::format::count;
 use crate::ui::keys::{Action, KeyBinding};
 use crate::ui::theme::Theme;
 
@@ -70,7 +71,7 @@ impl BatchConfirm {
 
 impl Text for BatchConfirm {
     fn title(&self) -> String {
-        format!("Send {} jobs?", self.jobs.len())
+        format!("Send {}?", count(self.jobs.len(), "job", "jobs"))
     }
 
     fn lines(&mut self, view: &View, width: usize) -> Vec<Line<'static>> {

@@ -103,7 +103,10 @@ impl Component for PromptPane {
         let chars = self.chars();
         let mut title = vec![
             Span::raw(" Prompt "),
-            Span::styled(format!("· {chars} chars "), theme.muted()),
+            Span::styled(
+                format!("· {} ", crate::ui::format::count(chars, "char", "chars")),
+                theme.muted(),
+            ),
         ];
         if chars > crate::input_limits::MAX_PROMPT_CHARS {
             title.push(Span::styled(
