@@ -124,6 +124,7 @@ fn run_scenario(
             runners: n,
             accepted_key: Some(KEY.into()),
             hostile_logs: false,
+            ..SimConfig::default()
         }))
         .map_err(|e| format!("sim did not start: {e}"))?;
     let fault_note = if scenario.faults {

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use i2v_fal::{ApiKey, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_QUEUE_URL, DEFAULT_REST_URL};
+use i2v_fal::{
+    ApiKey, DEFAULT_API_URL, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_QUEUE_URL, DEFAULT_REST_URL,
+};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -19,6 +21,9 @@ pub struct ConfigFile {
     pub queue_url: Option<String>,
     #[serde(default)]
     pub rest_url: Option<String>,
+    /// fal's Platform API (request records, prices), `https://api.fal.ai/v1` by default.
+    #[serde(default)]
+    pub api_url: Option<String>,
     /// Download result videos into the data dir (default true).
     #[serde(default)]
     pub download: Option<bool>,
@@ -107,6 +112,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("key", &self.key.as_ref().map(|_| "<redacted>"))
             .field("queue_url", &self.queue_url)
             .field("rest_url", &self.rest_url)
+            .field("api_url", &self.api_url)
             .field("download", &self.download)
             .field("opener", &self.opener)
             .field("max_download_mb", &self.max_download_mb)
@@ -152,6 +158,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub queue_url: String,
     pub rest_url: String,
+    /// fal's Platform API: asked about lost submits, jobs made elsewhere and prices.
+    pub api_url: String,
     pub download: bool,
     /// The largest result video downloaded, in bytes.
     pub max_download_bytes: u64,
@@ -240,12 +248,16 @@ impl Settings {
         let rest_url = env("I2V_REST_URL")
             .or_else(|| file.rest_url.clone())
             .unwrap_or_else(|| DEFAULT_REST_URL.to_owned());
+        let api_url = env("I2V_API_URL")
+            .or_else(|| file.api_url.clone())
+            .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
         Ok(Self {
             config_path,
             config_dir,
             data_dir,
             queue_url,
             rest_url,
+            api_url,
             download: file.download.unwrap_or(true),
             max_download_bytes: file
                 .max_download_mb
@@ -418,6 +430,23 @@ mod tests {
         let settings = Settings::load(&f.env()).unwrap();
         assert_eq!(settings.queue_url, "http://env-queue");
         assert_eq!(settings.rest_url, "http://file-rest");
+    }
+
+    #[test]
+    fn the_platform_api_url_defaults_to_fals_and_can_be_moved() {
+        let mut f = Fixture::new();
+        let settings = Settings::load(&f.env()).unwrap();
+        assert_eq!(settings.api_url, "https://api.fal.ai/v1");
+        f.config("api_url = \"http://file-api/v1\"\n", 0o600);
+        assert_eq!(
+            Settings::load(&f.env()).unwrap().api_url,
+            "http://file-api/v1"
+        );
+        f.vars.insert("I2V_API_URL", "http://env-api/v1".into());
+        assert_eq!(
+            Settings::load(&f.env()).unwrap().api_url,
+            "http://env-api/v1"
+        );
     }
 
     #[test]

@@ -22,8 +22,9 @@ pub struct Backend {
 impl Backend {
     /// Real fal with the user's key.
     pub fn real(settings: &Settings, key: ApiKey) -> anyhow::Result<Self> {
-        let mut config =
-            ClientConfig::new(key).with_base_urls(&settings.queue_url, &settings.rest_url);
+        let mut config = ClientConfig::new(key)
+            .with_base_urls(&settings.queue_url, &settings.rest_url)
+            .with_api_url(&settings.api_url);
         config.download.max_bytes = settings.max_download_bytes;
         Ok(Self {
             client: FalClient::new(config)?,
@@ -39,7 +40,9 @@ impl Backend {
             .await
             .context("could not start the simulated fal")?;
         let base = sim.base_url();
-        let config = ClientConfig::new(ApiKey::new("demo-key")).with_base_urls(&base, &base);
+        let config = ClientConfig::new(ApiKey::new("demo-key"))
+            .with_base_urls(&base, &base)
+            .with_api_url(&sim.api_url());
         let store = open_store(&demo_data_dir(&settings.data_dir))?;
         close_orphaned_demo_jobs(&store);
         Ok(Self {

@@ -208,6 +208,7 @@ fn submit_in_terminal(sim: &Sim, sandbox: &Sandbox, prompt: &str) -> Pty {
         ("FAL_KEY", TEST_KEY.into()),
         ("I2V_QUEUE_URL", sim.url()),
         ("I2V_REST_URL", sim.url()),
+        ("I2V_API_URL", format!("{}/v1", sim.url())),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

@@ -38,6 +38,7 @@ fn quitting_with_a_job_running_on_fal_says_it_goes_on_and_the_next_start_follows
         ("FAL_KEY".to_owned(), "test-key".to_owned()),
         ("I2V_QUEUE_URL".to_owned(), fal.base_url()),
         ("I2V_REST_URL".to_owned(), fal.base_url()),
+        ("I2V_API_URL".to_owned(), fal.api_url()),
     ]);
     let prompt = "a lighthouse in a storm";
     let mut pty = Pty::spawn(&[], &env, 100, 30);

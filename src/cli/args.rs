@@ -384,6 +384,9 @@ pub struct FakeFalArgs {
     /// Milliseconds between log lines.
     #[arg(long, default_value_t = 400)]
     pub log_ms: u64,
+    /// Milliseconds a request takes to show in fal's records (the Platform API's list).
+    #[arg(long, default_value_t = 2000)]
+    pub list_lag_ms: u64,
     /// Only accept this key (default: any key).
     #[arg(long)]
     pub key: Option<String>,

@@ -147,6 +147,7 @@ async fn fake_fal(args: FakeFalArgs) -> anyhow::Result<ExitCode> {
         queue_time: Duration::from_millis(args.queue_ms),
         run_time: Duration::from_millis(args.run_ms),
         log_interval: Duration::from_millis(args.log_ms),
+        list_lag: Duration::from_millis(args.list_lag_ms),
         accepted_key: args.key,
         hostile_logs: args.hostile_logs,
         ..i2v_sim::SimConfig::default()

@@ -216,6 +216,7 @@ impl Sandbox {
         sandbox.set("FAL_KEY", TEST_KEY);
         sandbox.set("I2V_QUEUE_URL", base_url);
         sandbox.set("I2V_REST_URL", base_url);
+        sandbox.set("I2V_API_URL", &format!("{base_url}/v1"));
         sandbox
     }
 

@@ -112,6 +112,7 @@ impl Harness {
         let base = sim.base_url();
         let config = ClientConfig::new(ApiKey::new(setup.key))
             .with_base_urls(&base, &base)
+            .with_api_url(&sim.api_url())
             .fast_for_tests();
         let client = FalClient::new(config).unwrap();
         let (engine, events) = Engine::new(client, store.clone(), EngineOptions::default());

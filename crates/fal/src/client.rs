@@ -123,11 +123,16 @@ impl FalClient {
         }
     }
 
-    /// `url` is on one of fal's own API hosts (the configured queue and REST bases).
+    /// `url` is on one of fal's own API hosts (the configured queue, REST and Platform API
+    /// bases).
     pub(crate) fn is_fal_host(&self, url: &str) -> bool {
-        [&self.config.queue_url, &self.config.rest_url]
-            .iter()
-            .any(|base| is_under(url, base))
+        [
+            &self.config.queue_url,
+            &self.config.rest_url,
+            &self.config.api_url,
+        ]
+        .iter()
+        .any(|base| is_under(url, base))
     }
 
     /// One call that is safe to repeat, with retries: connection errors and 408/409/429/5xx

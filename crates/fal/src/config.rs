@@ -6,6 +6,8 @@ use crate::retry::RetryPolicy;
 pub const MODEL_ID: &str = "fal-ai/minimax/hailuo-2.3-fast/pro/image-to-video";
 pub const DEFAULT_QUEUE_URL: &str = "https://queue.fal.run";
 pub const DEFAULT_REST_URL: &str = "https://rest.fal.ai";
+/// fal's Platform API: its records of requests, and prices.
+pub const DEFAULT_API_URL: &str = "https://api.fal.ai/v1";
 
 /// The fal API key. Deliberately has no `Display` and a redacted `Debug`, so it cannot end up
 /// in a log line, an error message or the screen by accident.
@@ -40,6 +42,9 @@ pub struct ClientConfig {
     pub queue_url: String,
     /// Base of the REST API (storage uploads), `https://rest.fal.ai` unless overridden.
     pub rest_url: String,
+    /// Base of the Platform API (request records, prices), `https://api.fal.ai/v1` unless
+    /// overridden.
+    pub api_url: String,
     pub model: String,
     pub retry: RetryPolicy,
     pub connect_timeout: Duration,
@@ -90,6 +95,7 @@ impl ClientConfig {
             key,
             queue_url: DEFAULT_QUEUE_URL.to_owned(),
             rest_url: DEFAULT_REST_URL.to_owned(),
+            api_url: DEFAULT_API_URL.to_owned(),
             model: MODEL_ID.to_owned(),
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
@@ -105,6 +111,11 @@ impl ClientConfig {
     pub fn with_base_urls(mut self, queue_url: &str, rest_url: &str) -> Self {
         self.queue_url = queue_url.trim_end_matches('/').to_owned();
         self.rest_url = rest_url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    pub fn with_api_url(mut self, api_url: &str) -> Self {
+        self.api_url = api_url.trim_end_matches('/').to_owned();
         self
     }
 

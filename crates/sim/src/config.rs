@@ -18,6 +18,11 @@ pub struct SimConfig {
     /// Log messages carry terminal escapes, BEL, `\r`, NUL and bidi controls, so clients
     /// can prove they sanitise what they print.
     pub hostile_logs: bool,
+    /// How long after a submit the request shows in fal's records (the Platform API's
+    /// request list): fal's list lags a few seconds behind.
+    pub list_lag: Duration,
+    /// The price per video the Platform API's price list gives, in USD.
+    pub price_usd: f64,
 }
 
 impl Default for SimConfig {
@@ -29,17 +34,21 @@ impl Default for SimConfig {
             runners: 4,
             accepted_key: None,
             hostile_logs: false,
+            list_lag: Duration::from_secs(2),
+            price_usd: 0.33,
         }
     }
 }
 
 impl SimConfig {
-    /// Tiny timings for tests: a job is done about 120 ms after submit.
+    /// Tiny timings for tests: a job is done about 120 ms after submit, and in fal's records
+    /// at once.
     pub fn fast() -> Self {
         Self {
             queue_time: Duration::from_millis(20),
             run_time: Duration::from_millis(100),
             log_interval: Duration::from_millis(20),
+            list_lag: Duration::ZERO,
             ..Self::default()
         }
     }

@@ -24,7 +24,8 @@ pub enum FaultSpecError {
     #[error("fault spec {0:?} should look like ROUTE:KIND[:TIMES], e.g. submit:429:2")]
     Shape(String),
     #[error(
-        "unknown route {0:?}; expected submit, status, stream, result, cancel, upload, file or any"
+        "unknown route {0:?}; expected submit, status, stream, result, cancel, upload, file, \
+         requests, pricing or any"
     )]
     Route(String),
     #[error(
@@ -56,6 +57,8 @@ impl FromStr for Route {
             "cancel" => Route::Cancel,
             "upload" => Route::Upload,
             "file" => Route::File,
+            "requests" => Route::Requests,
+            "pricing" => Route::Pricing,
             "any" => Route::Any,
             _ => return Err(FaultSpecError::Route(s.to_string())),
         })

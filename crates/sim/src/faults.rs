@@ -17,6 +17,10 @@ pub enum Route {
     Upload,
     /// Downloads under `/files/...` (the output video and uploaded files).
     File,
+    /// The Platform API's request list (`/v1/models/requests/by-endpoint`).
+    Requests,
+    /// The Platform API's price list (`/v1/models/pricing`).
+    Pricing,
     /// As a fault target: every route. As a stats key: requests that matched no route.
     Any,
 }
@@ -32,6 +36,8 @@ impl Route {
             Route::Cancel => "cancel",
             Route::Upload => "upload",
             Route::File => "file",
+            Route::Requests => "requests",
+            Route::Pricing => "pricing",
             Route::Any => "any",
         }
     }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 use tokio::sync::{Semaphore, watch};
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
@@ -16,12 +18,30 @@ use crate::stats::StatsRecorder;
 
 /// Put this in a prompt to make the run fail (a `COMPLETED` status with an error).
 pub const FAIL_MARKER: &str = "sim:fail";
+/// Put this in a prompt to make the run refused by the content checker
+/// (`error_type: content_policy_violation`).
+pub const POLICY_MARKER: &str = "sim:policy";
 
 /// Why a run ended without a video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JobError {
     Cancelled,
     Failed,
+    /// The content checker refused the input or the output.
+    Refused,
+}
+
+impl JobError {
+    /// What a run of `prompt` ends in, by the markers it holds.
+    fn planned(prompt: &str) -> Option<JobError> {
+        if prompt.contains(POLICY_MARKER) {
+            Some(JobError::Refused)
+        } else if prompt.contains(FAIL_MARKER) {
+            Some(JobError::Failed)
+        } else {
+            None
+        }
+    }
 }
 
 impl JobError {
@@ -29,13 +49,15 @@ impl JobError {
         match self {
             JobError::Cancelled => "Request was cancelled",
             JobError::Failed => "Simulated model failure: the runner crashed while generating",
+            JobError::Refused => "The content was flagged by a content checker.",
         }
     }
 
     pub(crate) fn error_type(self) -> &'static str {
         match self {
             JobError::Cancelled => "request_cancelled",
-            JobError::Failed => "runner_error",
+            JobError::Failed => "runner_server_error",
+            JobError::Refused => "content_policy_violation",
         }
     }
 }
@@ -81,8 +103,17 @@ pub(crate) struct Job {
     pub id: String,
     /// `owner/alias`: request URLs use only these two segments.
     pub app: String,
+    /// The whole endpoint id the request was sent to (`owner/alias/path…`).
+    pub endpoint: String,
     /// The base URL the client used when submitting, for the URLs in status bodies.
     pub base: String,
+    /// The JSON input as sent; `None` when the client asked fal not to keep it
+    /// (`X-Fal-Store-IO: 0`).
+    pub input: Option<Value>,
+    /// When fal received it, as its records say.
+    pub sent_at: DateTime<Utc>,
+    /// When it entered the sim: its records show it only after `SimConfig::list_lag`.
+    pub arrived: Instant,
     state: Mutex<JobState>,
     changed: watch::Sender<u64>,
     cancel: CancellationToken,
@@ -92,6 +123,28 @@ pub(crate) struct Job {
 struct JobState {
     phase: Phase,
     logs: Vec<LogEntry>,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+}
+
+/// A request as fal's records (the Platform API) show it.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub seen: Seen,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// What a new request is.
+pub(crate) struct NewRequest {
+    /// `owner/alias`.
+    pub app: String,
+    /// `owner/alias/path…`.
+    pub endpoint: String,
+    pub base: String,
+    pub prompt: String,
+    /// `None`: not kept (`X-Fal-Store-IO: 0`).
+    pub input: Option<Value>,
 }
 
 impl Job {
@@ -128,6 +181,8 @@ pub(crate) struct Jobs {
     stats: StatsRecorder,
     shutdown: CancellationToken,
     all: Mutex<HashMap<String, Arc<Job>>>,
+    /// Every job, in the order it arrived.
+    arrivals: Mutex<Vec<Arc<Job>>>,
     /// Ids of jobs not yet running, in submission order: the index is the queue position.
     waiting: Mutex<Vec<String>>,
     runners: Arc<Semaphore>,
@@ -145,38 +200,98 @@ impl Jobs {
             stats,
             shutdown,
             all: Mutex::new(HashMap::new()),
+            arrivals: Mutex::new(Vec::new()),
             waiting: Mutex::new(Vec::new()),
             runners,
         })
     }
 
     /// Queue a new job and start its driver task. Returns the job and its queue position.
-    pub(crate) fn submit(
-        self: &Arc<Self>,
-        app: String,
-        base: String,
-        prompt: &str,
-    ) -> (Arc<Job>, usize) {
-        let job = Arc::new(Job {
-            id: new_request_id(),
-            app,
-            base,
-            state: Mutex::new(JobState {
-                phase: Phase::Queued,
-                logs: Vec::new(),
-            }),
-            changed: watch::channel(0).0,
-            cancel: CancellationToken::new(),
-        });
-        lock(&self.all).insert(job.id.clone(), job.clone());
+    pub(crate) fn submit(self: &Arc<Self>, request: NewRequest) -> (Arc<Job>, usize) {
+        let fail = JobError::planned(&request.prompt);
+        let job = self.add(request, Utc::now(), Phase::Queued);
         let position = {
             let mut waiting = lock(&self.waiting);
             waiting.push(job.id.clone());
             waiting.len() - 1
         };
-        let fail = prompt.contains(FAIL_MARKER);
         tokio::spawn(drive(self.clone(), job.clone(), fail));
         (job, position)
+    }
+
+    /// A request that was made elsewhere (fal's playground, another machine) `age` ago and
+    /// has finished: it is in fal's records at once, and its status and result answer.
+    pub(crate) fn made_elsewhere(&self, request: NewRequest, age: Duration) -> Arc<Job> {
+        let now = Utc::now();
+        let sent_at = now - chrono::Duration::from_std(age).unwrap_or_default();
+        let error = JobError::planned(&request.prompt);
+        let run_time = self.config.run_time;
+        let done = Phase::Done {
+            inference_time: run_time,
+            error,
+        };
+        let job = self.add(request, sent_at, done);
+        let mut state = job.lock();
+        state.started_at = Some(sent_at);
+        state.ended_at = Some(sent_at + chrono::Duration::from_std(run_time).unwrap_or_default());
+        drop(state);
+        job
+    }
+
+    fn add(&self, parts: NewRequest, sent_at: DateTime<Utc>, phase: Phase) -> Arc<Job> {
+        // A request that finished long ago is in the records already: no lag.
+        let listed_from = match phase {
+            Phase::Done { .. } => Instant::now()
+                .checked_sub(self.config.list_lag)
+                .unwrap_or_else(Instant::now),
+            _ => Instant::now(),
+        };
+        let job = Arc::new(Job {
+            id: new_request_id(),
+            app: parts.app,
+            endpoint: parts.endpoint,
+            base: parts.base,
+            input: parts.input,
+            sent_at,
+            arrived: listed_from,
+            state: Mutex::new(JobState {
+                phase,
+                logs: Vec::new(),
+                started_at: None,
+                ended_at: None,
+            }),
+            changed: watch::channel(0).0,
+            cancel: CancellationToken::new(),
+        });
+        lock(&self.all).insert(job.id.clone(), job.clone());
+        lock(&self.arrivals).push(job.clone());
+        job
+    }
+
+    /// Every request fal's records show now for `endpoint`, newest first: those that
+    /// arrived at least `list_lag` ago.
+    pub(crate) fn records(&self, endpoint: &str) -> Vec<(Arc<Job>, Record)> {
+        let lag = self.config.list_lag;
+        let mut listed: Vec<Arc<Job>> = lock(&self.arrivals)
+            .iter()
+            .filter(|job| job.endpoint == endpoint && job.arrived.elapsed() >= lag)
+            .cloned()
+            .collect();
+        listed.sort_by_key(|job| std::cmp::Reverse(job.sent_at));
+        listed
+            .into_iter()
+            .map(|job| {
+                let seen = self.view(&job, usize::MAX).seen;
+                let state = job.lock();
+                let record = Record {
+                    seen,
+                    started_at: state.started_at,
+                    ended_at: state.ended_at,
+                };
+                drop(state);
+                (job, record)
+            })
+            .collect()
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<Arc<Job>> {
@@ -224,9 +339,11 @@ impl Jobs {
         {
             let mut waiting = lock(&self.waiting);
             waiting.retain(|id| *id != job.id);
-            job.lock().phase = Phase::Running {
+            let mut state = job.lock();
+            state.phase = Phase::Running {
                 started: Instant::now(),
             };
+            state.started_at = Some(Utc::now());
         }
         job.bump();
         self.bump_waiting();
@@ -252,6 +369,7 @@ impl Jobs {
                 inference_time,
                 error,
             };
+            state.ended_at = Some(Utc::now());
             was_queued
         };
         self.stats.completed(&job.id, now);
@@ -275,7 +393,7 @@ impl Jobs {
 }
 
 /// Runs one job to its end, unless it is cancelled or the server shuts down.
-async fn drive(jobs: Arc<Jobs>, job: Arc<Job>, fail: bool) {
+async fn drive(jobs: Arc<Jobs>, job: Arc<Job>, fail: Option<JobError>) {
     let error = tokio::select! {
         _ = jobs.shutdown.cancelled() => return,
         _ = job.cancel.cancelled() => Some(JobError::Cancelled),
@@ -284,7 +402,7 @@ async fn drive(jobs: Arc<Jobs>, job: Arc<Job>, fail: bool) {
     jobs.finish(&job, error);
 }
 
-async fn run(jobs: &Jobs, job: &Job, fail: bool) -> Option<JobError> {
+async fn run(jobs: &Jobs, job: &Job, fail: Option<JobError>) -> Option<JobError> {
     let config = &jobs.config;
     tokio::time::sleep(config.queue_time).await;
     // The semaphore is fair, so jobs get runners in submission order.
@@ -300,7 +418,7 @@ async fn run(jobs: &Jobs, job: &Job, fail: bool) -> Option<JobError> {
         jobs.log(job, job_logs::message(index, lines, config.hostile_logs));
     }
     sleep_until(started + config.run_time).await;
-    fail.then_some(JobError::Failed)
+    fail
 }
 
 /// One line at the start of the run and one every interval while it lasts.

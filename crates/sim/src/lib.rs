@@ -5,7 +5,8 @@
 //! [`SimServer::base_url`] works unchanged. Jobs run on timers ([`SimConfig`]), and tests
 //! switch [`Faults`] on at runtime to prove a client survives them.
 //!
-//! Put [`FAIL_MARKER`] in a prompt to make that run end `COMPLETED` with an error.
+//! Put [`FAIL_MARKER`] in a prompt to make that run end `COMPLETED` with an error, or
+//! [`POLICY_MARKER`] to have it refused by the content checker.
 
 mod app;
 mod cli;
@@ -26,7 +27,7 @@ pub use cli::run_cli;
 pub use config::SimConfig;
 pub use fault_spec::{FaultSpec, FaultSpecError};
 pub use faults::{Fault, Faults, Route};
-pub use jobs::FAIL_MARKER;
+pub use jobs::{FAIL_MARKER, POLICY_MARKER};
 pub use routes::files::SAMPLE_MP4;
 pub use routes::queue::HOSTILE_QUERY;
 pub use server::SimServer;

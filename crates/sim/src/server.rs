@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::config::SimConfig;
 use crate::conn::{ConnSwitch, CuttableListener};
 use crate::faults::Faults;
-use crate::jobs::Jobs;
+use crate::jobs::{Jobs, NewRequest};
 use crate::routes;
 use crate::stats::{Stats, StatsRecorder};
 use crate::storage::Storage;
@@ -19,6 +19,7 @@ use crate::storage::Storage;
 /// A running simulated fal. Dropping it shuts the server down and stops its jobs.
 pub struct SimServer {
     addr: SocketAddr,
+    jobs: Arc<Jobs>,
     faults: Faults,
     stats: StatsRecorder,
     storage: Arc<Storage>,
@@ -40,8 +41,9 @@ impl SimServer {
         let faults = Faults::default();
         let shutdown = CancellationToken::new();
         let storage = Arc::new(Storage::default());
+        let jobs = Jobs::new(config.clone(), stats.clone(), shutdown.clone());
         let app = App {
-            jobs: Jobs::new(config.clone(), stats.clone(), shutdown.clone()),
+            jobs: jobs.clone(),
             config,
             faults: faults.clone(),
             stats: stats.clone(),
@@ -59,6 +61,7 @@ impl SimServer {
         });
         Ok(SimServer {
             addr,
+            jobs,
             faults,
             stats,
             storage,
@@ -69,6 +72,39 @@ impl SimServer {
     /// `http://127.0.0.1:PORT`: both the queue URL and the storage (rest) URL.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/v1`: the Platform API's base (fal's `https://api.fal.ai/v1`).
+    pub fn api_url(&self) -> String {
+        format!("{}/v1", self.base_url())
+    }
+
+    /// Puts a finished request into fal's records as if it had been made elsewhere (fal's
+    /// playground, another machine) `age` ago, with `input` as its JSON input; returns its
+    /// request id. Its status, result and video answer as any other's; a prompt holding
+    /// [`crate::FAIL_MARKER`] makes it a failed one. `input` `None`: sent with
+    /// `X-Fal-Store-IO: 0`.
+    pub fn made_elsewhere(
+        &self,
+        endpoint: &str,
+        input: Option<serde_json::Value>,
+        age: std::time::Duration,
+    ) -> String {
+        let prompt = input
+            .as_ref()
+            .and_then(|i| i.get("prompt"))
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let app = endpoint.split('/').take(2).collect::<Vec<_>>().join("/");
+        let request = NewRequest {
+            app,
+            endpoint: endpoint.to_owned(),
+            base: self.base_url(),
+            prompt,
+            input,
+        };
+        self.jobs.made_elsewhere(request, age).id.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -13,7 +13,8 @@ pub struct Stats {
     /// Every request, whatever its outcome.
     pub requests: u64,
     /// Requests per route kind (`"submit"`, `"status"`, `"stream"`, `"result"`, `"cancel"`,
-    /// `"upload"`, `"file"`; `"any"` for requests that matched no route).
+    /// `"upload"`, `"file"`, `"requests"`, `"pricing"`; `"any"` for requests that matched no
+    /// route).
     pub by_route: BTreeMap<String, u64>,
     /// request_id → when the sim marked it `COMPLETED` (cancelled and failed runs included).
     pub completed_at: HashMap<String, Instant>,

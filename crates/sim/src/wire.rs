@@ -7,6 +7,15 @@ use serde_json::{Value, json};
 use crate::jobs::{Job, Seen, View};
 
 pub(crate) const REQUEST_ID_HEADER: &str = "x-fal-request-id";
+/// fal's machine-readable cause of a failure, the same word as the body's `error_type`.
+pub(crate) const ERROR_TYPE_HEADER: &str = "x-fal-error-type";
+
+/// Adds `X-Fal-Error-Type: <word>`, as fal does to a failed request's answers.
+pub(crate) fn error_type_header(response: &mut Response, word: &str) {
+    if let Ok(value) = HeaderValue::from_str(word) {
+        response.headers_mut().insert(ERROR_TYPE_HEADER, value);
+    }
+}
 
 /// A status body as polling and SSE send it, with `view.new_logs` as its logs when the
 /// client asked for them (`logs`).

@@ -183,7 +183,7 @@ async fn a_failing_prompt_completes_with_an_error() {
         .await
         .unwrap();
     let done = poll_until_completed(&client, submitted["status_url"].as_str().unwrap()).await;
-    assert_eq!(done["error_type"], "runner_error");
+    assert_eq!(done["error_type"], "runner_server_error");
     let result = get(&client, submitted["response_url"].as_str().unwrap()).await;
     assert_eq!(result.status(), 500);
     let result: Value = result.json().await.unwrap();

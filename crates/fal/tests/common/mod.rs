@@ -28,6 +28,7 @@ pub fn client_with_key(sim: &SimServer, key: &str) -> FalClient {
     let base = sim.base_url();
     let config = ClientConfig::new(ApiKey::new(key))
         .with_base_urls(&base, &base)
+        .with_api_url(&sim.api_url())
         .fast_for_tests();
     FalClient::new(config).expect("client builds")
 }

@@ -1,7 +1,8 @@
-//! The HTTP surface: fal's queue routes and storage routes on one router.
+//! The HTTP surface: fal's queue, storage and Platform API routes on one router.
 
 pub(crate) mod files;
 mod image_limits;
+mod platform;
 pub(crate) mod queue;
 mod storage;
 mod stream;
@@ -29,6 +30,12 @@ pub(crate) fn router(app: App) -> Router {
         .route("/files/upload", post(storage::direct))
         .route("/files/uploads/{token}/{name}", get(files::uploaded_file))
         .route("/files/{id}/output.mp4", get(files::output_video))
+        // Platform API (fal's api_url, `https://api.fal.ai/v1`).
+        .route(
+            "/v1/models/requests/by-endpoint",
+            get(platform::requests_by_endpoint),
+        )
+        .route("/v1/models/pricing", get(platform::pricing))
         // Queue (fal's queue_url). Request URLs use only owner/alias.
         .route("/{owner}/{alias}/requests/{id}", get(queue::result))
         .route("/{owner}/{alias}/requests/{id}/status", get(queue::status))

@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::conn::ConnSwitch;
 use crate::faults::Route;
 use crate::gate::{Auth, Pass, after_work, gate};
-use crate::jobs::{CancelOutcome, JobError, Seen};
+use crate::jobs::{CancelOutcome, JobError, NewRequest, Seen};
 use crate::routes::validate::validate;
 use crate::wire;
 
@@ -47,10 +47,20 @@ pub(crate) async fn submit(
     }
     let owner = params.get("owner").map_or("", String::as_str);
     let alias = params.get("alias").map_or("", String::as_str);
-    let base = wire::base_url(&headers, &app.fallback_base);
-    let (job, position) = app
-        .jobs
-        .submit(format!("{owner}/{alias}"), base, &input.prompt);
+    let app_id = format!("{owner}/{alias}");
+    let endpoint = match params.get("path").filter(|p| !p.is_empty()) {
+        Some(path) => format!("{app_id}/{path}"),
+        None => app_id.clone(),
+    };
+    let (job, position) = app.jobs.submit(NewRequest {
+        app: app_id,
+        endpoint,
+        base: wire::base_url(&headers, &app.fallback_base),
+        prompt: input.prompt,
+        input: keeps_payloads(&headers)
+            .then(|| serde_json::from_slice(&body).ok())
+            .flatten(),
+    });
     if let Pass::AfterWork(fault) = pass {
         return after_work(&fault, &conn, &job.id);
     }
@@ -84,7 +94,14 @@ pub(crate) async fn status(
     };
     let view = app.jobs.view(&job, 0);
     let body = wire::status_body(&job, &view, wants_logs(&query));
-    (wire::status_code(&view.seen), axum::Json(body)).into_response()
+    let mut response = (wire::status_code(&view.seen), axum::Json(body)).into_response();
+    if let Seen::Completed {
+        error: Some(error), ..
+    } = view.seen
+    {
+        wire::error_type_header(&mut response, error.error_type());
+    }
+    response
 }
 
 /// `GET /{owner}/{alias}/requests/{id}`: the model output once completed.
@@ -111,8 +128,12 @@ pub(crate) async fn result(
             let status = match error {
                 JobError::Cancelled => StatusCode::BAD_REQUEST,
                 JobError::Failed => StatusCode::INTERNAL_SERVER_ERROR,
+                JobError::Refused => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            wire::detail(status, error.message())
+            let body = json!({"detail": error.message(), "error_type": error.error_type()});
+            let mut response = (status, axum::Json(body)).into_response();
+            wire::error_type_header(&mut response, error.error_type());
+            response
         }
         Seen::Completed { error: None, .. } => {
             let base = wire::base_url(&headers, &app.fallback_base);
@@ -158,6 +179,14 @@ pub(crate) async fn cancel(
         )
             .into_response(),
     }
+}
+
+/// Unless the client sent `X-Fal-Store-IO: 0`, fal keeps a request's JSON payloads.
+fn keeps_payloads(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-fal-store-io")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.trim() != "0")
 }
 
 /// `logs=1` (or `true`) asks for logs; anything else omits them.
