@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fixture::{status_kb, write_history};
-use i2v::ui::run::Workbench;
+use i2v::ui::event_loop::Workbench;
 use i2v::ui::runtime::{Jobs, Runtime};
 use i2v::ui::{App, AppOptions, Msg, NotifyConfig};
 use i2v_store::Store;

@@ -7,7 +7,7 @@ use crate::cli::WorkbenchArgs;
 use crate::config::{Settings, process_env};
 use crate::jobs::{Engine, EngineOptions};
 use crate::setup::{self, Backend};
-use crate::ui::run::{Closed, Options};
+use crate::ui::event_loop::{Closed, Options};
 use crate::ui::runtime::{Jobs, Runtime, recover_draft};
 use crate::ui::{AppOptions, KeyMap, Theme, UiConfig};
 
@@ -110,7 +110,7 @@ pub async fn workbench(
         graphics: crate::preview::Graphics::Off,
         cannot_submit,
     };
-    let closed = crate::ui::run::start(Options {
+    let closed = crate::ui::event_loop::start(Options {
         app,
         runtime,
         mouse: ui_config.mouse,

@@ -2,50 +2,39 @@
 //! runtime to do ([`Effect`]), and how it looks ([`draw`]). Data flows one way: the runtime
 //! turns terminal and job events into `Msg`s, `App::update` applies each and returns
 //! `Effect`s, `draw` shows the state (recording only the sizes the next update needs).
-//! Nothing here does I/O except `Theme::load`.
+//! Nothing here does I/O except `Theme::load` and the edge.
 //!
-//! Each pane (`panes/`) and overlay (`overlays/`) is a [`component::Component`]: it owns its
-//! state, declares its commands (one list feeding keys, status-bar hints and help), handles
-//! them and draws itself. `App` holds what they share (the book of jobs, messages, focus)
-//! and routes (`route.rs`).
+//! The files stand in layers, each importing only those below it (`tests/architecture.rs`
+//! keeps it so):
+//!
+//! - `model`: what the screen is about and the words it uses: the book of jobs, rows,
+//!   filter, format, theme, keys, messages, effects, focus. Knows nothing of drawing parts.
+//! - `kit`: what components are made of: the [`Component`](kit::component::Component)
+//!   trait, draw helpers, text fields, lists, scrolling views, frame strips, word diff, the
+//!   job actions the queue, the history and the detail view share.
+//! - `overlays`: the views drawn over the panes, one file each, none naming another.
+//! - `panes`: the panes of the main screen, one file each, none naming another; a pane may
+//!   open an overlay.
+//! - `shell`: the app ([`App`]), routing, judging, the whole screen's draw: the only code
+//!   that names concrete panes and overlays.
+//! - `edge`: the event loop, the runtime that carries out effects, the terminal, watchers.
 
-mod app;
-mod book;
-mod component;
-mod config;
-mod draw;
-mod effect;
-mod filter;
-mod format;
-mod history_rows;
-mod history_watch;
-mod image_paste;
-mod judging;
-mod keys;
-mod layout;
-mod media;
-mod msg;
+mod edge;
+mod kit;
+mod model;
 mod overlays;
 mod panes;
-mod record_watch;
-mod route;
-mod row;
-mod slot_index;
-mod theme;
-mod undo;
+mod shell;
 
-pub use app::{App, AppOptions, Pricing};
-pub use config::{NotifyConfig, UiConfig};
-pub use draw::draw;
-pub use effect::{Draft, Effect};
-pub use history_rows::HistoryRows;
-pub use keys::{Action, KeyBinding, KeyMap, Scope};
-pub use layout::{MIN_HEIGHT, MIN_WIDTH};
-pub use msg::{ImageInfo, Msg};
-pub use panes::Focus;
-pub use row::Sort as HistorySort;
-pub use theme::{Palette, Theme};
-
-pub mod run;
-pub mod runtime;
-mod terminal;
+pub use edge::{event_loop, runtime};
+pub use kit::layout::{MIN_HEIGHT, MIN_WIDTH};
+pub use model::config::{NotifyConfig, UiConfig};
+pub use model::effect::{Draft, Effect};
+pub use model::focus::Focus;
+pub use model::history_rows::HistoryRows;
+pub use model::keys::{Action, KeyBinding, KeyMap, Scope};
+pub use model::msg::{ImageInfo, Msg};
+pub use model::row::Sort as HistorySort;
+pub use model::theme::{Palette, Theme};
+pub use shell::app::{App, AppOptions, Pricing};
+pub use shell::screen::draw;

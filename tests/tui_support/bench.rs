@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crossterm::event::KeyCode;
 use i2v::jobs::{Engine, EngineOptions};
-use i2v::ui::run::Workbench;
+use i2v::ui::event_loop::Workbench;
 use i2v::ui::runtime::{Jobs, Runtime, TerminalRequest, load_draft, recover_draft};
 use i2v::ui::{App, AppOptions, Draft, Focus, KeyMap, Msg, NotifyConfig, Theme};
 use i2v_fal::{ApiKey, ClientConfig, FalClient};

@@ -5,14 +5,14 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::Line;
 
-use super::scroll::{Text, TextView};
 use crate::jobs::NewJob;
 use crate::text::sanitize;
-use crate::ui::component::{Command, Ctx, Request, View, fixed, hint};
-use crate::ui::draw::{wrap_line, wrap_lines};
-use crate::ui::format::count;
-use crate::ui::keys::{Action, KeyBinding};
-use crate::ui::theme::Theme;
+use crate::ui::kit::component::{Command, Ctx, Request, View, fixed, hint};
+use crate::ui::kit::scroll::{Text, TextView};
+use crate::ui::kit::wrap::{wrap_line, wrap_lines};
+use crate::ui::model::format::count;
+use crate::ui::model::keys::{Action, KeyBinding};
+use crate::ui::model::theme::Theme;
 
 pub(crate) struct BatchConfirm {
     jobs: Vec<NewJob>,

@@ -10,17 +10,19 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use i2v_store::JobId;
 
-use super::diff::prompt_diff;
-use super::frames::Frames;
-use super::scroll::Scroll;
 use crate::judge::stars;
 use crate::text::sanitize;
-use crate::ui::component::{Command, Component, Ctx, MOVES, Overlay, Request, View, hint, quiet};
-use crate::ui::draw::{frame_block, inner};
-use crate::ui::format::{ago, state_icon, timings};
-use crate::ui::keys::Action;
-use crate::ui::layout;
-use crate::ui::media::video_of;
+use crate::ui::kit::component::{
+    Command, Component, Ctx, MOVES, Overlay, Request, View, hint, quiet,
+};
+use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::frames::Frames;
+use crate::ui::kit::layout;
+use crate::ui::kit::prompt_diff::prompt_diff;
+use crate::ui::kit::scroll::Scroll;
+use crate::ui::model::format::{ago, state_icon, timings};
+use crate::ui::model::keys::Action;
+use crate::ui::model::media::video_of;
 
 /// Below this inner width the two jobs are stacked.
 const SIDE_BY_SIDE_WIDTH: u16 = 100;

@@ -13,12 +13,13 @@ use i2v_store::JobId;
 
 use crate::jobs::NewJob;
 use crate::text::sanitize;
-use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
-use crate::ui::draw::frame_block;
-use crate::ui::effect::Effect;
-use crate::ui::keys::{Action, KeyBinding};
-use crate::ui::layout;
-use crate::ui::panes::{Focus, job};
+use crate::ui::kit::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
+use crate::ui::kit::draw::frame_block;
+use crate::ui::kit::job;
+use crate::ui::kit::layout;
+use crate::ui::model::effect::Effect;
+use crate::ui::model::focus::Focus;
+use crate::ui::model::keys::{Action, KeyBinding};
 
 pub(crate) enum Confirm {
     Cancel(JobId),

@@ -6,23 +6,23 @@ use ratatui::text::{Line, Span};
 
 use i2v_store::{ImageSource, JobId};
 
-use super::chain;
-use super::scroll::{Text, TextView};
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
-use crate::ui::book::Book;
-use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, hint, quiet};
-use crate::ui::draw::{wrap_line, wrap_lines};
-use crate::ui::format::{bytes_text, mm_ss, progress_text, state_text, timestamp, timings};
-use crate::ui::keys::Action;
-use crate::ui::panes::job;
+use crate::ui::kit::chain;
+use crate::ui::kit::component::{Command, Component, Ctx, Overlay, Request, View, hint, quiet};
+use crate::ui::kit::job;
+use crate::ui::kit::scroll::{Text, TextView};
+use crate::ui::kit::wrap::{wrap_line, wrap_lines};
+use crate::ui::model::book::Book;
+use crate::ui::model::format::{bytes_text, mm_ss, progress_text, state_text, timestamp, timings};
+use crate::ui::model::keys::Action;
 
 /// The detail view: the job's frames (or its video playing) over everything its record
 /// knows.
 pub(crate) struct Detail {
     id: JobId,
     text: TextView<DetailText>,
-    frames: super::frames::Frames,
+    frames: crate::ui::kit::frames::Frames,
 }
 
 impl Detail {
@@ -36,7 +36,7 @@ impl Detail {
                 back_from,
                 shots: (false, false),
             }),
-            frames: super::frames::Frames::default(),
+            frames: crate::ui::kit::frames::Frames::default(),
             id,
         }
     }
@@ -168,7 +168,7 @@ impl Text for DetailText {
 
 /// Said on opening one of several shots that continue a job: which, and how to reach the
 /// others.
-fn several_next_shots(keys: &crate::ui::keys::KeyMap, i: usize, n: usize) -> String {
+fn several_next_shots(keys: &crate::ui::model::keys::KeyMap, i: usize, n: usize) -> String {
     let how = match (
         keys.short_label(Action::PrevShot),
         keys.short_label(Action::NextShot),
@@ -188,7 +188,7 @@ fn lines(
 ) -> Vec<Line<'static>> {
     let theme = view.theme;
     let Some(entry) = view.book.get(id) else {
-        return vec![crate::ui::overlays::unread(view.book, id)];
+        return vec![crate::ui::kit::unread::unread(view.book, id)];
     };
     let r = &entry.record;
     let field = |name: &str, value: String| -> Line<'static> {

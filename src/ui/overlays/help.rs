@@ -3,10 +3,10 @@
 
 use ratatui::text::{Line, Span};
 
-use super::scroll::{Text, TextView};
-use crate::ui::component::{Command, Ctx, View};
-use crate::ui::draw::{wrap_line, wrap_lines};
-use crate::ui::keys::{Action, Scope};
+use crate::ui::kit::component::{Command, Ctx, View};
+use crate::ui::kit::scroll::{Text, TextView};
+use crate::ui::kit::wrap::{wrap_line, wrap_lines};
+use crate::ui::model::keys::{Action, Scope};
 
 const SCOPES: [Scope; 7] = [
     Scope::Global,

@@ -2,11 +2,11 @@
 
 use ratatui::text::{Line, Span};
 
-use super::scroll::{Text, TextView};
-use crate::ui::app::StatusKind;
-use crate::ui::component::{Ctx, View};
-use crate::ui::draw::wrap_line;
-use crate::ui::keys::Action;
+use crate::ui::kit::component::{Ctx, View};
+use crate::ui::kit::scroll::{Text, TextView};
+use crate::ui::kit::wrap::wrap_line;
+use crate::ui::model::keys::Action;
+use crate::ui::model::status::StatusKind;
 
 pub(crate) struct Messages;
 

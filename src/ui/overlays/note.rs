@@ -12,13 +12,13 @@ use i2v_store::JobId;
 
 use crate::judge::Verdict;
 use crate::text::sanitize;
-use crate::ui::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
-use crate::ui::draw::{frame_block, inner};
-use crate::ui::effect::Effect;
-use crate::ui::keys::Action;
-use crate::ui::layout;
-use crate::ui::panes::image::single_line;
-use crate::ui::panes::text_field::TextField;
+use crate::ui::kit::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
+use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::layout;
+use crate::ui::kit::text_field::TextField;
+use crate::ui::model::effect::Effect;
+use crate::ui::model::keys::Action;
+use crate::ui::model::paste::single_line;
 
 pub(crate) struct NoteEditor {
     id: JobId,

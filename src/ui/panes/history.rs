@@ -9,18 +9,20 @@ use ratatui::widgets::Paragraph;
 
 use i2v_store::{ImageSource, JobId, JobInput};
 
-use super::job;
-use super::list::DrawnList;
 use crate::jobs::NewJob;
 use crate::spend::usd;
 use crate::text::sanitize;
-use crate::ui::book::{Book, Slot, Sort};
-use crate::ui::component::{Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet};
-use crate::ui::draw::{fit, frame_block, inner, selected};
-use crate::ui::effect::Effect;
-use crate::ui::filter::Hits;
-use crate::ui::format::{ago, count, image_name, prompt_row, state_icon};
-use crate::ui::keys::{Action, KeyBinding};
+use crate::ui::kit::component::{
+    Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet,
+};
+use crate::ui::kit::draw::{fit, frame_block, inner, selected};
+use crate::ui::kit::job;
+use crate::ui::kit::list::DrawnList;
+use crate::ui::model::book::{Book, Slot, Sort};
+use crate::ui::model::effect::Effect;
+use crate::ui::model::filter::Hits;
+use crate::ui::model::format::{ago, count, image_name, prompt_row, state_icon};
+use crate::ui::model::keys::{Action, KeyBinding};
 use crate::ui::overlays::confirm::Confirm;
 use unicode_width::UnicodeWidthStr;
 
@@ -59,7 +61,7 @@ pub(crate) struct HistoryPane {
     /// Jobs marked (Space) to be re-run together, in the order they were marked.
     pub marked: Vec<JobId>,
     /// What was spent, shown in the title.
-    pub spend: crate::ui::app::SpendShown,
+    pub spend: crate::ui::model::spend_shown::SpendShown,
     drawn: DrawnList,
     /// The selected job's middle frame, when there is room for it beside the list.
     preview: Option<(Arc<[VideoFrame; 3]>, Still)>,
@@ -112,8 +114,12 @@ impl HistoryPane {
             .as_ref()
             .is_some_and(|(version, filter)| *version == book.version() && *filter == self.filter);
         if !same {
-            self.left_out =
-                crate::ui::filter::filter(book, &self.filter, &mut self.hits, &mut self.visible);
+            self.left_out = crate::ui::model::filter::filter(
+                book,
+                &self.filter,
+                &mut self.hits,
+                &mut self.visible,
+            );
             self.rated = None;
             self.listed = Some((book.version(), self.filter.clone()));
         }
@@ -384,7 +390,7 @@ impl Component for HistoryPane {
             return false;
         }
         self.filter
-            .push_str(&crate::ui::panes::image::single_line(text));
+            .push_str(&crate::ui::model::paste::single_line(text));
         self.refresh(ctx.book);
         true
     }

@@ -10,14 +10,15 @@ use std::sync::Arc;
 
 use image::RgbImage;
 
-use super::text_field::TextField;
 use crate::preview::Still;
 use crate::text::sanitize;
-use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
-use crate::ui::draw::{frame_block, inner};
-use crate::ui::effect::Effect;
-use crate::ui::keys::{Action, KeyBinding};
-use crate::ui::msg::ImageInfo;
+use crate::ui::kit::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::text_field::TextField;
+use crate::ui::model::effect::Effect;
+use crate::ui::model::keys::{Action, KeyBinding};
+use crate::ui::model::msg::ImageInfo;
+use crate::ui::model::paste::single_line;
 use unicode_width::UnicodeWidthStr;
 
 pub(crate) struct ImagePane {
@@ -137,7 +138,7 @@ impl Component for ImagePane {
     }
 
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> bool {
-        let path = crate::ui::image_paste::clean(&single_line(text));
+        let path = crate::ui::model::image_paste::clean(&single_line(text));
         self.edit(ctx, |field| field.insert(&path));
         true
     }
@@ -186,7 +187,7 @@ impl Component for ImagePane {
         if !view.focused && text.width() > usize::from(row.width) {
             // Without the keyboard the field shows the path's end, the file name: a leading
             // `…` says its start is hidden.
-            let shown = crate::ui::format::cut_start(&sanitize(&text), row.width.into());
+            let shown = crate::ui::model::format::cut_start(&sanitize(&text), row.width.into());
             frame.render_widget(Paragraph::new(shown).style(theme.base()), row);
         } else {
             self.field.draw(frame, row, view.focused);
@@ -198,9 +199,4 @@ impl Component for ImagePane {
         };
         frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), info_area);
     }
-}
-
-/// The image field is one line: a pasted path keeps its first line only.
-pub(crate) fn single_line(text: &str) -> String {
-    sanitize(text.split(['\r', '\n']).next().unwrap_or("").trim())
 }

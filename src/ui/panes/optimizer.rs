@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::ui::component::{Command, Component, Ctx, View, hint};
-use crate::ui::keys::Action;
+use crate::ui::kit::component::{Command, Component, Ctx, View, hint};
+use crate::ui::model::keys::Action;
 
 pub(crate) struct OptimizerPane {
     pub on: bool,

@@ -6,12 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::text_field::TextField;
 use crate::text::sanitize;
-use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
-use crate::ui::draw::{frame_block, inner};
-use crate::ui::effect::Effect;
-use crate::ui::keys::{Action, KeyBinding};
+use crate::ui::kit::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::text_field::TextField;
+use crate::ui::model::effect::Effect;
+use crate::ui::model::keys::{Action, KeyBinding};
 
 pub(crate) struct PromptPane {
     pub field: TextField,
@@ -94,7 +94,8 @@ impl Component for PromptPane {
     }
 
     fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> bool {
-        self.field.insert(&crate::ui::app::clean_paste(text));
+        self.field
+            .insert(&crate::ui::model::paste::clean_paste(text));
         true
     }
 
@@ -104,7 +105,10 @@ impl Component for PromptPane {
         let mut title = vec![
             Span::raw(" Prompt "),
             Span::styled(
-                format!("· {} ", crate::ui::format::count(chars, "char", "chars")),
+                format!(
+                    "· {} ",
+                    crate::ui::model::format::count(chars, "char", "chars")
+                ),
                 theme.muted(),
             ),
         ];

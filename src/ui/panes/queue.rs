@@ -9,15 +9,15 @@ use ratatui::widgets::Paragraph;
 
 use i2v_store::JobId;
 
-use super::job;
-use super::list::DrawnList;
-use super::logs::LogsView;
 use crate::text::sanitize;
-use crate::ui::book::{Book, Entry};
-use crate::ui::component::{Command, Component, Ctx, View, hint, quiet};
-use crate::ui::draw::{fit, frame_block, inner, selected};
-use crate::ui::format::{elapsed_secs, mm_ss, prompt_row, state_icon, state_text};
-use crate::ui::keys::Action;
+use crate::ui::kit::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::kit::draw::{fit, frame_block, inner, selected};
+use crate::ui::kit::job;
+use crate::ui::kit::list::DrawnList;
+use crate::ui::kit::logs::LogsView;
+use crate::ui::model::book::{Book, Entry};
+use crate::ui::model::format::{elapsed_secs, mm_ss, prompt_row, state_icon, state_text};
+use crate::ui::model::keys::Action;
 use crate::ui::overlays::confirm::Confirm;
 
 #[derive(Debug, Default)]

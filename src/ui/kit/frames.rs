@@ -1,0 +1,114 @@
+//! The frames of a finished job, as a view shows them: its strip (first, middle and last
+//! frame, made in the background) or, while `p` plays it, its video. The detail view has
+//! one; a view comparing two jobs can have two.
+
+use std::sync::Arc;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+
+use i2v_store::JobId;
+use i2v_video::Frame as VideoFrame;
+
+use crate::preview::{Playback, Still, strip};
+use crate::text::sanitize;
+use crate::ui::kit::component::View;
+use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::model::keys::Action;
+use crate::ui::model::media::video_of;
+
+/// Rows the section never goes below (a strip needs a few rows to be a picture at all).
+const MIN_ROWS: u16 = 6;
+
+#[derive(Default)]
+pub(crate) struct Frames {
+    /// The stills made from the strip they show, kept so each is encoded once per size.
+    stills: Option<(Arc<[VideoFrame; 3]>, Vec<Still>)>,
+}
+
+impl Frames {
+    /// The rows the section takes at the top of `area`: none without pictures or a video.
+    pub fn height(&self, view: &View, id: &JobId, area: Rect) -> u16 {
+        if !view.media.on() || video_of(view.book, id).is_none() {
+            return 0;
+        }
+        // Two fifths of the view, leaving the text at least eight rows.
+        let rows = (area.height * 2 / 5)
+            .min(20)
+            .min(area.height.saturating_sub(8));
+        if rows < MIN_ROWS { 0 } else { rows }
+    }
+
+    pub fn draw(&mut self, view: &View, id: &JobId, frame: &mut Frame, area: Rect) {
+        let theme = view.theme;
+        let key = |action| view.keys.short_label(action).unwrap_or_default();
+        let playing = view.media.playing(id);
+        let now = playing.map(|p| p.player.now());
+        let title = match &now {
+            Some(Playback::Playing(shown)) => format!(
+                " Playing · frame {}/{} · {} or {} stops ",
+                shown.index + 1,
+                shown.count,
+                key(Action::Play),
+                key(Action::Back)
+            ),
+            Some(_) => " Playing ".to_owned(),
+            None => format!(" Frames · {} plays ", key(Action::Play)),
+        };
+        frame.render_widget(Clear, area);
+        frame.render_widget(frame_block(theme, Line::from(title), false), area);
+        let inside = inner(area);
+        let line = |text: String, style| Paragraph::new(Line::styled(text, style));
+        if let (Some(playing), Some(now)) = (playing, now) {
+            // The player makes its next frame to fit what this frame has room for.
+            playing.player.resize(inside.as_size());
+            match now {
+                Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
+                Playback::Starting => {
+                    frame.render_widget(line("starting…".into(), theme.muted()), inside)
+                }
+                Playback::Failed(err) => frame
+                    .render_widget(line(format!("✗ {}", sanitize(&err)), theme.error()), inside),
+            }
+            return;
+        }
+        match view.media.strip(id) {
+            None => frame.render_widget(
+                line("making the frame strip…".into(), theme.muted()),
+                inside,
+            ),
+            Some(Err(err)) => {
+                frame.render_widget(line(format!("✗ {}", sanitize(err)), theme.error()), inside)
+            }
+            Some(Ok(made)) => {
+                let fresh = self
+                    .stills
+                    .as_ref()
+                    .is_some_and(|(from, _)| Arc::ptr_eq(from, made));
+                if !fresh {
+                    let stills = made
+                        .iter()
+                        .map(|f| Still::new(Arc::new(f.image.clone())))
+                        .collect();
+                    self.stills = Some((made.clone(), stills));
+                }
+                let captions: Vec<String> = made
+                    .iter()
+                    .map(|f| format!("{} · frame {}", f.position, f.index + 1))
+                    .collect();
+                if let Some((_, stills)) = self.stills.as_mut() {
+                    strip(
+                        stills,
+                        &captions,
+                        &view.media.graphics,
+                        theme.muted(),
+                        inside,
+                        frame.buffer_mut(),
+                    );
+                }
+            }
+        }
+    }
+}

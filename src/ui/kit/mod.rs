@@ -1,0 +1,21 @@
+//! What panes and overlays are made of: the [`Component`](component::Component) trait and
+//! what a component may read and ask for, draw helpers, and the parts several of them share
+//! (text fields, lists, scrolling views, frame strips, word diff, the job actions). Imports
+//! only the model.
+
+pub(crate) mod chain;
+pub(crate) mod component;
+pub(crate) mod draw;
+pub(crate) mod frames;
+pub(crate) mod job;
+pub(crate) mod layout;
+pub(crate) mod list;
+pub(crate) mod logs;
+pub(crate) mod prompt_diff;
+pub(crate) mod scroll;
+pub(crate) mod soft_wrap;
+pub(crate) mod text_field;
+pub(crate) mod undo;
+pub(crate) mod unread;
+pub(crate) mod words;
+pub(crate) mod wrap;

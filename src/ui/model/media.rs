@@ -1,0 +1,115 @@
+//! What the workbench shows of pictures and videos: which graphics the terminal has, the
+//! frame strips made for the views (a few kept), and the video playing, if one is. The
+//! decoding itself happens in `preview` off the UI task; this is state, changed only in
+//! `update`, read by the views while they draw.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use i2v_store::JobId;
+
+use crate::preview::{Graphics, Player, StripResult};
+use crate::ui::model::book::Book;
+use crate::ui::model::effect::Effect;
+
+/// How many strips stay in memory (about 1 MB each).
+const STRIPS_KEPT: usize = 12;
+
+pub(crate) struct Media {
+    pub graphics: Graphics,
+    /// Newest last.
+    strips: Vec<(JobId, StripResult)>,
+    /// Asked for and not answered yet.
+    asked: HashSet<JobId>,
+    /// The videos playing, in step: one in a detail view, two in a compare.
+    pub playing: Vec<Playing>,
+}
+
+pub(crate) struct Playing {
+    pub id: JobId,
+    pub player: Player,
+}
+
+impl Media {
+    pub fn new(graphics: Graphics) -> Media {
+        Media {
+            graphics,
+            strips: Vec::new(),
+            asked: HashSet::new(),
+            playing: Vec::new(),
+        }
+    }
+
+    pub fn on(&self) -> bool {
+        !self.graphics.is_off()
+    }
+
+    /// The strip of `id`, if made (or why it could not be).
+    pub fn strip(&self, id: &JobId) -> Option<&StripResult> {
+        self.strips
+            .iter()
+            .find(|(job, _)| job == id)
+            .map(|(_, strip)| strip)
+    }
+
+    /// Asks for the strip of `id` unless it is here, asked for, or there is nothing to make
+    /// it from (no finished job with a video on disk, pictures off).
+    pub fn want_strip(&mut self, book: &Book, id: &JobId) -> Option<Effect> {
+        if !self.on() || self.asked.contains(id) || self.strip(id).is_some() {
+            return None;
+        }
+        let video = video_of(book, id)?;
+        self.asked.insert(id.clone());
+        Some(Effect::WantStrip {
+            id: id.clone(),
+            video,
+        })
+    }
+
+    pub fn strip_made(&mut self, id: JobId, strip: StripResult) {
+        self.asked.remove(&id);
+        self.strips.retain(|(job, _)| *job != id);
+        if self.strips.len() >= STRIPS_KEPT {
+            drop(self.strips.remove(0));
+        }
+        self.strips.push((id, strip));
+    }
+
+    /// The player of `id`, if it plays.
+    pub fn playing(&self, id: &JobId) -> Option<&Playing> {
+        self.playing.iter().find(|p| p.id == *id)
+    }
+
+    /// `p` on `ids` (one job, or the two compared): stops them if they play, else asks for
+    /// those with a video to play together.
+    pub fn toggle_play(&mut self, book: &Book, ids: &[JobId]) -> Result<Option<Effect>, String> {
+        if ids.iter().any(|id| self.playing(id).is_some()) {
+            self.playing.clear();
+            return Ok(None);
+        }
+        self.playing.clear();
+        if !self.on() {
+            return Err("Pictures are off ([ui] preview = \"off\"): nothing is played".into());
+        }
+        let videos: Vec<(JobId, PathBuf)> = ids
+            .iter()
+            .filter_map(|id| Some((id.clone(), video_of(book, id)?)))
+            .collect();
+        if videos.is_empty() {
+            return Err("No downloaded video to play for this job".into());
+        }
+        Ok(Some(Effect::Play(videos)))
+    }
+
+    /// Stops playback; true if something was playing.
+    pub fn stop(&mut self) -> bool {
+        let was = !self.playing.is_empty();
+        self.playing.clear();
+        was
+    }
+}
+
+/// The video file of a finished job, if it was downloaded.
+pub(crate) fn video_of(book: &Book, id: &JobId) -> Option<PathBuf> {
+    crate::frames::local_video(&book.get(id)?.record).map(PathBuf::from)
+}

@@ -1,0 +1,20 @@
+//! The bottom layer: what the screen is about and the words it uses. Nothing here knows a
+//! component, a pane or the app.
+
+pub(crate) mod book;
+pub(crate) mod config;
+pub(crate) mod effect;
+pub(crate) mod filter;
+pub(crate) mod focus;
+pub(crate) mod format;
+pub(crate) mod history_rows;
+pub(crate) mod image_paste;
+pub(crate) mod keys;
+pub(crate) mod media;
+pub(crate) mod msg;
+pub(crate) mod paste;
+pub(crate) mod row;
+pub(crate) mod slot_index;
+pub(crate) mod spend_shown;
+pub(crate) mod status;
+pub(crate) mod theme;

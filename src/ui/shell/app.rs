@@ -1,0 +1,1060 @@
+//! The workbench state and the one place it changes: [`App::update`].
+
+use std::collections::{HashSet, VecDeque};
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::layout::Rect;
+
+use i2v_store::{JobId, JobRecord, JobState};
+
+use crate::batch::{BatchPlan, PlanError};
+use crate::jobs::{JobEvent, NewJob};
+use crate::text::{sanitize, sanitize_one_line};
+use crate::ui::kit::component::Overlay;
+use crate::ui::kit::layout;
+use crate::ui::model::book::Book;
+use crate::ui::model::config::NotifyConfig;
+use crate::ui::model::effect::{Draft, Effect};
+use crate::ui::model::focus::Focus;
+use crate::ui::model::keys::{Action, KeyMap};
+use crate::ui::model::media::Media;
+use crate::ui::model::msg::Msg;
+use crate::ui::model::paste::{clean_paste, single_line};
+use crate::ui::model::spend_shown::SpendShown;
+use crate::ui::model::status::{Logged, StatusKind};
+use crate::ui::model::theme::Theme;
+use crate::ui::overlays::batch::BatchConfirm;
+use crate::ui::overlays::confirm::Confirm;
+use crate::ui::panes::history::HistoryPane;
+use crate::ui::panes::image::ImagePane;
+use crate::ui::panes::optimizer::OptimizerPane;
+use crate::ui::panes::prompt::PromptPane;
+use crate::ui::panes::queue::QueuePane;
+use crate::ui::shell::panes::Panes;
+
+/// How long a notice stays in the status bar.
+const NOTICE_SECS: i64 = 4;
+
+/// What the runtime hands the app at start.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// From the command line; wins over the draft.
+    pub prompt: Option<String>,
+    pub image: Option<String>,
+    /// Saved at the last quit.
+    pub draft: Option<Draft>,
+    pub theme: Theme,
+    pub keys: KeyMap,
+    /// A line across the top, e.g. demo mode or a missing key.
+    pub banner: Option<String>,
+    pub notify: NotifyConfig,
+    /// Running over SSH: a video player started here would not be seen.
+    pub remote: bool,
+    pub pricing: Pricing,
+    /// Why nothing can be submitted at all (no API key, say): a submit says this before
+    /// anything about the prompt or the image.
+    pub cannot_submit: Option<String>,
+    /// How pictures are drawn; off until the terminal's graphics are known.
+    pub graphics: crate::preview::Graphics,
+}
+
+/// What a video costs and how many one submit may send (the config's `price_per_video` and
+/// `max_jobs_per_submit`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pricing {
+    pub price_per_video: f64,
+    pub max_jobs_per_submit: u64,
+}
+
+impl Default for Pricing {
+    fn default() -> Self {
+        Self {
+            price_per_video: crate::config::DEFAULT_PRICE_PER_VIDEO,
+            max_jobs_per_submit: crate::config::DEFAULT_MAX_JOBS_PER_SUBMIT,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+    /// Notices fade; errors stay until a key; warnings stay until a key, then fade.
+    pub until: Option<DateTime<Utc>>,
+    /// What the user did that it answers, if anything: doing the same again clears it.
+    pub about: Option<Origin>,
+    /// Messages that arrived while an unseen one was shown, so were never seen in full.
+    pub behind: usize,
+}
+
+impl Status {
+    /// An error, or a warning no key has been pressed since: what a new message must not
+    /// simply replace.
+    fn unseen(&self) -> bool {
+        match self.kind {
+            StatusKind::Error => true,
+            StatusKind::Warning => self.until.is_none(),
+            StatusKind::Notice => false,
+        }
+    }
+}
+
+/// What the user did that a status message answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Action(Action),
+    Paste,
+}
+
+/// How many messages the log keeps.
+const MESSAGES_KEPT: usize = 500;
+
+pub struct App {
+    pub(crate) theme: Theme,
+    pub(crate) keys: KeyMap,
+    pub(crate) notify: NotifyConfig,
+    pub(crate) remote: bool,
+    pub(crate) pricing: Pricing,
+    /// See [`AppOptions::cannot_submit`].
+    cannot_submit: Option<String>,
+    /// When this workbench started: what "spent this session" counts from.
+    started: DateTime<Utc>,
+    /// The local midnight "spent today" was last counted from.
+    spend_day: DateTime<Utc>,
+    pub(crate) banner: Option<String>,
+    pub(crate) size: Rect,
+    pub(crate) now: DateTime<Utc>,
+    fixed_clock: bool,
+    pub(crate) ticks: u64,
+    pub(crate) focus: Focus,
+    pub(crate) panes: Panes,
+    /// Every job this workbench knows of: what the panes show.
+    pub(crate) book: Book,
+    /// The view over the panes, if one is open: it takes every key.
+    pub(crate) overlay: Option<Box<dyn Overlay>>,
+    pub(crate) status: Option<Status>,
+    /// What the user is doing while it is handled: the messages it brings answer it.
+    pub(crate) acting: Option<Origin>,
+    /// Every notice and error of this session, oldest first: the status bar shows one, cut
+    /// to the screen's width, and a later one replaces it.
+    pub(crate) messages: Vec<Logged>,
+    /// A submit is on its way to the engine.
+    pub(crate) submitting: bool,
+    /// Submits sent to the runtime and not yet answered, oldest first (answers come in
+    /// order), then the jobs they became: what "identical to a job in flight" compares with
+    /// before the engine's first report of a job arrives.
+    awaiting: VecDeque<NewJob>,
+    sent: Vec<(JobId, NewJob)>,
+    /// fal refused a job because the account is locked for billing: submits are paused
+    /// (one banner, not one failed job after another) until the user dismisses it.
+    pub(crate) billing_pause: bool,
+    pub(crate) quit: bool,
+    /// Where the last frame put each pane (`None` before the first, or on a screen too
+    /// small): what a click hits.
+    pub(crate) drawn: Option<layout::Areas>,
+    /// Graphics, frame strips and the video playing.
+    pub(crate) media: Media,
+    /// The job whose last frame is being taken for a chained shot.
+    pub(crate) chaining: Option<JobId>,
+    /// Last frames taken this session (image text → the job they end), so a submit from
+    /// one records what it continues.
+    pub(crate) chains: Vec<(String, JobId)>,
+    /// History records asked for and not read yet.
+    reading: HashSet<JobId>,
+    /// An action in the history waiting for records to be read.
+    waiting: Option<Waiting>,
+    /// The history's problems already shown (a refresh finding the same says nothing).
+    history_problems: Vec<String>,
+    /// The book's version the spend was last counted at.
+    spend_version: Option<u64>,
+}
+
+/// An action in the history that needs full records the book does not hold yet.
+struct Waiting {
+    ids: Vec<JobId>,
+    action: crate::ui::model::keys::Action,
+    /// The job selected when it was asked: another selection by then drops it.
+    selected: Option<JobId>,
+}
+
+impl App {
+    pub fn new(opts: AppOptions) -> Self {
+        let draft = opts.draft.unwrap_or_default();
+        let mut panes = Panes {
+            prompt: PromptPane::new(&draft.prompt),
+            image: ImagePane::new(&draft.image),
+            optimizer: OptimizerPane {
+                on: draft.prompt_optimizer,
+            },
+            queue: QueuePane::default(),
+            history: HistoryPane::default(),
+        };
+        // The command line wins over the saved draft, as an edit: one undo brings the
+        // draft back instead of losing it.
+        let mut replaced = false;
+        if let Some(prompt) = opts.prompt.filter(|p| *p != draft.prompt) {
+            replaced |= !draft.prompt.is_empty();
+            panes.prompt.field.replace(&clean_paste(&prompt));
+        }
+        if let Some(image) = opts.image.filter(|i| *i != draft.image) {
+            replaced |= !draft.image.is_empty();
+            panes.image.field.replace(&single_line(&image));
+        }
+        let mut app = Self {
+            theme: opts.theme,
+            keys: opts.keys,
+            notify: opts.notify,
+            remote: opts.remote,
+            pricing: opts.pricing,
+            cannot_submit: opts.cannot_submit,
+            started: Utc::now(),
+            spend_day: DateTime::<Utc>::MIN_UTC,
+            banner: opts.banner.map(|b| sanitize(&b)),
+            size: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
+            now: Utc::now(),
+            fixed_clock: false,
+            ticks: 0,
+            focus: Focus::Editor,
+            panes,
+            book: Book::default(),
+            overlay: None,
+            status: None,
+            acting: None,
+            messages: Vec::new(),
+            submitting: false,
+            awaiting: VecDeque::new(),
+            sent: Vec::new(),
+            billing_pause: false,
+            quit: false,
+            drawn: None,
+            media: Media::new(opts.graphics),
+            chaining: None,
+            chains: Vec::new(),
+            reading: HashSet::new(),
+            waiting: None,
+            history_problems: Vec::new(),
+            spend_version: None,
+        };
+        app.book.set_sort(draft.history_sort);
+        if replaced {
+            let undo = app
+                .keys
+                .short_label(crate::ui::model::keys::Action::Undo)
+                .unwrap_or_else(|| "undo".to_owned());
+            app.notice(format!(
+                "The command line replaced the saved draft: {undo} brings it back"
+            ));
+        }
+        app
+    }
+
+    /// Effects to run once at start (inspecting a pre-filled image field).
+    pub fn init(&mut self) -> Vec<Effect> {
+        let image = self.panes.image.text();
+        if image.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::InspectImage(image)]
+        }
+    }
+
+    /// Stops the clock at `now` (tests and screenshots): the wall clock is no longer read.
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+        self.fixed_clock = true;
+    }
+
+    /// True while something on screen moves: the runtime should send `Msg::Tick`.
+    pub fn animating(&self) -> bool {
+        self.book.any_active()
+            || self.chaining.is_some()
+            || self.status.as_ref().is_some_and(|s| s.until.is_some())
+    }
+
+    /// Which pane has the keyboard.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn draft(&self) -> Draft {
+        Draft {
+            prompt: self.panes.prompt.text(),
+            image: self.panes.image.text(),
+            prompt_optimizer: self.panes.optimizer.on,
+            history_sort: self.book.sort(),
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.apply_msg(msg);
+        effects.extend(self.follow_records());
+        effects.extend(self.follow_media());
+        effects
+    }
+
+    /// Full records the screen needs and the book does not hold (the history lists
+    /// summaries): the job selected in the history, read ahead of Enter, and those an open
+    /// view shows (both of a comparison).
+    fn follow_records(&mut self) -> Vec<Effect> {
+        let mut shown = Vec::new();
+        if let Some(overlay) = &self.overlay {
+            shown.extend(overlay.job().cloned());
+            shown.extend(overlay.shows_frames_of());
+        }
+        let wanted: Vec<JobId> = shown
+            .iter()
+            .chain(self.panes.history.selected.as_ref())
+            .filter(|id| {
+                self.book.get(id).is_none()
+                    && self.book.knows(id)
+                    && self.book.unreadable(id).is_none()
+            })
+            .cloned()
+            .collect();
+        self.read_records(wanted)
+    }
+
+    /// Asks for the records of `ids` not already asked for.
+    pub(crate) fn read_records(&mut self, ids: Vec<JobId>) -> Vec<Effect> {
+        let ids: Vec<JobId> = ids
+            .into_iter()
+            .filter(|id| self.reading.insert(id.clone()))
+            .collect();
+        if ids.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::ReadRecords(ids)]
+        }
+    }
+
+    /// Waits for the records of `ids`, then carries `action` out in the history.
+    pub(crate) fn when_read(
+        &mut self,
+        ids: Vec<JobId>,
+        action: crate::ui::model::keys::Action,
+    ) -> Vec<Effect> {
+        self.waiting = Some(Waiting {
+            ids: ids.clone(),
+            action,
+            selected: self.panes.history.selected.clone(),
+        });
+        self.read_records(ids)
+    }
+
+    fn records_read(&mut self, read: Vec<Result<JobRecord, (JobId, String)>>) -> Vec<Effect> {
+        let mut records = Vec::new();
+        for outcome in read {
+            match outcome {
+                Ok(record) => {
+                    self.reading.remove(&record.id);
+                    records.push(record);
+                }
+                Err((id, why)) => {
+                    self.reading.remove(&id);
+                    self.book.set_unreadable(&id, &why);
+                    let waited = self.waiting.as_ref().is_some_and(|w| w.ids.contains(&id));
+                    let shown = self
+                        .overlay
+                        .as_ref()
+                        .is_some_and(|o| o.job() == Some(&id) || o.shows_frames_of().contains(&id));
+                    if waited || shown {
+                        self.waiting = None;
+                        self.error(format!("Could not read job {id}: {why}"));
+                    }
+                }
+            }
+        }
+        self.book.add_loaded(records);
+        self.panes.history.refresh(&self.book);
+        let Some(waiting) = self.waiting.take() else {
+            return Vec::new();
+        };
+        if waiting.ids.iter().any(|id| self.book.get(id).is_none()) {
+            self.waiting = Some(waiting);
+            return Vec::new();
+        }
+        // Only where it was asked: a key pressed meanwhile elsewhere wins.
+        let same_place = self.overlay.is_none()
+            && self.focus == crate::ui::model::focus::Focus::History
+            && self.panes.history.selected == waiting.selected;
+        if !same_place {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut ctx =
+            crate::ui::kit::component::Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        use crate::ui::kit::component::Component;
+        self.panes.history.act(waiting.action, &mut ctx);
+        self.apply(out)
+    }
+
+    /// What the pictures need after any change: playback ends with the view showing it,
+    /// the strips of the jobs an open view shows are asked for (once each has a video), and
+    /// otherwise the strip of the job selected in the history, where the screen has room to
+    /// show its frame.
+    fn follow_media(&mut self) -> Vec<Effect> {
+        if let Some(overlay) = &self.overlay {
+            let (book, media) = (&self.book, &mut self.media);
+            return overlay
+                .shows_frames_of()
+                .iter()
+                .filter_map(|id| media.want_strip(book, id))
+                .collect();
+        }
+        self.media.stop();
+        if !crate::ui::panes::history::has_preview_room(self.size) {
+            return Vec::new();
+        }
+        self.panes
+            .history
+            .selected
+            .clone()
+            .and_then(|id| self.media.want_strip(&self.book, &id))
+            .into_iter()
+            .collect()
+    }
+
+    fn apply_msg(&mut self, msg: Msg) -> Vec<Effect> {
+        if !self.fixed_clock {
+            self.now = Utc::now();
+        }
+        self.expire_notice();
+        // "Today" starts again at midnight, whether or not a job changed since.
+        if crate::spend::local_midnight(self.now) != self.spend_day {
+            self.recount_spend();
+        }
+        match msg {
+            Msg::Key(key) => return self.on_key(key),
+            Msg::Paste(text) => return self.on_paste(&text),
+            Msg::Mouse(mouse) => return self.on_mouse(mouse),
+            Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
+            Msg::Tick => self.ticks = self.ticks.wrapping_add(1),
+            Msg::Job(event) => return self.on_job(event),
+            Msg::HistoryLoaded { rows, problems } => {
+                let old = self.book.set_history(rows);
+                self.panes.history.loaded = true;
+                self.panes.history.refresh(&self.book);
+                self.recount_spend();
+                self.note_history_problems(problems, true);
+                if !old.is_empty() {
+                    return vec![Effect::Discard(old)];
+                }
+            }
+            Msg::HistoryChanged {
+                changed,
+                removed,
+                problems,
+            } => {
+                let ids: Vec<JobId> = changed
+                    .iter()
+                    .map(|s| s.id.clone())
+                    .chain(removed.iter().cloned())
+                    .collect();
+                let counted = self.spend_counted();
+                let before = self.spend_of(&ids);
+                self.book.apply_changes(changed, &removed);
+                self.panes.history.refresh(&self.book);
+                // What was spent moves by what these jobs' rows changed: a recount would read
+                // every row, cold by now, and take a frame's time.
+                if counted {
+                    let after = self.spend_of(&ids);
+                    let shown = &mut self.panes.history.spend;
+                    shown.session += after.session - before.session;
+                    shown.today += after.today - before.today;
+                    self.spend_version = Some(self.book.version());
+                }
+                self.recount_spend();
+                self.note_history_problems(problems, false);
+            }
+            Msg::RecordsRead(read) => return self.records_read(read),
+            Msg::Trashed {
+                moved,
+                failed,
+                trash,
+            } => self.trashed(moved, failed, &trash),
+            Msg::Resumed(records) => {
+                let first_job = self.book.live().next().is_none();
+                let ids: Vec<JobId> = records.iter().map(|r| r.id.clone()).collect();
+                self.book.add_loaded(records);
+                let shown: Vec<JobId> = ids
+                    .into_iter()
+                    .filter(|id| self.book.mark_live(id))
+                    .collect();
+                if first_job && let Some(id) = shown.first() {
+                    self.panes.queue.select(id.clone());
+                }
+                self.notice(format!(
+                    "Following {} left in flight by the last run",
+                    crate::ui::model::format::count(shown.len(), "job", "jobs")
+                ));
+            }
+            Msg::ImageInspected { text, result } => self.panes.image.inspected(text, result),
+            Msg::EditorReturned(Ok(text)) => {
+                // Only the newline every saved text file ends with goes; blank lines the
+                // user added stay.
+                let text = text
+                    .strip_suffix("\r\n")
+                    .or_else(|| text.strip_suffix('\n'))
+                    .unwrap_or(&text);
+                self.panes.prompt.field.replace(&clean_paste(text));
+                self.set_focus(Focus::Editor);
+            }
+            Msg::EditorReturned(Err(e)) => self.error(format!("Editor: {e}")),
+            Msg::Submitted(Ok(id)) => {
+                self.submitting = false;
+                if let Some(job) = self.awaiting.pop_front() {
+                    self.sent.push((id.clone(), job));
+                }
+                self.notice(format!("Submitted job {id}"));
+                self.panes.queue.select(id);
+            }
+            Msg::Submitted(Err(e)) => {
+                self.submitting = false;
+                self.awaiting.pop_front();
+                self.error(format!("Submit failed: {e}"));
+            }
+            Msg::OpenFailed { path, reason } => {
+                let text = format!(
+                    "Could not open the video ({reason}); it is at {}",
+                    path.display()
+                );
+                self.error(crate::ui::kit::job::with_copy_hint(&self.keys, text));
+            }
+            Msg::Graphics(graphics) => {
+                self.media.graphics = graphics;
+                // Pictures made for the old graphics would be drawn wrong.
+                self.panes.image.forget_thumbnail();
+                let image = self.panes.image.text();
+                if !image.is_empty() {
+                    return vec![Effect::InspectImage(image)];
+                }
+            }
+            Msg::Keyboard(keyboard) => {
+                self.keys.set_keyboard(keyboard);
+                for warning in self.keys.unreachable_remaps() {
+                    self.warning(warning);
+                }
+            }
+            Msg::Thumbnail { text, result } => self.panes.image.thumbnail(text, result),
+            Msg::Strip { id, result } => self.media.strip_made(id, result),
+            Msg::Playing(players) => {
+                // Wanted still: the view is open and nothing else started meanwhile.
+                if self.overlay.is_some() && self.media.playing.is_empty() {
+                    self.media.playing = players
+                        .into_iter()
+                        .map(|(id, player)| crate::ui::model::media::Playing { id, player })
+                        .collect();
+                }
+            }
+            // A new frame of the video playing: drawing it is all there is to do.
+            Msg::Frame => {}
+            Msg::LastFrameSaved { id, result } => return self.last_frame_saved(id, result),
+            Msg::Judged { id, result } => self.judged(id, result),
+            Msg::Notice(text) => self.notice(text),
+            Msg::Warning(text) => self.warning(text),
+            Msg::Error(text) => self.error(text),
+        }
+        Vec::new()
+    }
+
+    fn on_job(&mut self, event: JobEvent) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match event {
+            JobEvent::Updated(record) => {
+                let id = record.id.clone();
+                let first_job = self.book.live().next().is_none();
+                if let Some(finished) = self.book.update(*record) {
+                    effects.extend(self.announce_finished(&id, &finished.state));
+                }
+                if first_job {
+                    // Later jobs are selected when their submit succeeds (Submitted),
+                    // not whenever one appears: that would yank the logs away.
+                    self.panes.queue.select(id);
+                }
+                self.panes.history.refresh(&self.book);
+                self.recount_spend();
+            }
+            JobEvent::Logs { id, entries } => self.book.append_logs(&id, entries),
+            JobEvent::Progress { id, progress } => self.book.set_progress(&id, progress, self.now),
+            JobEvent::StoreFailed { id, message } => {
+                self.error(format!("Could not save job {id}: {message}"));
+            }
+            JobEvent::Warning { id, message } => self.error(format!("Job {id}: {message}")),
+        }
+        effects
+    }
+
+    fn announce_finished(&mut self, id: &JobId, state: &JobState) -> Vec<Effect> {
+        let Some(entry) = self.book.get(id) else {
+            return Vec::new();
+        };
+        let title = format!("i2v: job {}", state.label());
+        let mut body = sanitize(entry.record.title());
+        if let Some(err) = &entry.record.error {
+            body = format!("{}: {body}", sanitize_one_line(&err.message));
+        }
+        let billing = entry
+            .record
+            .error
+            .as_ref()
+            .is_some_and(|e| e.kind == i2v_store::ErrorKind::Billing);
+        if billing && *state == JobState::Failed {
+            // One banner for them all: every job submitted meanwhile fails the same way.
+            if self.billing_pause {
+                return Vec::new();
+            }
+            self.billing_pause = true;
+        } else if *state == JobState::MaybeSubmitted {
+            self.error(
+                "Job may have been submitted: fal's answer was lost. Check fal's dashboard \
+                 before re-running it (v shows what is known)",
+            );
+        } else if self.notify.status {
+            let mark = crate::ui::model::format::state_icon(state, 0);
+            match state {
+                // The status bar marks every error with ✗ already.
+                JobState::Failed => self.error(format!("Job failed: {body}")),
+                // Named by its id's tail (as a batch is): re-runs share their first line.
+                _ => self.notice(format!(
+                    "{mark} Job …{} {}: {body}",
+                    crate::ui::model::format::id_tail(id.as_str()),
+                    state.label()
+                )),
+            }
+        }
+        if self.notify.bell || self.notify.osc {
+            vec![Effect::Notify { title, body }]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub(crate) fn notice(&mut self, text: impl Into<String>) {
+        // A notice never hides an error or a warning the user has not seen yet.
+        let text = sanitize_one_line(&text.into());
+        self.log(StatusKind::Notice, &text);
+        if self.status.as_ref().is_some_and(Status::unseen) {
+            return;
+        }
+        self.status = Some(Status {
+            kind: StatusKind::Notice,
+            text,
+            until: Some(self.now + Duration::seconds(NOTICE_SECS)),
+            about: self.acting,
+            behind: 0,
+        });
+    }
+
+    /// A problem found at start: shown until the user presses a key (which it does not
+    /// swallow, unlike an error's), then it fades as a notice does.
+    pub(crate) fn warning(&mut self, text: impl Into<String>) {
+        let text = sanitize_one_line(&text.into());
+        self.log(StatusKind::Warning, &text);
+        match self.status.as_mut() {
+            // An error outranks it; the count says there is more in the log.
+            Some(shown) if shown.kind == StatusKind::Error => shown.behind += 1,
+            shown => {
+                let behind = shown.filter(|s| s.unseen()).map_or(0, |s| s.behind + 1);
+                self.status = Some(Status {
+                    kind: StatusKind::Warning,
+                    text,
+                    until: None,
+                    about: self.acting,
+                    behind,
+                });
+            }
+        }
+    }
+
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
+        let text = sanitize_one_line(&text.into());
+        self.log(StatusKind::Error, &text);
+        let behind = self
+            .status
+            .as_ref()
+            .filter(|s| s.unseen())
+            .map_or(0, |s| s.behind + 1);
+        self.status = Some(Status {
+            kind: StatusKind::Error,
+            text,
+            until: None,
+            about: self.acting,
+            behind,
+        });
+    }
+
+    /// The user pressed something: a warning shown till now has been seen and starts to
+    /// fade, leaving time to finish reading it.
+    pub(crate) fn warning_seen(&mut self) {
+        if let Some(status) = self.status.as_mut()
+            && status.kind == StatusKind::Warning
+            && status.until.is_none()
+        {
+            status.until = Some(self.now + Duration::seconds(NOTICE_SECS));
+        }
+    }
+
+    fn log(&mut self, kind: StatusKind, text: &str) {
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.messages.push(Logged {
+            at: self.now,
+            kind,
+            text: text.to_owned(),
+        });
+    }
+
+    /// The user does `origin` again: a notice that answered it last time (a refusal, a
+    /// "nothing to compare with") is stale now, whether this time succeeds silently (the view
+    /// opens) or says something new.
+    pub(crate) fn forget_notice_about(status: &mut Option<Status>, origin: Origin) {
+        if status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Notice && s.about == Some(origin))
+        {
+            *status = None;
+        }
+    }
+
+    fn expire_notice(&mut self) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.until.is_some_and(|t| t <= self.now))
+        {
+            self.status = None;
+        }
+    }
+
+    /// The line across the top: the billing pause, which needs acting on, wins.
+    pub(crate) fn banner_text(&self) -> Option<&str> {
+        if self.billing_pause {
+            Some(BILLING_BANNER)
+        } else {
+            self.banner.as_deref()
+        }
+    }
+
+    /// Gives `focus` the keyboard.
+    pub(crate) fn set_focus(&mut self, focus: Focus) {
+        self.panes.history.blur();
+        self.focus = focus;
+    }
+
+    /// Sends `job` to the engine, unless an identical one is still queued or running: then
+    /// asks first, as a second press (or six) would otherwise pay for the same video again.
+    /// Submits are paused for billing: says so and sends nothing.
+    pub(crate) fn submit(&mut self, job: NewJob, checked: bool) -> Vec<Effect> {
+        if self.paused_for_billing() {
+            return Vec::new();
+        }
+        if !checked && self.in_flight(&job) {
+            self.overlay = Some(Box::new(Confirm::Submit(job)));
+            return Vec::new();
+        }
+        self.submitting = true;
+        self.notice("Submitting…");
+        self.awaiting.push_back(job.clone());
+        match self.continues_for(&job.image) {
+            Some(continues) => vec![Effect::SubmitContinuing { job, continues }],
+            None => vec![Effect::Submit(job)],
+        }
+    }
+
+    /// Submits are paused for billing: says so (and the caller sends nothing).
+    fn paused_for_billing(&mut self) -> bool {
+        if self.billing_pause {
+            self.error(
+                "Not submitted: fal locked the account for billing. Top up at \
+                 https://fal.ai/dashboard/billing, then Esc resumes submits",
+            );
+        }
+        self.billing_pause
+    }
+
+    /// Sends `jobs`, which the user confirmed with their count and cost, as one batch.
+    pub(crate) fn submit_batch(&mut self, jobs: Vec<NewJob>, from_marks: bool) -> Vec<Effect> {
+        if self.paused_for_billing() {
+            return Vec::new();
+        }
+        if from_marks {
+            self.panes.history.marked.clear();
+        }
+        self.submitting = true;
+        self.notice(format!(
+            "Submitting {}…",
+            crate::ui::model::format::count(jobs.len(), "job", "jobs")
+        ));
+        self.awaiting.extend(jobs.iter().cloned());
+        vec![Effect::SubmitBatch(jobs)]
+    }
+
+    /// Asks before re-running the marked history jobs `ids` together.
+    pub(crate) fn confirm_rerun(&mut self, ids: Vec<JobId>) -> Vec<Effect> {
+        let cap = self.pricing.max_jobs_per_submit;
+        if ids.len() as u64 > cap {
+            self.error(format!(
+                "{} jobs are marked, more than the {cap} one submit may send: unmark some \
+                 (Space), or raise max_jobs_per_submit in the config",
+                ids.len()
+            ));
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        let mut jobs = Vec::new();
+        let mut rows = Vec::new();
+        for id in &ids {
+            let Some(entry) = self.book.get(id) else {
+                continue;
+            };
+            let (job, fallback) = crate::ui::panes::history::rerun_job(&entry.record.input);
+            effects.extend(fallback);
+            let image = std::path::Path::new(&job.image)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| job.image.clone());
+            rows.push(format!("{} · {image}", one_line(&job.prompt)));
+            jobs.push(job);
+        }
+        let price = self.pricing.price_per_video;
+        let summary = format!(
+            "{} again, {} at {} a video",
+            crate::ui::model::format::count(jobs.len(), "marked job", "marked jobs"),
+            crate::spend::usd(jobs.len() as f64 * price),
+            crate::spend::usd(price)
+        );
+        self.overlay = Some(Box::new(BatchConfirm::open(
+            jobs, summary, rows, None, true,
+        )));
+        effects
+    }
+
+    /// What completed jobs cost this session and today, for the history's title.
+    /// Says which of the files a look at the history could not read are news. A listing
+    /// gives them all (`whole`); a look at what changed, only the files it read.
+    fn note_history_problems(&mut self, problems: Vec<String>, whole: bool) {
+        let new: Vec<&String> = problems
+            .iter()
+            .filter(|p| !self.history_problems.contains(p))
+            .collect();
+        if let Some(first) = new.first() {
+            let more = match new.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            self.error(format!("History: {first}{more}"));
+        }
+        if whole {
+            self.history_problems = problems;
+        } else {
+            for problem in problems {
+                if !self.history_problems.contains(&problem) {
+                    self.history_problems.push(problem);
+                }
+            }
+        }
+    }
+
+    /// Whether the spend shown counts the book as it is.
+    fn spend_counted(&self) -> bool {
+        self.spend_day == crate::spend::local_midnight(self.now)
+            && self.spend_version == Some(self.book.version())
+    }
+
+    /// What the jobs `ids` (as the book lists them now) count for in the spend shown.
+    fn spend_of(&self, ids: &[JobId]) -> SpendShown {
+        let price = self.pricing.price_per_video;
+        let jobs = || {
+            ids.iter()
+                .filter_map(|id| self.book.row(id))
+                .map(|r| (r.created_at, &r.state, r.price_usd))
+        };
+        SpendShown {
+            session: crate::spend::jobs_spent_since(jobs(), Some(self.started), price).usd,
+            today: crate::spend::jobs_spent_since(jobs(), Some(self.spend_day), price).usd,
+        }
+    }
+
+    fn recount_spend(&mut self) {
+        let midnight = crate::spend::local_midnight(self.now);
+        if self.spend_day == midnight && self.spend_version == Some(self.book.version()) {
+            return;
+        }
+        let price = self.pricing.price_per_video;
+        let jobs = || {
+            self.book
+                .rows()
+                .iter()
+                .map(|r| (r.created_at, &r.state, r.price_usd))
+        };
+        self.spend_day = midnight;
+        self.spend_version = Some(self.book.version());
+        self.panes.history.spend = SpendShown {
+            session: crate::spend::jobs_spent_since(jobs(), Some(self.started), price).usd,
+            today: crate::spend::jobs_spent_since(jobs(), Some(midnight), price).usd,
+        };
+    }
+
+    /// What `Effect::Trash` did: the jobs moved go from the history, and each one that did
+    /// not move says why.
+    fn trashed(
+        &mut self,
+        moved: Vec<JobId>,
+        failed: Vec<(JobId, String)>,
+        trash: &std::path::Path,
+    ) {
+        self.book.remove(&moved);
+        // A job gone from the book must not count as one still running for `in_flight`.
+        self.sent.retain(|(id, _)| !moved.contains(id));
+        self.panes.history.marked.retain(|id| !moved.contains(id));
+        self.panes.history.refresh(&self.book);
+        self.recount_spend();
+        if !moved.is_empty() {
+            let what = match moved.as_slice() {
+                [one] => format!("job {one}"),
+                many => crate::ui::model::format::count(many.len(), "job", "jobs"),
+            };
+            self.notice(format!("Moved {what} to the trash ({})", trash.display()));
+        }
+        for (id, why) in failed {
+            self.error(format!("Job {id} was not moved to the trash: {why}"));
+        }
+    }
+
+    /// Whether a job with this very input is on its way or still running.
+    fn in_flight(&mut self, job: &NewJob) -> bool {
+        let book = &self.book;
+        let running = |id: &JobId| book.get(id).is_none_or(|e| !e.record.state.is_terminal());
+        self.sent.retain(|(id, _)| running(id));
+        self.awaiting.contains(job)
+            || self.sent.iter().any(|(_, sent)| sent == job)
+            || self.book.live().any(|e| {
+                let input = &e.record.input;
+                !e.record.state.is_terminal()
+                    && input.prompt == job.prompt
+                    && input.prompt_optimizer == job.prompt_optimizer
+                    && input.image.display() == job.image
+            })
+    }
+
+    /// How many jobs are still queued or running.
+    pub fn active_jobs(&self) -> usize {
+        self.book
+            .live()
+            .filter(|e| !e.record.state.is_terminal())
+            .count()
+    }
+
+    /// Builds the job to submit, or says what is missing and puts the cursor there.
+    pub(crate) fn new_job(&mut self) -> Option<NewJob> {
+        if let Some(reason) = &self.cannot_submit {
+            let reason = reason.clone();
+            self.error(reason);
+            return None;
+        }
+        let prompt = self.panes.prompt.text();
+        let image = self.panes.image.text();
+        if prompt.trim().is_empty() {
+            self.set_focus(Focus::Editor);
+            self.error("Nothing to submit: the prompt is empty");
+            return None;
+        }
+        if image.is_empty() {
+            self.set_focus(Focus::Image);
+            self.error("Nothing to submit: set the image (a file path or an https:// URL)");
+            return None;
+        }
+        let limit = match self.panes.image.info() {
+            // The check already failed; submitting would only record a failed job.
+            Some(Err(problem)) => {
+                let problem = format!("Cannot submit: {problem}");
+                self.set_focus(Focus::Image);
+                self.error(problem);
+                return None;
+            }
+            Some(Ok(info)) => info.limit.clone(),
+            None => None,
+        };
+        let repeat = self.panes.prompt.repeat;
+        let cap = self.pricing.max_jobs_per_submit;
+        let plan = match BatchPlan::new(&prompt, repeat, false, cap) {
+            Ok(plan) => plan,
+            Err(err) => {
+                let how = match err {
+                    PlanError::Matrix(_) => "write \\{ and \\} for literal braces",
+                    PlanError::OverCap { .. } => {
+                        "use fewer alternatives or repeats, or raise max_jobs_per_submit in the config"
+                    }
+                };
+                self.set_focus(Focus::Editor);
+                self.error(format!("Cannot submit: {err}; {how}"));
+                return None;
+            }
+        };
+        let job = NewJob {
+            prompt: plan.prompts.first().cloned().unwrap_or(prompt),
+            image,
+            prompt_optimizer: self.panes.optimizer.on,
+            check_limits: true,
+        };
+        if plan.jobs() > 1 {
+            self.confirm_plan(&plan, job, limit);
+            return None;
+        }
+        match limit {
+            None => Some(job),
+            Some(limit) => {
+                let job = NewJob {
+                    check_limits: false,
+                    ..job
+                };
+                self.overlay = Some(Box::new(Confirm::Limits { job, limit }));
+                None
+            }
+        }
+    }
+}
+
+impl App {
+    /// Asks before sending the jobs of `plan`, each like `job` but for its prompt.
+    fn confirm_plan(&mut self, plan: &BatchPlan, job: NewJob, limit: Option<String>) {
+        let jobs: Vec<NewJob> = plan
+            .each_job()
+            .map(|prompt| NewJob {
+                prompt: prompt.to_owned(),
+                // The user answers for the limits here, once for all.
+                check_limits: limit.is_none(),
+                ..job.clone()
+            })
+            .collect();
+        let times = match plan.repeat {
+            1 => String::new(),
+            n => format!("  ×{n}"),
+        };
+        let rows = plan
+            .prompts
+            .iter()
+            .map(|p| format!("{}{times}", one_line(p)))
+            .collect();
+        let warning = limit.map(|limit| {
+            format!("The image is outside the model's limits ({limit}): fal will most likely refuse every job")
+        });
+        let summary = plan.summary(self.pricing.price_per_video);
+        self.overlay = Some(Box::new(BatchConfirm::open(
+            jobs, summary, rows, warning, false,
+        )));
+    }
+}
+
+/// A prompt on one line, its lines joined with ` / `.
+fn one_line(prompt: &str) -> String {
+    prompt.lines().collect::<Vec<_>>().join(" / ")
+}
+
+const BILLING_BANNER: &str = "fal locked the account for billing · top up at \
+                              fal.ai/dashboard/billing · submits paused (Esc resumes)";

@@ -1,0 +1,389 @@
+//! Routing: which component a key, a paste or a click goes to, the app's own commands, and
+//! carrying out what components ask for. The panes and overlays decide what their keys do;
+//! this file only decides who is asked.
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use i2v_store::JobId;
+
+use crate::ui::kit::component::{self, Command, Ctx, Request, quiet};
+use crate::ui::kit::layout;
+use crate::ui::model::effect::Effect;
+use crate::ui::model::focus::Focus;
+use crate::ui::model::keys::{Action, KeyBinding};
+use crate::ui::model::paste::clean_paste;
+use crate::ui::model::status::StatusKind;
+use crate::ui::overlays::detail::Detail;
+use crate::ui::overlays::diff::Diff;
+use crate::ui::overlays::help::Help;
+use crate::ui::overlays::messages::Messages;
+use crate::ui::overlays::note::NoteEditor;
+use crate::ui::shell::app::{App, Origin};
+
+/// The app's own commands: they work in every pane (after the pane's own); a pane lists
+/// those it wants hinted in its own list.
+pub(crate) const GLOBAL: [Command; 12] = [
+    quiet(Action::Submit),
+    quiet(Action::Quit),
+    quiet(Action::Help),
+    quiet(Action::FocusNext),
+    quiet(Action::FocusPrev),
+    quiet(Action::FocusPrompt),
+    quiet(Action::FocusImage),
+    quiet(Action::FocusQueue),
+    quiet(Action::FocusHistory),
+    quiet(Action::ToggleOptimizer),
+    quiet(Action::Messages),
+    quiet(Action::Back),
+];
+
+/// Whether the app handles `action` itself (so a pane's list of it is only a hint).
+pub(crate) fn is_global(action: Action) -> bool {
+    component::actions(&GLOBAL).any(|a| a == action)
+}
+
+/// Every action a pane with `commands` takes: its own, then the app's.
+pub(crate) fn pane_actions(commands: &[Command]) -> Vec<Action> {
+    let mut actions: Vec<Action> = component::actions(commands).collect();
+    for action in component::actions(&GLOBAL) {
+        if !actions.contains(&action) {
+            actions.push(action);
+        }
+    }
+    actions
+}
+
+/// The action `key` means in a pane with `commands`: the pane's own first, then the app's.
+pub(crate) fn pane_action(
+    keys: &crate::ui::model::keys::KeyMap,
+    commands: &[Command],
+    key: KeyBinding,
+) -> Option<Action> {
+    component::action_for(keys, &own_commands(commands), key)
+        .or_else(|| component::action_for(keys, &GLOBAL, key))
+}
+
+/// A pane's commands less the app's own, which the app takes whether the pane lists them
+/// (as hints) or not.
+fn own_commands(commands: &[Command]) -> Vec<Command> {
+    commands
+        .iter()
+        .copied()
+        .filter(|c| match c {
+            Command::Action { action, .. } => !is_global(*action),
+            Command::Key { .. } => true,
+        })
+        .collect()
+}
+
+impl App {
+    /// The command list of whatever has the keyboard: the overlay, else the focused pane.
+    pub(crate) fn active_commands(&self) -> Vec<Command> {
+        match &self.overlay {
+            Some(overlay) => overlay.commands(),
+            None => self.panes.get(self.focus).commands(),
+        }
+    }
+
+    /// The job the selected-job actions of whatever has the keyboard act on, if any.
+    pub(crate) fn active_job(&self) -> Option<JobId> {
+        match &self.overlay {
+            Some(overlay) => overlay.selected_job(&self.book),
+            None => self.panes.get(self.focus).selected_job(&self.book),
+        }
+    }
+
+    pub(crate) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let binding = KeyBinding::from_event(&key);
+        // Nothing on screen says what a key would do: only quitting works (resizing comes
+        // as its own message).
+        if layout::too_small(self.size) {
+            return match component::action_for(&self.keys, &GLOBAL, binding) {
+                Some(Action::Quit) => self.global(Action::Quit),
+                _ => Vec::new(),
+            };
+        }
+        // A warning from the start is seen now; the key goes on to do its work.
+        self.warning_seen();
+        // An error stays until the user has pressed something, and that key only dismisses
+        // it: a `q` meant to clear the message must not quit, nor be typed. A quit chord
+        // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits, and the message
+        // log's key (which the error's hint names) opens the log.
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Error)
+        {
+            self.status = None;
+            let passes = match component::action_for(&self.keys, &GLOBAL, binding) {
+                Some(Action::Quit) => !binding.is_plain_char(),
+                Some(Action::Messages) => true,
+                _ => false,
+            };
+            if !passes {
+                return Vec::new();
+            }
+        }
+        let mut out = Vec::new();
+        let mut handed_back = None;
+        let acted;
+        {
+            let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+            if let Some(overlay) = self.overlay.as_mut() {
+                let commands = overlay.commands();
+                acted = component::action_for(ctx.keys, &commands, binding);
+                if let Some(action) = acted {
+                    App::forget_notice_about(&mut self.status, Origin::Action(action));
+                }
+                match acted {
+                    // Plain q closes a view, as in a pager; Ctrl-Q and Ctrl-C still quit.
+                    Some(Action::Quit) if binding.is_plain_char() => ctx.close(),
+                    Some(action) if !overlay.act(action, &mut ctx) => handed_back = Some(action),
+                    Some(_) => {}
+                    None => {
+                        overlay.key(key, &mut ctx);
+                    }
+                }
+            } else {
+                let pane = self.panes.get_mut(self.focus);
+                if pane.takes_text(binding) {
+                    acted = None;
+                    pane.key(key, &mut ctx);
+                } else {
+                    let commands = pane.commands();
+                    acted = pane_action(ctx.keys, &commands, binding);
+                    if let Some(action) = acted {
+                        App::forget_notice_about(&mut self.status, Origin::Action(action));
+                    }
+                    match acted {
+                        // Submits are paused for billing: Esc resumes them before it does
+                        // anything else.
+                        Some(Action::Back) if self.billing_pause => {
+                            handed_back = Some(Action::Back);
+                        }
+                        Some(action) => {
+                            let listed = component::actions(&commands).any(|a| a == action);
+                            if !listed || !pane.act(action, &mut ctx) {
+                                handed_back = Some(action);
+                            }
+                        }
+                        None => {
+                            pane.key(key, &mut ctx);
+                        }
+                    }
+                }
+            }
+        }
+        // What the action says answers it, so doing it again clears what it said.
+        self.acting = acted.map(Origin::Action);
+        let mut effects = self.apply(out);
+        if let Some(action) = handed_back {
+            effects.extend(self.global(action));
+        }
+        self.acting = None;
+        effects
+    }
+
+    /// The app's own actions, and those components pass on.
+    fn global(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => {
+                if let Some(job) = self.new_job() {
+                    return self.submit(job, false);
+                }
+            }
+            Action::Quit => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            Action::Help => {
+                let commands = own_commands(&self.panes.get(self.focus).commands());
+                self.overlay = Some(Box::new(Help::new(self.focus.name(), commands)));
+            }
+            Action::Messages => self.overlay = Some(Box::new(Messages::open())),
+            Action::FocusNext | Action::FocusPrev => {
+                self.set_focus(self.focus.step(action == Action::FocusNext));
+            }
+            Action::FocusPrompt => self.set_focus(Focus::Editor),
+            Action::FocusImage => self.set_focus(Focus::Image),
+            Action::FocusQueue => self.set_focus(Focus::Queue),
+            Action::FocusHistory => self.set_focus(Focus::History),
+            Action::ToggleOptimizer => {
+                let mut out = Vec::new();
+                let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+                self.panes.optimizer.toggle(&mut ctx);
+                return self.apply(out);
+            }
+            Action::Back if self.billing_pause => {
+                self.billing_pause = false;
+                self.notice("Submits resumed");
+            }
+            Action::EditExternally => {
+                return vec![Effect::EditExternally(self.panes.prompt.text())];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Carries out what components asked for, in order.
+    pub(crate) fn apply(&mut self, requests: Vec<Request>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for request in requests {
+            match request {
+                Request::Effect(effect) => effects.push(effect),
+                Request::Notice(text) => self.notice(text),
+                Request::Error(text) => self.error(text),
+                Request::Focus(focus) => self.set_focus(focus),
+                Request::Open(overlay) => self.overlay = Some(overlay),
+                // Esc (or q) while a video plays stops it; the next one closes the view.
+                Request::Close => {
+                    if !self.media.stop() {
+                        self.overlay = None;
+                    }
+                }
+                Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
+                Request::SubmitBatch { jobs, from_marks } => {
+                    effects.extend(self.submit_batch(jobs, from_marks));
+                }
+                Request::RerunMarked(ids) => effects.extend(self.confirm_rerun(ids)),
+                Request::WhenRead { ids, action } => effects.extend(self.when_read(ids, action)),
+                Request::Sort(sort) => {
+                    self.book.set_sort(sort);
+                    self.panes.history.refresh(&self.book);
+                    self.notice(format!("History sorted {}", sort.label()));
+                }
+                Request::Detail(id) => effects.extend(self.open_detail(id, None)),
+                Request::DetailBack { id, from } => {
+                    effects.extend(self.open_detail(id, Some(from)));
+                }
+                Request::Play(id) => {
+                    if self.overlay.is_none() {
+                        effects.extend(self.open_detail(id.clone(), None));
+                    }
+                    match self
+                        .media
+                        .toggle_play(&self.book, std::slice::from_ref(&id))
+                    {
+                        Ok(play) => effects.extend(play),
+                        Err(why) => self.notice(why),
+                    }
+                }
+                Request::PlayTogether(ids) => match self.media.toggle_play(&self.book, &ids) {
+                    Ok(play) => effects.extend(play),
+                    Err(why) => self.notice(why),
+                },
+                Request::Chain(id) => effects.extend(self.start_chain(id)),
+                Request::Compare(id) => effects.extend(self.compare(id)),
+                Request::Note {
+                    id,
+                    current,
+                    from_detail,
+                } => {
+                    let editor = NoteEditor::open(id, &current, from_detail);
+                    self.overlay = Some(Box::new(editor));
+                }
+                Request::Diff(id) => {
+                    let prompt = self.panes.prompt.text();
+                    self.overlay = Some(Box::new(Diff::open(id, prompt)));
+                }
+                Request::Restore { id, input } => {
+                    let mut out = Vec::new();
+                    let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+                    self.panes.prompt.field.replace(&clean_paste(&input.prompt));
+                    self.panes.image.replace(&input.image.display(), &mut ctx);
+                    self.panes.optimizer.on = input.prompt_optimizer;
+                    ctx.focus(Focus::Editor);
+                    ctx.notice(format!("Loaded job {id} into the editor"));
+                    effects.extend(self.apply(out));
+                }
+            }
+        }
+        effects
+    }
+
+    /// The detail view of `id` (see [`Detail::open`]), its logs made ready.
+    fn open_detail(&mut self, id: JobId, back_from: Option<JobId>) -> Option<Effect> {
+        self.book.ensure_logs(&id);
+        let strip = self.media.want_strip(&self.book, &id);
+        self.overlay = Some(Box::new(Detail::open(id, back_from)));
+        strip
+    }
+
+    pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if layout::too_small(self.size) {
+            return Vec::new();
+        }
+        self.warning_seen();
+        App::forget_notice_about(&mut self.status, Origin::Paste);
+        let mut out = Vec::new();
+        let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        // An overlay with a text field (the note) takes it; the others ignore it.
+        if let Some(overlay) = self.overlay.as_mut() {
+            overlay.paste(text, &mut ctx);
+        } else if !self.panes.get_mut(self.focus).paste(text, &mut ctx) {
+            ctx.notice("Paste goes into the prompt or image field: Tab there first");
+        }
+        self.acting = Some(Origin::Paste);
+        let effects = self.apply(out);
+        self.acting = None;
+        effects
+    }
+
+    /// The mouse, when `[ui] mouse = true`: a click focuses the pane under it (and selects
+    /// the row clicked in a list), the wheel scrolls what is under it. Where things are is
+    /// what the last frame drew.
+    pub(crate) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let Some(areas) = self.drawn.filter(|_| !layout::too_small(self.size)) else {
+            return Vec::new();
+        };
+        let at = Position::new(mouse.column, mouse.row);
+        let wheel = match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            _ => None,
+        };
+        if let Some(overlay) = self.overlay.as_mut() {
+            if let Some(action) = wheel {
+                overlay.wheel(action == Action::Up);
+            }
+            return Vec::new();
+        }
+        let delta = if wheel == Some(Action::Up) { -1 } else { 1 };
+        match (mouse.kind, wheel) {
+            (MouseEventKind::Down(MouseButton::Left), _) => {
+                let focus = [
+                    (areas.editor, Focus::Editor),
+                    (areas.image, Focus::Image),
+                    (areas.optimizer, Focus::Optimizer),
+                    (areas.queue, Focus::Queue),
+                    (areas.logs, Focus::Queue),
+                    (areas.history, Focus::History),
+                ]
+                .into_iter()
+                .find(|(area, _)| area.contains(at));
+                if let Some((_, focus)) = focus {
+                    self.set_focus(focus);
+                }
+                if areas.queue.contains(at) {
+                    self.panes.queue.click(&self.book, at.y);
+                } else if areas.history.contains(at) {
+                    self.panes.history.click(&self.book, at.y);
+                }
+            }
+            (_, Some(action)) if areas.logs.contains(at) => {
+                self.panes.queue.scroll_logs(&self.book, action);
+            }
+            (_, Some(_)) if areas.queue.contains(at) => self.panes.queue.step(&self.book, delta),
+            (_, Some(_)) if areas.history.contains(at) => {
+                self.panes.history.step(&self.book, delta);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}
