@@ -46,6 +46,26 @@ impl AvcConfig {
         })
     }
 
+    /// Whether a sample holds an IDR picture (NAL unit type 5), after which no picture refers
+    /// to any before it: every picture held back for reordering is shown before it. Damage
+    /// reads as "no"; decoding the sample reports it.
+    pub fn is_idr(&self, sample: &[u8]) -> bool {
+        let mut rest = sample;
+        while let Some(prefix) = rest.get(..self.length_size) {
+            let len = prefix
+                .iter()
+                .fold(0usize, |n, &b| (n << 8) | usize::from(b));
+            let Some(unit) = rest.get(self.length_size..self.length_size + len) else {
+                return false;
+            };
+            if unit.first().is_some_and(|header| header & 0x1f == 5) {
+                return true;
+            }
+            rest = &rest[self.length_size + len..];
+        }
+        false
+    }
+
     /// Rewrites one sample into `out` as Annex B, parameter sets first when `with_headers`.
     pub fn to_annexb(
         &self,
@@ -107,6 +127,16 @@ mod tests {
             .to_annexb(&[0, 0, 0, 1, 0x41], false, &mut out)
             .unwrap();
         assert_eq!(out, [0, 0, 0, 1, 0x41]);
+    }
+
+    #[test]
+    fn finds_idr_pictures_among_the_units_of_a_sample() {
+        let config = AvcConfig::parse(&avcc(4, &[0x67], &[0x68])).unwrap();
+        // SPS, PPS, IDR slice: a shot's first frame with its parameter sets in band.
+        assert!(config.is_idr(&[0, 0, 0, 1, 0x67, 0, 0, 0, 1, 0x68, 0, 0, 0, 2, 0x65, 1]));
+        assert!(!config.is_idr(&[0, 0, 0, 2, 0x41, 9, 0, 0, 0, 1, 0x06]));
+        assert!(!config.is_idr(&[0, 0, 0, 9, 0x65]));
+        assert!(!config.is_idr(&[]));
     }
 
     #[test]

@@ -171,6 +171,24 @@ impl Video {
                     })
                 };
                 let bytes = &self.bytes[sample.start..sample.end];
+                if i > 0 && self.container.config.is_idr(bytes) {
+                    // Every picture before an IDR is shown before it, so out they come. Where
+                    // the parameter sets change (shots joined into a film), openh264 would
+                    // drop the pictures it still holds back for reordering.
+                    let held = decoder
+                        .flush_remaining()
+                        .map_err(|err| damaged(err.to_string()))?;
+                    for yuv in held {
+                        if shown >= needed {
+                            return Ok(shown);
+                        }
+                        let flow = picture(shown, &yuv);
+                        shown += 1;
+                        if flow.is_break() {
+                            return Ok(shown);
+                        }
+                    }
+                }
                 self.container
                     .config
                     .to_annexb(bytes, i == 0, &mut annexb)
