@@ -113,18 +113,40 @@ pub(crate) fn actions(commands: &[Command]) -> impl Iterator<Item = Action> + '_
     })
 }
 
+/// What a component did with an action, a key or a paste offered to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// It was the component's own, and it took it (asking the app for more through [`Ctx`],
+    /// if it needed).
+    Handled,
+    /// Not the component's: back to the app, which takes it if it is one of its own (an
+    /// action a pane lists only to hint it), or drops it.
+    HandBack,
+}
+
+impl Outcome {
+    /// `Handled` when `taken`.
+    pub(crate) fn of(taken: bool) -> Outcome {
+        if taken {
+            Outcome::Handled
+        } else {
+            Outcome::HandBack
+        }
+    }
+}
+
 /// A pane or an overlay.
 pub(crate) trait Component {
     /// The commands this component takes now, first match wins.
     fn commands(&self) -> Vec<Command>;
 
-    /// Carries out one of its commands. False hands the action back to the app (the
-    /// global actions a pane lists only to advertise them).
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool;
+    /// Carries out one of its commands, or hands the action back to the app (the global
+    /// actions a pane lists only to advertise them).
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome;
 
-    /// A key none of its commands took (typing, y/n). True when taken.
-    fn key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> bool {
-        false
+    /// A key none of its commands took (typing, y/n).
+    fn key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> Outcome {
+        Outcome::HandBack
     }
 
     /// A plain key this component takes as text before any global command sees it.
@@ -138,9 +160,9 @@ pub(crate) trait Component {
         None
     }
 
-    /// A bracketed paste. True when taken.
-    fn paste(&mut self, _text: &str, _ctx: &mut Ctx) -> bool {
-        false
+    /// A bracketed paste.
+    fn paste(&mut self, _text: &str, _ctx: &mut Ctx) -> Outcome {
+        Outcome::HandBack
     }
 
     /// Draws into `area`, recording the sizes the next update needs (rows shown, wrap

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::judge::{Verdict, stars};
 use crate::text::sanitize;
 use crate::ui::kit::component::View;
-use crate::ui::kit::component::{Command, Ctx, Request, quiet, result_hint, result_hints};
+use crate::ui::kit::component::{Command, Ctx, Outcome, Request, quiet, result_hint, result_hints};
 use crate::ui::model::book::Book;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::format::cut;
@@ -37,8 +37,8 @@ pub(crate) fn judging(mark: bool) -> Vec<Command> {
     commands
 }
 
-/// Carries out one of the selected job's actions on `id`. False for other actions.
-pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {
+/// Carries out one of the selected job's actions on `id`; hands back the others.
+pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> Outcome {
     match action {
         Action::Detail => {
             if let Some(id) = id {
@@ -64,10 +64,10 @@ pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> bool {
         }
         _ => match action.stars() {
             Some(stars) => rate(id, stars, ctx),
-            None => return false,
+            None => return Outcome::HandBack,
         },
     }
-    true
+    Outcome::Handled
 }
 
 fn copy_url(id: Option<JobId>, ctx: &mut Ctx) {

@@ -8,7 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::ui::kit::component::{Command, Component, Ctx, MOVES, Overlay, View, hint, quiet};
+use crate::ui::kit::component::{
+    Command, Component, Ctx, MOVES, Outcome, Overlay, View, hint, quiet,
+};
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::layout;
 use crate::ui::model::keys::Action;
@@ -26,14 +28,14 @@ pub(crate) trait Text {
         HINTS.to_vec()
     }
 
-    /// An action of its own (closing on its key, copying); false for the rest.
-    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
-        false
+    /// An action of its own (closing on its key, copying); the rest it hands back.
+    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> Outcome {
+        Outcome::HandBack
     }
 
-    /// A key none of the commands took (y/n in a question). True when taken.
-    fn key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> bool {
-        false
+    /// A key none of the commands took (y/n in a question).
+    fn key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> Outcome {
+        Outcome::HandBack
     }
 
     /// The job it shows, whose full record it needs.
@@ -88,18 +90,18 @@ impl<T: Text> Component for TextView<T> {
         commands
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
-        if self.text.act(action, ctx) {
-            return true;
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if self.text.act(action, ctx) == Outcome::Handled {
+            return Outcome::Handled;
         }
         if action == Action::Back {
             ctx.close();
-            return true;
+            return Outcome::Handled;
         }
         self.scroll.act(action)
     }
 
-    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
         self.text.key(key, ctx)
     }
 
@@ -129,7 +131,7 @@ impl<T: Text> Overlay for TextView<T> {
     }
 
     fn wheel(&mut self, up: bool) {
-        self.scroll.act(if up { Action::Up } else { Action::Down });
+        let _ = self.scroll.act(if up { Action::Up } else { Action::Down });
     }
 
     fn job(&self) -> Option<&i2v_store::JobId> {
@@ -146,7 +148,8 @@ pub(crate) struct Scroll {
 }
 
 impl Scroll {
-    pub fn act(&mut self, action: Action) -> bool {
+    /// Scrolls by a moving action; hands back the others.
+    pub fn act(&mut self, action: Action) -> Outcome {
         let (max, page) = match self.drawn {
             Some((rows, height)) => (rows.saturating_sub(height), height.saturating_sub(1).max(1)),
             // Not drawn yet: the frame clamps whatever this asks for.
@@ -160,10 +163,10 @@ impl Scroll {
             Action::PageDown => at.saturating_add(page),
             Action::Top => 0,
             Action::Bottom => max,
-            _ => return false,
+            _ => return Outcome::HandBack,
         }
         .min(max);
-        true
+        Outcome::Handled
     }
 
     /// Draws `lines` (already wrapped to the box's inner width) in the view's box, from the

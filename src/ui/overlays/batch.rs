@@ -7,7 +7,7 @@ use ratatui::text::Line;
 
 use crate::jobs::NewJob;
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Ctx, Request, View, fixed, hint};
+use crate::ui::kit::component::{Command, Ctx, Outcome, Request, View, fixed, hint};
 use crate::ui::kit::scroll::{Text, TextView};
 use crate::ui::kit::wrap::{wrap_line, wrap_lines};
 use crate::ui::model::format::count;
@@ -90,7 +90,7 @@ impl Text for BatchConfirm {
         ]
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => {
                 ctx.close();
@@ -98,14 +98,14 @@ impl Text for BatchConfirm {
             }
             // A second submit is no answer: only y sends.
             Action::Submit => {}
-            _ => return false,
+            _ => return Outcome::HandBack,
         }
-        true
+        Outcome::Handled
     }
 
-    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
         if !KeyBinding::from_event(&key).mods.is_empty() {
-            return true;
+            return Outcome::Handled;
         }
         match key.code {
             KeyCode::Char('y' | 'Y') => {
@@ -121,6 +121,6 @@ impl Text for BatchConfirm {
             }
             _ => {}
         }
-        true
+        Outcome::Handled
     }
 }

@@ -13,7 +13,7 @@ use i2v_store::JobId;
 use crate::judge::stars;
 use crate::text::sanitize;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, MOVES, Overlay, Request, View, hint, quiet,
+    Command, Component, Ctx, MOVES, Outcome, Overlay, Request, View, hint, quiet,
 };
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::frames::Frames;
@@ -175,13 +175,13 @@ impl Component for Compare {
         commands
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => ctx.close(),
             Action::Play => ctx.ask(Request::PlayTogether(vec![self.a.clone(), self.b.clone()])),
             _ => return self.diff.act(action),
         }
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
@@ -256,7 +256,7 @@ impl Overlay for Compare {
     }
 
     fn wheel(&mut self, up: bool) {
-        self.diff.act(if up { Action::Up } else { Action::Down });
+        let _ = self.diff.act(if up { Action::Up } else { Action::Down });
     }
 
     fn shows_frames_of(&self) -> Vec<JobId> {

@@ -13,7 +13,7 @@ use i2v_store::JobId;
 
 use crate::jobs::NewJob;
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, Overlay, Request, View, fixed};
 use crate::ui::kit::draw::frame_block;
 use crate::ui::kit::job;
 use crate::ui::kit::layout;
@@ -91,15 +91,15 @@ impl Component for Confirm {
         }
     }
 
-    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
-        false
+    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> Outcome {
+        Outcome::HandBack
     }
 
-    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
         // Paying questions take a plain y only: Ctrl-Y (redo) or another Ctrl-S is no yes.
         let pays = !matches!(self, Confirm::Cancel(_));
         if pays && !KeyBinding::from_event(&key).mods.is_empty() {
-            return true;
+            return Outcome::Handled;
         }
         // Enter agrees, except to sending a doomed image or removing jobs, where it is the
         // safe answer.
@@ -108,7 +108,7 @@ impl Component for Confirm {
             KeyCode::Char('y' | 'Y') => true,
             KeyCode::Enter => enter_agrees,
             KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => false,
-            _ => return true,
+            _ => return Outcome::Handled,
         };
         ctx.close();
         if yes {
@@ -116,7 +116,7 @@ impl Component for Confirm {
         } else {
             self.no(ctx);
         }
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

@@ -9,7 +9,9 @@ use i2v_store::{ImageSource, JobId};
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
 use crate::ui::kit::chain;
-use crate::ui::kit::component::{Command, Component, Ctx, Overlay, Request, View, hint, quiet};
+use crate::ui::kit::component::{
+    Command, Component, Ctx, Outcome, Overlay, Request, View, hint, quiet,
+};
 use crate::ui::kit::job;
 use crate::ui::kit::scroll::{Text, TextView};
 use crate::ui::kit::wrap::{wrap_line, wrap_lines};
@@ -47,7 +49,7 @@ impl Component for Detail {
         self.text.commands()
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         self.text.act(action, ctx)
     }
 
@@ -136,7 +138,7 @@ impl Text for DetailText {
         commands
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let id = self.id.clone();
         match action {
             Action::PrevShot | Action::NextShot => {
@@ -162,7 +164,7 @@ impl Text for DetailText {
             Action::Note => job::note(Some(id), true, ctx),
             _ => return job::act(action, Some(id), ctx),
         }
-        true
+        Outcome::Handled
     }
 }
 

@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::ui::kit::component::{Command, Ctx, View};
+use crate::ui::kit::component::{Command, Ctx, Outcome, View};
 use crate::ui::kit::scroll::{Text, TextView};
 use crate::ui::kit::wrap::{wrap_line, wrap_lines};
 use crate::ui::model::keys::{Action, Scope};
@@ -111,11 +111,11 @@ impl Text for Help {
         lines
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         // Its own key closes it.
         if action == Action::Help {
             ctx.close();
         }
-        action == Action::Help
+        Outcome::of(action == Action::Help)
     }
 }

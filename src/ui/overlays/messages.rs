@@ -2,7 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::ui::kit::component::{Ctx, View};
+use crate::ui::kit::component::{Ctx, Outcome, View};
 use crate::ui::kit::scroll::{Text, TextView};
 use crate::ui::kit::wrap::wrap_line;
 use crate::ui::model::keys::Action;
@@ -45,11 +45,11 @@ impl Text for Messages {
         lines
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         // Its own key closes it.
         if action == Action::Messages {
             ctx.close();
         }
-        action == Action::Messages
+        Outcome::of(action == Action::Messages)
     }
 }

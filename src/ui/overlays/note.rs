@@ -12,7 +12,7 @@ use i2v_store::JobId;
 
 use crate::judge::Verdict;
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Component, Ctx, Overlay, Request, View, fixed};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, Overlay, Request, View, fixed};
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::layout;
 use crate::ui::kit::text_field::TextField;
@@ -48,11 +48,11 @@ impl Component for NoteEditor {
         vec![fixed("Enter", "save"), fixed("Esc", "cancel")]
     }
 
-    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> bool {
-        false
+    fn act(&mut self, _action: Action, _ctx: &mut Ctx) -> Outcome {
+        Outcome::HandBack
     }
 
-    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
         match key.code {
             KeyCode::Enter => {
                 ctx.close();
@@ -67,20 +67,20 @@ impl Component for NoteEditor {
             }
             _ => {
                 self.field.type_key(key);
-                return true;
+                return Outcome::Handled;
             }
         }
         if self.from_detail {
             ctx.ask(Request::Detail(self.id.clone()));
         }
-        true
+        Outcome::Handled
     }
 
-    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> bool {
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Outcome {
         // One line: a pasted paragraph joins into it.
         let joined = crate::judge::one_line(text).unwrap_or_default();
         self.field.insert(&single_line(&joined));
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

@@ -13,7 +13,7 @@ use crate::jobs::NewJob;
 use crate::spend::usd;
 use crate::text::sanitize;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, MOVES, Request, View, fixed, hint, quiet,
+    Command, Component, Ctx, MOVES, Outcome, Request, View, fixed, hint, quiet,
 };
 use crate::ui::kit::draw::{fit, frame_block, inner, selected};
 use crate::ui::kit::job;
@@ -312,11 +312,11 @@ impl Component for HistoryPane {
         self.selected.clone()
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let len = self.visible.len() as isize;
         if let Some(ids) = self.unread(action, ctx) {
             ctx.ask(Request::WhenRead { ids, action });
-            return true;
+            return Outcome::Handled;
         }
         match action {
             Action::Back if self.filtering || !self.filter.is_empty() => {
@@ -357,13 +357,13 @@ impl Component for HistoryPane {
             }
             _ => return job::act(action, self.selected.clone(), ctx),
         }
-        true
+        Outcome::Handled
     }
 
     /// The filter line's own keys.
-    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
         if !self.filtering {
-            return false;
+            return Outcome::HandBack;
         }
         match key.code {
             KeyCode::Enter => self.filtering = false,
@@ -375,24 +375,24 @@ impl Component for HistoryPane {
             KeyCode::Char(c) if KeyBinding::from_event(&key).is_plain_char() => {
                 self.filter.push(c);
             }
-            _ => return false,
+            _ => return Outcome::HandBack,
         }
         self.refresh(ctx.book);
-        true
+        Outcome::Handled
     }
 
     fn takes_text(&self, key: KeyBinding) -> bool {
         self.filtering && key.is_plain_char()
     }
 
-    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> bool {
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
         if !self.filtering {
-            return false;
+            return Outcome::HandBack;
         }
         self.filter
             .push_str(&crate::ui::model::paste::single_line(text));
         self.refresh(ctx.book);
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

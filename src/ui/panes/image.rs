@@ -12,7 +12,7 @@ use image::RgbImage;
 
 use crate::preview::Still;
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, hint, quiet};
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::text_field::TextField;
 use crate::ui::model::effect::Effect;
@@ -117,30 +117,30 @@ impl Component for ImagePane {
         ]
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Undo | Action::Redo => self.edit(ctx, |field| field.undo(action)),
-            _ => return false,
+            _ => return Outcome::HandBack,
         }
-        true
+        Outcome::Handled
     }
 
-    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
         // One line: Enter has nothing to do here.
         if key.code != KeyCode::Enter {
             self.edit(ctx, |field| field.type_key(key));
         }
-        true
+        Outcome::Handled
     }
 
     fn takes_text(&self, key: KeyBinding) -> bool {
         key.is_plain_char()
     }
 
-    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> bool {
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Outcome {
         let path = crate::ui::model::image_paste::clean(&single_line(text));
         self.edit(ctx, |field| field.insert(&path));
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

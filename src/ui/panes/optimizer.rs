@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::ui::kit::component::{Command, Component, Ctx, View, hint};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, hint};
 use crate::ui::model::keys::Action;
 
 pub(crate) struct OptimizerPane {
@@ -31,12 +31,12 @@ impl Component for OptimizerPane {
         ]
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Toggle => self.toggle(ctx),
-            _ => return false,
+            _ => return Outcome::HandBack,
         }
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

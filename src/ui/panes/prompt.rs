@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, hint, quiet};
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::text_field::TextField;
 use crate::ui::model::effect::Effect;
@@ -73,30 +73,30 @@ impl Component for PromptPane {
         ]
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::EditExternally => ctx.effect(Effect::EditExternally(self.text())),
             Action::Undo | Action::Redo => self.field.undo(action),
             Action::RepeatMore => self.repeat = self.repeat.saturating_add(1),
             Action::RepeatLess => self.repeat = self.repeat.saturating_sub(1).max(1),
-            _ => return false,
+            _ => return Outcome::HandBack,
         }
-        true
+        Outcome::Handled
     }
 
-    fn key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> bool {
+    fn key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Outcome {
         self.field.type_key(key);
-        true
+        Outcome::Handled
     }
 
     fn takes_text(&self, key: KeyBinding) -> bool {
         key.is_plain_char()
     }
 
-    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> bool {
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Outcome {
         self.field
             .insert(&crate::ui::model::paste::clean_paste(text));
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use i2v_store::JobId;
 
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Component, Ctx, View, hint, quiet};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, hint, quiet};
 use crate::ui::kit::draw::{fit, frame_block, inner, selected};
 use crate::ui::kit::job;
 use crate::ui::kit::list::DrawnList;
@@ -104,7 +104,7 @@ impl Component for QueuePane {
         self.selected(book)
     }
 
-    fn act(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+    fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let selected = self.selected(ctx.book);
         match action {
             Action::Up => self.step(ctx.book, -1),
@@ -121,7 +121,7 @@ impl Component for QueuePane {
             },
             _ => return job::act(action, selected, ctx),
         }
-        true
+        Outcome::Handled
     }
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {

@@ -7,7 +7,7 @@ use ratatui::layout::Position;
 
 use i2v_store::JobId;
 
-use crate::ui::kit::component::{self, Command, Ctx, Request, quiet};
+use crate::ui::kit::component::{self, Command, Ctx, Outcome, Request, quiet};
 use crate::ui::kit::layout;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
@@ -142,7 +142,9 @@ impl App {
                 match acted {
                     // Plain q closes a view, as in a pager; Ctrl-Q and Ctrl-C still quit.
                     Some(Action::Quit) if binding.is_plain_char() => ctx.close(),
-                    Some(action) if !overlay.act(action, &mut ctx) => handed_back = Some(action),
+                    Some(action) if overlay.act(action, &mut ctx) == Outcome::HandBack => {
+                        handed_back = Some(action);
+                    }
                     Some(_) => {}
                     None => {
                         overlay.key(key, &mut ctx);
@@ -167,7 +169,7 @@ impl App {
                         }
                         Some(action) => {
                             let listed = component::actions(&commands).any(|a| a == action);
-                            if !listed || !pane.act(action, &mut ctx) {
+                            if !listed || pane.act(action, &mut ctx) == Outcome::HandBack {
                                 handed_back = Some(action);
                             }
                         }
@@ -325,7 +327,7 @@ impl App {
         // An overlay with a text field (the note) takes it; the others ignore it.
         if let Some(overlay) = self.overlay.as_mut() {
             overlay.paste(text, &mut ctx);
-        } else if !self.panes.get_mut(self.focus).paste(text, &mut ctx) {
+        } else if self.panes.get_mut(self.focus).paste(text, &mut ctx) == Outcome::HandBack {
             ctx.notice("Paste goes into the prompt or image field: Tab there first");
         }
         self.acting = Some(Origin::Paste);
