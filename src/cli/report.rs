@@ -67,6 +67,14 @@ impl Reporter {
             JobEvent::StoreFailed { id, message } | JobEvent::Warning { id, message } => {
                 let _ = writeln!(err, "{}warning: {}", self.prefix(id), sanitize(message));
             }
+            JobEvent::StoreRecovered { id } => {
+                let _ = writeln!(
+                    err,
+                    "{}{} record saved again",
+                    self.prefix(id),
+                    self.elapsed()
+                );
+            }
         }
         None
     }

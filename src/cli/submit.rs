@@ -30,6 +30,9 @@ const BAD_INPUT_OR_SETUP: u8 = 2;
 /// The submit went out but fal's answer was lost: the job may exist (and be billed) on fal.
 /// Apart from 1 so a script that re-runs failed jobs does not pay twice for this one.
 const MAYBE_SUBMITTED: u8 = 3;
+/// fal has the job, but its record could not be saved (a full disk): `i2v resume` finishes it
+/// once there is space. Apart from 1 so a script that re-runs failed jobs does not pay twice.
+const UNSAVED: u8 = 4;
 /// Conventional code for "stopped by Ctrl-C".
 const INTERRUPTED: u8 = 130;
 /// What `timeout(1)` exits with when time runs out.
@@ -109,7 +112,7 @@ pub async fn submit(
             for record in &records {
                 print_result(record, args.json)?;
             }
-            Ok(exit_code(&records))
+            Ok(exit_code_on_disk(&backend.store, &records))
         }
     }
 }
@@ -227,18 +230,30 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
     );
     let report = engine.resume_unfinished();
     list_maybe_submitted(&backend);
+    // Completed jobs whose download failed (`--no-download` ones stay as they are); the
+    // engine fetches none when downloads are off.
+    let refetch = engine.fetch_missing_videos();
     for problem in &report.problems {
         eprintln!("warning: {}", crate::text::sanitize(&problem.to_string()));
     }
-    for id in &report.busy {
+    for id in report.busy.iter().chain(&refetch.busy) {
         eprintln!("job {id} is being followed by another i2v process; leaving it to that one");
     }
-    let ids = report.resumed;
-    if ids.is_empty() {
+    let mut ids = report.resumed;
+    if ids.is_empty() && refetch.resumed.is_empty() {
         eprintln!("nothing to resume");
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("resuming {} job(s)", ids.len());
+    if !ids.is_empty() {
+        eprintln!("resuming {} job(s)", ids.len());
+    }
+    if !refetch.resumed.is_empty() {
+        eprintln!(
+            "fetching the video of {} completed job(s) again (their download failed)",
+            refetch.resumed.len()
+        );
+    }
+    ids.extend(refetch.resumed);
     let mut reporter = Reporter::new(ids.len() > 1);
     match follow(&engine, &mut events, &mut reporter, ids.len(), None).await {
         Followed::Stopped(why, _) => {
@@ -252,7 +267,7 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
             for record in &records {
                 print_result(record, json)?;
             }
-            Ok(exit_code(&records))
+            Ok(exit_code_on_disk(&backend.store, &records))
         }
     }
 }
@@ -337,7 +352,41 @@ async fn follow(
         }
         return Followed::Stopped(why, done);
     }
+    // Every job has ended, but a run whose record could not be saved goes on trying for a
+    // while: wait for it, reporting what it says, unless told to stop.
+    let idle = engine.wait_idle();
+    tokio::pin!(idle);
+    loop {
+        tokio::select! {
+            _ = &mut idle => break,
+            _ = &mut stop => {
+                engine.shutdown().await;
+                break;
+            }
+            Some(event) = events.recv() => {
+                reporter.handle(&event);
+            }
+        }
+    }
+    while let Ok(event) = events.try_recv() {
+        reporter.handle(&event);
+    }
     Followed::Done(done)
+}
+
+/// [`exit_code`], unless a job fal has ended with its record on disk behind (the engine
+/// said so, and how to get it back, as it gave up saving).
+fn exit_code_on_disk(store: &Store, records: &[JobRecord]) -> ExitCode {
+    let behind = |record: &JobRecord| {
+        record.request.is_some()
+            && store
+                .load(&record.id)
+                .map_or(true, |on_disk| on_disk.state != record.state)
+    };
+    if records.iter().any(behind) {
+        return ExitCode::from(UNSAVED);
+    }
+    exit_code(records)
 }
 
 fn exit_code(records: &[JobRecord]) -> ExitCode {

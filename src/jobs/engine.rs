@@ -248,6 +248,51 @@ impl Engine {
         report
     }
 
+    /// Fetches again the video of a completed job whose download failed (a full disk, a
+    /// broken link), while fal still serves it; the job stays completed either way, with the
+    /// download's error if it fails again.
+    pub fn fetch_video_again(&self, record: JobRecord) -> Resumed {
+        if !record.lacks_its_video() || !self.inner.options.download {
+            return Resumed::AlreadyFinished;
+        }
+        if self.is_running(&record.id) {
+            return Resumed::Busy;
+        }
+        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
+            return Resumed::Busy;
+        };
+        // Re-read under the claim: another process may have fetched it meanwhile.
+        let record = match self.inner.store.load(&record.id) {
+            Ok(fresh) if !fresh.lacks_its_video() => return Resumed::AlreadyFinished,
+            Ok(fresh) => fresh,
+            Err(_) => record,
+        };
+        let inner = self.inner.clone();
+        self.start(record.id.clone(), move |cancel| async move {
+            JobRun::new(inner, record, cancel).fetch_video_again().await;
+            drop(claim);
+        });
+        Resumed::Started
+    }
+
+    /// Fetches again every video whose download failed (see [`Engine::fetch_video_again`]).
+    pub fn fetch_missing_videos(&self) -> ResumeReport {
+        let listing = self.inner.store.missing_videos();
+        let mut report = ResumeReport {
+            problems: listing.problems,
+            ..ResumeReport::default()
+        };
+        for record in listing.records {
+            let id = record.id.clone();
+            match self.fetch_video_again(record) {
+                Resumed::Started => report.resumed.push(id),
+                Resumed::Busy => report.busy.push(id),
+                Resumed::AlreadyFinished => {}
+            }
+        }
+        report
+    }
+
     /// Asks fal to cancel the job (or stops it locally if fal has not accepted it yet).
     /// Returns false if no such job is running here.
     pub fn cancel(&self, id: &JobId) -> bool {

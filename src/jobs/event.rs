@@ -16,6 +16,8 @@ pub enum JobEvent {
     Progress { id: JobId, progress: Progress },
     /// Saving the record failed; the job goes on but the user must know.
     StoreFailed { id: JobId, message: String },
+    /// A save works again after one failed: the record on disk is up to date.
+    StoreRecovered { id: JobId },
     /// Something about the job the user should hear of that is not a state change, e.g. a
     /// cancel request fal refused. The message is complete and may hold remote text.
     Warning { id: JobId, message: String },

@@ -11,7 +11,8 @@ use i2v_fal::{
     RequestUrls, RetryNotice, StatusUpdate, WatchItem,
 };
 use i2v_store::{
-    ErrorKind, ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, VideoResult,
+    ErrorKind, ImageSource, JobError, JobInput, JobRecord, JobState, LogEntry, SubmitSent,
+    VideoResult,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -23,6 +24,10 @@ use crate::image_source::{self, ImageRef};
 /// Logs are saved with the next state change, or after this long, whichever comes first: a
 /// crash loses at most this much log (and resuming fetches it again from fal anyway).
 const LOG_SAVE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Saves tried again, with backoff, when a run fal knows of ends with its record unsaved
+/// (a full disk, say), before it gives up and says what is not on disk.
+const SAVE_ATTEMPTS_AT_END: u32 = 6;
 
 /// The outcome of checking what the user typed as the image, kept for the run so the file is
 /// not inspected twice.
@@ -111,8 +116,11 @@ pub(super) struct JobRun {
     record: JobRecord,
     cancel: CancellationToken,
     cancel_sent: bool,
-    /// When the submit POST went out (from then on, stopping leaves the outcome unknown).
-    submit_sent: Option<chrono::DateTime<Utc>>,
+    /// Set while the record on disk is behind the one here (a save failed), until a save
+    /// succeeds again.
+    unsaved: Option<Unsaved>,
+    /// Whether the record on disk names fal's request, so `i2v resume` can finish the job.
+    request_on_disk: bool,
     last_save: Instant,
     started: Instant,
 }
@@ -133,13 +141,16 @@ impl JobRun {
                     },
                 });
             }));
+        // A resumed job's record was read from disk.
+        let request_on_disk = record.request.is_some();
         Self {
             inner,
             client,
             record,
             cancel,
             cancel_sent: false,
-            submit_sent: None,
+            unsaved: None,
+            request_on_disk,
             last_save: Instant::now(),
             started: Instant::now(),
         }
@@ -152,7 +163,7 @@ impl JobRun {
             Ok(()) => {}
             Err(Stop::Shutdown) => {
                 if self.record.request.is_none() && !self.record.state.is_terminal() {
-                    if self.submit_sent.is_some() {
+                    if self.record.submit_sent.may_have_reached_fal() {
                         // The POST may have reached fal: re-submitting could run (and bill)
                         // it twice, so say so instead of guessing.
                         self.unsure("i2v stopped while waiting for the answer".into())
@@ -166,13 +177,33 @@ impl JobRun {
             Err(Stop::Failed(error)) => self.fail(error).await,
             Err(Stop::Unsure(reason)) => self.unsure(reason).await,
         }
+        self.settle_unsaved().await;
+    }
+
+    /// Fetches the video of a completed job again (its download failed before); the job
+    /// stays completed, with no error once the video is here, or the new one.
+    pub async fn fetch_video_again(mut self) {
+        let error = match self.download().await {
+            Ok(()) => None,
+            // Left as it was on disk, to be fetched another time.
+            Err(Stop::Shutdown) => return,
+            Err(Stop::Failed(error)) => Some(fetch_again_hint(error)),
+            Err(Stop::Unsure(reason)) => {
+                Some(fetch_again_hint(JobError::new(ErrorKind::Download, reason)))
+            }
+        };
+        self.record.error = error;
+        self.save_and_announce().await;
+        self.settle_unsaved().await;
     }
 
     /// Ends the job as "may have been submitted", saying what is known and how to check.
     async fn unsure(&mut self, reason: String) {
         tracing::warn!(job = %self.record.id, %reason, "submit outcome unknown");
         let sent = self
+            .record
             .submit_sent
+            .at()
             .unwrap_or(self.record.updated_at)
             .format("%Y-%m-%d %H:%M:%S UTC");
         self.record.error = Some(JobError {
@@ -191,9 +222,14 @@ impl JobRun {
     async fn drive(&mut self, image: Option<CheckedImage>) -> Result<(), Stop> {
         if self.record.request.is_none() {
             let Some(image) = image else {
-                // A job resumed without a request id: it stopped while uploading or
-                // submitting, so fal may or may not have it, and submitting again could run
-                // (and bill) it twice.
+                // A job resumed without a request id stopped before fal's answer was saved.
+                // Stopped before its submit went out (while its image was checked or
+                // uploaded), nothing reached fal's queue.
+                if !self.record.submit_sent.may_have_reached_fal() {
+                    return Err(Stop::Failed(interrupted()));
+                }
+                // Stopped while submitting: fal may or may not have it, and submitting
+                // again could run (and bill) it twice.
                 return Err(Stop::Unsure(
                     "i2v stopped before fal's answer to the submit was saved".into(),
                 ));
@@ -290,9 +326,9 @@ impl JobRun {
             prompt_optimizer: self.record.input.prompt_optimizer,
         };
         let options = self.request_options();
+        self.record_submit_going_out().await?;
         // Not cut short by the user's cancel: a dropped POST may still start (and bill) the
         // job on fal with no request id on our side. Once accepted, follow() cancels it there.
-        self.submit_sent = Some(Utc::now());
         let submission = tokio::select! {
             _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
             submitted = self.client.submit(&input, &options) => submitted?,
@@ -318,6 +354,23 @@ impl JobRun {
         Ok(())
     }
 
+    /// Nothing is paid for that no record names: the record, with its image and the time the
+    /// submit goes out, is saved (written, synced, its directory too) before the POST, and
+    /// if that fails the job stops here, with nothing sent.
+    async fn record_submit_going_out(&mut self) -> Result<(), Stop> {
+        self.record.submit_sent = SubmitSent::At(Utc::now());
+        if let Err(message) = self.try_save().await {
+            self.record.submit_sent = SubmitSent::NotSent;
+            return Err(Stop::Failed(JobError {
+                kind: ErrorKind::Store,
+                message: format!(
+                    "could not save the job's record, so nothing was sent to fal: {message}"
+                ),
+            }));
+        }
+        Ok(())
+    }
+
     /// fal's optional request headers for this job.
     fn request_options(&self) -> RequestOptions {
         convert::request_options(&self.record.fal_options)
@@ -339,10 +392,15 @@ impl JobRun {
         // Rounds of lost contact in a row; reset by any news from fal.
         let mut lost = 0;
         loop {
+            let save_again = self.unsaved.as_ref().map(|u| u.retry_at);
             let item = tokio::select! {
                 _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
                 _ = self.cancel.cancelled(), if !self.cancel_sent => {
                     self.request_cancel(&urls).await?;
+                    continue;
+                }
+                _ = sleep_until(save_again), if save_again.is_some() => {
+                    self.save().await;
                     continue;
                 }
                 item = watch.next() => item,
@@ -476,6 +534,9 @@ impl JobRun {
         };
         if self.record.result.is_none() {
             let output = self.fetch_result(&urls).await?;
+            if !i2v_store::is_web_url(&output.video.url) {
+                return Err(Stop::Failed(not_a_web_url(&output.video.url)));
+            }
             self.record.result = Some(VideoResult {
                 url: output.video.url,
                 content_type: output.video.content_type,
@@ -493,12 +554,12 @@ impl JobRun {
             match err {
                 Stop::Shutdown => return Err(Stop::Shutdown),
                 // The video exists on fal: the job succeeded, only our copy is missing.
-                Stop::Failed(error) => self.record.error = Some(error),
+                Stop::Failed(error) => self.record.error = Some(fetch_again_hint(error)),
                 Stop::Unsure(reason) => {
-                    self.record.error = Some(JobError {
+                    self.record.error = Some(fetch_again_hint(JobError {
                         kind: ErrorKind::Download,
                         message: reason,
-                    })
+                    }))
                 }
             }
         }
@@ -540,6 +601,10 @@ impl JobRun {
         let Some(result) = self.record.result.clone() else {
             return Ok(());
         };
+        if !i2v_store::is_web_url(&result.url) {
+            // Nothing to fetch (a record from before results were checked).
+            return Err(Stop::Failed(not_a_web_url(&result.url)));
+        }
         let dest = self
             .inner
             .store
@@ -630,15 +695,103 @@ impl JobRun {
     }
 
     /// Saves the record (fsynced, on the blocking pool) before going on, so every event a
-    /// listener sees is backed by what is on disk. A failure is reported and the job goes on.
+    /// listener sees is backed by what is on disk. A failure is reported, loudly, and the job
+    /// goes on with the record here: later saves, and a retry with backoff while fal works,
+    /// try again (see [`JobRun::settle_unsaved`] for the end).
     async fn save(&mut self) {
-        if let Err(message) = self.try_save().await {
-            tracing::error!(job = %self.record.id, error = %message, "could not save job record");
-            let _ = self.inner.events.send(JobEvent::StoreFailed {
-                id: self.record.id.clone(),
-                message,
-            });
+        let Err(message) = self.save_or_retry_later().await else {
+            return;
+        };
+        let message = match &self.record.request {
+            Some(request) => format!(
+                "{message}. fal has this job (request {}): i2v keeps it here and tries again; \
+                 free some space in {}",
+                request.request_id,
+                self.inner.store.root().display()
+            ),
+            None => message,
+        };
+        let _ = self.inner.events.send(JobEvent::StoreFailed {
+            id: self.record.id.clone(),
+            message,
+        });
+    }
+
+    /// Saves, noting a failure so the save is tried again after a backoff (see
+    /// [`JobRun::follow`]), and telling listeners when a save works again after failing.
+    async fn save_or_retry_later(&mut self) -> Result<(), String> {
+        match self.try_save().await {
+            Ok(()) => {
+                self.request_on_disk |= self.record.request.is_some();
+                if self.unsaved.take().is_some() {
+                    tracing::info!(job = %self.record.id, "job record saved again");
+                    let _ = self.inner.events.send(JobEvent::StoreRecovered {
+                        id: self.record.id.clone(),
+                    });
+                }
+                Ok(())
+            }
+            Err(message) => {
+                tracing::error!(job = %self.record.id, error = %message, "could not save job record");
+                let failures = self.unsaved.as_ref().map_or(0, |u| u.failures) + 1;
+                let delay = self.client.config().retry.backoff(failures.min(16));
+                self.unsaved = Some(Unsaved {
+                    failures,
+                    retry_at: tokio::time::Instant::now() + delay,
+                    reason: message.clone(),
+                });
+                Err(message)
+            }
         }
+    }
+
+    /// A job fal has must not end with its record behind what happened: the save is tried
+    /// again for a while (space may come back), then the run says loudly what the record on
+    /// disk lacks and how to get it back.
+    async fn settle_unsaved(&mut self) {
+        if self.record.request.is_none() {
+            // fal never took it: nothing is paid for that the record would have to name.
+            return;
+        }
+        let mut attempts = 0;
+        while let Some(unsaved) = &self.unsaved {
+            if attempts >= SAVE_ATTEMPTS_AT_END || self.inner.shutdown.is_cancelled() {
+                break;
+            }
+            let retry_at = unsaved.retry_at;
+            tokio::select! {
+                _ = self.inner.shutdown.cancelled() => break,
+                _ = tokio::time::sleep_until(retry_at) => {}
+            }
+            attempts += 1;
+            let _ = self.save_or_retry_later().await;
+        }
+        let (Some(unsaved), Some(request)) = (&self.unsaved, &self.record.request) else {
+            return;
+        };
+        let dir = self.inner.store.root().display();
+        let message = if self.request_on_disk {
+            format!(
+                "its record could not be saved ({}), so the one on disk is behind: the job is \
+                 {} here. Free some space in {dir}, then `i2v resume` finishes it from fal \
+                 (request {})",
+                unsaved.reason,
+                self.record.state.label(),
+                request.request_id
+            )
+        } else {
+            format!(
+                "fal has this job as request {}, but its record could not be saved ({}), so \
+                 the record on disk does not name it: note the request id. Free some space in \
+                 {dir}; `i2v resume` then finds the job sent with its answer lost",
+                request.request_id, unsaved.reason
+            )
+        };
+        tracing::error!(job = %self.record.id, %message, "giving up saving the job record");
+        let _ = self.inner.events.send(JobEvent::StoreFailed {
+            id: self.record.id.clone(),
+            message,
+        });
     }
 
     async fn try_save(&mut self) -> Result<(), String> {
@@ -656,6 +809,46 @@ impl JobRun {
             });
         saved.map_err(|err| err.to_string())
     }
+}
+
+/// A save that failed, and when to try again.
+struct Unsaved {
+    failures: u32,
+    retry_at: tokio::time::Instant,
+    reason: String,
+}
+
+/// Sleeps until `at`; never wakes without one.
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A failed download says how to get the video anyway.
+fn fetch_again_hint(mut error: JobError) -> JobError {
+    error
+        .message
+        .push_str("; `i2v resume` fetches the video again while fal keeps it");
+    error
+}
+
+/// fal's result named something no download can fetch (`file:`, `javascript:`, no URL at
+/// all): a failed result, not a download to try six times.
+fn not_a_web_url(url: &str) -> JobError {
+    const SHOWN: usize = 200;
+    let mut shown: String = url.chars().take(SHOWN).collect();
+    if url.chars().nth(SHOWN).is_some() {
+        shown.push('…');
+    }
+    JobError::new(
+        ErrorKind::Malformed,
+        format!(
+            "fal's result names no video to download: its video.url is not an http(s) URL ({})",
+            crate::text::printable_url(&shown)
+        ),
+    )
 }
 
 fn interrupted() -> JobError {

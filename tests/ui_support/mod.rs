@@ -10,7 +10,7 @@ use i2v::jobs::{JobEvent, Progress};
 use i2v::ui::{App, AppOptions, Effect, Msg, draw};
 use i2v_store::{
     ErrorKind, ImageSource, JobError, JobId, JobInput, JobRecord, JobState, LogEntry, Metrics,
-    RequestId, RequestInfo, StatusChange, VideoResult,
+    RequestId, RequestInfo, StatusChange, SubmitSent, VideoResult,
 };
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -122,6 +122,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
             response_url: String::new(),
             cancel_url: String::new(),
         }),
+        submit_sent: SubmitSent::At(created),
         state: state.clone(),
         timeline,
         logs: Vec::new(),

@@ -3,7 +3,7 @@
 //! `file:drip=1s`, `file:huge-length=10GB`, `file:html`, `stream:huge-event=16MB`,
 //! `submit:huge-detail=1MB`, `submit:500+id`, `submit:500+unknown-id`, `submit:ingress=502`,
 //! `submit:reset-after-body`, `submit:locked`, `status:start-timeout`, `result:html`,
-//! `result:not_ready`, `result:hostile_url`.
+//! `result:not_ready`, `result:hostile_url`, `result:file_url`.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -32,7 +32,8 @@ pub enum FaultSpecError {
         "unknown fault {0:?}; expected an HTTP status (400-599, 429[=SECS]), 5xx+id, \
          5xx+unknown-id, ingress=502|503|504, drop[=EVENTS], stall=DURATION, reset, \
          reset-after-body, locked, start-timeout, malformed, huge-detail[=SIZE], no-range, \
-         drip=DURATION, huge-length[=SIZE], html, huge-event[=SIZE], not_ready or hostile_url"
+         drip=DURATION, huge-length[=SIZE], html, huge-event[=SIZE], not_ready, hostile_url or \
+         file_url"
     )]
     Kind(String),
     #[error("bad duration {0:?}; expected e.g. 500ms, 5s or 2m")]
@@ -112,6 +113,7 @@ fn parse_fault(kind: &str) -> Result<Fault, FaultSpecError> {
         ("malformed", None) => Ok(Fault::MalformedJson),
         ("not_ready", None) => Ok(Fault::NotReady),
         ("hostile_url", None) => Ok(Fault::HostileUrl),
+        ("file_url", None) => Ok(Fault::FileUrl),
         ("drop", None) => Ok(Fault::DropStream { after_events: 1 }),
         ("drop", Some(n)) => Ok(Fault::DropStream {
             after_events: usize::try_from(number(n)?)

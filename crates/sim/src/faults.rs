@@ -105,6 +105,9 @@ pub enum Fault {
     /// A result whose video URL carries terminal control sequences (`ESC[201~`, a newline,
     /// C1 CSI, a bidi override). The URL still downloads. Only fires on result requests.
     HostileUrl,
+    /// A result whose video URL is no web address (`file:///etc/passwd`): nothing a client
+    /// should try to download. Only fires on result requests.
+    FileUrl,
 }
 
 impl Fault {
@@ -114,7 +117,7 @@ impl Fault {
             Fault::DropStream { .. } | Fault::HugeEvent(_) => route == Route::Stream,
             Fault::IgnoreRange | Fault::Drip(_) | Fault::HugeLength(_) => route == Route::File,
             Fault::NotMp4 => matches!(route, Route::File | Route::Result),
-            Fault::HostileUrl => route == Route::Result,
+            Fault::HostileUrl | Fault::FileUrl => route == Route::Result,
             _ => true,
         }
     }

@@ -44,6 +44,8 @@ pub(crate) enum Pass {
     AfterWork(Fault),
     /// Result route: put control sequences into the video URL.
     HostileUrl,
+    /// Result route: a `file:` URL for the video.
+    FileUrl,
 }
 
 pub(crate) async fn gate(
@@ -145,6 +147,7 @@ pub(crate) async fn gate(
             ));
         }
         Some(Fault::HostileUrl) => pass = Pass::HostileUrl,
+        Some(Fault::FileUrl) => pass = Pass::FileUrl,
     }
     match check_auth(app, auth, headers) {
         Ok(()) => Ok(pass),

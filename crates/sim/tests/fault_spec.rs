@@ -58,6 +58,10 @@ fn the_documented_examples_parse() {
         parse("result:hostile_url"),
         spec(Route::Result, Fault::HostileUrl, 1)
     );
+    assert_eq!(
+        parse("result:file_url"),
+        spec(Route::Result, Fault::FileUrl, 1)
+    );
 }
 
 #[test]

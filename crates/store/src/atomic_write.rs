@@ -43,7 +43,7 @@ fn replace(
         return Err(err);
     }
     if durable {
-        sync_parent_dir(target);
+        sync_parent_dir(target)?;
     }
     Ok(())
 }
@@ -75,15 +75,17 @@ fn create_temp_beside(target: &Path) -> Result<(PathBuf, File), StoreError> {
     Err(StoreError::io(target, error))
 }
 
-/// Makes the rename itself durable. The new file is already in place and readable if this
-/// fails, so reporting the save as failed would be wrong: warn instead.
-fn sync_parent_dir(target: &Path) {
+/// Makes the rename itself durable. The new file is in place and readable even when this
+/// fails, but a crash could still undo the rename: a caller that must not go on without the
+/// record on disk (a submit to fal) hears of it as a failed save and tries again.
+fn sync_parent_dir(target: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
-    if let Some(dir) = target.parent()
-        && let Err(err) = File::open(dir).and_then(|d| d.sync_all())
-    {
-        tracing::warn!(dir = %dir.display(), %err, "could not fsync the jobs directory");
+    if let Some(dir) = target.parent() {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| StoreError::io(dir, e))?;
     }
     #[cfg(not(unix))]
     let _ = target;
+    Ok(())
 }

@@ -24,6 +24,7 @@ mod record;
 mod store;
 mod summary;
 mod trash;
+mod write_faults;
 
 pub use error::{StoreError, StoreProblem};
 pub use fal_options::FalOptions;
@@ -35,3 +36,4 @@ pub use record::*;
 pub use store::Store;
 pub use summary::{NOTE_CHARS, Summary, Timings, note_start};
 pub use trash::{JobFiles, Removal, Removed};
+pub use write_faults::WriteFaults;

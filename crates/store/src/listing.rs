@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::decode::decode;
 use crate::error::{StoreError, StoreProblem};
 use crate::read_file::read_record_file;
-use crate::record::{JobId, JobRecord};
+use crate::record::{JobId, JobRecord, JobState};
 use crate::store::Store;
+use crate::summary::Summary;
 
 /// Every record that could be read, plus one problem per file that could not.
 #[derive(Debug, Default)]
@@ -71,17 +72,42 @@ impl Store {
     /// was not downloaded is finished (downloading is optional). Found through the index, so
     /// only these records are read in full.
     pub fn unfinished(&self) -> Listing {
+        self.read_where(
+            |summary| !summary.state.is_terminal(),
+            |record| !record.state.is_terminal(),
+        )
+    }
+
+    /// Completed jobs whose download failed (see [`JobRecord::lacks_its_video`]): the videos
+    /// to fetch again. Found through the index, as [`Store::unfinished`] finds its jobs.
+    pub fn missing_videos(&self) -> Listing {
+        self.read_where(
+            |summary| {
+                summary.state == JobState::Completed
+                    && summary.has_video
+                    && !summary.has_file
+                    && summary.error_kind.is_some()
+            },
+            JobRecord::lacks_its_video,
+        )
+    }
+
+    /// The records whose summary passes `maybe`, read in full, that pass `wanted` (the
+    /// record may have changed since the index looked).
+    fn read_where(
+        &self,
+        maybe: impl Fn(&Summary) -> bool,
+        wanted: impl Fn(&JobRecord) -> bool,
+    ) -> Listing {
         let history = self.history();
         let mut listing = Listing {
             records: Vec::new(),
             problems: history.problems,
         };
-        for summary in history.jobs.iter().filter(|s| !s.state.is_terminal()) {
+        for summary in history.jobs.iter().filter(|s| maybe(s)) {
             match self.load(&summary.id) {
-                // It may have finished since the index looked.
-                Ok(record) if record.state.is_terminal() => {}
-                Ok(record) => listing.records.push(record),
-                Err(StoreError::NotFound(_)) => {}
+                Ok(record) if wanted(&record) => listing.records.push(record),
+                Ok(_) | Err(StoreError::NotFound(_)) => {}
                 Err(err) => {
                     let path = self.jobs_dir().join(format!("{}.json", summary.id));
                     listing.problems.push(StoreProblem::from_error(path, err));

@@ -87,6 +87,15 @@ pub struct JobRecord {
     /// Set once fal accepted the submit; what `resume` needs.
     #[serde(default)]
     pub request: Option<RequestInfo>,
+    /// Whether (and when) the submit went out: saved, synced, just before the POST is sent,
+    /// so a job with no request id is known to be either on fal perhaps (sent) or certainly
+    /// not (not sent).
+    #[serde(
+        default,
+        rename = "submit_sent_at",
+        skip_serializing_if = "SubmitSent::is_unrecorded"
+    )]
+    pub submit_sent: SubmitSent,
     pub state: JobState,
     /// Every state change, in order, with the queue position at that moment.
     #[serde(default)]
@@ -139,6 +148,7 @@ impl JobRecord {
             model: model.into(),
             input,
             request: None,
+            submit_sent: SubmitSent::NotSent,
             state: JobState::Preparing,
             timeline: vec![StatusChange {
                 at: now,
@@ -186,6 +196,27 @@ impl JobRecord {
     pub fn title(&self) -> &str {
         self.input.prompt.lines().next().unwrap_or("")
     }
+
+    /// Completed, with the video URL fal gave, but no copy here because the download failed
+    /// (a full disk, a broken link), not because it was sent with `--no-download`: the video
+    /// can be fetched again while fal serves it.
+    pub fn lacks_its_video(&self) -> bool {
+        self.state == JobState::Completed
+            && !self.no_download
+            && self.error.is_some()
+            && self
+                .result
+                .as_ref()
+                .is_some_and(|r| r.local_file.is_none() && is_web_url(&r.url))
+    }
+}
+
+/// An `http://` or `https://` URL: what a video URL from fal must be to be fetched.
+pub fn is_web_url(url: &str) -> bool {
+    let scheme_end = url.find("://").unwrap_or(0);
+    let scheme = &url[..scheme_end];
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && url.len() > scheme_end + 3
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -225,6 +256,53 @@ impl ImageSource {
             Self::Url { url } => url.clone(),
             Self::File { path, .. } => path.display().to_string(),
         }
+    }
+}
+
+/// Whether a job's submit went out to fal, as its record says. Written as the time it went
+/// out, or `null` before; records from an i2v that did not note it lack the field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SubmitSent {
+    /// Written by an i2v that did not note it: a job with no request id may have been sent.
+    #[default]
+    Unrecorded,
+    /// Not sent: nothing of this job reached fal's queue.
+    NotSent,
+    /// Sent (or about to be: the record is saved first) at this time.
+    At(DateTime<Utc>),
+}
+
+impl SubmitSent {
+    pub fn is_unrecorded(&self) -> bool {
+        *self == Self::Unrecorded
+    }
+
+    /// Whether the job may be on fal, as far as the record knows.
+    pub fn may_have_reached_fal(&self) -> bool {
+        *self != Self::NotSent
+    }
+
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::At(at) => Some(*at),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for SubmitSent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.at().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitSent {
+    /// Only called when the field is there: `null` is "not sent".
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<DateTime<Utc>>::deserialize(deserializer)? {
+            Some(at) => Self::At(at),
+            None => Self::NotSent,
+        })
     }
 }
 

@@ -16,6 +16,7 @@ use crate::error::StoreError;
 use crate::job_lock::{JobClaim, JobLock};
 use crate::read_file::read_record_file;
 use crate::record::{JobId, JobRecord, SCHEMA_VERSION};
+use crate::write_faults::WriteFaults;
 
 /// Handle on one history directory. Cloning is cheap; clones share nothing mutable but a
 /// note of their own last write (for [`Store::own_write_stamp`]), because everything else
@@ -25,6 +26,8 @@ pub struct Store {
     dirs: Arc<Dirs>,
     /// How long after its last change a record file's stamp is trusted by the index.
     settle: Duration,
+    /// Record writes made to fail on purpose (tests of a full disk); `None` in use.
+    faults: Option<Arc<WriteFaults>>,
 }
 
 const DEFAULT_SETTLE: Duration = Duration::from_secs(2);
@@ -62,6 +65,7 @@ impl Store {
         Ok(Store {
             dirs: Arc::new(dirs),
             settle: DEFAULT_SETTLE,
+            faults: None,
         })
     }
 
@@ -71,6 +75,7 @@ impl Store {
         Store {
             dirs: Arc::new(Dirs::under(root.into())),
             settle: DEFAULT_SETTLE,
+            faults: None,
         }
     }
 
@@ -80,6 +85,13 @@ impl Store {
     /// tests shorten it to see the index used at once.
     pub fn settle_after(mut self, settle: Duration) -> Store {
         self.settle = settle;
+        self
+    }
+
+    /// Makes record writes fail as `faults` says, as a full disk would: for tests of what a
+    /// caller does when a save fails (see [`WriteFaults`]).
+    pub fn with_write_faults(mut self, faults: Arc<WriteFaults>) -> Store {
+        self.faults = Some(faults);
         self
     }
 
@@ -116,6 +128,7 @@ impl Store {
         let path = self.record_path(&record.id)?;
         let mut lock = self.lock(&record.id)?;
         let existing = read_existing(&path, &record.id)?;
+        self.check_write(&path)?;
         write_record(&path, record, existing.and_then(|e| e.raw))?;
         self.note_own_write();
         release_when_finished(&mut lock, record);
@@ -154,6 +167,7 @@ impl Store {
         record.id = id.clone();
         record.schema = SCHEMA_VERSION;
         record.updated_at = Utc::now();
+        self.check_write(&path)?;
         write_record(&path, &record, existing.raw)?;
         self.note_own_write();
         release_when_finished(&mut lock, &record);
@@ -217,6 +231,13 @@ impl Store {
             .own_write
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = stamp;
+    }
+
+    fn check_write(&self, path: &Path) -> Result<(), StoreError> {
+        match &self.faults {
+            Some(faults) => faults.check(path),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn lock(&self, id: &JobId) -> Result<JobLock, StoreError> {
@@ -363,6 +384,7 @@ mod tests {
             "model",
             "input",
             "request",
+            "submit_sent_at",
             "state",
             "timeline",
             "logs",

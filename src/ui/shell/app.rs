@@ -583,6 +583,9 @@ impl App {
             JobEvent::StoreFailed { id, message } => {
                 self.error(format!("Could not save job {id}: {message}"));
             }
+            JobEvent::StoreRecovered { id } => {
+                self.notice(format!("Job {id}'s record is saved again"));
+            }
             JobEvent::Warning { id, message } => self.error(format!("Job {id}: {message}")),
         }
         effects

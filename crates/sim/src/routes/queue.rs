@@ -141,6 +141,9 @@ pub(crate) async fn result(
             if pass == Pass::HostileUrl {
                 url.push_str(HOSTILE_QUERY);
             }
+            if pass == Pass::FileUrl {
+                url = "file:///etc/passwd".to_owned();
+            }
             wire::with_request_id(
                 StatusCode::OK,
                 &job.id,
