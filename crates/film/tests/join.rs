@@ -103,6 +103,11 @@ fn main_then_high_and_back_join_frame_for_frame() {
 }
 
 #[test]
+fn many_shots_of_the_same_settings_join_frame_for_frame() {
+    assert_film_of(&[high_a(), high_b(), high_a(), high_b()]);
+}
+
+#[test]
 fn the_shots_really_differ_where_they_meet() {
     // Else frame-for-frame equality would prove little at the join.
     let (_dir, film) = join(&[high_a(), main_profile()]);

@@ -9,6 +9,8 @@ pub(crate) struct AvcConfig {
     length_size: usize,
     /// SPS and PPS units, each with its start code, ready to go before the first picture.
     parameter_sets: Vec<u8>,
+    /// The SPS units alone, to tell when a stream brings others in band.
+    sequence_sets: Vec<Vec<u8>>,
 }
 
 impl AvcConfig {
@@ -22,8 +24,9 @@ impl AvcConfig {
         }
         let mut rest = &avcc[5..];
         let mut parameter_sets = Vec::new();
+        let mut sequence_sets = Vec::new();
         // SPS count sits in the low 5 bits, PPS count is a whole byte.
-        for mask in [0b1_1111, 0xff] {
+        for (mask, sequence) in [(0b1_1111, true), (0xff, false)] {
             let (&count, tail) = rest.split_first().ok_or_else(|| bad("cut short"))?;
             rest = tail;
             for _ in 0..(count & mask) {
@@ -34,6 +37,9 @@ impl AvcConfig {
                 let unit = rest.get(2..2 + len).ok_or_else(|| bad("cut short"))?;
                 parameter_sets.extend_from_slice(&START_CODE);
                 parameter_sets.extend_from_slice(unit);
+                if sequence {
+                    sequence_sets.push(unit.to_vec());
+                }
                 rest = &rest[2 + len..];
             }
         }
@@ -43,27 +49,37 @@ impl AvcConfig {
         Ok(AvcConfig {
             length_size,
             parameter_sets,
+            sequence_sets,
         })
     }
 
-    /// Whether a sample holds an IDR picture (NAL unit type 5), after which no picture refers
-    /// to any before it: every picture held back for reordering is shown before it. Damage
-    /// reads as "no"; decoding the sample reports it.
-    pub fn is_idr(&self, sample: &[u8]) -> bool {
+    /// The SPS units of the configuration record.
+    pub fn sequence_sets(&self) -> &[Vec<u8>] {
+        &self.sequence_sets
+    }
+
+    /// The SPS units a sample brings in band before an IDR picture (NAL unit type 5), which
+    /// starts a new coded video sequence: where shots are joined into a film, each shot's
+    /// first frame may carry its own. `None` for any other sample; damage reads as `None`
+    /// (decoding the sample reports it).
+    pub fn new_sequence<'a>(&self, sample: &'a [u8]) -> Option<Vec<&'a [u8]>> {
+        let mut sets = Vec::new();
+        let mut idr = false;
         let mut rest = sample;
-        while let Some(prefix) = rest.get(..self.length_size) {
+        while !rest.is_empty() {
+            let prefix = rest.get(..self.length_size)?;
             let len = prefix
                 .iter()
                 .fold(0usize, |n, &b| (n << 8) | usize::from(b));
-            let Some(unit) = rest.get(self.length_size..self.length_size + len) else {
-                return false;
-            };
-            if unit.first().is_some_and(|header| header & 0x1f == 5) {
-                return true;
+            let unit = rest.get(self.length_size..self.length_size + len)?;
+            match unit.first().map(|header| header & 0x1f) {
+                Some(7) => sets.push(unit),
+                Some(5) => idr = true,
+                _ => {}
             }
             rest = &rest[self.length_size + len..];
         }
-        false
+        (idr && !sets.is_empty()).then_some(sets)
     }
 
     /// Rewrites one sample into `out` as Annex B, parameter sets first when `with_headers`.
@@ -130,13 +146,23 @@ mod tests {
     }
 
     #[test]
-    fn finds_idr_pictures_among_the_units_of_a_sample() {
-        let config = AvcConfig::parse(&avcc(4, &[0x67], &[0x68])).unwrap();
+    fn finds_the_sequence_sets_an_idr_picture_brings_in_band() {
+        let config = AvcConfig::parse(&avcc(4, &[0x67, 7], &[0x68])).unwrap();
+        assert_eq!(config.sequence_sets(), [vec![0x67, 7]]);
         // SPS, PPS, IDR slice: a shot's first frame with its parameter sets in band.
-        assert!(config.is_idr(&[0, 0, 0, 1, 0x67, 0, 0, 0, 1, 0x68, 0, 0, 0, 2, 0x65, 1]));
-        assert!(!config.is_idr(&[0, 0, 0, 2, 0x41, 9, 0, 0, 0, 1, 0x06]));
-        assert!(!config.is_idr(&[0, 0, 0, 9, 0x65]));
-        assert!(!config.is_idr(&[]));
+        let first = [0, 0, 0, 2, 0x67, 1, 0, 0, 0, 1, 0x68, 0, 0, 0, 2, 0x65, 1];
+        assert_eq!(config.new_sequence(&first), Some(vec![&[0x67, 1][..]]));
+        // An IDR picture alone, a P picture, damage, nothing.
+        assert_eq!(config.new_sequence(&[0, 0, 0, 2, 0x65, 1]), None);
+        assert_eq!(
+            config.new_sequence(&[0, 0, 0, 2, 0x41, 9, 0, 0, 0, 1, 0x06]),
+            None
+        );
+        assert_eq!(
+            config.new_sequence(&[0, 0, 0, 2, 0x67, 1, 0, 0, 0, 9, 0x65]),
+            None
+        );
+        assert_eq!(config.new_sequence(&[]), None);
     }
 
     #[test]

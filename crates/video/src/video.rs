@@ -162,6 +162,9 @@ impl Video {
             let first_shown = self.container.display_times.first().copied().unwrap_or(0);
             let mut shown = 0;
             let mut annexb = Vec::new();
+            // The sequence parameters in force: the configuration's, until a stream brings
+            // others in band.
+            let mut active: Vec<Vec<u8>> = self.container.config.sequence_sets().to_vec();
             for (i, sample) in self.container.samples.iter().enumerate() {
                 let damaged = |message: String| {
                     self.error(Problem::Decode {
@@ -171,10 +174,16 @@ impl Video {
                     })
                 };
                 let bytes = &self.bytes[sample.start..sample.end];
-                if i > 0 && self.container.config.is_idr(bytes) {
-                    // Every picture before an IDR is shown before it, so out they come. Where
-                    // the parameter sets change (shots joined into a film), openh264 would
-                    // drop the pictures it still holds back for reordering.
+                // Every picture before an IDR is shown before it. Where the IDR brings other
+                // sequence parameters in band (shots with other settings joined into a film),
+                // openh264 starts afresh and drops the pictures it still holds back for
+                // reordering, unless they are flushed out first. (Flushed at every IDR, the
+                // same stream fails later on with other frames.)
+                if i > 0
+                    && let Some(sets) = self.container.config.new_sequence(bytes)
+                    && sets.iter().any(|set| !active.iter().any(|a| a == set))
+                {
+                    active = sets.iter().map(|set| set.to_vec()).collect();
                     let held = decoder
                         .flush_remaining()
                         .map_err(|err| damaged(err.to_string()))?;
