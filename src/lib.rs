@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod cli;
 pub mod config;
+pub mod film;
 pub mod frames;
 pub mod image_source;
 pub mod input_limits;

@@ -89,6 +89,8 @@ pub enum Command {
     Frame(FrameArgs),
     /// Rate a finished job 1-5 (0 or --clear unrates), with an optional note.
     Rate(RateArgs),
+    /// Join shots into one video without re-encoding (or an animated GIF); prints its path.
+    Film(FilmArgs),
     /// Ask fal to cancel a job.
     Cancel {
         /// Job id (or a unique prefix).
@@ -207,6 +209,21 @@ pub struct FrameArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub demo: DemoHistory,
+}
+
+#[derive(Debug, Args)]
+pub struct FilmArgs {
+    /// One job: the chain of shots that ends at it, first shot first. Several: these jobs, in
+    /// this order. Ids or unique prefixes.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Where to write it (a directory takes the default name); default: the data dir's films/.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// An animated GIF instead (at most 480 px wide and 12 frames a second), for a chat or an
+    /// issue.
+    #[arg(long)]
+    pub gif: bool,
 }
 
 fn parse_position(text: &str) -> Result<i2v_video::Position, String> {

@@ -5,6 +5,7 @@ mod args;
 mod confirm;
 mod dates;
 mod docs;
+mod film;
 mod frame;
 mod history;
 mod history_export;
@@ -24,7 +25,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 pub use args::{
-    Cli, Command, FakeFalArgs, FrameArgs, HistoryCommand, RateArgs, SubmitArgs, WorkbenchArgs,
+    Cli, Command, FakeFalArgs, FilmArgs, FrameArgs, HistoryCommand, RateArgs, SubmitArgs,
+    WorkbenchArgs,
 };
 
 use crate::config::{Settings, process_env};
@@ -48,6 +50,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (_, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
             frame::frame(&setup::open_store(&data_dir)?, args)
+        }
+        Some(Command::Film(args)) => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            let store = setup::open_store(&data_dir)?;
+            film::film(&store, args, || backend(&settings, demo)).await
         }
         Some(Command::Submit(args)) => {
             let (settings, data_dir) = load(demo)?;

@@ -1,0 +1,135 @@
+//! `i2v film`: shots joined into one MP4 (or an animated GIF), its path on stdout, progress
+//! on stderr. Every shot is checked before anything is written; shots never downloaded are
+//! fetched first.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use i2v_film::{Film, GifOptions};
+use i2v_store::{JobRecord, Store};
+
+use super::args::FilmArgs;
+use super::output::print_line;
+use crate::film::{Footage, chain_ending_at, footage, output_path, refusal};
+use crate::image_source::human_size;
+use crate::setup::Backend;
+
+/// How often a progress line may be printed.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
+
+/// `backend` builds the fal client, asked for only when a shot must be fetched (so films of
+/// downloaded shots need no key and no network).
+pub async fn film<F, Fut>(store: &Store, args: FilmArgs, backend: F) -> anyhow::Result<ExitCode>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = anyhow::Result<Backend>>,
+{
+    let shots = shots(store, &args.ids)?;
+    let mut files = Vec::with_capacity(shots.len());
+    let mut missing = Vec::new();
+    for (i, shot) in shots.iter().enumerate() {
+        match footage(shot).map_err(anyhow::Error::msg)? {
+            Footage::Here(path) => files.push(Some(path)),
+            Footage::Fetch(url) => {
+                files.push(None);
+                missing.push((i, url));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let backend = backend().await?;
+        let count = missing.len();
+        for (n, (i, url)) in missing.into_iter().enumerate() {
+            let shot = &shots[i];
+            eprintln!(
+                "fetching job {}'s video ({} of {count}, never downloaded)",
+                shot.id,
+                n + 1
+            );
+            let mut meter = Meter::new();
+            let file = crate::film::fetch(&backend.client, store, shot, &url, |got, total| {
+                meter.tick(|| match total {
+                    Some(total) => format!("  {} of {}", human_size(got), human_size(total)),
+                    None => format!("  {}", human_size(got)),
+                });
+            })
+            .await?;
+            eprintln!("  saved {}", file.display());
+            files[i] = Some(file);
+        }
+    }
+    let files: Vec<_> = files.into_iter().flatten().collect();
+    let film = Film::plan(&files).map_err(|err| refusal(err, &shots))?;
+    let out = output_path(store, &shots, args.gif, args.output);
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+    }
+    let info = film.info();
+    let shots_text = match info.shots {
+        1 => "1 shot".to_owned(),
+        n => format!("{n} shots"),
+    };
+    let out_for_task = out.clone();
+    let gif = args.gif;
+    // Decoding for a GIF takes seconds: off the runtime's threads.
+    let written = tokio::task::spawn_blocking(move || {
+        let mut meter = Meter::new();
+        if gif {
+            film.save_gif(&out_for_task, GifOptions::default(), &mut |done, total| {
+                meter.tick(|| format!("  GIF frame {done} of about {total}"));
+            })
+            .map(|gif| format!("{}×{}, {} frames", gif.width, gif.height, gif.frames))
+        } else {
+            film.save(&out_for_task, &mut |done, total| {
+                meter.tick(|| format!("  {} of {}", human_size(done), human_size(total)));
+            })
+            .map(|()| format!("{}×{}, {} frames", info.width, info.height, info.frames))
+        }
+    })
+    .await
+    .context("the film's writer stopped unexpectedly")?
+    .map_err(|err| refusal(err, &shots))?;
+    eprintln!(
+        "{shots_text}, {:.1} s, {written}",
+        info.duration.as_secs_f64()
+    );
+    print_line(out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The shots `ids` name: one id is the chain that ends at that job, several are those jobs in
+/// that order.
+fn shots(store: &Store, ids: &[String]) -> anyhow::Result<Vec<JobRecord>> {
+    let mut records = Vec::with_capacity(ids.len());
+    for id in ids {
+        records.push(store.find(id)?);
+    }
+    match <[JobRecord; 1]>::try_from(records) {
+        Ok([last]) => chain_ending_at(store, last),
+        Err(records) if records.is_empty() => bail!("name a job, or several"),
+        Err(records) => Ok(records),
+    }
+}
+
+/// Progress lines on stderr, at most one a second (and none for work quicker than that).
+struct Meter {
+    last: Instant,
+}
+
+impl Meter {
+    fn new() -> Meter {
+        Meter {
+            last: Instant::now(),
+        }
+    }
+
+    fn tick(&mut self, line: impl FnOnce() -> String) {
+        if self.last.elapsed() >= PROGRESS_EVERY {
+            self.last = Instant::now();
+            let _ = writeln!(std::io::stderr().lock(), "{}", line());
+        }
+    }
+}
