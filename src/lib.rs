@@ -5,6 +5,7 @@
 //! state and draws that state.
 
 pub mod batch;
+pub mod camera;
 pub mod cli;
 pub mod config;
 pub mod film;
@@ -15,6 +16,7 @@ pub mod jobs;
 pub mod judge;
 pub mod logging;
 pub mod matrix;
+pub mod path_complete;
 pub mod preview;
 pub mod remote_image;
 pub mod setup;
