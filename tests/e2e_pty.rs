@@ -239,7 +239,10 @@ fn a_demo_job_left_running_at_quit_is_closed_with_a_reason_on_the_next_demo() {
     pty.wait_for("the job running", |s| {
         s.pane_text("Queue").contains("running")
     });
-    quit(&mut pty);
+    pty.send(&[ctrl_byte('q')]);
+    pty.wait_for("the demo's question", |s| s.contains("Quit the demo?"));
+    pty.send(b"y");
+    assert!(pty.wait_exit().success());
 
     let mut pty = Pty::spawn(&["--demo"], &env, COLS, ROWS);
     let screen = pty.wait_for("the old job closed as failed", |s| {
@@ -343,7 +346,10 @@ fn quitting_the_demo_with_a_job_running_says_it_ends_with_it() {
     pty.wait_for("the job running", |s| {
         s.pane_text("Queue").contains("running")
     });
-    quit(&mut pty);
+    pty.send(&[ctrl_byte('q')]);
+    pty.wait_for("the demo's question", |s| s.contains("Quit the demo?"));
+    pty.send(b"y");
+    assert!(pty.wait_exit().success());
     let screen = pty.screen();
     assert!(
         screen.contains("1 job of this demo ended with it"),

@@ -65,3 +65,38 @@ fn quitting_with_a_job_running_on_fal_says_it_goes_on_and_the_next_start_follows
     again.send(&[ctrl_byte('q')]);
     assert!(again.wait_exit().success());
 }
+
+/// Defect: in `--demo`, Ctrl-Q with a job running quit at once, and the next start showed it
+/// failed (`[demo] left unfinished`): the simulated fal lives inside the process. It asks
+/// first; n stays, y quits.
+#[test]
+fn quitting_the_demo_with_a_job_running_asks_first() {
+    let home = tempfile::tempdir().unwrap();
+    let env: Vec<(String, String)> = demo_env(home.path())
+        .into_iter()
+        .map(|(k, v)| match k.as_str() {
+            "I2V_DEMO_RUN_MS" => (k, "60000".to_owned()),
+            _ => (k, v),
+        })
+        .collect();
+    let mut pty = Pty::spawn(&["--demo"], &env, 100, 30);
+    pty.wait_for("the workbench", |s| s.contains("Prompt"));
+    pty.type_text("a lighthouse in a storm");
+    pty.send(&[TAB]);
+    pty.type_text(&tui_support::fixture_png());
+    pty.send(&[ctrl_byte('s')]);
+    pty.wait_for("the job running", |s| {
+        s.pane_text("Queue").contains("running")
+    });
+    pty.send(&[ctrl_byte('q')]);
+    pty.wait_for("the question", |s| {
+        s.contains("Quit the demo?") && s.contains("1 job still running ends with the demo")
+    });
+    pty.send(b"n");
+    let screen = pty.wait_for("the question gone", |s| !s.contains("Quit the demo?"));
+    assert!(screen.pane_text("Queue").contains("running"), "{screen}");
+    pty.send(&[ctrl_byte('q')]);
+    pty.wait_for("the question again", |s| s.contains("Quit the demo?"));
+    pty.send(b"y");
+    assert!(pty.wait_exit().success());
+}

@@ -91,6 +91,9 @@ fn a_kitty_keyboard_terminal_gets_the_protocol_and_its_ctrl_enter_submits() {
         s.pane_text("Queue").contains("a heron takes off")
     });
     pty.send(CTRL_Q);
+    // The demo's job still runs, and would end with it: it asks.
+    pty.wait_for("the demo's question", |s| s.contains("Quit the demo?"));
+    pty.send(b"y");
     assert!(pty.wait_exit().success());
     assert_popped(&pty.raw());
     assert!(
@@ -155,6 +158,9 @@ fn a_silent_terminal_costs_the_wait_once_and_is_offered_only_keys_it_sends() {
         s.pane_text("Queue").contains("a heronx")
     });
     pty.send(&[tui_support::keys::ctrl_byte('q')]);
+    // The demo's job still runs, and would end with it: it asks.
+    pty.wait_for("the demo's question", |s| s.contains("Quit the demo?"));
+    pty.send(b"y");
     assert!(pty.wait_exit().success());
     let raw = pty.raw();
     assert!(

@@ -148,6 +148,13 @@ async fn a_locked_account_pauses_submits_with_one_banner() {
         .await;
     assert!(!screen.contains("FAL_KEY"), "{screen}");
     assert_eq!(submits(&h), 1);
+    // Defect: the status bar kept a green "Submitted job …" under the banner.
+    let status = screen.status_bar();
+    assert!(!status.contains("Submitted job"), "{screen}");
+    assert!(
+        status.contains("not run: fal locked the account"),
+        "{screen}"
+    );
 
     // Further submits are held back, not sent to fail one by one.
     h.send(ctrl('s'));

@@ -109,6 +109,7 @@ pub async fn workbench(
         // Known once the first frame is up (`Options::preview`).
         graphics: crate::preview::Graphics::Off,
         cannot_submit,
+        demo,
     };
     let closed = crate::ui::event_loop::start(Options {
         app,

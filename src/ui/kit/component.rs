@@ -263,6 +263,8 @@ pub(crate) enum Request {
     Open(Box<dyn Overlay>),
     /// Close the open overlay.
     Close,
+    /// Quit the workbench (asked first where quitting loses something).
+    Quit,
     /// Submit `job`; `checked` once the user confirmed it is wanted twice.
     Submit {
         job: NewJob,

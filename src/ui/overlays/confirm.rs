@@ -37,6 +37,10 @@ pub(crate) enum Confirm {
         ids: Vec<JobId>,
         what: Vec<String>,
     },
+    /// Quitting a demo with `active` jobs in flight, which end with it.
+    Quit {
+        active: usize,
+    },
 }
 
 impl Confirm {
@@ -65,6 +69,7 @@ impl Confirm {
                 checked: false,
             }),
             Confirm::Trash { ids, .. } => ctx.effect(Effect::Trash(ids.clone())),
+            Confirm::Quit { .. } => ctx.ask(Request::Quit),
         }
     }
 
@@ -77,6 +82,7 @@ impl Confirm {
                 ctx.notice("Not submitted: change the image, or submit and answer y");
             }
             Confirm::Trash { .. } => ctx.notice("Nothing moved to the trash"),
+            Confirm::Quit { .. } => {}
         }
     }
 }
@@ -88,6 +94,7 @@ impl Component for Confirm {
             Confirm::Submit(_) => vec![fixed("y", "submit again"), fixed("n", "don't")],
             Confirm::Limits { .. } => vec![fixed("y", "send anyway"), fixed("n", "don't")],
             Confirm::Trash { .. } => vec![fixed("y", "move to the trash"), fixed("n", "keep")],
+            Confirm::Quit { .. } => vec![fixed("y", "quit"), fixed("n", "stay")],
         }
     }
 
@@ -103,7 +110,10 @@ impl Component for Confirm {
         }
         // Enter agrees, except to sending a doomed image or removing jobs, where it is the
         // safe answer.
-        let enter_agrees = !matches!(self, Confirm::Limits { .. } | Confirm::Trash { .. });
+        let enter_agrees = !matches!(
+            self,
+            Confirm::Limits { .. } | Confirm::Trash { .. } | Confirm::Quit { .. }
+        );
         let yes = match key.code {
             KeyCode::Char('y' | 'Y') => true,
             KeyCode::Enter => enter_agrees,
@@ -158,6 +168,17 @@ impl Component for Confirm {
                 text.push(Line::from("y: move to the trash    n / Esc: keep").style(theme.key()));
                 (" Move to the trash ", text)
             }
+            Confirm::Quit { active } => (
+                " Quit the demo? ",
+                vec![
+                    Line::from(format!(
+                        "{} still running ends with the demo:",
+                        crate::ui::model::format::count(*active, "job", "jobs")
+                    )),
+                    Line::from("its simulated fal runs inside this process.").style(theme.muted()),
+                    Line::from("y: quit    n / Esc: stay").style(theme.key()),
+                ],
+            ),
             Confirm::Submit(job) => {
                 let first = job.prompt.lines().next().unwrap_or_default();
                 (

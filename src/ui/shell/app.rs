@@ -54,6 +54,8 @@ pub struct AppOptions {
     /// Why nothing can be submitted at all (no API key, say): a submit says this before
     /// anything about the prompt or the image.
     pub cannot_submit: Option<String>,
+    /// `--demo`: the simulated fal lives in this process, so quitting ends its jobs.
+    pub demo: bool,
     /// How pictures are drawn; off until the terminal's graphics are known.
     pub graphics: crate::preview::Graphics,
 }
@@ -117,6 +119,8 @@ pub struct App {
     pub(crate) pricing: Pricing,
     /// See [`AppOptions::cannot_submit`].
     cannot_submit: Option<String>,
+    /// See [`AppOptions::demo`].
+    pub(crate) demo: bool,
     /// When this workbench started: what "spent this session" counts from.
     started: DateTime<Utc>,
     /// The local midnight "spent today" was last counted from.
@@ -207,6 +211,7 @@ impl App {
             remote: opts.remote,
             pricing: opts.pricing,
             cannot_submit: opts.cannot_submit,
+            demo: opts.demo,
             started: Utc::now(),
             spend_day: DateTime::<Utc>::MIN_UTC,
             banner: opts.banner.map(|b| sanitize(&b)),
@@ -611,6 +616,11 @@ impl App {
                 return Vec::new();
             }
             self.billing_pause = true;
+            // The status bar said "Submitted job …" a moment ago: say what became of it.
+            self.warning(format!(
+                "Job {id} not run: fal locked the account for billing. Top up at \
+                 https://fal.ai/dashboard/billing, then Esc resumes submits"
+            ));
         } else if *state == JobState::MaybeSubmitted {
             self.error(
                 "Job may have been submitted: fal's answer was lost. Check fal's dashboard \

@@ -14,6 +14,7 @@ use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::{Action, KeyBinding};
 use crate::ui::model::paste::clean_paste;
 use crate::ui::model::status::StatusKind;
+use crate::ui::overlays::confirm::Confirm;
 use crate::ui::overlays::detail::Detail;
 use crate::ui::overlays::diff::Diff;
 use crate::ui::overlays::help::Help;
@@ -199,6 +200,13 @@ impl App {
                 }
             }
             Action::Quit => {
+                // A demo's jobs run on a simulated fal inside this process: quitting ends
+                // them for good, so ask (a real fal goes on with them, and says so after).
+                let active = self.active_jobs();
+                if self.demo && active > 0 {
+                    self.overlay = Some(Box::new(Confirm::Quit { active }));
+                    return Vec::new();
+                }
                 self.quit = true;
                 return vec![Effect::Quit];
             }
@@ -247,6 +255,10 @@ impl App {
                     if !self.media.stop() {
                         self.overlay = None;
                     }
+                }
+                Request::Quit => {
+                    self.quit = true;
+                    effects.push(Effect::Quit);
                 }
                 Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
                 Request::SubmitBatch { jobs, from_marks } => {
