@@ -500,7 +500,54 @@ async fn d_on_marked_jobs_names_them_and_a_job_that_cannot_move_says_why() {
     );
     assert!(store.load(&fox).is_ok(), "nothing lost");
     assert!(store.load(&boat).is_err());
+    // The marks were used: the fox, refused, is no longer marked either.
+    assert!(!screen.contains("marked"), "{screen}");
     drop(claim);
+}
+
+/// Defect: after `=`, the marked job stayed marked, and `D` on another job then proposed
+/// trashing the marked one. Marks go once used (compare, re-run, trash), the history's title
+/// counts them, and `D` on a job that is not marked acts on that job.
+#[tokio::test]
+async fn marks_go_once_used_and_d_on_an_unmarked_job_acts_on_it() {
+    let mut h = Harness::with_history(&jobs()).await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.send(ch(' '));
+    assert!(
+        h.screen().contains("History · 3 jobs · 1 marked"),
+        "{}",
+        h.screen()
+    );
+    h.press(KeyCode::Down);
+    h.send(ch('='));
+    h.wait_for("the compare view", |s| {
+        s.contains("Compare: A (marked) and B")
+    })
+    .await;
+    h.press(KeyCode::Esc);
+    let screen = h.screen();
+    assert!(
+        !screen.contains("1 marked"),
+        "compare used the mark:\n{screen}"
+    );
+    assert!(!screen.pane_text("History").contains('●'), "{screen}");
+
+    // D on a job that is not marked, with another marked: that job, alone.
+    h.press(KeyCode::Home);
+    h.send(ch(' '));
+    h.press(KeyCode::End);
+    h.send(ch('D'));
+    let screen = h.screen();
+    assert!(screen.contains("Move this job and its video"), "{screen}");
+    assert!(screen.contains(" · A red fox trots"), "{screen}");
+    assert!(!screen.contains(" · A paper boat drifts"), "{screen}");
+    h.send(ch('n'));
+    assert!(
+        h.screen().contains("1 marked"),
+        "an unused mark stays:\n{}",
+        h.screen()
+    );
 }
 
 #[tokio::test]

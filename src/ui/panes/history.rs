@@ -220,13 +220,14 @@ impl HistoryPane {
         });
     }
 
-    /// `D`: asks before moving the marked jobs (else the selected one) to the trash, naming
-    /// each (a few, and how many more). Unfinished jobs are refused here, as the store would.
+    /// `D`: asks before moving the marked jobs to the trash when the selected one is among
+    /// them, else the selected one alone, naming each (a few, and how many more). Unfinished
+    /// jobs are refused here, as the store would.
     fn trash(&self, ctx: &mut Ctx) {
-        let ids: Vec<JobId> = if self.marked.is_empty() {
-            self.selected.iter().cloned().collect()
-        } else {
-            self.marked.clone()
+        let ids: Vec<JobId> = match &self.selected {
+            Some(selected) if !self.marked.contains(selected) => vec![selected.clone()],
+            _ if self.marked.is_empty() => self.selected.iter().cloned().collect(),
+            _ => self.marked.clone(),
         };
         let rows: Vec<_> = ids.iter().filter_map(|id| ctx.book.row(id)).collect();
         if rows.is_empty() {

@@ -921,6 +921,11 @@ impl App {
         failed: Vec<(JobId, String)>,
         trash: &std::path::Path,
     ) {
+        // Marks the trash used go, moved or not: they were acted on.
+        self.panes
+            .history
+            .marked
+            .retain(|m| !moved.contains(m) && !failed.iter().any(|(f, _)| f == m));
         self.book.remove(&moved);
         // A job gone from the book must not count as one still running for `in_flight`.
         self.sent.retain(|(id, _)| !moved.contains(id));

@@ -154,6 +154,8 @@ impl App {
         // Its strips are asked for as for any open view (`App::follow_media`).
         self.media.stop();
         self.overlay = Some(Box::new(Compare::open(marked, id)));
+        // Used: a mark left behind would make the next D or r act on it.
+        self.panes.history.marked.clear();
         Vec::new()
     }
 
