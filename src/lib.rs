@@ -26,5 +26,6 @@ pub mod spend;
 mod test_record;
 pub mod text;
 pub mod tmux_clipboard;
+pub mod tty;
 pub mod ui;
 pub mod words;
