@@ -52,7 +52,7 @@ fn let_notices_fade(h: &mut Harness) {
 }
 
 fn frame_titles(screen: &Screen) -> usize {
-    count(screen, "Playing · frame ")
+    count(screen, "▶ frame ")
 }
 
 #[tokio::test]
@@ -395,7 +395,7 @@ async fn side_by_side_the_two_frame_strips_are_as_wide_as_each_other() {
     let row = screen
         .rows()
         .into_iter()
-        .find(|r| r.matches("┌ Frames").count() == 2)
+        .find(|r| r.matches("┌ ⏸ Frames").count() == 2)
         .unwrap_or_else(|| panic!("{screen}"));
     let chars: Vec<char> = row.chars().collect();
     let chars = &chars;

@@ -100,8 +100,8 @@ async fn finished_job(h: &mut Harness) {
 
 fn frame_number(screen: &Screen) -> Option<u32> {
     let rows = screen.rows();
-    let row = rows.iter().find(|r| r.contains("Playing · frame "))?;
-    let (_, rest) = row.split_once("Playing · frame ")?;
+    let row = rows.iter().find(|r| r.contains("▶ frame "))?;
+    let (_, rest) = row.split_once("▶ frame ")?;
     rest.split('/').next()?.parse().ok()
 }
 
@@ -188,7 +188,7 @@ async fn p_plays_the_video_frames_advance_and_p_or_esc_stop_it() {
     })
     .await;
     wait_until(&mut h, "a frame drawn", |h| {
-        !picture_colours(h, "Playing").is_empty()
+        !picture_colours(h, "▶ frame").is_empty()
     })
     .await;
 

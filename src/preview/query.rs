@@ -9,7 +9,7 @@
 //! nothing is left reading after it; bytes that are not part of an answer (keys typed while
 //! the question was out) are handed back so the caller can replay them.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
@@ -72,11 +72,13 @@ pub fn ask(question: &str, timeout: Duration) -> io::Result<Reply> {
         if left.is_zero() || !readable(&stdin, left)? {
             return Ok(reply);
         }
-        match stdin.lock().read(&mut buf) {
+        // From the descriptor, not through std's buffered stdin: bytes it read ahead and
+        // kept would never reach the workbench's own reader after this.
+        match rustix::io::read(stdin.as_fd(), &mut buf) {
             Ok(0) => return Ok(reply),
             Ok(n) => bytes.extend_from_slice(&buf[..n]),
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
+            Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
+            Err(err) => return Err(err.into()),
         }
     }
 }

@@ -232,11 +232,7 @@ impl Pacer {
             Answers::Answering => LATE_ANSWER,
             Answers::Off | Answers::Silent => return,
         };
-        if !self
-            .flights
-            .front()
-            .is_some_and(|f| now >= f.overdue(bound))
-        {
+        if self.flights.front().is_none_or(|f| now < f.overdue(bound)) {
             return;
         }
         if self.answers == Answers::Unknown {

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod keys;
+pub mod link;
 pub mod pty;
 pub mod screen;
 

@@ -11,23 +11,20 @@ use std::time::{Duration, Instant};
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 
 use super::WAIT;
+use super::link::{Link, Received, far_end, return_path};
 use super::screen::Screen;
 
 /// How often the screen is looked at while waiting.
 const POLL: Duration = Duration::from_millis(50);
 
-#[derive(Default)]
-struct Output {
-    raw: Vec<u8>,
-    /// The pty reported end of output (the program and its children closed it).
-    closed: bool,
-}
-
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    /// Keys to the program through the link, when there is one.
+    back: Option<super::link::Back>,
+    latency: Duration,
     parser: Arc<Mutex<vt100::Parser>>,
-    output: Arc<Mutex<Output>>,
+    output: Arc<Mutex<Received>>,
     reader: Option<JoinHandle<()>>,
     // Kept open for as long as the program runs: closing it would hang the program up.
     _master: Box<dyn MasterPty + Send>,
@@ -65,8 +62,31 @@ pub fn demo_env_without(home: &Path, name: &str) -> Vec<(String, String)> {
 }
 
 impl Pty {
-    /// Starts the `i2v` binary with `args` in a `cols`×`rows` terminal.
+    /// Starts the `i2v` binary with `args` in a `cols`×`rows` terminal that reads everything
+    /// at once and answers no question.
     pub fn spawn(args: &[&str], env: &[(String, String)], cols: u16, rows: u16) -> Self {
+        Self::start(args, env, cols, rows, None)
+    }
+
+    /// Starts the `i2v` binary in a terminal at the far end of `link`, which answers status
+    /// requests once it has shown what came before them (see [`super::link`]).
+    pub fn spawn_linked(
+        args: &[&str],
+        env: &[(String, String)],
+        cols: u16,
+        rows: u16,
+        link: Link,
+    ) -> Self {
+        Self::start(args, env, cols, rows, Some(link))
+    }
+
+    fn start(
+        args: &[&str],
+        env: &[(String, String)],
+        cols: u16,
+        rows: u16,
+        link: Option<Link>,
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -86,26 +106,49 @@ impl Pty {
         // Only the child holds the terminal side now, so its exit ends our reads.
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let output = Arc::new(Mutex::new(Output::default()));
+        let output = Arc::new(Mutex::new(Received::default()));
         let (p, o) = (parser.clone(), output.clone());
+        let (back, latency, chunks) = match link {
+            None => (None, Duration::ZERO, None),
+            Some(link) => {
+                let (back, returns) = std::sync::mpsc::channel();
+                return_path(writer.clone(), returns);
+                let (chunks, taken) = std::sync::mpsc::channel();
+                far_end(link, taken, p.clone(), o.clone(), back.clone());
+                (Some(back), link.latency, Some(chunks))
+            }
+        };
         let thread = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        p.lock().unwrap().process(&buf[..n]);
-                        o.lock().unwrap().raw.extend_from_slice(&buf[..n]);
-                    }
+                    Ok(n) => match &chunks {
+                        // Read at once, carried at the link's pace.
+                        Some(chunks) => {
+                            let _ = chunks.send((Instant::now(), buf[..n].to_vec()));
+                        }
+                        None => {
+                            p.lock().unwrap().process(&buf[..n]);
+                            let mut o = o.lock().unwrap();
+                            o.raw.extend_from_slice(&buf[..n]);
+                            o.delivered = o.raw.len() as u64;
+                        }
+                    },
                 }
             }
-            o.lock().unwrap().closed = true;
+            // Dropping `chunks` lets the far end finish and say it is closed.
+            if chunks.is_none() {
+                o.lock().unwrap().closed = true;
+            }
         });
         Self {
             child,
             writer,
+            back,
+            latency,
             parser,
             output,
             reader: Some(thread),
@@ -117,10 +160,26 @@ impl Pty {
         self.child.process_id().unwrap()
     }
 
-    /// Sends bytes as if typed.
+    /// Sends bytes as if typed (at the far end of the link, if there is one).
     pub fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
+        if let Some(back) = &self.back {
+            back.send((Instant::now() + self.latency, bytes.to_vec()))
+                .unwrap();
+            return;
+        }
+        let mut writer = self.writer.lock().unwrap();
+        writer.write_all(bytes).unwrap();
+        writer.flush().unwrap();
+    }
+
+    /// Bytes the terminal has processed so far.
+    pub fn delivered(&self) -> u64 {
+        self.output.lock().unwrap().delivered
+    }
+
+    /// Status requests the terminal answered so far.
+    pub fn answered(&self) -> u64 {
+        self.output.lock().unwrap().answered
     }
 
     pub fn type_text(&mut self, text: &str) {

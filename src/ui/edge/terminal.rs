@@ -1,7 +1,7 @@
 //! Taking the terminal over and always giving it back: on quit, on signals, on panic, and
 //! around the external editor.
 
-use std::io::Write;
+use std::io::{Stdout, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,10 +12,15 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
+use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::{DefaultTerminal, Terminal};
 
 use crate::ui::{Draft, Msg};
+use crate::tty::{Metered, Written};
+
+/// The terminal the workbench draws on: stdout, every byte counted (what a frame cost is what
+/// paces the next, see [`crate::tty`]).
+pub type Screen = Terminal<CrosstermBackend<Metered<Stdout>>>;
 
 /// Whether the mouse is captured (`[ui] mouse = true`), to capture it again after the editor.
 static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -51,15 +56,23 @@ fn restore_keyboard() {
 
 /// Raw mode, alternate screen, bracketed paste, and the mouse if asked for (off by default:
 /// capturing it takes the terminal's own text selection away); ratatui's panic hook restores
-/// the terminal.
-pub fn enter(mouse: bool) -> std::io::Result<DefaultTerminal> {
-    let terminal = ratatui::try_init()?;
+/// the terminal. `written` counts the bytes it is sent.
+pub fn enter(mouse: bool, written: &Written) -> std::io::Result<Screen> {
+    // For its panic hook, raw mode and the alternate screen; the terminal drawn on counts.
+    drop(ratatui::try_init()?);
     MOUSE.store(mouse, Ordering::Relaxed);
     execute!(std::io::stdout(), EnableBracketedPaste)?;
     if mouse {
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
-    Ok(terminal)
+    screen(written)
+}
+
+fn screen(written: &Written) -> std::io::Result<Screen> {
+    Terminal::new(CrosstermBackend::new(Metered::new(
+        std::io::stdout(),
+        written.clone(),
+    )))
 }
 
 /// Gives the terminal back. Errors are ignored: after SIGHUP there may be no terminal left.
@@ -93,9 +106,9 @@ pub fn save_draft_on_panic(draft: Arc<Mutex<Draft>>, path: PathBuf) {
 /// Hands `text` to the user's editor and returns what they saved. The terminal is restored
 /// for the editor and taken back after, and keys typed meanwhile are dropped. The caller
 /// must have dropped its terminal event stream first (see `Workbench::run`).
-pub fn edit_externally(terminal: &mut DefaultTerminal, editor: &str, text: &str) -> Msg {
+pub fn edit_externally(terminal: &mut Screen, written: &Written, editor: &str, text: &str) -> Msg {
     let outcome = run_editor(editor, text);
-    let _ = enter_again(terminal);
+    let _ = enter_again(terminal, written);
     Msg::EditorReturned(outcome)
 }
 
@@ -131,7 +144,7 @@ fn run_editor(editor: &str, text: &str) -> Result<String, String> {
 
 /// Takes the terminal back after the editor. Not through `enter`: each `ratatui::try_init`
 /// would stack another panic hook.
-fn enter_again(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+fn enter_again(terminal: &mut Screen, written: &Written) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     execute!(
         std::io::stdout(),
@@ -145,14 +158,16 @@ fn enter_again(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
     if KEYBOARD.load(Ordering::Relaxed) {
         execute!(std::io::stdout(), keyboard_flags())?;
     }
-    // Keys pressed while the editor closed must not land in the prompt.
-    while crossterm::event::poll(std::time::Duration::ZERO)? {
-        let _ = crossterm::event::read()?;
-    }
+    // Keys pressed while the editor closed must not land in the prompt. Nothing reads the
+    // terminal now (the loop's reader was closed for the editor): its input is thrown away.
+    let _ = rustix::termios::tcflush(
+        rustix::stdio::stdin(),
+        rustix::termios::QueueSelector::IFlush,
+    );
     // A new `Terminal` has empty buffers, so the next frame is drawn whole. Not
     // `terminal.clear()`: it asks the terminal where the cursor is and waits up to two
     // seconds for an answer some terminals never send.
-    *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    *terminal = screen(written)?;
     std::io::stdout().flush()
 }
 

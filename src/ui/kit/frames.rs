@@ -48,22 +48,26 @@ impl Frames {
         let now = playing.map(|p| p.player.now());
         let title = match &now {
             Some(Playback::Playing(shown)) => format!(
-                " Playing · frame {}/{} · {} or {} stops ",
+                " {} frame {}/{} · {} or {} stops ",
+                view.media.playing_label(),
                 shown.index + 1,
                 shown.count,
                 key(Action::Play),
                 key(Action::Back)
             ),
-            Some(_) => " Playing ".to_owned(),
-            None => format!(" Frames · {} plays ", key(Action::Play)),
+            Some(_) => format!(" {} ", view.media.playing_label()),
+            None => format!(" ⏸ Frames · {} plays ", key(Action::Play)),
         };
         frame.render_widget(Clear, area);
         frame.render_widget(frame_block(theme, Line::from(title), false), area);
         let inside = inner(area);
         let line = |text: String, style| Paragraph::new(Line::styled(text, style));
         if let (Some(playing), Some(now)) = (playing, now) {
-            // The player makes its next frame to fit what this frame has room for.
-            playing.player.resize(inside.as_size());
+            // The player makes its next frame to fit what this frame has room for, or what the
+            // link has room for.
+            playing
+                .player
+                .resize(view.media.player_cells(inside.as_size()));
             match now {
                 Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
                 Playback::Starting => {

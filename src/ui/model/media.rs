@@ -23,6 +23,8 @@ pub(crate) struct Media {
     asked: HashSet<JobId>,
     /// The videos playing, in step: one in a detail view, two in a compare.
     pub playing: Vec<Playing>,
+    /// What the link to the terminal does while they play.
+    pub link: crate::tty::LinkReport,
 }
 
 pub(crate) struct Playing {
@@ -37,6 +39,25 @@ impl Media {
             strips: Vec::new(),
             asked: HashSet::new(),
             playing: Vec::new(),
+            link: crate::tty::LinkReport::default(),
+        }
+    }
+
+    /// The cells a player drawn in `area` gets: all of it on a link that carries the full
+    /// picture, less on a thin one (the picture is drawn centred).
+    pub fn player_cells(&self, area: ratatui::layout::Size) -> ratatui::layout::Size {
+        let scale = u32::from(self.link.thinning.scale.clamp(1, 100));
+        let part = |n: u16| (u32::from(n) * scale).div_ceil(100) as u16;
+        ratatui::layout::Size::new(part(area.width), part(area.height))
+    }
+
+    /// How a player's title starts: `▶ 8 fps · 1.1 Mbit/s ·` once the link was measured
+    /// (frames the far end showed, and the link's rate), else `▶`.
+    pub fn playing_label(&self) -> String {
+        if self.link.fps > 0.0 {
+            format!("▶ {} ·", self.link.label())
+        } else {
+            "▶".to_owned()
         }
     }
 

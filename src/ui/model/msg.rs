@@ -79,6 +79,9 @@ pub enum Msg {
     Playing(Vec<(JobId, crate::preview::Player)>),
     /// The player has a new frame: draw it.
     Frame,
+    /// What the link to the terminal does, for the player's title (and how much smaller
+    /// pictures are played for it), from the loop while a video plays.
+    Link(crate::tty::LinkReport),
     /// Reply to `Effect::SaveLastFrame`: where the PNG went, or why there is none.
     LastFrameSaved {
         id: JobId,

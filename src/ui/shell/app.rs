@@ -276,6 +276,11 @@ impl App {
             || self.status.as_ref().is_some_and(|s| s.until.is_some())
     }
 
+    /// True while a video plays.
+    pub fn playing(&self) -> bool {
+        !self.media.playing.is_empty()
+    }
+
     /// Which pane has the keyboard.
     pub fn focus(&self) -> Focus {
         self.focus
@@ -557,6 +562,7 @@ impl App {
             }
             // A new frame of the video playing: drawing it is all there is to do.
             Msg::Frame => {}
+            Msg::Link(report) => self.media.link = report,
             Msg::LastFrameSaved { id, result } => return self.last_frame_saved(id, result),
             Msg::Judged { id, result } => self.judged(id, result),
             Msg::Notice(text) => self.notice(text),

@@ -34,3 +34,7 @@ ffmpeg -v error -y -f lavfi -i "color=red:s=64x36:r=12:d=1" -c:v mpeg4 -an mpeg4
 # frames pass as first frames themselves (short side ≥ 300 px) when a shot is chained.
 ffmpeg -v error -y -f lavfi -i "$(thirds 640 360 12 4)" -c:v libx264 -profile:v high -preset medium \
   -crf 30 -bf 2 -g 1000 -keyint_min 1000 -sc_threshold 0 -movflags +faststart -an ../../../sim/assets/sample.mp4
+# 320x180, 4 s at 24 fps (96 frames): the bench's moving pattern, its hue turning half a turn a
+# second so every picture cell changes on every frame: playback's worst case on a thin link, for
+# the throttled-terminal tests (tests/link_pty.rs), small enough for a debug build to decode.
+encode motion_320x180.mp4 "testsrc2=s=320x180:r=24:d=4,hue=H=t*PI,format=yuv420p" 32
