@@ -10,6 +10,7 @@ use thiserror::Error;
 
 pub use crate::input_limits::MAX_IMAGE_BYTES;
 use crate::input_limits::{self, Violation};
+use crate::whole_image::{self, BadDataUrl, Broken, DataUrl};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImageRef {
@@ -96,25 +97,93 @@ pub enum ImageError {
     /// An image the model's documented limits refuse.
     #[error("{}: {}", .path.display(), .violation)]
     Limit { path: PathBuf, violation: Violation },
+    /// A file whose header passes but whose picture is not whole.
+    #[error("{}: {}", .0.display(), .1)]
+    Broken(PathBuf, Broken),
+    #[error("the data: URL is not an image i2v sends: {0}")]
+    BadDataUrl(BadDataUrl),
+    #[error("the data: URL's image: {0}")]
+    DataUrlLimit(Violation),
+    #[error("the data: URL's image: {0}")]
+    DataUrlBroken(Broken),
+}
+
+impl ImageError {
+    /// What is wrong, without the path: for the image field, which shows the path already.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Limit { violation, .. } => violation.to_string(),
+            Self::Broken(_, broken) => broken.to_string(),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl LocalImage {
-    /// Whether the model takes this image, by its documented first-frame limits.
+    /// Whether the model takes this image: by its documented first-frame limits, then
+    /// whether the picture is whole (decoded in full: see [`crate::whole_image`]).
     pub fn check_limits(&self) -> Result<(), ImageError> {
         input_limits::check_image(self.format, self.size, self.width, self.height).map_err(
             |violation| ImageError::Limit {
                 path: self.path.clone(),
                 violation,
             },
-        )
+        )?;
+        let path = &self.path;
+        let (file, meta) = open_regular(path)?;
+        whole_image::check_file(path, &meta, || {
+            let mut bytes = Vec::new();
+            file.take(MAX_IMAGE_BYTES).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        })
+        .map_err(|failed| match failed {
+            whole_image::CheckFailed::Read(e) => io_error(path, e),
+            whole_image::CheckFailed::Broken(broken) => ImageError::Broken(path.clone(), broken),
+        })
     }
+}
+
+/// Whether the model takes what a `data:` URL holds: its limits, then whether the picture is
+/// whole. (`data:image/png;base64,iVBORw0KGgo=` is a PNG signature and nothing more.)
+pub fn check_data_url(url: &str) -> Result<(), ImageError> {
+    let data = DataUrl::parse(url, MAX_IMAGE_BYTES).map_err(ImageError::BadDataUrl)?;
+    let Some((format, width, height)) = sniff(&data.bytes) else {
+        let not_image = BadDataUrl::NotAnImage(data.bytes.len());
+        return Err(ImageError::BadDataUrl(not_image));
+    };
+    input_limits::check_image(format, data.bytes.len() as u64, width, height)
+        .map_err(ImageError::DataUrlLimit)?;
+    whole_image::check_bytes(&data.bytes).map_err(ImageError::DataUrlBroken)
+}
+
+/// `path` opened for reading if it is a regular file, without waiting on a FIFO.
+fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ImageError> {
+    let file = crate::local_file::open_nonblocking(path).map_err(|e| io_error(path, e))?;
+    let meta = file.metadata().map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(ImageError::Directory(path.to_owned()));
+    }
+    if !meta.is_file() {
+        return Err(ImageError::NotAFile(path.to_owned()));
+    }
+    Ok((file, meta))
 }
 
 impl ImageRef {
     /// One line for the image field: name, type, size and dimensions, or that it is a URL.
     pub fn summary(&self) -> String {
         match self {
-            Self::Url(url) if url.starts_with("data:") => "inline data URI".to_owned(),
+            Self::Url(url) if is_data_url(url) => match DataUrl::parse(url, MAX_IMAGE_BYTES) {
+                Ok(data) => match sniff(&data.bytes) {
+                    Some((format, width, height)) => format!(
+                        "data: URL · {} · {} · {width}×{height}",
+                        format.name(),
+                        human_size(data.bytes.len() as u64)
+                    ),
+                    None => "data: URL · not an image".to_owned(),
+                },
+                Err(_) => "data: URL".to_owned(),
+            },
             Self::Url(_) => "URL · passed to fal as is".to_owned(),
             Self::File(img) => format!(
                 "{} · {} · {} · {}×{}",
@@ -131,13 +200,22 @@ impl ImageRef {
     }
 }
 
-/// [`inspect`], then the model's limits for a local file.
+/// [`inspect`], then the model's limits for a local file or a `data:` URL (an http(s) URL
+/// is looked at elsewhere: [`crate::remote_image`]).
 pub fn inspect_within_limits(text: &str) -> Result<ImageRef, ImageError> {
     let image = inspect(text)?;
-    if let ImageRef::File(local) = &image {
-        local.check_limits()?;
+    match &image {
+        ImageRef::File(local) => local.check_limits()?,
+        ImageRef::Url(url) if is_data_url(url) => check_data_url(url)?,
+        ImageRef::Url(_) => {}
     }
     Ok(image)
+}
+
+/// A `data:` URL, in any case.
+pub fn is_data_url(text: &str) -> bool {
+    text.get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
 }
 
 /// Checks what `text` names without reading more of a file than its header. Any size and
@@ -164,13 +242,12 @@ pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
     if meta.is_dir() {
         return Err(ImageError::Directory(path));
     }
-    // A FIFO or device would block the read forever (and the UI with it).
-    if !meta.is_file() {
-        return Err(ImageError::NotAFile(path));
-    }
+    // A FIFO or device would block the read forever (and the UI with it); so would one put
+    // in the file's place after this look, which `open_regular` sees.
+    let (file, meta) = open_regular(&path)?;
     let mut header = Vec::with_capacity(64 * 1024);
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(64 * 1024).read_to_end(&mut header))
+    file.take(64 * 1024)
+        .read_to_end(&mut header)
         .map_err(|e| io_error(&path, e))?;
     let (format, width, height) =
         sniff(&header).ok_or_else(|| ImageError::NotAnImage(path.clone()))?;
@@ -184,11 +261,15 @@ pub fn inspect(text: &str) -> Result<ImageRef, ImageError> {
 }
 
 /// Reads the whole file for upload, checking it is still the image `inspect` saw (it may
-/// have changed since): same type, no larger.
+/// have changed since): same type, same size.
 pub fn read(image: &LocalImage) -> Result<Vec<u8>, ImageError> {
-    let bytes = std::fs::read(&image.path).map_err(|e| io_error(&image.path, e))?;
+    let (file, _) = open_regular(&image.path)?;
+    let mut bytes = Vec::new();
+    file.take(image.size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(&image.path, e))?;
     let still = sniff(&bytes).ok_or_else(|| ImageError::NotAnImage(image.path.clone()))?;
-    if still.0 != image.format || bytes.len() as u64 > image.size {
+    if still.0 != image.format || bytes.len() as u64 != image.size {
         return Err(ImageError::Unreadable(
             image.path.clone(),
             "it changed since it was checked; submit it again".into(),

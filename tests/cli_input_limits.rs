@@ -51,6 +51,56 @@ fn each_limit_is_refused_before_any_request_naming_the_limit() {
     assert!(sandbox.record_files().is_empty(), "no job may be recorded");
 }
 
+/// Issue 21 §2: a header alone passes these; the whole picture does not. Nothing is
+/// uploaded or submitted, and no job is recorded.
+#[test]
+fn images_that_are_not_whole_are_refused_before_any_request() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    for (image, why) in [
+        (path("truncated.png"), "the PNG is damaged or cut short"),
+        (path("truncated.jpg"), "the JPEG is damaged or cut short"),
+        (path("truncated.webp"), "the WebP is damaged or cut short"),
+        (
+            path("claims-30000.png"),
+            "its header claims 30000×30000 pixels, more than i2v decodes to check",
+        ),
+        (
+            "data:image/png;base64,iVBORw0KGgo=".to_owned(),
+            "the data: URL is not an image i2v sends",
+        ),
+        (
+            "data:image/png;base64,%%%".to_owned(),
+            "its base64 does not decode",
+        ),
+        (
+            format!("data:image/png;base64,{}", base64_of("truncated.png")),
+            "the data: URL's image: the PNG is damaged or cut short",
+        ),
+        (
+            format!("data:image/png;base64,{}", base64_of("too-small.png")),
+            "the data: URL's image: 64×48 is too small",
+        ),
+    ] {
+        let run = submit(&sandbox, &image, &[]);
+        run.expect_code(2)
+            .expect_stderr(why)
+            .expect_stderr("--no-check");
+    }
+    assert_eq!(sim.stats().requests, 0, "nothing may reach fal");
+    assert!(sandbox.record_files().is_empty(), "no job may be recorded");
+
+    // A whole picture in a data: URL is sent as it is.
+    let whole = format!("data:image/png;base64,{}", base64_of("frame.png"));
+    submit(&sandbox, &whole, &["--no-download"]).expect_code(0);
+    assert_eq!(sim.count("submit"), 1);
+}
+
+fn base64_of(name: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(std::fs::read(fixture(name)).unwrap())
+}
+
 #[test]
 fn the_accepted_types_pass() {
     let sim = Sim::start(quick());

@@ -1335,6 +1335,26 @@ async fn an_image_outside_the_limits_is_named_and_sent_only_when_confirmed() {
     assert!(error.message.contains("image_url"), "{}", error.message);
 }
 
+/// Issue 21 §2: a PNG cut short passes a look at its header (640×360); the image field
+/// names the damage, and submitting asks first, as for any limit.
+#[tokio::test]
+async fn an_image_cut_short_is_named_in_the_field_and_not_sent_unasked() {
+    let mut h = Harness::start().await;
+    h.type_text(PROMPT);
+    h.focus(Focus::Image);
+    h.type_text(&fixture("truncated.png"));
+    h.wait_for("the image field to name the damage", |s| {
+        s.pane_text("Image")
+            .contains("the PNG is damaged or cut short")
+    })
+    .await;
+    h.send(ctrl('s'));
+    assert!(h.screen().contains("Outside the model's limits"));
+    h.press(KeyCode::Char('n'));
+    h.settle();
+    assert_eq!(h.sim.stats().requests, 0, "n sends nothing");
+}
+
 #[tokio::test]
 async fn an_image_within_the_limits_submits_without_asking() {
     let mut h = Harness::start().await;

@@ -471,7 +471,10 @@ async fn check_image(image: &str, no_check: bool) -> anyhow::Result<()> {
         ImageRef::File(local) => local
             .check_limits()
             .map_err(|e| anyhow::anyhow!("{e} ({OVERRIDE})")),
-        ImageRef::Url(url) if url.to_ascii_lowercase().starts_with("data:") => Ok(()),
+        ImageRef::Url(url) if image_source::is_data_url(url) => {
+            Ok(image_source::check_data_url(url)
+                .map_err(|e| anyhow::anyhow!("{e} ({OVERRIDE})"))?)
+        }
         ImageRef::Url(url) => match remote_image::look(url).await {
             RemoteImage::Unchecked(why) => {
                 eprintln!(

@@ -593,18 +593,33 @@ async fn inspect_image(text: &str) -> Result<ImageInfo, String> {
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
     Ok(match &image {
-        ImageRef::File(local) => ImageInfo {
-            summary: image.summary(),
-            limit: crate::input_limits::check_image(
-                local.format,
-                local.size,
-                local.width,
-                local.height,
-            )
-            .err()
-            .map(|v| v.to_string()),
-        },
-        ImageRef::Url(url) if !url.starts_with("data:") => {
+        // Decoded in full (blocking work): a file cut short, or a header that lies, is
+        // refused here, where its owner is looking, not after an upload.
+        ImageRef::File(local) => {
+            let local = local.clone();
+            let limit = tokio::task::spawn_blocking(move || local.check_limits())
+                .await
+                .map_err(|e| e.to_string())?
+                .err()
+                .map(|e| e.reason());
+            ImageInfo {
+                summary: image.summary(),
+                limit,
+            }
+        }
+        ImageRef::Url(url) if image_source::is_data_url(url) => {
+            let url = url.clone();
+            let limit = tokio::task::spawn_blocking(move || image_source::check_data_url(&url))
+                .await
+                .map_err(|e| e.to_string())?
+                .err()
+                .map(|e| e.to_string());
+            ImageInfo {
+                summary: image.summary(),
+                limit,
+            }
+        }
+        ImageRef::Url(url) => {
             tokio::time::sleep(URL_CHECK_DELAY).await;
             let seen = crate::remote_image::look(url).await;
             ImageInfo {
@@ -612,10 +627,6 @@ async fn inspect_image(text: &str) -> Result<ImageInfo, String> {
                 limit: seen.check_limits().err().map(|v| v.to_string()),
             }
         }
-        ImageRef::Url(_) => ImageInfo {
-            summary: image.summary(),
-            limit: None,
-        },
     })
 }
 
