@@ -4,7 +4,8 @@
 
 mod tui_support;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use i2v::ui::{Focus, Msg};
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use tui_support::bench::Harness;
@@ -109,4 +110,51 @@ async fn a_wrapped_line_starts_its_next_row_with_the_word_not_the_space() {
     );
     let rows = h.screen().pane("Prompt").unwrap().rows();
     assert_eq!(rows[1], "tides rolls in", "{}", h.screen());
+}
+
+fn ctrl_key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::CONTROL))
+}
+
+/// Defect: Ctrl-Home and Ctrl-End went to the start and end of the line, not of the prompt,
+/// and no key cleared the prompt (a user pressed Ctrl-K twelve times). Ctrl-Home/End take
+/// the whole text's ends; Ctrl-L clears it, and one undo brings it back.
+#[tokio::test]
+async fn ctrl_home_and_end_reach_the_whole_texts_ends_and_ctrl_l_clears_it_undoably() {
+    let mut h = Harness::start().await;
+    h.type_text("first line");
+    h.press(KeyCode::Enter);
+    h.type_text("second line");
+    h.press(KeyCode::Enter);
+    h.type_text("third");
+    h.press(KeyCode::Up);
+    h.send(ctrl_key(KeyCode::Home));
+    h.type_text(">");
+    h.send(ctrl_key(KeyCode::End));
+    h.type_text("<");
+    assert_eq!(
+        h.bench.app.draft().prompt,
+        ">first line\nsecond line\nthird<"
+    );
+    h.send(tui_support::keys::ctrl('l'));
+    assert_eq!(h.bench.app.draft().prompt, "");
+    assert!(
+        h.screen()
+            .status_bar()
+            .contains("Prompt cleared: Ctrl-Z brings it back"),
+        "{}",
+        h.screen()
+    );
+    h.send(tui_support::keys::ctrl('z'));
+    assert_eq!(
+        h.bench.app.draft().prompt,
+        ">first line\nsecond line\nthird<"
+    );
+    // The image field clears the same way.
+    h.focus(Focus::Image);
+    h.type_text("shot.png");
+    h.send(tui_support::keys::ctrl('l'));
+    assert_eq!(h.bench.app.draft().image, "");
+    h.send(tui_support::keys::ctrl('z'));
+    assert_eq!(h.bench.app.draft().image, "shot.png");
 }

@@ -269,6 +269,41 @@ async fn notes_show_in_rows_not_read_yet_with_the_width_that_is_free() {
     assert!(!history.contains("“…”"), "{screen}");
 }
 
+/// Defect: undo after loading a job (Enter in the history) brought back only the prompt;
+/// the image and the optimizer stayed the loaded job's. One undo takes the whole load back,
+/// and redo brings it again.
+#[tokio::test]
+async fn one_undo_takes_back_a_whole_load_into_the_editor() {
+    let mut h = Harness::with_history(&jobs()).await;
+    h.type_text("my own idea");
+    h.focus(Focus::Image);
+    h.type_text("mine.png");
+    h.send(tui_support::keys::ctrl('o'));
+    let mine = h.bench.app.draft();
+    assert!(!mine.prompt_optimizer);
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Enter);
+    let loaded = h
+        .wait_for("the job loaded", |s| {
+            s.pane_text("Prompt").contains("paper boat")
+        })
+        .await;
+    let draft = h.bench.app.draft();
+    assert_eq!(draft.image, "frames/boat.png", "{loaded}");
+    assert_eq!(h.bench.app.focus(), Focus::Editor);
+    h.send(tui_support::keys::ctrl('z'));
+    assert_eq!(h.bench.app.draft(), mine, "one undo, the whole load");
+    h.send(tui_support::keys::ctrl('y'));
+    assert_eq!(h.bench.app.draft(), draft, "one redo, the whole load again");
+    // Typing after the load: undo takes the typing back first, then the load.
+    h.type_text("again");
+    h.send(tui_support::keys::ctrl('z'));
+    assert_eq!(h.bench.app.draft(), draft);
+    h.send(tui_support::keys::ctrl('z'));
+    assert_eq!(h.bench.app.draft(), mine);
+}
+
 /// How many jobs `i2v history list --grep <words>` lists from the same data dir.
 fn grep_count(h: &Harness, words: &str) -> usize {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_i2v"))

@@ -374,6 +374,61 @@ async fn compare_shows_the_marked_and_the_selected_job_and_p_plays_both() {
     assert!(!h.screen().contains("Compare: A"), "{}", h.screen());
 }
 
+/// Defect: at 80×24 no frames fit in the compare view, yet the hints offered `p play both`
+/// and `p` switched them to `p stop` with nothing playing. Only what the screen shows is
+/// offered.
+#[tokio::test]
+async fn compare_offers_play_only_where_its_frames_fit() {
+    let mut h = Harness::start().await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    h.submit_and_complete("a lighthouse at dusk").await;
+    h.submit_and_complete("a lighthouse at dusk, storm rolling in")
+        .await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('g'));
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char('j'));
+    h.press(KeyCode::Char('='));
+    let screen = h
+        .wait_for("the compare view", |s| {
+            s.contains("Compare: A (marked) and B")
+        })
+        .await;
+    let_notices_fade(&mut h);
+    let screen_now = h.screen();
+    assert!(
+        !screen_now.status_bar().contains("play"),
+        "no frames, no play:\n{screen}\n{screen_now}"
+    );
+    h.press(KeyCode::Char('p'));
+    let screen = h.screen();
+    assert!(!screen.status_bar().contains("stop"), "{screen}");
+    assert!(
+        screen.status_bar().contains("No frames to play here"),
+        "{screen}"
+    );
+    assert_eq!(frame_titles(&screen), 0, "{screen}");
+
+    // Given the room, the frames show and play is offered.
+    h.bench.terminal.backend_mut().resize(120, 40);
+    h.send(Msg::Resize(120, 40));
+    h.wait_for("both strips", |s| count(s, "last · frame 12") == 2)
+        .await;
+    // Past the notice `p` gave (itself shown on the clock moved on above).
+    h.bench
+        .app
+        .set_now(chrono::Utc::now() + chrono::Duration::seconds(60));
+    h.send(Msg::Tick);
+    assert!(
+        h.screen().status_bar().contains("play both"),
+        "{}",
+        h.screen()
+    );
+}
+
 #[tokio::test]
 async fn side_by_side_the_two_frame_strips_are_as_wide_as_each_other() {
     let mut h = Harness::start().await;

@@ -427,3 +427,29 @@ async fn the_wheel_in_the_compare_view_scrolls_the_prompt_diff() {
         h.screen()
     );
 }
+
+/// Defect: a failed job's details offered `p play` and `o open`, and `p` answered "No
+/// downloaded video". Only what the job has is offered.
+#[tokio::test]
+async fn a_failed_jobs_details_offer_no_video_keys() {
+    let mut failed = ui_support::record(
+        1,
+        "A heron lifts off a misty lake",
+        "frames/heron.png",
+        i2v_store::JobState::Failed,
+        20,
+    );
+    failed.result = None;
+    let mut h = Harness::with_history(&[failed]).await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.send(tui_support::keys::ch('v'));
+    let screen = h
+        .wait_for("the details", |s| s.contains("Esc closes"))
+        .await;
+    let status = screen.status_bar();
+    for offered in ["play", "open", "copy URL"] {
+        assert!(!status.contains(offered), "{offered:?} offered:\n{screen}");
+    }
+    assert!(status.contains("close"), "{screen}");
+}

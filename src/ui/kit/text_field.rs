@@ -44,6 +44,21 @@ impl TextField {
         undo::replace(&mut self.area, &mut self.undo, text);
     }
 
+    /// See [`Undo::last_step`].
+    pub fn last_step(&self) -> Option<u64> {
+        self.undo.last_step()
+    }
+
+    /// See [`Undo::next_redo`].
+    pub fn next_redo(&self) -> Option<u64> {
+        self.undo.next_redo()
+    }
+
+    /// Empties the field as one undoable step.
+    pub fn clear(&mut self) {
+        self.replace("");
+    }
+
     /// Undo or redo one whole edit.
     pub fn undo(&mut self, action: Action) {
         if action == Action::Undo {
@@ -67,6 +82,21 @@ impl TextField {
                 KeyCode::Char('r') => return self.undo(Action::Redo),
                 _ => {}
             }
+        }
+        // The whole text's start and end (the text area takes them as the line's).
+        if key.modifiers == KeyModifiers::CONTROL
+            && matches!(key.code, KeyCode::Home | KeyCode::End)
+        {
+            let snapshot = Snapshot::of(&self.area);
+            let (row, column) = match key.code {
+                KeyCode::Home => (CursorMove::Top, CursorMove::Head),
+                _ => (CursorMove::Bottom, CursorMove::End),
+            };
+            self.area.move_cursor(row);
+            self.area.move_cursor(column);
+            // A move: it closes the step being typed.
+            self.undo.record(snapshot, &self.area, Edit::Whole);
+            return;
         }
         let edit = match key.code {
             KeyCode::Char(c) if KeyBinding::from_event(&key).is_plain_char() => Edit::Type {

@@ -12,6 +12,8 @@ const MAX_STEPS: usize = 200;
 pub(crate) struct Snapshot {
     lines: Vec<String>,
     cursor: (usize, usize),
+    /// Which step this is (see [`Undo::last_step`]); 0 until recorded.
+    step: u64,
 }
 
 impl Snapshot {
@@ -20,6 +22,7 @@ impl Snapshot {
         Self {
             lines: field.lines().to_vec(),
             cursor: (cursor.0, cursor.1),
+            step: 0,
         }
     }
 
@@ -50,6 +53,8 @@ pub(crate) struct Undo {
     redo: Vec<Snapshot>,
     /// The edit the current step is made of, while it may still grow.
     open: Option<Edit>,
+    /// The last step's number: each step keeps its own through undo and redo.
+    steps: u64,
 }
 
 impl Undo {
@@ -68,7 +73,11 @@ impl Undo {
             _ => false,
         };
         if !continues {
-            self.undo.push(before);
+            self.steps += 1;
+            self.undo.push(Snapshot {
+                step: self.steps,
+                ..before
+            });
             if self.undo.len() > MAX_STEPS {
                 self.undo.remove(0);
             }
@@ -86,6 +95,17 @@ impl Undo {
         Self::swap(&mut self.redo, &mut self.undo, field, &mut self.open)
     }
 
+    /// The number of the step an undo would take back, for a caller that ties other
+    /// changes to one step (loading a job changes the image and the optimizer too).
+    pub fn last_step(&self) -> Option<u64> {
+        self.undo.last().map(|s| s.step)
+    }
+
+    /// The number of the step a redo would bring back.
+    pub fn next_redo(&self) -> Option<u64> {
+        self.redo.last().map(|s| s.step)
+    }
+
     fn swap(
         from: &mut Vec<Snapshot>,
         to: &mut Vec<Snapshot>,
@@ -95,7 +115,10 @@ impl Undo {
         let Some(snapshot) = from.pop() else {
             return false;
         };
-        to.push(Snapshot::of(field));
+        to.push(Snapshot {
+            step: snapshot.step,
+            ..Snapshot::of(field)
+        });
         snapshot.put(field);
         *open = None;
         true

@@ -85,6 +85,7 @@ actions! {
     EditExternally "edit_external" Text "ctrl-e" "edit the prompt in $VISUAL/$EDITOR",
     Undo "undo" Text "ctrl-z" "undo (also Ctrl-U)",
     Redo "redo" Text "ctrl-y" "redo (also Ctrl-R)",
+    ClearText "clear_text" Text "ctrl-l" "clear the field (undo brings it back)",
     RepeatMore "repeat_more" Text "alt-+, alt-=" "send each prompt one more time (×N in the prompt's title)",
     RepeatLess "repeat_less" Text "alt--" "send each prompt one time fewer",
     Toggle "toggle" Optimizer "space, enter" "toggle the prompt optimizer",

@@ -40,6 +40,8 @@ pub(crate) struct Compare {
     diff: Scroll,
     frames_a: Frames,
     frames_b: Frames,
+    /// The last draw had room for the frames: only then is playing them offered.
+    frames_shown: bool,
 }
 
 impl Compare {
@@ -50,6 +52,7 @@ impl Compare {
             diff: Scroll::default(),
             frames_a: Frames::default(),
             frames_b: Frames::default(),
+            frames_shown: false,
         }
     }
 
@@ -162,7 +165,10 @@ impl Component for Compare {
     fn commands(&self) -> Vec<Command> {
         let mut commands = vec![
             hint(Action::Back, "close"),
-            hint(Action::Play, "play both"),
+            match self.frames_shown {
+                true => hint(Action::Play, "play both"),
+                false => quiet(Action::Play),
+            },
             hint(Action::Down, "scroll the diff"),
             hint(Action::PageDown, "page"),
         ];
@@ -178,7 +184,10 @@ impl Component for Compare {
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => ctx.close(),
-            Action::Play => ctx.ask(Request::PlayTogether(vec![self.a.clone(), self.b.clone()])),
+            Action::Play if self.frames_shown => {
+                ctx.ask(Request::PlayTogether(vec![self.a.clone(), self.b.clone()]));
+            }
+            Action::Play => ctx.notice("No frames to play here: a larger screen has room for them"),
             _ => return self.diff.act(action),
         }
         Outcome::Handled
@@ -204,6 +213,7 @@ impl Component for Compare {
         } else {
             0
         };
+        self.frames_shown = strip_rows > 0;
         let jobs_rows = (facts_rows + strip_rows) * jobs;
         let [jobs_area, diff] = Layout::vertical([
             Constraint::Length(jobs_rows.min(inner.height)),

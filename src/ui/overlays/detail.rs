@@ -37,6 +37,7 @@ impl Detail {
                 next: chain::NextShots::default(),
                 back_from,
                 shots: (false, false),
+                video: (false, false),
             }),
             frames: crate::ui::kit::frames::Frames::default(),
             id,
@@ -94,6 +95,9 @@ struct DetailText {
     /// status bar then names `[` and `]`. Found when the lines are made (the status bar is
     /// drawn again after the view for it).
     shots: (bool, bool),
+    /// Whether the job has a video URL and a downloaded file, found likewise: only then are
+    /// copying, playing and opening it offered.
+    video: (bool, bool),
 }
 
 impl Text for DetailText {
@@ -108,6 +112,14 @@ impl Text for DetailText {
             .and_then(|e| e.record.continues.as_ref())
             .is_some_and(|prev| view.book.knows(prev));
         self.shots = (continues, !self.next.of(view.book, &self.id).is_empty());
+        let result = view
+            .book
+            .get(&self.id)
+            .and_then(|e| e.record.result.as_ref());
+        self.video = (
+            result.is_some_and(|r| !r.url.is_empty()),
+            result.is_some_and(|r| r.local_file.is_some()),
+        );
         lines(
             view,
             &self.id,
@@ -121,9 +133,18 @@ impl Text for DetailText {
         let mut commands = vec![
             hint(Action::Back, "close"),
             hint(Action::Down, "scroll"),
-            hint(Action::Play, "play"),
-            hint(Action::CopyUrl, "copy URL"),
-            hint(Action::OpenVideo, "open"),
+            match self.video.1 {
+                true => hint(Action::Play, "play"),
+                false => quiet(Action::Play),
+            },
+            match self.video.0 {
+                true => hint(Action::CopyUrl, "copy URL"),
+                false => quiet(Action::CopyUrl),
+            },
+            match self.video.1 {
+                true => hint(Action::OpenVideo, "open"),
+                false => quiet(Action::OpenVideo),
+            },
             quiet(Action::CopyPath),
             match self.shots.0 {
                 true => hint(Action::PrevShot, "shot before"),

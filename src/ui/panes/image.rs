@@ -114,12 +114,14 @@ impl Component for ImagePane {
             quiet(Action::EditExternally),
             quiet(Action::Undo),
             quiet(Action::Redo),
+            quiet(Action::ClearText),
         ]
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Undo | Action::Redo => self.edit(ctx, |field| field.undo(action)),
+            Action::ClearText => self.edit(ctx, TextField::clear),
             _ => return Outcome::HandBack,
         }
         Outcome::Handled

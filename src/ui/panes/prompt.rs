@@ -68,6 +68,7 @@ impl Component for PromptPane {
             hint(Action::Quit, "quit"),
             quiet(Action::Undo),
             quiet(Action::Redo),
+            quiet(Action::ClearText),
             quiet(Action::RepeatMore),
             quiet(Action::RepeatLess),
         ]
@@ -77,6 +78,12 @@ impl Component for PromptPane {
         match action {
             Action::EditExternally => ctx.effect(Effect::EditExternally(self.text())),
             Action::Undo | Action::Redo => self.field.undo(action),
+            Action::ClearText => {
+                self.field.clear();
+                if let Some(undo) = ctx.keys.short_label(Action::Undo) {
+                    ctx.notice(format!("Prompt cleared: {undo} brings it back"));
+                }
+            }
             Action::RepeatMore => self.repeat = self.repeat.saturating_add(1),
             Action::RepeatLess => self.repeat = self.repeat.saturating_sub(1).max(1),
             _ => return Outcome::HandBack,

@@ -60,6 +60,14 @@ pub struct AppOptions {
     pub graphics: crate::preview::Graphics,
 }
 
+/// A job loaded into the editor (Enter in the history): the prompt's undo step that did it,
+/// and the image and optimizer before and after, which that step's undo and redo carry.
+pub(crate) struct Loaded {
+    pub step: u64,
+    pub before: (String, bool),
+    pub after: (String, bool),
+}
+
 /// What a video costs and how many one submit may send (the config's `price_per_video` and
 /// `max_jobs_per_submit`).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -121,6 +129,8 @@ pub struct App {
     cannot_submit: Option<String>,
     /// See [`AppOptions::demo`].
     pub(crate) demo: bool,
+    /// The last job loaded into the editor, so one undo takes all of it back.
+    pub(crate) loaded: Option<Loaded>,
     /// When this workbench started: what "spent this session" counts from.
     started: DateTime<Utc>,
     /// The local midnight "spent today" was last counted from.
@@ -212,6 +222,7 @@ impl App {
             pricing: opts.pricing,
             cannot_submit: opts.cannot_submit,
             demo: opts.demo,
+            loaded: None,
             started: Utc::now(),
             spend_day: DateTime::<Utc>::MIN_UTC,
             banner: opts.banner.map(|b| sanitize(&b)),

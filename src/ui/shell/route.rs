@@ -2,12 +2,14 @@
 //! carrying out what components ask for. The panes and overlays decide what their keys do;
 //! this file only decides who is asked.
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::Position;
 
 use i2v_store::JobId;
 
-use crate::ui::kit::component::{self, Command, Ctx, Outcome, Request, quiet};
+use crate::ui::kit::component::{self, Command, Component, Ctx, Outcome, Request, quiet};
 use crate::ui::kit::layout;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
@@ -20,7 +22,7 @@ use crate::ui::overlays::diff::Diff;
 use crate::ui::overlays::help::Help;
 use crate::ui::overlays::messages::Messages;
 use crate::ui::overlays::note::NoteEditor;
-use crate::ui::shell::app::{App, Origin};
+use crate::ui::shell::app::{App, Loaded, Origin};
 
 /// The app's own commands: they work in every pane (after the pane's own); a pane lists
 /// those it wants hinted in its own list.
@@ -128,6 +130,13 @@ impl App {
             if !passes {
                 return Vec::new();
             }
+        }
+        if self.overlay.is_none()
+            && self.focus == Focus::Editor
+            && let Some(action) = self.editor_undo(binding)
+            && let Some(effects) = self.undo_load(action)
+        {
+            return effects;
         }
         let mut out = Vec::new();
         let mut handed_back = None;
@@ -240,6 +249,38 @@ impl App {
         Vec::new()
     }
 
+    /// Undo or redo, when `binding` asks the prompt for one: by the key map, or the text
+    /// field's own Ctrl-U and Ctrl-R.
+    fn editor_undo(&self, binding: KeyBinding) -> Option<Action> {
+        let ctrl = |c| KeyBinding::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        match pane_action(&self.keys, &self.panes.prompt.commands(), binding) {
+            Some(action @ (Action::Undo | Action::Redo)) => Some(action),
+            _ if binding == ctrl('u') => Some(Action::Undo),
+            _ if binding == ctrl('r') => Some(Action::Redo),
+            _ => None,
+        }
+    }
+
+    /// Undo (or redo) of the step that loaded a job into the editor: the image and the
+    /// optimizer go back (or forward) with the prompt. `None` for any other step.
+    fn undo_load(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let loaded = self.loaded.as_ref()?;
+        let field = &self.panes.prompt.field;
+        let (step, (image, optimizer)) = match action {
+            Action::Undo => (field.last_step(), loaded.before.clone()),
+            _ => (field.next_redo(), loaded.after.clone()),
+        };
+        if step != Some(loaded.step) {
+            return None;
+        }
+        self.panes.prompt.field.undo(action);
+        let mut out = Vec::new();
+        let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        self.panes.image.replace(&image, &mut ctx);
+        self.panes.optimizer.on = optimizer;
+        Some(self.apply(out))
+    }
+
     /// Carries out what components asked for, in order.
     pub(crate) fn apply(&mut self, requests: Vec<Request>) -> Vec<Effect> {
         let mut effects = Vec::new();
@@ -308,9 +349,19 @@ impl App {
                 Request::Restore { id, input } => {
                     let mut out = Vec::new();
                     let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+                    let before = (self.panes.image.text(), self.panes.optimizer.on);
+                    let step = self.panes.prompt.field.last_step();
                     self.panes.prompt.field.replace(&clean_paste(&input.prompt));
                     self.panes.image.replace(&input.image.display(), &mut ctx);
                     self.panes.optimizer.on = input.prompt_optimizer;
+                    // One undo in the prompt takes the whole load back (a prompt the load
+                    // left as it was has no step of its own to undo).
+                    let loaded_step = self.panes.prompt.field.last_step();
+                    self.loaded = loaded_step.filter(|s| Some(*s) != step).map(|step| Loaded {
+                        step,
+                        before,
+                        after: (self.panes.image.text(), self.panes.optimizer.on),
+                    });
                     ctx.focus(Focus::Editor);
                     ctx.notice(format!("Loaded job {id} into the editor"));
                     effects.extend(self.apply(out));
