@@ -26,7 +26,8 @@ fn note_for(scope: Scope) -> Option<&'static str> {
         }
         Scope::Text => Some(
             "editing: Ctrl-←/→ or Alt-B/F by word, Home/End or Ctrl-A line start/end, \
-             Ctrl-W/Alt-D delete a word, Ctrl-K delete to line end, Enter new line",
+             Ctrl-Home/End the whole text's, Ctrl-W/Alt-D delete a word, Ctrl-K delete to \
+             line end, Enter new line",
         ),
         Scope::Jobs => Some("in the history, Enter loads the job into the editor instead"),
         Scope::Queue => Some("the cancel question takes y (or Enter) / n (or Esc)"),
