@@ -169,11 +169,18 @@ pub struct Settings {
     pub max_jobs_per_submit: u64,
     /// What the cached frame strips may hold, in bytes.
     pub max_thumbs_bytes: u64,
+    /// How long after a lost submit fal's records must still show nothing of it before it
+    /// counts as never made (`I2V_SETTLE_AFTER_MS`; 10 s, lowered only against the
+    /// simulated fal, whose records lag less).
+    pub settle_after: std::time::Duration,
     pub file: ConfigFile,
 }
 
 /// fal's listed price for one video of this model, in USD.
 pub const DEFAULT_PRICE_PER_VIDEO: f64 = 0.33;
+/// How long after a lost submit fal's records must still show nothing of it before it counts
+/// as never made: their list lags a few seconds behind a submit.
+pub const DEFAULT_SETTLE_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 /// The most jobs one submit sends unless the config says otherwise.
 pub const DEFAULT_MAX_JOBS_PER_SUBMIT: u64 = 50;
 
@@ -269,6 +276,9 @@ impl Settings {
                 .map_or(i2v_video::DEFAULT_THUMBS_LIMIT, |mb| {
                     mb.saturating_mul(1 << 20)
                 }),
+            settle_after: env("I2V_SETTLE_AFTER_MS")
+                .and_then(|ms| ms.trim().parse().ok())
+                .map_or(DEFAULT_SETTLE_AFTER, std::time::Duration::from_millis),
             file,
         })
     }

@@ -1,6 +1,7 @@
 //! Every way a submit can end, against the simulated fal, counting the submits it received:
 //! the POST is repeated only when fal certainly did not take it, and exactly one reaches fal
-//! whenever fal may have the job.
+//! whenever fal may have the job. (A submit whose answer was lost is settled from fal's
+//! records: `cli_settle.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod support;
@@ -57,41 +58,6 @@ fn a_request_fal_then_does_not_know_ends_not_submitted() {
     assert_eq!(sim.count("submit"), 1);
     assert_eq!(sandbox.only_record().state, JobState::Failed);
     assert_eq!(error_kind(&sandbox).as_deref(), Some("not_submitted"));
-}
-
-#[test]
-fn a_connection_dropped_after_the_body_leaves_the_job_maybe_submitted() {
-    let sim = Sim::start(quick());
-    sim.faults().push(Route::Submit, Fault::ResetAfterBody, 1);
-    let sandbox = Sandbox::new(&sim.url());
-    let run = submit(&sandbox);
-    run.expect_code(3)
-        .expect_stderr("may or may not have the job")
-        .expect_stderr("https://fal.ai/dashboard")
-        .expect_stderr("will not send it again");
-    assert_eq!(sim.count("submit"), 1, "fal may have the job: sent once");
-    let record = sandbox.only_record();
-    assert_eq!(record.state, JobState::MaybeSubmitted);
-    assert_eq!(error_kind(&sandbox).as_deref(), Some("unknown_outcome"));
-    assert!(record.request.is_none());
-
-    // `resume` lists it and leaves it alone.
-    let id = record.id.to_string();
-    sandbox
-        .run(&["resume"])
-        .expect_code(0)
-        .expect_stderr(&id)
-        .expect_stderr("may have been submitted")
-        .expect_stderr("nothing to resume");
-    assert_eq!(sim.count("submit"), 1, "resume never re-sends it");
-    assert_eq!(sandbox.only_record().state, JobState::MaybeSubmitted);
-
-    // `history show` says what is known.
-    sandbox
-        .run(&["history", "show", &id])
-        .expect_code(0)
-        .expect_stdout("maybe sent")
-        .expect_stdout("answer was lost");
 }
 
 #[test]

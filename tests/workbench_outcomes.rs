@@ -86,8 +86,28 @@ async fn an_ingress_error_is_retried_and_the_job_completes() {
 }
 
 #[tokio::test]
-async fn a_lost_answer_leaves_the_job_maybe_sent_through_a_restart_until_the_user_reruns_it() {
+async fn a_lost_answer_is_settled_from_fals_records_and_the_job_followed() {
     let mut h = harness_with(Route::Submit, Fault::ResetAfterBody, 1).await;
+    fill_and_submit(&mut h);
+    let screen = h
+        .wait_for("the job found on fal and completed", |s| {
+            s.pane_text("History").contains("completed")
+        })
+        .await;
+    assert!(!screen.contains("maybe sent"), "{screen}");
+    assert_eq!(submits(&h), 1, "never sent again");
+    let record = &h.store().list().records[0];
+    assert!(record.request.is_some());
+    assert_eq!(
+        record.lost_submit.as_ref().and_then(|l| l.verdict.clone()),
+        Some(i2v_store::Verdict::Found)
+    );
+}
+
+#[tokio::test]
+async fn a_lost_answer_fals_records_cannot_settle_stays_maybe_sent_until_the_next_start() {
+    let mut h = harness_with(Route::Submit, Fault::ResetAfterBody, 1).await;
+    h.sim.faults().push(Route::Requests, Fault::Unauthorized, 1);
     fill_and_submit(&mut h);
     let screen = h
         .wait_for("the job marked maybe sent", |s| {
@@ -106,10 +126,11 @@ async fn a_lost_answer_leaves_the_job_maybe_sent_through_a_restart_until_the_use
     h.press(KeyCode::Char('v'));
     let detail = h.screen().to_string();
     assert!(detail.contains("answer was lost"), "{detail}");
+    assert!(detail.contains("could not ask fal's records"), "{detail}");
     assert!(detail.contains("fal.ai/dashboard"), "{detail}");
     h.press(KeyCode::Esc);
 
-    // A restart resumes unfinished jobs, but leaves this one alone.
+    // The next start asks fal's records again, and follows the request they show.
     let dir = h.dir.clone();
     let sim = std::mem::replace(
         &mut h.sim,
@@ -122,19 +143,11 @@ async fn a_lost_answer_leaves_the_job_maybe_sent_through_a_restart_until_the_use
         ..Setup::new(SimConfig::fast())
     })
     .await;
-    h.settle();
-    assert!(h.screen().pane_text("History").contains("maybe sent"));
-    assert_eq!(submits(&h), 1, "never re-sent on its own");
-
-    // Re-running it is the user's explicit choice.
-    h.focus(Focus::History);
-    h.press(KeyCode::Home);
-    h.press(KeyCode::Char('r'));
-    h.wait_for("the re-run to complete", |s| {
+    h.wait_for("the job settled and completed", |s| {
         s.pane_text("History").contains("completed")
     })
     .await;
-    assert_eq!(submits(&h), 2);
+    assert_eq!(submits(&h), 1, "settled, never re-sent");
 }
 
 #[tokio::test]

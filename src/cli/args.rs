@@ -287,6 +287,15 @@ pub enum HistoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Settle a job maybe sent from fal's records: follow the request they show, or mark it
+    /// never made (safe to re-run).
+    Check {
+        /// Job id (or a unique prefix).
+        id: String,
+        /// Print the job as one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Jobs by state, spend, fal inference time, median queue wait and run time.
     Stats {
         /// Only jobs created since: 2026-11-03, 2026-11-03T14:00:00Z, today, yesterday, 36h,

@@ -8,6 +8,7 @@ mod docs;
 mod film;
 mod frame;
 mod history;
+mod history_check;
 mod history_export;
 mod history_filter;
 mod history_remove;
@@ -40,6 +41,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man { page }) => docs::man(&page),
         Some(Command::Paths { .. }) => paths::print(&process_env, demo),
+        Some(Command::History(args::HistoryArgs {
+            command: HistoryCommand::Check { id, json },
+            ..
+        })) => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            let backend = backend(&settings, demo).await?;
+            history_check::check(backend, &id, json, &settings).await
+        }
         Some(Command::History(history)) => history_command(history.command, demo),
         Some(Command::Rate(args)) => {
             let (_, data_dir) = load(demo)?;
@@ -66,6 +76,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 price_per_video: settings.price_per_video,
                 max_jobs: settings.max_jobs_per_submit,
                 config_path: settings.config_path.clone(),
+                settle_after: settings.settle_after,
             };
             submit::submit(backend(&settings, demo).await?, args, options).await
         }
@@ -73,7 +84,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
             let download = settings.download;
-            submit::resume(backend(&settings, demo).await?, json, download).await
+            let backend = backend(&settings, demo).await?;
+            submit::resume(backend, json, download, settings.settle_after).await
         }
         Some(Command::Cancel { id, .. }) => {
             let (settings, data_dir) = load(demo)?;
@@ -99,6 +111,8 @@ fn history_command(command: HistoryCommand, demo: bool) -> anyhow::Result<ExitCo
             history::list(&looking(), filter, json, full)
         }
         HistoryCommand::Show { id, json } => history::show(&looking(), &id, json),
+        // Needs fal: run from `run`.
+        HistoryCommand::Check { .. } => Ok(ExitCode::from(2)),
         HistoryCommand::Stats { since, json } => {
             stats::stats(&looking(), since, json, settings.price_per_video)
         }

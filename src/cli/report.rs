@@ -120,6 +120,11 @@ fn describe_progress(progress: &Progress) -> Option<String> {
             crate::image_source::human_size(*bytes)
         ),
         Progress::Submitting => "submitting".into(),
+        Progress::Checking { look: 1 } => {
+            "fal's answer to the submit was lost: checking fal's records for the job".into()
+        }
+        // One line for the first look is enough; the outcome is printed when it comes.
+        Progress::Checking { .. } => return None,
         Progress::Reconnecting { reason } => {
             format!("status stream interrupted ({}); polling", sanitize(reason))
         }

@@ -46,6 +46,8 @@ pub struct SubmitOptions {
     pub max_jobs: u64,
     /// Named when the cap refuses a submit: it is where the cap is raised.
     pub config_path: PathBuf,
+    /// See [`EngineOptions::settle_after`].
+    pub settle_after: Duration,
 }
 
 pub async fn submit(
@@ -72,6 +74,7 @@ pub async fn submit(
         EngineOptions {
             download: options.download && !args.no_download,
             fal_options: options.fal_options,
+            settle_after: options.settle_after,
         },
     );
     engine.set_price_per_video(options.price_per_video);
@@ -203,49 +206,65 @@ fn report_stopped(backend: &Backend, id: &JobId, why: &Stop) -> anyhow::Result<(
     Ok(())
 }
 
-/// Jobs whose submit answer was lost: never resumed (that could pay twice), only listed.
-fn list_maybe_submitted(backend: &Backend) {
+/// Jobs maybe sent that fal's records cannot settle (they keep no payloads): never sent
+/// again (that could pay twice), only listed.
+fn list_maybe_submitted(backend: &Backend, checking: &[JobId]) {
     let history = backend.store.history();
     for record in history
         .jobs
         .iter()
-        .filter(|r| r.state == JobState::MaybeSubmitted)
+        .filter(|r| r.state == JobState::MaybeSubmitted && !checking.contains(&r.id))
     {
         eprintln!(
-            "job {} may have been submitted (fal's answer was lost); not resumed: check fal's \
-             dashboard and re-run it yourself if it is not there (`i2v history show {}`)",
+            "job {} may have been submitted (fal's answer was lost, and fal's records could not \
+             tell); not resumed: check fal's dashboard and re-run it yourself if it is not there \
+             (`i2v history show {}`)",
             record.id, record.id
         );
     }
 }
 
-pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Result<ExitCode> {
+pub async fn resume(
+    backend: Backend,
+    json: bool,
+    download: bool,
+    settle_after: Duration,
+) -> anyhow::Result<ExitCode> {
     let (engine, mut events) = Engine::new(
         backend.client.clone(),
         backend.store.clone(),
         EngineOptions {
             download,
+            settle_after,
             ..EngineOptions::default()
         },
     );
     let report = engine.resume_unfinished();
-    list_maybe_submitted(&backend);
+    // Jobs whose submit's answer was lost: settled from fal's records.
+    let checks = engine.check_unsettled();
+    list_maybe_submitted(&backend, &checks.resumed);
     // Completed jobs whose download failed (`--no-download` ones stay as they are); the
     // engine fetches none when downloads are off.
     let refetch = engine.fetch_missing_videos();
     for problem in &report.problems {
         eprintln!("warning: {}", crate::text::sanitize(&problem.to_string()));
     }
-    for id in report.busy.iter().chain(&refetch.busy) {
+    for id in report.busy.iter().chain(&checks.busy).chain(&refetch.busy) {
         eprintln!("job {id} is being followed by another i2v process; leaving it to that one");
     }
     let mut ids = report.resumed;
-    if ids.is_empty() && refetch.resumed.is_empty() {
+    if ids.is_empty() && checks.resumed.is_empty() && refetch.resumed.is_empty() {
         eprintln!("nothing to resume");
         return Ok(ExitCode::SUCCESS);
     }
     if !ids.is_empty() {
         eprintln!("resuming {} job(s)", ids.len());
+    }
+    if !checks.resumed.is_empty() {
+        eprintln!(
+            "checking fal's records for {} job(s) whose submit's answer was lost",
+            checks.resumed.len()
+        );
     }
     if !refetch.resumed.is_empty() {
         eprintln!(
@@ -253,6 +272,7 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
             refetch.resumed.len()
         );
     }
+    ids.extend(checks.resumed);
     ids.extend(refetch.resumed);
     let mut reporter = Reporter::new(ids.len() > 1);
     match follow(&engine, &mut events, &mut reporter, ids.len(), None).await {
@@ -273,7 +293,7 @@ pub async fn resume(backend: Backend, json: bool, download: bool) -> anyhow::Res
 }
 
 /// How following jobs ended.
-enum Followed {
+pub(super) enum Followed {
     /// Every job reached a terminal state.
     Done(Vec<JobRecord>),
     /// Stopped early, with every job saved (resumable if fal had accepted it); the jobs that
@@ -281,7 +301,7 @@ enum Followed {
     Stopped(Stop, Vec<JobRecord>),
 }
 
-enum Stop {
+pub(super) enum Stop {
     /// Ctrl-C, SIGTERM or SIGHUP.
     Signal,
     /// `--timeout` ran out.
@@ -289,14 +309,14 @@ enum Stop {
 }
 
 impl Stop {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             Stop::Signal => "interrupted".into(),
             Stop::TimedOut(limit) => format!("timed out after {}", human_duration(*limit)),
         }
     }
 
-    fn exit_code(&self) -> ExitCode {
+    pub(super) fn exit_code(&self) -> ExitCode {
         match self {
             Stop::Signal => ExitCode::from(INTERRUPTED),
             Stop::TimedOut(_) => ExitCode::from(TIMED_OUT),
@@ -316,7 +336,7 @@ fn human_duration(d: Duration) -> String {
 
 /// Reports events until `count` jobs finished, a stop signal came or `timeout` ran out; when
 /// stopped, the engine shuts down first, saving every job so it can be resumed.
-async fn follow(
+pub(super) async fn follow(
     engine: &Engine,
     events: &mut mpsc::UnboundedReceiver<JobEvent>,
     reporter: &mut Reporter,
@@ -389,7 +409,7 @@ fn exit_code_on_disk(store: &Store, records: &[JobRecord]) -> ExitCode {
     exit_code(records)
 }
 
-fn exit_code(records: &[JobRecord]) -> ExitCode {
+pub(super) fn exit_code(records: &[JobRecord]) -> ExitCode {
     if records.iter().any(|r| r.state == JobState::MaybeSubmitted) {
         return ExitCode::from(MAYBE_SUBMITTED);
     }
@@ -409,7 +429,7 @@ fn exit_code(records: &[JobRecord]) -> ExitCode {
 }
 
 /// The result on stdout (URL and file, or the JSON record); problems on stderr either way.
-fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
+pub(super) fn print_result(record: &JobRecord, json: bool) -> anyhow::Result<()> {
     let completed = record.state == JobState::Completed;
     // Everything here came from fal or a history file: nothing reaches the terminal raw.
     if json {

@@ -69,6 +69,7 @@ pub async fn workbench(
                 EngineOptions {
                     download: settings.download,
                     fal_options: settings.file.fal.options(),
+                    settle_after: settings.settle_after,
                 },
             );
             engine.set_price_per_video(settings.price_per_video);

@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use i2v_fal::FalClient;
 use i2v_store::{BatchId, JobClaim, JobId, JobRecord, Store, StoreProblem};
@@ -17,6 +18,9 @@ pub struct EngineOptions {
     pub download: bool,
     /// fal's optional request headers for every job this engine submits.
     pub fal_options: i2v_store::FalOptions,
+    /// A submit whose answer was lost is called never made only when fal's records still
+    /// show nothing like it this long after it went out (their list lags a few seconds).
+    pub settle_after: Duration,
 }
 
 impl Default for EngineOptions {
@@ -24,6 +28,7 @@ impl Default for EngineOptions {
         Self {
             download: true,
             fal_options: i2v_store::FalOptions::default(),
+            settle_after: crate::config::DEFAULT_SETTLE_AFTER,
         }
     }
 }
@@ -91,6 +96,9 @@ pub(super) struct Inner {
     running: Mutex<HashMap<JobId, CancellationToken>>,
     /// Images uploaded for a batch, so its other jobs need not upload them again.
     pub uploads: SharedUploads,
+    /// Held while a job looks for its lost submit in fal's records and adopts what it
+    /// finds, so two jobs of this process never adopt one request.
+    pub settling: tokio::sync::Mutex<()>,
     tracker: tokio_util::task::TaskTracker,
 }
 
@@ -110,6 +118,7 @@ impl Engine {
             shutdown: CancellationToken::new(),
             running: Mutex::new(HashMap::new()),
             uploads: SharedUploads::default(),
+            settling: tokio::sync::Mutex::new(()),
             tracker: tokio_util::task::TaskTracker::new(),
         };
         (
@@ -285,6 +294,63 @@ impl Engine {
         for record in listing.records {
             let id = record.id.clone();
             match self.fetch_video_again(record) {
+                Resumed::Started => report.resumed.push(id),
+                Resumed::Busy => report.busy.push(id),
+                Resumed::AlreadyFinished => {}
+            }
+        }
+        report
+    }
+
+    /// Settles a job whose submit's answer was lost from fal's records, and follows it if
+    /// they show its request. `again`: also a job whose records already gave a final answer
+    /// (`history check`).
+    pub fn check(&self, record: JobRecord, again: bool) -> Resumed {
+        let checkable = |r: &JobRecord| {
+            super::fal_records::unsettled(r)
+                || (again && r.state == i2v_store::JobState::MaybeSubmitted && r.request.is_none())
+        };
+        if !checkable(&record) {
+            return Resumed::AlreadyFinished;
+        }
+        if self.is_running(&record.id) {
+            return Resumed::Busy;
+        }
+        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
+            return Resumed::Busy;
+        };
+        let record = match self.inner.store.load(&record.id) {
+            Ok(fresh) if !checkable(&fresh) => return Resumed::AlreadyFinished,
+            Ok(fresh) => fresh,
+            Err(_) => record,
+        };
+        let inner = self.inner.clone();
+        self.start(record.id.clone(), move |cancel| async move {
+            JobRun::new(inner, record, cancel).check().await;
+            drop(claim);
+        });
+        Resumed::Started
+    }
+
+    /// Settles every job maybe sent whose lost submit fal's records have not settled yet
+    /// (found through the history's index; their records are read).
+    pub fn check_unsettled(&self) -> ResumeReport {
+        let history = self.inner.store.history();
+        let records = history
+            .jobs
+            .iter()
+            .filter(|s| s.state == i2v_store::JobState::MaybeSubmitted)
+            .filter_map(|s| self.inner.store.load(&s.id).ok())
+            .filter(super::fal_records::unsettled);
+        self.check_all(records)
+    }
+
+    /// Settles the unsettled ones among `records`.
+    pub fn check_all(&self, records: impl IntoIterator<Item = JobRecord>) -> ResumeReport {
+        let mut report = ResumeReport::default();
+        for record in records {
+            let id = record.id.clone();
+            match self.check(record, false) {
                 Resumed::Started => report.resumed.push(id),
                 Resumed::Busy => report.busy.push(id),
                 Resumed::AlreadyFinished => {}

@@ -29,6 +29,11 @@ pub enum Progress {
         bytes: u64,
     },
     Submitting,
+    /// fal's answer to the submit was lost: its records are being searched for the request
+    /// (`look` counts from 1). Not an error: the job is being checked.
+    Checking {
+        look: u32,
+    },
     /// The status stream broke; the engine is polling (or reconnecting) instead.
     Reconnecting {
         reason: String,

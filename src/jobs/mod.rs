@@ -5,8 +5,10 @@
 pub mod convert;
 mod engine;
 mod event;
+mod fal_records;
 mod run;
 mod shared_upload;
 
 pub use engine::{Engine, EngineOptions, Origin, ResumeReport, Resumed};
 pub use event::{JobEvent, NewJob, Progress, retry_text};
+pub use fal_records::unsettled;

@@ -16,6 +16,8 @@ use i2v_store::{
 };
 use tokio_util::sync::CancellationToken;
 
+mod settle;
+
 use super::convert;
 use super::engine::Inner;
 use super::event::{JobEvent, NewJob, Progress};
@@ -73,6 +75,11 @@ enum Stop {
     /// The submit went out but its answer was lost: fal may or may not have the job. Says
     /// why (a timeout, a dropped connection).
     Unsure(String),
+    /// fal's records could not settle a lost submit: why it was lost, and why they could not.
+    Undecided {
+        reason: String,
+        why: String,
+    },
 }
 
 impl From<FalError> for Stop {
@@ -157,8 +164,30 @@ impl JobRun {
     }
 
     /// Runs the job to its end; `image` is the new job's image check, `None` when resuming.
+    /// A submit whose answer was lost is settled from fal's records before the run ends.
     pub async fn run(mut self, image: Option<CheckedImage>) {
-        let outcome = self.drive(image).await;
+        let outcome = match self.drive(image).await {
+            Err(Stop::Unsure(reason)) if self.record.request.is_none() => self.settle(reason).await,
+            other => other,
+        };
+        self.conclude(outcome).await;
+    }
+
+    /// Settles a job maybe sent from fal's records (`resume`, the workbench's start,
+    /// `history check`), and follows it to the end if they show its request.
+    pub async fn check(mut self) {
+        let reason = self
+            .record
+            .lost_submit
+            .as_ref()
+            .map(|lost| lost.reason.clone())
+            .filter(|reason| !reason.is_empty())
+            .unwrap_or_else(|| "its answer was lost".to_owned());
+        let outcome = self.settle(reason).await;
+        self.conclude(outcome).await;
+    }
+
+    async fn conclude(&mut self, outcome: Result<(), Stop>) {
         match outcome {
             Ok(()) => {}
             Err(Stop::Shutdown) => {
@@ -166,7 +195,7 @@ impl JobRun {
                     if self.record.submit_sent.may_have_reached_fal() {
                         // The POST may have reached fal: re-submitting could run (and bill)
                         // it twice, so say so instead of guessing.
-                        self.unsure("i2v stopped while waiting for the answer".into())
+                        self.unsure("i2v stopped while waiting for the answer".into(), None)
                             .await;
                     } else {
                         self.fail(interrupted()).await;
@@ -175,7 +204,8 @@ impl JobRun {
                 self.save().await;
             }
             Err(Stop::Failed(error)) => self.fail(error).await,
-            Err(Stop::Unsure(reason)) => self.unsure(reason).await,
+            Err(Stop::Unsure(reason)) => self.unsure(reason, None).await,
+            Err(Stop::Undecided { reason, why }) => self.unsure(reason, Some(why)).await,
         }
         self.settle_unsaved().await;
     }
@@ -188,7 +218,7 @@ impl JobRun {
             // Left as it was on disk, to be fetched another time.
             Err(Stop::Shutdown) => return,
             Err(Stop::Failed(error)) => Some(fetch_again_hint(error)),
-            Err(Stop::Unsure(reason)) => {
+            Err(Stop::Unsure(reason) | Stop::Undecided { reason, .. }) => {
                 Some(fetch_again_hint(JobError::new(ErrorKind::Download, reason)))
             }
         };
@@ -197,22 +227,28 @@ impl JobRun {
         self.settle_unsaved().await;
     }
 
-    /// Ends the job as "may have been submitted", saying what is known and how to check.
-    async fn unsure(&mut self, reason: String) {
-        tracing::warn!(job = %self.record.id, %reason, "submit outcome unknown");
+    /// Ends the job as "may have been submitted", saying what is known (`why` fal's records
+    /// could not settle it) and how to check.
+    async fn unsure(&mut self, reason: String, why: Option<String>) {
+        tracing::warn!(job = %self.record.id, %reason, ?why, "submit outcome unknown");
+        if self.record.lost_submit.is_none() {
+            self.record.lost_submit = Some(i2v_store::LostSubmit::new(reason.clone()));
+        }
         let sent = self
             .record
             .submit_sent
             .at()
             .unwrap_or(self.record.updated_at)
             .format("%Y-%m-%d %H:%M:%S UTC");
+        let why = why.map(|why| format!(": {why}")).unwrap_or_default();
         self.record.error = Some(JobError {
             kind: ErrorKind::UnknownOutcome,
             message: format!(
                 "the submit went out around {sent} but its answer was lost ({reason}), so fal \
-                 may or may not have the job. i2v will not send it again on its own: that could \
-                 pay for it twice. Look for a request to {model} made then in fal's dashboard \
-                 (https://fal.ai/dashboard); if it is not there, re-run the job yourself.",
+                 may or may not have the job{why}. i2v will not send it again on its own: that \
+                 could pay for it twice. Look for a request to {model} made then in fal's \
+                 dashboard (https://fal.ai/dashboard); if it is not there, re-run the job \
+                 yourself.",
                 model = self.record.model,
             ),
         });
@@ -329,9 +365,14 @@ impl JobRun {
         self.record_submit_going_out().await?;
         // Not cut short by the user's cancel: a dropped POST may still start (and bill) the
         // job on fal with no request id on our side. Once accepted, follow() cancels it there.
-        let submission = tokio::select! {
+        let submitted = tokio::select! {
             _ = self.inner.shutdown.cancelled() => return Err(Stop::Shutdown),
-            submitted = self.client.submit(&input, &options) => submitted?,
+            submitted = self.client.submit(&input, &options) => submitted,
+        };
+        let submission = match submitted {
+            Ok(submission) => submission,
+            Err(FalError::SubmitUnknown { message }) => return Err(self.lost(message).await),
+            Err(err) => return Err(err.into()),
         };
         if let Some(answer) = &submission.lost_answer {
             let _ = self.inner.events.send(JobEvent::Warning {
@@ -555,7 +596,7 @@ impl JobRun {
                 Stop::Shutdown => return Err(Stop::Shutdown),
                 // The video exists on fal: the job succeeded, only our copy is missing.
                 Stop::Failed(error) => self.record.error = Some(fetch_again_hint(error)),
-                Stop::Unsure(reason) => {
+                Stop::Unsure(reason) | Stop::Undecided { reason, .. } => {
                     self.record.error = Some(fetch_again_hint(JobError {
                         kind: ErrorKind::Download,
                         message: reason,

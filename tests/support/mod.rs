@@ -79,6 +79,30 @@ impl Sim {
         self.stats().by_route.get(route).copied().unwrap_or(0)
     }
 
+    /// The ids of the requests fal's records show (the Platform API's list), newest first.
+    pub fn request_ids(&self) -> Vec<String> {
+        let url = format!(
+            "{}/v1/models/requests/by-endpoint?endpoint_id={}&limit=100",
+            self.url(),
+            i2v_fal::MODEL_ID
+        );
+        let (code, body) = http_get(&url, Some(TEST_KEY));
+        assert_eq!(code, 200, "{}", String::from_utf8_lossy(&body));
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        value["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["request_id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Puts a finished request into fal's records as if made elsewhere `age` ago.
+    pub fn made_elsewhere(&self, input: serde_json::Value, age: Duration) -> String {
+        self.server
+            .made_elsewhere(i2v_fal::MODEL_ID, Some(input), age)
+    }
+
     /// Every log line the sim holds for a request, from `status?logs=1`.
     pub fn logs(&self, record: &JobRecord, key: &str) -> Vec<LogEntry> {
         let status_url = &record.request.as_ref().expect("a request id").status_url;

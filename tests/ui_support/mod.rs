@@ -130,6 +130,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
         error: None,
         metrics: Metrics::default(),
         fal_options: Default::default(),
+        lost_submit: None,
         continues: None,
         no_download: false,
         rating: None,

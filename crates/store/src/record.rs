@@ -135,6 +135,10 @@ pub struct JobRecord {
     /// The batch the job was submitted in, if it was submitted with others.
     #[serde(default)]
     pub batch: Option<BatchId>,
+    /// Set when the submit's answer was lost: why, and what fal's records said of it (see
+    /// [`crate::LostSubmit`]).
+    #[serde(default)]
+    pub lost_submit: Option<crate::LostSubmit>,
 }
 
 impl JobRecord {
@@ -165,6 +169,7 @@ impl JobRecord {
             note: None,
             price_usd: None,
             batch: None,
+            lost_submit: None,
         }
     }
 
@@ -348,8 +353,9 @@ pub enum JobState {
     Failed,
     Cancelled,
     /// The submit was sent but its answer was lost (a timeout, a dropped connection): fal may
-    /// or may not have the job. Nothing more happens on its own (sending it again could pay
-    /// twice); the user checks on fal and re-runs it if it is not there.
+    /// or may not have the job. It is never sent again on its own (that could pay twice);
+    /// fal's records settle it when they can: the job then follows the request they show
+    /// (`Queued`), or fails as never made.
     MaybeSubmitted,
 }
 
@@ -366,8 +372,13 @@ impl JobState {
     /// asked for again), and one terminal state, which is final. fal may put a running job
     /// back in the queue (a runner lost), and answers COMPLETED straight from the queue when
     /// a job fails or is cancelled there. Any live state may end in failure or cancellation.
+    /// A job maybe sent is settled by fal's records: it follows the request found there
+    /// (queued), or fails as never made.
     pub fn can_become(&self, next: &JobState) -> bool {
         use JobState::*;
+        if *self == MaybeSubmitted {
+            return matches!(next, Queued { .. } | Failed);
+        }
         if self.is_terminal() {
             return false;
         }
@@ -700,7 +711,7 @@ mod tests {
             ("completed", &[]),
             ("failed", &[]),
             ("cancelled", &[]),
-            ("maybe sent", &[]),
+            ("maybe sent", &["queued", "failed"]),
         ];
         for from in all_states() {
             let row = allowed

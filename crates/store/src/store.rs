@@ -386,6 +386,7 @@ mod tests {
             "request",
             "submit_sent_at",
             "state",
+            "lost_submit",
             "timeline",
             "logs",
             "result",

@@ -249,6 +249,12 @@ impl Runtime {
                 .filter(|s| !s.state.is_terminal())
                 .map(|s| s.id.clone())
                 .collect();
+            let maybe_sent: Vec<JobId> = history
+                .jobs
+                .iter()
+                .filter(|s| s.state == i2v_store::JobState::MaybeSubmitted)
+                .map(|s| s.id.clone())
+                .collect();
             let _ = tx.send(Msg::HistoryLoaded {
                 rows: crate::ui::HistoryRows::of(history.jobs),
                 problems: history.problems.iter().map(|p| p.to_string()).collect(),
@@ -265,10 +271,22 @@ impl Runtime {
                 return crate::ui::edge::record_watch::spawn(store, None, tx, ids);
             };
             let report = engine.resume_all(unfinished.clone());
-            if !report.resumed.is_empty() {
+            // Jobs whose submit's answer was lost: settled from fal's records.
+            let unsettled: Vec<_> = maybe_sent
+                .iter()
+                .filter_map(|id| store.load(id).ok())
+                .filter(crate::jobs::unsettled)
+                .collect();
+            let checks = engine.check_all(unsettled.clone());
+            if !report.resumed.is_empty() || !checks.resumed.is_empty() {
                 let resumed = unfinished
                     .into_iter()
                     .filter(|r| report.resumed.contains(&r.id))
+                    .chain(
+                        unsettled
+                            .into_iter()
+                            .filter(|r| checks.resumed.contains(&r.id)),
+                    )
                     .collect();
                 let _ = tx.send(Msg::Resumed(resumed));
             }

@@ -585,7 +585,10 @@ mod tests {
             (Failed, Running, false),
             (Cancelled, queued(1), false),
             (Completed, Failed, false),
-            (MaybeSubmitted, Running, false),
+            // Settled by fal's records, and followed, perhaps by another process.
+            (MaybeSubmitted, Running, true),
+            (MaybeSubmitted, Failed, true),
+            (MaybeSubmitted, Preparing, false),
             (Running, Preparing, false),
             (Downloading, Running, false),
             (Preparing, Preparing, true),

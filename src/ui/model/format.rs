@@ -51,6 +51,7 @@ pub(crate) fn progress_text(progress: &Progress) -> String {
     match progress {
         Progress::Uploading { bytes } => format!("uploading {}", bytes_text(*bytes)),
         Progress::Submitting => "submitting".to_owned(),
+        Progress::Checking { .. } => "being checked on fal".to_owned(),
         Progress::Reconnecting { .. } => "reconnecting".to_owned(),
         Progress::Retrying { attempt, .. } => format!("retry #{attempt}"),
         Progress::Downloading {
