@@ -8,6 +8,7 @@ pub mod batch;
 pub mod camera;
 pub mod cli;
 pub mod config;
+pub mod fal_error_types;
 pub mod film;
 pub mod frames;
 pub mod image_source;

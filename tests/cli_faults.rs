@@ -290,10 +290,36 @@ fn model_failure_exits_1_with_the_reason() {
     run.expect_code(1);
     let value: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     assert_eq!(value["state"]["state"], "failed");
-    run.expect_stderr("Simulated model failure");
+    run.expect_stderr("Simulated model failure").expect_stderr(
+        "the model's runner failed on fal (runner_server_error); re-running it may work",
+    );
     let record = sandbox.only_record();
     assert_eq!(record.state, JobState::Failed);
     assert!(record.result.is_none());
+    assert_eq!(record.error.unwrap().kind.as_str(), "runner_server_error");
+}
+
+#[test]
+fn a_content_policy_refusal_is_said_in_plain_words_and_is_not_a_bug_to_retry() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let prompt = format!("a beach {}", i2v_sim::POLICY_MARKER);
+    let run = sandbox.submit(&prompt, IMAGE_URL, &[]);
+    // The input must change: exit 2, as for a 422, not 1 ("try again").
+    run.expect_code(2)
+        .expect_stderr("fal's content checker refused the prompt or the image")
+        .expect_stderr("change the prompt or the image rather than re-running it")
+        .expect_stderr("content_policy_violation");
+    assert!(!run.stderr.contains("may work"), "{}", run.stderr);
+    let record = sandbox.only_record();
+    assert_eq!(
+        record.error.as_ref().unwrap().kind.as_str(),
+        "content_policy_violation"
+    );
+    let id = record.id.to_string();
+    sandbox
+        .run(&["history", "show", &id])
+        .expect_stdout("fal's content checker refused");
 }
 
 #[test]

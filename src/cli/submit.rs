@@ -415,9 +415,10 @@ pub(super) fn exit_code(records: &[JobRecord]) -> ExitCode {
     }
     let succeeded = |r: &JobRecord| r.state == JobState::Completed && r.error.is_none();
     let needs_user = |r: &JobRecord| {
-        r.error
-            .as_ref()
-            .is_some_and(|e| e.kind.is_bad_input_or_setup())
+        r.error.as_ref().is_some_and(|e| {
+            e.kind.is_bad_input_or_setup()
+                || crate::fal_error_types::is_the_inputs_fault(e.kind.as_str())
+        })
     };
     if records.iter().all(succeeded) {
         ExitCode::SUCCESS

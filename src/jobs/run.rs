@@ -21,6 +21,7 @@ mod settle;
 use super::convert;
 use super::engine::Inner;
 use super::event::{JobEvent, NewJob, Progress};
+use crate::fal_error_types;
 use crate::image_source::{self, ImageRef};
 
 /// Logs are saved with the next state change, or after this long, whichever comes first: a
@@ -531,12 +532,18 @@ impl JobRun {
                 self.record.metrics.inference_time = *inference_time;
                 if let Some(message) = error {
                     let cancelled = self.cancel_sent
-                        || error_type.as_deref() == Some("request_cancelled")
+                        || error_type
+                            .as_deref()
+                            .and_then(fal_error_types::explain)
+                            .map(|e| e.1)
+                            == Some(fal_error_types::Again::Cancelled)
                         || message.to_ascii_lowercase().contains("cancel");
                     let kind = error_type
                         .as_deref()
                         .map_or(ErrorKind::Model, ErrorKind::from);
-                    self.record.error = Some(JobError::new(kind, message.clone()));
+                    // fal's cause in plain words; the record keeps its word as the kind.
+                    let message = fal_error_types::failure_message(error_type.as_deref(), message);
+                    self.record.error = Some(JobError::new(kind, message));
                     self.finalise(if cancelled {
                         JobState::Cancelled
                     } else {

@@ -197,11 +197,15 @@ impl Watcher {
         let mut failures = 0;
         let mut last_status = None;
         loop {
+            let mut header_type = None;
             let body = match self.client.send(Method::GET, &url, |r| r).await {
-                Ok(response) => response.text().await.map_err(|e| FalError::Network {
-                    attempts: 1,
-                    message: describe_reqwest(&e),
-                }),
+                Ok(response) => {
+                    header_type = error_type_header(response.headers());
+                    response.text().await.map_err(|e| FalError::Network {
+                        attempts: 1,
+                        message: describe_reqwest(&e),
+                    })
+                }
                 Err(err) => Err(err),
             };
             let parsed = body.and_then(|body| {
@@ -209,6 +213,22 @@ impl Watcher {
                     what: "status",
                     snippet: snippet(&body),
                 })
+            });
+            // A failure's cause, from `X-Fal-Error-Type` when the body leaves it out.
+            let parsed = parsed.map(|(status, logs)| match status {
+                RemoteStatus::Completed {
+                    error: Some(error),
+                    error_type: None,
+                    inference_time,
+                } => (
+                    RemoteStatus::Completed {
+                        error: Some(error),
+                        error_type: header_type,
+                        inference_time,
+                    },
+                    logs,
+                ),
+                other => (other, logs),
             });
             match parsed {
                 Ok((status, logs)) => {
@@ -244,8 +264,43 @@ impl Watcher {
 
 const MAX_FAILED_POLLS: u32 = 3;
 
+/// `X-Fal-Error-Type`: fal's machine-readable cause of a failure.
+fn error_type_header(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let word = headers.get("x-fal-error-type")?.to_str().ok()?.trim();
+    let usable = !word.is_empty()
+        && word.len() <= 64
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    usable.then(|| word.to_owned())
+}
+
 fn parse_status(body: &str) -> Option<(RemoteStatus, Vec<LogEntry>)> {
     let body: StatusBody = serde_json::from_str(body).ok()?;
     let status = body.remote_status()?;
     Some((status, body.logs.unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    use super::error_type_header;
+
+    #[test]
+    fn the_error_type_header_is_taken_only_as_a_word() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-fal-error-type", HeaderValue::from_str(value).unwrap());
+            error_type_header(&headers)
+        };
+        assert_eq!(with("request_timeout").as_deref(), Some("request_timeout"));
+        assert_eq!(
+            with(" runner_disconnected ").as_deref(),
+            Some("runner_disconnected")
+        );
+        assert_eq!(with("a b"), None);
+        assert_eq!(with(&"x".repeat(65)), None);
+        assert_eq!(error_type_header(&HeaderMap::new()), None);
+    }
 }

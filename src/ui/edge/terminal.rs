@@ -15,8 +15,8 @@ use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::ui::{Draft, Msg};
 use crate::tty::{Metered, Written};
+use crate::ui::{Draft, Msg};
 
 /// The terminal the workbench draws on: stdout, every byte counted (what a frame cost is what
 /// paces the next, see [`crate::tty`]).
