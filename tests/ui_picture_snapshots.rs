@@ -230,7 +230,7 @@ fn history_rows_keep_the_note_beside_the_frame() {
     let text = buffer_text(terminal(&mut app, 120, 40).backend().buffer());
     let row = text
         .lines()
-        .find(|l| l.contains("slow dolly in"))
+        .find(|l| l.contains("slow dolly"))
         .unwrap_or_default();
     assert!(row.contains("★★★★☆ “good light, the waves…”"), "{text}");
     // The frame beside the list is drawn too.

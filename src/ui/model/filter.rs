@@ -2,19 +2,21 @@
 //! begins a word of the prompt or of the image's file name, in any order, ignoring case (as
 //! `i2v history list --grep` does, see [`crate::words`]); a word after `~` matches fuzzily
 //! and ranks the jobs best first. `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also
-//! `>`, `<=`, `<`, `=`, `rating:4`), `is:rated`/`is:unrated` and `batch:PART` (any part of
-//! the batch id, as rows show its end) narrow the search exactly. A term that means nothing
-//! (`is:bogus`, `rating:>9`) is left out and named.
+//! `>`, `<=`, `<`, `=`, `rating:4`), `is:rated`/`is:unrated`, `batch:PART` (any part of
+//! the batch id, as rows show its end) and `chain:ID` (every shot of the chain the job with
+//! that id or id start is in, other takes too) narrow the search exactly. A term that means
+//! nothing (`is:bogus`, `rating:>9`) is left out and named.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use i2v_store::{JobState, Rating};
+use i2v_store::{JobId, JobState, Rating};
 
 use crate::ui::model::book::{Book, Row, Slot};
+use crate::ui::model::chains::Chains;
 use crate::words::{Words, file_name};
 
 /// A filter line, split into its exact narrowing terms, its words and its fuzzy words.
@@ -27,6 +29,8 @@ struct Query {
     /// `is:rated` (true) or `is:unrated` (false).
     rated: Option<bool>,
     batches: Vec<String>,
+    /// `chain:` ids (or their starts).
+    chains: Vec<String>,
     words: Words,
     /// The `~` words, for nucleo.
     fuzzy: String,
@@ -119,6 +123,7 @@ impl Query {
                 Some(("batch", batch)) if !batch.is_empty() => {
                     query.batches.push(batch.to_owned());
                 }
+                Some(("chain", id)) if !id.is_empty() => query.chains.push(id.to_owned()),
                 _ => match term.strip_prefix('~') {
                     Some(rest) => fuzzy.push(rest),
                     None => words.push(term),
@@ -149,6 +154,7 @@ impl Query {
             && self.ratings.is_empty()
             && self.rated.is_none()
             && self.batches.is_empty()
+            && self.chains.is_empty()
             && self.words.is_empty()
             && self.fuzzy.is_empty()
     }
@@ -210,7 +216,34 @@ pub(crate) fn filter(
     parsed.complaint()
 }
 
+/// The first shots of the chains each `chain:` term names: a job is in a term's chain when its
+/// chain starts at one of them.
+fn chain_firsts(book: &Book, chains: &Chains, parsed: &Query) -> Vec<HashSet<JobId>> {
+    parsed
+        .chains
+        .iter()
+        .map(|prefix| {
+            book.rows()
+                .iter()
+                .filter(|row| starts_with_ci(row.id.as_str(), prefix))
+                .filter_map(|row| chains.first_of(&row.id).cloned())
+                .collect()
+        })
+        .collect()
+}
+
 fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Slot> {
+    // Only with a `chain:` term: finding the chains looks at every row.
+    let chains = (!parsed.chains.is_empty()).then(|| Chains::of(book));
+    let firsts = chains
+        .as_ref()
+        .map(|chains| chain_firsts(book, chains, parsed));
+    let in_chains = |row: &Row| match (&chains, &firsts) {
+        (Some(chains), Some(firsts)) => chains
+            .first_of(&row.id)
+            .is_some_and(|first| firsts.iter().all(|term| term.contains(first))),
+        _ => true,
+    };
     let narrows = last.version == book.version() && narrows(&last.query, query);
     let candidates: Vec<Slot> = if narrows {
         std::mem::take(&mut last.slots)
@@ -223,7 +256,7 @@ fn matching(book: &Book, query: &str, parsed: &Query, last: &mut Hits) -> Vec<Sl
     let all_words = parsed.words.all();
     let narrowed = candidates.into_iter().filter(|&slot| {
         let row = book.row_at(slot);
-        if !parsed.narrows_to(row) {
+        if !parsed.narrows_to(row) || !in_chains(row) {
             return false;
         }
         if parsed.words.is_empty() {
@@ -402,5 +435,53 @@ mod tests {
         assert!(!holds("is:rated", None));
         assert!(holds("is:unrated", None));
         assert!(!holds("is:unrated", Some(5)));
+    }
+
+    #[test]
+    fn chain_lists_every_shot_of_the_chain_a_job_is_in() {
+        use crate::test_record::record;
+        let shot = |continues: Option<&JobId>| {
+            let mut r = record("a boat", JobState::Completed);
+            r.continues = continues.cloned();
+            r
+        };
+        // a → b1 → c and a → b2; x → y, another chain; z alone.
+        let a = shot(None);
+        let b1 = shot(Some(&a.id));
+        let b2 = shot(Some(&a.id));
+        let c = shot(Some(&b1.id));
+        let x = shot(None);
+        let y = shot(Some(&x.id));
+        let z = shot(None);
+        let mut book = Book::default();
+        let all = [&a, &b1, &b2, &c, &x, &y, &z];
+        for r in all {
+            book.update(r.clone());
+        }
+        let found = |query: &str| {
+            let mut shown = Vec::new();
+            filter(&book, query, &mut Hits::default(), &mut shown);
+            let mut ids: Vec<JobId> = shown.iter().map(|&s| book.row_at(s).id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        let sorted = |ids: &[&JobId]| {
+            let mut ids: Vec<JobId> = ids.iter().map(|id| (*id).clone()).collect();
+            ids.sort();
+            ids
+        };
+        let chain = sorted(&[&a.id, &b1.id, &b2.id, &c.id]);
+        // From any shot of it, by a lower-case start of its id.
+        for r in [&a, &b2, &c] {
+            assert_eq!(found(&format!("chain:{}", r.id)), chain);
+            let start = r.id.as_str()[..20].to_lowercase();
+            assert_eq!(found(&format!("chain:{start}")), chain);
+        }
+        assert_eq!(
+            found(&format!("chain:{} boat", y.id)),
+            sorted(&[&x.id, &y.id])
+        );
+        // A job in no chain has none to list.
+        assert!(found(&format!("chain:{}", z.id)).is_empty());
     }
 }

@@ -2,6 +2,7 @@
 //! component, a pane or the app.
 
 pub(crate) mod book;
+pub(crate) mod chains;
 pub(crate) mod config;
 pub(crate) mod effect;
 pub(crate) mod filter;

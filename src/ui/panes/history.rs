@@ -19,6 +19,7 @@ use crate::ui::kit::draw::{fit, frame_block, inner, selected};
 use crate::ui::kit::job;
 use crate::ui::kit::list::DrawnList;
 use crate::ui::model::book::{Book, Slot, Sort};
+use crate::ui::model::chains::Chains;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::filter::Hits;
 use crate::ui::model::format::{ago, count, image_name, prompt_row, state_icon};
@@ -68,6 +69,9 @@ pub(crate) struct HistoryPane {
     /// Whether a listed job is rated, for the book's version it was counted at: it takes a
     /// look at every listed row (100,000 at the most), too much for every frame.
     rated: Option<(u64, bool)>,
+    /// Where each chained shot is in its chain (`⛓2/4`), for the book's version it was found
+    /// at: finding out takes a look at every row.
+    chains: Option<(u64, Chains)>,
 }
 
 /// Screens at least this wide show the selected job's frame beside the history list.
@@ -481,12 +485,31 @@ impl Component for HistoryPane {
         };
         // Batch tags in a column too, while a row on screen has one.
         let batched = on_screen().any(|row| row.batch.is_some());
+        // Chain places too (`⛓2/4`), as wide as the widest on screen.
+        if self
+            .chains
+            .as_ref()
+            .is_none_or(|(version, _)| *version != view.book.version())
+        {
+            self.chains = Some((view.book.version(), Chains::of(view.book)));
+        }
+        let chains = self.chains.as_ref().map(|(_, chains)| chains);
+        let place_of = |row: &crate::ui::model::book::Row| {
+            chains
+                .and_then(|c| c.place(&row.id))
+                .map(|p| format!("⛓{}/{}", p.shot, p.of))
+        };
+        let chain_width = on_screen()
+            .filter_map(|row| place_of(row).map(|p| p.chars().count() + 1))
+            .max()
+            .unwrap_or(0);
         // Mark, icon, state, age, batch tag and stars: what a row has before its note.
         let fixed = usize::from(!self.marked.is_empty())
             + 2
             + 11
             + 11
             + usize::from(batched) * (BATCH_CHARS + 2)
+            + chain_width
             + usize::from(rated) * 6;
         // What the prompts and image names on screen take, up to PROMPT_ROOM (a long
         // prompt is cut to make room for the note).
@@ -557,6 +580,13 @@ impl Component for HistoryPane {
                     ),
                     Span::styled(sanitize(&batch), theme.muted()),
                 ];
+                if chain_width > 0 {
+                    let place = place_of(record).unwrap_or_default();
+                    spans.push(Span::styled(
+                        format!("{place:<0$}", chain_width),
+                        theme.muted(),
+                    ));
+                }
                 let note = job::Note::Text(record.note.as_deref());
                 let rating = record.rating.and_then(i2v_store::Rating::new);
                 spans.extend(job::judgement_parts(view, rating, note, rated, note_width));
