@@ -453,3 +453,31 @@ async fn a_failed_jobs_details_offer_no_video_keys() {
     }
     assert!(status.contains("close"), "{screen}");
 }
+
+/// Defect: at 80×24 the logs title ran into the corner (`…379T48┐`) and the image info lost
+/// the resolution (`53.4 KB ·`). Titles and info fit, the least useful part going first.
+#[tokio::test]
+async fn at_80x24_the_logs_title_and_the_image_info_fit() {
+    let mut h = Harness::start().await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    let id = h.submit_and_complete("a lighthouse at dusk").await;
+    let screen = h
+        .wait_for("the image checked", |s| s.pane_text("Image").contains("✓"))
+        .await;
+    let logs = screen
+        .rows()
+        .into_iter()
+        .find(|r| r.contains("Logs"))
+        .expect("the logs pane");
+    let title = &logs[logs.find("Logs").unwrap()..];
+    assert!(
+        title.contains(&id.as_str()[20..]),
+        "its id's end:\n{screen}"
+    );
+    assert!(
+        title.trim_end().ends_with("─┐"),
+        "a corner of its own:\n{screen}"
+    );
+    assert!(screen.pane_text("Image").contains("400×300"), "{screen}");
+}

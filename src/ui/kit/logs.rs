@@ -14,6 +14,7 @@ use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::model::book::{Entry, LogLine};
 use crate::ui::model::format::{wrap, wrapped_rows};
 use crate::ui::model::keys::Action;
+use unicode_width::UnicodeWidthStr;
 
 /// Lines one notch of the mouse wheel scrolls the logs.
 const WHEEL_LINES: usize = 3;
@@ -96,10 +97,18 @@ impl LogsView {
             ));
         }
         if let Some(entry) = entry {
-            title.push(Span::styled(
-                format!("· {} ", sanitize(entry.record.id.as_str())),
-                theme.muted(),
-            ));
+            // The whole id where it fits between the corners, else its end (as rows name a
+            // job), else none: a title never runs into the corner.
+            let room = usize::from(area.width.saturating_sub(2));
+            let used: usize = title.iter().map(|s| s.content.width()).sum();
+            let id = sanitize(entry.record.id.as_str());
+            let tail = format!("· …{} ", crate::ui::model::format::id_tail(&id));
+            let whole = format!("· {id} ");
+            if used + whole.width() <= room {
+                title.push(Span::styled(whole, theme.muted()));
+            } else if used + tail.width() <= room {
+                title.push(Span::styled(tail, theme.muted()));
+            }
         }
         frame.render_widget(frame_block(theme, Line::from(title), false), area);
         let Some(entry) = entry else {

@@ -199,6 +199,17 @@ impl Component for ImagePane {
             height: info_rows,
             ..inner
         };
+        // Too long for its rows: the file name (the field above shows it) goes first, so
+        // the type, size and resolution stay whole.
+        let budget = usize::from(info_area.width) * usize::from(info_area.height);
+        let info = match self.info() {
+            Some(Ok(found)) if found.limit.is_none() && info.width() > budget => {
+                let summary = found.summary.as_str();
+                let rest = summary.split_once(" · ").map_or(summary, |(_, rest)| rest);
+                Line::from(format!("✓ {}", sanitize(rest))).style(theme.notice())
+            }
+            _ => info,
+        };
         frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), info_area);
     }
 }
