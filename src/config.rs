@@ -283,6 +283,11 @@ impl Settings {
         })
     }
 
+    /// The price per video the config sets, if it does (it wins over fal's price list).
+    pub fn price_configured(&self) -> Option<f64> {
+        self.file.price_per_video.map(|_| self.price_per_video)
+    }
+
     /// The key: `FAL_KEY`, else `FAL_KEY_ID:FAL_KEY_SECRET`, else the config file's `key`.
     pub fn api_key(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<ApiKey, ConfigError> {
         let non_empty = |name: &str| env(name).filter(|v| !v.trim().is_empty());

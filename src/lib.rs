@@ -20,6 +20,7 @@ pub mod logging;
 pub mod matrix;
 pub mod path_complete;
 pub mod preview;
+pub mod pricing;
 pub mod remote_image;
 pub mod setup;
 pub mod signals;

@@ -70,15 +70,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Submit(args)) => {
             let (settings, data_dir) = load(demo)?;
             let _log = crate::logging::init(&data_dir);
+            let backend = backend(&settings, demo).await?;
             let options = submit::SubmitOptions {
                 download: settings.download,
                 fal_options: args.fal.over(settings.file.fal.options()),
-                price_per_video: settings.price_per_video,
+                price_configured: settings.price_configured(),
                 max_jobs: settings.max_jobs_per_submit,
                 config_path: settings.config_path.clone(),
                 settle_after: settings.settle_after,
             };
-            submit::submit(backend(&settings, demo).await?, args, options).await
+            submit::submit(backend, args, options).await
         }
         Some(Command::Resume { json, .. }) => {
             let (settings, data_dir) = load(demo)?;
@@ -114,7 +115,9 @@ fn history_command(command: HistoryCommand, demo: bool) -> anyhow::Result<ExitCo
         // Needs fal: run from `run`.
         HistoryCommand::Check { .. } => Ok(ExitCode::from(2)),
         HistoryCommand::Stats { since, json } => {
-            stats::stats(&looking(), since, json, settings.price_per_video)
+            let price =
+                crate::pricing::known(settings.price_configured(), &data_dir, i2v_fal::MODEL_ID);
+            stats::stats(&looking(), since, json, &price)
         }
         HistoryCommand::Export {
             format,

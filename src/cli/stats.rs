@@ -34,6 +34,10 @@ pub struct Stats {
     /// From a runner starting the job to fal finishing it, median over jobs that did both.
     pub median_run_seconds: Option<f64>,
     pub run_samples: u64,
+    /// The price of a video in force now, and where it came from (`config`, `fal`: fal's
+    /// price list, or `built_in`).
+    pub price_per_video_usd: f64,
+    pub price_source: &'static str,
 }
 
 impl Stats {
@@ -73,6 +77,8 @@ impl Stats {
             median_queue_seconds: median(queue),
             run_samples: run.len() as u64,
             median_run_seconds: median(run),
+            price_per_video_usd: price_now,
+            price_source: "",
         }
     }
 
@@ -133,15 +139,24 @@ pub fn stats(
     store: &Store,
     since: Option<DateTime<Utc>>,
     json: bool,
-    price_now: f64,
+    price: &crate::pricing::Price,
 ) -> anyhow::Result<ExitCode> {
     // From the index's summaries, which carry the timings: no record is parsed.
     let history = super::history::look(store);
-    let stats = Stats::of(&history.jobs, since, price_now);
+    let stats = Stats {
+        price_source: price.source_word(),
+        ..Stats::of(&history.jobs, since, price.usd)
+    };
     if json {
         print_line(serde_json::to_string(&stats)?);
     } else {
-        print_text(stats.describe(price_now));
+        let mut text = stats.describe(price.usd);
+        text.push_str(&format!(
+            "price       {} per video: {}\n",
+            usd(price.usd),
+            sanitize(&price.source_text())
+        ));
+        print_text(text);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -42,7 +42,9 @@ const TIMED_OUT: u8 = 124;
 pub struct SubmitOptions {
     pub download: bool,
     pub fal_options: i2v_store::FalOptions,
-    pub price_per_video: f64,
+    /// The config's `price_per_video`, if set; else fal's price list is asked (see
+    /// [`crate::pricing`]).
+    pub price_configured: Option<f64>,
     pub max_jobs: u64,
     /// Named when the cap refuses a submit: it is where the cap is raised.
     pub config_path: PathBuf,
@@ -65,7 +67,18 @@ pub async fn submit(
     }
     // Checked here too so a typo or a doomed image fails before anything is created.
     check_image(&image, args.no_check).await?;
-    if plan.jobs() > 1 && !args.yes && !confirmed(&plan, options.price_per_video) {
+    // Asked only once the input is good: bad input reaches no fal host.
+    let price = crate::pricing::current(
+        options.price_configured,
+        backend.store.root(),
+        &backend.client,
+    )
+    .await;
+    if let Some(trouble) = &price.trouble {
+        tracing::info!(%trouble, "price per video");
+    }
+    let price_per_video = price.usd;
+    if plan.jobs() > 1 && !args.yes && !confirmed(&plan, price_per_video) {
         return Ok(ExitCode::from(BAD_INPUT_OR_SETUP));
     }
     let (engine, mut events) = Engine::new(
@@ -77,10 +90,10 @@ pub async fn submit(
             settle_after: options.settle_after,
         },
     );
-    engine.set_price_per_video(options.price_per_video);
+    engine.set_price_per_video(price_per_video);
     let batch = (plan.jobs() > 1).then(BatchId::new);
     if let Some(batch) = &batch {
-        eprintln!("batch {batch}: {}", plan.summary(options.price_per_video));
+        eprintln!("batch {batch}: {}", plan.summary(price_per_video));
     }
     let ids: Vec<JobId> = plan
         .each_job()

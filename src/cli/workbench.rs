@@ -61,6 +61,16 @@ pub async fn workbench(
         }
     };
     let cannot_submit = backend.as_ref().err().cloned();
+    // What is known here: fal's price as `submit` last remembered it (the workbench never
+    // waits on the network to start).
+    let price = crate::pricing::known(
+        settings.price_configured(),
+        &match &backend {
+            Ok(backend) => backend.store.root().to_owned(),
+            Err(_) => settings.data_dir.clone(),
+        },
+        i2v_fal::MODEL_ID,
+    );
     let (jobs, store) = match &backend {
         Ok(backend) => {
             let (engine, events) = Engine::new(
@@ -72,7 +82,7 @@ pub async fn workbench(
                     settle_after: settings.settle_after,
                 },
             );
-            engine.set_price_per_video(settings.price_per_video);
+            engine.set_price_per_video(price.usd);
             (Jobs::Engine { engine, events }, backend.store.clone())
         }
         Err(reason) => (
@@ -104,7 +114,7 @@ pub async fn workbench(
         notify: ui_config.notify,
         remote: std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty()),
         pricing: crate::ui::Pricing {
-            price_per_video: settings.price_per_video,
+            price_per_video: price.usd,
             max_jobs_per_submit: settings.max_jobs_per_submit,
         },
         // Known once the first frame is up (`Options::preview`).

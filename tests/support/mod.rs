@@ -285,6 +285,13 @@ impl Sandbox {
         self.dir.path().join("config").join("config.toml")
     }
 
+    /// Writes the config file (its directory made first).
+    pub fn write_config(&self, text: &str) {
+        let path = self.config_path();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_i2v"));
         cmd.args(args)

@@ -1,0 +1,116 @@
+//! Money from fal: the price per video from fal's price list (remembered a day in the data
+//! dir; the config's `price_per_video` wins; the built-in $0.33 when neither is there), and
+//! where the price in force came from, as `history stats` and `paths` say.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
+
+mod support;
+
+use i2v_sim::{Fault, Route, SimConfig};
+use support::{Sandbox, Sim, quick};
+
+const IMAGE_URL: &str = "https://example.com/frame.png";
+
+fn priced_sim(price: f64) -> Sim {
+    Sim::start(SimConfig {
+        price_usd: price,
+        ..quick()
+    })
+}
+
+fn submit(sandbox: &Sandbox) -> support::Run {
+    sandbox.submit("a cat walks", IMAGE_URL, &["--no-download"])
+}
+
+fn prices(sandbox: &Sandbox) -> Vec<f64> {
+    sandbox
+        .records()
+        .iter()
+        .map(|r| r.price_usd.unwrap())
+        .collect()
+}
+
+fn stats_json(sandbox: &Sandbox) -> serde_json::Value {
+    let run = sandbox.run(&["history", "stats", "--json"]);
+    run.expect_code(0);
+    serde_json::from_str(run.stdout.trim()).unwrap()
+}
+
+#[test]
+fn the_price_comes_from_fals_price_list_and_is_remembered_for_a_day() {
+    let sim = priced_sim(0.4);
+    let sandbox = Sandbox::new(&sim.url());
+    submit(&sandbox).expect_code(0);
+    assert_eq!(prices(&sandbox), [0.4], "recorded at fal's price");
+    assert_eq!(sim.count("pricing"), 1);
+    assert!(sandbox.data_dir().join("price.json").is_file());
+
+    submit(&sandbox).expect_code(0);
+    assert_eq!(sim.count("pricing"), 1, "remembered, not asked again");
+    assert_eq!(prices(&sandbox), [0.4, 0.4]);
+
+    sandbox
+        .run(&["history", "stats"])
+        .expect_code(0)
+        .expect_stdout("price       $0.40 per video: fal's price list, fetched ");
+    let stats = stats_json(&sandbox);
+    assert_eq!(stats["price_per_video_usd"], 0.4);
+    assert_eq!(stats["price_source"], "fal");
+    assert_eq!(stats["spend_usd"], 0.8);
+    sandbox
+        .run(&["paths"])
+        .expect_code(0)
+        .expect_stdout("price  $0.40 per video: fal's price list, fetched ");
+}
+
+#[test]
+fn a_price_remembered_more_than_a_day_ago_is_asked_for_again() {
+    let sim = priced_sim(0.4);
+    let sandbox = Sandbox::new(&sim.url());
+    std::fs::create_dir_all(sandbox.data_dir()).unwrap();
+    let old = serde_json::json!({
+        "endpoint_id": i2v_fal::MODEL_ID,
+        "unit_price": 0.2,
+        "unit": "video",
+        "currency": "USD",
+        "fetched_at": (chrono::Utc::now() - chrono::Duration::hours(25)).to_rfc3339(),
+    });
+    std::fs::write(sandbox.data_dir().join("price.json"), old.to_string()).unwrap();
+    submit(&sandbox).expect_code(0);
+    assert_eq!(sim.count("pricing"), 1);
+    assert_eq!(prices(&sandbox), [0.4]);
+}
+
+#[test]
+fn the_configs_price_wins_and_fal_is_not_asked() {
+    let sim = priced_sim(0.4);
+    let sandbox = Sandbox::new(&sim.url());
+    sandbox.write_config("price_per_video = 0.5\n");
+    submit(&sandbox).expect_code(0);
+    assert_eq!(sim.count("pricing"), 0);
+    assert_eq!(prices(&sandbox), [0.5]);
+    assert_eq!(stats_json(&sandbox)["price_source"], "config");
+    sandbox
+        .run(&["history", "stats"])
+        .expect_stdout("price       $0.50 per video: price_per_video in the config");
+}
+
+#[test]
+fn without_fals_price_list_the_built_in_price_is_used_and_the_submit_goes_on() {
+    let sim = priced_sim(0.4);
+    sim.faults().push(Route::Pricing, Fault::Unauthorized, 1);
+    let sandbox = Sandbox::new(&sim.url());
+    submit(&sandbox).expect_code(0);
+    assert_eq!(sim.count("pricing"), 1);
+    assert_eq!(sim.count("submit"), 1);
+    assert_eq!(prices(&sandbox), [0.33]);
+    assert!(!sandbox.data_dir().join("price.json").exists());
+    assert_eq!(stats_json(&sandbox)["price_source"], "built_in");
+    sandbox
+        .run(&["history", "stats"])
+        .expect_stdout("price       $0.33 per video: built in");
+
+    // Reachable again: asked again (nothing was remembered), and remembered now.
+    submit(&sandbox).expect_code(0);
+    assert_eq!(sim.count("pricing"), 2);
+    assert_eq!(prices(&sandbox), [0.33, 0.4]);
+}
