@@ -11,8 +11,8 @@
 //! the terminals' image stores are made for.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use i2v_video::Video;
@@ -26,50 +26,106 @@ use super::picture::{Picture, halfblock_pixels};
 /// Longest a waiting player sleeps before looking at its stop flag again.
 const NAP: Duration = Duration::from_millis(10);
 
-/// Playback time, shared by the players that play in step.
+/// Playback time, shared by the players that play in step. It can be paused, and set to
+/// another moment (stepping frame by frame while paused): every player on it follows.
 #[derive(Clone, Debug)]
 pub struct Clock(Arc<ClockInner>);
 
 #[derive(Debug)]
 struct ClockInner {
-    start: Instant,
-    /// Set for a clock that moves only when told to (tests): nanoseconds elapsed.
-    manual: Option<AtomicU64>,
+    state: Mutex<ClockState>,
     /// The longest video playing on it, in nanoseconds: the length of the loop.
     period: AtomicU64,
+}
+
+#[derive(Debug)]
+struct ClockState {
+    /// Time elapsed up to `running_since` (or up to now, while paused).
+    base: Duration,
+    /// When it last started running; `None` while paused (a manual clock never runs).
+    running_since: Option<Instant>,
+    /// Counts the times it was set back: a player then decodes again from the start.
+    rewinds: u64,
 }
 
 impl Clock {
     /// A clock running from now.
     pub fn new() -> Clock {
-        Clock::make(None)
+        Clock::make(Some(Instant::now()))
     }
 
     /// A clock that stands still until [`Clock::advance`] moves it.
     pub fn manual() -> Clock {
-        Clock::make(Some(AtomicU64::new(0)))
+        Clock::make(None)
     }
 
-    fn make(manual: Option<AtomicU64>) -> Clock {
+    fn make(running_since: Option<Instant>) -> Clock {
         Clock(Arc::new(ClockInner {
-            start: Instant::now(),
-            manual,
+            state: Mutex::new(ClockState {
+                base: Duration::ZERO,
+                running_since,
+                rewinds: 0,
+            }),
             period: AtomicU64::new(0),
         }))
     }
 
-    /// Moves a manual clock on; a running clock ignores it.
+    fn state(&self) -> std::sync::MutexGuard<'_, ClockState> {
+        self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Moves a stopped (or manual) clock on; a running clock ignores it.
     pub fn advance(&self, by: Duration) {
-        if let Some(elapsed) = &self.0.manual {
-            elapsed.fetch_add(nanos(by), Ordering::SeqCst);
+        let mut state = self.state();
+        if state.running_since.is_none() {
+            state.base += by;
+        }
+    }
+
+    /// Stops time where it is: players keep showing the frame due now.
+    pub fn pause(&self) {
+        let mut state = self.state();
+        if let Some(since) = state.running_since.take() {
+            state.base += since.elapsed();
+        }
+    }
+
+    /// Runs again from where it stood.
+    pub fn resume(&self) {
+        let mut state = self.state();
+        if state.running_since.is_none() {
+            state.running_since = Some(Instant::now());
+        }
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.state().running_since.is_none()
+    }
+
+    /// Sets it to `at` into the loop (stepping while paused). Backwards, the players decode
+    /// again from the start up to there.
+    pub fn seek(&self, at: Duration) {
+        let period = Duration::from_nanos(self.0.period.load(Ordering::SeqCst).max(1));
+        let at = at.min(period.saturating_sub(Duration::from_nanos(1)));
+        let (round, now) = self.position();
+        let mut state = self.state();
+        if at < now {
+            state.rewinds += 1;
+        }
+        let target = period * u32::try_from(round).unwrap_or(u32::MAX) + at;
+        state.base = target;
+        if state.running_since.is_some() {
+            state.running_since = Some(Instant::now());
         }
     }
 
     fn elapsed(&self) -> Duration {
-        match &self.0.manual {
-            Some(elapsed) => Duration::from_nanos(elapsed.load(Ordering::SeqCst)),
-            None => self.0.start.elapsed(),
-        }
+        let state = self.state();
+        state.base + state.running_since.map_or(Duration::ZERO, |s| s.elapsed())
+    }
+
+    fn rewinds(&self) -> u64 {
+        self.state().rewinds
     }
 
     /// A video of this length plays on the clock: the loop is at least that long.
@@ -114,6 +170,8 @@ pub struct Shown {
     pub count: usize,
     /// When it is shown, from the start of the video.
     pub at: Duration,
+    /// How long one frame lasts (one over the frame rate): a step, while paused.
+    pub frame: Duration,
     pub picture: Picture,
 }
 
@@ -121,6 +179,7 @@ pub struct Shown {
 pub struct Player {
     shared: Arc<Shared>,
     frames: watch::Receiver<Playback>,
+    clock: Clock,
 }
 
 struct Shared {
@@ -154,6 +213,7 @@ impl Player {
             shared: shared.clone(),
             colors,
             tx,
+            made_for: std::cell::Cell::new(cells),
         };
         let spawned = std::thread::Builder::new()
             .name("i2v-player".into())
@@ -163,9 +223,17 @@ impl Player {
             let (tx, rx) =
                 watch::channel(Playback::Failed(format!("could not start playback: {err}")));
             drop(tx);
-            return Player { shared, frames: rx };
+            return Player {
+                shared,
+                frames: rx,
+                clock: clock.clone(),
+            };
         }
-        Player { shared, frames }
+        Player {
+            shared,
+            frames,
+            clock: clock.clone(),
+        }
     }
 
     /// The size the view now has for it; the next frame is made to fit.
@@ -176,6 +244,11 @@ impl Player {
     /// The latest frame (or why there is none).
     pub fn now(&self) -> Playback {
         self.frames.borrow().clone()
+    }
+
+    /// The clock it plays on (shared with the players in step with it).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Wakes whoever waits on it when a new frame is ready: the runtime redraws then.
@@ -204,6 +277,8 @@ struct Job {
     shared: Arc<Shared>,
     colors: Colors,
     tx: watch::Sender<Playback>,
+    /// The size in cells the frame on screen was made for.
+    made_for: std::cell::Cell<Size>,
 }
 
 impl Job {
@@ -221,10 +296,14 @@ impl Job {
         };
         let info = video.info().clone();
         self.clock.register(info.duration);
+        let frame = Duration::from_secs_f64(1.0 / info.fps.max(1.0));
         loop {
             let (round, _) = self.clock.position();
+            let rewinds = self.clock.rewinds();
+            // This pass makes the frame due now at the size asked for now.
+            self.made_for.set(self.shared.cells());
             let played = video.each_picture(|picture| {
-                if !self.wait_until(round, picture.time()) {
+                if !self.wait_until(round, rewinds, picture.time()) {
                     return ControlFlow::Break(());
                 }
                 // Already late for the next one too: skip making this one.
@@ -242,8 +321,10 @@ impl Job {
                     index: picture.index(),
                     count: info.frame_count,
                     at: picture.time(),
+                    frame,
                     picture: Picture::halfblocks(&image, cells, self.colors),
                 };
+                self.made_for.set(cells);
                 match self.tx.send(Playback::Playing(Arc::new(shown))) {
                     Ok(()) => ControlFlow::Continue(()),
                     Err(_) => ControlFlow::Break(()),
@@ -254,7 +335,7 @@ impl Job {
                 return;
             }
             // The last frame stays on screen until the loop comes round.
-            while self.clock.position().0 == round {
+            while self.clock.position().0 == round && !self.start_over(rewinds) {
                 if self.stopped() {
                     return;
                 }
@@ -266,11 +347,19 @@ impl Job {
         }
     }
 
-    /// Sleeps until `due` in round `round`; false if the player was stopped or the loop
-    /// went round meanwhile (then decoding starts over).
-    fn wait_until(&self, round: u64, due: Duration) -> bool {
+    /// Whether decoding must start again from the first frame: the clock was set back, or
+    /// it stands still and the frame on screen was made for another size (the view grew to
+    /// full screen while paused), so the frame due now is made again.
+    fn start_over(&self, rewinds: u64) -> bool {
+        self.clock.rewinds() != rewinds
+            || (self.clock.is_paused() && self.shared.cells() != self.made_for.get())
+    }
+
+    /// Sleeps until `due` in round `round`; false if the player was stopped, the loop went
+    /// round meanwhile or decoding must start over (then it starts over).
+    fn wait_until(&self, round: u64, rewinds: u64, due: Duration) -> bool {
         loop {
-            if self.stopped() {
+            if self.stopped() || self.start_over(rewinds) {
                 return false;
             }
             let (now_round, at) = self.clock.position();
@@ -348,6 +437,33 @@ mod tests {
         clock.advance(Duration::from_millis(250));
         assert_eq!(wait_for(&a, |s| s.index > 0).index, 3);
         assert_eq!(wait_for(&b, |s| s.index > 0).index, 3);
+    }
+
+    #[test]
+    fn a_paused_clock_steps_both_ways_and_a_new_size_remakes_the_frame() {
+        let clock = Clock::new();
+        let player = Player::start(&sample(), &clock, Size::new(16, 5), Colors::TrueColor);
+        wait_for(&player, |_| true);
+        clock.pause();
+        assert!(clock.is_paused());
+        clock.seek(Duration::from_millis(5 * 1000 / 12 + 10));
+        let five = wait_for(&player, |s| s.index == 5);
+        assert_eq!(five.frame, Duration::from_secs_f64(1.0 / 12.0));
+        // Paused, it stays there.
+        std::thread::sleep(Duration::from_millis(120));
+        assert!(matches!(player.now(), Playback::Playing(s) if s.index == 5));
+        // One frame on, then two back: back means decoding again from the start.
+        clock.seek(five.at + five.frame + five.frame / 4);
+        wait_for(&player, |s| s.index == 6);
+        clock.seek(five.at - five.frame * 2 + five.frame / 4);
+        wait_for(&player, |s| s.index == 3);
+        // The view grows (full screen) while paused: the same frame, made for the new size.
+        player.resize(Size::new(32, 9));
+        let bigger = wait_for(&player, |s| s.picture.size() == Size::new(32, 9));
+        assert_eq!(bigger.index, 3);
+        // Running again, it moves on from there.
+        clock.resume();
+        wait_for(&player, |s| s.index > 3);
     }
 
     #[test]
