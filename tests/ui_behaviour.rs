@@ -521,9 +521,9 @@ fn keys_can_be_remapped() {
 fn help_lists_every_action() {
     let mut app = app();
     // Tall enough for the whole list, unscrolled.
-    app.update(Msg::Resize(120, 100));
+    app.update(Msg::Resize(120, 110));
     app.update(key(KeyCode::F(1)));
-    let help = render(&mut app, 120, 100);
+    let help = render(&mut app, 120, 110);
     for action in i2v::ui::Action::ALL {
         assert!(
             help.contains(&format!("({})", action.name())),
@@ -531,7 +531,7 @@ fn help_lists_every_action() {
         );
     }
     app.update(key(KeyCode::Esc));
-    assert!(!render(&mut app, 120, 100).contains("(submit)"));
+    assert!(!render(&mut app, 120, 110).contains("(submit)"));
 }
 
 #[test]
@@ -734,7 +734,7 @@ fn an_image_that_failed_its_check_is_not_submitted() {
 }
 
 #[test]
-fn compare_takes_the_one_marked_job_and_says_so_when_several_are() {
+fn compare_takes_the_one_marked_job_and_a_grid_takes_more() {
     let mut app = app();
     app.update(Msg::Resize(120, 40));
     send(
@@ -746,10 +746,14 @@ fn compare_takes_the_one_marked_job_and_says_so_when_several_are() {
         ]),
     );
     tab(&mut app, 4);
-    // Two marked besides the selected one: which to compare with is not clear.
+    // Two marked besides the selected one: the three of them in a grid, named by what
+    // sets their prompts apart.
     send(&mut app, [ch(' '), ch('j'), ch(' '), ch('j'), ch('=')]);
-    assert_shows(&mut app, "2 other jobs are marked");
+    assert_shows(&mut app, "Grid · 3 jobs");
+    assert_shows(&mut app, "1 dawn");
+    assert_shows(&mut app, "3 dusk");
     assert_hides(&mut app, "Compare: A");
+    app.update(key(KeyCode::Esc));
     // One left marked: it is A, the selected job B.
     send(&mut app, [ch('k'), ch(' '), ch('j'), ch('=')]);
     assert_shows(&mut app, "Compare: A (marked) and B");

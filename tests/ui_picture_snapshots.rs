@@ -9,28 +9,16 @@
 #[allow(unused_imports)]
 mod ui_support;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use i2v::preview::{Colors, Graphics};
 use i2v::ui::{App, ImageInfo, Msg};
 use i2v_store::JobState;
-use i2v_video::{Position, Video};
 use image::{Rgb, RgbImage};
 use insta::assert_snapshot;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use ui_support::*;
-
-fn sample_strip() -> Arc<[i2v_video::Frame; 3]> {
-    let video = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/sim/assets/sample.mp4");
-    let frames = Video::open(video)
-        .unwrap()
-        .frames(&Position::STRIP)
-        .unwrap();
-    let thumbs: Vec<_> = frames.iter().map(|f| f.thumbnail(480, 270)).collect();
-    Arc::new(<[_; 3]>::try_from(thumbs).unwrap())
-}
 
 fn with_halfblocks(mut app: App) -> App {
     app.update(Msg::Graphics(Graphics::Halfblocks(Colors::TrueColor)));

@@ -119,6 +119,11 @@ impl Clock {
         }
     }
 
+    /// How far into the loop it is.
+    pub fn at(&self) -> Duration {
+        self.position().1
+    }
+
     fn elapsed(&self) -> Duration {
         let state = self.state();
         state.base + state.running_since.map_or(Duration::ZERO, |s| s.elapsed())

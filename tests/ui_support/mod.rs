@@ -385,3 +385,16 @@ pub fn style_runs(buffer: &Buffer) -> String {
     }
     out
 }
+
+/// The simulated fal's video (red, green, blue thirds with a white box moving along the
+/// top) as a frame strip of 480×270 thumbnails, as the strip maker makes them.
+pub fn sample_strip() -> std::sync::Arc<[i2v_video::Frame; 3]> {
+    let video =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/sim/assets/sample.mp4");
+    let frames = i2v_video::Video::open(video)
+        .unwrap()
+        .frames(&i2v_video::Position::STRIP)
+        .unwrap();
+    let thumbs: Vec<_> = frames.iter().map(|f| f.thumbnail(480, 270)).collect();
+    std::sync::Arc::new(<[_; 3]>::try_from(thumbs).unwrap())
+}

@@ -189,6 +189,12 @@ pub(crate) trait Overlay: Component {
     fn job(&self) -> Option<&JobId> {
         None
     }
+
+    /// Whether a view opened from it (details, a note, full screen) comes back to it when
+    /// that view closes, rather than to the panes.
+    fn stays_beneath(&self) -> bool {
+        false
+    }
 }
 
 /// What a component may read while it draws.
@@ -298,6 +304,22 @@ pub(crate) enum Request {
     },
     /// Play these jobs' videos in step (the compare view), or stop them.
     PlayTogether(Vec<JobId>),
+    /// Stop whatever plays.
+    StopPlaying,
+    /// The job's video as large as the screen allows, over whatever view is open (it comes
+    /// back after); it starts playing unless it plays already.
+    FullScreen(JobId),
+    /// Close this view and go back to the one it was opened from (or the panes), leaving
+    /// playback as it is.
+    Back,
+    /// Stop the job's video where it is (the picture stays), or play it on from there; one
+    /// that does not play starts.
+    PlayOrPause(JobId),
+    /// A frame on (or back) in the job's stopped video.
+    Step {
+        id: JobId,
+        forward: bool,
+    },
     /// Continue from the job's last frame: save it, make it the image (a chained shot).
     Chain(JobId),
     /// Compare the job with the marked one.

@@ -20,21 +20,30 @@ use crate::ui::model::keys::{Action, KeyMap};
 /// all take these. The status bar names the most used while the selected job is a finished
 /// result (help lists them all); `mark` adds the history's marking, which compare needs.
 pub(crate) fn judging(mark: bool) -> Vec<Command> {
-    let mut commands = vec![
+    let mut commands = rating().to_vec();
+    commands.extend([
+        result_hint(Action::Note, "note"),
+        result_hint(Action::ContinueShot, "continue"),
+    ]);
+    if mark {
+        commands.push(result_hint(Action::Mark, "mark"));
+        commands.push(result_hint(Action::MarkBatch, "mark batch"));
+    }
+    commands.push(result_hint(Action::Compare, "compare"));
+    commands
+}
+
+/// The digits that rate (one hint names them all) and 0, which clears: every view that
+/// judges a job takes these.
+pub(crate) const fn rating() -> [Command; 6] {
+    [
         result_hints(Action::Rate1, Action::Rate5, "rate"),
         quiet(Action::Rate2),
         quiet(Action::Rate3),
         quiet(Action::Rate4),
         quiet(Action::Rate5),
         quiet(Action::Unrate),
-        result_hint(Action::Note, "note"),
-        result_hint(Action::ContinueShot, "continue"),
-    ];
-    if mark {
-        commands.push(result_hint(Action::Mark, "mark"));
-    }
-    commands.push(result_hint(Action::Compare, "compare"));
-    commands
+    ]
 }
 
 /// Carries out one of the selected job's actions on `id`; hands back the others.
@@ -51,6 +60,11 @@ pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> Outcome {
         Action::Play => {
             if let Some(id) = id {
                 ctx.ask(Request::Play(id));
+            }
+        }
+        Action::FullScreen => {
+            if let Some(id) = id {
+                ctx.ask(Request::FullScreen(id));
             }
         }
         Action::ContinueShot => {

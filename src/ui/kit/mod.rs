@@ -5,8 +5,10 @@
 
 pub(crate) mod chain;
 pub(crate) mod component;
+pub(crate) mod differs;
 pub(crate) mod draw;
 pub(crate) mod frames;
+pub(crate) mod grid_shape;
 pub(crate) mod job;
 pub(crate) mod layout;
 pub(crate) mod list;

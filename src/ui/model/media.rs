@@ -5,10 +5,11 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use i2v_store::JobId;
 
-use crate::preview::{Graphics, Player, StripResult};
+use crate::preview::{Graphics, Playback, Player, StripResult};
 use crate::ui::model::book::Book;
 use crate::ui::model::effect::Effect;
 
@@ -122,12 +123,63 @@ impl Media {
         Ok(Some(Effect::Play(videos)))
     }
 
+    /// `p` full screen: stops `id`'s video where it is (its picture stays), or plays it on
+    /// from there; one that does not play starts (the effect).
+    pub fn pause_or_play(&mut self, book: &Book, id: &JobId) -> Result<Option<Effect>, String> {
+        if let Some(playing) = self.playing(id) {
+            let clock = playing.player.clock();
+            if clock.is_paused() {
+                clock.resume();
+            } else {
+                clock.pause();
+            }
+            return Ok(None);
+        }
+        self.toggle_play(book, std::slice::from_ref(id))
+    }
+
+    /// `,` and `.`: a frame back or on in `id`'s stopped video.
+    pub fn step(&self, id: &JobId, forward: bool) -> Step {
+        let Some(playing) = self.playing(id) else {
+            return Step::NotPlaying;
+        };
+        let clock = playing.player.clock();
+        if !clock.is_paused() {
+            return Step::Playing;
+        }
+        let Playback::Playing(shown) = playing.player.now() else {
+            return Step::Stepped;
+        };
+        // From where the clock stands (a step asked before the last one was drawn counts),
+        // a quarter of a frame into the next one, clear of rounding.
+        let at = clock.at();
+        let to = if forward {
+            at + shown.frame
+        } else {
+            at.saturating_sub(shown.frame)
+        };
+        let into = to.as_nanos() % shown.frame.as_nanos().max(1);
+        let start = to.saturating_sub(Duration::from_nanos(u64::try_from(into).unwrap_or(0)));
+        clock.seek(start + shown.frame / 4);
+        Step::Stepped
+    }
+
     /// Stops playback; true if something was playing.
     pub fn stop(&mut self) -> bool {
         let was = !self.playing.is_empty();
         self.playing.clear();
         was
     }
+}
+
+/// What a step asked for did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    Stepped,
+    /// Nothing plays: nothing to step through.
+    NotPlaying,
+    /// It plays: a step needs it stopped.
+    Playing,
 }
 
 /// The video file of a finished job, if it was downloaded.

@@ -42,6 +42,8 @@ pub(crate) struct Compare {
     frames_b: Frames,
     /// The last draw had room for the frames: only then is playing them offered.
     frames_shown: bool,
+    /// B's video is on disk (found at the last draw): only then is full screen offered.
+    b_video: bool,
 }
 
 impl Compare {
@@ -53,6 +55,7 @@ impl Compare {
             frames_a: Frames::default(),
             frames_b: Frames::default(),
             frames_shown: false,
+            b_video: false,
         }
     }
 
@@ -169,6 +172,10 @@ impl Component for Compare {
                 true => hint(Action::Play, "play both"),
                 false => quiet(Action::Play),
             },
+            match self.b_video {
+                true => hint(Action::FullScreen, "B full screen"),
+                false => quiet(Action::FullScreen),
+            },
             hint(Action::Down, "scroll the diff"),
             hint(Action::PageDown, "page"),
         ];
@@ -188,6 +195,8 @@ impl Component for Compare {
                 ctx.ask(Request::PlayTogether(vec![self.a.clone(), self.b.clone()]));
             }
             Action::Play => ctx.notice("No frames to play here: a larger screen has room for them"),
+            // B, the job selected when compare was asked for.
+            Action::FullScreen => ctx.ask(Request::FullScreen(self.b.clone())),
             _ => return self.diff.act(action),
         }
         Outcome::Handled
@@ -214,6 +223,7 @@ impl Component for Compare {
             0
         };
         self.frames_shown = strip_rows > 0;
+        self.b_video = video_of(view.book, &self.b).is_some();
         let jobs_rows = (facts_rows + strip_rows) * jobs;
         let [jobs_area, diff] = Layout::vertical([
             Constraint::Length(jobs_rows.min(inner.height)),

@@ -137,6 +137,10 @@ impl Text for DetailText {
                 true => hint(Action::Play, "play"),
                 false => quiet(Action::Play),
             },
+            match self.video.1 {
+                true => hint(Action::FullScreen, "full screen"),
+                false => quiet(Action::FullScreen),
+            },
             match self.video.0 {
                 true => hint(Action::CopyUrl, "copy URL"),
                 false => quiet(Action::CopyUrl),

@@ -7,6 +7,8 @@ pub(crate) mod compare;
 pub(crate) mod confirm;
 pub(crate) mod detail;
 pub(crate) mod diff;
+pub(crate) mod full_screen;
+pub(crate) mod grid;
 pub(crate) mod help;
 pub(crate) mod messages;
 pub(crate) mod note;

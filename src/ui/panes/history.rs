@@ -191,7 +191,8 @@ impl HistoryPane {
             | Action::CopyUrl
             | Action::OpenVideo
             | Action::CopyPath
-            | Action::Play => self.selected.iter().cloned().collect(),
+            | Action::Play
+            | Action::FullScreen => self.selected.iter().cloned().collect(),
             _ => return None,
         };
         let unread: Vec<JobId> = wanted
@@ -264,6 +265,62 @@ impl HistoryPane {
         ctx.open(Confirm::Trash { ids, what });
     }
 
+    /// `*`: marks every job of the selected job's batch (a matrix, a repeat, a re-run of
+    /// several), or with a filter every listed job, in the order they were sent. When all
+    /// of them are marked already, unmarks them.
+    fn mark_batch(&mut self, ctx: &mut Ctx) {
+        let book = ctx.book;
+        let filtered = !self.filter.is_empty();
+        let mut rows: Vec<&crate::ui::model::row::Row> = if filtered {
+            self.visible.iter().map(|&slot| book.row_at(slot)).collect()
+        } else {
+            let Some(row) = self.selected.as_ref().and_then(|id| book.row(id)) else {
+                return;
+            };
+            let Some(batch) = row.batch.clone() else {
+                ctx.notice(format!(
+                    "Job {} was sent on its own: no batch to mark (with a filter, {} marks \
+                     every listed job)",
+                    row.id,
+                    ctx.keys.short_label(Action::MarkBatch).unwrap_or_default()
+                ));
+                return;
+            };
+            book.rows()
+                .iter()
+                .filter(|r| r.batch.as_ref() == Some(&batch))
+                .collect()
+        };
+        // In the order they were sent: a matrix's alternatives as written.
+        rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        let jobs: Vec<JobId> = rows.into_iter().map(|r| r.id.clone()).collect();
+        if jobs.is_empty() {
+            return;
+        }
+        let what = if filtered { "listed" } else { "of the batch" };
+        if jobs.iter().all(|id| self.marked.contains(id)) {
+            self.marked.retain(|id| !jobs.contains(id));
+            ctx.notice(format!("Unmarked the {} jobs {what}", jobs.len()));
+            return;
+        }
+        for id in &jobs {
+            if !self.marked.contains(id) {
+                self.marked.push(id.clone());
+            }
+        }
+        let compare = ctx.keys.short_label(Action::Compare).unwrap_or_default();
+        let next = match self.marked.len() {
+            n if (3..=9).contains(&n) => format!(": {compare} shows them in a grid"),
+            2 => format!(": {compare} compares them"),
+            _ => String::new(),
+        };
+        ctx.notice(format!(
+            "Marked the {} jobs {what} ({} marked){next}",
+            jobs.len(),
+            self.marked.len()
+        ));
+    }
+
     /// Marks the selected job, or unmarks it.
     fn toggle_mark(&mut self) {
         let Some(id) = self.selected.clone() else {
@@ -305,6 +362,7 @@ impl Component for HistoryPane {
             quiet(Action::OpenVideo),
             quiet(Action::CopyPath),
             quiet(Action::Play),
+            quiet(Action::FullScreen),
             quiet(Action::Back),
         ];
         commands.extend(job::judging(true));
@@ -337,6 +395,7 @@ impl Component for HistoryPane {
                 self.marked.clear();
             }
             Action::Mark => self.toggle_mark(),
+            Action::MarkBatch => self.mark_batch(ctx),
             Action::Up => self.step(ctx.book, -1),
             Action::Down => self.step(ctx.book, 1),
             Action::PageUp => self.step(ctx.book, -self.drawn.page()),

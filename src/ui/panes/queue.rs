@@ -89,6 +89,7 @@ impl Component for QueuePane {
             hint(Action::PageUp, "scroll logs"),
             quiet(Action::CopyPath),
             quiet(Action::Play),
+            quiet(Action::FullScreen),
             quiet(Action::Up),
             quiet(Action::PageDown),
             quiet(Action::Top),

@@ -146,6 +146,9 @@ pub struct App {
     pub(crate) book: Book,
     /// The view over the panes, if one is open: it takes every key.
     pub(crate) overlay: Option<Box<dyn Overlay>>,
+    /// The views it was opened from (a grid, a full-screen player), which come back, last
+    /// first, as it closes.
+    pub(crate) beneath: Vec<Box<dyn Overlay>>,
     pub(crate) status: Option<Status>,
     /// What the user is doing while it is handled: the messages it brings answer it.
     pub(crate) acting: Option<Origin>,
@@ -234,6 +237,7 @@ impl App {
             panes,
             book: Book::default(),
             overlay: None,
+            beneath: Vec::new(),
             status: None,
             acting: None,
             messages: Vec::new(),
@@ -784,7 +788,7 @@ impl App {
             return Vec::new();
         }
         if !checked && self.in_flight(&job) {
-            self.overlay = Some(Box::new(Confirm::Submit(job)));
+            self.show(Box::new(Confirm::Submit(job)));
             return Vec::new();
         }
         self.submitting = true;
@@ -858,7 +862,7 @@ impl App {
             crate::spend::usd(jobs.len() as f64 * price),
             crate::spend::usd(price)
         );
-        self.overlay = Some(Box::new(BatchConfirm::open(
+        self.show(Box::new(BatchConfirm::open(
             jobs, summary, rows, None, true,
         )));
         effects
@@ -1048,7 +1052,7 @@ impl App {
                     check_limits: false,
                     ..job
                 };
-                self.overlay = Some(Box::new(Confirm::Limits { job, limit }));
+                self.show(Box::new(Confirm::Limits { job, limit }));
                 None
             }
         }
@@ -1080,7 +1084,7 @@ impl App {
             format!("The image is outside the model's limits ({limit}): fal will most likely refuse every job")
         });
         let summary = plan.summary(self.pricing.price_per_video);
-        self.overlay = Some(Box::new(BatchConfirm::open(
+        self.show(Box::new(BatchConfirm::open(
             jobs, summary, rows, warning, false,
         )));
     }

@@ -14,7 +14,8 @@ use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::Action;
 use crate::ui::model::paste::clean_paste;
 use crate::ui::overlays::compare::Compare;
-use crate::ui::shell::app::App;
+use crate::ui::overlays::grid::{FEWEST as GRID_FEWEST, Grid, MOST as GRID_MOST};
+use crate::ui::shell::app::{App, Origin};
 
 impl App {
     /// `l` on a finished job with its video on disk: take its last frame (a whole decoding
@@ -27,6 +28,9 @@ impl App {
         // The next shot is written in the editor: a video playing in a view stops, so the
         // view can make way.
         self.media.stop();
+        // Every view makes way for the editor, those it was opened from too.
+        self.beneath.clear();
+        self.overlay = None;
         self.chaining = Some(id.clone());
         vec![Effect::SaveLastFrame(id)]
     }
@@ -116,35 +120,41 @@ impl App {
         self.notice(text);
     }
 
-    /// `=`: the selected job `id` beside the one marked job (Space in the history).
+    /// `=`: the selected job `id` beside the one marked job (Space in the history); with
+    /// 3 to 9 jobs between the marked and the selected one, a grid of them.
     pub(crate) fn compare(&mut self, id: JobId) -> Vec<Effect> {
-        let others: Vec<JobId> = self
-            .panes
-            .history
-            .marked
-            .iter()
-            .filter(|m| **m != id)
-            .cloned()
-            .collect();
+        let marked = &self.panes.history.marked;
+        let mut jobs: Vec<JobId> = marked.clone();
+        if !jobs.contains(&id) {
+            jobs.push(id.clone());
+        }
         let mark = self.key_name(Action::Mark);
+        let batch = self.key_name(Action::MarkBatch);
         let compare = self.key_name(Action::Compare);
-        let marked = match others.as_slice() {
-            [] => {
-                self.notice(format!(
-                    "Nothing to compare with: mark a job in the history ({mark}), then select \
-                     another and press {compare}"
-                ));
-                return Vec::new();
-            }
-            [marked] => marked.clone(),
-            _ => {
-                self.notice(format!(
-                    "{} other jobs are marked: compare takes one. Unmark the rest ({mark}) \
-                     or Esc in the history clears the marks",
-                    others.len()
-                ));
-                return Vec::new();
-            }
+        if jobs.len() > GRID_MOST {
+            self.notice(format!(
+                "{} jobs are marked: a grid takes {GRID_FEWEST} to {GRID_MOST}. Unmark some \
+                 ({mark}), or Esc in the history clears the marks",
+                marked.len()
+            ));
+            return Vec::new();
+        }
+        if jobs.len() >= GRID_FEWEST {
+            // What marking them said ("= shows them in a grid") is done.
+            App::forget_notice_about(&mut self.status, Origin::Action(Action::MarkBatch));
+            // Its strips are asked for as for any open view (`App::follow_media`).
+            self.media.stop();
+            self.show(Box::new(Grid::open(jobs)));
+            // Used, as by compare: the next D or r must not act on them.
+            self.panes.history.marked.clear();
+            return Vec::new();
+        }
+        let Some(marked) = jobs.into_iter().find(|m| *m != id) else {
+            self.notice(format!(
+                "Nothing to compare with: mark a job in the history ({mark}), then select \
+                 another and press {compare}; {batch} marks a whole batch for a grid"
+            ));
+            return Vec::new();
         };
         // A past job's record may not be read yet: the view asks for it (`follow_records`).
         if !self.book.knows(&marked) && self.book.get(&marked).is_none() {
@@ -153,7 +163,7 @@ impl App {
         }
         // Its strips are asked for as for any open view (`App::follow_media`).
         self.media.stop();
-        self.overlay = Some(Box::new(Compare::open(marked, id)));
+        self.show(Box::new(Compare::open(marked, id)));
         // Used: a mark left behind would make the next D or r act on it.
         self.panes.history.marked.clear();
         Vec::new()

@@ -9,16 +9,18 @@ use ratatui::layout::Position;
 
 use i2v_store::JobId;
 
-use crate::ui::kit::component::{self, Command, Component, Ctx, Outcome, Request, quiet};
+use crate::ui::kit::component::{self, Command, Component, Ctx, Outcome, Overlay, Request, quiet};
 use crate::ui::kit::layout;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::{Action, KeyBinding};
+use crate::ui::model::media::Step;
 use crate::ui::model::paste::clean_paste;
 use crate::ui::model::status::StatusKind;
 use crate::ui::overlays::confirm::Confirm;
 use crate::ui::overlays::detail::Detail;
 use crate::ui::overlays::diff::Diff;
+use crate::ui::overlays::full_screen::FullScreen;
 use crate::ui::overlays::help::Help;
 use crate::ui::overlays::messages::Messages;
 use crate::ui::overlays::note::NoteEditor;
@@ -213,7 +215,7 @@ impl App {
                 // them for good, so ask (a real fal goes on with them, and says so after).
                 let active = self.active_jobs();
                 if self.demo && active > 0 {
-                    self.overlay = Some(Box::new(Confirm::Quit { active }));
+                    self.show(Box::new(Confirm::Quit { active }));
                     return Vec::new();
                 }
                 self.quit = true;
@@ -221,9 +223,9 @@ impl App {
             }
             Action::Help => {
                 let commands = own_commands(&self.panes.get(self.focus).commands());
-                self.overlay = Some(Box::new(Help::new(self.focus.name(), commands)));
+                self.show(Box::new(Help::new(self.focus.name(), commands)));
             }
-            Action::Messages => self.overlay = Some(Box::new(Messages::open())),
+            Action::Messages => self.show(Box::new(Messages::open())),
             Action::FocusNext | Action::FocusPrev => {
                 self.set_focus(self.focus.step(action == Action::FocusNext));
             }
@@ -290,17 +292,28 @@ impl App {
                 Request::Notice(text) => self.notice(text),
                 Request::Error(text) => self.error(text),
                 Request::Focus(focus) => self.set_focus(focus),
-                Request::Open(overlay) => self.overlay = Some(overlay),
-                // Esc (or q) while a video plays stops it; the next one closes the view.
+                Request::Open(overlay) => self.show(overlay),
+                // Esc (or q) while a video plays in the view stops it; the next one closes
+                // the view.
                 Request::Close => {
-                    if !self.media.stop() {
-                        self.overlay = None;
+                    if !(self.shows_playback() && self.media.stop()) {
+                        self.overlay = self.beneath.pop();
                     }
                 }
                 Request::Quit => {
                     self.quit = true;
                     effects.push(Effect::Quit);
                 }
+                Request::Back => self.overlay = self.beneath.pop(),
+                Request::StopPlaying => {
+                    self.media.stop();
+                }
+                Request::FullScreen(id) => effects.extend(self.full_screen(id)),
+                Request::PlayOrPause(id) => match self.media.pause_or_play(&self.book, &id) {
+                    Ok(play) => effects.extend(play),
+                    Err(why) => self.notice(why),
+                },
+                Request::Step { id, forward } => self.step(&id, forward),
                 Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
                 Request::SubmitBatch { jobs, from_marks } => {
                     effects.extend(self.submit_batch(jobs, from_marks));
@@ -340,11 +353,11 @@ impl App {
                     from_detail,
                 } => {
                     let editor = NoteEditor::open(id, &current, from_detail);
-                    self.overlay = Some(Box::new(editor));
+                    self.show(Box::new(editor));
                 }
                 Request::Diff(id) => {
                     let prompt = self.panes.prompt.text();
-                    self.overlay = Some(Box::new(Diff::open(id, prompt)));
+                    self.show(Box::new(Diff::open(id, prompt)));
                 }
                 Request::Restore { id, input } => {
                     let mut out = Vec::new();
@@ -375,8 +388,77 @@ impl App {
     fn open_detail(&mut self, id: JobId, back_from: Option<JobId>) -> Option<Effect> {
         self.book.ensure_logs(&id);
         let strip = self.media.want_strip(&self.book, &id);
-        self.overlay = Some(Box::new(Detail::open(id, back_from)));
+        self.show(Box::new(Detail::open(id, back_from)));
         strip
+    }
+
+    /// Opens `overlay` over the panes; the one open goes beneath it if it stays there (a
+    /// grid), to come back when it closes.
+    pub(crate) fn show(&mut self, overlay: Box<dyn Overlay>) {
+        if let Some(open) = self.overlay.take()
+            && open.stays_beneath()
+        {
+            self.beneath.push(open);
+        }
+        self.overlay = Some(overlay);
+    }
+
+    /// Whether the open view shows a video that plays (then Esc stops it first).
+    fn shows_playback(&self) -> bool {
+        self.overlay.as_ref().is_some_and(|o| {
+            o.shows_frames_of()
+                .iter()
+                .chain(o.job())
+                .any(|id| self.media.playing(id).is_some())
+        })
+    }
+
+    /// `f`: `id`'s video full screen, over whatever view is open (which comes back after).
+    /// It goes on playing if it plays (in step with others), else starts alone.
+    fn full_screen(&mut self, id: JobId) -> Option<Effect> {
+        let start = match self.media.playing(&id) {
+            Some(_) => None,
+            None => match self
+                .media
+                .toggle_play(&self.book, std::slice::from_ref(&id))
+            {
+                Ok(start) => start,
+                Err(why) => {
+                    self.notice(why);
+                    return None;
+                }
+            },
+        };
+        if let Some(open) = self.overlay.take() {
+            self.beneath.push(open);
+        }
+        self.overlay = Some(Box::new(FullScreen::open(id)));
+        start
+    }
+
+    /// `,` and `.` full screen: a frame back or on, once the video stands still.
+    fn step(&mut self, id: &JobId, forward: bool) {
+        let key = |action| {
+            self.keys
+                .short_label(action)
+                .unwrap_or_else(|| action.name().to_owned())
+        };
+        let (play, back, on) = (
+            key(Action::Play),
+            key(Action::StepBack),
+            key(Action::StepForward),
+        );
+        match self.media.step(id, forward) {
+            Step::Stepped => {}
+            Step::NotPlaying => {
+                self.notice(format!(
+                    "Nothing plays: {play} plays it, {play} again stops it"
+                ));
+            }
+            Step::Playing => self.notice(format!(
+                "{play} stops it first; then {back} and {on} step a frame back and on"
+            )),
+        }
     }
 
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {

@@ -129,10 +129,16 @@ fn hints(app: &App, width: usize) -> Line<'static> {
                     (false, _) => Rank::Pane,
                 };
                 // The play key stops the video playing (p again, in the view or the compare).
-                let what = if action == Action::Play && !app.media.playing.is_empty() {
-                    "stop"
-                } else {
-                    hint.text
+                // Full screen it stops the picture where it is, and plays on from there.
+                let paused = app
+                    .media
+                    .playing
+                    .iter()
+                    .all(|p| p.player.clock().is_paused());
+                let what = match (action, app.media.playing.is_empty(), paused) {
+                    (Action::Play, false, false) => "stop",
+                    (Action::Play, false, true) => "play",
+                    _ => hint.text,
                 };
                 (key, what, rank)
             }
