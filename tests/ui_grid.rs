@@ -174,6 +174,12 @@ fn keys_move_rate_note_play_and_open_details() {
     // dismisses the error; Home goes to the first cell.)
     send(&mut app, [key(KeyCode::Esc), key(KeyCode::Home)]);
     app.update(ch('n'));
+    // The grid stays in sight under the note.
+    let text = screen(&mut app, 120, 36);
+    assert!(
+        text.contains("Note on job") && text.contains("Grid · 9 jobs"),
+        "{text}"
+    );
     type_text(&mut app, "too dark");
     let effects = app.update(key(KeyCode::Enter));
     assert_eq!(judged(&effects), vec![(id(1), "note")]);

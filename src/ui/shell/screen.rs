@@ -88,6 +88,17 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     if !status_last {
         status_bar::draw(app, frame, areas.status);
     }
+    // The view it was opened from (a grid, the full-screen player) stays in sight under a
+    // small one (a note, help); not under one with pictures of its own, which would ask the
+    // same players for frames of two sizes.
+    let pictureless = app
+        .overlay
+        .as_ref()
+        .is_some_and(|o| o.job().is_none() && o.shows_frames_of().is_empty());
+    if pictureless && let Some(under) = app.beneath.last_mut() {
+        let rect = under.rect(area);
+        under.draw(&view(false), frame, rect);
+    }
     if let (Some(overlay), Some(rect)) = (app.overlay.as_mut(), overlay_rect) {
         overlay.draw(&view(true), frame, rect);
     }
