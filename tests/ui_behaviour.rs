@@ -754,8 +754,9 @@ fn compare_takes_the_one_marked_job_and_a_grid_takes_more() {
     assert_shows(&mut app, "3 dusk");
     assert_hides(&mut app, "Compare: A");
     app.update(key(KeyCode::Esc));
-    // One left marked: it is A, the selected job B.
-    send(&mut app, [ch('k'), ch(' '), ch('j'), ch('=')]);
+    // The marks went with the grid. One marked: it is A, the selected job B.
+    assert_hides(&mut app, "marked ·");
+    send(&mut app, [ch('g'), ch(' '), ch('G'), ch('=')]);
     assert_shows(&mut app, "Compare: A (marked) and B");
     assert_shows(&mut app, "a fox at dawn");
     assert_shows(&mut app, "a fox at dusk");
