@@ -39,9 +39,10 @@ impl FullScreen {
             }
             _ => String::new(),
         };
+        // Playing: what the link shows of it (`▶ 8 fps · 1.1 Mbit/s ·`, or `▶`).
         let icon = match (playing.is_some(), paused) {
-            (true, false) => "▶",
-            _ => "⏸",
+            (true, false) => view.media.playing_label(),
+            _ => "⏸".to_owned(),
         };
         let prompt = view
             .book
@@ -115,7 +116,10 @@ impl Component for FullScreen {
             say(frame, format!("stopped · {key} plays"), theme.muted());
             return;
         };
-        playing.player.resize(inside.as_size());
+        // As large as the screen, or as the link has room for.
+        playing
+            .player
+            .resize(view.media.player_cells(inside.as_size()));
         match playing.player.now() {
             Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
             Playback::Starting => say(frame, "starting…".into(), theme.muted()),

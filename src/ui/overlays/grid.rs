@@ -143,7 +143,10 @@ impl Grid {
         };
         // Playing: the video, as large as the cell allows.
         if let Some(playing) = view.media.playing(id) {
-            playing.player.resize(inside.as_size());
+            // As large as the cell, or as the link has room for.
+            playing
+                .player
+                .resize(view.media.player_cells(inside.as_size()));
             match playing.player.now() {
                 Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
                 Playback::Starting => say(frame, "starting…".into(), theme.muted()),
