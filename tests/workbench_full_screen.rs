@@ -105,7 +105,7 @@ async fn from_the_detail_view_f_and_esc_come_back_to_it_still_playing() {
     h.press(KeyCode::Char('g'));
     h.press(KeyCode::Char('v'));
     h.press(KeyCode::Char('p'));
-    h.wait_for("playing in the details", |s| s.contains("Playing · frame"))
+    h.wait_for("playing in the details", |s| s.contains("p or Esc stops"))
         .await;
     let small = picture_rows(&h.screen());
 
@@ -119,7 +119,7 @@ async fn from_the_detail_view_f_and_esc_come_back_to_it_still_playing() {
 
     h.press(KeyCode::Esc);
     h.wait_for("the details again, playing", |s| {
-        s.contains("Playing · frame") && s.contains("Job ")
+        s.contains("p or Esc stops") && s.contains("Job ")
     })
     .await;
 }
