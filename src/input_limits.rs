@@ -5,7 +5,8 @@
 
 use thiserror::Error;
 
-use crate::image_source::{ImageFormat, human_size};
+use crate::byte_size::human_size;
+use crate::image_format::ImageFormat;
 
 /// Images must be smaller than this.
 pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;

@@ -5,12 +5,14 @@
 //! state and draws that state.
 
 pub mod batch;
+pub mod byte_size;
 pub mod camera;
 pub mod cli;
 pub mod config;
 pub mod fal_error_types;
 pub mod film;
 pub mod frames;
+pub mod image_format;
 pub mod image_source;
 pub mod input_limits;
 pub mod jobs;

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use crate::image_source::{ImageFormat, human_size};
+use crate::byte_size::human_size;
+use crate::image_format::ImageFormat;
 use crate::input_limits::{self, Violation};
 
 const HEAD_BYTES: usize = 64 * 1024;
@@ -134,7 +135,7 @@ async fn fetch_head(url: &str) -> Result<RemoteImage, String> {
         }
     }
     head.truncate(HEAD_BYTES);
-    let format = crate::image_source::sniff_format(&head);
+    let format = crate::image_format::sniff_format(&head);
     let dimensions = imagesize::blob_size(&head)
         .ok()
         .map(|s| (s.width, s.height));

@@ -3,6 +3,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::history_filter::HistoryFilterArgs;
+
 /// A keyboard-driven terminal workbench for fal.ai's Hailuo 2.3 Fast Pro image-to-video model.
 ///
 /// Without a subcommand, opens the workbench. Needs FAL_KEY (or FAL_KEY_ID + FAL_KEY_SECRET,
@@ -321,7 +323,7 @@ pub enum HistoryCommand {
         older_than: chrono::Duration,
         /// Only jobs in this state (repeatable).
         #[arg(long, value_enum, value_name = "STATE")]
-        status: Vec<crate::cli::history_filter::StateArg>,
+        status: Vec<super::history_filter::StateArg>,
         /// Go ahead without asking.
         #[arg(long, conflicts_with = "dry_run")]
         yes: bool,
@@ -335,35 +337,13 @@ pub enum HistoryCommand {
     /// One row per job: prompt, image, state, times, video URL and file, price.
     Export {
         #[arg(long, value_enum)]
-        format: crate::cli::history_export::ExportFormat,
+        format: super::history_export::ExportFormat,
         /// Write to FILE instead of stdout.
         #[arg(short, long, value_name = "FILE")]
         out: Option<PathBuf>,
         #[command(flatten)]
         filter: HistoryFilterArgs,
     },
-}
-
-/// Which jobs a history command looks at; every given filter must match.
-#[derive(Debug, Default, Clone, Args)]
-pub struct HistoryFilterArgs {
-    /// Only jobs in this state (repeatable).
-    #[arg(long, value_enum, value_name = "STATE")]
-    pub status: Vec<crate::cli::history_filter::StateArg>,
-    /// Only jobs created since: 2026-11-03, 2026-11-03T14:00:00Z, today, yesterday, 36h,
-    /// 7d, 2w.
-    #[arg(long, value_name = "DATE", value_parser = super::dates::parse_since)]
-    pub since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only jobs with these words: each begins a word of the prompt or of the image's file
-    /// name, in any order, ignoring case (as the workbench's filter).
-    #[arg(long, value_name = "WORDS")]
-    pub grep: Option<String>,
-    /// Only jobs of this batch (an id or its unique start).
-    #[arg(long, value_name = "ID")]
-    pub batch: Option<String>,
-    /// Only jobs rated N or better (1 to 5).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
-    pub min_rating: Option<u8>,
 }
 
 #[derive(Debug, Args)]

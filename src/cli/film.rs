@@ -12,8 +12,8 @@ use i2v_store::{JobRecord, Store};
 
 use super::args::FilmArgs;
 use super::output::print_line;
+use crate::byte_size::human_size;
 use crate::film::{Footage, chain_ending_at, footage, output_path, refusal};
-use crate::image_source::human_size;
 use crate::setup::Backend;
 
 /// How often a progress line may be printed.

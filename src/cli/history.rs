@@ -8,8 +8,7 @@ use i2v_fal::{CancelOutcome, FalClient};
 use i2v_store::{History, JobRecord, Rating, Store, Summary};
 use serde::Serialize;
 
-use super::args::HistoryFilterArgs;
-use super::history_filter::{Filter, state_name};
+use super::history_filter::{Filter, HistoryFilterArgs, state_name};
 use super::output::{print_line, print_text};
 use super::stream::Stream;
 use crate::text::{escape_json_controls, printable_url, sanitize};

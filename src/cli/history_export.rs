@@ -11,9 +11,8 @@ use chrono::{DateTime, Utc};
 use i2v_store::{JobRecord, Store};
 use serde::Serialize;
 
-use super::args::HistoryFilterArgs;
 use super::history::{look, plural};
-use super::history_filter::{Filter, state_name};
+use super::history_filter::{Filter, HistoryFilterArgs, state_name};
 use super::stream::Stream;
 use crate::text::{escape_json_controls, printable_url, sanitize, sanitize_lines};
 

@@ -1,11 +1,32 @@
 //! Choosing jobs from the history's summaries: `--status`, `--since`, `--grep`, `--batch`,
 //! `--min-rating`.
 
+use clap::Args;
 use i2v_store::{JobState, Summary};
 
 use crate::words::Words;
 
-use super::args::HistoryFilterArgs;
+/// Which jobs a history command looks at; every given filter must match.
+#[derive(Debug, Default, Clone, Args)]
+pub struct HistoryFilterArgs {
+    /// Only jobs in this state (repeatable).
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub status: Vec<StateArg>,
+    /// Only jobs created since: 2026-11-03, 2026-11-03T14:00:00Z, today, yesterday, 36h,
+    /// 7d, 2w.
+    #[arg(long, value_name = "DATE", value_parser = super::dates::parse_since)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only jobs with these words: each begins a word of the prompt or of the image's file
+    /// name, in any order, ignoring case (as the workbench's filter).
+    #[arg(long, value_name = "WORDS")]
+    pub grep: Option<String>,
+    /// Only jobs of this batch (an id or its unique start).
+    #[arg(long, value_name = "ID")]
+    pub batch: Option<String>,
+    /// Only jobs rated N or better (1 to 5).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub min_rating: Option<u8>,
+}
 
 /// A job state as typed on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

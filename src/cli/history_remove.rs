@@ -192,5 +192,5 @@ fn describe(done: &Removed) -> String {
 }
 
 fn human_bytes(bytes: u64) -> String {
-    crate::image_source::human_size(bytes)
+    crate::byte_size::human_size(bytes)
 }

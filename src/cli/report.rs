@@ -115,10 +115,9 @@ fn describe_state(record: &JobRecord) -> String {
 
 fn describe_progress(progress: &Progress) -> Option<String> {
     Some(match progress {
-        Progress::Uploading { bytes } => format!(
-            "uploading image ({})",
-            crate::image_source::human_size(*bytes)
-        ),
+        Progress::Uploading { bytes } => {
+            format!("uploading image ({})", crate::byte_size::human_size(*bytes))
+        }
         Progress::Submitting => "submitting".into(),
         Progress::Checking { look: 1 } => {
             "fal's answer to the submit was lost: checking fal's records for the job".into()

@@ -1,7 +1,6 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use i2v_fal::FalClient;
 use i2v_store::{BatchId, JobClaim, JobId, JobRecord, Store, StoreProblem};
@@ -10,28 +9,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{JobEvent, NewJob};
 use super::run::{JobRun, prepare_record};
+use super::shared::{EngineOptions, Shared};
 use super::shared_upload::SharedUploads;
-
-#[derive(Clone, Debug)]
-pub struct EngineOptions {
-    /// Save result videos into the store's videos dir.
-    pub download: bool,
-    /// fal's optional request headers for every job this engine submits.
-    pub fal_options: i2v_store::FalOptions,
-    /// A submit whose answer was lost is called never made only when fal's records still
-    /// show nothing like it this long after it went out (their list lags a few seconds).
-    pub settle_after: Duration,
-}
-
-impl Default for EngineOptions {
-    fn default() -> Self {
-        Self {
-            download: true,
-            fal_options: i2v_store::FalOptions::default(),
-            settle_after: crate::config::DEFAULT_SETTLE_AFTER,
-        }
-    }
-}
 
 /// A new job id, greater than every id this process made before: jobs submitted together (a
 /// batch) sort in the order they were sent even within one millisecond, where plain ULIDs
@@ -80,26 +59,7 @@ pub struct ResumeReport {
 /// tasks that report through the event channel handed out by [`Engine::new`].
 #[derive(Clone)]
 pub struct Engine {
-    inner: Arc<Inner>,
-}
-
-pub(super) struct Inner {
-    pub client: FalClient,
-    pub store: Store,
-    pub options: EngineOptions,
-    /// USD per video, as `f64` bits: recorded with each job when it is submitted.
-    price_per_video: AtomicU64,
-    pub events: mpsc::UnboundedSender<JobEvent>,
-    /// Stops every task without touching the jobs on fal, so they stay resumable.
-    pub shutdown: CancellationToken,
-    /// Per running job: the token that asks it to cancel.
-    running: Mutex<HashMap<JobId, CancellationToken>>,
-    /// Images uploaded for a batch, so its other jobs need not upload them again.
-    pub uploads: SharedUploads,
-    /// Held while a job looks for its lost submit in fal's records and adopts what it
-    /// finds, so two jobs of this process never adopt one request.
-    pub settling: tokio::sync::Mutex<()>,
-    tracker: tokio_util::task::TaskTracker,
+    inner: Arc<Shared>,
 }
 
 impl Engine {
@@ -109,7 +69,7 @@ impl Engine {
         options: EngineOptions,
     ) -> (Self, mpsc::UnboundedReceiver<JobEvent>) {
         let (events, rx) = mpsc::unbounded_channel();
-        let inner = Inner {
+        let inner = Shared {
             client,
             store,
             options,

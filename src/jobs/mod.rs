@@ -7,8 +7,10 @@ mod engine;
 mod event;
 mod fal_records;
 mod run;
+mod shared;
 mod shared_upload;
 
-pub use engine::{Engine, EngineOptions, Origin, ResumeReport, Resumed};
+pub use engine::{Engine, Origin, ResumeReport, Resumed};
 pub use event::{JobEvent, NewJob, Progress, retry_text};
 pub use fal_records::unsettled;
+pub use shared::EngineOptions;

@@ -19,8 +19,8 @@ use tokio_util::sync::CancellationToken;
 mod settle;
 
 use super::convert;
-use super::engine::Inner;
 use super::event::{JobEvent, NewJob, Progress};
+use super::shared::Shared;
 use crate::fal_error_types;
 use crate::image_source::{self, ImageRef};
 
@@ -118,7 +118,7 @@ fn job_error(err: &FalError) -> JobError {
 }
 
 pub(super) struct JobRun {
-    inner: Arc<Inner>,
+    inner: Arc<Shared>,
     /// The engine's client, reporting its retries as this job's progress.
     client: i2v_fal::FalClient,
     record: JobRecord,
@@ -134,7 +134,7 @@ pub(super) struct JobRun {
 }
 
 impl JobRun {
-    pub fn new(inner: Arc<Inner>, record: JobRecord, cancel: CancellationToken) -> Self {
+    pub fn new(inner: Arc<Shared>, record: JobRecord, cancel: CancellationToken) -> Self {
         let events = inner.events.clone();
         let id = record.id.clone();
         let client = inner

@@ -12,7 +12,6 @@
 //! (the usual case: one model, one encoder), the film has one description and nothing is
 //! added to any frame.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -227,21 +226,6 @@ impl Film {
             }
         }
         Ok(())
-    }
-
-    /// Writes the film as one MP4, index first, to `out`; `progress` hears bytes written of
-    /// the total after each piece. Samples are copied a piece at a time, never held whole.
-    pub fn write_to(
-        &self,
-        out: &mut dyn Write,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<(), FilmError> {
-        crate::mux::write(self, out, progress)
-    }
-
-    /// Writes the film to `path`: beside it first, renamed over it once whole.
-    pub fn save(&self, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<(), FilmError> {
-        crate::save::beside_then_rename(path, |out| self.write_to(out, progress))
     }
 }
 

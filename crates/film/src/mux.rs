@@ -8,6 +8,7 @@
 
 use std::fs::File;
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use mp4_atom::{
     Co64, Ctts, CttsEntry, Dinf, Dref, DrefEntry, Edts, Elst, ElstEntry, Encode, FourCC, Ftyp,
@@ -23,7 +24,24 @@ const MOVIE_TIMESCALE: u32 = 1000;
 /// The most bytes read from a shot and written in one go.
 const PIECE: usize = 1 << 20;
 
-pub(crate) fn write(
+impl Film {
+    /// Writes the film as one MP4, index first, to `out`; `progress` hears bytes written of
+    /// the total after each piece. Samples are copied a piece at a time, never held whole.
+    pub fn write_to(
+        &self,
+        out: &mut dyn Write,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), FilmError> {
+        write(self, out, progress)
+    }
+
+    /// Writes the film to `path`: beside it first, renamed over it once whole.
+    pub fn save(&self, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<(), FilmError> {
+        crate::save::beside_then_rename(path, |out| self.write_to(out, progress))
+    }
+}
+
+fn write(
     film: &Film,
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64, u64),

@@ -108,10 +108,7 @@ pub(crate) async fn gate(
         Some(Fault::Drip(every)) => pass = Pass::Drip(every),
         Some(Fault::HugeLength(bytes)) => pass = Pass::HugeLength(bytes),
         Some(Fault::NotMp4) if route == Route::File => pass = Pass::NotMp4,
-        Some(Fault::NotMp4) => {
-            let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
-            return Err((StatusCode::OK, html, crate::routes::files::HTML_PAGE).into_response());
-        }
+        Some(Fault::NotMp4) => return Err(wire::html_page()),
         Some(Fault::HugeEvent(bytes)) => pass = Pass::HugeEvent(bytes),
         Some(fault @ (Fault::ResetAfterBody | Fault::ErrorWithId { taken: true, .. }))
             if route == Route::Submit =>

@@ -17,6 +17,16 @@ pub(crate) fn error_type_header(response: &mut Response, word: &str) {
     }
 }
 
+/// An error page a proxy or CDN might send with `200` where JSON or the video should be.
+const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n\
+    <body><h1>Bad Gateway</h1><p>Simulated fault: the origin did not answer.</p></body></html>\n";
+
+/// [`HTML_PAGE`] with `200 OK`, as that proxy sends it.
+pub(crate) fn html_page() -> Response {
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    (StatusCode::OK, html, HTML_PAGE).into_response()
+}
+
 /// A status body as polling and SSE send it, with `view.new_logs` as its logs when the
 /// client asked for them (`logs`).
 pub(crate) fn status_body(job: &Job, view: &View, logs: bool) -> Value {

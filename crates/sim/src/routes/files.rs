@@ -66,23 +66,12 @@ pub(crate) async fn uploaded_file(
     }
 }
 
-/// An error page a proxy or CDN might send with `200` where the video should be.
-pub(crate) const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n\
-    <body><h1>Bad Gateway</h1><p>Simulated fault: the origin did not answer.</p></body></html>\n";
-
 /// Serve `data`, honouring `Range: bytes=N-` and `bytes=N-M`, unless `pass` says a fault
 /// took the request over: cut half way (like a dropped download), ignore the range, drip,
 /// advertise a huge length, or send an HTML page instead.
 fn serve_bytes(data: Bytes, content_type: &str, headers: &HeaderMap, pass: Pass) -> Response {
     match pass {
-        Pass::NotMp4 => {
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                HTML_PAGE,
-            )
-                .into_response();
-        }
+        Pass::NotMp4 => return wire::html_page(),
         Pass::HugeLength(length) => return zeros(length),
         _ => {}
     }
