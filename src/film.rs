@@ -3,12 +3,12 @@
 //! `i2v-film`'s; the command line and the workbench both come through here.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 use i2v_fal::{Download, FalClient};
-use i2v_film::{FilmError, Problem};
-use i2v_store::{JobId, JobRecord, JobState, Store};
+use i2v_film::{Film, FilmError, GifOptions, Problem};
+use i2v_store::{JobId, JobRecord, JobState, Store, Takes};
 
 use crate::text::{printable_url, sanitize};
 
@@ -36,6 +36,55 @@ pub fn chain_ending_at(store: &Store, last: JobRecord) -> anyhow::Result<Vec<Job
     }
     chain.reverse();
     Ok(chain)
+}
+
+/// The film a chain makes through a shot: `to_it` (the chain that ends at the shot, first
+/// shot first), then on from the shot, one shot at a time: where several takes continue a
+/// shot, the take chosen for it (`takes`), else the first shot (`next` gives them oldest
+/// first, as `]` opens them). A take chosen and since removed counts as none chosen.
+pub fn film_through(
+    to_it: Vec<JobId>,
+    takes: &Takes,
+    next: impl Fn(&JobId) -> Vec<JobId>,
+) -> Vec<JobId> {
+    let mut seen: HashSet<JobId> = to_it.iter().cloned().collect();
+    let mut film = to_it;
+    while let Some(last) = film.last() {
+        let after = next(last);
+        let chosen = takes
+            .after(last)
+            .filter(|take| after.contains(take))
+            .or_else(|| after.first());
+        // A hand-edited history could go round; a shot is in a film once.
+        match chosen {
+            Some(take) if seen.insert(take.clone()) => film.push(take.clone()),
+            _ => break,
+        }
+    }
+    film
+}
+
+/// The film of the chain `shot` is in, as the storyboard shows it: through `shot`, then on by
+/// the takes chosen (see [`film_through`]). Reads the whole history to find the shots that
+/// continue each one.
+pub fn chain_film(store: &Store, shot: JobRecord) -> anyhow::Result<Vec<JobRecord>> {
+    let to_it: Vec<JobId> = chain_ending_at(store, shot)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let takes = store.takes()?;
+    let mut jobs = store.history().jobs;
+    jobs.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let mut next: std::collections::HashMap<JobId, Vec<JobId>> = Default::default();
+    for job in jobs {
+        if let Some(before) = job.continues {
+            next.entry(before).or_default().push(job.id);
+        }
+    }
+    let ids = film_through(to_it, &takes, |id| {
+        next.get(id).cloned().unwrap_or_default()
+    });
+    records(store, &ids)
 }
 
 /// Where a shot's video is, or that it must be fetched first.
@@ -111,6 +160,93 @@ pub async fn fetch(
     Ok(dest)
 }
 
+/// How far writing a film has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Bytes of an MP4 written, of the total.
+    Bytes(u64, u64),
+    /// Frames of a GIF made, of about how many there will be.
+    Frames(usize, usize),
+}
+
+/// Writes `film` to `out` (beside it first, renamed once whole): an MP4, or an animated GIF
+/// when `gif`; `progress` hears how far it came. Says what was written (`320×180, 48
+/// frames`). A GIF decodes every frame, seconds of work: call it off any async thread.
+pub fn write(
+    film: &Film,
+    out: &Path,
+    gif: bool,
+    progress: &mut dyn FnMut(Written),
+) -> Result<String, FilmError> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|err| FilmError::Write {
+            path: dir.to_path_buf(),
+            source: err,
+        })?;
+    }
+    if gif {
+        let made = film.save_gif(out, GifOptions::default(), &mut |done, total| {
+            progress(Written::Frames(done, total));
+        })?;
+        Ok(format!(
+            "{}×{}, {} frames",
+            made.width, made.height, made.frames
+        ))
+    } else {
+        let info = film.info();
+        film.save(out, &mut |done, total| {
+            progress(Written::Bytes(done, total))
+        })?;
+        Ok(format!(
+            "{}×{}, {} frames",
+            info.width, info.height, info.frames
+        ))
+    }
+}
+
+/// Whether `path` asks for an animated GIF (its extension says so).
+pub fn is_gif(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("gif"))
+}
+
+/// `1 shot, 6.0 s` / `4 shots, 24.0 s`.
+pub fn summary(info: &i2v_film::FilmInfo) -> String {
+    let shots = match info.shots {
+        1 => "1 shot".to_owned(),
+        n => format!("{n} shots"),
+    };
+    format!("{shots}, {:.1} s", info.duration.as_secs_f64())
+}
+
+/// The shots' videos on disk, in film order, or why a shot cannot be in a film (naming the
+/// job). A shot never downloaded is refused too, with what fetches it: for callers that do
+/// not fetch (the workbench).
+pub fn files_on_disk(shots: &[JobRecord]) -> Result<Vec<PathBuf>, String> {
+    shots
+        .iter()
+        .map(|shot| match footage(shot)? {
+            Footage::Here(path) => Ok(path),
+            Footage::Fetch(_) => Err(format!(
+                "job {}'s video was never downloaded: `i2v film {}` fetches it first",
+                shot.id,
+                shots.last().map(|s| s.id.to_string()).unwrap_or_default()
+            )),
+        })
+        .collect()
+}
+
+/// The records of `ids`, in that order, as the store has them now.
+pub fn records(store: &Store, ids: &[JobId]) -> anyhow::Result<Vec<JobRecord>> {
+    ids.iter()
+        .map(|id| {
+            store
+                .load(id)
+                .map_err(|err| anyhow!("job {id} cannot be read: {err}"))
+        })
+        .collect()
+}
+
 /// `<data dir>/films/<first job>-<n>-shots.mp4` (or `.gif`): the same shots give the same
 /// name, so a film made again replaces the one before.
 pub fn default_path(store: &Store, shots: &[JobRecord], gif: bool) -> PathBuf {
@@ -167,5 +303,53 @@ pub fn refusal(error: FilmError, shots: &[JobRecord]) -> anyhow::Error {
             }
         }
         other => anyhow!(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn a_film_goes_on_from_its_shot_by_the_takes_chosen_else_the_first() {
+        // a → b1 → c, a → b2 → d (b1 shot before b2); x stands alone.
+        let [a, b1, b2, c, d, x] = [(); 6].map(|()| JobId::new());
+        let next: HashMap<JobId, Vec<JobId>> = HashMap::from([
+            (a.clone(), vec![b1.clone(), b2.clone()]),
+            (b1.clone(), vec![c.clone()]),
+            (b2.clone(), vec![d.clone()]),
+        ]);
+        let after = |id: &JobId| next.get(id).cloned().unwrap_or_default();
+        let mut takes = Takes::default();
+        assert_eq!(
+            film_through(vec![a.clone()], &takes, after),
+            [a.clone(), b1.clone(), c.clone()],
+            "no choice: the first take"
+        );
+        takes.choose(a.clone(), b2.clone());
+        assert_eq!(
+            film_through(vec![a.clone()], &takes, after),
+            [a.clone(), b2.clone(), d.clone()]
+        );
+        // Through a shot, the chain to it stands whatever was chosen before it.
+        assert_eq!(
+            film_through(vec![a.clone(), b1.clone()], &takes, after),
+            [a.clone(), b1.clone(), c.clone()]
+        );
+        // A choice of a take no longer there is no choice.
+        takes.choose(a.clone(), x.clone());
+        assert_eq!(film_through(vec![a.clone()], &takes, after), [a, b1, c]);
+        assert_eq!(film_through(vec![x.clone()], &takes, after), [x]);
+    }
+
+    #[test]
+    fn a_chain_that_goes_round_ends() {
+        let [a, b] = [(); 2].map(|()| JobId::new());
+        let next = |id: &JobId| vec![if *id == a { b.clone() } else { a.clone() }];
+        assert_eq!(
+            film_through(vec![a.clone()], &Takes::default(), next),
+            [a, b]
+        );
     }
 }

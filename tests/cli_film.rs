@@ -389,3 +389,54 @@ fn film_needs_no_key_when_every_shot_is_downloaded() {
         12
     );
 }
+
+#[test]
+fn chain_id_is_the_whole_chain_on_by_the_take_chosen() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    let chain = chain_of_three(&sandbox);
+    // A second take of the second shot: it continues the first shot too.
+    let first = chain[0].id.to_string();
+    sandbox
+        .run(&[
+            "submit",
+            "--prompt",
+            "the boat sinks",
+            "--from-last-frame",
+            &first,
+        ])
+        .expect_code(0);
+    let take = sandbox
+        .records()
+        .into_iter()
+        .find(|r| r.input.prompt == "the boat sinks")
+        .unwrap();
+    for (shot, asset) in chain.iter().zip([yellow(), purple(), cyan()]) {
+        film_as(shot, &asset);
+    }
+    film_as(&take, &cyan());
+
+    // No take chosen: the first one shot, then on to the chain's end, from any of its shots.
+    for from in [&chain[0], &chain[1]] {
+        let run = sandbox.run(&["film", &format!("chain:{}", &from.id.as_str()[..12])]);
+        run.expect_code(0).expect_stderr("3 shots, 3.0 s");
+        let centres = centres(Path::new(run.stdout.trim()));
+        assert_near(centres[24], PURPLE, "the first take");
+        assert_near(centres[48], CYAN, "the chain's end");
+    }
+
+    // The other take chosen (as the storyboard does): the film goes through it.
+    let store = Store::open(sandbox.data_dir()).unwrap();
+    store.choose_take(&chain[0].id, &take.id).unwrap();
+    let run = sandbox.run(&["film", &format!("chain:{first}"), "-o", "taken.mp4"]);
+    run.expect_code(0).expect_stderr("2 shots, 2.0 s");
+    let centres = centres(&sandbox.root().join("taken.mp4"));
+    assert_eq!(centres.len(), 48);
+    assert_near(centres[0], YELLOW, "the first shot");
+    assert_near(centres[24], CYAN, "the take chosen");
+
+    sandbox
+        .run(&["film", "chain:nosuchjob"])
+        .expect_code(2)
+        .expect_stderr("nosuchjob");
+}

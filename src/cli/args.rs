@@ -215,8 +215,9 @@ pub struct FrameArgs {
 
 #[derive(Debug, Args)]
 pub struct FilmArgs {
-    /// One job: the chain of shots that ends at it, first shot first. Several: these jobs, in
-    /// this order. Ids or unique prefixes.
+    /// One job: the chain of shots that ends at it, first shot first. chain:ID: the whole
+    /// chain through that job, on by the takes chosen in the storyboard. Several: these jobs,
+    /// in this order. Ids or unique prefixes.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
     /// Where to write it (a directory takes the default name); default: the data dir's films/.

@@ -7,13 +7,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use i2v_film::{Film, GifOptions};
+use i2v_film::Film;
 use i2v_store::{JobRecord, Store};
 
 use super::args::FilmArgs;
 use super::output::print_line;
 use crate::byte_size::human_size;
-use crate::film::{Footage, chain_ending_at, footage, output_path, refusal};
+use crate::film::{
+    Footage, Written, chain_ending_at, chain_film, footage, output_path, refusal,
+};
 use crate::setup::Backend;
 
 /// How often a progress line may be printed.
@@ -63,46 +65,37 @@ where
     let files: Vec<_> = files.into_iter().flatten().collect();
     let film = Film::plan(&files).map_err(|err| refusal(err, &shots))?;
     let out = output_path(store, &shots, args.gif, args.output);
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("could not create {}", dir.display()))?;
-    }
-    let info = film.info();
-    let shots_text = match info.shots {
-        1 => "1 shot".to_owned(),
-        n => format!("{n} shots"),
-    };
+    let summary = crate::film::summary(&film.info());
     let out_for_task = out.clone();
     let gif = args.gif;
     // Decoding for a GIF takes seconds: off the runtime's threads.
     let written = tokio::task::spawn_blocking(move || {
         let mut meter = Meter::new();
-        if gif {
-            film.save_gif(&out_for_task, GifOptions::default(), &mut |done, total| {
-                meter.tick(|| format!("  GIF frame {done} of about {total}"));
-            })
-            .map(|gif| format!("{}×{}, {} frames", gif.width, gif.height, gif.frames))
-        } else {
-            film.save(&out_for_task, &mut |done, total| {
-                meter.tick(|| format!("  {} of {}", human_size(done), human_size(total)));
-            })
-            .map(|()| format!("{}×{}, {} frames", info.width, info.height, info.frames))
-        }
+        crate::film::write(&film, &out_for_task, gif, &mut |written| {
+            meter.tick(|| match written {
+                Written::Frames(done, total) => format!("  GIF frame {done} of about {total}"),
+                Written::Bytes(done, total) => {
+                    format!("  {} of {}", human_size(done), human_size(total))
+                }
+            });
+        })
     })
     .await
     .context("the film's writer stopped unexpectedly")?
     .map_err(|err| refusal(err, &shots))?;
-    eprintln!(
-        "{shots_text}, {:.1} s, {written}",
-        info.duration.as_secs_f64()
-    );
+    eprintln!("{summary}, {written}");
     print_line(out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-/// The shots `ids` name: one id is the chain that ends at that job, several are those jobs in
-/// that order.
+/// The shots `ids` name: one id is the chain that ends at that job, `chain:ID` the whole chain
+/// through it (on by the takes chosen in the storyboard), several are those jobs in that order.
 fn shots(store: &Store, ids: &[String]) -> anyhow::Result<Vec<JobRecord>> {
+    if let [one] = ids
+        && let Some(id) = one.strip_prefix("chain:")
+    {
+        return chain_film(store, store.find(id)?);
+    }
     let mut records = Vec::with_capacity(ids.len());
     for id in ids {
         records.push(store.find(id)?);

@@ -6,6 +6,7 @@
 //!   once the job is finished or its run ends (see `job_lock` for why that is safe);
 //! - `videos/`: where downloaded videos go;
 //! - `trash/<JobId>/`: removed jobs' records, videos and thumbnails (see `trash`);
+//! - `takes.json`: which take follows a shot where several continue it (see `takes`);
 //! - `jobs.index`: a cache of every job's [`Summary`], checked against `jobs/` on every look
 //!   and rebuilt from it when damaged (see `index`).
 //!
@@ -24,6 +25,7 @@ mod read_file;
 mod record;
 mod store;
 mod summary;
+mod takes;
 mod trash;
 mod write_faults;
 
@@ -37,5 +39,6 @@ pub use read_file::MAX_RECORD_BYTES;
 pub use record::*;
 pub use store::Store;
 pub use summary::{NOTE_CHARS, Summary, Timings, note_start};
+pub use takes::{TAKES_FILE, TAKES_VERSION, Takes};
 pub use trash::{JobFiles, Removal, Removed};
 pub use write_faults::WriteFaults;
