@@ -35,6 +35,7 @@ pub use model::history_rows::HistoryRows;
 pub use model::keys::{Action, KeyBinding, KeyMap, Scope};
 pub use model::msg::{ImageInfo, Msg};
 pub use model::row::Sort as HistorySort;
+pub use model::settings::Pricing;
 pub use model::theme::{Palette, Theme};
-pub use shell::app::{App, AppOptions, Pricing};
+pub use shell::app::{App, AppOptions};
 pub use shell::screen::draw;

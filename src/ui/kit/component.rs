@@ -16,6 +16,7 @@ use crate::ui::model::book::Book;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::{Action, KeyBinding, KeyMap};
+use crate::ui::model::spend::SpendShown;
 use crate::ui::model::theme::Theme;
 
 /// One entry of a component's command list, in the order keys are looked up and hints shown.
@@ -205,9 +206,11 @@ pub(crate) struct View<'a> {
     pub now: DateTime<Utc>,
     pub ticks: u64,
     /// Every notice and error of the session, oldest first.
-    pub messages: &'a [crate::ui::model::status::Logged],
+    pub messages: &'a [crate::ui::model::messages::Logged],
     /// Graphics, frame strips and the video playing.
     pub media: &'a crate::ui::model::media::Media,
+    /// What was spent, as the history's title shows it.
+    pub spend: SpendShown,
     /// This component has the keyboard.
     pub focused: bool,
 }

@@ -18,6 +18,26 @@ pub(crate) struct Areas {
     pub status: Rect,
 }
 
+/// The screen as the app knows it: its size, and where the last frame put each pane.
+pub(crate) struct Screen {
+    pub size: Rect,
+    /// `None` before the first frame, or on a screen too small: what a click hits.
+    pub drawn: Option<Areas>,
+}
+
+impl Screen {
+    pub fn new() -> Screen {
+        Screen {
+            size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
+            drawn: None,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        too_small(self.size)
+    }
+}
+
 pub(crate) fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }

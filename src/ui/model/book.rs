@@ -104,9 +104,16 @@ pub(crate) struct Book {
     /// Counts changes to the rows: what a filter found is good for one version only.
     version: u64,
     prompts: Prompts,
+    /// The history files have been listed once.
+    listed: bool,
 }
 
 impl Book {
+    /// Whether the history files have been listed (until then it shows only live jobs).
+    pub fn listed(&self) -> bool {
+        self.listed
+    }
+
     /// Why the record of `id` could not be read, if it could not (the last time it was).
     pub fn unreadable(&self, id: &JobId) -> Option<&str> {
         self.unreadable.get(id).map(String::as_str)
@@ -193,6 +200,7 @@ impl Book {
             mut slots,
             mut prompts,
         } = listed;
+        self.listed = true;
         // Only records loaded earlier can be stale: the rest of the book is its rows.
         let stale: Vec<JobId> = self
             .opened

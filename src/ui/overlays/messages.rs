@@ -6,7 +6,7 @@ use crate::ui::kit::component::{Ctx, Outcome, View};
 use crate::ui::kit::scroll::{Text, TextView};
 use crate::ui::kit::wrap::wrap_line;
 use crate::ui::model::keys::Action;
-use crate::ui::model::status::StatusKind;
+use crate::ui::model::messages::StatusKind;
 
 pub(crate) struct Messages;
 

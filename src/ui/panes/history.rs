@@ -43,12 +43,12 @@ const PROMPT_ROOM: usize = 48;
 
 #[derive(Debug, Default)]
 pub(crate) struct HistoryPane {
-    pub selected: Option<JobId>,
-    pub filter: String,
+    selected: Option<JobId>,
+    filter: String,
     /// The filter line has the keyboard.
-    pub filtering: bool,
+    filtering: bool,
     /// What the pane lists, in order: the filter applied to the book.
-    pub visible: Vec<Slot>,
+    visible: Vec<Slot>,
     /// What the filter found last, for the next key.
     hits: Hits,
     /// What the filter says of terms it left out (`is:bogus`), drawn on its line.
@@ -57,12 +57,8 @@ pub(crate) struct HistoryPane {
     /// same (a record read ahead, a key in the filter line that moves the selection) has
     /// nothing to filter again.
     listed: Option<(u64, String)>,
-    /// The history files have been read.
-    pub loaded: bool,
     /// Jobs marked (Space) to be re-run together, in the order they were marked.
-    pub marked: Vec<JobId>,
-    /// What was spent, shown in the title.
-    pub spend: crate::ui::model::spend_shown::SpendShown,
+    marked: Vec<JobId>,
     drawn: DrawnList,
     /// The selected job's middle frame, when there is room for it beside the list.
     preview: Option<(Arc<[VideoFrame; 3]>, Still)>,
@@ -110,6 +106,26 @@ pub(crate) fn rerun_job(input: &JobInput) -> (NewJob, Option<Effect>) {
 }
 
 impl HistoryPane {
+    /// The job selected, if any.
+    pub fn selected(&self) -> Option<&JobId> {
+        self.selected.as_ref()
+    }
+
+    /// The jobs marked (Space), in the order they were marked.
+    pub fn marked(&self) -> &[JobId] {
+        &self.marked
+    }
+
+    /// The marked jobs were sent: the marks go.
+    pub fn clear_marks(&mut self) {
+        self.marked.clear();
+    }
+
+    /// These jobs are no longer marked.
+    pub fn unmark(&mut self, ids: &[JobId]) {
+        self.marked.retain(|id| !ids.contains(id));
+    }
+
     /// Recomputes the list after the jobs or the filter changed, keeping the selection on
     /// the same job when it is still listed.
     pub fn refresh(&mut self, book: &Book) {
@@ -482,8 +498,8 @@ impl Component for HistoryPane {
         title.push(Span::styled(
             format!(
                 "· spent {} this session, {} today ",
-                usd(self.spend.session),
-                usd(self.spend.today)
+                usd(view.spend.session),
+                usd(view.spend.today)
             ),
             theme.muted(),
         ));
@@ -516,7 +532,7 @@ impl Component for HistoryPane {
         }
         if self.visible.is_empty() {
             self.drawn.record(inner, 0);
-            let text = if !self.loaded {
+            let text = if !view.book.listed() {
                 "loading history…"
             } else if !self.filter.is_empty() {
                 "nothing matches the filter"

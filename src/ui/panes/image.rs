@@ -22,7 +22,7 @@ use crate::ui::model::paste::single_line;
 use unicode_width::UnicodeWidthStr;
 
 pub(crate) struct ImagePane {
-    pub field: TextField,
+    field: TextField,
     /// The last inspection and the text it was about.
     info: Option<(String, Result<ImageInfo, String>)>,
     /// A small copy of the image, and the text it was made for.
@@ -40,6 +40,12 @@ impl ImagePane {
             info: None,
             thumb: None,
         }
+    }
+
+    /// Replaces the text as an edit (one undo brings the old text back), without inspecting
+    /// it: the app inspects the image it starts with once it runs.
+    pub fn set_text(&mut self, text: &str) {
+        self.field.replace(text);
     }
 
     /// The runtime's thumbnail of the image `text` names; stale ones are dropped.

@@ -9,10 +9,23 @@ use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, hint};
 use crate::ui::model::keys::Action;
 
 pub(crate) struct OptimizerPane {
-    pub on: bool,
+    on: bool,
 }
 
 impl OptimizerPane {
+    pub fn new(on: bool) -> Self {
+        Self { on }
+    }
+
+    /// Whether `prompt_optimizer` is sent as true.
+    pub fn on(&self) -> bool {
+        self.on
+    }
+
+    pub fn set(&mut self, on: bool) {
+        self.on = on;
+    }
+
     /// Flips it and says so.
     pub fn toggle(&mut self, ctx: &mut Ctx) {
         self.on = !self.on;

@@ -14,12 +14,37 @@ use crate::ui::model::effect::Effect;
 use crate::ui::model::keys::{Action, KeyBinding};
 
 pub(crate) struct PromptPane {
-    pub field: TextField,
+    field: TextField,
     /// How many times each prompt is sent (1 or more).
-    pub repeat: u64,
+    repeat: u64,
 }
 
 impl PromptPane {
+    /// How many times each prompt is sent (1 or more).
+    pub fn repeat(&self) -> u64 {
+        self.repeat
+    }
+
+    /// The undo step the text is at, if any (see [`TextField::last_step`]).
+    pub fn last_step(&self) -> Option<u64> {
+        self.field.last_step()
+    }
+
+    /// The step a redo would bring back, if any.
+    pub fn next_redo(&self) -> Option<u64> {
+        self.field.next_redo()
+    }
+
+    /// Undoes (or redoes) one step of the text.
+    pub fn undo(&mut self, action: Action) {
+        self.field.undo(action);
+    }
+
+    /// Replaces the text, as an edit: one undo brings the old text back.
+    pub fn replace(&mut self, text: &str) {
+        self.field.replace(text);
+    }
+
     pub fn new(text: &str) -> Self {
         let lines = text.lines().map(sanitize).collect();
         Self {

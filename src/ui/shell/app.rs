@@ -1,8 +1,6 @@
 //! The workbench state and the one place it changes: [`App::update`].
 
-use std::collections::{HashSet, VecDeque};
-
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 
 use i2v_store::{JobId, JobRecord, JobState};
@@ -11,18 +9,22 @@ use crate::batch::{BatchPlan, PlanError};
 use crate::jobs::{JobEvent, NewJob};
 use crate::text::{sanitize, sanitize_one_line};
 use crate::ui::kit::component::Overlay;
-use crate::ui::kit::layout;
+use crate::ui::kit::layout::Screen;
 use crate::ui::model::book::Book;
 use crate::ui::model::config::NotifyConfig;
 use crate::ui::model::effect::{Draft, Effect};
 use crate::ui::model::focus::Focus;
-use crate::ui::model::keys::{Action, KeyMap};
+use crate::ui::model::keys::KeyMap;
 use crate::ui::model::media::Media;
+use crate::ui::model::messages::Messages;
 use crate::ui::model::msg::Msg;
 use crate::ui::model::paste::{clean_paste, single_line};
-use crate::ui::model::spend_shown::SpendShown;
-use crate::ui::model::status::{Logged, StatusKind};
+use crate::ui::model::reads::{Reads, Waiting};
+use crate::ui::model::settings::{Pricing, Settings};
+use crate::ui::model::spend::Spend;
+use crate::ui::model::submits::Submits;
 use crate::ui::model::theme::Theme;
+use crate::ui::model::time::Time;
 use crate::ui::overlays::batch::BatchConfirm;
 use crate::ui::overlays::confirm::Confirm;
 use crate::ui::panes::history::HistoryPane;
@@ -31,9 +33,6 @@ use crate::ui::panes::optimizer::OptimizerPane;
 use crate::ui::panes::prompt::PromptPane;
 use crate::ui::panes::queue::QueuePane;
 use crate::ui::shell::panes::Panes;
-
-/// How long a notice stays in the status bar.
-const NOTICE_SECS: i64 = 4;
 
 /// What the runtime hands the app at start.
 #[derive(Clone, Debug, Default)]
@@ -68,78 +67,14 @@ pub(crate) struct Loaded {
     pub after: (String, bool),
 }
 
-/// What a video costs and how many one submit may send (the config's `price_per_video` and
-/// `max_jobs_per_submit`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Pricing {
-    pub price_per_video: f64,
-    pub max_jobs_per_submit: u64,
-}
-
-impl Default for Pricing {
-    fn default() -> Self {
-        Self {
-            price_per_video: crate::config::DEFAULT_PRICE_PER_VIDEO,
-            max_jobs_per_submit: crate::config::DEFAULT_MAX_JOBS_PER_SUBMIT,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct Status {
-    pub kind: StatusKind,
-    pub text: String,
-    /// Notices fade; errors stay until a key; warnings stay until a key, then fade.
-    pub until: Option<DateTime<Utc>>,
-    /// What the user did that it answers, if anything: doing the same again clears it.
-    pub about: Option<Origin>,
-    /// Messages that arrived while an unseen one was shown, so were never seen in full.
-    pub behind: usize,
-}
-
-impl Status {
-    /// An error, or a warning no key has been pressed since: what a new message must not
-    /// simply replace.
-    fn unseen(&self) -> bool {
-        match self.kind {
-            StatusKind::Error => true,
-            StatusKind::Warning => self.until.is_none(),
-            StatusKind::Notice => false,
-        }
-    }
-}
-
-/// What the user did that a status message answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Origin {
-    Action(Action),
-    Paste,
-}
-
-/// How many messages the log keeps.
-const MESSAGES_KEPT: usize = 500;
-
+/// The workbench's state: a few parts, each with its own small job, and the panes.
 pub struct App {
-    pub(crate) theme: Theme,
-    pub(crate) keys: KeyMap,
-    pub(crate) notify: NotifyConfig,
-    pub(crate) remote: bool,
-    pub(crate) pricing: Pricing,
-    /// See [`AppOptions::cannot_submit`].
-    cannot_submit: Option<String>,
-    /// See [`AppOptions::demo`].
-    pub(crate) demo: bool,
+    /// What the workbench was started with.
+    pub(crate) settings: Settings,
+    pub(crate) time: Time,
+    pub(crate) screen: Screen,
     /// The last job loaded into the editor, so one undo takes all of it back.
     pub(crate) loaded: Option<Loaded>,
-    /// When this workbench started: what "spent this session" counts from.
-    started: DateTime<Utc>,
-    /// The local midnight "spent today" was last counted from.
-    spend_day: DateTime<Utc>,
-    pub(crate) banner: Option<String>,
-    pub(crate) size: Rect,
-    pub(crate) now: DateTime<Utc>,
-    fixed_clock: bool,
-    pub(crate) ticks: u64,
     pub(crate) focus: Focus,
     pub(crate) panes: Panes,
     /// Every job this workbench knows of: what the panes show.
@@ -149,49 +84,17 @@ pub struct App {
     /// The views it was opened from (a grid, a full-screen player), which come back, last
     /// first, as it closes.
     pub(crate) beneath: Vec<Box<dyn Overlay>>,
-    pub(crate) status: Option<Status>,
-    /// What the user is doing while it is handled: the messages it brings answer it.
-    pub(crate) acting: Option<Origin>,
-    /// Every notice and error of this session, oldest first: the status bar shows one, cut
-    /// to the screen's width, and a later one replaces it.
-    pub(crate) messages: Vec<Logged>,
-    /// A submit is on its way to the engine.
-    pub(crate) submitting: bool,
-    /// Submits sent to the runtime and not yet answered, oldest first (answers come in
-    /// order), then the jobs they became: what "identical to a job in flight" compares with
-    /// before the engine's first report of a job arrives.
-    awaiting: VecDeque<NewJob>,
-    sent: Vec<(JobId, NewJob)>,
-    /// fal refused a job because the account is locked for billing: submits are paused
-    /// (one banner, not one failed job after another) until the user dismisses it.
-    pub(crate) billing_pause: bool,
-    pub(crate) quit: bool,
-    /// Where the last frame put each pane (`None` before the first, or on a screen too
-    /// small): what a click hits.
-    pub(crate) drawn: Option<layout::Areas>,
+    /// The status line and the message log.
+    pub(crate) messages: Messages,
+    /// Submits on their way, the billing pause, chained shots.
+    pub(crate) submits: Submits,
+    /// What was spent, as the history's title shows it.
+    pub(crate) spend: Spend,
+    /// History records asked for, and an action waiting for them.
+    reads: Reads,
     /// Graphics, frame strips and the video playing.
     pub(crate) media: Media,
-    /// The job whose last frame is being taken for a chained shot.
-    pub(crate) chaining: Option<JobId>,
-    /// Last frames taken this session (image text → the job they end), so a submit from
-    /// one records what it continues.
-    pub(crate) chains: Vec<(String, JobId)>,
-    /// History records asked for and not read yet.
-    reading: HashSet<JobId>,
-    /// An action in the history waiting for records to be read.
-    waiting: Option<Waiting>,
-    /// The history's problems already shown (a refresh finding the same says nothing).
-    history_problems: Vec<String>,
-    /// The book's version the spend was last counted at.
-    spend_version: Option<u64>,
-}
-
-/// An action in the history that needs full records the book does not hold yet.
-struct Waiting {
-    ids: Vec<JobId>,
-    action: crate::ui::model::keys::Action,
-    /// The job selected when it was asked: another selection by then drops it.
-    selected: Option<JobId>,
+    pub(crate) quit: bool,
 }
 
 impl App {
@@ -200,9 +103,7 @@ impl App {
         let mut panes = Panes {
             prompt: PromptPane::new(&draft.prompt),
             image: ImagePane::new(&draft.image),
-            optimizer: OptimizerPane {
-                on: draft.prompt_optimizer,
-            },
+            optimizer: OptimizerPane::new(draft.prompt_optimizer),
             queue: QueuePane::default(),
             history: HistoryPane::default(),
         };
@@ -211,53 +112,42 @@ impl App {
         let mut replaced = false;
         if let Some(prompt) = opts.prompt.filter(|p| *p != draft.prompt) {
             replaced |= !draft.prompt.is_empty();
-            panes.prompt.field.replace(&clean_paste(&prompt));
+            panes.prompt.replace(&clean_paste(&prompt));
         }
         if let Some(image) = opts.image.filter(|i| *i != draft.image) {
             replaced |= !draft.image.is_empty();
-            panes.image.field.replace(&single_line(&image));
+            panes.image.set_text(&single_line(&image));
         }
         let mut app = Self {
-            theme: opts.theme,
-            keys: opts.keys,
-            notify: opts.notify,
-            remote: opts.remote,
-            pricing: opts.pricing,
-            cannot_submit: opts.cannot_submit,
-            demo: opts.demo,
+            settings: Settings {
+                theme: opts.theme,
+                keys: opts.keys,
+                notify: opts.notify,
+                remote: opts.remote,
+                pricing: opts.pricing,
+                banner: opts.banner.map(|b| sanitize(&b)),
+                cannot_submit: opts.cannot_submit,
+                demo: opts.demo,
+            },
+            time: Time::new(),
+            screen: Screen::new(),
             loaded: None,
-            started: Utc::now(),
-            spend_day: DateTime::<Utc>::MIN_UTC,
-            banner: opts.banner.map(|b| sanitize(&b)),
-            size: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
-            now: Utc::now(),
-            fixed_clock: false,
-            ticks: 0,
             focus: Focus::Editor,
             panes,
             book: Book::default(),
             overlay: None,
             beneath: Vec::new(),
-            status: None,
-            acting: None,
-            messages: Vec::new(),
-            submitting: false,
-            awaiting: VecDeque::new(),
-            sent: Vec::new(),
-            billing_pause: false,
-            quit: false,
-            drawn: None,
+            messages: Messages::default(),
+            submits: Submits::default(),
+            spend: Spend::new(Utc::now()),
+            reads: Reads::default(),
             media: Media::new(opts.graphics),
-            chaining: None,
-            chains: Vec::new(),
-            reading: HashSet::new(),
-            waiting: None,
-            history_problems: Vec::new(),
-            spend_version: None,
+            quit: false,
         };
         app.book.set_sort(draft.history_sort);
         if replaced {
             let undo = app
+                .settings
                 .keys
                 .short_label(crate::ui::model::keys::Action::Undo)
                 .unwrap_or_else(|| "undo".to_owned());
@@ -280,15 +170,12 @@ impl App {
 
     /// Stops the clock at `now` (tests and screenshots): the wall clock is no longer read.
     pub fn set_now(&mut self, now: DateTime<Utc>) {
-        self.now = now;
-        self.fixed_clock = true;
+        self.time.fix(now);
     }
 
     /// True while something on screen moves: the runtime should send `Msg::Tick`.
     pub fn animating(&self) -> bool {
-        self.book.any_active()
-            || self.chaining.is_some()
-            || self.status.as_ref().is_some_and(|s| s.until.is_some())
+        self.book.any_active() || self.submits.chaining.is_some() || self.messages.fading()
     }
 
     /// True while a video plays.
@@ -309,7 +196,7 @@ impl App {
         Draft {
             prompt: self.panes.prompt.text(),
             image: self.panes.image.text(),
-            prompt_optimizer: self.panes.optimizer.on,
+            prompt_optimizer: self.panes.optimizer.on(),
             history_sort: self.book.sort(),
         }
     }
@@ -332,7 +219,7 @@ impl App {
         }
         let wanted: Vec<JobId> = shown
             .iter()
-            .chain(self.panes.history.selected.as_ref())
+            .chain(self.panes.history.selected())
             .filter(|id| {
                 self.book.get(id).is_none()
                     && self.book.knows(id)
@@ -345,10 +232,7 @@ impl App {
 
     /// Asks for the records of `ids` not already asked for.
     pub(crate) fn read_records(&mut self, ids: Vec<JobId>) -> Vec<Effect> {
-        let ids: Vec<JobId> = ids
-            .into_iter()
-            .filter(|id| self.reading.insert(id.clone()))
-            .collect();
+        let ids = self.reads.ask(ids);
         if ids.is_empty() {
             Vec::new()
         } else {
@@ -362,10 +246,10 @@ impl App {
         ids: Vec<JobId>,
         action: crate::ui::model::keys::Action,
     ) -> Vec<Effect> {
-        self.waiting = Some(Waiting {
+        self.reads.wait(Waiting {
             ids: ids.clone(),
             action,
-            selected: self.panes.history.selected.clone(),
+            selected: self.panes.history.selected().cloned(),
         });
         self.read_records(ids)
     }
@@ -375,19 +259,19 @@ impl App {
         for outcome in read {
             match outcome {
                 Ok(record) => {
-                    self.reading.remove(&record.id);
+                    self.reads.done(&record.id);
                     records.push(record);
                 }
                 Err((id, why)) => {
-                    self.reading.remove(&id);
+                    self.reads.done(&id);
                     self.book.set_unreadable(&id, &why);
-                    let waited = self.waiting.as_ref().is_some_and(|w| w.ids.contains(&id));
+                    let waited = self.reads.waits_for(&id);
                     let shown = self
                         .overlay
                         .as_ref()
                         .is_some_and(|o| o.job() == Some(&id) || o.shows_frames_of().contains(&id));
                     if waited || shown {
-                        self.waiting = None;
+                        self.reads.give_up();
                         self.error(format!("Could not read job {id}: {why}"));
                     }
                 }
@@ -395,23 +279,23 @@ impl App {
         }
         self.book.add_loaded(records);
         self.panes.history.refresh(&self.book);
-        let Some(waiting) = self.waiting.take() else {
+        let Some(waiting) = self.reads.ready(&self.book) else {
             return Vec::new();
         };
-        if waiting.ids.iter().any(|id| self.book.get(id).is_none()) {
-            self.waiting = Some(waiting);
-            return Vec::new();
-        }
         // Only where it was asked: a key pressed meanwhile elsewhere wins.
         let same_place = self.overlay.is_none()
             && self.focus == crate::ui::model::focus::Focus::History
-            && self.panes.history.selected == waiting.selected;
+            && self.panes.history.selected() == waiting.selected.as_ref();
         if !same_place {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let mut ctx =
-            crate::ui::kit::component::Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        let mut ctx = crate::ui::kit::component::Ctx::new(
+            &self.book,
+            &self.settings.keys,
+            self.settings.remote,
+            &mut out,
+        );
         use crate::ui::kit::component::Component;
         self.panes.history.act(waiting.action, &mut ctx);
         self.apply(out)
@@ -431,37 +315,33 @@ impl App {
                 .collect();
         }
         self.media.stop();
-        if !crate::ui::panes::history::has_preview_room(self.size) {
+        if !crate::ui::panes::history::has_preview_room(self.screen.size) {
             return Vec::new();
         }
         self.panes
             .history
-            .selected
-            .clone()
-            .and_then(|id| self.media.want_strip(&self.book, &id))
+            .selected()
+            .and_then(|id| self.media.want_strip(&self.book, id))
             .into_iter()
             .collect()
     }
 
     fn apply_msg(&mut self, msg: Msg) -> Vec<Effect> {
-        if !self.fixed_clock {
-            self.now = Utc::now();
-        }
-        self.expire_notice();
+        self.time.advance();
+        self.messages.expire(self.time.now);
         // "Today" starts again at midnight, whether or not a job changed since.
-        if crate::spend::local_midnight(self.now) != self.spend_day {
+        if self.spend.new_day(self.time.now) {
             self.recount_spend();
         }
         match msg {
             Msg::Key(key) => return self.on_key(key),
             Msg::Paste(text) => return self.on_paste(&text),
             Msg::Mouse(mouse) => return self.on_mouse(mouse),
-            Msg::Resize(w, h) => self.size = Rect::new(0, 0, w, h),
-            Msg::Tick => self.ticks = self.ticks.wrapping_add(1),
+            Msg::Resize(w, h) => self.screen.size = Rect::new(0, 0, w, h),
+            Msg::Tick => self.time.tick(),
             Msg::Job(event) => return self.on_job(event),
             Msg::HistoryLoaded { rows, problems } => {
                 let old = self.book.set_history(rows);
-                self.panes.history.loaded = true;
                 self.panes.history.refresh(&self.book);
                 self.recount_spend();
                 self.note_history_problems(problems, true);
@@ -479,18 +359,15 @@ impl App {
                     .map(|s| s.id.clone())
                     .chain(removed.iter().cloned())
                     .collect();
-                let counted = self.spend_counted();
-                let before = self.spend_of(&ids);
+                let price = self.settings.pricing.price_per_video;
+                let before = (self.spend.counted(self.time.now, &self.book))
+                    .then(|| self.spend.of(&self.book, &ids, price));
                 self.book.apply_changes(changed, &removed);
                 self.panes.history.refresh(&self.book);
                 // What was spent moves by what these jobs' rows changed: a recount would read
                 // every row, cold by now, and take a frame's time.
-                if counted {
-                    let after = self.spend_of(&ids);
-                    let shown = &mut self.panes.history.spend;
-                    shown.session += after.session - before.session;
-                    shown.today += after.today - before.today;
-                    self.spend_version = Some(self.book.version());
+                if let Some(before) = before {
+                    self.spend.moved(&self.book, &ids, price, before);
                 }
                 self.recount_spend();
                 self.note_history_problems(problems, false);
@@ -525,21 +402,17 @@ impl App {
                     .strip_suffix("\r\n")
                     .or_else(|| text.strip_suffix('\n'))
                     .unwrap_or(&text);
-                self.panes.prompt.field.replace(&clean_paste(text));
+                self.panes.prompt.replace(&clean_paste(text));
                 self.set_focus(Focus::Editor);
             }
             Msg::EditorReturned(Err(e)) => self.error(format!("Editor: {e}")),
             Msg::Submitted(Ok(id)) => {
-                self.submitting = false;
-                if let Some(job) = self.awaiting.pop_front() {
-                    self.sent.push((id.clone(), job));
-                }
+                self.submits.answered(Some(&id));
                 self.notice(format!("Submitted job {id}"));
                 self.panes.queue.select(id);
             }
             Msg::Submitted(Err(e)) => {
-                self.submitting = false;
-                self.awaiting.pop_front();
+                self.submits.answered(None);
                 self.error(format!("Submit failed: {e}"));
             }
             Msg::OpenFailed { path, reason } => {
@@ -547,7 +420,10 @@ impl App {
                     "Could not open the video ({reason}); it is at {}",
                     path.display()
                 );
-                self.error(crate::ui::kit::job::with_copy_hint(&self.keys, text));
+                self.error(crate::ui::kit::job::with_copy_hint(
+                    &self.settings.keys,
+                    text,
+                ));
             }
             Msg::Graphics(graphics) => {
                 self.media.graphics = graphics;
@@ -559,8 +435,8 @@ impl App {
                 }
             }
             Msg::Keyboard(keyboard) => {
-                self.keys.set_keyboard(keyboard);
-                for warning in self.keys.unreachable_remaps() {
+                self.settings.keys.set_keyboard(keyboard);
+                for warning in self.settings.keys.unreachable_remaps() {
                     self.warning(warning);
                 }
             }
@@ -605,7 +481,9 @@ impl App {
                 self.recount_spend();
             }
             JobEvent::Logs { id, entries } => self.book.append_logs(&id, entries),
-            JobEvent::Progress { id, progress } => self.book.set_progress(&id, progress, self.now),
+            JobEvent::Progress { id, progress } => {
+                self.book.set_progress(&id, progress, self.time.now)
+            }
             JobEvent::StoreFailed { id, message } => {
                 self.error(format!("Could not save job {id}: {message}"));
             }
@@ -633,10 +511,10 @@ impl App {
             .is_some_and(|e| e.kind == i2v_store::ErrorKind::Billing);
         if billing && *state == JobState::Failed {
             // One banner for them all: every job submitted meanwhile fails the same way.
-            if self.billing_pause {
+            if self.submits.billing_pause {
                 return Vec::new();
             }
-            self.billing_pause = true;
+            self.submits.billing_pause = true;
             // The status bar said "Submitted job …" a moment ago: say what became of it.
             self.warning(format!(
                 "Job {id} not run: fal locked the account for billing. Top up at \
@@ -647,7 +525,7 @@ impl App {
                 "Job may have been submitted: fal's answer was lost. Check fal's dashboard \
                  before re-running it (v shows what is known)",
             );
-        } else if self.notify.status {
+        } else if self.settings.notify.status {
             let mark = crate::ui::model::format::state_icon(state, 0);
             match state {
                 // The status bar marks every error with ✗ already.
@@ -660,7 +538,7 @@ impl App {
                 )),
             }
         }
-        if self.notify.bell || self.notify.osc {
+        if self.settings.notify.bell || self.settings.notify.osc {
             vec![Effect::Notify { title, body }]
         } else {
             Vec::new()
@@ -668,109 +546,25 @@ impl App {
     }
 
     pub(crate) fn notice(&mut self, text: impl Into<String>) {
-        // A notice never hides an error or a warning the user has not seen yet.
-        let text = sanitize_one_line(&text.into());
-        self.log(StatusKind::Notice, &text);
-        if self.status.as_ref().is_some_and(Status::unseen) {
-            return;
-        }
-        self.status = Some(Status {
-            kind: StatusKind::Notice,
-            text,
-            until: Some(self.now + Duration::seconds(NOTICE_SECS)),
-            about: self.acting,
-            behind: 0,
-        });
+        self.messages.notice(self.time.now, text);
     }
 
     /// A problem found at start: shown until the user presses a key (which it does not
     /// swallow, unlike an error's), then it fades as a notice does.
     pub(crate) fn warning(&mut self, text: impl Into<String>) {
-        let text = sanitize_one_line(&text.into());
-        self.log(StatusKind::Warning, &text);
-        match self.status.as_mut() {
-            // An error outranks it; the count says there is more in the log.
-            Some(shown) if shown.kind == StatusKind::Error => shown.behind += 1,
-            shown => {
-                let behind = shown.filter(|s| s.unseen()).map_or(0, |s| s.behind + 1);
-                self.status = Some(Status {
-                    kind: StatusKind::Warning,
-                    text,
-                    until: None,
-                    about: self.acting,
-                    behind,
-                });
-            }
-        }
+        self.messages.warning(self.time.now, text);
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        let text = sanitize_one_line(&text.into());
-        self.log(StatusKind::Error, &text);
-        let behind = self
-            .status
-            .as_ref()
-            .filter(|s| s.unseen())
-            .map_or(0, |s| s.behind + 1);
-        self.status = Some(Status {
-            kind: StatusKind::Error,
-            text,
-            until: None,
-            about: self.acting,
-            behind,
-        });
-    }
-
-    /// The user pressed something: a warning shown till now has been seen and starts to
-    /// fade, leaving time to finish reading it.
-    pub(crate) fn warning_seen(&mut self) {
-        if let Some(status) = self.status.as_mut()
-            && status.kind == StatusKind::Warning
-            && status.until.is_none()
-        {
-            status.until = Some(self.now + Duration::seconds(NOTICE_SECS));
-        }
-    }
-
-    fn log(&mut self, kind: StatusKind, text: &str) {
-        if self.messages.len() >= MESSAGES_KEPT {
-            self.messages.remove(0);
-        }
-        self.messages.push(Logged {
-            at: self.now,
-            kind,
-            text: text.to_owned(),
-        });
-    }
-
-    /// The user does `origin` again: a notice that answered it last time (a refusal, a
-    /// "nothing to compare with") is stale now, whether this time succeeds silently (the view
-    /// opens) or says something new.
-    pub(crate) fn forget_notice_about(status: &mut Option<Status>, origin: Origin) {
-        if status
-            .as_ref()
-            .is_some_and(|s| s.kind == StatusKind::Notice && s.about == Some(origin))
-        {
-            *status = None;
-        }
-    }
-
-    fn expire_notice(&mut self) {
-        if self
-            .status
-            .as_ref()
-            .is_some_and(|s| s.until.is_some_and(|t| t <= self.now))
-        {
-            self.status = None;
-        }
+        self.messages.error(self.time.now, text);
     }
 
     /// The line across the top: the billing pause, which needs acting on, wins.
     pub(crate) fn banner_text(&self) -> Option<&str> {
-        if self.billing_pause {
+        if self.submits.billing_pause {
             Some(BILLING_BANNER)
         } else {
-            self.banner.as_deref()
+            self.settings.banner.as_deref()
         }
     }
 
@@ -787,14 +581,13 @@ impl App {
         if self.paused_for_billing() {
             return Vec::new();
         }
-        if !checked && self.in_flight(&job) {
+        if !checked && self.submits.in_flight(&self.book, &job) {
             self.show(Box::new(Confirm::Submit(job)));
             return Vec::new();
         }
-        self.submitting = true;
+        self.submits.send([job.clone()]);
         self.notice("Submitting…");
-        self.awaiting.push_back(job.clone());
-        match self.continues_for(&job.image) {
+        match self.submits.continues_for(&self.book, &job.image) {
             Some(continues) => vec![Effect::SubmitContinuing { job, continues }],
             None => vec![Effect::Submit(job)],
         }
@@ -802,13 +595,13 @@ impl App {
 
     /// Submits are paused for billing: says so (and the caller sends nothing).
     fn paused_for_billing(&mut self) -> bool {
-        if self.billing_pause {
+        if self.submits.billing_pause {
             self.error(
                 "Not submitted: fal locked the account for billing. Top up at \
                  https://fal.ai/dashboard/billing, then Esc resumes submits",
             );
         }
-        self.billing_pause
+        self.submits.billing_pause
     }
 
     /// Sends `jobs`, which the user confirmed with their count and cost, as one batch.
@@ -817,20 +610,19 @@ impl App {
             return Vec::new();
         }
         if from_marks {
-            self.panes.history.marked.clear();
+            self.panes.history.clear_marks();
         }
-        self.submitting = true;
+        self.submits.send(jobs.iter().cloned());
         self.notice(format!(
             "Submitting {}…",
             crate::ui::model::format::count(jobs.len(), "job", "jobs")
         ));
-        self.awaiting.extend(jobs.iter().cloned());
         vec![Effect::SubmitBatch(jobs)]
     }
 
     /// Asks before re-running the marked history jobs `ids` together.
     pub(crate) fn confirm_rerun(&mut self, ids: Vec<JobId>) -> Vec<Effect> {
-        let cap = self.pricing.max_jobs_per_submit;
+        let cap = self.settings.pricing.max_jobs_per_submit;
         if ids.len() as u64 > cap {
             self.error(format!(
                 "{} jobs are marked, more than the {cap} one submit may send: unmark some \
@@ -855,7 +647,7 @@ impl App {
             rows.push(format!("{} · {image}", one_line(&job.prompt)));
             jobs.push(job);
         }
-        let price = self.pricing.price_per_video;
+        let price = self.settings.pricing.price_per_video;
         let summary = format!(
             "{} again, {} at {} a video",
             crate::ui::model::format::count(jobs.len(), "marked job", "marked jobs"),
@@ -868,70 +660,17 @@ impl App {
         effects
     }
 
-    /// What completed jobs cost this session and today, for the history's title.
     /// Says which of the files a look at the history could not read are news. A listing
     /// gives them all (`whole`); a look at what changed, only the files it read.
     fn note_history_problems(&mut self, problems: Vec<String>, whole: bool) {
-        let new: Vec<&String> = problems
-            .iter()
-            .filter(|p| !self.history_problems.contains(p))
-            .collect();
-        if let Some(first) = new.first() {
-            let more = match new.len() {
-                1 => String::new(),
-                n => format!(" (and {} more)", n - 1),
-            };
-            self.error(format!("History: {first}{more}"));
-        }
-        if whole {
-            self.history_problems = problems;
-        } else {
-            for problem in problems {
-                if !self.history_problems.contains(&problem) {
-                    self.history_problems.push(problem);
-                }
-            }
-        }
-    }
-
-    /// Whether the spend shown counts the book as it is.
-    fn spend_counted(&self) -> bool {
-        self.spend_day == crate::spend::local_midnight(self.now)
-            && self.spend_version == Some(self.book.version())
-    }
-
-    /// What the jobs `ids` (as the book lists them now) count for in the spend shown.
-    fn spend_of(&self, ids: &[JobId]) -> SpendShown {
-        let price = self.pricing.price_per_video;
-        let jobs = || {
-            ids.iter()
-                .filter_map(|id| self.book.row(id))
-                .map(|r| (r.created_at, &r.state, r.price_usd))
-        };
-        SpendShown {
-            session: crate::spend::jobs_spent_since(jobs(), Some(self.started), price).usd,
-            today: crate::spend::jobs_spent_since(jobs(), Some(self.spend_day), price).usd,
+        if let Some(said) = self.messages.history_problems(problems, whole) {
+            self.error(said);
         }
     }
 
     fn recount_spend(&mut self) {
-        let midnight = crate::spend::local_midnight(self.now);
-        if self.spend_day == midnight && self.spend_version == Some(self.book.version()) {
-            return;
-        }
-        let price = self.pricing.price_per_video;
-        let jobs = || {
-            self.book
-                .rows()
-                .iter()
-                .map(|r| (r.created_at, &r.state, r.price_usd))
-        };
-        self.spend_day = midnight;
-        self.spend_version = Some(self.book.version());
-        self.panes.history.spend = SpendShown {
-            session: crate::spend::jobs_spent_since(jobs(), Some(self.started), price).usd,
-            today: crate::spend::jobs_spent_since(jobs(), Some(midnight), price).usd,
-        };
+        let price = self.settings.pricing.price_per_video;
+        self.spend.recount(self.time.now, &self.book, price);
     }
 
     /// What `Effect::Trash` did: the jobs moved go from the history, and each one that did
@@ -943,14 +682,13 @@ impl App {
         trash: &std::path::Path,
     ) {
         // Marks the trash used go, moved or not: they were acted on.
-        self.panes
-            .history
-            .marked
-            .retain(|m| !moved.contains(m) && !failed.iter().any(|(f, _)| f == m));
+        let acted_on: Vec<JobId> = (moved.iter().cloned())
+            .chain(failed.iter().map(|(id, _)| id.clone()))
+            .collect();
+        self.panes.history.unmark(&acted_on);
         self.book.remove(&moved);
         // A job gone from the book must not count as one still running for `in_flight`.
-        self.sent.retain(|(id, _)| !moved.contains(id));
-        self.panes.history.marked.retain(|id| !moved.contains(id));
+        self.submits.forget(&moved);
         self.panes.history.refresh(&self.book);
         self.recount_spend();
         if !moved.is_empty() {
@@ -965,22 +703,6 @@ impl App {
         }
     }
 
-    /// Whether a job with this very input is on its way or still running.
-    fn in_flight(&mut self, job: &NewJob) -> bool {
-        let book = &self.book;
-        let running = |id: &JobId| book.get(id).is_none_or(|e| !e.record.state.is_terminal());
-        self.sent.retain(|(id, _)| running(id));
-        self.awaiting.contains(job)
-            || self.sent.iter().any(|(_, sent)| sent == job)
-            || self.book.live().any(|e| {
-                let input = &e.record.input;
-                !e.record.state.is_terminal()
-                    && input.prompt == job.prompt
-                    && input.prompt_optimizer == job.prompt_optimizer
-                    && input.image.display() == job.image
-            })
-    }
-
     /// How many jobs are still queued or running.
     pub fn active_jobs(&self) -> usize {
         self.book
@@ -991,7 +713,7 @@ impl App {
 
     /// Builds the job to submit, or says what is missing and puts the cursor there.
     pub(crate) fn new_job(&mut self) -> Option<NewJob> {
-        if let Some(reason) = &self.cannot_submit {
+        if let Some(reason) = &self.settings.cannot_submit {
             let reason = reason.clone();
             self.error(reason);
             return None;
@@ -1019,8 +741,8 @@ impl App {
             Some(Ok(info)) => info.limit.clone(),
             None => None,
         };
-        let repeat = self.panes.prompt.repeat;
-        let cap = self.pricing.max_jobs_per_submit;
+        let repeat = self.panes.prompt.repeat();
+        let cap = self.settings.pricing.max_jobs_per_submit;
         let plan = match BatchPlan::new(&prompt, repeat, false, cap) {
             Ok(plan) => plan,
             Err(err) => {
@@ -1038,7 +760,7 @@ impl App {
         let job = NewJob {
             prompt: plan.prompts.first().cloned().unwrap_or(prompt),
             image,
-            prompt_optimizer: self.panes.optimizer.on,
+            prompt_optimizer: self.panes.optimizer.on(),
             check_limits: true,
         };
         if plan.jobs() > 1 {
@@ -1083,7 +805,7 @@ impl App {
         let warning = limit.map(|limit| {
             format!("The image is outside the model's limits ({limit}): fal will most likely refuse every job")
         });
-        let summary = plan.summary(self.pricing.price_per_video);
+        let summary = plan.summary(self.settings.pricing.price_per_video);
         self.show(Box::new(BatchConfirm::open(
             jobs, summary, rows, warning, false,
         )));

@@ -12,16 +12,17 @@ use crate::ui::kit::component::Ctx;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::Action;
+use crate::ui::model::messages::Origin;
 use crate::ui::model::paste::clean_paste;
 use crate::ui::overlays::compare::Compare;
 use crate::ui::overlays::grid::{FEWEST as GRID_FEWEST, Grid, MOST as GRID_MOST};
-use crate::ui::shell::app::{App, Origin};
+use crate::ui::shell::app::App;
 
 impl App {
     /// `l` on a finished job with its video on disk: take its last frame (a whole decoding
     /// pass, so in the runtime, with progress in the status bar).
     pub(crate) fn start_chain(&mut self, id: JobId) -> Vec<Effect> {
-        if let Some(busy) = &self.chaining {
+        if let Some(busy) = &self.submits.chaining {
             self.notice(format!("Still taking the last frame of job {busy}…"));
             return Vec::new();
         }
@@ -31,7 +32,7 @@ impl App {
         // Every view makes way for the editor, those it was opened from too.
         self.beneath.clear();
         self.overlay = None;
-        self.chaining = Some(id.clone());
+        self.submits.chaining = Some(id.clone());
         vec![Effect::SaveLastFrame(id)]
     }
 
@@ -43,8 +44,8 @@ impl App {
         id: JobId,
         result: Result<PathBuf, String>,
     ) -> Vec<Effect> {
-        if self.chaining.as_ref() == Some(&id) {
-            self.chaining = None;
+        if self.submits.chaining.as_ref() == Some(&id) {
+            self.submits.chaining = None;
         }
         let path = match result {
             Ok(path) => path,
@@ -57,10 +58,15 @@ impl App {
         let job_prompt = self.book.get(&id).map(|e| e.record.input.prompt.clone());
         let load_prompt = self.panes.prompt.text().trim().is_empty() && job_prompt.is_some();
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        let mut ctx = Ctx::new(
+            &self.book,
+            &self.settings.keys,
+            self.settings.remote,
+            &mut out,
+        );
         self.panes.image.replace(&image, &mut ctx);
         if load_prompt && let Some(prompt) = job_prompt {
-            self.panes.prompt.field.replace(&clean_paste(&prompt));
+            self.panes.prompt.replace(&clean_paste(&prompt));
         }
         ctx.focus(Focus::Editor);
         let prompt = if load_prompt {
@@ -71,23 +77,8 @@ impl App {
         ctx.notice(format!(
             "Continuing job {id}: its last frame is the image; {prompt}"
         ));
-        self.chains.retain(|(shot, _)| *shot != image);
-        self.chains.push((image, id));
+        self.submits.chained(image, id);
         self.apply(out)
-    }
-
-    /// The job `image` continues, if it is a last frame taken here, or the image of a job
-    /// that continued one (a re-run of a chained shot is chained too).
-    pub(crate) fn continues_for(&self, image: &str) -> Option<JobId> {
-        if let Some((_, id)) = self.chains.iter().rev().find(|(shot, _)| shot == image) {
-            return Some(id.clone());
-        }
-        self.book
-            .rows()
-            .iter()
-            .filter(|r| r.continues.is_some() && &*r.image == image)
-            .max_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)))
-            .and_then(|r| r.continues.clone())
     }
 
     /// A rating or note was written (or refused): the lists show what the file now holds.
@@ -123,8 +114,7 @@ impl App {
     /// `=`: the selected job `id` beside the one marked job (Space in the history); with
     /// 3 to 9 jobs between the marked and the selected one, a grid of them.
     pub(crate) fn compare(&mut self, id: JobId) -> Vec<Effect> {
-        let marked = &self.panes.history.marked;
-        let mut jobs: Vec<JobId> = marked.clone();
+        let mut jobs: Vec<JobId> = self.panes.history.marked().to_vec();
         if !jobs.contains(&id) {
             jobs.push(id.clone());
         }
@@ -135,18 +125,19 @@ impl App {
             self.notice(format!(
                 "{} jobs are marked: a grid takes {GRID_FEWEST} to {GRID_MOST}. Unmark some \
                  ({mark}), or Esc in the history clears the marks",
-                marked.len()
+                self.panes.history.marked().len()
             ));
             return Vec::new();
         }
         if jobs.len() >= GRID_FEWEST {
             // What marking them said ("= shows them in a grid") is done.
-            App::forget_notice_about(&mut self.status, Origin::Action(Action::MarkBatch));
+            self.messages
+                .forget_notice_about(Origin::Action(Action::MarkBatch));
             // Its strips are asked for as for any open view (`App::follow_media`).
             self.media.stop();
             self.show(Box::new(Grid::open(jobs)));
             // Used, as by compare: the next D or r must not act on them.
-            self.panes.history.marked.clear();
+            self.panes.history.clear_marks();
             return Vec::new();
         }
         let Some(marked) = jobs.into_iter().find(|m| *m != id) else {
@@ -165,12 +156,13 @@ impl App {
         self.media.stop();
         self.show(Box::new(Compare::open(marked, id)));
         // Used: a mark left behind would make the next D or r act on it.
-        self.panes.history.marked.clear();
+        self.panes.history.clear_marks();
         Vec::new()
     }
 
     fn key_name(&self, action: Action) -> String {
-        self.keys
+        self.settings
+            .keys
             .short_label(action)
             .unwrap_or_else(|| format!("the {} key", action.name()))
     }

@@ -43,7 +43,7 @@ pub(crate) fn command_lists() -> Vec<(Focus, Vec<Command>)> {
     let panes = Panes {
         prompt: prompt::PromptPane::new(""),
         image: image::ImagePane::new(""),
-        optimizer: optimizer::OptimizerPane { on: true },
+        optimizer: optimizer::OptimizerPane::new(true),
         queue: queue::QueuePane::default(),
         history: history::HistoryPane::default(),
     };

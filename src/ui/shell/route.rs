@@ -10,13 +10,12 @@ use ratatui::layout::Position;
 use i2v_store::JobId;
 
 use crate::ui::kit::component::{self, Command, Component, Ctx, Outcome, Overlay, Request, quiet};
-use crate::ui::kit::layout;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::{Action, KeyBinding};
 use crate::ui::model::media::Step;
+use crate::ui::model::messages::Origin;
 use crate::ui::model::paste::clean_paste;
-use crate::ui::model::status::StatusKind;
 use crate::ui::overlays::confirm::Confirm;
 use crate::ui::overlays::detail::Detail;
 use crate::ui::overlays::diff::Diff;
@@ -24,7 +23,7 @@ use crate::ui::overlays::full_screen::FullScreen;
 use crate::ui::overlays::help::Help;
 use crate::ui::overlays::messages::Messages;
 use crate::ui::overlays::note::NoteEditor;
-use crate::ui::shell::app::{App, Loaded, Origin};
+use crate::ui::shell::app::{App, Loaded};
 
 /// The app's own commands: they work in every pane (after the pane's own); a pane lists
 /// those it wants hinted in its own list.
@@ -106,25 +105,21 @@ impl App {
         let binding = KeyBinding::from_event(&key);
         // Nothing on screen says what a key would do: only quitting works (resizing comes
         // as its own message).
-        if layout::too_small(self.size) {
-            return match component::action_for(&self.keys, &GLOBAL, binding) {
+        if self.screen.too_small() {
+            return match component::action_for(&self.settings.keys, &GLOBAL, binding) {
                 Some(Action::Quit) => self.global(Action::Quit),
                 _ => Vec::new(),
             };
         }
         // A warning from the start is seen now; the key goes on to do its work.
-        self.warning_seen();
+        self.messages.warning_seen(self.time.now);
         // An error stays until the user has pressed something, and that key only dismisses
         // it: a `q` meant to clear the message must not quit, nor be typed. A quit chord
         // (Ctrl-Q, Ctrl-C) is never pressed by accident, so it still quits, and the message
         // log's key (which the error's hint names) opens the log.
-        if self
-            .status
-            .as_ref()
-            .is_some_and(|s| s.kind == StatusKind::Error)
-        {
-            self.status = None;
-            let passes = match component::action_for(&self.keys, &GLOBAL, binding) {
+        if self.messages.error_shown() {
+            self.messages.status = None;
+            let passes = match component::action_for(&self.settings.keys, &GLOBAL, binding) {
                 Some(Action::Quit) => !binding.is_plain_char(),
                 Some(Action::Messages) => true,
                 _ => false,
@@ -144,12 +139,17 @@ impl App {
         let mut handed_back = None;
         let acted;
         {
-            let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+            let mut ctx = Ctx::new(
+                &self.book,
+                &self.settings.keys,
+                self.settings.remote,
+                &mut out,
+            );
             if let Some(overlay) = self.overlay.as_mut() {
                 let commands = overlay.commands();
                 acted = component::action_for(ctx.keys, &commands, binding);
                 if let Some(action) = acted {
-                    App::forget_notice_about(&mut self.status, Origin::Action(action));
+                    self.messages.forget_notice_about(Origin::Action(action));
                 }
                 match acted {
                     // Plain q closes a view, as in a pager; Ctrl-Q and Ctrl-C still quit.
@@ -171,12 +171,12 @@ impl App {
                     let commands = pane.commands();
                     acted = pane_action(ctx.keys, &commands, binding);
                     if let Some(action) = acted {
-                        App::forget_notice_about(&mut self.status, Origin::Action(action));
+                        self.messages.forget_notice_about(Origin::Action(action));
                     }
                     match acted {
                         // Submits are paused for billing: Esc resumes them before it does
                         // anything else.
-                        Some(Action::Back) if self.billing_pause => {
+                        Some(Action::Back) if self.submits.billing_pause => {
                             handed_back = Some(Action::Back);
                         }
                         Some(action) => {
@@ -193,12 +193,12 @@ impl App {
             }
         }
         // What the action says answers it, so doing it again clears what it said.
-        self.acting = acted.map(Origin::Action);
+        self.messages.acting = acted.map(Origin::Action);
         let mut effects = self.apply(out);
         if let Some(action) = handed_back {
             effects.extend(self.global(action));
         }
-        self.acting = None;
+        self.messages.acting = None;
         effects
     }
 
@@ -214,7 +214,7 @@ impl App {
                 // A demo's jobs run on a simulated fal inside this process: quitting ends
                 // them for good, so ask (a real fal goes on with them, and says so after).
                 let active = self.active_jobs();
-                if self.demo && active > 0 {
+                if self.settings.demo && active > 0 {
                     self.show(Box::new(Confirm::Quit { active }));
                     return Vec::new();
                 }
@@ -235,12 +235,17 @@ impl App {
             Action::FocusHistory => self.set_focus(Focus::History),
             Action::ToggleOptimizer => {
                 let mut out = Vec::new();
-                let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+                let mut ctx = Ctx::new(
+                    &self.book,
+                    &self.settings.keys,
+                    self.settings.remote,
+                    &mut out,
+                );
                 self.panes.optimizer.toggle(&mut ctx);
                 return self.apply(out);
             }
-            Action::Back if self.billing_pause => {
-                self.billing_pause = false;
+            Action::Back if self.submits.billing_pause => {
+                self.submits.billing_pause = false;
                 self.notice("Submits resumed");
             }
             Action::EditExternally => {
@@ -255,7 +260,7 @@ impl App {
     /// field's own Ctrl-U and Ctrl-R.
     fn editor_undo(&self, binding: KeyBinding) -> Option<Action> {
         let ctrl = |c| KeyBinding::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        match pane_action(&self.keys, &self.panes.prompt.commands(), binding) {
+        match pane_action(&self.settings.keys, &self.panes.prompt.commands(), binding) {
             Some(action @ (Action::Undo | Action::Redo)) => Some(action),
             _ if binding == ctrl('u') => Some(Action::Undo),
             _ if binding == ctrl('r') => Some(Action::Redo),
@@ -267,19 +272,24 @@ impl App {
     /// optimizer go back (or forward) with the prompt. `None` for any other step.
     fn undo_load(&mut self, action: Action) -> Option<Vec<Effect>> {
         let loaded = self.loaded.as_ref()?;
-        let field = &self.panes.prompt.field;
+        let prompt = &self.panes.prompt;
         let (step, (image, optimizer)) = match action {
-            Action::Undo => (field.last_step(), loaded.before.clone()),
-            _ => (field.next_redo(), loaded.after.clone()),
+            Action::Undo => (prompt.last_step(), loaded.before.clone()),
+            _ => (prompt.next_redo(), loaded.after.clone()),
         };
         if step != Some(loaded.step) {
             return None;
         }
-        self.panes.prompt.field.undo(action);
+        self.panes.prompt.undo(action);
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        let mut ctx = Ctx::new(
+            &self.book,
+            &self.settings.keys,
+            self.settings.remote,
+            &mut out,
+        );
         self.panes.image.replace(&image, &mut ctx);
-        self.panes.optimizer.on = optimizer;
+        self.panes.optimizer.set(optimizer);
         Some(self.apply(out))
     }
 
@@ -361,19 +371,24 @@ impl App {
                 }
                 Request::Restore { id, input } => {
                     let mut out = Vec::new();
-                    let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
-                    let before = (self.panes.image.text(), self.panes.optimizer.on);
-                    let step = self.panes.prompt.field.last_step();
-                    self.panes.prompt.field.replace(&clean_paste(&input.prompt));
+                    let mut ctx = Ctx::new(
+                        &self.book,
+                        &self.settings.keys,
+                        self.settings.remote,
+                        &mut out,
+                    );
+                    let before = (self.panes.image.text(), self.panes.optimizer.on());
+                    let step = self.panes.prompt.last_step();
+                    self.panes.prompt.replace(&clean_paste(&input.prompt));
                     self.panes.image.replace(&input.image.display(), &mut ctx);
-                    self.panes.optimizer.on = input.prompt_optimizer;
+                    self.panes.optimizer.set(input.prompt_optimizer);
                     // One undo in the prompt takes the whole load back (a prompt the load
                     // left as it was has no step of its own to undo).
-                    let loaded_step = self.panes.prompt.field.last_step();
+                    let loaded_step = self.panes.prompt.last_step();
                     self.loaded = loaded_step.filter(|s| Some(*s) != step).map(|step| Loaded {
                         step,
                         before,
-                        after: (self.panes.image.text(), self.panes.optimizer.on),
+                        after: (self.panes.image.text(), self.panes.optimizer.on()),
                     });
                     ctx.focus(Focus::Editor);
                     ctx.notice(format!("Loaded job {id} into the editor"));
@@ -439,7 +454,8 @@ impl App {
     /// `,` and `.` full screen: a frame back or on, once the video stands still.
     fn step(&mut self, id: &JobId, forward: bool) {
         let key = |action| {
-            self.keys
+            self.settings
+                .keys
                 .short_label(action)
                 .unwrap_or_else(|| action.name().to_owned())
         };
@@ -462,22 +478,27 @@ impl App {
     }
 
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        if layout::too_small(self.size) {
+        if self.screen.too_small() {
             return Vec::new();
         }
-        self.warning_seen();
-        App::forget_notice_about(&mut self.status, Origin::Paste);
+        self.messages.warning_seen(self.time.now);
+        self.messages.forget_notice_about(Origin::Paste);
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(&self.book, &self.keys, self.remote, &mut out);
+        let mut ctx = Ctx::new(
+            &self.book,
+            &self.settings.keys,
+            self.settings.remote,
+            &mut out,
+        );
         // An overlay with a text field (the note) takes it; the others ignore it.
         if let Some(overlay) = self.overlay.as_mut() {
             overlay.paste(text, &mut ctx);
         } else if self.panes.get_mut(self.focus).paste(text, &mut ctx) == Outcome::HandBack {
             ctx.notice("Paste goes into the prompt or image field: Tab there first");
         }
-        self.acting = Some(Origin::Paste);
+        self.messages.acting = Some(Origin::Paste);
         let effects = self.apply(out);
-        self.acting = None;
+        self.messages.acting = None;
         effects
     }
 
@@ -485,7 +506,7 @@ impl App {
     /// the row clicked in a list), the wheel scrolls what is under it. Where things are is
     /// what the last frame drew.
     pub(crate) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        let Some(areas) = self.drawn.filter(|_| !layout::too_small(self.size)) else {
+        let Some(areas) = self.screen.drawn.filter(|_| !self.screen.too_small()) else {
             return Vec::new();
         };
         let at = Position::new(mouse.column, mouse.row);

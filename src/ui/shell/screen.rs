@@ -17,11 +17,11 @@ use crate::ui::shell::status_bar;
 /// Draws the whole screen for the current state.
 pub fn draw(app: &mut App, frame: &mut Frame) {
     let area = frame.area();
-    frame.render_widget(Block::new().style(app.theme.base()), area);
+    frame.render_widget(Block::new().style(app.settings.theme.base()), area);
     if layout::too_small(area) {
-        app.drawn = None;
+        app.screen.drawn = None;
         // Short lines, so that a narrow screen shows them whole, and the one key that works.
-        let quit = app.keys.short_label(Action::Quit);
+        let quit = app.settings.keys.short_label(Action::Quit);
         let lines: Vec<Line> = [
             Some("terminal too small".to_owned()),
             Some(format!(
@@ -39,7 +39,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         frame.render_widget(
             Paragraph::new(lines)
                 .alignment(Alignment::Center)
-                .style(app.theme.error()),
+                .style(app.settings.theme.error()),
             Rect::new(area.x, top, area.width, rows),
         );
         return;
@@ -52,21 +52,22 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         4
     };
     let areas = layout::areas(area, banner.is_some(), image_rows);
-    app.drawn = Some(areas);
+    app.screen.drawn = Some(areas);
     if let (Some(rect), Some(text)) = (areas.banner, banner) {
         frame.render_widget(
-            Paragraph::new(format!(" {text}")).style(app.theme.banner()),
+            Paragraph::new(format!(" {text}")).style(app.settings.theme.banner()),
             rect,
         );
     }
     let view = |focused: bool| View {
-        theme: &app.theme,
-        keys: &app.keys,
+        theme: &app.settings.theme,
+        keys: &app.settings.keys,
         book: &app.book,
-        now: app.now,
-        ticks: app.ticks,
-        messages: &app.messages,
+        now: app.time.now,
+        ticks: app.time.ticks,
+        messages: app.messages.log(),
         media: &app.media,
+        spend: app.spend.shown,
         focused,
     };
     let focus = app.focus;

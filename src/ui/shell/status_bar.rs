@@ -9,17 +9,17 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::ui::kit::component::Command;
 use crate::ui::model::keys::Action;
-use crate::ui::model::status::StatusKind;
+use crate::ui::model::messages::StatusKind;
 use crate::ui::shell::app::App;
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     // A chained shot's last frame takes a decoding pass: its progress stays in sight.
     let progress = chaining_text(app);
-    let line = match &app.status {
+    let line = match &app.messages.status {
         Some(status) if status.kind != StatusKind::Notice => {
             // A message cut at the screen's edge is whole in the log.
-            let log = app.keys.short_label(Action::Messages);
+            let log = app.settings.keys.short_label(Action::Messages);
             let behind = (status.behind > 0).then(|| format!("{} more", status.behind));
             let (mark, style, dismiss) = match status.kind {
                 StatusKind::Error => ("✗", theme.error(), Some("any key dismisses")),
@@ -96,17 +96,17 @@ impl Shown {
 /// in `width`: whole hints dropped by rank, never one cut in half.
 /// The chained shot's progress while a last frame is taken, else nothing.
 fn chaining_text(app: &App) -> String {
-    match &app.chaining {
+    match &app.submits.chaining {
         Some(id) => format!(
             " {} taking the last frame of job {id}… ",
-            crate::ui::model::format::spinner(app.ticks)
+            crate::ui::model::format::spinner(app.time.ticks)
         ),
         None => String::new(),
     }
 }
 
 fn hints(app: &App, width: usize) -> Line<'static> {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let result = app.active_job().is_some_and(|id| finished_result(app, &id));
     let mut shown = Vec::new();
     for command in app.active_commands() {
@@ -119,8 +119,8 @@ fn hints(app: &App, width: usize) -> Line<'static> {
                     continue;
                 }
                 let key = match hint.through {
-                    Some(last) => app.keys.run_label(action, last),
-                    None => app.keys.short_label(action),
+                    Some(last) => app.settings.keys.run_label(action, last),
+                    None => app.settings.keys.short_label(action),
                 };
                 let Some(key) = key else { continue };
                 let rank = match (hint.on_result, action) {
@@ -148,11 +148,13 @@ fn hints(app: &App, width: usize) -> Line<'static> {
         shown.push(Shown { key, what, rank });
     }
     let submitting = "submitting…";
-    let room = width.saturating_sub(1).saturating_sub(if app.submitting {
-        submitting.width()
-    } else {
-        0
-    });
+    let room = width
+        .saturating_sub(1)
+        .saturating_sub(if app.submits.submitting {
+            submitting.width()
+        } else {
+            0
+        });
     // The last hint needs no spaces after it.
     let needed = |shown: &[Shown]| {
         shown
@@ -174,7 +176,7 @@ fn hints(app: &App, width: usize) -> Line<'static> {
         spans.push(Span::styled(hint.key, theme.key()));
         spans.push(Span::styled(format!(" {}  ", hint.what), theme.muted()));
     }
-    if app.submitting {
+    if app.submits.submitting {
         spans.push(Span::styled(submitting, theme.accent()));
     }
     Line::from(spans)
