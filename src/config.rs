@@ -51,6 +51,9 @@ pub struct ConfigFile {
     /// fal's optional request headers for every job (`i2v submit` flags override them).
     #[serde(default)]
     pub fal: FalConfig,
+    /// Caps on what today and one session may cost (none by default).
+    #[serde(default)]
+    pub budget: crate::budget::Budget,
 }
 
 /// `[fal]`: fal's optional request headers, all off unless set.
@@ -121,6 +124,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("max_thumbs_mb", &self.max_thumbs_mb)
             .field("ui", &self.ui)
             .field("fal", &self.fal)
+            .field("budget", &self.budget)
             .finish()
     }
 }
@@ -249,6 +253,9 @@ impl Settings {
             Some(0) => return Err(invalid("max_jobs_per_submit must be 1 or more")),
             Some(max) => max,
         };
+        file.budget
+            .validate()
+            .map_err(|message| invalid(&message))?;
         let queue_url = env("I2V_QUEUE_URL")
             .or_else(|| file.queue_url.clone())
             .unwrap_or_else(|| DEFAULT_QUEUE_URL.to_owned());
@@ -503,6 +510,24 @@ mod tests {
             let err = Settings::load(&f.env()).unwrap_err().to_string();
             assert!(err.contains(named), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_budget_is_read_from_its_table_and_must_be_money() {
+        let f = Fixture::new();
+        assert!(!Settings::load(&f.env()).unwrap().file.budget.is_set());
+        f.config("[budget]\ndaily_usd = 5.0\nsession_usd = 2\n", 0o600);
+        let budget = Settings::load(&f.env()).unwrap().file.budget;
+        assert_eq!(
+            (budget.daily_usd, budget.session_usd),
+            (Some(5.0), Some(2.0))
+        );
+        f.config("[budget]\nsession_usd = -2.0\n", 0o600);
+        let err = Settings::load(&f.env()).unwrap_err().to_string();
+        assert!(err.contains("session_usd"), "{err}");
+        f.config("[budget]\nweekly_usd = 2.0\n", 0o600);
+        let err = Settings::load(&f.env()).unwrap_err().to_string();
+        assert!(err.contains("weekly_usd"), "{err}");
     }
 
     #[test]

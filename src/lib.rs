@@ -5,6 +5,7 @@
 //! state and draws that state.
 
 pub mod batch;
+pub mod budget;
 pub mod byte_size;
 pub mod camera;
 pub mod cli;

@@ -114,3 +114,92 @@ fn without_fals_price_list_the_built_in_price_is_used_and_the_submit_goes_on() {
     assert_eq!(sim.count("pricing"), 2);
     assert_eq!(prices(&sandbox), [0.33, 0.4]);
 }
+
+fn submits(sim: &Sim) -> u64 {
+    sim.count("submit")
+}
+
+#[test]
+fn a_submit_past_the_daily_budget_is_refused_before_anything_is_sent_unless_over_budget() {
+    let sim = priced_sim(0.4);
+    let sandbox = Sandbox::new(&sim.url());
+    submit(&sandbox).expect_code(0);
+    sandbox.write_config("[budget]\ndaily_usd = 0.7\n");
+
+    let refused = submit(&sandbox);
+    refused.expect_code(2).expect_stderr(
+        "over the daily budget of $0.70: $0.40 spent today, and this would cost $0.40 more \
+         ($0.80 in all); nothing was sent: raise [budget] daily_usd in ",
+    );
+    refused.expect_stderr("or add --over-budget to send anyway");
+    assert_eq!(submits(&sim), 1, "nothing may reach fal");
+    assert_eq!(sandbox.records().len(), 1, "no record either");
+
+    sandbox
+        .submit(
+            "a cat walks",
+            IMAGE_URL,
+            &["--no-download", "--over-budget"],
+        )
+        .expect_code(0)
+        .expect_stderr("warning: over the daily budget of $0.70");
+    assert_eq!(submits(&sim), 2);
+
+    // Up to the cap exactly is within it.
+    sandbox.write_config("[budget]\ndaily_usd = 1.2\n");
+    submit(&sandbox).expect_code(0);
+    assert_eq!(submits(&sim), 3);
+}
+
+#[test]
+fn the_session_budget_weighs_a_whole_matrix_before_any_of_it_is_sent() {
+    let sim = priced_sim(0.4);
+    let sandbox = Sandbox::new(&sim.url());
+    sandbox.write_config("[budget]\nsession_usd = 1.0\n");
+    sandbox
+        .submit(
+            "a {red|blue|green} fox",
+            IMAGE_URL,
+            &["--no-download", "--yes"],
+        )
+        .expect_code(2)
+        .expect_stderr(
+            "over the session budget of $1.00: $0.00 spent this session, and this would cost \
+             $1.20 more ($1.20 in all); nothing was sent: raise [budget] session_usd in ",
+        );
+    assert_eq!(submits(&sim), 0);
+    // A session of the CLI is one submit: what earlier ones cost does not count against it.
+    for _ in 0..2 {
+        sandbox
+            .submit(
+                "a fox",
+                IMAGE_URL,
+                &["--no-download", "--yes", "--repeat", "2"],
+            )
+            .expect_code(0);
+    }
+    assert_eq!(submits(&sim), 4);
+}
+
+#[test]
+fn jobs_still_in_flight_count_against_the_budget() {
+    let sim = Sim::start(SimConfig {
+        price_usd: 0.4,
+        run_time: std::time::Duration::from_secs(60),
+        ..quick()
+    });
+    let sandbox = Sandbox::new(&sim.url());
+    submit_with(&sandbox, &["--timeout", "1s"]).expect_code(124);
+    sandbox.write_config("[budget]\ndaily_usd = 0.5\n");
+    submit(&sandbox).expect_code(2).expect_stderr(
+        "over the daily budget of $0.50: $0.00 spent today and $0.40 in flight, and this would \
+         cost $0.40 more ($0.80 in all)",
+    );
+    assert_eq!(submits(&sim), 1);
+}
+
+fn submit_with(sandbox: &Sandbox, extra: &[&str]) -> support::Run {
+    let mut args = vec!["--no-download"];
+    args.extend_from_slice(extra);
+    sandbox.submit("a cat walks", IMAGE_URL, &args)
+}

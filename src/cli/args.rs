@@ -157,6 +157,9 @@ pub struct SubmitArgs {
     /// Send several jobs (a prompt matrix, --repeat) without asking first.
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Send even past a cap the config's `[budget]` sets (daily_usd, session_usd).
+    #[arg(long)]
+    pub over_budget: bool,
     /// Send the prompt exactly as written: braces are not alternatives.
     #[arg(long)]
     pub literal: bool,

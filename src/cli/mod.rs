@@ -78,6 +78,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_jobs: settings.max_jobs_per_submit,
                 config_path: settings.config_path.clone(),
                 settle_after: settings.settle_after,
+                budget: settings.file.budget,
             };
             submit::submit(backend, args, options).await
         }

@@ -50,6 +50,8 @@ pub struct SubmitOptions {
     pub config_path: PathBuf,
     /// See [`EngineOptions::settle_after`].
     pub settle_after: Duration,
+    /// The config's `[budget]`: a submit past a cap is refused unless `--over-budget`.
+    pub budget: crate::budget::Budget,
 }
 
 pub async fn submit(
@@ -78,6 +80,16 @@ pub async fn submit(
         tracing::info!(%trouble, "price per video");
     }
     let price_per_video = price.usd;
+    let cost = plan.jobs() as f64 * price_per_video;
+    if !within_budget(
+        &backend.store,
+        &options,
+        cost,
+        price_per_video,
+        args.over_budget,
+    ) {
+        return Ok(ExitCode::from(BAD_INPUT_OR_SETUP));
+    }
     if plan.jobs() > 1 && !args.yes && !confirmed(&plan, price_per_video) {
         return Ok(ExitCode::from(BAD_INPUT_OR_SETUP));
     }
@@ -158,6 +170,50 @@ fn warn_long_prompts(plan: &BatchPlan) {
             }
         }
     }
+}
+
+/// Whether a submit costing `cost` may go: past a cap of the budget it is refused, saying
+/// which, what counts against it and what the submit would cost, unless `over_budget`. A CLI
+/// submit is a session of its own: the session cap weighs it alone.
+fn within_budget(
+    store: &Store,
+    options: &SubmitOptions,
+    cost: f64,
+    price_now: f64,
+    over_budget: bool,
+) -> bool {
+    use crate::budget::{Committed, Standing};
+    if !options.budget.is_set() {
+        return true;
+    }
+    let history = store.history();
+    let midnight = crate::spend::local_midnight(chrono::Utc::now());
+    let today = Committed::of(
+        history
+            .jobs
+            .iter()
+            .map(|job| (job.created_at, &job.state, job.price_usd)),
+        Some(midnight),
+        price_now,
+    );
+    let standing = Standing {
+        today,
+        session: Committed::default(),
+    };
+    let Some(over) = options.budget.check(&standing, cost) else {
+        return true;
+    };
+    if over_budget {
+        eprintln!("warning: {}; sent anyway (--over-budget)", over.describe());
+        return true;
+    }
+    eprintln!(
+        "i2v: {}; nothing was sent: raise {} in {}, or add --over-budget to send anyway",
+        over.describe(),
+        over.cap.setting(),
+        options.config_path.display()
+    );
+    false
 }
 
 /// Lists the jobs with their cost and asks; without a terminal, says how to send them.
