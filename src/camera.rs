@@ -67,6 +67,18 @@ pub struct Bracket {
     pub known: bool,
 }
 
+/// A regular expression matching a closed bracket of known commands (at most
+/// [`MAX_IN_ONE`], any case and spacing): what the editor shows in colour.
+pub fn known_bracket_pattern() -> String {
+    let command = COMMANDS
+        .iter()
+        .map(|c| c.replace(' ', r"\s+"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let one = format!(r"\s*(?:{command})\s*");
+    format!(r"(?i)\[{one}(?:,{one}){{0,{}}}\]", MAX_IN_ONE - 1)
+}
+
 /// The closed brackets of one line (`[` … `]`, not nested).
 pub fn brackets(line: &str) -> Vec<Bracket> {
     let mut found = Vec::new();
@@ -128,6 +140,21 @@ mod tests {
         assert_eq!(offered("pan l"), ["Pan left"]);
         assert_eq!(offered(" zoom "), ["Zoom in", "Zoom out"]);
         assert!(offered("dolly").is_empty());
+    }
+
+    #[test]
+    fn the_pattern_matches_the_brackets_brackets_calls_known() {
+        let pattern = regex::Regex::new(&known_bracket_pattern()).unwrap();
+        let line = "A fox [Pan left] then [push IN,  Tilt up] and [Dolly zoom] [a,b,c,d] \
+                    [Pan left, Tilt up, Zoom in, Shake] [Shake]";
+        let matched: Vec<&str> = pattern.find_iter(line).map(|m| m.as_str()).collect();
+        let known: Vec<&str> = brackets(line)
+            .into_iter()
+            .filter(|b| b.known)
+            .map(|b| &line[b.range])
+            .collect();
+        assert_eq!(matched, ["[Pan left]", "[push IN,  Tilt up]", "[Shake]"]);
+        assert_eq!(matched, known);
     }
 
     #[test]

@@ -521,17 +521,20 @@ fn keys_can_be_remapped() {
 fn help_lists_every_action() {
     let mut app = app();
     // Tall enough for the whole list, unscrolled.
-    app.update(Msg::Resize(120, 110));
+    app.update(Msg::Resize(120, 120));
     app.update(key(KeyCode::F(1)));
-    let help = render(&mut app, 120, 110);
+    let help = render(&mut app, 120, 120);
     for action in i2v::ui::Action::ALL {
         assert!(
             help.contains(&format!("({})", action.name())),
             "{action:?}\n{help}"
         );
     }
+    // The keys that are not actions are named too: Tab's completion, the camera commands.
+    assert!(help.contains("Tab completes a local path"), "{help}");
+    assert!(help.contains("Tracking shot"), "{help}");
     app.update(key(KeyCode::Esc));
-    assert!(!render(&mut app, 120, 110).contains("(submit)"));
+    assert!(!render(&mut app, 120, 120).contains("(submit)"));
 }
 
 #[test]

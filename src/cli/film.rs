@@ -13,9 +13,7 @@ use i2v_store::{JobRecord, Store};
 use super::args::FilmArgs;
 use super::output::print_line;
 use crate::byte_size::human_size;
-use crate::film::{
-    Footage, Written, chain_ending_at, chain_film, footage, output_path, refusal,
-};
+use crate::film::{Footage, Written, chain_ending_at, chain_film, footage, output_path, refusal};
 use crate::setup::Backend;
 
 /// How often a progress line may be printed.

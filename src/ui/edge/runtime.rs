@@ -350,6 +350,16 @@ impl Runtime {
                     )));
                 }
             }
+            Effect::CompletePath(text) => {
+                let tx = self.msg_tx.clone();
+                // A folder on a slow mount must not hold up the screen.
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let completion = crate::path_complete::complete(&text, &cwd, home.as_deref());
+                    let _ = tx.send(Msg::PathCompleted { text, completion });
+                });
+            }
             Effect::InspectImage(text) => {
                 // Only the latest text matters: a URL typed key by key would otherwise be
                 // fetched once per key.

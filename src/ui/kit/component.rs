@@ -170,6 +170,10 @@ pub(crate) trait Component {
     /// width): `update` never calls `draw`. `&mut self` so a component can keep render state
     /// (a picture protocol, a scroll clamped to what fits).
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect);
+
+    /// Draws what opens over the panes around it (a list of suggestions beside the cursor),
+    /// after every pane: only the focused pane is asked, and only when no overlay is open.
+    fn draw_popup(&mut self, _view: &View, _frame: &mut Frame) {}
 }
 
 /// An overlay: a component drawn over the panes, taking every key while open.

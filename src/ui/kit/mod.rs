@@ -16,6 +16,7 @@ pub(crate) mod logs;
 pub(crate) mod prompt_diff;
 pub(crate) mod scroll;
 pub(crate) mod soft_wrap;
+pub(crate) mod suggest;
 pub(crate) mod text_field;
 pub(crate) mod undo;
 pub(crate) mod unread;

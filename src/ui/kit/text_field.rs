@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
@@ -72,6 +72,46 @@ impl TextField {
         let snapshot = Snapshot::of(&self.area);
         self.area.insert_str(text);
         self.undo.record(snapshot, &self.area, Edit::Whole);
+    }
+
+    /// Replaces the `chars` characters before the cursor (on its line) with `text`, as one
+    /// undoable step: a suggestion taken.
+    pub fn replace_before_cursor(&mut self, chars: usize, text: &str) {
+        let snapshot = Snapshot::of(&self.area);
+        for _ in 0..chars {
+            self.area.delete_char();
+        }
+        self.area.insert_str(text);
+        self.undo.record(snapshot, &self.area, Edit::Whole);
+    }
+
+    /// The cursor's line and its place in it as a byte offset.
+    pub fn cursor_in_line(&self) -> Option<(usize, &str, usize)> {
+        let cursor = self.area.cursor();
+        let line = self.area.lines().get(cursor.0)?;
+        let byte = line
+            .char_indices()
+            .nth(cursor.1)
+            .map_or(line.len(), |(at, _)| at);
+        Some((cursor.0, line.as_str(), byte))
+    }
+
+    /// Where the cursor is on screen, for a field drawn into `area` (the text area keeps
+    /// the rows it scrolled past).
+    pub fn cursor_cell(&self, area: Rect) -> Position {
+        let cursor = self.area.screen_cursor();
+        let (top, left) = self.area.scroll_offset();
+        let row = cursor.row.saturating_sub(usize::from(top));
+        let col = cursor.col.saturating_sub(usize::from(left));
+        let clamp = |at: usize, len: u16| {
+            u16::try_from(at)
+                .unwrap_or(u16::MAX)
+                .min(len.saturating_sub(1))
+        };
+        Position::new(
+            area.x + clamp(col, area.width),
+            area.y + clamp(row, area.height),
+        )
     }
 
     /// A key typed into the field; its own undo keys go to the history of whole edits.

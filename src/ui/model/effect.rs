@@ -37,6 +37,9 @@ pub enum Effect {
     /// Look at the image field's text (stat the file, read its header); answer with
     /// `Msg::ImageInspected`. Sent on every change: debounce in the runtime if needed.
     InspectImage(String),
+    /// Complete the image field's text as a local path (list its folder); answer with
+    /// `Msg::PathCompleted`.
+    CompletePath(String),
     /// Hand the prompt to `$VISUAL`/`$EDITOR`; answer with `Msg::EditorReturned`.
     EditExternally(String),
     /// Write to the system clipboard (OSC 52, so it works over SSH).

@@ -50,6 +50,12 @@ pub enum Msg {
         text: String,
         result: Result<ImageInfo, String>,
     },
+    /// Reply to `Effect::CompletePath(text)`: what Tab makes of `text`, `None` when there
+    /// is nothing to complete (then Tab leaves the field, as it does elsewhere).
+    PathCompleted {
+        text: String,
+        completion: Option<crate::path_complete::Completion>,
+    },
     /// Reply to `Effect::EditExternally`: the edited prompt, or why the editor failed.
     EditorReturned(Result<String, String>),
     /// Reply to `Effect::Submit`.

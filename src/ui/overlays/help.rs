@@ -19,21 +19,31 @@ const SCOPES: [Scope; 7] = [
 ];
 
 /// Keys that are not actions, said once under their section.
-fn note_for(scope: Scope) -> Option<&'static str> {
-    match scope {
-        Scope::Global => {
-            Some("plain keys (q, ?) type text while the prompt or image field has focus")
-        }
-        Scope::Text => Some(
+fn notes_for(scope: Scope) -> Vec<String> {
+    let notes: &[&str] = match scope {
+        Scope::Global => &["plain keys (q, ?) type text while the prompt or image field has focus"],
+        Scope::Text => &[
             "editing: Ctrl-←/→ or Alt-B/F by word, Home/End or Ctrl-A line start/end, \
              Ctrl-Home/End the whole text's, Ctrl-W/Alt-D delete a word, Ctrl-K delete to \
              line end, Enter new line",
-        ),
-        Scope::Jobs => Some("in the history, Enter loads the job into the editor instead"),
-        Scope::Queue => Some("the cancel question takes y (or Enter) / n (or Esc)"),
-        Scope::History => Some("in the filter line: type, Enter keeps the filter, Esc clears it"),
-        _ => None,
+            "image field: Tab completes a local path (several: Tab/↓ next, Enter takes, Esc \
+             closes)",
+        ],
+        Scope::Jobs => &["in the history, Enter loads the job into the editor instead"],
+        Scope::Queue => &["the cancel question takes y (or Enter) / n (or Esc)"],
+        Scope::History => &["in the filter line: type, Enter keeps the filter, Esc clears it"],
+        _ => &[],
+    };
+    let mut notes: Vec<String> = notes.iter().map(|n| (*n).to_owned()).collect();
+    if scope == Scope::Text {
+        notes.push(format!(
+            "prompt: [ offers Hailuo's camera commands (up to {} in one bracket, ↑↓ choose, \
+             Enter or Tab inserts, known ones in colour): {}",
+            crate::camera::MAX_IN_ONE,
+            crate::camera::COMMANDS.join(", ")
+        ));
     }
+    notes
 }
 
 pub(crate) struct Help {
@@ -100,8 +110,8 @@ impl Text for Help {
             for &action in Action::ALL.iter().filter(|a| a.scope() == scope) {
                 lines.extend(row(keys.label(action), action.about(), Some(action.name())));
             }
-            if let Some(text) = note_for(scope) {
-                lines.extend(note(text));
+            for text in notes_for(scope) {
+                lines.extend(note(&text));
             }
         }
         lines.push(Line::from(""));

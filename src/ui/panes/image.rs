@@ -1,8 +1,8 @@
 //! The image field: one line (a path or a URL) and what the runtime found out about it.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -10,10 +10,12 @@ use std::sync::Arc;
 
 use image::RgbImage;
 
+use crate::path_complete::Completion;
 use crate::preview::Still;
 use crate::text::sanitize;
-use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, hint, quiet};
+use crate::ui::kit::component::{Command, Component, Ctx, Outcome, View, fixed, hint, quiet};
 use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::suggest::Suggestions;
 use crate::ui::kit::text_field::TextField;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::keys::{Action, KeyBinding};
@@ -27,6 +29,21 @@ pub(crate) struct ImagePane {
     info: Option<(String, Result<ImageInfo, String>)>,
     /// A small copy of the image, and the text it was made for.
     thumb: Option<(String, Still)>,
+    /// The text Tab asked the runtime to complete, until the answer comes.
+    completing: Option<String>,
+    /// The paths Tab found when several match, and the text they complete.
+    choices: Option<(String, Suggestions)>,
+    /// Where the field's row was last drawn: the choices open below it.
+    row: Option<Rect>,
+}
+
+/// What Tab did in the image field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tab {
+    /// It completed the path, or lists the choices.
+    Completed,
+    /// Nothing to complete: the keyboard goes on to the next pane, as Tab does elsewhere.
+    Leave,
 }
 
 impl ImagePane {
@@ -39,6 +56,9 @@ impl ImagePane {
             ),
             info: None,
             thumb: None,
+            completing: None,
+            choices: None,
+            row: None,
         }
     }
 
@@ -46,6 +66,57 @@ impl ImagePane {
     /// it: the app inspects the image it starts with once it runs.
     pub fn set_text(&mut self, text: &str) {
         self.field.replace(text);
+    }
+
+    /// Tab: asks the runtime to complete the text as a local path. A URL, an image already
+    /// checked, or a second Tab before the answer came has nothing to wait for: it leaves.
+    fn tab(&mut self, ctx: &mut Ctx) -> Outcome {
+        let text = self.text();
+        let checked = matches!(self.info(), Some(Ok(_)));
+        let url = text.contains("://") || text.starts_with("data:");
+        if text.is_empty() || url || checked || self.completing.as_deref() == Some(&text) {
+            self.completing = None;
+            return Outcome::HandBack;
+        }
+        ctx.effect(Effect::CompletePath(text.clone()));
+        self.completing = Some(text);
+        Outcome::Handled
+    }
+
+    /// The runtime's answer to Tab. Stale answers (the text changed, the field was left)
+    /// do nothing.
+    pub fn completed(&mut self, text: &str, completion: Option<Completion>, ctx: &mut Ctx) -> Tab {
+        if self.completing.as_deref() != Some(text) || text != self.text() {
+            return Tab::Completed;
+        }
+        self.completing = None;
+        let Some(completion) = completion else {
+            return Tab::Leave;
+        };
+        if completion.text != text {
+            self.replace(&completion.text, ctx);
+        }
+        self.choices = Suggestions::new("Tab · Enter takes", completion.choices, completion.more)
+            .map(|list| (completion.text, list));
+        Tab::Completed
+    }
+
+    /// The keyboard went elsewhere: an answer still coming is not wanted, the list closes.
+    pub fn blur(&mut self) {
+        self.completing = None;
+        self.choices = None;
+    }
+
+    /// Puts the chosen path in the field: the folder typed so far and the name.
+    fn take_choice(&mut self, ctx: &mut Ctx) {
+        let Some((text, list)) = self.choices.take() else {
+            return;
+        };
+        let Some(name) = list.chosen() else {
+            return;
+        };
+        let folder = text.rfind('/').map_or("", |slash| &text[..=slash]);
+        self.replace(&format!("{folder}{name}"), ctx);
     }
 
     /// The runtime's thumbnail of the image `text` names; stale ones are dropped.
@@ -101,6 +172,9 @@ impl ImagePane {
         if now == before {
             return;
         }
+        // What Tab found was about the text before.
+        self.completing = None;
+        self.choices = None;
         if now.is_empty() {
             self.info = None;
             self.thumb = None;
@@ -112,6 +186,20 @@ impl ImagePane {
 
 impl Component for ImagePane {
     fn commands(&self) -> Vec<Command> {
+        if self.choices.is_some() {
+            return vec![
+                fixed("Tab/↓", "next"),
+                fixed("Enter", "take"),
+                hint(Action::Back, "close"),
+                quiet(Action::FocusNext),
+                quiet(Action::FocusPrev),
+                hint(Action::Submit, "submit"),
+                hint(Action::Quit, "quit"),
+                quiet(Action::Undo),
+                quiet(Action::Redo),
+                quiet(Action::ClearText),
+            ];
+        }
         vec![
             hint(Action::Submit, "submit"),
             hint(Action::FocusNext, "next"),
@@ -125,7 +213,19 @@ impl Component for ImagePane {
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if let Some((_, list)) = self.choices.as_mut() {
+            match action {
+                Action::FocusNext => list.next(),
+                Action::FocusPrev => list.prev(),
+                Action::Back => self.choices = None,
+                _ => {}
+            }
+            if matches!(action, Action::FocusNext | Action::FocusPrev | Action::Back) {
+                return Outcome::Handled;
+            }
+        }
         match action {
+            Action::FocusNext => return self.tab(ctx),
             Action::Undo | Action::Redo => self.edit(ctx, |field| field.undo(action)),
             Action::ClearText => self.edit(ctx, TextField::clear),
             _ => return Outcome::HandBack,
@@ -134,6 +234,25 @@ impl Component for ImagePane {
     }
 
     fn key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
+        if let Some((_, list)) = self.choices.as_mut()
+            && key.modifiers == KeyModifiers::NONE
+        {
+            match key.code {
+                KeyCode::Down => {
+                    list.next();
+                    return Outcome::Handled;
+                }
+                KeyCode::Up => {
+                    list.prev();
+                    return Outcome::Handled;
+                }
+                KeyCode::Enter => {
+                    self.take_choice(ctx);
+                    return Outcome::Handled;
+                }
+                _ => {}
+            }
+        }
         // One line: Enter has nothing to do here.
         if key.code != KeyCode::Enter {
             self.edit(ctx, |field| field.type_key(key));
@@ -191,6 +310,7 @@ impl Component for ImagePane {
         }
         self.field.style(theme, view.focused);
         let row = Rect { height: 1, ..inner };
+        self.row = Some(row);
         let text = self.text();
         if !view.focused && text.width() > usize::from(row.width) {
             // Without the keyboard the field shows the path's end, the file name: a leading
@@ -217,5 +337,12 @@ impl Component for ImagePane {
             _ => info,
         };
         frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), info_area);
+    }
+
+    fn draw_popup(&mut self, view: &View, frame: &mut Frame) {
+        if let (Some((_, list)), Some(row)) = (&self.choices, self.row) {
+            let screen = frame.area();
+            list.draw(view.theme, frame, Position::new(row.x, row.y), screen);
+        }
     }
 }

@@ -8,7 +8,7 @@ use i2v_store::{JobId, JobRecord, JobState};
 use crate::batch::{BatchPlan, PlanError};
 use crate::jobs::{JobEvent, NewJob};
 use crate::text::{sanitize, sanitize_one_line};
-use crate::ui::kit::component::Overlay;
+use crate::ui::kit::component::{Ctx, Overlay};
 use crate::ui::kit::layout::Screen;
 use crate::ui::model::book::Book;
 use crate::ui::model::config::NotifyConfig;
@@ -28,7 +28,7 @@ use crate::ui::model::time::Time;
 use crate::ui::overlays::batch::BatchConfirm;
 use crate::ui::overlays::confirm::Confirm;
 use crate::ui::panes::history::HistoryPane;
-use crate::ui::panes::image::ImagePane;
+use crate::ui::panes::image::{ImagePane, Tab};
 use crate::ui::panes::optimizer::OptimizerPane;
 use crate::ui::panes::prompt::PromptPane;
 use crate::ui::panes::queue::QueuePane;
@@ -395,6 +395,9 @@ impl App {
                 ));
             }
             Msg::ImageInspected { text, result } => self.panes.image.inspected(text, result),
+            Msg::PathCompleted { text, completion } => {
+                return self.path_completed(&text, completion);
+            }
             Msg::EditorReturned(Ok(text)) => {
                 // Only the newline every saved text file ends with goes; blank lines the
                 // user added stay.
@@ -571,7 +574,33 @@ impl App {
     /// Gives `focus` the keyboard.
     pub(crate) fn set_focus(&mut self, focus: Focus) {
         self.panes.history.blur();
+        self.panes.image.blur();
         self.focus = focus;
+    }
+
+    /// Tab's answer in the image field: the path completed, or nothing to complete, and
+    /// the keyboard moves on as Tab does elsewhere.
+    fn path_completed(
+        &mut self,
+        text: &str,
+        completion: Option<crate::path_complete::Completion>,
+    ) -> Vec<Effect> {
+        if self.focus != Focus::Image || self.overlay.is_some() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut ctx = Ctx::new(
+            &self.book,
+            &self.settings.keys,
+            self.settings.remote,
+            &mut out,
+        );
+        let tab = self.panes.image.completed(text, completion, &mut ctx);
+        let effects = self.apply(out);
+        if tab == Tab::Leave {
+            self.set_focus(self.focus.step(true));
+        }
+        effects
     }
 
     /// Sends `job` to the engine, unless an identical one is still queued or running: then

@@ -82,6 +82,9 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         panes.get_mut(pane).draw(&view(focus == pane), frame, rect);
     }
     panes.queue.draw_logs(&view(false), frame, areas.logs);
+    if app.overlay.is_none() {
+        panes.get_mut(focus).draw_popup(&view(true), frame);
+    }
     // A view finds some of its commands as it draws (the shots a job's details can walk to),
     // so the status bar comes after it, unless the view covers it.
     let overlay_rect = app.overlay.as_ref().map(|o| o.rect(area));
