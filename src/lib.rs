@@ -3,36 +3,43 @@
 //! The engine (`jobs`, backed by the `i2v-fal` client and the `i2v-store` history) knows
 //! nothing of the UI; `ui` turns terminal and job events into messages, applies them to its
 //! state and draws that state.
+//!
+//! Modules are `pub(crate)` unless the binary, the benches or the tests use them, so that the
+//! compiler reports what nothing uses.
 
-pub mod batch;
+pub(crate) mod batch;
+pub(crate) mod byte_size;
+// Five modules stay `pub` though nothing outside the crate uses all of them yet, because work
+// landing now wires them in (their unused parts would fail the build meanwhile): budget (its
+// warning in the workbench), camera and path_complete (the editor's completion), film (the
+// storyboard), local_file (the log's check). Make them `pub(crate)` once it has landed.
 pub mod budget;
-pub mod byte_size;
 pub mod camera;
 pub mod cli;
-pub mod config;
-pub mod fal_error_types;
+pub(crate) mod config;
+pub(crate) mod fal_error_types;
 pub mod film;
 pub mod frames;
-pub mod image_format;
-pub mod image_source;
-pub mod input_limits;
+pub(crate) mod image_format;
+pub(crate) mod image_source;
+pub(crate) mod input_limits;
 pub mod jobs;
 pub mod judge;
 pub mod local_file;
-pub mod logging;
-pub mod matrix;
+pub(crate) mod logging;
+pub(crate) mod matrix;
 pub mod path_complete;
 pub mod preview;
-pub mod pricing;
-pub mod remote_image;
-pub mod setup;
-pub mod signals;
-pub mod spend;
+pub(crate) mod pricing;
+pub(crate) mod remote_image;
+pub(crate) mod setup;
+pub(crate) mod signals;
+pub(crate) mod spend;
 #[cfg(test)]
 mod test_record;
 pub mod text;
-pub mod tmux_clipboard;
+pub(crate) mod tmux_clipboard;
 pub mod tty;
 pub mod ui;
-pub mod whole_image;
-pub mod words;
+pub(crate) mod whole_image;
+pub(crate) mod words;

@@ -174,11 +174,6 @@ impl Matrix {
             .fold(1, u64::saturating_mul)
     }
 
-    /// Whether the template has any group (a plain prompt is one prompt, itself).
-    pub fn has_groups(&self) -> bool {
-        self.groups().next().is_some()
-    }
-
     /// Every prompt, in the documented order. Lazy, so taking the first few is cheap.
     pub fn prompts(&self) -> Prompts<'_> {
         let sizes: Vec<usize> = self.groups().map(Vec::len).collect();
@@ -286,7 +281,6 @@ mod tests {
     #[test]
     fn a_plain_prompt_is_itself() {
         let matrix = Matrix::parse("slow dolly in | dusk light\nC:\\frames").unwrap();
-        assert!(!matrix.has_groups());
         assert_eq!(matrix.count(), 1);
         assert_eq!(
             matrix.prompts().collect::<Vec<_>>(),

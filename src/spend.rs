@@ -2,7 +2,7 @@
 //! it completed (fal made the video), at the price recorded when it was submitted.
 
 use chrono::{DateTime, Local, NaiveTime, Utc};
-use i2v_store::{JobRecord, JobState};
+use i2v_store::JobState;
 
 /// `$1.32`; amounts under a cent keep their digits (`$0.005`) so a cheap price is not shown
 /// as free.
@@ -26,10 +26,6 @@ pub struct Spend {
 }
 
 impl Spend {
-    pub fn add(&mut self, record: &JobRecord, price_now: f64) {
-        self.add_job(&record.state, record.price_usd, price_now);
-    }
-
     /// A job in `state`, submitted at `price` (if recorded).
     pub fn add_job(&mut self, state: &JobState, price: Option<f64>, price_now: f64) {
         if *state != JobState::Completed {
@@ -57,23 +53,8 @@ pub fn local_midnight(now: DateTime<Utc>) -> DateTime<Utc> {
         .map_or(now, |midnight| midnight.with_timezone(&Utc))
 }
 
-/// What the jobs among `records` created at or after `since` cost.
-pub fn spent_since<'a>(
-    records: impl IntoIterator<Item = &'a JobRecord>,
-    since: Option<DateTime<Utc>>,
-    price_now: f64,
-) -> Spend {
-    jobs_spent_since(
-        records
-            .into_iter()
-            .map(|r| (r.created_at, &r.state, r.price_usd)),
-        since,
-        price_now,
-    )
-}
-
-/// [`spent_since`] over what a list of jobs holds of each: when it was created, its state
-/// and its recorded price.
+/// What the jobs created at or after `since` cost, from what each holds: when it was
+/// created, its state and its recorded price.
 pub fn jobs_spent_since<'a>(
     jobs: impl IntoIterator<Item = (DateTime<Utc>, &'a JobState, Option<f64>)>,
     since: Option<DateTime<Utc>>,

@@ -112,18 +112,6 @@ impl Engine {
         self.submit_from(job, Origin::default())
     }
 
-    /// As [`Engine::submit`], for a chained shot: the record notes the job whose last frame
-    /// `job`'s image is.
-    pub fn submit_continuing(&self, job: NewJob, continues: Option<JobId>) -> JobId {
-        self.submit_from(
-            job,
-            Origin {
-                continues,
-                ..Origin::default()
-            },
-        )
-    }
-
     /// As [`Engine::submit`], recording where the job came from (a chained shot, a batch).
     pub fn submit_from(&self, job: NewJob, origin: Origin) -> JobId {
         let id = next_job_id();

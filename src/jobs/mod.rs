@@ -2,7 +2,7 @@
 //! every state change and reporting to listeners through [`JobEvent`]s. Knows nothing of the
 //! UI; the TUI and `i2v submit` are both just listeners.
 
-pub mod convert;
+pub(crate) mod convert;
 mod engine;
 mod event;
 mod fal_records;
@@ -11,6 +11,7 @@ mod shared;
 mod shared_upload;
 
 pub use engine::{Engine, Origin, ResumeReport, Resumed};
-pub use event::{JobEvent, NewJob, Progress, retry_text};
-pub use fal_records::unsettled;
+pub use event::{JobEvent, NewJob, Progress};
+pub(crate) use event::retry_text;
+pub(crate) use fal_records::unsettled;
 pub use shared::EngineOptions;
