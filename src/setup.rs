@@ -16,7 +16,10 @@ pub struct Backend {
     pub client: FalClient,
     pub store: Store,
     /// Kept alive for as long as the backend: dropping it stops the simulated fal.
-    #[expect(dead_code, reason = "held, never read: its drop stops the simulated fal")]
+    #[expect(
+        dead_code,
+        reason = "held, never read: its drop stops the simulated fal"
+    )]
     pub sim: Option<SimServer>,
 }
 

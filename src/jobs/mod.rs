@@ -11,7 +11,7 @@ mod shared;
 mod shared_upload;
 
 pub use engine::{Engine, Origin, ResumeReport, Resumed};
-pub use event::{JobEvent, NewJob, Progress};
 pub(crate) use event::retry_text;
+pub use event::{JobEvent, NewJob, Progress};
 pub(crate) use fal_records::unsettled;
 pub use shared::EngineOptions;

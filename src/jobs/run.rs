@@ -450,7 +450,7 @@ impl JobRun {
             let trouble = match item {
                 Some(Ok(WatchItem::Update(update))) => {
                     lost = 0;
-                    if let Some(end) = self.apply(update).await {
+                    if let Some(end) = self.on_status(update).await {
                         return end;
                     }
                     continue;
@@ -508,8 +508,8 @@ impl JobRun {
         Ok(())
     }
 
-    /// Applies one status update; `Some` when the job has left fal's hands.
-    async fn apply(&mut self, update: StatusUpdate) -> Option<Result<(), Stop>> {
+    /// Takes in one status update from fal; `Some` when the job has left fal's hands.
+    async fn on_status(&mut self, update: StatusUpdate) -> Option<Result<(), Stop>> {
         if !update.new_logs.is_empty() {
             let entries: Vec<LogEntry> =
                 update.new_logs.iter().map(convert::log_from_wire).collect();

@@ -105,7 +105,7 @@ impl<B: Backend> Workbench<B> {
             self.handle(Msg::Resize(size.width, size.height));
         }
         for effect in self.app.init() {
-            self.runtime.apply(effect);
+            self.runtime.carry_out(effect);
         }
         self.loading = Some(self.runtime.load_history());
     }
@@ -140,7 +140,7 @@ impl<B: Backend> Workbench<B> {
         }
         let mut request = TerminalRequest::None;
         for effect in effects {
-            match self.runtime.apply(effect) {
+            match self.runtime.carry_out(effect) {
                 TerminalRequest::None => {}
                 other => request = other,
             }

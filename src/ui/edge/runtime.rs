@@ -312,7 +312,9 @@ impl Runtime {
         }
     }
 
-    pub fn apply(&mut self, effect: Effect) -> TerminalRequest {
+    /// Carries out one effect the app's update returned: the I/O, tasks and terminal work
+    /// the pure app only asks for. What needs the terminal itself comes back to the loop.
+    pub fn carry_out(&mut self, effect: Effect) -> TerminalRequest {
         match effect {
             Effect::ImageFallback { path, url } => {
                 self.image_fallbacks.insert(path, url);

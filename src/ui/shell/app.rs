@@ -298,7 +298,7 @@ impl App {
         );
         use crate::ui::kit::component::Component;
         self.panes.history.act(waiting.action, &mut ctx);
-        self.apply(out)
+        self.handle_requests(out)
     }
 
     /// What the pictures need after any change: playback ends with the view showing it,

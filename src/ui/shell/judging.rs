@@ -78,7 +78,7 @@ impl App {
             "Continuing job {id}: its last frame is the image; {prompt}"
         ));
         self.submits.chained(image, id);
-        self.apply(out)
+        self.handle_requests(out)
     }
 
     /// A rating or note was written (or refused): the lists show what the file now holds.

@@ -194,7 +194,7 @@ impl App {
         }
         // What the action says answers it, so doing it again clears what it said.
         self.messages.acting = acted.map(Origin::Action);
-        let mut effects = self.apply(out);
+        let mut effects = self.handle_requests(out);
         if let Some(action) = handed_back {
             effects.extend(self.global(action));
         }
@@ -242,7 +242,7 @@ impl App {
                     &mut out,
                 );
                 self.panes.optimizer.toggle(&mut ctx);
-                return self.apply(out);
+                return self.handle_requests(out);
             }
             Action::Back if self.submits.billing_pause => {
                 self.submits.billing_pause = false;
@@ -290,11 +290,11 @@ impl App {
         );
         self.panes.image.replace(&image, &mut ctx);
         self.panes.optimizer.set(optimizer);
-        Some(self.apply(out))
+        Some(self.handle_requests(out))
     }
 
     /// Carries out what components asked for, in order.
-    pub(crate) fn apply(&mut self, requests: Vec<Request>) -> Vec<Effect> {
+    pub(crate) fn handle_requests(&mut self, requests: Vec<Request>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for request in requests {
             match request {
@@ -392,7 +392,7 @@ impl App {
                     });
                     ctx.focus(Focus::Editor);
                     ctx.notice(format!("Loaded job {id} into the editor"));
-                    effects.extend(self.apply(out));
+                    effects.extend(self.handle_requests(out));
                 }
             }
         }
@@ -497,7 +497,7 @@ impl App {
             ctx.notice("Paste goes into the prompt or image field: Tab there first");
         }
         self.messages.acting = Some(Origin::Paste);
-        let effects = self.apply(out);
+        let effects = self.handle_requests(out);
         self.messages.acting = None;
         effects
     }
