@@ -65,6 +65,8 @@ pub struct Setup {
     pub prompt: Option<String>,
     /// Running over SSH.
     pub remote: bool,
+    /// The theme (the default one when `None`).
+    pub theme: Option<Theme>,
 }
 
 impl Setup {
@@ -76,6 +78,7 @@ impl Setup {
             running_sim: None,
             prompt: None,
             remote: false,
+            theme: None,
         }
     }
 }
@@ -131,7 +134,7 @@ impl Harness {
             draft,
             prompt: setup.prompt,
             remote: setup.remote,
-            theme: Theme::default(),
+            theme: setup.theme.unwrap_or_default(),
             keys: KeyMap::default(),
             ..AppOptions::default()
         });

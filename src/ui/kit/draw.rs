@@ -1,9 +1,10 @@
 //! Drawing helpers every pane and view shares: a pane's frame, the inside of a box, a
 //! selected row, a row fitted to its width.
 
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
 use crate::ui::model::theme::Theme;
 
@@ -18,6 +19,14 @@ pub(crate) fn frame_block<'a>(theme: &Theme, title: Line<'a>, focused: bool) -> 
         })
         .border_style(theme.border(focused))
         .title(title.style(theme.title(focused)))
+}
+
+/// Empties `area` for a view drawn over what was there, in the theme's colours: ratatui's
+/// `Clear` leaves the terminal's own background, a band of another colour around a view in a
+/// theme with a background of its own (high-contrast's black).
+pub(crate) fn clear(frame: &mut Frame, area: Rect, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    frame.render_widget(Block::new().style(theme.base()), area);
 }
 
 /// The inside of a bordered block.

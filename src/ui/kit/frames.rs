@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use i2v_store::JobId;
 use i2v_video::Frame as VideoFrame;
@@ -58,7 +58,7 @@ impl Frames {
             Some(_) => format!(" {} ", view.media.playing_label()),
             None => format!(" ⏸ Frames · {} plays ", key(Action::Play)),
         };
-        frame.render_widget(Clear, area);
+        crate::ui::kit::draw::clear(frame, area, theme);
         frame.render_widget(frame_block(theme, Line::from(title), false), area);
         let inside = inner(area);
         let line = |text: String, style| Paragraph::new(Line::styled(text, style));

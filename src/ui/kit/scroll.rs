@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::ui::kit::component::{
     Command, Component, Ctx, MOVES, Outcome, Overlay, View, hint, quiet,
@@ -191,7 +191,7 @@ impl Scroll {
         let block = frame_block(view.theme, Line::from(format!(" {title} ")), true)
             .title_bottom(Line::from(more).right_aligned());
         let visible: Vec<Line> = lines.into_iter().skip(self.offset).collect();
-        frame.render_widget(Clear, rect);
+        crate::ui::kit::draw::clear(frame, rect, view.theme);
         frame.render_widget(
             Paragraph::new(visible)
                 .block(block)

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::text::sanitize;
@@ -96,7 +96,7 @@ impl Suggestions {
             .style(theme.base())
             .title(Line::from(format!(" {} ", self.title)))
             .title_bottom(Line::from(count).style(theme.muted()).right_aligned());
-        frame.render_widget(Clear, rect);
+        crate::ui::kit::draw::clear(frame, rect, theme);
         frame.render_widget(Paragraph::new(lines).block(block), rect);
     }
 

@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use i2v_store::JobId;
 
@@ -204,7 +204,7 @@ impl Component for Compare {
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
         let theme = view.theme;
-        frame.render_widget(Clear, area);
+        crate::ui::kit::draw::clear(frame, area, theme);
         let title = Line::from(" Compare: A (marked) and B — Esc closes ");
         frame.render_widget(frame_block(theme, title, true).style(theme.base()), area);
         let inner = inner(area);

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use i2v_store::JobId;
 
@@ -201,7 +201,7 @@ impl Component for Confirm {
         if matches!(self, Confirm::Limits { .. }) {
             question = question.wrap(Wrap { trim: true });
         }
-        frame.render_widget(Clear, area);
+        crate::ui::kit::draw::clear(frame, area, theme);
         frame.render_widget(question, area);
     }
 }

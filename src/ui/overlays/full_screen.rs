@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use i2v_store::JobId;
 
@@ -99,7 +99,7 @@ impl Component for FullScreen {
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
         let theme = view.theme;
-        frame.render_widget(Clear, area);
+        crate::ui::kit::draw::clear(frame, area, theme);
         let title = self.title(view, usize::from(area.width));
         let block = Block::default()
             .borders(Borders::TOP)

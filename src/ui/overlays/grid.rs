@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use i2v_store::{JobId, JobState};
 use i2v_video::Frame as VideoFrame;
@@ -271,7 +271,7 @@ impl Component for Grid {
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
         let theme = view.theme;
-        frame.render_widget(Clear, area);
+        crate::ui::kit::draw::clear(frame, area, theme);
         let inside = inner(area);
         self.shape = Shape::for_jobs(self.ids.len(), inside.as_size());
         let per_page = self.shape.per_page().max(1);

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use i2v_store::JobId;
 
@@ -86,7 +86,7 @@ impl Component for NoteEditor {
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
         let theme = view.theme;
         let title = Line::from(format!(" Note on job {} ", sanitize(self.id.as_str())));
-        frame.render_widget(Clear, area);
+        crate::ui::kit::draw::clear(frame, area, theme);
         frame.render_widget(frame_block(theme, title, true).style(theme.base()), area);
         let inner = inner(area);
         self.field.style(theme, true);
