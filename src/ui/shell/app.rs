@@ -596,7 +596,7 @@ impl App {
             &mut out,
         );
         let tab = self.panes.image.completed(text, completion, &mut ctx);
-        let effects = self.apply(out);
+        let effects = self.handle_requests(out);
         if tab == Tab::Leave {
             self.set_focus(self.focus.step(true));
         }
