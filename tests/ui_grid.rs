@@ -8,10 +8,11 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use i2v::preview::{Colors, Graphics};
+use i2v::preview::{Clock, Colors, Graphics, Player};
 use i2v::ui::{App, Effect, Msg};
 use i2v_store::{BatchId, JobId, JobState, Rating};
 use insta::assert_snapshot;
+use ratatui::layout::Size;
 use ui_support::*;
 
 const COLOURS: [&str; 3] = ["red", "blue", "gold"];
@@ -187,14 +188,7 @@ fn keys_move_rate_note_play_and_open_details() {
 
     // p plays every cell with a video, in step (the runtime answers with players).
     let effects = app.update(ch('p'));
-    let played: Vec<JobId> = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Play(videos) => Some(videos.iter().map(|(id, _)| id.clone()).collect()),
-            _ => None,
-        })
-        .expect("a play effect");
-    assert_eq!(played, [1, 2, 3, 4, 6, 7, 8].map(id));
+    assert_eq!(played(&effects), [1, 2, 3, 4, 6, 7, 8].map(id));
 
     // v opens the selected job's details; Esc comes back to the grid.
     app.update(ch('v'));
@@ -206,6 +200,59 @@ fn keys_move_rate_note_play_and_open_details() {
     // Esc closes the grid.
     app.update(key(KeyCode::Esc));
     assert!(!screen(&mut app, 120, 36).contains("Grid ·"));
+}
+
+/// The jobs a play effect among `effects` starts, in order (none without one).
+fn played(effects: &[Effect]) -> Vec<JobId> {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Play(videos) => Some(videos.iter().map(|(id, _)| id.clone()).collect()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// What the runtime answers a play effect with: a player for each video, on one clock.
+fn players_for(effects: &[Effect]) -> Msg {
+    let clock = Clock::manual();
+    let videos = effects.iter().find_map(|e| match e {
+        Effect::Play(videos) => Some(videos.clone()),
+        _ => None,
+    });
+    Msg::Playing(
+        videos
+            .expect("a play effect")
+            .into_iter()
+            .map(|(id, path)| {
+                let player = Player::start(&path, &clock, Size::new(20, 6), Colors::TrueColor);
+                (id, player)
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn paging_a_playing_grid_plays_the_next_page_in_step() {
+    let mut app = grid_of_the_batch(80, 24);
+    // Page 1 holds jobs 1 to 6; job 5 failed and has no video.
+    assert!(screen(&mut app, 80, 24).contains("page 1 of 2"));
+    let effects = app.update(ch('p'));
+    assert_eq!(played(&effects), [1, 2, 3, 4, 6].map(id));
+    app.update(players_for(&effects));
+    // Down twice: to the second row, then page 2, which plays in the first's place (job 9
+    // still runs).
+    let effects = send(&mut app, [ch('j'), ch('j')]);
+    assert_eq!(played(&effects), [7, 8].map(id));
+    app.update(players_for(&effects));
+    assert!(screen(&mut app, 80, 24).contains("page 2 of 2"));
+    // And back: page 1 plays again; p there stops it, and a page turned then starts nothing.
+    let effects = app.update(key(KeyCode::PageUp));
+    assert_eq!(played(&effects), [1, 2, 3, 4, 6].map(id));
+    app.update(players_for(&effects));
+    assert!(played(&app.update(ch('p'))).is_empty());
+    let effects = app.update(key(KeyCode::PageDown));
+    assert!(played(&effects).is_empty(), "{effects:?}");
 }
 
 /// The rating or note effects among `effects`, as (job, what).
@@ -236,8 +283,9 @@ fn a_small_screen_pages_the_grid() {
         text.contains("6 blue · swims") && !text.contains("7 gold"),
         "{text}"
     );
-    // Down twice: to the second row, then the next page.
-    send(&mut app, [ch('j'), ch('j')]);
+    // Down twice: to the second row, then the next page. Nothing played: nothing starts.
+    let effects = send(&mut app, [ch('j'), ch('j')]);
+    assert!(played(&effects).is_empty(), "{effects:?}");
     let text = screen(&mut app, 80, 24);
     assert!(text.contains("page 2 of 2"), "{text}");
     assert!(

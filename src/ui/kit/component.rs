@@ -311,8 +311,9 @@ pub(crate) enum Request {
     },
     /// Play these jobs' videos in step (the compare view), or stop them.
     PlayTogether(Vec<JobId>),
-    /// Stop whatever plays.
-    StopPlaying,
+    /// Whatever plays stops and these jobs play in step in its place (a grid's next page);
+    /// nothing playing, nothing starts.
+    PlayInstead(Vec<JobId>),
     /// The job's video as large as the screen allows, over whatever view is open (it comes
     /// back after); it starts playing unless it plays already.
     FullScreen(JobId),

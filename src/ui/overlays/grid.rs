@@ -69,11 +69,13 @@ impl Grid {
         let last = self.ids.len().saturating_sub(1) as isize;
         let next = (self.at as isize + delta).clamp(0, last) as usize;
         let per_page = self.shape.per_page().max(1);
-        if next / per_page != self.at / per_page {
-            // Another page: what played was this page's; it stops.
-            ctx.ask(Request::StopPlaying);
-        }
+        let turned = next / per_page != self.at / per_page;
         self.at = next;
+        if turned {
+            // Another page: what played was the last page's; this one plays in its place,
+            // so judging a playing batch goes on page after page.
+            ctx.ask(Request::PlayInstead(self.page().to_vec()));
+        }
     }
 
     /// What sets each prompt apart, worked out again only when a prompt changed (a record

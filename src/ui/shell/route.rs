@@ -315,8 +315,13 @@ impl App {
                     effects.push(Effect::Quit);
                 }
                 Request::Back => self.overlay = self.beneath.pop(),
-                Request::StopPlaying => {
-                    self.media.stop();
+                Request::PlayInstead(ids) => {
+                    if self.media.stop() {
+                        match self.media.toggle_play(&self.book, &ids) {
+                            Ok(play) => effects.extend(play),
+                            Err(why) => self.notice(why),
+                        }
+                    }
                 }
                 Request::FullScreen(id) => effects.extend(self.full_screen(id)),
                 Request::PlayOrPause(id) => match self.media.pause_or_play(&self.book, &id) {
