@@ -190,10 +190,15 @@ fn keys_move_rate_note_play_and_open_details() {
     let effects = app.update(ch('p'));
     assert_eq!(played(&effects), [1, 2, 3, 4, 6, 7, 8].map(id));
 
-    // v opens the selected job's details; Esc comes back to the grid.
+    // v opens the selected job's details, drawn over the grid (not over the panes); Esc
+    // comes back to the grid.
     app.update(ch('v'));
     let text = screen(&mut app, 120, 36);
     assert!(text.contains(&format!("Job {}", id(1))), "{text}");
+    assert!(
+        text.contains("Grid · 9 jobs") && !text.contains("Prompt ·"),
+        "{text}"
+    );
     app.update(key(KeyCode::Esc));
     let text = screen(&mut app, 120, 36);
     assert!(text.contains("Grid · 9 jobs"), "{text}");

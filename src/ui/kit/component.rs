@@ -217,6 +217,9 @@ pub(crate) struct View<'a> {
     pub spend: SpendShown,
     /// This component has the keyboard.
     pub focused: bool,
+    /// Jobs whose pictures a view drawn over this one shows: their players are that view's
+    /// (one size at a time), so this one draws them still.
+    pub elsewhere: &'a [JobId],
 }
 
 /// What a component may read while it handles a key, and where it asks for more.

@@ -143,8 +143,13 @@ impl Grid {
                 inside,
             );
         };
-        // Playing: the video, as large as the cell allows.
-        if let Some(playing) = view.media.playing(id) {
+        // Playing: the video, as large as the cell allows (unless a view over the grid shows
+        // it: the middle frame stands in).
+        if let Some(playing) = view
+            .media
+            .playing(id)
+            .filter(|_| !view.elsewhere.contains(id))
+        {
             // As large as the cell, or as the link has room for.
             playing
                 .player

@@ -7,6 +7,8 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
+use i2v_store::JobId;
+
 use crate::ui::kit::component::View;
 use crate::ui::kit::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use crate::ui::model::focus::Focus;
@@ -59,7 +61,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
             rect,
         );
     }
-    let view = |focused: bool| View {
+    let view = |focused: bool, elsewhere| View {
         theme: &app.settings.theme,
         keys: &app.settings.keys,
         book: &app.book,
@@ -69,6 +71,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         media: &app.media,
         spend: app.spend.shown,
         focused,
+        elsewhere,
     };
     let focus = app.focus;
     let panes = &mut app.panes;
@@ -79,11 +82,13 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         (Focus::Queue, areas.queue),
         (Focus::History, areas.history),
     ] {
-        panes.get_mut(pane).draw(&view(focus == pane), frame, rect);
+        panes
+            .get_mut(pane)
+            .draw(&view(focus == pane, &[]), frame, rect);
     }
-    panes.queue.draw_logs(&view(false), frame, areas.logs);
+    panes.queue.draw_logs(&view(false, &[]), frame, areas.logs);
     if app.overlay.is_none() {
-        panes.get_mut(focus).draw_popup(&view(true), frame);
+        panes.get_mut(focus).draw_popup(&view(true, &[]), frame);
     }
     // A view finds some of its commands as it draws (the shots a job's details can walk to),
     // so the status bar comes after it, unless the view covers it.
@@ -92,19 +97,27 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     if !status_last {
         status_bar::draw(app, frame, areas.status);
     }
-    // The view it was opened from (a grid, the full-screen player) stays in sight under a
-    // small one (a note, help); not under one with pictures of its own, which would ask the
-    // same players for frames of two sizes.
-    let pictureless = app
+    // The view it was opened from (a grid, the full-screen player) stays in sight under the
+    // one open (a note, help, a cell's details), unless that covers it whole. The jobs the
+    // open one shows pictures of are drawn still beneath: a player makes frames of one size.
+    let shown_above: Vec<JobId> = app
         .overlay
         .as_ref()
-        .is_some_and(|o| o.job().is_none() && o.shows_frames_of().is_empty());
-    if pictureless && let Some(under) = app.beneath.last_mut() {
+        .map(|o| {
+            o.shows_frames_of()
+                .into_iter()
+                .chain(o.job().cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let (Some(under), Some(above)) = (app.beneath.last_mut(), overlay_rect) {
         let rect = under.rect(area);
-        under.draw(&view(false), frame, rect);
+        if above.intersection(rect) != rect {
+            under.draw(&view(false, &shown_above), frame, rect);
+        }
     }
     if let (Some(overlay), Some(rect)) = (app.overlay.as_mut(), overlay_rect) {
-        overlay.draw(&view(true), frame, rect);
+        overlay.draw(&view(true, &[]), frame, rect);
     }
     if status_last {
         status_bar::draw(app, frame, areas.status);
