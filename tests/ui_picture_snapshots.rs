@@ -208,6 +208,21 @@ fn detail_of_a_shot_in_the_middle_of_a_chain() {
     tab(&mut app, 4);
     send(&mut app, [ch('j'), ch('v')]);
     snapshot_both("chain_detail", &mut app, 110, 44);
+    // At 100 columns every key that applies is still named: those the view says itself
+    // (Esc in its title, p over the frames) make way first.
+    app.update(Msg::Resize(100, 32));
+    let text = buffer_text(terminal(&mut app, 100, 32).backend().buffer());
+    let status = text.lines().last().unwrap_or_default();
+    for hint in [
+        "f full screen",
+        "[/] shots",
+        "1–5 rate",
+        "n note",
+        "l continue",
+        "= compare",
+    ] {
+        assert!(status.contains(hint), "{hint}:\n{text}");
+    }
 }
 
 #[test]

@@ -42,6 +42,9 @@ pub(crate) struct Hint {
     /// Said only while the selected job is a finished result, and only where the width
     /// leaves room once the other hints are shown: judging it.
     pub on_result: bool,
+    /// The view names the key itself where the user is looking (its title's `— Esc closes`,
+    /// the frames' `p plays`): the first hint to go when the status bar is short of room.
+    pub said: bool,
 }
 
 /// An action shown in the status bar as `text`.
@@ -52,7 +55,50 @@ pub(crate) const fn hint(action: Action, text: &'static str) -> Command {
             text,
             through: None,
             on_result: false,
+            said: false,
         }),
+    }
+}
+
+/// An action shown as `text`, its key named by the view itself too (see [`Hint::said`]).
+pub(crate) const fn said(action: Action, text: &'static str) -> Command {
+    Command::Action {
+        action,
+        hint: Some(Hint {
+            text,
+            through: None,
+            on_result: false,
+            said: true,
+        }),
+    }
+}
+
+/// The run of actions from `action` to `through`, shown as one hint (`[/] shots`).
+pub(crate) const fn hints(action: Action, through: Action, text: &'static str) -> Command {
+    Command::Action {
+        action,
+        hint: Some(Hint {
+            text,
+            through: Some(through),
+            on_result: false,
+            said: false,
+        }),
+    }
+}
+
+impl Command {
+    /// The same command, its key now named by the view itself (see [`Hint::said`]).
+    pub(crate) fn said_by_view(self) -> Command {
+        match self {
+            Command::Action {
+                action,
+                hint: Some(hint),
+            } => Command::Action {
+                action,
+                hint: Some(Hint { said: true, ..hint }),
+            },
+            other => other,
+        }
     }
 }
 
@@ -65,6 +111,7 @@ pub(crate) const fn result_hint(action: Action, text: &'static str) -> Command {
             text,
             through: None,
             on_result: true,
+            said: false,
         }),
     }
 }
@@ -77,6 +124,7 @@ pub(crate) const fn result_hints(action: Action, through: Action, text: &'static
             text,
             through: Some(through),
             on_result: true,
+            said: false,
         }),
     }
 }

@@ -10,7 +10,7 @@ use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
 use crate::ui::kit::chain;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, Outcome, Overlay, Request, View, hint, quiet,
+    Command, Component, Ctx, Outcome, Overlay, Request, View, hint, hints, quiet, said,
 };
 use crate::ui::kit::job;
 use crate::ui::kit::scroll::{Text, TextView};
@@ -25,6 +25,8 @@ pub(crate) struct Detail {
     id: JobId,
     text: TextView<DetailText>,
     frames: crate::ui::kit::frames::Frames,
+    /// The last draw showed the frames, whose title names the play key.
+    frames_shown: bool,
 }
 
 impl Detail {
@@ -40,6 +42,7 @@ impl Detail {
                 video: (false, false),
             }),
             frames: crate::ui::kit::frames::Frames::default(),
+            frames_shown: false,
             id,
         }
     }
@@ -47,7 +50,21 @@ impl Detail {
 
 impl Component for Detail {
     fn commands(&self) -> Vec<Command> {
-        self.text.commands()
+        let mut commands = self.text.commands();
+        if self.frames_shown {
+            for command in &mut commands {
+                if matches!(
+                    command,
+                    Command::Action {
+                        action: Action::Play,
+                        ..
+                    }
+                ) {
+                    *command = command.said_by_view();
+                }
+            }
+        }
+        commands
     }
 
     fn act(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -60,6 +77,7 @@ impl Component for Detail {
 
     fn draw(&mut self, view: &View, frame: &mut Frame, area: Rect) {
         let height = self.frames.height(view, &self.id, area);
+        self.frames_shown = height > 0;
         let [pictures, text] =
             Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
         if height > 0 {
@@ -131,7 +149,8 @@ impl Text for DetailText {
 
     fn commands(&self) -> Vec<Command> {
         let mut commands = vec![
-            hint(Action::Back, "close"),
+            // The title says it too.
+            said(Action::Back, "close"),
             hint(Action::Down, "scroll"),
             match self.video.1 {
                 true => hint(Action::Play, "play"),
@@ -150,13 +169,15 @@ impl Text for DetailText {
                 false => quiet(Action::OpenVideo),
             },
             quiet(Action::CopyPath),
-            match self.shots.0 {
-                true => hint(Action::PrevShot, "shot before"),
-                false => quiet(Action::PrevShot),
+            // Both ways named as one where both go somewhere, to leave room for judging.
+            match self.shots {
+                (true, true) => hints(Action::PrevShot, Action::NextShot, "shots"),
+                (true, false) => hint(Action::PrevShot, "shot before"),
+                _ => quiet(Action::PrevShot),
             },
-            match self.shots.1 {
-                true => hint(Action::NextShot, "next shot"),
-                false => quiet(Action::NextShot),
+            match self.shots {
+                (false, true) => hint(Action::NextShot, "next shot"),
+                _ => quiet(Action::NextShot),
             },
         ];
         commands.extend(job::judging(false));

@@ -18,7 +18,7 @@ use crate::judge::stars;
 use crate::preview::{Playback, Still};
 use crate::text::sanitize;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, Outcome, Overlay, Request, View, fixed, hint, quiet,
+    Command, Component, Ctx, Outcome, Overlay, Request, View, fixed, hint, quiet, said,
 };
 use crate::ui::kit::differs::differences;
 use crate::ui::kit::draw::{frame_block, inner};
@@ -224,7 +224,8 @@ fn why_no_picture(view: &View, id: &JobId) -> Option<(String, bool)> {
 impl Component for Grid {
     fn commands(&self) -> Vec<Command> {
         let mut commands = vec![
-            hint(Action::Back, "close"),
+            // The title says it too.
+            said(Action::Back, "close"),
             fixed("←↑↓→", "move"),
             quiet(Action::Left),
             quiet(Action::Right),

@@ -76,10 +76,12 @@ struct Shown {
     rank: Rank,
 }
 
-/// What goes first when the line is too narrow: a result's judging keys, then the pane's
-/// own hints from the end; help, where the rest is found, last.
+/// What goes first when the line is too narrow: keys the view names itself, a result's
+/// judging keys, then the pane's own hints from the end; help, where the rest is found, last.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
+    /// A key the view names itself where the user is looking.
+    Said,
     Spare,
     Pane,
     Help,
@@ -124,6 +126,7 @@ fn hints(app: &App, width: usize) -> Line<'static> {
                 };
                 let Some(key) = key else { continue };
                 let rank = match (hint.on_result, action) {
+                    _ if hint.said => Rank::Said,
                     (true, _) => Rank::Spare,
                     (false, Action::Help) => Rank::Help,
                     (false, _) => Rank::Pane,
