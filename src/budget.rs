@@ -46,7 +46,8 @@ impl Cap {
         }
     }
 
-    fn when(self) -> &'static str {
+    /// The window it caps, as a title says it.
+    pub fn when(self) -> &'static str {
         match self {
             Cap::Daily => "today",
             Cap::Session => "this session",
@@ -208,6 +209,36 @@ impl Budget {
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
+    /// The cap set for this window, if any.
+    pub fn limit(&self, cap: Cap) -> Option<f64> {
+        match cap {
+            Cap::Daily => self.daily_usd,
+            Cap::Session => self.session_usd,
+        }
+    }
+
+    /// From [`WARN_FROM`] of a cap on, where things stand against it, e.g. `$4.29 of the
+    /// $5.00 daily budget spent or in flight (86 %)`.
+    pub fn near(&self, standing: &Standing) -> Option<String> {
+        let (cap, share) = self.warning(standing)?;
+        let limit = self.limit(cap)?;
+        let committed = match cap {
+            Cap::Daily => standing.today.total(),
+            Cap::Session => standing.session.total(),
+        };
+        let percent = if share.is_finite() {
+            format!(" ({:.0} %)", share * 100.0)
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{} of the {} {} spent or in flight{percent}",
+            usd(committed),
+            usd(limit),
+            cap.name()
+        ))
+    }
+
     /// A cap that is not a sum of money is an error naming it.
     pub fn validate(&self) -> Result<(), String> {
         for (cap, limit) in self.caps() {
@@ -308,6 +339,14 @@ mod tests {
         assert_eq!(at(4.0, 1.5).map(|w| w.0), Some(Cap::Daily));
         assert_eq!(at(4.0, 1.9).map(|w| w.0), Some(Cap::Session));
         assert!(at(6.0, 0.0).unwrap().1 > 1.0);
+        let standing = Standing {
+            today: committed(3.0, 1.29),
+            session: committed(0.0, 0.0),
+        };
+        assert_eq!(
+            budget.near(&standing).unwrap(),
+            "$4.29 of the $5.00 daily budget spent or in flight (86 %)"
+        );
     }
 
     #[test]

@@ -116,6 +116,7 @@ pub async fn workbench(
         pricing: crate::ui::Pricing {
             price_per_video: price.usd,
             max_jobs_per_submit: settings.max_jobs_per_submit,
+            budget: settings.file.budget,
         },
         // Known once the first frame is up (`Options::preview`).
         graphics: crate::preview::Graphics::Off,

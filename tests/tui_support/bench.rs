@@ -67,6 +67,8 @@ pub struct Setup {
     pub remote: bool,
     /// The theme (the default one when `None`).
     pub theme: Option<Theme>,
+    /// The price, the submit cap and the budget.
+    pub pricing: i2v::ui::Pricing,
 }
 
 impl Setup {
@@ -79,6 +81,7 @@ impl Setup {
             prompt: None,
             remote: false,
             theme: None,
+            pricing: i2v::ui::Pricing::default(),
         }
     }
 }
@@ -135,6 +138,7 @@ impl Harness {
             prompt: setup.prompt,
             remote: setup.remote,
             theme: setup.theme.unwrap_or_default(),
+            pricing: setup.pricing,
             keys: KeyMap::default(),
             ..AppOptions::default()
         });

@@ -340,6 +340,8 @@ pub(crate) enum Request {
         jobs: Vec<NewJob>,
         from_marks: bool,
     },
+    /// Send these, every question answered (the budget's last).
+    Send(crate::ui::model::submits::Sending),
     /// Ask before re-running these marked history jobs together (count and cost first).
     RerunMarked(Vec<JobId>),
     /// The job's details, its logs made ready.

@@ -5,12 +5,13 @@ use crate::ui::model::config::NotifyConfig;
 use crate::ui::model::keys::KeyMap;
 use crate::ui::model::theme::Theme;
 
-/// What a video costs and how many one submit may send (the config's `price_per_video` and
-/// `max_jobs_per_submit`).
+/// What a video costs, how many one submit may send and what may be spent (the config's
+/// `price_per_video`, `max_jobs_per_submit` and `[budget]`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pricing {
     pub price_per_video: f64,
     pub max_jobs_per_submit: u64,
+    pub budget: crate::budget::Budget,
 }
 
 impl Default for Pricing {
@@ -18,6 +19,7 @@ impl Default for Pricing {
         Self {
             price_per_video: crate::config::DEFAULT_PRICE_PER_VIDEO,
             max_jobs_per_submit: crate::config::DEFAULT_MAX_JOBS_PER_SUBMIT,
+            budget: crate::budget::Budget::default(),
         }
     }
 }

@@ -1,18 +1,38 @@
 //! What was spent, as the history's title shows it: completed jobs created since the
-//! workbench started, and since local midnight, counted again only when the book or the day
-//! changed.
+//! workbench started, and since local midnight, with what is in flight (which the budget
+//! counts too), counted again only when the book or the day changed.
 
 use chrono::{DateTime, Utc};
 use i2v_store::JobId;
 
-use crate::spend::{jobs_spent_since, local_midnight};
+use crate::budget::{Budget, Committed, Standing};
+use crate::spend::local_midnight;
 use crate::ui::model::book::Book;
 
-/// What was spent, as the history's title shows it.
+/// What was spent and is in flight, as the history's title shows it, and the budget it is
+/// shown against.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct SpendShown {
-    pub session: f64,
-    pub today: f64,
+    pub session: Committed,
+    pub today: Committed,
+    pub budget: Budget,
+}
+
+impl SpendShown {
+    pub fn standing(&self) -> Standing {
+        Standing {
+            today: self.today,
+            session: self.session,
+        }
+    }
+}
+
+/// `a` moved by `after - before`.
+fn moved_by(a: Committed, after: Committed, before: Committed) -> Committed {
+    Committed {
+        spent: a.spent + after.spent - before.spent,
+        in_flight: a.in_flight + after.in_flight - before.in_flight,
+    }
 }
 
 /// The spend shown and what it was counted from.
@@ -27,12 +47,15 @@ pub(crate) struct Spend {
 }
 
 impl Spend {
-    pub fn new(started: DateTime<Utc>) -> Spend {
+    pub fn new(started: DateTime<Utc>, budget: Budget) -> Spend {
         Spend {
             started,
             day: DateTime::<Utc>::MIN_UTC,
             version: None,
-            shown: SpendShown::default(),
+            shown: SpendShown {
+                budget,
+                ..SpendShown::default()
+            },
         }
     }
 
@@ -54,8 +77,9 @@ impl Spend {
                 .map(|r| (r.created_at, &r.state, r.price_usd))
         };
         SpendShown {
-            session: jobs_spent_since(jobs(), Some(self.started), price).usd,
-            today: jobs_spent_since(jobs(), Some(self.day), price).usd,
+            session: Committed::of(jobs(), Some(self.started), price),
+            today: Committed::of(jobs(), Some(self.day), price),
+            budget: self.shown.budget,
         }
     }
 
@@ -63,8 +87,8 @@ impl Spend {
     /// shown moves by the difference, without reading every row again.
     pub fn moved(&mut self, book: &Book, ids: &[JobId], price: f64, before: SpendShown) {
         let after = self.of(book, ids, price);
-        self.shown.session += after.session - before.session;
-        self.shown.today += after.today - before.today;
+        self.shown.session = moved_by(self.shown.session, after.session, before.session);
+        self.shown.today = moved_by(self.shown.today, after.today, before.today);
         self.version = Some(book.version());
     }
 
@@ -82,8 +106,9 @@ impl Spend {
         self.day = midnight;
         self.version = Some(book.version());
         self.shown = SpendShown {
-            session: jobs_spent_since(jobs(), Some(self.started), price).usd,
-            today: jobs_spent_since(jobs(), Some(midnight), price).usd,
+            session: Committed::of(jobs(), Some(self.started), price),
+            today: Committed::of(jobs(), Some(midnight), price),
+            budget: self.shown.budget,
         };
     }
 }

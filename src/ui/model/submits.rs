@@ -9,6 +9,27 @@ use i2v_store::JobId;
 use crate::jobs::NewJob;
 use crate::ui::model::book::Book;
 
+/// What a submit sends, once every question is answered.
+#[derive(Clone, Debug)]
+pub(crate) enum Sending {
+    One(NewJob),
+    /// Several jobs as one batch; `from_marks` when they are the history's marked jobs (the
+    /// marks go once sent).
+    Batch {
+        jobs: Vec<NewJob>,
+        from_marks: bool,
+    },
+}
+
+impl Sending {
+    pub fn jobs(&self) -> usize {
+        match self {
+            Sending::One(_) => 1,
+            Sending::Batch { jobs, .. } => jobs.len(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Submits {
     /// A submit is on its way to the engine.
@@ -33,6 +54,12 @@ impl Submits {
     pub fn send(&mut self, jobs: impl IntoIterator<Item = NewJob>) {
         self.submitting = true;
         self.awaiting.extend(jobs);
+    }
+
+    /// Submits on their way that the engine has not answered yet: no job of the book shows
+    /// them, but they will cost.
+    pub fn unanswered(&self) -> usize {
+        self.awaiting.len()
     }
 
     /// The engine answered the oldest submit: it became job `id`, or (`None`) failed.

@@ -1,5 +1,6 @@
 //! Yes/no questions before something that costs or cannot be undone: cancelling a job,
-//! submitting one identical to a job in flight, sending an image outside the model's limits.
+//! submitting one identical to a job in flight, sending an image outside the model's limits,
+//! passing the budget.
 //! Their keys are their own (y, n, Esc), not the key map's: a remapped key must never turn
 //! into a yes.
 
@@ -20,6 +21,7 @@ use crate::ui::kit::layout;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::{Action, KeyBinding};
+use crate::ui::model::submits::Sending;
 
 pub(crate) enum Confirm {
     Cancel(JobId),
@@ -36,6 +38,12 @@ pub(crate) enum Confirm {
     Trash {
         ids: Vec<JobId>,
         what: Vec<String>,
+    },
+    /// Sending would take what is spent and in flight past a cap of the budget (`why` says
+    /// which, and by how much).
+    OverBudget {
+        sending: Sending,
+        why: String,
     },
     /// Quitting a demo with `active` jobs in flight, which end with it.
     Quit {
@@ -69,6 +77,7 @@ impl Confirm {
                 checked: false,
             }),
             Confirm::Trash { ids, .. } => ctx.effect(Effect::Trash(ids.clone())),
+            Confirm::OverBudget { sending, .. } => ctx.ask(Request::Send(sending.clone())),
             Confirm::Quit { .. } => ctx.ask(Request::Quit),
         }
     }
@@ -82,6 +91,7 @@ impl Confirm {
                 ctx.notice("Not submitted: change the image, or submit and answer y");
             }
             Confirm::Trash { .. } => ctx.notice("Nothing moved to the trash"),
+            Confirm::OverBudget { .. } => ctx.notice("Not submitted: it would pass the budget"),
             Confirm::Quit { .. } => {}
         }
     }
@@ -94,6 +104,9 @@ impl Component for Confirm {
             Confirm::Submit(_) => vec![fixed("y", "submit again"), fixed("n", "don't")],
             Confirm::Limits { .. } => vec![fixed("y", "send anyway"), fixed("n", "don't")],
             Confirm::Trash { .. } => vec![fixed("y", "move to the trash"), fixed("n", "keep")],
+            Confirm::OverBudget { .. } => {
+                vec![fixed("y", "send past the budget"), fixed("n", "don't")]
+            }
             Confirm::Quit { .. } => vec![fixed("y", "quit"), fixed("n", "stay")],
         }
     }
@@ -108,11 +121,14 @@ impl Component for Confirm {
         if pays && !KeyBinding::from_event(&key).mods.is_empty() {
             return Outcome::Handled;
         }
-        // Enter agrees, except to sending a doomed image or removing jobs, where it is the
-        // safe answer.
+        // Enter agrees, except to sending a doomed image, passing the budget or removing
+        // jobs, where it is the safe answer.
         let enter_agrees = !matches!(
             self,
-            Confirm::Limits { .. } | Confirm::Trash { .. } | Confirm::Quit { .. }
+            Confirm::Limits { .. }
+                | Confirm::OverBudget { .. }
+                | Confirm::Trash { .. }
+                | Confirm::Quit { .. }
         );
         let yes = match key.code {
             KeyCode::Char('y' | 'Y') => true,
@@ -168,6 +184,17 @@ impl Component for Confirm {
                 text.push(Line::from("y: move to the trash    n / Esc: keep").style(theme.key()));
                 (" Move to the trash ", text)
             }
+            Confirm::OverBudget { sending, why } => (
+                " Over the budget ",
+                vec![
+                    Line::from(match sending.jobs() {
+                        1 => "Send this job past the budget?".to_owned(),
+                        n => format!("Send these {n} jobs past the budget?"),
+                    }),
+                    Line::from(why.clone()).style(theme.warning()),
+                    Line::from("y: send anyway    n / Esc: don't").style(theme.key()),
+                ],
+            ),
             Confirm::Quit { active } => (
                 " Quit the demo? ",
                 vec![
@@ -198,7 +225,7 @@ impl Component for Confirm {
             .block(frame_block(theme, Line::from(title), true))
             .style(theme.base())
             .alignment(Alignment::Center);
-        if matches!(self, Confirm::Limits { .. }) {
+        if matches!(self, Confirm::Limits { .. } | Confirm::OverBudget { .. }) {
             question = question.wrap(Wrap { trim: true });
         }
         crate::ui::kit::draw::clear(frame, area, theme);
@@ -210,6 +237,7 @@ impl Overlay for Confirm {
     fn rect(&self, screen: Rect) -> Rect {
         match self {
             Confirm::Limits { .. } => layout::centered(screen, 70, 10, 60, 6),
+            Confirm::OverBudget { .. } => layout::centered(screen, 70, 10, 60, 7),
             Confirm::Trash { what, .. } => {
                 layout::centered(screen, 70, 20, 60, 4 + what.len() as u16)
             }

@@ -495,14 +495,7 @@ impl Component for HistoryPane {
                 theme.accent(),
             ));
         }
-        title.push(Span::styled(
-            format!(
-                "· spent {} this session, {} today ",
-                usd(view.spend.session),
-                usd(view.spend.today)
-            ),
-            theme.muted(),
-        ));
+        title.push(spend_title(view));
         let title = Line::from(title);
         frame.render_widget(frame_block(theme, title, view.focused), area);
         let mut inner = inner(area);
@@ -722,4 +715,36 @@ impl HistoryPane {
             still.render(&view.media.graphics, area, frame.buffer_mut());
         }
     }
+}
+
+/// What was spent this session and today, each against its cap when the budget sets one
+/// (`$3.96 of $5.00 today`), with what is in flight once that counts against a cap; in the
+/// warning colour from 80 % of a cap (spent and in flight), the error colour past one.
+fn spend_title(view: &View) -> Span<'static> {
+    use crate::budget::Cap;
+    let spend = &view.spend;
+    let budget = spend.budget;
+    let against = |cap: Cap, spent: f64| match budget.limit(cap) {
+        Some(limit) => format!("{} of {} {}", usd(spent), usd(limit), cap.when()),
+        None => format!("{} {}", usd(spent), cap.when()),
+    };
+    let mut text = format!(
+        "· spent {}, {} ",
+        against(Cap::Session, spend.session.spent),
+        against(Cap::Daily, spend.today.spent)
+    );
+    let in_flight = match (budget.session_usd, budget.daily_usd) {
+        (None, None) => 0.0,
+        (_, Some(_)) => spend.today.in_flight,
+        (Some(_), None) => spend.session.in_flight,
+    };
+    if in_flight > 0.0 {
+        text.push_str(&format!("+{} in flight ", usd(in_flight)));
+    }
+    let style = match budget.warning(&spend.standing()) {
+        None => view.theme.muted(),
+        Some((_, share)) if share <= 1.0 => view.theme.warning(),
+        Some(_) => view.theme.error(),
+    };
+    Span::styled(text, style)
 }

@@ -22,6 +22,7 @@ use crate::ui::model::paste::{clean_paste, single_line};
 use crate::ui::model::reads::{Reads, Waiting};
 use crate::ui::model::settings::{Pricing, Settings};
 use crate::ui::model::spend::Spend;
+use crate::ui::model::submits::Sending;
 use crate::ui::model::submits::Submits;
 use crate::ui::model::theme::Theme;
 use crate::ui::model::time::Time;
@@ -139,7 +140,7 @@ impl App {
             beneath: Vec::new(),
             messages: Messages::default(),
             submits: Submits::default(),
-            spend: Spend::new(Utc::now()),
+            spend: Spend::new(Utc::now(), opts.pricing.budget),
             reads: Reads::default(),
             media: Media::new(opts.graphics),
             quit: false,
@@ -614,11 +615,37 @@ impl App {
             self.show(Box::new(Confirm::Submit(job)));
             return Vec::new();
         }
-        self.submits.send([job.clone()]);
-        self.notice("Submitting…");
-        match self.submits.continues_for(&self.book, &job.image) {
-            Some(continues) => vec![Effect::SubmitContinuing { job, continues }],
-            None => vec![Effect::Submit(job)],
+        self.within_budget(Sending::One(job))
+    }
+
+    /// Sends what the user asked for and every question allowed (twins in flight, the
+    /// budget), unless submits were paused for billing meanwhile.
+    pub(crate) fn send(&mut self, sending: Sending) -> Vec<Effect> {
+        if self.paused_for_billing() {
+            return Vec::new();
+        }
+        match sending {
+            Sending::One(job) => {
+                self.submits.send([job.clone()]);
+                self.notice("Submitting…");
+                self.warn_near_budget();
+                match self.submits.continues_for(&self.book, &job.image) {
+                    Some(continues) => vec![Effect::SubmitContinuing { job, continues }],
+                    None => vec![Effect::Submit(job)],
+                }
+            }
+            Sending::Batch { jobs, from_marks } => {
+                if from_marks {
+                    self.panes.history.clear_marks();
+                }
+                self.submits.send(jobs.iter().cloned());
+                self.notice(format!(
+                    "Submitting {}…",
+                    crate::ui::model::format::count(jobs.len(), "job", "jobs")
+                ));
+                self.warn_near_budget();
+                vec![Effect::SubmitBatch(jobs)]
+            }
         }
     }
 
@@ -638,15 +665,7 @@ impl App {
         if self.paused_for_billing() {
             return Vec::new();
         }
-        if from_marks {
-            self.panes.history.clear_marks();
-        }
-        self.submits.send(jobs.iter().cloned());
-        self.notice(format!(
-            "Submitting {}…",
-            crate::ui::model::format::count(jobs.len(), "job", "jobs")
-        ));
-        vec![Effect::SubmitBatch(jobs)]
+        self.within_budget(Sending::Batch { jobs, from_marks })
     }
 
     /// Asks before re-running the marked history jobs `ids` together.
@@ -697,7 +716,7 @@ impl App {
         }
     }
 
-    fn recount_spend(&mut self) {
+    pub(crate) fn recount_spend(&mut self) {
         let price = self.settings.pricing.price_per_video;
         self.spend.recount(self.time.now, &self.book, price);
     }

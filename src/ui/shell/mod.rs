@@ -4,6 +4,7 @@
 //! and overlays.
 
 pub(crate) mod app;
+pub(crate) mod budget;
 pub(crate) mod judging;
 pub(crate) mod panes;
 pub(crate) mod remaps;

@@ -330,6 +330,7 @@ impl App {
                 },
                 Request::Step { id, forward } => self.step(&id, forward),
                 Request::Submit { job, checked } => effects.extend(self.submit(job, checked)),
+                Request::Send(sending) => effects.extend(self.send(sending)),
                 Request::SubmitBatch { jobs, from_marks } => {
                     effects.extend(self.submit_batch(jobs, from_marks));
                 }
