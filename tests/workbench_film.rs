@@ -1,6 +1,7 @@
 //! Chains of shots in the workbench, driven through the real loop against a history on
-//! disk: the history marks each shot's place in its chain (`⛓2/3`), and the filter's
-//! `chain:ID` lists a chain whole, other takes too.
+//! disk: the history marks each shot's place in its chain (`⛓2/3`), the filter's
+//! `chain:ID` lists a chain whole, other takes too, and `P` in a chained shot's details plays
+//! the film that ends at it, across the joins.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 mod tui_support;
@@ -8,9 +9,16 @@ mod tui_support;
 #[allow(clippy::duplicate_mod, unused_imports)]
 mod ui_support;
 
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
 use crossterm::event::KeyCode;
+use i2v::preview::{Colors, Graphics};
 use i2v::ui::Focus;
 use i2v_store::{JobRecord, JobState};
+use ratatui::style::Color;
+use tui_support::WAIT;
 use tui_support::bench::Harness;
 use tui_support::screen::Screen;
 use ui_support::record;
@@ -71,4 +79,200 @@ async fn the_history_marks_each_shots_place_in_its_chain() {
     // With words, both hold.
     h.type_text(" rain");
     assert!(h.screen().contains("1/5 match"), "{}", h.screen());
+}
+
+fn asset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/film/tests/assets")
+        .join(name)
+}
+
+/// a "dawn" (a High-profile shot: yellow, then magenta) → b "noon" (a Main-profile one:
+/// purple, then lime), each 24 frames at 24 fps, their videos on disk.
+fn filmed() -> Vec<JobRecord> {
+    let shot = |n: u32, prompt: &str, video: &str, continues: Option<&JobRecord>| {
+        let mut r = record(
+            n,
+            prompt,
+            "frames/x.png",
+            JobState::Completed,
+            60 - i64::from(n),
+        );
+        r.continues = continues.map(|c| c.id.clone());
+        r.result.as_mut().unwrap().local_file = Some(asset(video));
+        r
+    };
+    let a = shot(1, "dawn over the harbour", "shot_high_a_320x180.mp4", None);
+    let b = shot(
+        2,
+        "noon over the harbour",
+        "shot_main_320x180.mp4",
+        Some(&a),
+    );
+    vec![a, b]
+}
+
+const YELLOW: (u8, u8, u8) = (255, 255, 0);
+const MAGENTA: (u8, u8, u8) = (255, 0, 255);
+const PURPLE: (u8, u8, u8) = (128, 0, 128);
+const LIME: (u8, u8, u8) = (0, 255, 0);
+
+/// The 24-bit colours drawn in the box whose title says `words` (the theme draws none:
+/// these are the picture's); none when no title says it.
+fn colours_under(h: &Harness, words: &str) -> HashSet<(u8, u8, u8)> {
+    let buffer = h.bench.terminal.backend().buffer();
+    let (width, height) = (buffer.area.width, buffer.area.height);
+    let symbols =
+        |y: u16, from: u16| -> String { (from..width).map(|x| buffer[(x, y)].symbol()).collect() };
+    let corner = (0..height).find_map(|y| {
+        (0..width)
+            .rev()
+            .filter(|&x| matches!(buffer[(x, y)].symbol(), "┌" | "┏" | "╭"))
+            .find(|&x| {
+                let title = symbols(y, x + 1);
+                let end = title.find(['┐', '┓', '╮']).unwrap_or(title.len());
+                title[..end].contains(words)
+            })
+            .map(|x| (x, y))
+    });
+    let mut colours = HashSet::new();
+    let Some((left, top)) = corner else {
+        return colours;
+    };
+    for y in top + 1..height {
+        if matches!(buffer[(left, y)].symbol(), "└" | "┗" | "╰") {
+            break;
+        }
+        for x in left + 1..width {
+            let cell = &buffer[(x, y)];
+            if matches!(cell.symbol(), "│" | "┃") {
+                break;
+            }
+            for colour in [cell.fg, cell.bg] {
+                if let Color::Rgb(r, g, b) = colour {
+                    colours.insert((r, g, b));
+                }
+            }
+        }
+    }
+    colours
+}
+
+/// Some drawn colour is close to `rgb`.
+fn shows(colours: &HashSet<(u8, u8, u8)>, rgb: (u8, u8, u8)) -> bool {
+    let near = |a: u8, b: u8| a.abs_diff(b) <= 40;
+    colours
+        .iter()
+        .any(|&(r, g, b)| near(r, rgb.0) && near(g, rgb.1) && near(b, rgb.2))
+}
+
+/// Handles background messages, drawing after each, until `done` holds for the harness.
+async fn wait_until(h: &mut Harness, what: &str, done: impl Fn(&Harness) -> bool) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        h.bench.draw().unwrap();
+        if done(h) {
+            return;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, h.bench.runtime.next()).await {
+            Ok(Some(msg)) => {
+                h.bench.handle(msg);
+            }
+            _ => panic!("gave up waiting for {what}; the screen:\n{}", h.screen()),
+        }
+    }
+}
+
+/// The details of the history's job whose prompt has `word`, a shot that continues another.
+async fn open_details(h: &mut Harness, word: &str) {
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('/'));
+    h.type_text(word);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('v'));
+    h.wait_for("the details", |s| s.contains("Continues")).await;
+}
+
+#[tokio::test]
+async fn capital_p_in_a_chained_shots_details_plays_its_film_across_the_join() {
+    let mut h = Harness::with_history(&filmed()).await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    open_details(&mut h, "noon").await;
+    let screen = h.screen();
+    assert!(screen.status_bar().contains("P film"), "{screen}");
+
+    h.press(KeyCode::Char('P'));
+    // One video of both shots' 48 frames: the first shot's pictures under its name...
+    wait_until(&mut h, "the first shot playing", |h| {
+        let colours = colours_under(h, "shot 1/2 · frame ");
+        (shows(&colours, YELLOW) || shows(&colours, MAGENTA))
+            && !shows(&colours, PURPLE)
+            && !shows(&colours, LIME)
+    })
+    .await;
+    assert!(
+        h.screen().contains("/48 · p or Esc stops"),
+        "{}",
+        h.screen()
+    );
+    // ...then, with no pause, the second's (High profile, then Main: other parameter sets).
+    wait_until(&mut h, "the second shot playing", |h| {
+        let colours = colours_under(h, "shot 2/2 · frame ");
+        (shows(&colours, PURPLE) || shows(&colours, LIME))
+            && !shows(&colours, YELLOW)
+            && !shows(&colours, MAGENTA)
+    })
+    .await;
+
+    // p stops it; P again plays, and Esc stops it with the view kept.
+    h.press(KeyCode::Char('p'));
+    let screen = h.screen();
+    assert!(screen.contains("Frames · p plays"), "{screen}");
+    h.press(KeyCode::Char('P'));
+    h.wait_for("the film again", |s| {
+        s.contains("shot 1/2 · frame") || s.contains("shot 2/2 · frame")
+    })
+    .await;
+    // f: full screen, the title naming the shot on screen; f again back to the details,
+    // the film playing on.
+    h.press(KeyCode::Char('f'));
+    h.wait_for("the film full screen", |s| {
+        let top = &s.rows()[0];
+        (top.contains("shot 1/2 · job") && top.contains("dawn"))
+            || (top.contains("shot 2/2 · job") && top.contains("noon"))
+    })
+    .await;
+    h.press(KeyCode::Char('f'));
+    h.wait_for("the details, the film playing on", |s| {
+        s.contains("Continues")
+            && (s.contains("shot 1/2 · frame") || s.contains("shot 2/2 · frame"))
+    })
+    .await;
+    h.press(KeyCode::Esc);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Frames · p plays") && screen.contains("Esc closes"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_shot_of_the_film_that_cannot_be_played_is_named() {
+    let mut jobs = filmed();
+    // The first shot's video was never downloaded.
+    jobs[0].result.as_mut().unwrap().local_file = Some(PathBuf::from("/nonexistent/a.mp4"));
+    let mut h = Harness::with_history(&jobs).await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    open_details(&mut h, "noon").await;
+    h.press(KeyCode::Char('P'));
+    let first = jobs[0].id.to_string();
+    let screen = h
+        .wait_for("the refusal", |s| {
+            s.status_bar().contains("never downloaded")
+        })
+        .await;
+    assert!(screen.status_bar().contains(&first[..8]), "{screen}");
 }

@@ -203,19 +203,41 @@ impl Runtime {
                 ratatui::layout::Size::new(80, 24),
                 self.graphics.colors(),
             );
-            let mut frames = player.watch();
-            let tx = self.msg_tx.clone();
-            // Ends when the player's thread does (the player was dropped, or failed).
-            tokio::spawn(async move {
-                while frames.changed().await.is_ok() {
-                    if tx.send(Msg::Frame).is_err() {
-                        break;
-                    }
-                }
-            });
+            forward_frames(&player, self.msg_tx.clone());
             players.push((id, player));
         }
         let _ = self.msg_tx.send(Msg::Playing(players));
+    }
+
+    /// Joins `shots` from the `from`-th on (off the UI task: a second at most) and plays the
+    /// one video, so nothing waits at the joins; the player goes to the app with where each
+    /// shot starts.
+    fn play_film(&self, id: JobId, shots: Vec<JobId>, from: usize) {
+        let store = self.store.clone();
+        let tx = self.msg_tx.clone();
+        let colors = self.graphics.colors();
+        tokio::spawn(async move {
+            let played = shots.get(from..).unwrap_or_default().to_vec();
+            let joined =
+                tokio::task::spawn_blocking(move || crate::film::join_to_play(&store, &played))
+                    .await;
+            let result = match joined {
+                Ok(Ok((video, starts))) => {
+                    let size = ratatui::layout::Size::new(80, 24);
+                    let player = Player::start(&video, &Clock::new(), size, colors);
+                    forward_frames(&player, tx.clone());
+                    let film = crate::ui::model::media::FilmPlaying {
+                        shots,
+                        from,
+                        starts,
+                    };
+                    Ok((player, film))
+                }
+                Ok(Err(err)) => Err(sanitize(&format!("{err:#}"))),
+                Err(err) => Err(format!("the film could not be joined: {err}")),
+            };
+            let _ = tx.send(Msg::FilmPlaying { id, result });
+        });
     }
 
     /// A message that is already waiting, without waiting.
@@ -421,6 +443,7 @@ impl Runtime {
                 }
             }
             Effect::Play(videos) => self.play(videos),
+            Effect::PlayFilm { id, shots, from } => self.play_film(id, shots, from),
             Effect::SaveLastFrame(id) => self.save_last_frame(id),
             Effect::Judge { id, verdict } => {
                 let store = self.store.clone();
@@ -578,6 +601,19 @@ impl Runtime {
             tracing::error!(error = %err, "could not save the draft");
         }
     }
+}
+
+/// Wakes the app with `Msg::Frame` whenever `player` has a new frame; ends when the player's
+/// thread does (the player was dropped, or failed).
+fn forward_frames(player: &Player, tx: mpsc::UnboundedSender<Msg>) {
+    let mut frames = player.watch();
+    tokio::spawn(async move {
+        while frames.changed().await.is_ok() {
+            if tx.send(Msg::Frame).is_err() {
+                break;
+            }
+        }
+    });
 }
 
 pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> {

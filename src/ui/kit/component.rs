@@ -362,6 +362,8 @@ pub(crate) enum Request {
         current: String,
         from_detail: bool,
     },
+    /// Play the film that ends at the job (a chained shot) in its detail view, or stop it.
+    PlayFilm(JobId),
     /// Play these jobs' videos in step (the compare view), or stop them.
     PlayTogether(Vec<JobId>),
     /// Whatever plays stops and these jobs play in step in its place (a grid's next page);

@@ -48,8 +48,12 @@ impl Frames {
         let now = playing.map(|p| p.player.now());
         let title = match &now {
             Some(Playback::Playing(shown)) => format!(
-                " {} frame {}/{} · {} or {} stops ",
+                " {} {}frame {}/{} · {} or {} stops ",
                 view.media.playing_label(),
+                view.media
+                    .film_shot(id, shown.at)
+                    .map(|shot| format!("shot {}/{} · ", shot.place, shot.of))
+                    .unwrap_or_default(),
                 shown.index + 1,
                 shown.count,
                 key(Action::Play),

@@ -86,6 +86,25 @@ impl Chains {
     }
 }
 
+/// The chain of shots that ends at `id`, first shot first: the shots it continues, as far
+/// as the book knows them, then `id`.
+pub(crate) fn chain_to(book: &Book, id: &JobId) -> Vec<JobId> {
+    let mut chain = vec![id.clone()];
+    while let Some(before) = chain
+        .last()
+        .and_then(|last| book.row(last)?.continues.clone())
+        .filter(|before| book.knows(before))
+    {
+        // A hand-edited history could go round: a shot is in a film once.
+        if chain.contains(&before) {
+            break;
+        }
+        chain.push(before);
+    }
+    chain.reverse();
+    chain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +139,11 @@ mod tests {
         assert_eq!(chains.first_of(&c.id), Some(&a.id));
         assert_eq!(chains.first_of(&b2.id), Some(&a.id));
         assert_eq!(chains.first_of(&x.id), None);
+        assert_eq!(
+            chain_to(&book, &c.id),
+            [a.id.clone(), b1.id.clone(), c.id.clone()]
+        );
+        assert_eq!(chain_to(&book, &b2.id), [a.id.clone(), b2.id.clone()]);
+        assert_eq!(chain_to(&book, &x.id), std::slice::from_ref(&x.id));
     }
 }

@@ -54,6 +54,13 @@ pub enum Effect {
     /// Play these jobs' videos in the terminal, in step (one clock: a compare plays two);
     /// answer with `Msg::Playing`, then `Msg::Frame` for each frame to draw.
     Play(Vec<(JobId, PathBuf)>),
+    /// Join `shots` from the `from`-th on into one video and play it where `id` plays;
+    /// answer with `Msg::FilmPlaying`, then `Msg::Frame` for each frame to draw.
+    PlayFilm {
+        id: JobId,
+        shots: Vec<JobId>,
+        from: usize,
+    },
     /// Save the last frame of `id`'s video as a PNG in the data dir (a whole decoding pass);
     /// answer with `Msg::LastFrameSaved`.
     SaveLastFrame(JobId),

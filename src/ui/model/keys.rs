@@ -105,6 +105,7 @@ actions! {
     FullScreen "full_screen" Jobs "f" "play the video full screen (f or Esc goes back)",
     StepBack "step_back" Jobs "comma" "full screen, stopped: a frame back",
     StepForward "step_forward" Jobs "." "full screen, stopped: a frame on",
+    PlayFilm "play_film" Jobs "P" "in a chained shot's details: play the film that ends at it, shot after shot (p or Esc stops)",
     ContinueShot "continue_shot" Jobs "l" "continue from its last frame: a chained shot from the editor",
     Rate1 "rate_1" Jobs "1" "rate the finished job ★☆☆☆☆",
     Rate2 "rate_2" Jobs "2" "rate it ★★☆☆☆",

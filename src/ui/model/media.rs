@@ -26,6 +26,42 @@ pub(crate) struct Media {
     pub playing: Vec<Playing>,
     /// What the link to the terminal does while they play.
     pub link: crate::tty::LinkReport,
+    /// The film the one video playing is, if it is one: which shot is on screen when.
+    pub film: Option<FilmPlaying>,
+}
+
+/// A film playing as one video (its shots joined): which of them is on screen when.
+#[derive(Debug)]
+pub struct FilmPlaying {
+    /// The film's shots, first first.
+    pub shots: Vec<JobId>,
+    /// The shot the video starts at (played from a later shot: the film from there).
+    pub from: usize,
+    /// When each shot from there starts in the video.
+    pub starts: Vec<Duration>,
+}
+
+/// The shot of a film on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FilmShot<'a> {
+    /// Its place in the film, from 1.
+    pub place: usize,
+    /// How many shots the film has.
+    pub of: usize,
+    pub id: &'a JobId,
+}
+
+impl FilmPlaying {
+    /// The shot on screen `at` into the video.
+    pub(crate) fn shot_at(&self, at: Duration) -> Option<FilmShot<'_>> {
+        let k = self.starts.iter().rposition(|s| *s <= at).unwrap_or(0);
+        let place = self.from + k + 1;
+        Some(FilmShot {
+            place,
+            of: self.shots.len(),
+            id: self.shots.get(place - 1)?,
+        })
+    }
 }
 
 pub(crate) struct Playing {
@@ -41,6 +77,7 @@ impl Media {
             asked: HashSet::new(),
             playing: Vec::new(),
             link: crate::tty::LinkReport::default(),
+            film: None,
         }
     }
 
@@ -97,6 +134,12 @@ impl Media {
         self.strips.push((id, strip));
     }
 
+    /// The shot on screen `at` into the video playing where `id` plays, if it is a film.
+    pub fn film_shot(&self, id: &JobId, at: Duration) -> Option<FilmShot<'_>> {
+        self.playing(id)?;
+        self.film.as_ref()?.shot_at(at)
+    }
+
     /// The player of `id`, if it plays.
     pub fn playing(&self, id: &JobId) -> Option<&Playing> {
         self.playing.iter().find(|p| p.id == *id)
@@ -106,10 +149,10 @@ impl Media {
     /// those with a video to play together.
     pub fn toggle_play(&mut self, book: &Book, ids: &[JobId]) -> Result<Option<Effect>, String> {
         if ids.iter().any(|id| self.playing(id).is_some()) {
-            self.playing.clear();
+            self.stop();
             return Ok(None);
         }
-        self.playing.clear();
+        self.stop();
         if !self.on() {
             return Err("Pictures are off ([ui] preview = \"off\"): nothing is played".into());
         }
@@ -168,6 +211,7 @@ impl Media {
     pub fn stop(&mut self) -> bool {
         let was = !self.playing.is_empty();
         self.playing.clear();
+        self.film = None;
         was
     }
 }

@@ -83,6 +83,12 @@ pub enum Msg {
     /// Reply to `Effect::Play`: each video plays on its own thread until its player is
     /// dropped.
     Playing(Vec<(JobId, crate::preview::Player)>),
+    /// Reply to `Effect::PlayFilm`: the film's player and where its shots start, or why it
+    /// cannot be played (naming the shot).
+    FilmPlaying {
+        id: JobId,
+        result: Result<(crate::preview::Player, crate::ui::model::media::FilmPlaying), String>,
+    },
     /// The player has a new frame: draw it.
     Frame,
     /// What the link to the terminal does, for the player's title (and how much smaller

@@ -10,7 +10,7 @@ use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
 use crate::ui::kit::chain;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, Outcome, Overlay, Request, View, hint, hints, quiet, said,
+    Command, Component, Ctx, Outcome, Overlay, Request, View, hint, hints, quiet, result_hint, said,
 };
 use crate::ui::kit::job;
 use crate::ui::kit::scroll::{Text, TextView};
@@ -181,6 +181,12 @@ impl Text for DetailText {
             },
         ];
         commands.extend(job::judging(false));
+        // A chained shot with its video: the film that ends at it (named where there is room
+        // once the judging keys are).
+        commands.push(match self.shots.0 && self.video.1 {
+            true => result_hint(Action::PlayFilm, "film"),
+            false => quiet(Action::PlayFilm),
+        });
         commands
     }
 
@@ -208,6 +214,7 @@ impl Text for DetailText {
                 }
             }
             Action::Note => job::note(Some(id), true, ctx),
+            Action::PlayFilm => ctx.ask(Request::PlayFilm(id)),
             _ => return job::act(action, Some(id), ctx),
         }
         Outcome::Handled

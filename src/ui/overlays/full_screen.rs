@@ -33,12 +33,19 @@ impl FullScreen {
     fn title(&self, view: &View, width: usize) -> String {
         let playing = view.media.playing(&self.id);
         let paused = playing.is_some_and(|p| p.player.clock().is_paused());
-        let frame = match playing.map(|p| p.player.now()) {
+        let now = playing.map(|p| p.player.now());
+        let frame = match &now {
             Some(Playback::Playing(shown)) => {
                 format!(" · frame {}/{}", shown.index + 1, shown.count)
             }
             _ => String::new(),
         };
+        // A film (P): the shot on screen, named by its place.
+        let film = match &now {
+            Some(Playback::Playing(shown)) => view.media.film_shot(&self.id, shown.at),
+            _ => None,
+        };
+        let id = film.map_or(&self.id, |shot| shot.id);
         // Playing: what the link shows of it (`▶ 8 fps · 1.1 Mbit/s ·`, or `▶`).
         let icon = match (playing.is_some(), paused) {
             (true, false) => view.media.playing_label(),
@@ -46,10 +53,13 @@ impl FullScreen {
         };
         let prompt = view
             .book
-            .row(&self.id)
+            .row(id)
             .map(|r| r.prompt.lines().next().unwrap_or("").to_owned())
             .unwrap_or_default();
-        let head = format!(" {icon} job {}", sanitize(self.id.as_str()));
+        let place = film
+            .map(|shot| format!(" shot {}/{} ·", shot.place, shot.of))
+            .unwrap_or_default();
+        let head = format!(" {icon}{place} job {}", sanitize(id.as_str()));
         let tail = format!("{frame} ");
         let room = width.saturating_sub(head.chars().count() + tail.chars().count() + 3);
         let prompt = if prompt.is_empty() || room < 8 {

@@ -455,6 +455,7 @@ impl App {
                         .collect();
                 }
             }
+            Msg::FilmPlaying { id, result } => return self.film_playing(id, result),
             // A new frame of the video playing: drawing it is all there is to do.
             Msg::Frame => {}
             Msg::Link(report) => self.media.link = report,

@@ -361,6 +361,7 @@ impl App {
                     Ok(play) => effects.extend(play),
                     Err(why) => self.notice(why),
                 },
+                Request::PlayFilm(id) => effects.extend(self.play_film(id)),
                 Request::Chain(id) => effects.extend(self.start_chain(id)),
                 Request::Compare(id) => effects.extend(self.compare(id)),
                 Request::Note {
