@@ -17,6 +17,8 @@ pub(crate) mod prompt_diff;
 pub(crate) mod scroll;
 pub(crate) mod soft_wrap;
 pub(crate) mod suggest;
+#[cfg(test)]
+pub(crate) mod test_component;
 pub(crate) mod text_field;
 pub(crate) mod undo;
 pub(crate) mod unread;

@@ -245,3 +245,116 @@ impl Overlay for Confirm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::JobState;
+
+    use super::*;
+    use crate::test_record::record;
+    use crate::ui::kit::test_component::TestComponent;
+
+    fn new_job() -> NewJob {
+        NewJob {
+            prompt: "a heron".into(),
+            image: "https://example.com/heron.png".into(),
+            prompt_optimizer: true,
+            check_limits: true,
+        }
+    }
+
+    #[test]
+    fn y_cancels_a_running_job_and_n_keeps_it() {
+        let job = record("a heron", JobState::Running);
+        let id = job.id.clone();
+        let mut question = TestComponent::new(Confirm::cancel(id.clone())).with_jobs([job]);
+        question.press(KeyCode::Char('y'), KeyModifiers::NONE);
+        let asked = question.take();
+        assert!(matches!(asked[0], Request::Close));
+        assert!(matches!(&asked[2], Request::Effect(Effect::Cancel(c)) if *c == id));
+        question.press(KeyCode::Char('n'), KeyModifiers::NONE);
+        let asked = question.take();
+        assert!(matches!(asked.as_slice(), [Request::Close]));
+    }
+
+    #[test]
+    fn a_job_that_finished_while_asked_is_not_cancelled() {
+        let job = record("a heron", JobState::Completed);
+        let id = job.id.clone();
+        let mut question = TestComponent::new(Confirm::cancel(id)).with_jobs([job]);
+        question.press(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert!(
+            !question
+                .requests
+                .iter()
+                .any(|r| matches!(r, Request::Effect(_)))
+        );
+        assert_eq!(question.said().len(), 1, "{:?}", question.said());
+    }
+
+    #[test]
+    fn a_paying_question_takes_a_plain_y_only() {
+        let mut question = TestComponent::new(Confirm::Submit(new_job()));
+        for mods in [KeyModifiers::CONTROL, KeyModifiers::ALT] {
+            assert_eq!(question.press(KeyCode::Char('y'), mods), Outcome::Handled);
+        }
+        question.press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert!(question.take().is_empty(), "still open, nothing asked");
+        question.press(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert!(matches!(
+            question.take().as_slice(),
+            [Request::Close, Request::Submit { checked: true, .. }]
+        ));
+    }
+
+    #[test]
+    fn enter_is_the_safe_answer_where_the_yes_cannot_be_taken_back() {
+        let trash = Confirm::Trash {
+            ids: Vec::new(),
+            what: vec!["a heron".into()],
+        };
+        let limits = Confirm::Limits {
+            job: new_job(),
+            limit: "too small".into(),
+        };
+        for question in [trash, limits, Confirm::Quit { active: 1 }] {
+            let mut question = TestComponent::new(question);
+            question.press(KeyCode::Enter, KeyModifiers::NONE);
+            let asked = question.take();
+            assert!(matches!(asked[0], Request::Close));
+            assert!(
+                !asked.iter().any(|r| matches!(
+                    r,
+                    Request::Effect(_) | Request::Submit { .. } | Request::Quit
+                )),
+                "Enter said yes"
+            );
+        }
+        let mut submit = TestComponent::new(Confirm::Submit(new_job()));
+        submit.press(KeyCode::Enter, KeyModifiers::NONE);
+        assert!(matches!(
+            submit.take().as_slice(),
+            [Request::Close, Request::Submit { .. }]
+        ));
+    }
+
+    #[test]
+    fn no_to_an_image_outside_the_limits_goes_back_to_the_image() {
+        let limits = Confirm::Limits {
+            job: new_job(),
+            limit: "too small".into(),
+        };
+        let mut question = TestComponent::new(limits);
+        question.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(
+            question.requests.as_slice(),
+            [
+                Request::Close,
+                Request::Focus(Focus::Image),
+                Request::Notice(_)
+            ]
+        ));
+        assert_eq!(question.hints(), ["send anyway", "don't"]);
+    }
+}

@@ -107,3 +107,67 @@ impl Overlay for NoteEditor {
         layout::centered(screen, 70, 10, 60, 5)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+    use crate::ui::kit::test_component::TestComponent;
+
+    fn editor(current: &str, from_detail: bool) -> (JobId, TestComponent<NoteEditor>) {
+        let id = JobId::new();
+        let note = NoteEditor::open(id.clone(), current, from_detail);
+        (id, TestComponent::new(note))
+    }
+
+    /// The note the `Effect::Judge` among `asked` would save, if there is one.
+    fn saved(asked: &[Request]) -> Option<Verdict> {
+        asked.iter().find_map(|r| match r {
+            Request::Effect(Effect::Judge { verdict, .. }) => Some(verdict.clone()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn every_letter_types_itself_and_enter_saves_the_line() {
+        let (_, mut note) = editor("", false);
+        // q, n, ? and digits are keys of the key map elsewhere: here they are text.
+        note.type_text("q? 2n");
+        assert!(note.take().is_empty());
+        note.press(KeyCode::Enter, KeyModifiers::NONE);
+        let asked = note.take();
+        assert!(matches!(asked[0], Request::Close));
+        assert_eq!(saved(&asked), Some(Verdict::note("q? 2n")));
+    }
+
+    #[test]
+    fn esc_leaves_the_note_as_it_was_and_a_detail_view_comes_back() {
+        let (id, mut note) = editor("waves stutter", true);
+        note.type_text(" at 3 s");
+        note.press(KeyCode::Esc, KeyModifiers::NONE);
+        let asked = note.take();
+        assert_eq!(saved(&asked), None);
+        assert!(matches!(
+            asked.as_slice(),
+            [Request::Close, Request::Notice(_), Request::Detail(d)] if *d == id
+        ));
+    }
+
+    #[test]
+    fn a_pasted_paragraph_joins_into_the_line() {
+        let (_, mut note) = editor("", false);
+        assert_eq!(note.paste("waves\nstutter\n"), Outcome::Handled);
+        note.press(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(saved(&note.take()), Some(Verdict::note("waves stutter")));
+    }
+
+    #[test]
+    fn it_draws_the_note_under_the_job_it_is_on() {
+        let (id, mut note) = editor("waves stutter", false);
+        let screen = note.screen(60, 5);
+        assert!(screen.contains(&format!("Note on job {id}")), "{screen}");
+        assert!(screen.contains("waves stutter"), "{screen}");
+        assert!(screen.contains("Enter saves · Esc cancels"), "{screen}");
+    }
+}

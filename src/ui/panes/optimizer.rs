@@ -78,3 +78,52 @@ impl Component for OptimizerPane {
         frame.render_widget(Paragraph::new(line), area);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+    use crate::ui::kit::test_component::TestComponent;
+
+    #[test]
+    fn space_or_enter_flips_it_and_says_so() {
+        let mut pane = TestComponent::new(OptimizerPane::new(true));
+        assert_eq!(
+            pane.press(KeyCode::Char(' '), KeyModifiers::NONE),
+            Outcome::Handled
+        );
+        assert!(!pane.component.on());
+        assert_eq!(pane.said(), ["Prompt optimizer off"]);
+        pane.take();
+        assert_eq!(
+            pane.press(KeyCode::Enter, KeyModifiers::NONE),
+            Outcome::Handled
+        );
+        assert!(pane.component.on());
+        assert_eq!(pane.said(), ["Prompt optimizer on"]);
+    }
+
+    #[test]
+    fn what_it_only_lists_goes_back_to_the_app() {
+        let mut pane = TestComponent::new(OptimizerPane::new(true));
+        for action in [Action::Submit, Action::FocusNext, Action::Help] {
+            assert_eq!(pane.act(action), Outcome::HandBack, "{action:?}");
+        }
+        assert!(pane.take().is_empty());
+        assert!(pane.component.on());
+        assert_eq!(pane.hints(), ["toggle", "submit", "next", "help"]);
+    }
+
+    #[test]
+    fn it_shows_its_state_and_the_keys_that_work_where_the_keyboard_is() {
+        let mut pane = TestComponent::new(OptimizerPane::new(true));
+        assert_eq!(
+            pane.screen(50, 1),
+            "›[x] prompt optimizer  Space/Ctrl-O toggles"
+        );
+        pane.focused = false;
+        pane.component.set(false);
+        assert_eq!(pane.screen(50, 1), " [ ] prompt optimizer  Ctrl-O toggles");
+    }
+}

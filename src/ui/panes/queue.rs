@@ -218,3 +218,87 @@ fn row(
     ))));
     Line::from(spans)
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::{JobRecord, JobState};
+
+    use super::*;
+    use crate::test_record::record;
+    use crate::ui::kit::component::Request;
+    use crate::ui::kit::test_component::TestComponent;
+
+    /// A job `prompt` in `state`, created `minutes_ago`.
+    fn job(prompt: &str, state: JobState, minutes_ago: i64) -> JobRecord {
+        let mut job = record(prompt, state);
+        job.created_at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+        job
+    }
+
+    fn queue(jobs: Vec<JobRecord>) -> TestComponent<QueuePane> {
+        TestComponent::new(QueuePane::default()).with_jobs(jobs)
+    }
+
+    #[test]
+    fn j_and_k_move_through_the_jobs_newest_first_and_stop_at_the_ends() {
+        let (old, new) = (
+            job("an old heron", JobState::Completed, 5),
+            job("a new heron", JobState::Running, 1),
+        );
+        let (old_id, new_id) = (old.id.clone(), new.id.clone());
+        let mut pane = queue(vec![old, new]);
+        let selected = |pane: &TestComponent<QueuePane>| pane.component.selected(&pane.book);
+        assert_eq!(selected(&pane), Some(new_id.clone()));
+        for _ in 0..2 {
+            pane.press(KeyCode::Char('j'), KeyModifiers::NONE);
+            assert_eq!(selected(&pane), Some(old_id.clone()));
+        }
+        pane.press(KeyCode::Up, KeyModifiers::NONE);
+        assert_eq!(selected(&pane), Some(new_id));
+        assert!(pane.take().is_empty());
+    }
+
+    #[test]
+    fn c_asks_before_cancelling_a_running_job_and_refuses_a_finished_one() {
+        let mut pane = queue(vec![job("a heron", JobState::Running, 1)]);
+        assert_eq!(
+            pane.press(KeyCode::Char('c'), KeyModifiers::NONE),
+            Outcome::Handled
+        );
+        assert!(matches!(pane.take().as_slice(), [Request::Open(_)]));
+
+        let mut pane = queue(vec![job("a heron", JobState::Completed, 1)]);
+        pane.press(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert!(matches!(pane.requests.as_slice(), [Request::Error(_)]));
+        assert!(
+            pane.said()[0].contains("already finished"),
+            "{:?}",
+            pane.said()
+        );
+
+        let mut empty = queue(Vec::new());
+        empty.press(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(empty.said(), ["No job selected"]);
+    }
+
+    #[test]
+    fn global_keys_it_only_hints_go_back_to_the_app() {
+        let mut pane = queue(vec![job("a heron", JobState::Running, 1)]);
+        assert_eq!(pane.act(Action::Help), Outcome::HandBack);
+        assert!(pane.hints().contains(&"cancel"));
+    }
+
+    #[test]
+    fn it_lists_the_jobs_and_counts_those_still_active() {
+        let mut pane = queue(vec![
+            job("an old heron", JobState::Completed, 5),
+            job("a new heron", JobState::Running, 1),
+        ]);
+        let screen = pane.screen(60, 6);
+        assert!(screen.contains("Queue · 1 active"), "{screen}");
+        let new = screen.find("a new heron").expect(&screen);
+        let old = screen.find("an old heron").expect(&screen);
+        assert!(new < old, "newest first:\n{screen}");
+    }
+}
