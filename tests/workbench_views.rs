@@ -481,3 +481,26 @@ async fn at_80x24_the_logs_title_and_the_image_info_fit() {
     );
     assert!(screen.pane_text("Image").contains("400×300"), "{screen}");
 }
+
+/// Defect 13's other half: a long file name made the image info overflow its two rows at
+/// 80×24, and the resolution, the fact fal's limits are about, was cut off. The file name
+/// (the field above shows it) gives way first.
+#[tokio::test]
+async fn at_80x24_a_long_file_name_gives_way_to_the_images_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir
+        .path()
+        .join("a-lighthouse-at-dusk-seen-from-the-harbour-wall-take-seven-final.png");
+    std::fs::copy(tui_support::fixture_png(), &long).unwrap();
+    let mut h = Harness::start().await;
+    h.bench.terminal.backend_mut().resize(80, 24);
+    h.send(Msg::Resize(80, 24));
+    h.focus(Focus::Image);
+    h.type_text(long.to_str().unwrap());
+    let screen = h
+        .wait_for("the image checked", |s| s.pane_text("Image").contains("✓"))
+        .await;
+    let info = screen.pane_text("Image");
+    assert!(info.contains("400×300"), "{screen}");
+    assert!(info.contains("PNG · 919 B"), "{screen}");
+}
