@@ -183,3 +183,26 @@ fn a_silent_terminal_costs_the_wait_once_and_is_offered_only_keys_it_sends() {
     again.send(&[tui_support::keys::ctrl_byte('q')]);
     assert!(again.wait_exit().success());
 }
+
+/// A signal while the terminal is still being asked about (its screen already taken, the
+/// loop not yet running) ended the process by the signal's default action: raw mode and the
+/// alternate screen were left behind. The handlers are in place before the screen is taken,
+/// so the start finishes its question and the loop gives the terminal back.
+#[test]
+fn sigterm_while_the_terminal_is_asked_gives_the_terminal_back() {
+    let home = TempDir::new().unwrap();
+    let mut pty = spawn(&home);
+    pty.wait_for_raw("the keyboard question", QUESTION);
+    // No answer: the start waits out its deadline, and the signal comes meanwhile.
+    pty.signal("TERM");
+    let status = pty.wait_exit();
+    assert!(status.success(), "ended by the signal itself: {status:?}");
+    let raw = pty.raw();
+    let asked = rfind(&raw, QUESTION).unwrap();
+    let left = rfind(&raw, LEAVE_ALTERNATE_SCREEN).expect("the alternate screen was left");
+    assert!(asked < left);
+    assert!(
+        find(&raw[asked..], b"\x1b[?2004l").is_some(),
+        "bracketed paste turned off"
+    );
+}

@@ -435,6 +435,9 @@ pub struct Closed {
 /// Takes the terminal over, runs the workbench until it ends and gives the terminal back,
 /// whatever happened. Fails only when the terminal cannot be taken over at all.
 pub async fn start(opts: Options) -> std::io::Result<Closed> {
+    // Before the terminal is taken: from then on a signal must reach the loop, which gives
+    // the terminal back, however long the start takes.
+    let stop = crate::signals::stop_requested();
     let app = App::new(opts.app);
     let written = crate::tty::Written::new();
     let terminal = crate::ui::edge::terminal::enter(opts.mouse, &written)?;
@@ -475,18 +478,14 @@ pub async fn start(opts: Options) -> std::io::Result<Closed> {
     // After the keys typed meanwhile: a warning it brings must not swallow one of them.
     bench.handle(Msg::Keyboard(keyboard));
     let ending = bench
-        .run(
-            terminal_input,
-            crate::signals::stop_requested(),
-            |bench, text| {
-                crate::ui::edge::terminal::edit_externally(
-                    &mut bench.terminal,
-                    &written,
-                    &bench.runtime.editor,
-                    &text,
-                )
-            },
-        )
+        .run(terminal_input, stop, |bench, text| {
+            crate::ui::edge::terminal::edit_externally(
+                &mut bench.terminal,
+                &written,
+                &bench.runtime.editor,
+                &text,
+            )
+        })
         .await;
     let active_jobs = bench.app.active_jobs();
     bench.shutdown().await;

@@ -42,14 +42,17 @@ fn keyboard_flags() -> PushKeyboardEnhancementFlags {
 /// Turns the kitty keyboard protocol on, for a terminal that answered for it. After the
 /// alternate screen is entered: the terminal keeps one stack of flags per screen.
 pub fn enhance_keyboard() -> std::io::Result<()> {
-    execute!(std::io::stdout(), keyboard_flags())?;
-    KEYBOARD.store(true, Ordering::Relaxed);
-    Ok(())
+    // Marked on before it is sent: a signal that ends i2v just after the terminal got the
+    // request must still turn it off (an extra pop on an empty stack does nothing).
+    KEYBOARD.store(true, Ordering::SeqCst);
+    execute!(std::io::stdout(), keyboard_flags()).inspect_err(|_| {
+        KEYBOARD.store(false, Ordering::SeqCst);
+    })
 }
 
 /// Turns the keyboard protocol off, if it is on, before the alternate screen is left.
 fn restore_keyboard() {
-    if KEYBOARD.load(Ordering::Relaxed) {
+    if KEYBOARD.load(Ordering::SeqCst) {
         let _ = execute!(std::io::stdout(), PopKeyboardEnhancementFlags);
     }
 }
