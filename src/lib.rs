@@ -18,6 +18,7 @@ pub mod camera;
 pub mod cli;
 pub(crate) mod config;
 pub(crate) mod fal_error_types;
+pub(crate) mod fal_import;
 pub mod film;
 pub mod frames;
 pub(crate) mod image_format;

@@ -302,6 +302,19 @@ pub enum HistoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Bring in jobs made elsewhere (fal's playground, another machine) from fal's records:
+    /// each request for this model no local job names becomes a job marked imported.
+    Import {
+        /// From fal's records of the model's requests (the Platform API).
+        #[arg(long, required = true)]
+        from_fal: bool,
+        /// Only requests sent since: 2026-11-03, today, 36h, 7d (default), 2w.
+        #[arg(long, value_name = "DATE", value_parser = super::dates::parse_since)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Do not download their videos; keep only the URLs.
+        #[arg(long)]
+        no_download: bool,
+    },
     /// Jobs by state, spend, fal inference time, median queue wait and run time.
     Stats {
         /// Only jobs created since: 2026-11-03, 2026-11-03T14:00:00Z, today, yesterday, 36h,

@@ -11,6 +11,7 @@ mod history;
 mod history_check;
 mod history_export;
 mod history_filter;
+mod history_import;
 mod history_remove;
 mod output;
 mod paths;
@@ -49,6 +50,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let _log = crate::logging::init(&data_dir);
             let backend = backend(&settings, demo).await?;
             history_check::check(backend, &id, json, &settings).await
+        }
+        Some(Command::History(args::HistoryArgs {
+            command: HistoryCommand::Import {
+                since, no_download, ..
+            },
+            ..
+        })) => {
+            let (settings, data_dir) = load(demo)?;
+            let _log = crate::logging::init(&data_dir);
+            let backend = backend(&settings, demo).await?;
+            history_import::import(backend, since, no_download, &settings).await
         }
         Some(Command::History(history)) => history_command(history.command, demo),
         Some(Command::Rate(args)) => {
@@ -114,7 +126,7 @@ fn history_command(command: HistoryCommand, demo: bool) -> anyhow::Result<ExitCo
         }
         HistoryCommand::Show { id, json } => history::show(&looking(), &id, json),
         // Needs fal: run from `run`.
-        HistoryCommand::Check { .. } => Ok(ExitCode::from(2)),
+        HistoryCommand::Check { .. } | HistoryCommand::Import { .. } => Ok(ExitCode::from(2)),
         HistoryCommand::Stats { since, json } => {
             let price =
                 crate::pricing::known(settings.price_configured(), &data_dir, i2v_fal::MODEL_ID);

@@ -103,6 +103,12 @@ impl Sim {
             .made_elsewhere(i2v_fal::MODEL_ID, Some(input), age)
     }
 
+    /// Puts a finished request into fal's records as if made elsewhere `age` ago, sent with
+    /// `X-Fal-Store-IO: 0`: the records hold no input of it.
+    pub fn made_elsewhere_without_input(&self, age: Duration) -> String {
+        self.server.made_elsewhere(i2v_fal::MODEL_ID, None, age)
+    }
+
     /// Every log line the sim holds for a request, from `status?logs=1`.
     pub fn logs(&self, record: &JobRecord, key: &str) -> Vec<LogEntry> {
         let status_url = &record.request.as_ref().expect("a request id").status_url;

@@ -131,6 +131,7 @@ pub fn record(n: u32, prompt: &str, image: &str, state: JobState, minutes_ago: i
         metrics: Metrics::default(),
         fal_options: Default::default(),
         lost_submit: None,
+        imported_at: None,
         continues: None,
         no_download: false,
         rating: None,

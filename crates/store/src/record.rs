@@ -139,6 +139,10 @@ pub struct JobRecord {
     /// [`crate::LostSubmit`]).
     #[serde(default)]
     pub lost_submit: Option<crate::LostSubmit>,
+    /// When the job was brought in from fal's records (`i2v history import --from-fal`): it
+    /// was made elsewhere (fal's playground, another machine), not submitted from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_at: Option<DateTime<Utc>>,
 }
 
 impl JobRecord {
@@ -170,6 +174,7 @@ impl JobRecord {
             price_usd: None,
             batch: None,
             lost_submit: None,
+            imported_at: None,
         }
     }
 

@@ -38,6 +38,8 @@ pub struct Summary {
     pub continues: Option<JobId>,
     /// How long fal took, from the record's timeline and metrics.
     pub timings: Timings,
+    /// Brought in from fal's records, made elsewhere.
+    pub imported: bool,
 }
 
 /// How long a job spent where, in seconds; `None` where the record does not say.
@@ -96,6 +98,7 @@ impl Summary {
             error_kind: record.error.as_ref().map(|e| e.kind.clone()),
             continues: record.continues.clone(),
             timings: Timings::of(record),
+            imported: record.imported_at.is_some(),
         }
     }
 

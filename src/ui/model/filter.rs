@@ -2,7 +2,7 @@
 //! begins a word of the prompt or of the image's file name, in any order, ignoring case (as
 //! `i2v history list --grep` does, see [`crate::words`]); a word after `~` matches fuzzily
 //! and ranks the jobs best first. `is:STATE`, `id:PREFIX`, `img:TEXT`, `rating:>=4` (also
-//! `>`, `<=`, `<`, `=`, `rating:4`), `is:rated`/`is:unrated`, `batch:PART` (any part of
+//! `>`, `<=`, `<`, `=`, `rating:4`), `is:rated`/`is:unrated`, `is:imported` (brought in from fal's records), `batch:PART` (any part of
 //! the batch id, as rows show its end) and `chain:ID` (every shot of the chain the job with
 //! that id or id start is in, other takes too) narrow the search exactly. A term that means
 //! nothing (`is:bogus`, `rating:>9`) is left out and named.
@@ -28,6 +28,8 @@ struct Query {
     ratings: Vec<RatingTerm>,
     /// `is:rated` (true) or `is:unrated` (false).
     rated: Option<bool>,
+    /// `is:imported`: only jobs brought in from fal's records.
+    imported: bool,
     batches: Vec<String>,
     /// `chain:` ids (or their starts).
     chains: Vec<String>,
@@ -108,6 +110,7 @@ impl Query {
             match lower.split_once(':') {
                 Some(("is", "rated")) => query.rated = Some(true),
                 Some(("is", "unrated")) => query.rated = Some(false),
+                Some(("is", "imported")) => query.imported = true,
                 Some(("is", state))
                     if STATES.iter().any(|known| known.label().starts_with(state)) =>
                 {
@@ -140,7 +143,7 @@ impl Query {
         let first = self.unknown.first()?;
         let (key, _) = first.split_once(':').unwrap_or((first, ""));
         let takes = match key.to_lowercase().as_str() {
-            "is" => "is: takes a state (failed, running, …), rated or unrated",
+            "is" => "is: takes a state (failed, running, …), rated, unrated or imported",
             _ => "rating: takes 0 to 5 stars: rating:4, rating:>=4, rating:<3",
         };
         let terms: Vec<&str> = self.unknown.iter().map(String::as_str).collect();
@@ -153,6 +156,7 @@ impl Query {
             && self.images.is_empty()
             && self.ratings.is_empty()
             && self.rated.is_none()
+            && !self.imported
             && self.batches.is_empty()
             && self.chains.is_empty()
             && self.words.is_empty()
@@ -173,6 +177,7 @@ impl Query {
                 .iter()
                 .all(|term| term.holds(row.rating.and_then(Rating::new)))
             && self.rated.is_none_or(|rated| row.rating.is_some() == rated)
+            && (!self.imported || row.imported)
             && self
                 .batches
                 .iter()
@@ -483,5 +488,28 @@ mod tests {
         );
         // A job in no chain has none to list.
         assert!(found(&format!("chain:{}", z.id)).is_empty());
+    }
+
+    #[test]
+    fn is_imported_lists_the_jobs_brought_in_from_fals_records() {
+        use crate::test_record::record;
+        let here = record("a boat", JobState::Completed);
+        let mut elsewhere = record("a boat", JobState::Completed);
+        elsewhere.imported_at = Some(chrono::Utc::now());
+        let mut book = Book::default();
+        book.update(here.clone());
+        book.update(elsewhere.clone());
+        let found = |query: &str| {
+            let mut shown = Vec::new();
+            filter(&book, query, &mut Hits::default(), &mut shown);
+            shown
+                .iter()
+                .map(|&s| book.row_at(s).id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("is:imported"), [elsewhere.id.clone()]);
+        assert_eq!(found("boat is:imported"), [elsewhere.id]);
+        assert_eq!(found("boat").len(), 2);
+        assert!(Query::parse("is:imported").complaint().is_none());
     }
 }

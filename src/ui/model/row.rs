@@ -32,6 +32,8 @@ pub(crate) struct Row {
     pub image: Box<str>,
     /// The job whose last frame this one started from (a chained shot), if any.
     pub continues: Option<JobId>,
+    /// Brought in from fal's records, made elsewhere.
+    pub imported: bool,
 }
 
 impl Row {
@@ -50,6 +52,7 @@ impl Row {
             prompt: prompts.share(summary.prompt),
             image: summary.image.into_boxed_str(),
             continues: summary.continues,
+            imported: summary.imported,
         }
     }
 
@@ -65,6 +68,7 @@ impl Row {
             prompt: prompts.get(&record.input.prompt),
             image: record.input.image.display().into_boxed_str(),
             continues: record.continues.clone(),
+            imported: record.imported_at.is_some(),
         }
     }
 }

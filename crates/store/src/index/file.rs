@@ -16,7 +16,7 @@ use crate::summary::{Summary, Timings};
 const MAGIC: &[u8; 8] = b"I2VJOBIX";
 /// Bump on any change to [`Entry`] or [`StoredState`]: an index of another format is rebuilt.
 /// `the_encoding_is_pinned` fails when the bytes change without a bump.
-pub(crate) const FORMAT: u32 = 4;
+pub(crate) const FORMAT: u32 = 5;
 /// Magic, format, stamp time, body length, checksum.
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 8 + 4;
 
@@ -253,6 +253,8 @@ struct Entry<'a> {
     continues: Option<&'a str>,
     /// Queued, running and inference seconds (format 3).
     timings: (Option<f64>, Option<f64>, Option<f64>),
+    /// Brought in from fal's records (format 5).
+    imported: bool,
 }
 
 impl<'a> Entry<'a> {
@@ -275,6 +277,7 @@ impl<'a> Entry<'a> {
             error_kind: s.error_kind.as_ref().map(|k| k.as_str()),
             continues: s.continues.as_ref().map(|c| c.as_str()),
             timings: (s.timings.queued, s.timings.running, s.timings.inference),
+            imported: s.imported,
         }
     }
 
@@ -314,6 +317,7 @@ impl<'a> Entry<'a> {
                 running: self.timings.1,
                 inference: self.timings.2,
             },
+            imported: self.imported,
         };
         Some((self.stamp, summary))
     }
@@ -472,10 +476,10 @@ mod tests {
         let bytes = encode(42, &[entry()]).unwrap();
         let body = &bytes[HEADER_LEN..];
         let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 4);
+        assert_eq!(FORMAT, 5);
         assert_eq!(
             hex,
-            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010001057368617270000000000000010000000000001e4000010000000000204d40"
+            "01d2090a0c071a30314a464f58303030303030303030303030303030303030304180c8ceb40d7b80c8ceb40d7b0101040d6120666f780a696e20736e6f771b68747470733a2f2f6578616d706c652e636f6d2f666f782e706e67010001057368617270000000000000010000000000001e4000010000000000204d4000"
         );
     }
 }

@@ -1,0 +1,155 @@
+//! `i2v history import --from-fal [--since 7d] [--no-download]`: jobs made elsewhere brought
+//! in from fal's records (see [`crate::fal_import`]), saved marked imported, their videos
+//! downloaded unless told not to. Running it again adds nothing twice: a request a record
+//! names is never imported again.
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use i2v_store::{ErrorKind, JobError, JobId, JobState};
+
+use super::report::Reporter;
+use super::submit::{Followed, follow};
+use crate::config::Settings;
+use crate::jobs::{Engine, EngineOptions, Resumed};
+use crate::setup::Backend;
+use crate::text::sanitize;
+
+/// How far back fal's records are read unless `--since` says.
+const DEFAULT_SINCE: chrono::Duration = chrono::Duration::days(7);
+
+pub async fn import(
+    backend: Backend,
+    since: Option<DateTime<Utc>>,
+    no_download: bool,
+    settings: &Settings,
+) -> anyhow::Result<ExitCode> {
+    let since = since.unwrap_or_else(|| Utc::now() - DEFAULT_SINCE);
+    let download = settings.download && !no_download;
+    let price = crate::pricing::known(
+        settings.price_configured(),
+        backend.store.root(),
+        i2v_fal::MODEL_ID,
+    );
+    let found =
+        crate::fal_import::look(&backend.client, &backend.store, since, price.usd, !download)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "fal's records could not be read, so nothing was imported: {}",
+                    sanitize(&e.to_string())
+                )
+            })?;
+    let when = since.format("%Y-%m-%d %H:%M UTC");
+    if found.cut {
+        eprintln!(
+            "note: fal's records hold more requests since {when} than one look reads; the \
+             oldest were not looked at (a later --since reads fewer)"
+        );
+    }
+    if found.without_input > 0 {
+        eprintln!(
+            "note: {} request(s) left out: fal kept no input of them (sent with \
+             X-Fal-Store-IO: 0, or their payloads were deleted)",
+            found.without_input
+        );
+    }
+    if found.maybe_ours > 0 {
+        eprintln!(
+            "note: {} request(s) left out: each has the input of a job here whose submit's \
+             answer was lost; `i2v resume` (or `i2v history check ID`) settles those",
+            found.maybe_ours
+        );
+    }
+    if found.records.is_empty() {
+        eprintln!(
+            "nothing to import: every request fal's records show since {when} is in the \
+             history already"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (engine, mut events) = Engine::new(
+        backend.client.clone(),
+        backend.store.clone(),
+        EngineOptions {
+            download,
+            settle_after: settings.settle_after,
+            ..EngineOptions::default()
+        },
+    );
+    let mut saved = Vec::new();
+    for mut record in found.records {
+        let wants_video = download
+            && record.state == JobState::Completed
+            && record
+                .result
+                .as_ref()
+                .is_some_and(|r| r.local_file.is_none());
+        if wants_video {
+            // Until its video is here, the record says so; fetched below, or by `resume`.
+            record.error = Some(JobError::new(
+                ErrorKind::Download,
+                "made elsewhere and imported from fal's records; its video is not downloaded \
+                 yet (`i2v resume` fetches it)",
+            ));
+        }
+        backend.store.save(&record)?;
+        println!(
+            "{} {} {}",
+            record.id,
+            record.state.label(),
+            sanitize(record.title())
+        );
+        saved.push(record);
+    }
+    let count = |state: &JobState| saved.iter().filter(|r| r.state == *state).count();
+    eprintln!(
+        "imported {} job(s) from fal's records since {when}: {} completed, {} failed",
+        saved.len(),
+        count(&JobState::Completed),
+        count(&JobState::Failed),
+    );
+    let running = saved.iter().filter(|r| !r.state.is_terminal()).count();
+    if running > 0 {
+        eprintln!(
+            "{running} of them not finished on fal (or the result still to ask for): \
+             `i2v resume` follows them"
+        );
+    }
+    // The videos, fetched now unless told not to.
+    let mut following: Vec<JobId> = Vec::new();
+    for record in saved {
+        if !record.lacks_its_video() {
+            continue;
+        }
+        let id = record.id.clone();
+        if engine.fetch_video_again(record) == Resumed::Started {
+            following.push(id);
+        }
+    }
+    if following.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("downloading {} video(s)", following.len());
+    let mut reporter = Reporter::new(following.len() > 1);
+    match follow(&engine, &mut events, &mut reporter, following.len(), None).await {
+        Followed::Stopped(why, _) => {
+            eprintln!(
+                "{}: the jobs are imported; `i2v resume` fetches the videos not downloaded",
+                why.describe()
+            );
+            Ok(why.exit_code())
+        }
+        Followed::Done(records) => {
+            let missing = records.iter().filter(|r| r.lacks_its_video()).count();
+            if missing > 0 {
+                eprintln!(
+                    "warning: {missing} video(s) could not be downloaded; `i2v resume` tries \
+                     again while fal serves them"
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
