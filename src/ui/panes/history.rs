@@ -748,3 +748,89 @@ fn spend_title(view: &View) -> Span<'static> {
     };
     Span::styled(text, style)
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::KeyModifiers;
+    use i2v_store::{JobRecord, JobState};
+
+    use super::*;
+    use crate::test_record::record;
+    use crate::ui::kit::test_component::TestComponent;
+
+    /// A finished job `prompt`, created `minutes_ago`.
+    fn job(prompt: &str, minutes_ago: i64) -> JobRecord {
+        let mut job = record(prompt, JobState::Completed);
+        job.created_at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+        job
+    }
+
+    /// The history of `jobs`, listed.
+    fn history(jobs: Vec<JobRecord>) -> TestComponent<HistoryPane> {
+        let mut pane = TestComponent::new(HistoryPane::default()).with_jobs(jobs);
+        pane.component.refresh(&pane.book);
+        pane
+    }
+
+    fn press(pane: &mut TestComponent<HistoryPane>, code: KeyCode) -> Outcome {
+        pane.press(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn slash_filters_as_you_type_enter_keeps_it_and_esc_clears_it() {
+        let (heron, fox) = (job("a heron at dusk", 2), job("a fox in snow", 1));
+        let (heron_id, fox_id) = (heron.id.clone(), fox.id.clone());
+        let mut pane = history(vec![heron, fox]);
+        assert_eq!(pane.component.selected(), Some(&fox_id), "newest first");
+        press(&mut pane, KeyCode::Char('/'));
+        // Letters that are keys elsewhere (d diff, r re-run, s sort) are the filter's text.
+        pane.type_text("dusk");
+        assert!(pane.take().is_empty(), "nothing but the filter happened");
+        assert_eq!(pane.component.selected(), Some(&heron_id));
+        let screen = pane.screen(60, 8);
+        assert!(screen.contains("1/2 match"), "{screen}");
+        assert!(!screen.contains("a fox in snow"), "{screen}");
+        press(&mut pane, KeyCode::Enter);
+        // The filter line closed: d is the diff again.
+        press(&mut pane, KeyCode::Char('d'));
+        assert!(matches!(pane.take().as_slice(), [Request::Diff(id)] if *id == heron_id));
+        press(&mut pane, KeyCode::Esc);
+        assert!(pane.screen(60, 8).contains("a fox in snow"));
+    }
+
+    #[test]
+    fn space_marks_and_esc_unmarks_saying_how_many() {
+        let mut pane = history(vec![job("a heron", 3), job("a fox", 2), job("an owl", 1)]);
+        press(&mut pane, KeyCode::Char(' '));
+        press(&mut pane, KeyCode::Char('j'));
+        press(&mut pane, KeyCode::Char(' '));
+        assert_eq!(pane.component.marked().len(), 2);
+        assert!(pane.screen(60, 8).contains("2 marked"));
+        assert!(pane.hints().contains(&"re-run marked"));
+        press(&mut pane, KeyCode::Esc);
+        assert!(pane.component.marked().is_empty());
+        assert_eq!(pane.said(), ["Unmarked 2 jobs"]);
+    }
+
+    #[test]
+    fn enter_loads_the_selected_job_into_the_editor_and_r_re_runs_it() {
+        let heron = job("a heron", 1);
+        let id = heron.id.clone();
+        let mut pane = history(vec![heron]);
+        press(&mut pane, KeyCode::Enter);
+        assert!(matches!(
+            pane.take().as_slice(),
+            [Request::Restore { id: restored, input }] if *restored == id && input.prompt == "a heron"
+        ));
+        press(&mut pane, KeyCode::Char('r'));
+        assert!(!pane.take().is_empty(), "r asks the app to submit it again");
+    }
+
+    #[test]
+    fn an_empty_history_says_so() {
+        let mut pane = history(Vec::new());
+        press(&mut pane, KeyCode::Char('j'));
+        assert_eq!(pane.component.selected(), None);
+        assert!(pane.screen(40, 5).contains("History · 0 jobs"));
+    }
+}

@@ -368,3 +368,64 @@ fn short_error(err: &crate::matrix::MatrixError) -> String {
         MatrixError::Nested(_) => format!("{{ inside a group at {place}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::kit::test_component::TestComponent;
+
+    fn prompt(text: &str) -> TestComponent<PromptPane> {
+        TestComponent::new(PromptPane::new(text))
+    }
+
+    #[test]
+    fn every_plain_key_is_text_even_those_bound_elsewhere() {
+        let mut pane = prompt("");
+        // q quits, ? is help, j moves, r re-runs and space marks in other panes.
+        pane.type_text("q? jr a heron");
+        assert_eq!(pane.component.text(), "q? jr a heron");
+        assert!(pane.take().is_empty());
+    }
+
+    #[test]
+    fn ctrl_z_takes_an_edit_back_and_ctrl_y_brings_it_again() {
+        let mut pane = prompt("a heron");
+        pane.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        assert_eq!(pane.component.text(), "");
+        pane.press(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        assert_eq!(pane.component.text(), "a heron");
+        pane.press(KeyCode::Char('y'), KeyModifiers::CONTROL);
+        assert_eq!(pane.component.text(), "");
+    }
+
+    #[test]
+    fn a_paste_keeps_its_lines_and_submit_goes_to_the_app() {
+        let mut pane = prompt("");
+        assert_eq!(pane.paste("a heron\r\nat dusk"), Outcome::Handled);
+        assert_eq!(pane.component.text(), "a heron\nat dusk");
+        assert_eq!(pane.act(Action::Submit), Outcome::HandBack);
+    }
+
+    #[test]
+    fn a_bracket_offers_the_camera_commands_and_enter_inserts_the_chosen_one() {
+        let mut pane = prompt("");
+        pane.type_text("slow [pan");
+        assert!(pane.component.camera_offer().is_some());
+        assert!(pane.hints().contains(&"insert"), "{:?}", pane.hints());
+        pane.press(KeyCode::Down, KeyModifiers::NONE);
+        pane.press(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(pane.component.text(), "slow [Pan right]");
+        assert!(pane.component.camera_offer().is_none());
+    }
+
+    #[test]
+    fn esc_closes_the_offer_and_leaves_the_text() {
+        let mut pane = prompt("");
+        pane.type_text("[");
+        assert!(pane.component.camera_offer().is_some());
+        pane.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(pane.component.camera_offer().is_none());
+        assert_eq!(pane.component.text(), "[");
+        assert!(pane.take().is_empty());
+    }
+}
