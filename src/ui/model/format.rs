@@ -29,7 +29,14 @@ pub(crate) fn spinner(tick: u64) -> &'static str {
 /// `queued, 3 ahead`, `running`, or what the engine says it is doing right now.
 pub(crate) fn state_text(entry: &Entry, now: DateTime<Utc>) -> String {
     let state = &entry.record.state;
-    if !state.is_terminal()
+    // A job maybe sent stays so while fal's records are asked about it (at start, on
+    // resume): it is being checked, not an error, until the check saves what it found.
+    let checking = *state == JobState::MaybeSubmitted
+        && matches!(entry.progress, Some(Progress::Checking { .. }))
+        && entry
+            .progress_at
+            .is_some_and(|at| at >= entry.record.updated_at);
+    if (!state.is_terminal() || checking)
         && let Some(progress) = &entry.progress
     {
         if let (Progress::Retrying { attempt, delay, .. }, Some(at)) = (progress, entry.progress_at)
@@ -273,5 +280,27 @@ mod tests {
         assert_eq!(wrap("", 4), [""]);
         assert_eq!(wrap("猫猫猫", 4), ["猫猫", "猫"]);
         assert_eq!(wrapped_rows("abcdefgh", 4), 2);
+    }
+
+    #[test]
+    fn a_job_maybe_sent_shows_as_being_checked_while_fals_records_are_asked() {
+        use crate::ui::model::book::Book;
+        let mut record = crate::test_record::record("a fox", JobState::MaybeSubmitted);
+        let saved = record.updated_at;
+        let id = record.id.clone();
+        let mut book = Book::default();
+        book.update(record.clone());
+        let shown = |book: &Book| state_text(book.get(&id).unwrap(), saved);
+        assert_eq!(shown(&book), "maybe sent");
+        book.set_progress(
+            &id,
+            Progress::Checking { look: 1 },
+            saved + chrono::Duration::seconds(1),
+        );
+        assert_eq!(shown(&book), "being checked on fal");
+        // The check ended with the job still maybe sent: saved after the look, it says so.
+        record.updated_at = saved + chrono::Duration::seconds(5);
+        book.update(record);
+        assert_eq!(shown(&book), "maybe sent");
     }
 }
