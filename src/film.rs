@@ -265,6 +265,40 @@ pub fn join_to_play(
     Ok((out, film.info().shot_starts))
 }
 
+/// Writes the shots `ids` as one film, as `i2v film` does (to `path`, or the data dir's films/
+/// when `None`; a `.gif` path an animated GIF), `going` hearing how far it came at most ten
+/// times a second. Says where it went and what it is (`4 shots, 24.0 s, 320×180, 96
+/// frames`). Shots never downloaded are refused, saying what fetches them.
+pub fn export(
+    store: &Store,
+    ids: &[JobId],
+    path: Option<PathBuf>,
+    going: &mut dyn FnMut(String),
+) -> anyhow::Result<(PathBuf, String)> {
+    let shots = records(store, ids)?;
+    let files = files_on_disk(&shots).map_err(anyhow::Error::msg)?;
+    let film = Film::plan(&files).map_err(|err| refusal(err, &shots))?;
+    let gif = path.as_deref().is_some_and(is_gif);
+    let out = output_path(store, &shots, gif, path);
+    let summary = summary(&film.info());
+    let mut last = std::time::Instant::now();
+    let written = write(&film, &out, gif, &mut |written| {
+        if last.elapsed() >= std::time::Duration::from_millis(100) {
+            last = std::time::Instant::now();
+            going(match written {
+                Written::Frames(done, total) => format!("GIF frame {done} of about {total}"),
+                Written::Bytes(done, total) => format!(
+                    "{} of {}",
+                    crate::byte_size::human_size(done),
+                    crate::byte_size::human_size(total)
+                ),
+            });
+        }
+    })
+    .map_err(|err| refusal(err, &shots))?;
+    Ok((out, format!("{summary}, {written}")))
+}
+
 /// How long each of the shots `ids` is, read from their videos' indexes (the frames are not
 /// decoded), or why they cannot make a film (naming the job).
 pub fn lengths(store: &Store, ids: &[JobId]) -> anyhow::Result<Vec<std::time::Duration>> {

@@ -521,9 +521,9 @@ fn keys_can_be_remapped() {
 fn help_lists_every_action() {
     let mut app = app();
     // Tall enough for the whole list, unscrolled.
-    app.update(Msg::Resize(120, 120));
+    app.update(Msg::Resize(120, 140));
     app.update(key(KeyCode::F(1)));
-    let help = render(&mut app, 120, 120);
+    let help = render(&mut app, 120, 140);
     for action in i2v::ui::Action::ALL {
         assert!(
             help.contains(&format!("({})", action.name())),

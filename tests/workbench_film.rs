@@ -276,3 +276,127 @@ async fn a_shot_of_the_film_that_cannot_be_played_is_named() {
         .await;
     assert!(screen.status_bar().contains(&first[..8]), "{screen}");
 }
+
+/// dawn (yellow, then magenta) → noon (purple, then lime) → dusk (cyan, then orange), and a
+/// second take of the second shot, rain (cyan, then orange).
+fn branched() -> Vec<JobRecord> {
+    let mut jobs = filmed();
+    let shot = |n: u32, prompt: &str, continues: &JobRecord| {
+        let mut r = record(
+            n,
+            prompt,
+            "frames/x.png",
+            JobState::Completed,
+            60 - i64::from(n),
+        );
+        r.continues = Some(continues.id.clone());
+        r.result.as_mut().unwrap().local_file = Some(asset("shot_high_b_320x180.mp4"));
+        r
+    };
+    let dusk = shot(3, "dusk over the harbour", &jobs[1]);
+    let rain = shot(4, "rain over the harbour", &jobs[0]);
+    jobs[1].rating = i2v_store::Rating::new(4);
+    jobs.extend([dusk, rain]);
+    jobs
+}
+
+/// The centre pixel of every frame of a video, in display order.
+fn centres(path: &Path) -> Vec<[u8; 3]> {
+    let video = i2v_video::Video::open(path).unwrap();
+    let mut centres = Vec::new();
+    video
+        .each_picture(|picture| {
+            let image = picture.to_rgb();
+            centres.push(image.get_pixel(image.width() / 2, image.height() / 2).0);
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    centres
+}
+
+#[tokio::test]
+async fn the_storyboards_take_choice_changes_the_film_it_exports() {
+    let jobs = branched();
+    let (dawn, rain) = (jobs[0].id.clone(), jobs[3].id.clone());
+    let mut h = Harness::with_history(&jobs).await;
+    h.bench
+        .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    // b in the history, on the chain's first shot.
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('/'));
+    h.type_text("dawn");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('b'));
+    let screen = h
+        .wait_for("the storyboard, its lengths found", |s| {
+            s.contains("Storyboard · 3 shots") && s.contains("film of 3 · 3.0 s")
+        })
+        .await;
+    for said in [
+        "1/3",
+        "2/3",
+        "3/3",
+        "noon over",
+        "dusk over",
+        "★★★★☆",
+        "1.0 s",
+        "take 1 of 2",
+    ] {
+        assert!(screen.contains(said), "{said}:\n{screen}");
+    }
+
+    // The second place's other take: the film is two shots, and the choice is remembered.
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Char('t'));
+    let screen = h
+        .wait_for("the other take", |s| s.contains("Storyboard · 2 shots"))
+        .await;
+    assert!(
+        screen.contains("take 2 of 2") && screen.contains("rain over"),
+        "{screen}"
+    );
+    let store = h.store();
+    wait_until(&mut h, "the take remembered", |_| {
+        store.takes().unwrap().after(&dawn) == Some(&rain)
+    })
+    .await;
+
+    // E, a path, Enter: written as i2v film chain:ID writes it, progress in the status bar.
+    let out = h.dir.path().join("the film.mp4");
+    h.press(KeyCode::Char('E'));
+    h.type_text(out.to_str().unwrap());
+    h.press(KeyCode::Enter);
+    let screen = h
+        .wait_for("the film written", |s| {
+            s.status_bar().contains("Film written")
+        })
+        .await;
+    assert!(screen.status_bar().contains("2 shots, 2.0 s"), "{screen}");
+    let centres = centres(&out);
+    assert_eq!(centres.len(), 48);
+    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(&x, y)| x.abs_diff(y) <= 16);
+    assert!(
+        near(centres[0], [255, 255, 0]),
+        "the first shot: {:?}",
+        centres[0]
+    );
+    assert!(
+        near(centres[24], [0, 255, 255]),
+        "the take chosen: {:?}",
+        centres[24]
+    );
+    let chain = i2v::film::chain_film(&store, store.load(&dawn).unwrap()).unwrap();
+    let ids: Vec<_> = chain.into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, [dawn, rain], "i2v film chain:ID makes the same film");
+
+    // p plays from the selected shot, its card lit, the title naming it.
+    h.press(KeyCode::Char('p'));
+    h.wait_for("the film from the second shot", |s| {
+        s.contains("shot 2/2 · frame")
+    })
+    .await;
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Esc);
+    h.wait_for("the storyboard closed", |s| !s.contains("Storyboard"))
+        .await;
+}

@@ -240,6 +240,49 @@ impl Runtime {
         });
     }
 
+    /// Reads the takes chosen, after remembering `chosen` (a take that follows a shot).
+    fn takes(&self, chosen: Option<(JobId, JobId)>) {
+        let (store, tx) = (self.store.clone(), self.msg_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = match &chosen {
+                Some((shot, take)) => store.choose_take(shot, take),
+                None => store.takes(),
+            };
+            let result = result.map_err(|err| match chosen {
+                Some(_) => format!("The take chosen could not be remembered: {err}"),
+                None => format!("The takes chosen could not be read: {err}"),
+            });
+            let _ = tx.send(Msg::Takes(result));
+        });
+    }
+
+    /// Reads how long each shot is from the videos' indexes.
+    fn plan_film(&self, shots: Vec<JobId>) {
+        let (store, tx) = (self.store.clone(), self.msg_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result =
+                crate::film::lengths(&store, &shots).map_err(|e| sanitize(&format!("{e:#}")));
+            let _ = tx.send(Msg::FilmPlanned { shots, result });
+        });
+    }
+
+    /// Writes a film as `i2v film` does, telling the app how it goes (at most ten times a
+    /// second).
+    fn export_film(&self, ids: Vec<JobId>, path: Option<PathBuf>) {
+        use crate::ui::model::msg::FilmExport;
+        let (store, tx) = (self.store.clone(), self.msg_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let said = crate::film::export(&store, &ids, path, &mut |going| {
+                let _ = tx.send(Msg::FilmExport(FilmExport::Going(going)));
+            });
+            let msg = match said {
+                Ok((path, what)) => FilmExport::Done(path, what),
+                Err(err) => FilmExport::Failed(sanitize(&format!("{err:#}"))),
+            };
+            let _ = tx.send(Msg::FilmExport(msg));
+        });
+    }
+
     /// A message that is already waiting, without waiting.
     pub fn try_next(&mut self) -> Option<Msg> {
         if let Ok(msg) = self.msg_rx.try_recv() {
@@ -444,6 +487,10 @@ impl Runtime {
             }
             Effect::Play(videos) => self.play(videos),
             Effect::PlayFilm { id, shots, from } => self.play_film(id, shots, from),
+            Effect::ReadTakes => self.takes(None),
+            Effect::ChooseTake { shot, take } => self.takes(Some((shot, take))),
+            Effect::PlanFilm(shots) => self.plan_film(shots),
+            Effect::ExportFilm { shots, path } => self.export_film(shots, path),
             Effect::SaveLastFrame(id) => self.save_last_frame(id),
             Effect::Judge { id, verdict } => {
                 let store = self.store.clone();

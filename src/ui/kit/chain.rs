@@ -16,7 +16,7 @@ use crate::ui::model::format::cut;
 use crate::ui::model::keys::Action;
 
 /// The jobs that continue `id`, oldest first (the order they were shot in).
-fn next_shots<'a>(book: &'a Book, id: &JobId) -> Vec<&'a Row> {
+pub(crate) fn next_shots<'a>(book: &'a Book, id: &JobId) -> Vec<&'a Row> {
     let mut next: Vec<&Row> = book
         .rows()
         .iter()

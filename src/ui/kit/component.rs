@@ -238,6 +238,11 @@ pub(crate) trait Overlay: Component {
         Vec::new()
     }
 
+    /// The shots of the film it shows, whose lengths it wants (the storyboard).
+    fn film(&self) -> Option<&[JobId]> {
+        None
+    }
+
     /// The job it shows, whose full record it needs.
     fn job(&self) -> Option<&JobId> {
         None
@@ -364,6 +369,14 @@ pub(crate) enum Request {
     },
     /// Play the film that ends at the job (a chained shot) in its detail view, or stop it.
     PlayFilm(JobId),
+    /// Play `shots` from the `from`-th on as one film where `id` plays, or stop what plays.
+    PlayShots {
+        id: JobId,
+        shots: Vec<JobId>,
+        from: usize,
+    },
+    /// The storyboard of the chain the job is in, through it.
+    Storyboard(JobId),
     /// Play these jobs' videos in step (the compare view), or stop them.
     PlayTogether(Vec<JobId>),
     /// Whatever plays stops and these jobs play in step in its place (a grid's next page);

@@ -67,6 +67,11 @@ pub(crate) fn act(action: Action, id: Option<JobId>, ctx: &mut Ctx) -> Outcome {
                 ctx.ask(Request::FullScreen(id));
             }
         }
+        Action::Storyboard => {
+            if let Some(id) = id {
+                ctx.ask(Request::Storyboard(id));
+            }
+        }
         Action::ContinueShot => {
             continue_shot(id, ctx);
         }

@@ -106,6 +106,9 @@ pub(crate) struct Book {
     prompts: Prompts,
     /// The history files have been listed once.
     listed: bool,
+    /// The takes chosen in the storyboard (the data dir's takes.json), and how often they
+    /// changed.
+    takes: (i2v_store::Takes, u64),
 }
 
 impl Book {
@@ -161,6 +164,22 @@ impl Book {
 
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Which take follows a shot where several continue it, as the storyboard chose.
+    pub fn takes(&self) -> &i2v_store::Takes {
+        &self.takes.0
+    }
+
+    /// Counts changes to the takes chosen.
+    pub fn takes_version(&self) -> u64 {
+        self.takes.1
+    }
+
+    pub fn set_takes(&mut self, takes: i2v_store::Takes) {
+        if takes != self.takes.0 {
+            self.takes = (takes, self.takes.1 + 1);
+        }
     }
 
     pub fn sort(&self) -> Sort {

@@ -51,6 +51,22 @@ pub enum Effect {
         id: JobId,
         video: PathBuf,
     },
+    /// Read the takes chosen (takes.json); answer with `Msg::Takes`.
+    ReadTakes,
+    /// Remember that `take` follows `shot` in its chain's film; answer with `Msg::Takes`.
+    ChooseTake {
+        shot: JobId,
+        take: JobId,
+    },
+    /// How long each of `shots` is, or why they make no film; answer with
+    /// `Msg::FilmPlanned`.
+    PlanFilm(Vec<JobId>),
+    /// Write `shots` as one film to `path` (the data dir's films/ when `None`; a `.gif` an
+    /// animated GIF), as `i2v film` does; answer with `Msg::FilmExport` as it goes.
+    ExportFilm {
+        shots: Vec<JobId>,
+        path: Option<PathBuf>,
+    },
     /// Play these jobs' videos in the terminal, in step (one clock: a compare plays two);
     /// answer with `Msg::Playing`, then `Msg::Frame` for each frame to draw.
     Play(Vec<(JobId, PathBuf)>),

@@ -28,7 +28,15 @@ pub(crate) struct Media {
     pub link: crate::tty::LinkReport,
     /// The film the one video playing is, if it is one: which shot is on screen when.
     pub film: Option<FilmPlaying>,
+    /// The film a view shows (the storyboard) and how long its shots are, or why they make
+    /// no film; `None` inside while asked.
+    plan: Option<(Vec<JobId>, Option<Lengths>)>,
+    /// A film being joined to play where this job plays: full screen waits for it.
+    pub joining: Option<JobId>,
 }
+
+/// How long each shot of a film is, or why the shots make no film.
+type Lengths = Result<Vec<Duration>, String>;
 
 /// A film playing as one video (its shots joined): which of them is on screen when.
 #[derive(Debug)]
@@ -78,6 +86,8 @@ impl Media {
             playing: Vec::new(),
             link: crate::tty::LinkReport::default(),
             film: None,
+            plan: None,
+            joining: None,
         }
     }
 
@@ -138,6 +148,37 @@ impl Media {
     pub fn film_shot(&self, id: &JobId, at: Duration) -> Option<FilmShot<'_>> {
         self.playing(id)?;
         self.film.as_ref()?.shot_at(at)
+    }
+
+    /// Asks how long `shots` are unless that was asked already.
+    pub fn want_plan(&mut self, shots: &[JobId]) -> Option<Effect> {
+        if self.plan.as_ref().is_some_and(|(asked, _)| asked == shots) {
+            return None;
+        }
+        self.plan = Some((shots.to_vec(), None));
+        Some(Effect::PlanFilm(shots.to_vec()))
+    }
+
+    pub fn film_planned(&mut self, shots: Vec<JobId>, result: Result<Vec<Duration>, String>) {
+        if self.plan.as_ref().is_some_and(|(asked, _)| *asked == shots) {
+            self.plan = Some((shots, Some(result)));
+        }
+    }
+
+    /// How long each of `shots` is, if found.
+    pub fn film_lengths(&self, shots: &[JobId]) -> Option<&[Duration]> {
+        match &self.plan {
+            Some((asked, Some(Ok(lengths)))) if asked == shots => Some(lengths),
+            _ => None,
+        }
+    }
+
+    /// Why `shots` make no film, if found.
+    pub fn film_refusal(&self, shots: &[JobId]) -> Option<&str> {
+        match &self.plan {
+            Some((asked, Some(Err(why)))) if asked == shots => Some(why),
+            _ => None,
+        }
     }
 
     /// The player of `id`, if it plays.

@@ -89,6 +89,15 @@ pub enum Msg {
         id: JobId,
         result: Result<(crate::preview::Player, crate::ui::model::media::FilmPlaying), String>,
     },
+    /// Reply to `Effect::ReadTakes` and `Effect::ChooseTake`: every take chosen now.
+    Takes(Result<i2v_store::Takes, String>),
+    /// Reply to `Effect::PlanFilm`.
+    FilmPlanned {
+        shots: Vec<JobId>,
+        result: Result<Vec<std::time::Duration>, String>,
+    },
+    /// How an `Effect::ExportFilm` goes.
+    FilmExport(FilmExport),
     /// The player has a new frame: draw it.
     Frame,
     /// What the link to the terminal does, for the player's title (and how much smaller
@@ -111,6 +120,17 @@ pub enum Msg {
     Warning(String),
     /// An error the user must see; stays until the next key.
     Error(String),
+}
+
+/// How exporting a film goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilmExport {
+    /// How far (`3.2 MB of 12 MB`, `GIF frame 40 of about 144`).
+    Going(String),
+    /// Written to this path: what (`4 shots, 24.0 s, 1920×1080, 576 frames`).
+    Done(std::path::PathBuf, String),
+    /// Not written, and why (naming the shot).
+    Failed(String),
 }
 
 /// What the runtime found out about the image field's text.

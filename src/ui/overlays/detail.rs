@@ -187,6 +187,10 @@ impl Text for DetailText {
             true => result_hint(Action::PlayFilm, "film"),
             false => quiet(Action::PlayFilm),
         });
+        commands.push(match self.shots.0 || self.shots.1 {
+            true => result_hint(Action::Storyboard, "storyboard"),
+            false => quiet(Action::Storyboard),
+        });
         commands
     }
 
@@ -215,6 +219,7 @@ impl Text for DetailText {
             }
             Action::Note => job::note(Some(id), true, ctx),
             Action::PlayFilm => ctx.ask(Request::PlayFilm(id)),
+            Action::Storyboard => ctx.ask(Request::Storyboard(id)),
             _ => return job::act(action, Some(id), ctx),
         }
         Outcome::Handled

@@ -12,3 +12,4 @@ pub(crate) mod grid;
 pub(crate) mod help;
 pub(crate) mod messages;
 pub(crate) mod note;
+pub(crate) mod storyboard;

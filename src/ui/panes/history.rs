@@ -379,6 +379,7 @@ impl Component for HistoryPane {
             quiet(Action::CopyPath),
             quiet(Action::Play),
             quiet(Action::FullScreen),
+            quiet(Action::Storyboard),
             quiet(Action::Back),
         ];
         commands.extend(job::judging(true));

@@ -206,6 +206,7 @@ impl App {
         let mut effects = self.apply_msg(msg);
         effects.extend(self.follow_records());
         effects.extend(self.follow_media());
+        effects.extend(self.follow_film());
         effects
     }
 
@@ -456,6 +457,9 @@ impl App {
                 }
             }
             Msg::FilmPlaying { id, result } => return self.film_playing(id, result),
+            Msg::Takes(result) => self.takes_read(result),
+            Msg::FilmPlanned { shots, result } => self.media.film_planned(shots, result),
+            Msg::FilmExport(export) => self.film_export(export),
             // A new frame of the video playing: drawing it is all there is to do.
             Msg::Frame => {}
             Msg::Link(report) => self.media.link = report,

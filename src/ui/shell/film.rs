@@ -5,9 +5,14 @@
 
 use i2v_store::JobId;
 
+use i2v_store::Takes;
+
 use crate::preview::Player;
+use crate::text::sanitize;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::media::{FilmPlaying, Playing};
+use crate::ui::model::msg::FilmExport;
+use crate::ui::overlays::storyboard::Storyboard;
 use crate::ui::shell::app::App;
 
 impl App {
@@ -33,6 +38,7 @@ impl App {
                 shots.len() - from.min(shots.len())
             ));
         }
+        self.media.joining = Some(id.clone());
         vec![Effect::PlayFilm { id, shots, from }]
     }
 
@@ -43,6 +49,7 @@ impl App {
         id: JobId,
         result: Result<(Player, FilmPlaying), String>,
     ) -> Vec<Effect> {
+        self.media.joining = None;
         let wanted = self.overlay.is_some() && self.media.playing.is_empty();
         match result {
             Ok((player, film)) if wanted => {
@@ -53,5 +60,45 @@ impl App {
             Err(why) => self.error(why),
         }
         Vec::new()
+    }
+
+    /// `b`: the storyboard of the chain `id` is in, through it.
+    pub(crate) fn storyboard(&mut self, id: JobId) -> Vec<Effect> {
+        let to = crate::ui::model::chains::chain_to(&self.book, &id);
+        self.media.stop();
+        self.show(Box::new(Storyboard::open(to)));
+        vec![Effect::ReadTakes]
+    }
+
+    pub(crate) fn takes_read(&mut self, result: Result<Takes, String>) {
+        match result {
+            Ok(takes) => self.book.set_takes(takes),
+            Err(why) => self.error(why),
+        }
+    }
+
+    /// How exporting a film goes, in the status bar.
+    pub(crate) fn film_export(&mut self, export: FilmExport) {
+        match export {
+            FilmExport::Going(how_far) => self.notice(format!("Exporting the film: {how_far}…")),
+            FilmExport::Done(path, what) => self.notice(format!(
+                "Film written to {}: {what}",
+                sanitize(&path.display().to_string())
+            )),
+            FilmExport::Failed(why) => self.error(format!("Film not exported: {why}")),
+        }
+    }
+
+    /// What a view showing a film needs: how long its shots are.
+    pub(crate) fn follow_film(&mut self) -> Vec<Effect> {
+        let Some(shots) = self
+            .overlay
+            .as_ref()
+            .and_then(|o| o.film())
+            .map(<[JobId]>::to_vec)
+        else {
+            return Vec::new();
+        };
+        self.media.want_plan(&shots).into_iter().collect()
     }
 }

@@ -362,6 +362,10 @@ impl App {
                     Err(why) => self.notice(why),
                 },
                 Request::PlayFilm(id) => effects.extend(self.play_film(id)),
+                Request::PlayShots { id, shots, from } => {
+                    effects.extend(self.play_shots(id, shots, from));
+                }
+                Request::Storyboard(id) => effects.extend(self.storyboard(id)),
                 Request::Chain(id) => effects.extend(self.start_chain(id)),
                 Request::Compare(id) => effects.extend(self.compare(id)),
                 Request::Note {
@@ -439,7 +443,9 @@ impl App {
     /// It goes on playing if it plays (in step with others), else starts alone.
     fn full_screen(&mut self, id: JobId) -> Option<Effect> {
         let start = match self.media.playing(&id) {
+            // Playing, or a film being joined to play there.
             Some(_) => None,
+            None if self.media.joining.as_ref() == Some(&id) => None,
             None => match self
                 .media
                 .toggle_play(&self.book, std::slice::from_ref(&id))
