@@ -14,6 +14,7 @@ use crate::ui::kit::component::{self, Component, Ctx, Outcome, Request, View};
 use crate::ui::model::book::Book;
 use crate::ui::model::keys::{Action, KeyBinding, KeyMap};
 use crate::ui::model::media::Media;
+use crate::ui::model::messages::Logged;
 use crate::ui::model::spend::SpendShown;
 use crate::ui::model::theme::Theme;
 
@@ -27,6 +28,8 @@ pub(crate) struct TestComponent<C> {
     pub remote: bool,
     /// Whether it has the keyboard as it draws.
     pub focused: bool,
+    /// The session's messages, as the message log shows them.
+    pub messages: Vec<Logged>,
     /// What it asked the app for, oldest first, since the last [`TestComponent::take`].
     pub requests: Vec<Request>,
 }
@@ -41,6 +44,7 @@ impl<C: Component> TestComponent<C> {
             media: Media::new(Graphics::Off),
             remote: false,
             focused: true,
+            messages: Vec::new(),
             requests: Vec::new(),
         }
     }
@@ -124,7 +128,7 @@ impl<C: Component> TestComponent<C> {
             book: &self.book,
             now: chrono::Utc::now(),
             ticks: 0,
-            messages: &[],
+            messages: &self.messages,
             media: &self.media,
             spend: SpendShown::default(),
             focused: self.focused,

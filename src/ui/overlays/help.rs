@@ -130,3 +130,49 @@ impl Text for Help {
         Outcome::of(action == Action::Help)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+    use crate::ui::kit::component::{Request, hint};
+    use crate::ui::kit::test_component::TestComponent;
+    use crate::ui::model::keys::KeyMap;
+
+    #[test]
+    fn it_lists_the_keys_of_where_the_keyboard_is_first_then_every_action() {
+        let here = vec![hint(Action::Toggle, "toggle")];
+        let mut help = TestComponent::new(Help::new("the optimizer", here));
+        let screen = help.screen(100, 60);
+        let lines: Vec<&str> = screen.lines().collect();
+        assert!(lines[1].contains("Here, in the optimizer"), "{screen}");
+        assert!(lines[2].contains("Space, Enter"), "{screen}");
+        assert!(lines[2].contains("toggle the prompt optimizer"), "{screen}");
+        // Every action is listed under its scope, with the name the config remaps it by.
+        assert!(screen.contains("(toggle_optimizer)"), "{screen}");
+    }
+
+    #[test]
+    fn a_remapped_key_is_what_help_says() {
+        let mut help = TestComponent::new(Help::new("the prompt", Vec::new()));
+        let remapped = [("toggle_optimizer".to_owned(), "alt-o".to_owned())];
+        let (keys, warnings) = KeyMap::with_config(&remapped.into_iter().collect());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        help.keys = keys;
+        let screen = help.screen(100, 60);
+        assert!(
+            screen.lines().any(|l| l.contains("Alt-o")
+                && !l.contains("Ctrl-O")
+                && l.contains("(toggle_optimizer)")),
+            "{screen}"
+        );
+    }
+
+    #[test]
+    fn its_own_key_closes_it() {
+        let mut help = TestComponent::new(Help::new("the prompt", Vec::new()));
+        help.press(KeyCode::F(1), KeyModifiers::NONE);
+        assert!(matches!(help.take().as_slice(), [Request::Close]));
+    }
+}

@@ -346,3 +346,76 @@ impl Component for ImagePane {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::kit::component::Request;
+    use crate::ui::kit::test_component::TestComponent;
+
+    /// The effects among what the pane asked for.
+    fn effects(pane: &mut TestComponent<ImagePane>) -> Vec<Effect> {
+        pane.take()
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::Effect(effect) => Some(effect),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_edit_asks_for_the_image_to_be_checked_and_emptying_it_does_not() {
+        let mut pane = TestComponent::new(ImagePane::new(""));
+        pane.type_text("a.png");
+        let asked = effects(&mut pane);
+        assert_eq!(asked.len(), 5);
+        assert!(matches!(asked.last(), Some(Effect::InspectImage(text)) if text == "a.png"));
+        pane.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        assert_eq!(pane.component.text(), "");
+        assert!(effects(&mut pane).is_empty());
+        pane.press(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        assert!(matches!(
+            effects(&mut pane).as_slice(),
+            [Effect::InspectImage(text)] if text == "a.png"
+        ));
+    }
+
+    #[test]
+    fn tab_completes_a_path_but_leaves_a_url_and_a_second_tab_leaves_too() {
+        let mut url = TestComponent::new(ImagePane::new("https://example.com/heron.png"));
+        assert_eq!(
+            url.press(KeyCode::Tab, KeyModifiers::NONE),
+            Outcome::HandBack
+        );
+        assert!(url.take().is_empty());
+
+        let mut path = TestComponent::new(ImagePane::new("~/frames/her"));
+        assert_eq!(
+            path.press(KeyCode::Tab, KeyModifiers::NONE),
+            Outcome::Handled
+        );
+        assert!(matches!(
+            effects(&mut path).as_slice(),
+            [Effect::CompletePath(text)] if text == "~/frames/her"
+        ));
+        assert_eq!(
+            path.press(KeyCode::Tab, KeyModifiers::NONE),
+            Outcome::HandBack
+        );
+    }
+
+    #[test]
+    fn it_says_what_it_takes_and_what_the_check_found() {
+        let mut pane = TestComponent::new(ImagePane::new(""));
+        assert!(
+            pane.screen(60, 4)
+                .contains("PNG, JPEG or WebP file, or https:// URL")
+        );
+        pane.component.set_text("notes.txt");
+        assert!(pane.screen(60, 4).contains("checking…"));
+        pane.component
+            .inspected("notes.txt".into(), Err("not an image".into()));
+        assert!(pane.screen(60, 4).contains("✗ not an image"));
+    }
+}
