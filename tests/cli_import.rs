@@ -78,6 +78,15 @@ fn requests_made_elsewhere_become_jobs_once_with_their_videos() {
     // The mark is in the record's JSON.
     let shown = sandbox.run(&["history", "show", done.id.as_str(), "--json"]);
     shown.expect_code(0).expect_stdout("\"imported_at\":");
+    sandbox
+        .run(&["history", "show", done.id.as_str()])
+        .expect_code(0)
+        .expect_stdout("imported  from fal's records, ");
+    let listed = sandbox.run(&["history", "list", "--json"]);
+    listed.expect_code(0);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(listed.stdout.trim()).unwrap();
+    let marks: Vec<bool> = listed.iter().map(|j| j["imported"] == true).collect();
+    assert_eq!(marks.iter().filter(|m| **m).count(), 2, "{listed:?}");
     let results_before = sim.count("result");
 
     // Again: nothing new, nothing twice.

@@ -142,6 +142,8 @@ struct SummaryJson<'a> {
     has_video: bool,
     has_file: bool,
     error_kind: Option<&'a str>,
+    /// Made elsewhere, brought in from fal's records (the record's `imported_at`).
+    imported: bool,
 }
 
 impl<'a> SummaryJson<'a> {
@@ -162,6 +164,7 @@ impl<'a> SummaryJson<'a> {
             has_video: job.has_video,
             has_file: job.has_file,
             error_kind: job.error_kind.as_ref().map(|k| k.as_str()),
+            imported: job.imported,
         }
     }
 }
@@ -188,6 +191,13 @@ fn describe(record: &JobRecord) -> String {
     let _ = writeln!(out, "optimizer {}", record.input.prompt_optimizer);
     if !record.fal_options.is_default() {
         let _ = writeln!(out, "fal       {}", sanitize(&record.fal_options.summary()));
+    }
+    if let Some(at) = record.imported_at {
+        let _ = writeln!(
+            out,
+            "imported  from fal's records, {} (made elsewhere)",
+            at.format("%Y-%m-%d %H:%M UTC")
+        );
     }
     if let Some(previous) = &record.continues {
         let _ = writeln!(out, "continues {previous} (from its last frame)");
