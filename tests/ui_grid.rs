@@ -220,7 +220,7 @@ fn played(effects: &[Effect]) -> Vec<JobId> {
 
 /// What the runtime answers a play effect with: a player for each video, on one clock.
 fn players_for(effects: &[Effect]) -> Msg {
-    let clock = Clock::manual();
+    let clock = Clock::new();
     let videos = effects.iter().find_map(|e| match e {
         Effect::Play(videos) => Some(videos.clone()),
         _ => None,
@@ -258,6 +258,32 @@ fn paging_a_playing_grid_plays_the_next_page_in_step() {
     assert!(played(&app.update(ch('p'))).is_empty());
     let effects = app.update(key(KeyCode::PageDown));
     assert!(played(&effects).is_empty(), "{effects:?}");
+}
+
+#[test]
+fn pages_turned_before_the_players_come_play_the_page_shown() {
+    let mut app = grid_of_the_batch(80, 24);
+    assert!(screen(&mut app, 80, 24).contains("page 1 of 2"));
+    // Keys come before the runtime's answers: p, then two pages turned before any player
+    // has come.
+    let first = app.update(ch('p'));
+    assert_eq!(played(&first), [1, 2, 3, 4, 6].map(id));
+    let second = app.update(key(KeyCode::PageDown));
+    assert_eq!(played(&second), [7, 8].map(id));
+    let third = app.update(key(KeyCode::PageUp));
+    assert_eq!(played(&third), [1, 2, 3, 4, 6].map(id));
+    // Page 2's players come late: no longer wanted, they are dropped.
+    app.update(players_for(&second));
+    let status = last_row(&screen(&mut app, 80, 24));
+    assert!(status.contains("p play all"), "{status}");
+    // The page shown plays once its own come.
+    app.update(players_for(&third));
+    let status = last_row(&screen(&mut app, 80, 24));
+    assert!(status.contains("p stop"), "{status}");
+}
+
+fn last_row(text: &str) -> String {
+    text.lines().last().unwrap_or_default().to_owned()
 }
 
 /// The rating or note effects among `effects`, as (job, what).

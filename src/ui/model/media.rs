@@ -24,6 +24,9 @@ pub(crate) struct Media {
     asked: HashSet<JobId>,
     /// The videos playing, in step: one in a detail view, two in a compare.
     pub playing: Vec<Playing>,
+    /// The videos a play effect went out for, until their players come: players that come
+    /// for anything else (stopped, or others asked for meanwhile) are dropped.
+    starting: Vec<JobId>,
     /// What the link to the terminal does while they play.
     pub link: crate::tty::LinkReport,
     /// The film the one video playing is, if it is one: which shot is on screen when.
@@ -84,6 +87,7 @@ impl Media {
             strips: Vec::new(),
             asked: HashSet::new(),
             playing: Vec::new(),
+            starting: Vec::new(),
             link: crate::tty::LinkReport::default(),
             film: None,
             plan: None,
@@ -189,7 +193,10 @@ impl Media {
     /// `p` on `ids` (one job, or the two compared): stops them if they play, else asks for
     /// those with a video to play together.
     pub fn toggle_play(&mut self, book: &Book, ids: &[JobId]) -> Result<Option<Effect>, String> {
-        if ids.iter().any(|id| self.playing(id).is_some()) {
+        if ids
+            .iter()
+            .any(|id| self.playing(id).is_some() || self.starting.contains(id))
+        {
             self.stop();
             return Ok(None);
         }
@@ -204,7 +211,31 @@ impl Media {
         if videos.is_empty() {
             return Err("No downloaded video to play for this job".into());
         }
+        self.starting = videos.iter().map(|(id, _)| id.clone()).collect();
         Ok(Some(Effect::Play(videos)))
+    }
+
+    /// Whether `id`'s video was asked to play and its player has not come yet.
+    pub fn is_starting(&self, id: &JobId) -> bool {
+        self.starting.contains(id)
+    }
+
+    /// The players a play effect was answered with: they play if they are still the ones
+    /// wanted, else they are dropped (and stop).
+    pub fn started(&mut self, players: Vec<(JobId, Player)>) {
+        let wanted = !self.starting.is_empty()
+            && players.len() == self.starting.len()
+            && players
+                .iter()
+                .zip(&self.starting)
+                .all(|((id, _), w)| id == w);
+        if wanted {
+            self.starting.clear();
+            self.playing = players
+                .into_iter()
+                .map(|(id, player)| Playing { id, player })
+                .collect();
+        }
     }
 
     /// `p` full screen: stops `id`'s video where it is (its picture stays), or plays it on
@@ -248,11 +279,12 @@ impl Media {
         Step::Stepped
     }
 
-    /// Stops playback; true if something was playing.
+    /// Stops playback (and what was starting); true if something was playing or starting.
     pub fn stop(&mut self) -> bool {
-        let was = !self.playing.is_empty();
+        let was = !self.playing.is_empty() || !self.starting.is_empty();
         self.playing.clear();
         self.film = None;
+        self.starting.clear();
         was
     }
 }

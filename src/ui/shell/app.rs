@@ -448,12 +448,10 @@ impl App {
             Msg::Thumbnail { text, result } => self.panes.image.thumbnail(text, result),
             Msg::Strip { id, result } => self.media.strip_made(id, result),
             Msg::Playing(players) => {
-                // Wanted still: the view is open and nothing else started meanwhile.
-                if self.overlay.is_some() && self.media.playing.is_empty() {
-                    self.media.playing = players
-                        .into_iter()
-                        .map(|(id, player)| crate::ui::model::media::Playing { id, player })
-                        .collect();
+                // Wanted still: the view is open and nothing was stopped or asked for
+                // meanwhile.
+                if self.overlay.is_some() {
+                    self.media.started(players);
                 }
             }
             Msg::FilmPlaying { id, result } => return self.film_playing(id, result),

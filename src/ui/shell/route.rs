@@ -443,8 +443,9 @@ impl App {
     /// It goes on playing if it plays (in step with others), else starts alone.
     fn full_screen(&mut self, id: JobId) -> Option<Effect> {
         let start = match self.media.playing(&id) {
-            // Playing, or a film being joined to play there.
+            // Playing, its player on its way, or a film being joined to play there.
             Some(_) => None,
+            None if self.media.is_starting(&id) => None,
             None if self.media.joining.as_ref() == Some(&id) => None,
             None => match self
                 .media
