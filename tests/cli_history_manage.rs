@@ -358,6 +358,19 @@ fn prune_lists_first_and_removes_only_with_consent() {
     assert!(!video(&sandbox, &jobs[2]).exists());
 }
 
+/// A CSV export's header and rows.
+fn csv_table(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader.records().map(Result::unwrap).collect();
+    (header, rows)
+}
+
 #[test]
 fn export_writes_one_quoted_row_per_job() {
     let sandbox = Sandbox::offline();
@@ -376,15 +389,8 @@ fn export_writes_one_quoted_row_per_job() {
     let run = sandbox.run(&["history", "export", "--format", "csv"]);
     run.expect_code(0);
     assert!(!run.raw_stdout.contains(&0x1b), "escape written raw");
-    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (header, rows) = csv_table(&run.stdout);
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(&rows[0][column("id")], jobs[0].id.as_str());
     assert_eq!(&rows[0][column("state")], "completed");
@@ -424,6 +430,51 @@ fn export_writes_one_quoted_row_per_job() {
     assert_eq!(lines[0]["id"], jobs[1].id.as_str());
     assert_eq!(lines[0]["prompt"], jobs[1].input.prompt.as_str());
     assert_eq!(lines[0]["error_kind"], "model");
+}
+
+/// Issue 21 §7: a prompt, note or video URL that starts like a formula is written to CSV as
+/// text (OWASP: a leading '), so a spreadsheet shows it instead of running it; JSONL keeps
+/// every byte.
+#[test]
+fn csv_cells_that_start_like_formulas_are_text_and_jsonl_is_exact() {
+    let sandbox = Sandbox::offline();
+    let mut record = job(
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        JobState::Completed,
+        0,
+    );
+    record.note = Some("@SUM(1+1)*cmd|' /C calc'!A0".into());
+    let jobs = history(&sandbox, vec![record]);
+    let store = Store::open(sandbox.data_dir()).unwrap();
+    let hostile_url = "-2+3+cmd|' /C calc'!A0";
+    store
+        .update(&jobs[0].id, |r| {
+            r.result.as_mut().unwrap().url = hostile_url.into();
+        })
+        .unwrap();
+
+    let run = sandbox.run(&["history", "export", "--format", "csv"]);
+    run.expect_code(0);
+    let (header, rows) = csv_table(&run.stdout);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = &rows[0];
+    assert_eq!(
+        &row[column("prompt")],
+        "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    );
+    assert_eq!(&row[column("note")], "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert!(
+        row[column("video_url")].starts_with("'-2+3"),
+        "{:?}",
+        &row[column("video_url")]
+    );
+    assert_eq!(&row[column("image")], "https://example.com/a.png");
+
+    let jsonl = sandbox.run(&["history", "export", "--format", "jsonl"]);
+    let line: Value = serde_json::from_str(jsonl.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(line["prompt"], jobs[0].input.prompt.as_str());
+    assert_eq!(line["note"], "@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(line["video_url"], hostile_url);
 }
 
 /// On a terminal, prune asks, and only "y" removes.

@@ -79,8 +79,9 @@ fn write_rows(
         ExportFormat::Csv => {
             let mut out = csv::Writer::from_writer(out);
             for record in records {
-                // Plain text only: a spreadsheet shows control characters raw.
-                let row = Row::of(&record).sanitized();
+                // Plain text only: a spreadsheet shows control characters raw, and runs a
+                // cell that starts like a formula.
+                let row = Row::of(&record).sanitized().without_formulas();
                 match out.serialize(row) {
                     Err(err) if is_broken_pipe(&err) => return Ok(count),
                     other => other?,
@@ -159,6 +160,61 @@ impl Row {
             error_kind: self.error_kind.as_deref().map(sanitize),
             error: self.error.map(lines),
             ..self
+        }
+    }
+
+    /// Every text cell a spreadsheet would take for a formula (`=HYPERLINK(…)` in a prompt
+    /// or a video URL from fal) made plain text, by OWASP's rule: a leading `'`. JSONL stays
+    /// exact; this is for CSV only.
+    fn without_formulas(self) -> Row {
+        let cell = |text: String| neutralise_formula(text);
+        Row {
+            id: cell(self.id),
+            prompt: cell(self.prompt),
+            image: cell(self.image),
+            video_url: self.video_url.map(cell),
+            video_file: self.video_file.map(cell),
+            batch: self.batch.map(cell),
+            note: self.note.map(cell),
+            error_kind: self.error_kind.map(cell),
+            error: self.error.map(cell),
+            ..self
+        }
+    }
+}
+
+/// `text` with a `'` in front if a spreadsheet would read it as a formula: it starts with
+/// `=`, `+`, `-` or `@` (after any spaces, which some spreadsheets skip), or with a tab or
+/// carriage return.
+fn neutralise_formula(text: String) -> String {
+    let first = text.trim_start_matches(' ').chars().next();
+    let starts_like_formula =
+        matches!(first, Some('=' | '+' | '-' | '@')) || text.starts_with(['\t', '\r']);
+    if starts_like_formula {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_start_like_formulas_are_made_text() {
+        for (cell, shown) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("  =1+1", "'  =1+1"),
+            ("\tx", "'\tx"),
+            ("a = b", "a = b"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise_formula(cell.to_owned()), shown, "{cell:?}");
         }
     }
 }
