@@ -131,11 +131,10 @@ impl std::fmt::Debug for ConfigFile {
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// Why, in the OS's words or ours (not a regular file, too large): a message rather
+    /// than an error source, so it is not printed twice in a chain.
+    #[error("cannot read config file {}: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
     #[error("config file {} is not valid: {message}", path.display())]
     Parse { path: PathBuf, message: String },
     #[error(
@@ -151,6 +150,8 @@ pub enum ConfigError {
     KeyFileTooOpen { path: PathBuf },
     #[error("no home directory found: set I2V_DATA_DIR and I2V_CONFIG")]
     NoHome,
+    #[error("{from} is not a URL i2v can send to: {why}")]
+    BadUrl { from: String, why: String },
 }
 
 /// Everything resolved from flags, environment and file.
@@ -295,6 +296,28 @@ impl Settings {
         self.file.price_per_video.map(|_| self.price_per_video)
     }
 
+    /// Checks the fal URLs in force are absolute http(s) URLs, naming where a bad one came
+    /// from: an `I2V_QUEUE_URL=` left empty (or a typo) is refused before anything is sent,
+    /// instead of failing every request with "relative URL without a base".
+    pub fn check_urls(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        for (var, key, value) in [
+            ("I2V_QUEUE_URL", "queue_url", &self.queue_url),
+            ("I2V_REST_URL", "rest_url", &self.rest_url),
+            ("I2V_API_URL", "api_url", &self.api_url),
+        ] {
+            let Err(why) = check_web_url(value) else {
+                continue;
+            };
+            let from = if env(var).is_some() {
+                var.to_owned()
+            } else {
+                format!("{key} in {}", self.config_path.display())
+            };
+            return Err(ConfigError::BadUrl { from, why });
+        }
+        Ok(())
+    }
+
     /// The key: `FAL_KEY`, else `FAL_KEY_ID:FAL_KEY_SECRET`, else the config file's `key`.
     pub fn api_key(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<ApiKey, ConfigError> {
         let non_empty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
@@ -320,14 +343,36 @@ impl Settings {
     }
 }
 
+/// A config is a few hundred bytes; a megabyte is none.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Why `value` is no base URL for fal's routes, if it is not.
+fn check_web_url(value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("it is empty (unset it to use fal's own)".into());
+    }
+    match url::Url::parse(value.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(()),
+        Ok(url) => Err(format!(
+            "{:?} is not an http(s) URL (scheme {})",
+            crate::text::sanitize(value),
+            url.scheme()
+        )),
+        Err(err) => Err(format!(
+            "{:?} does not parse ({err})",
+            crate::text::sanitize(value)
+        )),
+    }
+}
+
 fn read_config(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::local_file::read_text_capped(path, MAX_CONFIG_BYTES, "a config file") {
         Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
-        Err(source) => {
+        Err(err) if err.is_not_found() => return Ok(ConfigFile::default()),
+        Err(err) => {
             return Err(ConfigError::Read {
                 path: path.to_owned(),
-                source,
+                reason: err.to_string(),
             });
         }
     };

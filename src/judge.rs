@@ -2,7 +2,9 @@
 //! Written through the store's per-job lock, and only to a completed job that no other
 //! process is running, so a judgement never races the process that owns the job.
 
-use i2v_store::{JobId, JobRecord, JobState, Rating, Store, StoreError};
+use std::time::{Duration, Instant};
+
+use i2v_store::{JobClaim, JobId, JobRecord, JobState, Rating, Store, StoreError};
 
 /// What a judgement changes; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,13 +63,15 @@ pub enum JudgeError {
     Store(#[from] StoreError),
 }
 
+/// How long a judgement waits for another one (from another `i2v rate`, or a workbench) to
+/// let go of the job: those take milliseconds; a run takes far longer.
+const CLAIM_WAIT: Duration = Duration::from_secs(2);
+
 /// Applies `verdict` to job `id`'s record on disk and returns the record as saved. Blocking
 /// file I/O: call it off the UI task.
 pub fn judge(store: &Store, id: &JobId, verdict: &Verdict) -> Result<JobRecord, JudgeError> {
     // Holding the run claim keeps any other process from taking the job up meanwhile.
-    let Some(_claim) = store.claim(id)? else {
-        return Err(JudgeError::Busy(id.clone()));
-    };
+    let _claim = claim_within(store, id, CLAIM_WAIT)?;
     // Read under the claim: whatever the caller saw may be stale.
     let current = store.load(id)?;
     if current.state != JobState::Completed {
@@ -84,6 +88,21 @@ pub fn stars(rating: Rating) -> String {
     let full = usize::from(rating.stars());
     let empty = usize::from(Rating::MAX).saturating_sub(full);
     format!("{}{}", "★".repeat(full), "☆".repeat(empty))
+}
+
+/// The job's run claim, waiting up to `wait` for whoever holds it (a judgement from another
+/// process is over in milliseconds); `Busy` if it is still held then (a run).
+fn claim_within(store: &Store, id: &JobId, wait: Duration) -> Result<JobClaim, JudgeError> {
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Some(claim) = store.claim(id)? {
+            return Ok(claim);
+        }
+        if Instant::now() >= deadline {
+            return Err(JudgeError::Busy(id.clone()));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[cfg(test)]

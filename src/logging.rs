@@ -30,7 +30,7 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
             eprintln!(
                 "i2v: warning: no log file ({}): {}; going on without one",
                 log_path(data_dir).display(),
-                crate::text::sanitize(&format!("{err:#}"))
+                crate::text::sanitize(&crate::text::error_chain(&err))
             );
             return None;
         }
@@ -49,6 +49,9 @@ pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
 fn open(data_dir: &Path) -> anyhow::Result<RollingFileAppender> {
     // Private from the start: the store would make it 0700, but logging comes first.
     create_private_dir(data_dir)?;
+    // The appender opens the day's file to append without asking what it is: a FIFO there
+    // would block that open (and i2v with it) until something reads it.
+    crate::local_file::check_appendable(&log_path(data_dir))?;
     Ok(RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(PREFIX)

@@ -8,8 +8,11 @@ async fn main() -> ExitCode {
     match i2v::cli::run(cli).await {
         Ok(code) => code,
         Err(err) => {
-            // `{:#}` joins the context chain into one line: "could not X: because Y".
-            eprintln!("i2v: {}", i2v::text::sanitize(&format!("{err:#}")));
+            // The context chain on one line: "could not X: because Y".
+            eprintln!(
+                "i2v: {}",
+                i2v::text::sanitize(&i2v::text::error_chain(&err))
+            );
             ExitCode::from(2)
         }
     }

@@ -26,6 +26,7 @@ pub struct Backend {
 impl Backend {
     /// Real fal with the user's key.
     pub fn real(settings: &Settings, key: ApiKey) -> anyhow::Result<Self> {
+        settings.check_urls(&crate::config::process_env)?;
         let mut config = ClientConfig::new(key)
             .with_base_urls(&settings.queue_url, &settings.rest_url)
             .with_api_url(&settings.api_url);

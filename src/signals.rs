@@ -1,4 +1,19 @@
-//! Ctrl-C, SIGTERM and SIGHUP (an SSH link dropping) all mean "save and stop".
+//! Ctrl-C, SIGTERM and SIGHUP (an SSH link dropping) all mean "save and stop". A write past
+//! the file-size limit (`ulimit -f`) fails like one on a full disk, instead of killing i2v.
+
+/// Catches SIGXFSZ, whose default action kills the process (exit 153) in the middle of a
+/// write, leaving a `.part` behind and a record unsaved. Caught, the write fails with EFBIG
+/// and is handled as a full disk is: reported, the job kept. Call once, at start.
+pub fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Err(err) = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught) {
+            // Only the default action then: a file-size limit kills i2v as it would any program.
+            eprintln!("i2v: warning: could not catch SIGXFSZ: {err}");
+        }
+    }
+}
 
 use std::future::Future;
 

@@ -95,9 +95,43 @@ pub fn escape_json_controls(json: &str) -> String {
     out
 }
 
+/// An error and its causes on one line, "could not X: because Y", leaving out a cause the
+/// line already holds: many errors print their source themselves, and the chain would then
+/// say it twice ("…: Read-only file system (os error 30): Read-only file system (os error
+/// 30)").
+pub fn error_chain(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.is_empty() {
+            line = text;
+        } else if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_chain_says_each_cause_once() {
+        let os = std::io::Error::from_raw_os_error(30);
+        let inner = anyhow::Error::new(i2v_store::StoreError::Io {
+            path: "/data/jobs".into(),
+            source: os,
+        });
+        let err = inner.context("could not open the history");
+        assert_eq!(
+            error_chain(&err),
+            "could not open the history: /data/jobs: Read-only file system (os error 30)"
+        );
+        let plain = anyhow::anyhow!("root cause").context("outer");
+        assert_eq!(error_chain(&plain), "outer: root cause");
+    }
 
     #[test]
     fn one_line_joins_lines_with_one_space() {

@@ -371,9 +371,18 @@ fn a_failed_last_write_is_not_reported_as_saved() {
         &["submit", "--prompt", "x", "--image", IMAGE_URL],
     );
     assert_ne!(run.code, Some(99), "ulimit -f refused: {run:?}");
+    // Under `ulimit -f` with SIGXFSZ's default action (issue 21 §6): i2v catches it, so the
+    // write fails with EFBIG and is handled as a full disk is, where the signal used to kill
+    // it (exit 153) with the `.part` left behind.
     assert_download_failed(&sandbox, &run, "file");
     run.expect_stderr("File too large");
     assert!(!run.stdout.contains("videos"), "{}", run.stdout);
+    // With the limit gone, `resume` fetches the video.
+    let resumed = sandbox.run(&["resume"]);
+    resumed.expect_code(0);
+    let record = sandbox.only_record();
+    let file = record.result.unwrap().local_file.expect("fetched again");
+    assert_eq!(std::fs::read(file).unwrap(), support::sample_mp4());
 }
 
 #[test]

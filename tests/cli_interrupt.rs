@@ -27,6 +27,26 @@ fn accepted(record: &JobRecord) -> bool {
     record.request.is_some() && !record.state.is_terminal()
 }
 
+/// `i2v submit` of a local image whose upload hangs: returned once the upload has started,
+/// so the job is stopped before it ever reached fal's queue.
+fn submit_with_a_stalled_upload(sim: &Sim, sandbox: &Sandbox) -> std::process::Child {
+    sim.faults().push(
+        i2v_sim::Route::Upload,
+        i2v_sim::Fault::Stall(Duration::from_secs(30)),
+        1,
+    );
+    let png = support::fixture("frame.png");
+    let child = sandbox.spawn(&["submit", "--prompt", "x", "--image", png.to_str().unwrap()]);
+    sandbox.wait_for_record("the job to be created", |r| r.state == JobState::Preparing);
+    // The upload has started (and stalls) once the sim has seen it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while sim.count("upload") == 0 {
+        assert!(std::time::Instant::now() < deadline, "upload never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
 /// Checks a resumed job ended completed, with the video and with exactly fal's logs.
 fn assert_completed_in_full(sim: &Sim, sandbox: &Sandbox, before: &JobRecord) {
     let record = sandbox.only_record();
@@ -136,6 +156,12 @@ fn ctrl_c_leaves_a_resumable_job() {
     let before = sandbox.only_record();
     assert!(accepted(&before), "left non-terminal: {before:#?}");
     assert!(before.error.is_none(), "{:?}", before.error);
+    // Issue 21 §8: the job goes on at fal, but no lock file waits for the next start.
+    let locks: Vec<_> = std::fs::read_dir(sandbox.data_dir().join("locks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(locks.is_empty(), "lock files left behind: {locks:?}");
 
     let resume = sandbox.run(&["resume", "--json"]);
     resume.expect_code(0);
@@ -240,22 +266,8 @@ fn ctrl_c_during_resume_keeps_the_job_resumable() {
 #[test]
 fn ctrl_c_before_fal_accepted_the_job_does_not_promise_a_resume() {
     let sim = Sim::start(slow());
-    // The upload hangs, so the job is stopped before it ever reached fal's queue.
-    sim.faults().push(
-        i2v_sim::Route::Upload,
-        i2v_sim::Fault::Stall(Duration::from_secs(30)),
-        1,
-    );
     let sandbox = Sandbox::new(&sim.url());
-    let png = support::fixture("frame.png");
-    let child = sandbox.spawn(&["submit", "--prompt", "x", "--image", png.to_str().unwrap()]);
-    sandbox.wait_for_record("the job to be created", |r| r.state == JobState::Preparing);
-    // The upload has started (and stalls) once the sim has seen it.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while sim.count("upload") == 0 {
-        assert!(std::time::Instant::now() < deadline, "upload never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = submit_with_a_stalled_upload(&sim, &sandbox);
     interrupt(&child);
     let run = finish(child);
     run.expect_code(130);
@@ -272,6 +284,29 @@ fn ctrl_c_before_fal_accepted_the_job_does_not_promise_a_resume() {
     let resume = sandbox.run(&["resume"]);
     resume.expect_code(0);
     resume.expect_stderr("nothing to resume");
+}
+
+/// Issue 21 §8: killed (no chance to save anything) while uploading the image, the job is
+/// later known never to have been sent, not called "maybe sent".
+#[test]
+fn killed_during_the_upload_the_job_is_not_called_maybe_sent() {
+    let sim = Sim::start(slow());
+    let sandbox = Sandbox::new(&sim.url());
+    let mut child = submit_with_a_stalled_upload(&sim, &sandbox);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let resume = sandbox.run(&["resume"]);
+    resume.expect_code(1).expect_stderr("nothing reached fal");
+    assert!(
+        !resume.stderr.contains("may have been submitted"),
+        "{}",
+        resume.stderr
+    );
+    let record = sandbox.only_record();
+    assert_eq!(record.state, JobState::Failed, "{record:#?}");
+    assert_eq!(record.error.unwrap().kind.as_str(), "interrupted");
+    assert_eq!(sim.count("submit"), 0);
 }
 
 #[test]

@@ -4,28 +4,10 @@
 
 mod support;
 
-use std::process::Child;
-use std::time::{Duration, Instant};
-
 use i2v_store::JobState;
 use support::{Run, Sandbox, Sim, quick};
 
 const IMAGE_URL: &str = "https://example.com/frame.png";
-
-/// Waits for `child`, killing it (and failing) if it is still running after a minute: the
-/// commands here take well under a second, so a minute means it hung.
-fn finish_or_kill(mut child: Child, what: &str) -> Run {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    support::finish(child)
-}
 
 /// A ULID-shaped name for a record file, so the store takes it for one.
 fn record_name(n: u32) -> String {
@@ -49,7 +31,7 @@ fn history_list_reports_a_fifo_and_a_dev_zero_link_instead_of_hanging() {
     let zero = sandbox.jobs_dir().join(record_name(2));
     std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
 
-    let run = finish_or_kill(sandbox.spawn(&["history", "list"]), "history list");
+    let run = support::finish_or_kill(sandbox.spawn(&["history", "list"]), "history list");
 
     run.expect_code(0);
     run.expect_stdout("a cat walks");

@@ -129,3 +129,32 @@ fn a_job_another_process_runs_is_left_alone() {
     drop(claim);
     sandbox.run(&["rate", job.id.as_str(), "3"]).expect_code(0);
 }
+
+/// Issue 21 §8: ratings from parallel `i2v rate` calls wait a moment for each other (each
+/// holds the job for milliseconds) instead of refusing each other.
+#[test]
+fn a_rating_waits_a_moment_for_another_to_let_go() {
+    let sandbox = Sandbox::offline();
+    let job = completed_job(&sandbox, JobState::Completed);
+    let store = Store::open(sandbox.data_dir()).unwrap();
+    // Held for a quarter of a second, as another `i2v rate` would hold it (for less).
+    let claim = store.claim(&job.id).unwrap().expect("the claim");
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        drop(claim);
+    });
+    sandbox
+        .run(&["rate", job.id.as_str(), "4"])
+        .expect_code(0)
+        .expect_stdout("4/5");
+    release.join().unwrap();
+    assert_eq!(load(&sandbox, &job).rating, Rating::new(4));
+
+    // Eight at once, each a different note: every one is written.
+    let runs: Vec<_> = (1..=8)
+        .map(|n| sandbox.spawn(&["rate", job.id.as_str(), "--note", &format!("take {n}")]))
+        .collect();
+    for child in runs {
+        support::finish(child).expect_code(0);
+    }
+}

@@ -142,3 +142,42 @@ fn the_users_start_timeout_fails_the_job_without_retrying() {
     assert_eq!(sim.count("result"), 1);
     assert_eq!(error_kind(&sandbox).as_deref(), Some("start_timeout"));
 }
+
+/// Issue 21 §8: an empty `I2V_QUEUE_URL=` (or any base that is no http(s) URL) is refused
+/// before anything is created or sent, naming where it came from, instead of six retries of
+/// "relative URL without a base".
+#[test]
+fn a_fal_url_that_is_no_url_is_refused_at_start() {
+    let sim = Sim::start(quick());
+    for (var, value, why) in [
+        ("I2V_QUEUE_URL", "", "it is empty"),
+        ("I2V_QUEUE_URL", "queue.fal.run", "does not parse"),
+        ("I2V_REST_URL", "ftp://files.example", "not an http(s) URL"),
+    ] {
+        let mut sandbox = Sandbox::new(&sim.url());
+        sandbox.set(var, value);
+        for args in [
+            vec!["submit", "--prompt", "x", "--image", IMAGE_URL],
+            vec!["resume"],
+        ] {
+            sandbox
+                .run(&args)
+                .expect_code(2)
+                .expect_stderr(&format!("{var} is not a URL i2v can send to: "))
+                .expect_stderr(why);
+        }
+        assert!(sandbox.record_files().is_empty(), "{var}={value:?}");
+    }
+    // From the config file, it is named there.
+    let mut sandbox = Sandbox::new(&sim.url());
+    sandbox.unset("I2V_QUEUE_URL");
+    let config = sandbox.config_path();
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "queue_url = \"\"\n").unwrap();
+    sandbox
+        .run(&["resume"])
+        .expect_code(2)
+        .expect_stderr("queue_url in ")
+        .expect_stderr("config.toml is not a URL i2v can send to");
+    assert_eq!(sim.stats().requests, 0);
+}

@@ -29,17 +29,23 @@ fn slow_fal() -> (tokio::runtime::Runtime, SimServer) {
     (rt, server)
 }
 
-#[test]
-fn quitting_with_a_job_running_on_fal_says_it_goes_on_and_the_next_start_follows_it() {
-    let (_rt, fal) = slow_fal();
-    let home = tempfile::tempdir().unwrap();
-    let mut env = demo_env(home.path());
+/// The environment of a workbench on `fal` with its home in `home`.
+fn env_for(fal: &SimServer, home: &std::path::Path) -> Vec<(String, String)> {
+    let mut env = demo_env(home);
     env.extend([
         ("FAL_KEY".to_owned(), "test-key".to_owned()),
         ("I2V_QUEUE_URL".to_owned(), fal.base_url()),
         ("I2V_REST_URL".to_owned(), fal.base_url()),
         ("I2V_API_URL".to_owned(), fal.api_url()),
     ]);
+    env
+}
+
+#[test]
+fn quitting_with_a_job_running_on_fal_says_it_goes_on_and_the_next_start_follows_it() {
+    let (_rt, fal) = slow_fal();
+    let home = tempfile::tempdir().unwrap();
+    let env = env_for(&fal, home.path());
     let prompt = "a lighthouse in a storm";
     let mut pty = Pty::spawn(&[], &env, 100, 30);
     pty.wait_for("the workbench", |s| s.contains("Prompt"));
@@ -99,4 +105,41 @@ fn quitting_the_demo_with_a_job_running_asks_first() {
     pty.wait_for("the question again", |s| s.contains("Quit the demo?"));
     pty.send(b"y");
     assert!(pty.wait_exit().success());
+}
+
+/// Issue 21 §8: Ctrl-Q while the image upload stalls said "1 job still running on fal",
+/// though nothing had been submitted. It says the job stopped before it was sent.
+#[test]
+fn quitting_during_a_stalled_upload_says_nothing_was_sent() {
+    let (_rt, fal) = slow_fal();
+    fal.faults().push(
+        i2v_sim::Route::Upload,
+        i2v_sim::Fault::Stall(Duration::from_secs(60)),
+        1,
+    );
+    let home = tempfile::tempdir().unwrap();
+    let env = env_for(&fal, home.path());
+    let mut pty = Pty::spawn(&[], &env, 100, 30);
+    pty.wait_for("the workbench", |s| s.contains("Prompt"));
+    pty.type_text("a lighthouse in a storm");
+    pty.send(&[TAB]);
+    pty.type_text(&tui_support::fixture_png());
+    pty.send(&[ctrl_byte('s')]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while fal.stats().by_route.get("upload").copied().unwrap_or(0) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pty.send(&[ctrl_byte('q')]);
+    assert!(pty.wait_exit().success());
+    let screen = pty.screen();
+    assert!(
+        screen.contains("1 job stopped before being sent to fal")
+            && !screen.contains("still running on fal"),
+        "{screen}"
+    );
+    assert_eq!(fal.stats().by_route.get("submit").copied(), None);
 }

@@ -35,6 +35,8 @@ use crate::config::{Settings, process_env};
 use crate::setup::{self, Backend};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Before anything is written: past `ulimit -f`, a write fails instead of killing i2v.
+    crate::signals::survive_file_size_limit();
     let demo = cli.demo();
     match cli.command {
         // These need no settings: they must work even with a broken config file.

@@ -580,18 +580,39 @@ async fn check_image(image: &str, no_check: bool) -> anyhow::Result<()> {
     }
 }
 
+/// The longest prompt file read: the model documents 2,000 characters.
+const MAX_PROMPT_FILE_BYTES: u64 = 1 << 20;
+
 fn read_prompt(args: &SubmitArgs) -> anyhow::Result<String> {
     let prompt = match (&args.prompt, &args.prompt_file) {
         (Some(text), _) => text.clone(),
         (None, Some(path)) if path.as_os_str() == "-" => {
             let mut text = String::new();
             std::io::stdin()
+                .take(MAX_PROMPT_FILE_BYTES + 1)
                 .read_to_string(&mut text)
                 .context("could not read the prompt from stdin")?;
+            if text.len() as u64 > MAX_PROMPT_FILE_BYTES {
+                bail!(
+                    "the prompt on stdin is larger than {} MB, more than a prompt ever holds",
+                    MAX_PROMPT_FILE_BYTES >> 20
+                );
+            }
             text
         }
-        (None, Some(path)) => std::fs::read_to_string(path)
-            .with_context(|| format!("could not read the prompt file {}", path.display()))?,
+        (None, Some(path)) => {
+            match crate::local_file::read_text_capped(path, MAX_PROMPT_FILE_BYTES, "a prompt") {
+                Ok(text) => text,
+                Err(err @ crate::local_file::ReadError::NotAFile) => bail!(
+                    "could not read the prompt file {}: {err} (a pipe goes on stdin: \
+                     --prompt-file -)",
+                    path.display()
+                ),
+                Err(err) => {
+                    bail!("could not read the prompt file {}: {err}", path.display())
+                }
+            }
+        }
         (None, None) => bail!("give --prompt TEXT or --prompt-file FILE"),
     };
     if prompt.trim().is_empty() {

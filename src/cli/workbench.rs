@@ -8,8 +8,9 @@ use crate::config::{Settings, process_env};
 use crate::jobs::{Engine, EngineOptions};
 use crate::setup::{self, Backend};
 use crate::ui::event_loop::{Closed, Options};
+
 use crate::ui::runtime::{Jobs, Runtime, recover_draft};
-use crate::ui::{AppOptions, KeyMap, Theme, UiConfig};
+use crate::ui::{AppOptions, KeyMap, Theme, UiConfig, Unfinished};
 
 /// Runs the workbench in the real terminal.
 pub async fn workbench(
@@ -135,12 +136,9 @@ pub async fn workbench(
     .await;
     // The simulated fal of a demo lives until the workbench has shut down.
     drop(backend);
-    let Closed {
-        ending,
-        active_jobs,
-    } = closed?;
-    if active_jobs > 0 {
-        eprintln!("{}", farewell(active_jobs, demo));
+    let Closed { ending, unfinished } = closed?;
+    for line in farewell(&unfinished, demo) {
+        eprintln!("{line}");
     }
     ending?;
     Ok(ExitCode::SUCCESS)
@@ -148,18 +146,45 @@ pub async fn workbench(
 
 /// What happens to the jobs still running when the workbench closes: said on the restored
 /// terminal, since quitting is not cancelling and the user may wonder whether they still pay.
-fn farewell(active: usize, demo: bool) -> String {
-    let jobs = if active == 1 {
-        "1 job".to_owned()
-    } else {
-        format!("{active} jobs")
+fn farewell(unfinished: &Unfinished, demo: bool) -> Vec<String> {
+    let jobs = |n: usize| {
+        if n == 1 {
+            "1 job".to_owned()
+        } else {
+            format!("{n} jobs")
+        }
     };
+    let all = unfinished.at_fal + unfinished.being_sent + unfinished.not_sent;
     if demo {
-        format!("i2v: {jobs} of this demo ended with it: the simulated fal ran inside this process")
-    } else {
-        format!(
-            "i2v: {jobs} still running on fal: they go on there and are followed again at the \
-             next start (or `i2v resume`)"
-        )
+        if all == 0 {
+            return Vec::new();
+        }
+        return vec![format!(
+            "i2v: {} of this demo ended with it: the simulated fal ran inside this process",
+            jobs(all)
+        )];
     }
+    let mut lines = Vec::new();
+    if unfinished.at_fal > 0 {
+        lines.push(format!(
+            "i2v: {} still running on fal: they go on there and are followed again at the \
+             next start (or `i2v resume`)",
+            jobs(unfinished.at_fal)
+        ));
+    }
+    if unfinished.being_sent > 0 {
+        lines.push(format!(
+            "i2v: {} being submitted when i2v stopped: fal may have them (maybe sent); \
+             check before running them again",
+            jobs(unfinished.being_sent)
+        ));
+    }
+    if unfinished.not_sent > 0 {
+        lines.push(format!(
+            "i2v: {} stopped before being sent to fal (the image was being checked or \
+             uploaded): nothing reached fal, nothing is billed; r runs them again",
+            jobs(unfinished.not_sent)
+        ));
+    }
+    lines
 }

@@ -209,6 +209,20 @@ impl JobRun {
             Err(Stop::Undecided { reason, why }) => self.unsure(reason, Some(why)).await,
         }
         self.settle_unsaved().await;
+        if !self.record.state.is_terminal() {
+            self.drop_lock_file().await;
+        }
+    }
+
+    /// A finished job's lock file goes with its last save; one the run leaves unfinished
+    /// (i2v quits, the job goes on at fal) would otherwise stay in `locks/` for good.
+    async fn drop_lock_file(&self) {
+        let store = self.inner.store.clone();
+        let id = self.record.id.clone();
+        let dropped = tokio::task::spawn_blocking(move || store.drop_lock_file(&id)).await;
+        if let Ok(Err(err)) = dropped {
+            tracing::debug!(job = %self.record.id, %err, "could not remove the job's lock file");
+        }
     }
 
     /// Fetches the video of a completed job again (its download failed before); the job

@@ -115,12 +115,8 @@ pub fn remember(path: &Path, key: &str, graphics: Option<Remembered>, keyboard: 
 }
 
 fn read(path: &Path) -> File {
-    // Small by construction; a huge file is not ours and is ignored.
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() < 1 << 20 => {}
-        _ => return File::default(),
-    }
-    std::fs::read(path)
+    // Small by construction; a huge file (or a FIFO, a device) is not ours and is ignored.
+    crate::local_file::read_capped(path, 1 << 20, "the terminals' answers")
         .ok()
         .and_then(|bytes| serde_json::from_slice::<File>(&bytes).ok())
         .filter(|file| file.version == VERSION)

@@ -37,5 +37,5 @@ pub use model::msg::{ImageInfo, Msg};
 pub use model::row::Sort as HistorySort;
 pub use model::settings::Pricing;
 pub use model::theme::{Palette, Theme};
-pub use shell::app::{App, AppOptions};
+pub use shell::app::{App, AppOptions, Unfinished};
 pub use shell::screen::draw;

@@ -323,19 +323,16 @@ impl Sandbox {
     }
 
     /// Runs `i2v args…` to the end with every file it writes limited to `max_bytes`
-    /// (`RLIMIT_FSIZE`, which binds root too). `SIGXFSZ` is ignored, so a write past the
-    /// limit fails with `EFBIG`, as one on a full disk fails with `ENOSPC`, instead of
-    /// killing the process.
+    /// (`RLIMIT_FSIZE`, which binds root too), as `ulimit -f` in a shell does. `SIGXFSZ`
+    /// keeps its default action (which kills a process): i2v itself must catch it, so a
+    /// write past the limit fails with `EFBIG`, as one on a full disk fails with `ENOSPC`.
     pub fn run_with_file_size_limit(&self, max_bytes: u64, args: &[&str]) -> Run {
         // `ulimit -f` counts 512-byte blocks in POSIX shells.
         let blocks = (max_bytes / 512).to_string();
         let plain = self.command(args);
         let mut limited = Command::new("/bin/sh");
         limited
-            .args([
-                "-c",
-                "trap '' XFSZ; ulimit -f \"$1\" || exit 99; shift; exec \"$@\"",
-            ])
+            .args(["-c", "ulimit -f \"$1\" || exit 99; shift; exec \"$@\""])
             .args(["sh", &blocks, env!("CARGO_BIN_EXE_i2v")])
             .args(args)
             .env_clear()
@@ -495,6 +492,21 @@ fn expect_in(stream: &str, printed: &str, text: &str) {
 }
 
 /// Waits for a background `i2v` and collects what it printed.
+/// Waits for `child`, killing it (and failing) if it is still running after a minute: the
+/// commands it is used for take well under a second, so a minute means it hung.
+pub fn finish_or_kill(mut child: Child, what: &str) -> Run {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    finish(child)
+}
+
 pub fn finish(child: Child) -> Run {
     Run::from(child.wait_with_output().unwrap())
 }

@@ -297,8 +297,17 @@ impl FalClient {
     }
 }
 
-/// The `.part` file, appended to or started afresh.
+/// The `.part` file, appended to or started afresh. Something else at its path (a FIFO
+/// would block the open until someone read it) is refused, not written into.
 async fn open_part(part: &Path, append: bool) -> Result<tokio::fs::File, FalError> {
+    if let Ok(meta) = tokio::fs::metadata(part).await
+        && !meta.is_file()
+    {
+        return Err(FalError::File {
+            path: part.to_owned(),
+            source: std::io::Error::other("not a regular file (a FIFO, device or directory)"),
+        });
+    }
     tokio::fs::OpenOptions::new()
         .create(true)
         .write(true)

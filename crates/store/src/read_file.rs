@@ -39,7 +39,7 @@ fn too_large() -> io::Error {
 
 /// Opening a FIFO for reading waits for a writer unless `O_NONBLOCK` is given; for a regular
 /// file the flag changes nothing.
-fn open_nonblocking(path: &Path) -> io::Result<File> {
+pub(crate) fn open_nonblocking(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -211,6 +211,15 @@ impl Store {
         Ok(lock.map(JobClaim::new))
     }
 
+    /// Removes job `id`'s record lock file, once any writer is done with it: a run that ends
+    /// with its job unfinished (i2v quit; the job goes on at fal) leaves none in `locks/`.
+    /// The next write makes a new one.
+    pub fn drop_lock_file(&self, id: &JobId) -> Result<(), StoreError> {
+        let mut lock = self.lock(id)?;
+        lock.remove_on_release();
+        Ok(())
+    }
+
     /// `jobs/`'s modification time as it was right after this store (or a clone of it) last
     /// wrote a record, so a watcher can tell its own writes from another process's. `None`
     /// before the first write.

@@ -23,11 +23,47 @@ pub struct Video {
     container: Container,
 }
 
+/// More than any 6-second result is: a file past it is no video i2v made.
+const MAX_VIDEO_BYTES: u64 = 4 << 30;
+
+/// The whole file, if it is a regular one within [`MAX_VIDEO_BYTES`]: a FIFO at a video's
+/// path would block the open (without `O_NONBLOCK`) or the read, and `/dev/zero` would read
+/// until memory runs out.
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a FIFO, device or directory), so it was not read",
+        ));
+    }
+    let too_large = || {
+        std::io::Error::other(format!(
+            "larger than {} GB, more than a video ever is, so it was not read",
+            MAX_VIDEO_BYTES >> 30
+        ))
+    };
+    if meta.len() > MAX_VIDEO_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_VIDEO_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_VIDEO_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 impl Video {
     /// Reads and indexes the file; decodes nothing yet.
     pub fn open(path: impl AsRef<Path>) -> Result<Video, VideoError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|err| VideoError::new(path, err))?;
+        let bytes = read_regular(path).map_err(|err| VideoError::new(path, err))?;
         Self::from_bytes(path, bytes)
     }
 

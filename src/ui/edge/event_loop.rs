@@ -428,8 +428,8 @@ pub struct Options {
 pub struct Closed {
     /// How the loop ended, or the terminal error that ended it.
     pub ending: std::io::Result<Ending>,
-    /// Jobs still queued or running on fal when it closed.
-    pub active_jobs: usize,
+    /// Jobs unfinished when it closed, by where they were.
+    pub unfinished: crate::ui::shell::app::Unfinished,
 }
 
 /// Takes the terminal over, runs the workbench until it ends and gives the terminal back,
@@ -487,11 +487,8 @@ pub async fn start(opts: Options) -> std::io::Result<Closed> {
             )
         })
         .await;
-    let active_jobs = bench.app.active_jobs();
+    let unfinished = bench.app.unfinished_jobs();
     bench.shutdown().await;
     crate::ui::edge::terminal::leave();
-    Ok(Closed {
-        ending,
-        active_jobs,
-    })
+    Ok(Closed { ending, unfinished })
 }

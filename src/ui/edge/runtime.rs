@@ -526,7 +526,7 @@ impl Runtime {
                 .load(&id)
                 .map_err(anyhow::Error::from)
                 .and_then(|record| crate::frames::save_frame(&store, &record, Position::Last, None))
-                .map_err(|e| format!("{e:#}"));
+                .map_err(|e| crate::text::error_chain(&e));
             let _ = tx.send(Msg::LastFrameSaved { id, result });
         });
     }
@@ -689,8 +689,8 @@ pub fn save_draft(path: &std::path::Path, draft: &Draft) -> std::io::Result<()> 
 }
 
 pub fn load_draft(path: &std::path::Path) -> Option<Draft> {
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
+    let bytes = crate::local_file::read_capped(path, MAX_DRAFT_BYTES, "a draft").ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// How long the image field must rest before a URL in it is fetched.
@@ -751,17 +751,21 @@ const MAX_DRAFT_BYTES: u64 = 4 * 1024 * 1024;
 /// so the next quit does not overwrite what the user wrote, and the fields in it that still
 /// make sense are loaded.
 pub fn recover_draft(path: &std::path::Path) -> (Option<Draft>, Option<String>) {
+    use crate::local_file::{ReadError, read_capped};
     let shown = sanitize(&path.display().to_string());
-    let bytes = match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None),
-        Ok(meta) if meta.is_file() && meta.len() <= MAX_DRAFT_BYTES => std::fs::read(path),
-        Ok(_) => Err(std::io::Error::other(
-            "not a regular file of a draft's size",
-        )),
-        Err(e) => Err(e),
-    };
-    let bytes = match bytes {
+    let bytes = match read_capped(path, MAX_DRAFT_BYTES, "a draft") {
         Ok(bytes) => bytes,
+        Err(err) if err.is_not_found() => return (None, None),
+        // Not ours, and perhaps someone's work: kept, where the next quit would replace it.
+        Err(err @ ReadError::TooLarge { .. }) => {
+            let kept = move_draft_aside(path);
+            return (
+                None,
+                Some(format!(
+                    "the draft {shown} is {err}; {kept}; starting empty"
+                )),
+            );
+        }
         Err(err) => {
             let warning = format!("could not read the draft {shown}: {err}; starting empty");
             return (None, Some(warning));
@@ -772,14 +776,7 @@ pub fn recover_draft(path: &std::path::Path) -> (Option<Draft>, Option<String>) 
         Err(err) => err,
     };
     let salvaged = salvage_draft(&bytes);
-    let aside = path.with_file_name(format!(
-        "draft.json.bad-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%S")
-    ));
-    let kept = match std::fs::rename(path, &aside) {
-        Ok(()) => format!("kept it as {}", sanitize(&aside.display().to_string())),
-        Err(e) => format!("could not move it aside ({e}): copy it before quitting"),
-    };
+    let kept = move_draft_aside(path);
     let loaded = if salvaged.is_some() {
         "loaded what could be read"
     } else {
@@ -787,6 +784,18 @@ pub fn recover_draft(path: &std::path::Path) -> (Option<Draft>, Option<String>) 
     };
     let warning = format!("the draft {shown} did not parse ({err}); {kept}; {loaded}");
     (salvaged, Some(warning))
+}
+
+/// Moves a draft that cannot be loaded out of the way of the next quit's save; says where.
+fn move_draft_aside(path: &std::path::Path) -> String {
+    let aside = path.with_file_name(format!(
+        "draft.json.bad-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S")
+    ));
+    match std::fs::rename(path, &aside) {
+        Ok(()) => format!("kept it as {}", sanitize(&aside.display().to_string())),
+        Err(e) => format!("could not move it aside ({e}): copy it before quitting"),
+    }
 }
 
 /// Each field of a draft that parses as JSON but not as a whole (one field mistyped, say).

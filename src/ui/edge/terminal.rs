@@ -134,8 +134,11 @@ fn run_editor(editor: &str, text: &str) -> Result<String, String> {
     });
     let result = match status {
         // As saved: the app takes off the one newline a text file ends with.
-        Ok(status) if status.success() => std::fs::read_to_string(&path)
-            .map_err(|e| format!("could not read the edited prompt: {e}")),
+        // Bounded: an editor (or a script posing as one) may leave anything at the path.
+        Ok(status) if status.success() => {
+            crate::local_file::read_text_capped(&path, 1 << 20, "a prompt")
+                .map_err(|e| format!("could not read the edited prompt: {e}"))
+        }
         Ok(status) => Err(format!(
             "{editor} exited with {status}; the prompt is unchanged"
         )),

@@ -9,6 +9,9 @@ use serde::Deserialize;
 
 use i2v_store::JobState;
 
+/// A theme is a few KB; a megabyte is none.
+const MAX_THEME_BYTES: u64 = 1 << 20;
+
 pub const BUILT_IN: [(&str, &str); 3] = [
     ("dark", include_str!("../../../themes/dark.toml")),
     ("light", include_str!("../../../themes/light.toml")),
@@ -147,14 +150,14 @@ impl Theme {
         }
         if let Some(dir) = user_dir {
             let path = dir.join(format!("{name}.toml"));
-            match std::fs::read_to_string(&path) {
+            match crate::local_file::read_text_capped(&path, MAX_THEME_BYTES, "a theme") {
                 Ok(text) => {
                     return match Theme::parse(name, &text) {
                         Ok(theme) => (theme, None),
                         Err(e) => fallback(format!("theme {}: {e}", path.display())),
                     };
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) if e.is_not_found() => {}
                 Err(e) => return fallback(format!("theme {}: {e}", path.display())),
             }
         }

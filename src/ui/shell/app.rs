@@ -98,6 +98,17 @@ pub struct App {
     pub(crate) quit: bool,
 }
 
+/// The jobs unfinished when the workbench closes, by where they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unfinished {
+    /// fal has them: they go on there, and are followed again at the next start.
+    pub at_fal: usize,
+    /// Their submit was under way: fal may have them.
+    pub being_sent: usize,
+    /// Still checking or uploading their image: nothing of them reached fal.
+    pub not_sent: usize,
+}
+
 impl App {
     pub fn new(opts: AppOptions) -> Self {
         let draft = opts.draft.unwrap_or_default();
@@ -752,6 +763,25 @@ impl App {
         for (id, why) in failed {
             self.error(format!("Job {id} was not moved to the trash: {why}"));
         }
+    }
+
+    /// The jobs still unfinished, by what quitting now means for them.
+    pub fn unfinished_jobs(&self) -> Unfinished {
+        let mut unfinished = Unfinished::default();
+        for entry in self.book.live() {
+            let record = &entry.record;
+            if record.state.is_terminal() {
+                continue;
+            }
+            if record.request.is_some() {
+                unfinished.at_fal += 1;
+            } else if record.submit_sent.may_have_reached_fal() {
+                unfinished.being_sent += 1;
+            } else {
+                unfinished.not_sent += 1;
+            }
+        }
+        unfinished
     }
 
     /// How many jobs are still queued or running.

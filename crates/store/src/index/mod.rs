@@ -15,7 +15,6 @@ mod file;
 mod stamp;
 
 use std::collections::HashMap;
-use std::fs;
 use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -62,6 +61,9 @@ const BATCH: usize = 4096;
 
 /// Called with (records read so far, records to read) while record files are read.
 pub type ProgressFn<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Far beyond the index of any history (100,000 jobs take tens of MB).
+const MAX_INDEX_BYTES: u64 = 1 << 30;
 
 impl Store {
     pub fn index_path(&self) -> PathBuf {
@@ -237,12 +239,29 @@ impl Store {
     }
 
     fn read_index(&self) -> Result<IndexFile, String> {
-        // Read a chunk at a time, never whole: see `file::read`.
-        match fs::File::open(self.index_path()) {
-            Ok(index) => file::read(index),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err("no index yet".into()),
-            Err(e) => Err(format!("could not read: {e}")),
+        let path = self.index_path();
+        // A FIFO where the index should be must not hang every look at the history: it is
+        // rebuilt from the records instead (and replaced when saved, being a cache).
+        let index = match crate::read_file::open_nonblocking(&path) {
+            Ok(index) => index,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err("no index yet".into()),
+            Err(e) => return Err(format!("could not read: {e}")),
+        };
+        let meta = index
+            .metadata()
+            .map_err(|e| format!("could not read: {e}"))?;
+        if !meta.is_file() {
+            tracing::warn!(path = %path.display(), "the history index is not a regular file; rebuilding it");
+            return Err("not a regular file (a FIFO, device or directory)".into());
         }
+        if meta.len() > MAX_INDEX_BYTES {
+            return Err(format!(
+                "larger than {} MB, which no index is",
+                MAX_INDEX_BYTES >> 20
+            ));
+        }
+        // Read a chunk at a time, never whole: see `file::read`.
+        file::read(index)
     }
 
     /// Writes the index, but only into a history that exists: a read-only look at a data dir
