@@ -243,3 +243,60 @@ async fn a_retry_in_progress_shows_its_reason_and_next_attempt_in_the_detail() {
     .await;
     h.sim.faults().clear();
 }
+
+/// Issue 21 §3: a job whose download failed ends completed with fal's URL kept; `F` in its
+/// details fetches the video again, and the job then has it, with no error. Sent once.
+#[tokio::test]
+async fn a_video_whose_download_failed_is_fetched_again_from_the_jobs_details() {
+    // An error page served as the video, once.
+    let mut h = harness_with(Route::File, Fault::NotMp4, 1).await;
+    fill_and_submit(&mut h);
+    h.wait_for("the job to complete without its video", |s| {
+        s.status_bar().contains("not an MP4")
+    })
+    .await;
+    // The next day, as it were: a new start on the same history, fal keeping the video.
+    let Harness { sim, dir, .. } = h;
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        running_sim: Some(sim),
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
+    let store = h.store();
+    assert!(store.list().records[0].lacks_its_video());
+    h.focus(Focus::History);
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Char('v'));
+    let detail = h
+        .wait_for("the details with the download's error", |s| {
+            s.contains("not an MP4")
+        })
+        .await;
+    let hints = detail.status_bar();
+    assert!(hints.contains("F fetch video"), "{detail}");
+    assert_eq!(h.sim.stats().by_route.get("file").copied(), Some(1));
+
+    h.press(KeyCode::Char('F'));
+    let fetched = h
+        .wait_for("the video fetched again", |s| {
+            s.status_bar().contains("video fetched, saved as")
+        })
+        .await;
+    assert!(!fetched.contains("not an MP4"), "{fetched}");
+    assert!(fetched.contains("File       "), "{fetched}");
+    let record = store.list().records.remove(0);
+    assert_eq!(record.state, JobState::Completed);
+    assert!(record.error.is_none(), "{:?}", record.error);
+    let file = record.result.unwrap().local_file.expect("the video saved");
+    assert!(std::fs::metadata(file).unwrap().len() > 0);
+    assert_eq!(submits(&h), 1);
+    assert_eq!(h.sim.stats().by_route.get("file").copied(), Some(2));
+
+    // Nothing left to fetch: `F` says so, and fetches nothing.
+    h.press(KeyCode::Char('F'));
+    let said = h.screen().status_bar();
+    assert!(said.contains("has its video already"), "{said}");
+    h.quiet().await;
+    assert_eq!(h.sim.stats().by_route.get("file").copied(), Some(2));
+}

@@ -325,6 +325,11 @@ impl Engine {
         running.contains_key(id)
     }
 
+    /// Whether this engine downloads videos (the config's `download = false` turns it off).
+    pub fn downloads(&self) -> bool {
+        self.inner.options.download
+    }
+
     pub fn running_count(&self) -> usize {
         let running = self.inner.running.lock().unwrap_or_else(|e| e.into_inner());
         running.len()

@@ -13,7 +13,7 @@ use i2v_video::Position;
 use tokio::sync::mpsc;
 
 use crate::image_source;
-use crate::jobs::{Engine, JobEvent, Origin};
+use crate::jobs::{Engine, JobEvent, Origin, Resumed};
 use crate::preview::{Clock, Graphics, Player, StripMaker, THUMB_HEIGHT, THUMB_WIDTH};
 use crate::text::sanitize;
 use crate::tmux_clipboard::Copied;
@@ -408,6 +408,7 @@ impl Runtime {
                 }
             }
             Effect::ReadRecords(ids) => self.read_records(ids),
+            Effect::FetchVideo(id) => self.fetch_video(id),
             Effect::Trash(ids) => self.trash(ids),
             Effect::Cancel(id) => {
                 let running = self.engine().is_some_and(|e| e.cancel(&id));
@@ -547,6 +548,42 @@ impl Runtime {
                 })
                 .collect();
             let _ = tx.send(Msg::RecordsRead(read));
+        });
+    }
+
+    /// Fetches again the video of job `id`, whose download failed, on the engine (the job's
+    /// events then say how it goes); says why not when it cannot.
+    fn fetch_video(&self, id: JobId) {
+        let engine = match &self.jobs {
+            Jobs::Engine { engine, .. } => engine.clone(),
+            Jobs::Unavailable { reason } => {
+                let why = format!("Cannot fetch the video of job {id}: {reason}");
+                let _ = self.msg_tx.send(Msg::Error(why));
+                return;
+            }
+        };
+        let (store, tx) = (self.store.clone(), self.msg_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let msg = match store.load(&id) {
+                Err(err) => Msg::Error(format!("Cannot fetch the video of job {id}: {err}")),
+                Ok(_) if !engine.downloads() => Msg::Error(format!(
+                    "Downloads are off (download = false in the config): the video of job \
+                     {id} stays on fal"
+                )),
+                Ok(_) if engine.is_running(&id) => {
+                    Msg::Notice(format!("The video of job {id} is being fetched already"))
+                }
+                Ok(record) => match engine.fetch_video_again(record) {
+                    Resumed::Started => return,
+                    Resumed::Busy => Msg::Error(format!(
+                        "Job {id} is being followed by another i2v; it fetches the video"
+                    )),
+                    Resumed::AlreadyFinished => {
+                        Msg::Notice(format!("Job {id} has its video already"))
+                    }
+                },
+            };
+            let _ = tx.send(msg);
         });
     }
 

@@ -28,6 +28,10 @@ pub enum Effect {
         url: String,
     },
     Cancel(JobId),
+    /// Fetch again the video of a completed job whose download failed (a full disk, a link
+    /// that broke) while fal keeps it; the job's record comes back in its events, a refusal
+    /// as `Msg::Error` or `Msg::Notice`.
+    FetchVideo(JobId),
     /// Read these jobs' full records (history lists only summaries); answer with
     /// `Msg::RecordsRead`.
     ReadRecords(Vec<JobId>),

@@ -120,6 +120,7 @@ actions! {
     Compare "compare" Jobs "=" "compare it with the marked job (Space marks): frames, prompt diff, timings, ratings; 3 to 9 marked open a grid",
     PrevShot "prev_shot" Jobs "[" "in its details: open the shot it continues",
     NextShot "next_shot" Jobs "]" "in its details: open the shot that continues it (of several: [ back from one, then ] opens the one after)",
+    FetchVideo "fetch_video" Jobs "F" "in its details: fetch the video again when its download failed (a full disk), while fal keeps it",
     Cancel "cancel" Queue "c" "cancel the job (asks first)",
     Restore "restore" History "enter" "load prompt, image, optimizer into the editor",
     Rerun "rerun" History "r" "submit the same input again (every marked job, after a cost confirm)",

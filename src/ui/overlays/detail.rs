@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use i2v_store::{ImageSource, JobId};
+use i2v_store::{ImageSource, JobId, JobState};
 
 use crate::jobs::Progress;
 use crate::text::{sanitize, sanitize_lines};
@@ -16,6 +16,7 @@ use crate::ui::kit::job;
 use crate::ui::kit::scroll::{Text, TextView};
 use crate::ui::kit::wrap::{wrap_line, wrap_lines};
 use crate::ui::model::book::Book;
+use crate::ui::model::effect::Effect;
 use crate::ui::model::format::{bytes_text, mm_ss, progress_text, state_text, timestamp, timings};
 use crate::ui::model::keys::Action;
 
@@ -40,6 +41,7 @@ impl Detail {
                 back_from,
                 shots: (false, false),
                 video: (false, false),
+                fetch: false,
             }),
             frames: crate::ui::kit::frames::Frames::default(),
             frames_shown: false,
@@ -116,6 +118,9 @@ struct DetailText {
     /// Whether the job has a video URL and a downloaded file, found likewise: only then are
     /// copying, playing and opening it offered.
     video: (bool, bool),
+    /// Whether the job is completed without its video, its download having failed: only
+    /// then is fetching it again offered.
+    fetch: bool,
 }
 
 impl Text for DetailText {
@@ -138,6 +143,10 @@ impl Text for DetailText {
             result.is_some_and(|r| !r.url.is_empty()),
             result.is_some_and(|r| r.local_file.is_some()),
         );
+        self.fetch = view
+            .book
+            .get(&self.id)
+            .is_some_and(|e| e.record.lacks_its_video());
         lines(
             view,
             &self.id,
@@ -169,6 +178,10 @@ impl Text for DetailText {
                 false => quiet(Action::OpenVideo),
             },
             quiet(Action::CopyPath),
+            match self.fetch {
+                true => hint(Action::FetchVideo, "fetch video"),
+                false => quiet(Action::FetchVideo),
+            },
             // Both ways named as one where both go somewhere, to leave room for judging.
             match self.shots {
                 (true, true) => hints(Action::PrevShot, Action::NextShot, "shots"),
@@ -220,10 +233,38 @@ impl Text for DetailText {
             Action::Note => job::note(Some(id), true, ctx),
             Action::PlayFilm => ctx.ask(Request::PlayFilm(id)),
             Action::Storyboard => ctx.ask(Request::Storyboard(id)),
+            Action::FetchVideo => fetch_video(id, ctx),
             _ => return job::act(action, Some(id), ctx),
         }
         Outcome::Handled
     }
+}
+
+/// `F`: a completed job whose download failed (a full disk, a link that broke) has its video
+/// fetched again while fal keeps it; for any other job, why there is nothing to fetch.
+fn fetch_video(id: JobId, ctx: &mut Ctx) {
+    let Some(record) = ctx.book.get(&id).map(|e| &e.record) else {
+        return;
+    };
+    if record.lacks_its_video() {
+        ctx.notice(format!("Fetching the video of job {id} again"));
+        ctx.effect(Effect::FetchVideo(id));
+        return;
+    }
+    let result = record.result.as_ref();
+    let why = if record.state != JobState::Completed {
+        format!(
+            "Job {id} is {}: only a completed job has a video to fetch",
+            record.state.label()
+        )
+    } else if result.is_some_and(|r| r.local_file.is_some()) {
+        format!("Job {id} has its video already")
+    } else if record.no_download {
+        format!("Job {id} was sent without downloading (--no-download): its video stays on fal")
+    } else {
+        format!("Job {id} has no video URL to fetch it from")
+    };
+    ctx.notice(why);
 }
 
 /// Said on opening one of several shots that continue a job: which, and how to reach the

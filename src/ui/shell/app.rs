@@ -487,8 +487,15 @@ impl App {
             JobEvent::Updated(record) => {
                 let id = record.id.clone();
                 let first_job = self.book.live().next().is_none();
+                let lacked_its_video = self
+                    .book
+                    .get(&id)
+                    .is_some_and(|e| e.record.lacks_its_video());
                 if let Some(finished) = self.book.update(*record) {
                     effects.extend(self.announce_finished(&id, &finished.state));
+                }
+                if lacked_its_video {
+                    self.fetched_again(&id);
                 }
                 if first_job {
                     // Later jobs are selected when their submit succeeds (Submitted),
@@ -511,6 +518,26 @@ impl App {
             JobEvent::Warning { id, message } => self.error(format!("Job {id}: {message}")),
         }
         effects
+    }
+
+    /// How fetching a video again (`F` in a job's details) went: the job stays completed
+    /// either way, so nothing else would say it.
+    fn fetched_again(&mut self, id: &JobId) {
+        let Some(record) = self.book.get(id).map(|e| &e.record) else {
+            return;
+        };
+        let file = record.result.as_ref().and_then(|r| r.local_file.clone());
+        match (file, record.error.clone()) {
+            (Some(file), _) => self.notice(format!(
+                "Job {id}: video fetched, saved as {}",
+                sanitize(&file.display().to_string())
+            )),
+            (None, Some(error)) => self.error(format!(
+                "Job {id}: the video could not be fetched again: {}",
+                sanitize_one_line(&error.message)
+            )),
+            (None, None) => {}
+        }
     }
 
     fn announce_finished(&mut self, id: &JobId, state: &JobState) -> Vec<Effect> {
