@@ -440,3 +440,42 @@ fn chain_id_is_the_whole_chain_on_by_the_take_chosen() {
         .expect_code(2)
         .expect_stderr("nosuchjob");
 }
+
+/// Issue 21 §4–5: a FIFO or a link to `/dev/zero` where a shot's video should be is refused
+/// at once, naming the job, for an MP4 and a GIF: opening the FIFO blocked `i2v film` for
+/// good.
+#[cfg(unix)]
+#[test]
+fn a_shot_that_is_no_file_is_refused_without_waiting() {
+    let sim = Sim::start(quick());
+    let sandbox = Sandbox::new(&sim.url());
+    sandbox
+        .submit("a boat leaves", IMAGE_URL, &[])
+        .expect_code(0);
+    let job = sandbox.only_record();
+    let file = job.result.as_ref().unwrap().local_file.clone().unwrap();
+    for gif in [false, true] {
+        for fifo in [true, false] {
+            std::fs::remove_file(&file).unwrap();
+            if fifo {
+                let made = std::process::Command::new("mkfifo").arg(&file).status();
+                assert!(made.unwrap().success());
+            } else {
+                std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+            }
+            let out = sandbox
+                .root()
+                .join(if gif { "refused.gif" } else { "refused.mp4" });
+            let mut args = vec!["film", job.id.as_str(), "-o", out.to_str().unwrap()];
+            if gif {
+                args.push("--gif");
+            }
+            let what = format!("film (gif: {gif}) of a shot that is a FIFO ({fifo})");
+            support::finish_or_kill(sandbox.spawn(&args), &what)
+                .expect_code(2)
+                .expect_stderr(&format!("job {}", job.id))
+                .expect_stderr("not a regular file");
+            assert!(!out.exists(), "{what}");
+        }
+    }
+}

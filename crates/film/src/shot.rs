@@ -69,6 +69,13 @@ impl Shot {
 
 /// Reads the index of `path`; the samples are only located, not read.
 pub(crate) fn read(path: &Path) -> Result<Shot, Problem> {
+    // A FIFO at the path would block the open for good, and a device has no end: only a
+    // regular file is a shot (the joining opens it again, after this look).
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Problem::Io(std::io::Error::other(
+            "not a regular file (a FIFO, device or directory)",
+        )));
+    }
     let mut file = File::open(path)?;
     let len = file.metadata()?.len();
     let moov = find_moov(&mut file, len)?;

@@ -30,30 +30,44 @@ const MAX_VIDEO_BYTES: u64 = 4 << 30;
 /// path would block the open (without `O_NONBLOCK`) or the read, and `/dev/zero` would read
 /// until memory runs out.
 fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
+    let file = open_regular(path, false)?;
+    read_within(file, MAX_VIDEO_BYTES).map_err(|err| match err.kind() {
+        std::io::ErrorKind::FileTooLarge => std::io::Error::other(format!(
+            "larger than {} GB, more than a video ever is, so it was not read",
+            MAX_VIDEO_BYTES >> 30
+        )),
+        _ => err,
+    })
+}
+
+/// `path` opened for reading (and writing, with `write`) if it is a regular file: opened
+/// with `O_NONBLOCK`, so a FIFO there fails the check instead of blocking the open.
+pub(crate) fn open_regular(path: &Path, write: bool) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    options.read(true);
+    options.read(true).write(write);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let file = options.open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
+    if !file.metadata()?.is_file() {
         return Err(std::io::Error::other(
             "not a regular file (a FIFO, device or directory), so it was not read",
         ));
     }
-    let too_large = || {
-        std::io::Error::other(format!(
-            "larger than {} GB, more than a video ever is, so it was not read",
-            MAX_VIDEO_BYTES >> 30
-        ))
-    };
-    if meta.len() > MAX_VIDEO_BYTES {
+    Ok(file)
+}
+
+/// The rest of `file`, refused (`FileTooLarge`) past `cap` bytes: it may grow between the
+/// look at its size and the read.
+pub(crate) fn read_within(file: std::fs::File, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let too_large = || std::io::Error::from(std::io::ErrorKind::FileTooLarge);
+    let len = file.metadata()?.len();
+    if len > cap {
         return Err(too_large());
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_VIDEO_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_VIDEO_BYTES {
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
         return Err(too_large());
     }
     Ok(bytes)

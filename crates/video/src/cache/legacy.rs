@@ -13,6 +13,10 @@ use crate::position::Position;
 const MAGIC: &[u8; 8] = b"I2VTHMB1";
 const HEADER: usize = MAGIC.len() + 3 * 4;
 
+/// Far past a raw frame of any earlier version (a 480×270 thumbnail is 389 KB): a larger
+/// file at the path is none of ours.
+const MAX_RAW_FRAME: u64 = 64 << 20;
+
 pub fn paths(dir: &Path, key: &str) -> [PathBuf; 3] {
     Position::STRIP.map(|position| dir.join(format!("{key}-{}.rgb", position.slug())))
 }
@@ -28,7 +32,9 @@ pub fn load(dir: &Path, key: &str) -> Option<[Frame; 3]> {
 }
 
 fn load_one(path: &Path, position: Position) -> Option<Frame> {
-    let bytes = std::fs::read(path).ok()?;
+    // Bounded, and only a regular file: see `read_and_touch`.
+    let file = crate::video::open_regular(path, false).ok()?;
+    let bytes = crate::video::read_within(file, MAX_RAW_FRAME).ok()?;
     let (header, pixels) = bytes.split_at_checked(HEADER)?;
     if &header[..MAGIC.len()] != MAGIC {
         return None;

@@ -11,8 +11,6 @@ mod bound;
 mod format;
 mod legacy;
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -20,7 +18,7 @@ use std::time::SystemTime;
 use crate::error::{Problem, VideoError};
 use crate::frame::Frame;
 use crate::position::Position;
-use crate::video::Video;
+use crate::video::{Video, open_regular, read_within};
 
 /// What `thumbs/` may hold unless told otherwise: about 5,000 jobs' strips.
 pub const DEFAULT_LIMIT: u64 = 500 << 20;
@@ -149,19 +147,20 @@ impl ThumbCache {
     }
 }
 
+/// Far past any strip (under 100 KB) or an earlier version's raw frame: a larger file at a
+/// cache file's path is none of ours.
+pub(crate) const MAX_CACHE_FILE: u64 = 64 << 20;
+
 /// The file's bytes, its time set to now so the bound sees it was used. A file that cannot
-/// be opened for writing (a read-only data dir) is read all the same.
+/// be opened for writing (a read-only data dir) is read all the same. Only a regular file
+/// within [`MAX_CACHE_FILE`]: a FIFO at the path would block the read for good, a link to
+/// `/dev/zero` read until memory runs out.
 fn read_and_touch(path: &Path) -> Option<Vec<u8>> {
-    let mut file = match File::options().read(true).write(true).open(path) {
-        Ok(file) => {
-            let _ = file.set_modified(SystemTime::now());
-            file
-        }
-        Err(_) => File::open(path).ok()?,
-    };
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    let file = open_regular(path, true)
+        .or_else(|_| open_regular(path, false))
+        .ok()?;
+    let _ = file.set_modified(SystemTime::now());
+    read_within(file, MAX_CACHE_FILE).ok()
 }
 
 #[cfg(test)]
@@ -245,10 +244,49 @@ mod tests {
         assert_eq!(kept, [true, false, true, true]);
     }
 
+    /// Issue 21 §4–5: a FIFO or a link to `/dev/zero` where a strip (or an earlier
+    /// version's raw frame) should be counts as missing, where the read blocked for good or
+    /// ran until memory did out; a file far too large is not read either.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_in_the_cache_counts_as_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ThumbCache::new(dir.path());
+        std::fs::create_dir_all(dir.path()).unwrap();
+        let fifo = |path: &Path| {
+            let made = std::process::Command::new("mkfifo").arg(path).status();
+            assert!(made.unwrap().success());
+        };
+        fifo(&cache.path("a"));
+        std::os::unix::fs::symlink("/dev/zero", cache.path("b")).unwrap();
+        std::fs::File::create(cache.path("c"))
+            .unwrap()
+            .set_len(MAX_CACHE_FILE + 1)
+            .unwrap();
+        let [first, second, third] = legacy::paths(dir.path(), "d");
+        fifo(&first);
+        std::os::unix::fs::symlink("/dev/zero", second).unwrap();
+        std::fs::write(third, b"x").unwrap();
+        // On a thread, so that a read which blocks fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let looking = cache.clone();
+        std::thread::spawn(move || {
+            let found: Vec<bool> = ["a", "b", "c", "d"]
+                .iter()
+                .map(|key| looking.cached(key).is_some())
+                .collect();
+            let _ = tx.send(found);
+        });
+        let found = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a look at the cache blocked");
+        assert_eq!(found, [false; 4]);
+    }
+
     /// Sets a file's time `age` seconds back, as if it had been used then.
     fn backdate(path: &Path, age: u64) {
         let when = SystemTime::now() - std::time::Duration::from_secs(age);
-        File::options()
+        std::fs::File::options()
             .write(true)
             .open(path)
             .unwrap()
