@@ -95,3 +95,20 @@ fn history_error(run: &Run) -> String {
         .unwrap_or_else(|| panic!("no history error in:\n{}", run.stderr))
         .to_owned()
 }
+
+/// Issue 21 §8: an OS error is said once, where the error chain printed it twice ("(os
+/// error 30): Read-only file system (os error 30)").
+#[cfg(target_os = "linux")]
+#[test]
+fn an_os_error_is_said_once() {
+    let mut sandbox = Sandbox::new("http://127.0.0.1:9");
+    // /proc takes no new directories.
+    sandbox.set("I2V_DATA_DIR", "/proc/i2v-test/data");
+    let run = sandbox.run(&["resume"]);
+    run.expect_code(2);
+    let error = history_error(&run);
+    assert!(error.contains("/proc/i2v-test"), "{error}");
+    for line in run.stderr.lines() {
+        assert_eq!(line.matches("(os error").count(), 1, "{}", run.stderr);
+    }
+}

@@ -63,6 +63,11 @@ fn quitting_with_a_job_running_on_fal_says_it_goes_on_and_the_next_start_follows
         screen.contains("1 job still running on fal: they go on there and are followed again"),
         "the restored terminal says the job goes on:\n{screen}"
     );
+    // Issue 21 §8: the job goes on at fal, but no lock file is left for the next start.
+    let locks: Vec<_> = std::fs::read_dir(home.path().join("data/locks"))
+        .map(|dir| dir.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(locks.is_empty(), "lock files left behind: {locks:?}");
 
     let mut again = Pty::spawn(&[], &env, 100, 30);
     again.wait_for("the job followed again, in the queue", |s| {
