@@ -82,14 +82,22 @@ async fn star_marks_the_matrix_and_the_grid_judges_it() {
     })
     .await;
 
-    // v opens the selected job's details; Esc stops its video, then comes back to the grid.
+    // v opens the selected job's details, its video playing on; Esc leaves them, back to the
+    // grid still playing (the grid's playback is the grid's to stop).
     h.press(KeyCode::Char('v'));
     let screen = h.screen();
     assert!(screen.contains("a gold fox at dusk"), "{screen}");
     h.press(KeyCode::Esc);
+    let back = h.screen();
+    assert!(back.contains("Grid · 3 jobs"), "{back}");
+    assert!(back.status_bar().contains("p stop"), "{back}");
+    h.wait_for("the cells still moving", |s| s.rows() != back.rows())
+        .await;
+    // Esc in the grid stops them, the next closes it.
     h.press(KeyCode::Esc);
     let screen = h.screen();
     assert!(screen.contains("Grid · 3 jobs"), "{screen}");
+    assert!(screen.status_bar().contains("play all"), "{screen}");
     h.press(KeyCode::Esc);
     assert!(!h.screen().contains("Grid ·"), "{}", h.screen());
 }

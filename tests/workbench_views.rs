@@ -341,6 +341,43 @@ async fn f1_lists_the_keys_of_the_pane_with_the_keyboard_and_esc_closes_it() {
 }
 
 #[tokio::test]
+async fn f1_in_a_jobs_details_lists_their_keys_and_closing_it_comes_back_to_them() {
+    use Action::*;
+    let mut h = Harness::start().await;
+    h.bench.terminal.backend_mut().resize(120, 90);
+    h.send(Msg::Resize(120, 90));
+    let id = h.submit_and_complete("a fox runs in the snow").await;
+    h.focus(Focus::Queue);
+    h.press(KeyCode::Char('v'));
+    let details = format!("Job {id} — Esc closes");
+    assert!(h.screen().contains(&details), "{}", h.screen());
+
+    h.press(KeyCode::F(1));
+    let screen = h.screen();
+    let (heading, lines) = here(&screen);
+    assert_eq!(heading, "Here, in the job's details", "{screen}");
+    let about: Vec<&str> = lines.iter().map(|(_, about)| about.as_str()).collect();
+    for action in [Back, Play, FullScreen, Note, Rate4] {
+        assert!(about.contains(&action.about()), "{action:?}:\n{screen}");
+    }
+    for action in [Cancel, Filter, Quit] {
+        assert!(!about.contains(&action.about()), "{action:?}:\n{screen}");
+    }
+
+    // Closing the help goes back to the details it was opened from, then Esc to the panes.
+    h.press(KeyCode::Esc);
+    let screen = h.screen();
+    assert!(!screen.contains("Help —"), "{screen}");
+    assert!(screen.contains(&details), "{screen}");
+    h.press(KeyCode::F(1));
+    h.press(KeyCode::F(1));
+    assert!(h.screen().contains(&details), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    assert!(!h.screen().contains(&details), "{}", h.screen());
+    assert_eq!(h.bench.app.focus(), Focus::Queue);
+}
+
+#[tokio::test]
 async fn question_mark_opens_the_help_from_a_list_and_closes_it_but_types_in_the_prompt() {
     let mut h = Harness::start().await;
     h.focus(Focus::Editor);

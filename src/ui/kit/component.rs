@@ -248,6 +248,11 @@ pub(crate) trait Overlay: Component {
         None
     }
 
+    /// What help calls it ("Here, in …").
+    fn name(&self) -> &'static str {
+        "this view"
+    }
+
     /// Whether a view opened from it (details, a note, full screen) comes back to it when
     /// that view closes, rather than to the panes.
     fn stays_beneath(&self) -> bool {

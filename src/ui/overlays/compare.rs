@@ -271,6 +271,10 @@ impl Component for Compare {
 }
 
 impl Overlay for Compare {
+    fn name(&self) -> &'static str {
+        "the comparison"
+    }
+
     fn rect(&self, screen: Rect) -> Rect {
         layout::centered(screen, 96, 94, 78, 22)
     }

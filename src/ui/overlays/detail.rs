@@ -90,6 +90,10 @@ impl Component for Detail {
 }
 
 impl Overlay for Detail {
+    fn name(&self) -> &'static str {
+        "the job's details"
+    }
+
     fn rect(&self, screen: Rect) -> Rect {
         self.text.rect(screen)
     }

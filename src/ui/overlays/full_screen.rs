@@ -139,6 +139,10 @@ impl Component for FullScreen {
 }
 
 impl Overlay for FullScreen {
+    fn name(&self) -> &'static str {
+        "full screen"
+    }
+
     fn rect(&self, screen: Rect) -> Rect {
         // The whole screen but the status bar, which names the keys.
         Rect {

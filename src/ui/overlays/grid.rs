@@ -307,6 +307,10 @@ impl Component for Grid {
 }
 
 impl Overlay for Grid {
+    fn name(&self) -> &'static str {
+        "the grid"
+    }
+
     fn rect(&self, screen: Rect) -> Rect {
         // All of the screen but the status bar: cells want every row.
         Rect {

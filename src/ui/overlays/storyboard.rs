@@ -463,6 +463,10 @@ impl Storyboard {
 }
 
 impl Overlay for Storyboard {
+    fn name(&self) -> &'static str {
+        "the storyboard"
+    }
+
     fn rect(&self, screen: Rect) -> Rect {
         // The whole screen but the status bar, which names the keys.
         Rect {

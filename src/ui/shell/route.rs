@@ -221,11 +221,27 @@ impl App {
                 self.quit = true;
                 return vec![Effect::Quit];
             }
+            // Looked at in passing: the view open comes back when they close.
             Action::Help => {
-                let commands = own_commands(&self.panes.get(self.focus).commands());
-                self.show(Box::new(Help::new(self.focus.name(), commands)));
+                let help = match &self.overlay {
+                    // Esc closes a view: the one app action said there.
+                    Some(open) => {
+                        let commands = open.commands().into_iter().filter(|c| match c {
+                            Command::Action { action, .. } => {
+                                *action == Action::Back || !is_global(*action)
+                            }
+                            Command::Key { .. } => true,
+                        });
+                        Help::new(open.name(), commands.collect())
+                    }
+                    None => Help::new(
+                        self.focus.name(),
+                        own_commands(&self.panes.get(self.focus).commands()),
+                    ),
+                };
+                self.show_over(Box::new(help));
             }
-            Action::Messages => self.show(Box::new(Messages::open())),
+            Action::Messages => self.show_over(Box::new(Messages::open())),
             Action::FocusNext | Action::FocusPrev => {
                 self.set_focus(self.focus.step(action == Action::FocusNext));
             }
@@ -304,9 +320,10 @@ impl App {
                 Request::Focus(focus) => self.set_focus(focus),
                 Request::Open(overlay) => self.show(overlay),
                 // Esc (or q) while a video plays in the view stops it; the next one closes
-                // the view.
+                // the view. What a view beneath started (the grid's cells, playing on under
+                // the details of one) goes on: Esc only leaves.
                 Request::Close => {
-                    if !(self.shows_playback() && self.media.stop()) {
+                    if !(self.plays_only_here() && self.media.stop()) {
                         self.overlay = self.beneath.pop();
                     }
                 }
@@ -429,13 +446,26 @@ impl App {
         self.overlay = Some(overlay);
     }
 
-    /// Whether the open view shows a video that plays (then Esc stops it first).
-    fn shows_playback(&self) -> bool {
+    /// Opens `overlay` over whatever view is open, which comes back when it closes.
+    fn show_over(&mut self, overlay: Box<dyn Overlay>) {
+        if let Some(open) = self.overlay.take() {
+            self.beneath.push(open);
+        }
+        self.overlay = Some(overlay);
+    }
+
+    /// Whether what plays is the open view's own: it shows a video that plays, and every
+    /// video playing is one it shows (then Esc stops them first). Videos it does not show
+    /// play for a view beneath it (a grid's page, under one cell's details).
+    fn plays_only_here(&self) -> bool {
         self.overlay.as_ref().is_some_and(|o| {
-            o.shows_frames_of()
-                .iter()
-                .chain(o.job())
-                .any(|id| self.media.playing(id).is_some())
+            let shown: Vec<JobId> = o
+                .shows_frames_of()
+                .into_iter()
+                .chain(o.job().cloned())
+                .collect();
+            !self.media.playing.is_empty()
+                && self.media.playing.iter().all(|p| shown.contains(&p.id))
         })
     }
 
@@ -458,10 +488,7 @@ impl App {
                 }
             },
         };
-        if let Some(open) = self.overlay.take() {
-            self.beneath.push(open);
-        }
-        self.overlay = Some(Box::new(FullScreen::open(id)));
+        self.show_over(Box::new(FullScreen::open(id)));
         start
     }
 
