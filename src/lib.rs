@@ -22,9 +22,7 @@ pub(crate) mod image_source;
 pub(crate) mod input_limits;
 pub mod jobs;
 pub mod judge;
-// Still `pub` though nothing outside the crate calls all of it: its log check, which the work
-// on local files (issue 21) wires in; make it `pub(crate)` once that has landed.
-pub mod local_file;
+pub(crate) mod local_file;
 pub(crate) mod logging;
 pub(crate) mod matrix;
 pub(crate) mod path_complete;

@@ -129,7 +129,7 @@ actions! {
     Diff "diff" History "d" "diff its prompt against the editor's",
     Sort "sort" History "s" "sort by date, status or rating (the title says which; remembered)",
     Trash "trash" History "D" "move the job (every marked job) and its video to the trash, after a confirm",
-    Filter "filter" History "/" "filter: words begin words of the prompt or image name, ~word fuzzy; is:failed, id:01M8…, img:name, batch:01M9…, rating:>=4, is:rated narrow",
+    Filter "filter" History "/" "filter: words begin words of the prompt or image name, ~word fuzzy; is:failed, id:01M8…, img:name, batch:01M9…, rating:>=4, is:rated, is:imported narrow",
 }
 
 impl Action {
