@@ -1,17 +1,24 @@
 //! Jobs made elsewhere (fal's playground, another machine, another history) brought in from
 //! fal's records: every request for this endpoint that no local record names becomes a
 //! history record, marked imported, with its prompt, image URL, optimizer, times, state and
-//! video URL as fal's records give them. Looking changes nothing; saving is the caller's.
+//! video URL as fal's records give them. Looking ([`look`]) changes nothing; bringing in
+//! ([`bring_in`]) saves what a look found and has the engine fetch the videos. Both
+//! `i2v history import --from-fal` and the workbench's history (`I`) go through these two.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use i2v_fal::{FalClient, FalError, PlatformRequest, RequestQuery};
+use i2v_fal::{FalClient, FalError, PlatformRequest, RequestList, RequestQuery};
 use i2v_store::{
-    ErrorKind, ImageSource, JobError, JobInput, JobRecord, JobState, RequestId, RequestInfo,
+    ErrorKind, ImageSource, JobError, JobId, JobInput, JobRecord, JobState, RequestId, RequestInfo,
     StatusChange, Store, SubmitSent, VideoResult,
 };
 use serde_json::Value;
+
+use crate::jobs::{Engine, Resumed};
+
+/// How far back fal's records are read unless told otherwise (`--since`).
+pub const DEFAULT_SINCE: Duration = Duration::days(7);
 
 /// Pages of fal's list read at most (100 requests each).
 const MAX_PAGES: usize = 50;
@@ -36,6 +43,7 @@ pub struct Found {
 
 /// Asks fal's records for the endpoint's requests sent since `since` and makes a record of
 /// each one this history lacks, at `price` a video; `no_download` is recorded with them.
+/// Reads local records too (blocking file I/O): see [`ask`] and [`sift`] to do that apart.
 pub async fn look(
     client: &FalClient,
     store: &Store,
@@ -43,7 +51,13 @@ pub async fn look(
     price: f64,
     no_download: bool,
 ) -> Result<Found, FalError> {
-    let list = client
+    let list = ask(client, since).await?;
+    Ok(sift(client, store, &list, since, price, no_download))
+}
+
+/// fal's records of the endpoint's requests sent since `since`, as many as one look reads.
+pub async fn ask(client: &FalClient, since: DateTime<Utc>) -> Result<RequestList, FalError> {
+    client
         .requests(
             RequestQuery {
                 start: Some(since),
@@ -53,7 +67,19 @@ pub async fn look(
             },
             MAX_PAGES,
         )
-        .await?;
+        .await
+}
+
+/// Of `list` (fal's records since `since`), a record of each request this history lacks;
+/// blocking, as it reads the local records of the window.
+pub fn sift(
+    client: &FalClient,
+    store: &Store,
+    list: &RequestList,
+    since: DateTime<Utc>,
+    price: f64,
+    no_download: bool,
+) -> Found {
     let local = Local::read(store, since - LOCAL_MARGIN);
     let now = Utc::now();
     let mut found = Found {
@@ -86,7 +112,90 @@ pub async fn look(
             .push(record_of(item, input, request, price, no_download, now));
     }
     found.records.sort_by_key(|r| r.created_at);
-    Ok(found)
+    found
+}
+
+/// What [`bring_in`] did with the records a look found.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// The records saved, as saved, oldest first.
+    pub saved: Vec<JobRecord>,
+    /// Of them, the jobs whose videos the engine fetches now.
+    pub fetching: Vec<JobId>,
+    /// Of them, the jobs still on fal that the engine follows now ([`Unfinished::Follow`]).
+    pub following: Vec<JobId>,
+    /// The first save that failed, and how many records were left unsaved with it (none
+    /// after it was tried: the disk that refused one would refuse the next).
+    pub not_saved: Option<(usize, String)>,
+}
+
+impl Imported {
+    /// How many of the saved jobs are in `state`.
+    pub fn count(&self, state: &JobState) -> usize {
+        self.saved.iter().filter(|r| r.state == *state).count()
+    }
+
+    /// How many of the saved jobs fal has not finished (or whose result is still to ask
+    /// for).
+    pub fn unfinished(&self) -> usize {
+        self.saved.iter().filter(|r| !r.state.is_terminal()).count()
+    }
+}
+
+/// What [`bring_in`] does with imported jobs fal has not finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unfinished {
+    /// Follows them at once, as any job of this process (the workbench).
+    Follow,
+    /// Leaves them saved for `i2v resume` (or the workbench's next start) to follow: a
+    /// one-off command does not wait minutes for a run someone else started.
+    Leave,
+}
+
+/// Saves `records` (from [`look`]) into the engine's history, then has the engine fetch the
+/// videos of the completed ones (unless it does not download) and, as `unfinished` says,
+/// follow those fal still runs. Blocking: the saves are file I/O.
+pub fn bring_in(engine: &Engine, records: Vec<JobRecord>, unfinished: Unfinished) -> Imported {
+    let store = engine.store();
+    let download = engine.downloads();
+    let mut imported = Imported::default();
+    let total = records.len();
+    for mut record in records {
+        let wants_video = download
+            && record.state == JobState::Completed
+            && record
+                .result
+                .as_ref()
+                .is_some_and(|r| r.local_file.is_none());
+        if wants_video {
+            // Until its video is here, the record says so; fetched below, or by `resume`.
+            record.error = Some(JobError::new(
+                ErrorKind::Download,
+                "made elsewhere and imported from fal's records; its video is not downloaded \
+                 yet (`i2v resume` fetches it)",
+            ));
+        }
+        if let Err(err) = store.save(&record) {
+            let left = total - imported.saved.len();
+            imported.not_saved = Some((left, err.to_string()));
+            break;
+        }
+        imported.saved.push(record);
+    }
+    for record in &imported.saved {
+        let id = record.id.clone();
+        if record.lacks_its_video() {
+            if engine.fetch_video_again(record.clone()) == Resumed::Started {
+                imported.fetching.push(id);
+            }
+        } else if !record.state.is_terminal()
+            && unfinished == Unfinished::Follow
+            && engine.resume(record.clone()) == Resumed::Started
+        {
+            imported.following.push(id);
+        }
+    }
+    imported
 }
 
 /// What the local history already holds of fal's requests.

@@ -1,22 +1,20 @@
 //! `i2v history import --from-fal [--since 7d] [--no-download]`: jobs made elsewhere brought
 //! in from fal's records (see [`crate::fal_import`]), saved marked imported, their videos
-//! downloaded unless told not to. Running it again adds nothing twice: a request a record
-//! names is never imported again.
+//! downloaded unless told not to; those not finished are left for `i2v resume`. Running it
+//! again adds nothing twice: a request a record names is never imported again.
 
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use i2v_store::{ErrorKind, JobError, JobId, JobState};
+use i2v_store::JobState;
 
 use super::report::Reporter;
 use super::submit::{Followed, follow};
 use crate::config::Settings;
-use crate::jobs::{Engine, EngineOptions, Resumed};
+use crate::fal_import::{DEFAULT_SINCE, Unfinished, bring_in};
+use crate::jobs::{Engine, EngineOptions};
 use crate::setup::Backend;
 use crate::text::sanitize;
-
-/// How far back fal's records are read unless `--since` says.
-const DEFAULT_SINCE: chrono::Duration = chrono::Duration::days(7);
 
 pub async fn import(
     backend: Backend,
@@ -77,58 +75,39 @@ pub async fn import(
             ..EngineOptions::default()
         },
     );
-    let mut saved = Vec::new();
-    for mut record in found.records {
-        let wants_video = download
-            && record.state == JobState::Completed
-            && record
-                .result
-                .as_ref()
-                .is_some_and(|r| r.local_file.is_none());
-        if wants_video {
-            // Until its video is here, the record says so; fetched below, or by `resume`.
-            record.error = Some(JobError::new(
-                ErrorKind::Download,
-                "made elsewhere and imported from fal's records; its video is not downloaded \
-                 yet (`i2v resume` fetches it)",
-            ));
-        }
-        backend.store.save(&record)?;
+    let imported = bring_in(&engine, found.records, Unfinished::Leave);
+    for record in &imported.saved {
         println!(
             "{} {} {}",
             record.id,
             record.state.label(),
             sanitize(record.title())
         );
-        saved.push(record);
     }
-    let count = |state: &JobState| saved.iter().filter(|r| r.state == *state).count();
     eprintln!(
         "imported {} job(s) from fal's records since {when}: {} completed, {} failed",
-        saved.len(),
-        count(&JobState::Completed),
-        count(&JobState::Failed),
+        imported.saved.len(),
+        imported.count(&JobState::Completed),
+        imported.count(&JobState::Failed),
     );
-    let running = saved.iter().filter(|r| !r.state.is_terminal()).count();
+    let running = imported.unfinished();
     if running > 0 {
         eprintln!(
             "{running} of them not finished on fal (or the result still to ask for): \
              `i2v resume` follows them"
         );
     }
-    // The videos, fetched now unless told not to.
-    let mut following: Vec<JobId> = Vec::new();
-    for record in saved {
-        if !record.lacks_its_video() {
-            continue;
-        }
-        let id = record.id.clone();
-        if engine.fetch_video_again(record) == Resumed::Started {
-            following.push(id);
-        }
+    if let Some((left, why)) = &imported.not_saved {
+        eprintln!(
+            "error: {left} job(s) not imported, the history could not save them: {}",
+            sanitize(why)
+        );
     }
+    let failed_saves = imported.not_saved.is_some();
+    // The videos, fetched now unless told not to.
+    let following = imported.fetching;
     if following.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit_code(failed_saves));
     }
     eprintln!("downloading {} video(s)", following.len());
     let mut reporter = Reporter::new(following.len() > 1);
@@ -149,7 +128,15 @@ pub async fn import(
                 );
                 return Ok(ExitCode::from(1));
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(exit_code(failed_saves))
         }
+    }
+}
+
+/// 1 when some jobs could not be saved, as for a video not downloaded.
+fn exit_code(failed_saves: bool) -> ExitCode {
+    match failed_saves {
+        true => ExitCode::from(1),
+        false => ExitCode::SUCCESS,
     }
 }

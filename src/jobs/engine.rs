@@ -93,6 +93,11 @@ impl Engine {
         &self.inner.store
     }
 
+    /// The fal client jobs go through (fal's records are asked through it too).
+    pub fn client(&self) -> &FalClient {
+        &self.inner.client
+    }
+
     /// The price recorded with every job submitted from now on (the config's
     /// `price_per_video`; fal's listed price until set).
     pub fn set_price_per_video(&self, usd: f64) {

@@ -69,6 +69,8 @@ pub struct Setup {
     pub theme: Option<Theme>,
     /// The price, the submit cap and the budget.
     pub pricing: i2v::ui::Pricing,
+    /// Whether videos are downloaded (the config's `download`).
+    pub download: bool,
 }
 
 impl Setup {
@@ -82,6 +84,7 @@ impl Setup {
             remote: false,
             theme: None,
             pricing: i2v::ui::Pricing::default(),
+            download: true,
         }
     }
 }
@@ -121,7 +124,11 @@ impl Harness {
             .with_api_url(&sim.api_url())
             .fast_for_tests();
         let client = FalClient::new(config).unwrap();
-        let (engine, events) = Engine::new(client, store.clone(), EngineOptions::default());
+        let options = EngineOptions {
+            download: setup.download,
+            ..EngineOptions::default()
+        };
+        let (engine, events) = Engine::new(client, store.clone(), options);
         let mut runtime = Runtime::new(
             Jobs::Engine { engine, events },
             store,

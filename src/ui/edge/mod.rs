@@ -2,6 +2,7 @@
 //! app's effects (I/O, tasks, the engine), the terminal, and the watchers of the history.
 
 pub mod event_loop;
+pub(crate) mod fal_import;
 pub(crate) mod history_watch;
 pub(crate) mod record_watch;
 pub mod runtime;

@@ -131,6 +131,14 @@ impl Runtime {
         }
     }
 
+    /// The engine, or why there is none (no API key, say).
+    fn engine_or_why(&self) -> Result<Engine, String> {
+        match &self.jobs {
+            Jobs::Engine { engine, .. } => Ok(engine.clone()),
+            Jobs::Unavailable { reason } => Err(reason.clone()),
+        }
+    }
+
     pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
         self.msg_tx.clone()
     }
@@ -410,6 +418,14 @@ impl Runtime {
             Effect::ReadRecords(ids) => self.read_records(ids),
             Effect::FetchVideo(id) => self.fetch_video(id),
             Effect::Trash(ids) => self.trash(ids),
+            Effect::LookAtFal { since } => {
+                let engine = self.engine_or_why();
+                crate::ui::edge::fal_import::look(engine, since, self.msg_tx.clone());
+            }
+            Effect::ImportFromFal(records) => {
+                let engine = self.engine_or_why();
+                crate::ui::edge::fal_import::import(engine, records, self.msg_tx.clone());
+            }
             Effect::Cancel(id) => {
                 let running = self.engine().is_some_and(|e| e.cancel(&id));
                 if !running {

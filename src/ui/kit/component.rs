@@ -354,6 +354,12 @@ pub(crate) enum Request {
     Send(crate::ui::model::submits::Sending),
     /// Ask before re-running these marked history jobs together (count and cost first).
     RerunMarked(Vec<JobId>),
+    /// Ask fal's records which requests no local record names, then ask before importing
+    /// them (the count first).
+    LookAtFal,
+    /// Import these jobs made elsewhere, found in fal's records, the user having confirmed
+    /// the count.
+    ImportFromFal(Vec<i2v_store::JobRecord>),
     /// The job's details, its logs made ready.
     Detail(JobId),
     /// The details of `id`, reached back (with `[`) from `from`, a shot that continues it.

@@ -35,6 +35,16 @@ pub enum Effect {
     /// Read these jobs' full records (history lists only summaries); answer with
     /// `Msg::RecordsRead`.
     ReadRecords(Vec<JobId>),
+    /// Ask fal's records for this model's requests sent since `since` that no local record
+    /// names (as `i2v history import --from-fal` does); answer with `Msg::FalImport`'s
+    /// `Found`.
+    LookAtFal {
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    /// Save these jobs found in fal's records, marked imported, and have the engine fetch
+    /// their videos and follow those fal still runs; answer with `Msg::FalImport`'s
+    /// `Imported` (the jobs' own events then say how their downloads go).
+    ImportFromFal(Vec<i2v_store::JobRecord>),
     /// Move these finished jobs, their videos and thumbnails to the trash; answer with
     /// `Msg::Trashed`.
     Trash(Vec<JobId>),

@@ -128,6 +128,7 @@ actions! {
     MarkBatch "mark_batch" History "*" "mark its whole batch (a matrix, a repeat, a re-run; with a filter: every listed job); again unmarks",
     Diff "diff" History "d" "diff its prompt against the editor's",
     Sort "sort" History "s" "sort by date, status or rating (the title says which; remembered)",
+    ImportFal "import_fal" History "I" "import jobs made elsewhere (fal's playground, another machine) from fal's records of the last 7 days, after a confirm with the count",
     Trash "trash" History "D" "move the job (every marked job) and its video to the trash, after a confirm",
     Filter "filter" History "/" "filter: words begin words of the prompt or image name, ~word fuzzy; is:failed, id:01M8…, img:name, batch:01M9…, rating:>=4, is:rated, is:imported narrow",
 }

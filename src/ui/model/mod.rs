@@ -10,6 +10,7 @@ pub(crate) mod focus;
 pub(crate) mod format;
 pub(crate) mod history_rows;
 pub(crate) mod image_paste;
+pub(crate) mod importing;
 pub(crate) mod keys;
 pub(crate) mod media;
 pub(crate) mod messages;

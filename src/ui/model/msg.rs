@@ -45,6 +45,8 @@ pub enum Msg {
         /// Where they went.
         trash: std::path::PathBuf,
     },
+    /// Replies to `Effect::LookAtFal` and `Effect::ImportFromFal`.
+    FalImport(FalImport),
     /// Reply to `Effect::InspectImage(text)`; ignored when `text` is no longer the field's.
     ImageInspected {
         text: String,
@@ -120,6 +122,19 @@ pub enum Msg {
     Warning(String),
     /// An error the user must see; stays until the next key.
     Error(String),
+}
+
+/// How bringing in jobs made elsewhere from fal's records goes.
+#[derive(Debug)]
+pub enum FalImport {
+    /// What fal's records hold since `since` that the history lacks, or why they could not
+    /// be read.
+    Found {
+        since: chrono::DateTime<chrono::Utc>,
+        result: Result<crate::fal_import::Found, String>,
+    },
+    /// The jobs saved (and the videos being fetched), or why none could be.
+    Imported(Result<crate::fal_import::Imported, String>),
 }
 
 /// How exporting a film goes.

@@ -1,6 +1,6 @@
 //! Yes/no questions before something that costs or cannot be undone: cancelling a job,
 //! submitting one identical to a job in flight, sending an image outside the model's limits,
-//! passing the budget.
+//! passing the budget, importing jobs from fal's records.
 //! Their keys are their own (y, n, Esc), not the key map's: a remapped key must never turn
 //! into a yes.
 
@@ -49,6 +49,12 @@ pub(crate) enum Confirm {
     Quit {
         active: usize,
     },
+    /// Importing jobs made elsewhere that fal's records hold and the history lacks: `about`
+    /// says what they are (their states, their videos, what was left out).
+    Import {
+        records: Vec<i2v_store::JobRecord>,
+        about: Vec<String>,
+    },
 }
 
 impl Confirm {
@@ -79,6 +85,7 @@ impl Confirm {
             Confirm::Trash { ids, .. } => ctx.effect(Effect::Trash(ids.clone())),
             Confirm::OverBudget { sending, .. } => ctx.ask(Request::Send(sending.clone())),
             Confirm::Quit { .. } => ctx.ask(Request::Quit),
+            Confirm::Import { records, .. } => ctx.ask(Request::ImportFromFal(records.clone())),
         }
     }
 
@@ -93,6 +100,7 @@ impl Confirm {
             Confirm::Trash { .. } => ctx.notice("Nothing moved to the trash"),
             Confirm::OverBudget { .. } => ctx.notice("Not submitted: it would pass the budget"),
             Confirm::Quit { .. } => {}
+            Confirm::Import { .. } => ctx.notice("Nothing imported"),
         }
     }
 }
@@ -108,6 +116,7 @@ impl Component for Confirm {
                 vec![fixed("y", "send past the budget"), fixed("n", "don't")]
             }
             Confirm::Quit { .. } => vec![fixed("y", "quit"), fixed("n", "stay")],
+            Confirm::Import { .. } => vec![fixed("y", "import"), fixed("n", "don't")],
         }
     }
 
@@ -206,6 +215,19 @@ impl Component for Confirm {
                     Line::from("y: quit    n / Esc: stay").style(theme.key()),
                 ],
             ),
+            Confirm::Import { records, about } => {
+                let mut text = vec![Line::from(format!(
+                    "Import {} from fal's records?",
+                    crate::ui::model::format::count(records.len(), "job", "jobs")
+                ))];
+                text.extend(
+                    about
+                        .iter()
+                        .map(|line| Line::from(sanitize(line)).style(theme.muted())),
+                );
+                text.push(Line::from("y: import    n / Esc: don't").style(theme.key()));
+                (" Import from fal ", text)
+            }
             Confirm::Submit(job) => {
                 let first = job.prompt.lines().next().unwrap_or_default();
                 (
@@ -240,6 +262,9 @@ impl Overlay for Confirm {
             Confirm::OverBudget { .. } => layout::centered(screen, 70, 10, 60, 7),
             Confirm::Trash { what, .. } => {
                 layout::centered(screen, 70, 20, 60, 4 + what.len() as u16)
+            }
+            Confirm::Import { about, .. } => {
+                layout::centered(screen, 70, 20, 60, 4 + about.len() as u16)
             }
             _ => layout::centered(screen, 50, 10, 50, 5),
         }

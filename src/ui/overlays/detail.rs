@@ -311,6 +311,15 @@ fn lines(
         field("Updated", timestamp(r.updated_at)),
         field("Model", sanitize(&r.model)),
     ];
+    if let Some(at) = r.imported_at {
+        lines.push(field(
+            "Imported",
+            format!(
+                "{} from fal's records, made elsewhere (is:imported in the filter)",
+                timestamp(at)
+            ),
+        ));
+    }
     let image = match &r.input.image {
         ImageSource::Url { url } => sanitize(url),
         ImageSource::File {

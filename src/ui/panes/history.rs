@@ -37,6 +37,10 @@ use crate::preview::Still;
 /// differ (`batch:` in the filter matches any part).
 const BATCH_CHARS: usize = 6;
 
+/// What marks a job imported from fal's records (made elsewhere) in its row, in a column
+/// of its own while such a row is on screen.
+const IMPORTED: &str = "⇣ ";
+
 /// Columns a row keeps for its prompt and image name (when they need that many) before its
 /// note takes more than [`job::NOTE_WIDTH`].
 const PROMPT_ROOM: usize = 48;
@@ -373,6 +377,7 @@ impl Component for HistoryPane {
             hint(Action::Filter, "filter"),
             quiet(Action::Sort),
             quiet(Action::Trash),
+            quiet(Action::ImportFal),
             hint(Action::Detail, "details"),
             hint(Action::CopyUrl, "copy URL"),
             quiet(Action::OpenVideo),
@@ -422,6 +427,7 @@ impl Component for HistoryPane {
             Action::Filter => self.filtering = true,
             Action::Sort => ctx.ask(Request::Sort(ctx.book.sort().next())),
             Action::Trash => self.trash(ctx),
+            Action::ImportFal => ctx.ask(Request::LookAtFal),
             Action::Restore => {
                 if let Some(entry) = self.selected.as_ref().and_then(|id| ctx.book.get(id)) {
                     ctx.ask(Request::Restore {
@@ -554,6 +560,8 @@ impl Component for HistoryPane {
         };
         // Batch tags in a column too, while a row on screen has one.
         let batched = on_screen().any(|row| row.batch.is_some());
+        // And the mark of jobs imported from fal's records (made elsewhere).
+        let imports = on_screen().any(|row| row.imported);
         // Chain places too (`⛓2/4`), as wide as the widest on screen.
         if self
             .chains
@@ -578,6 +586,7 @@ impl Component for HistoryPane {
             + 11
             + 11
             + usize::from(batched) * (BATCH_CHARS + 2)
+            + usize::from(imports) * IMPORTED.chars().count()
             + chain_width
             + usize::from(rated) * 6;
         // What the prompts and image names on screen take, up to PROMPT_ROOM (a long
@@ -649,6 +658,10 @@ impl Component for HistoryPane {
                     ),
                     Span::styled(sanitize(&batch), theme.muted()),
                 ];
+                if imports {
+                    let mark = if record.imported { IMPORTED } else { "  " };
+                    spans.push(Span::styled(mark, theme.muted()));
+                }
                 if chain_width > 0 {
                     let place = place_of(record).unwrap_or_default();
                     spans.push(Span::styled(

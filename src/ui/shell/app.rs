@@ -14,6 +14,7 @@ use crate::ui::model::book::Book;
 use crate::ui::model::config::NotifyConfig;
 use crate::ui::model::effect::{Draft, Effect};
 use crate::ui::model::focus::Focus;
+use crate::ui::model::importing::Importing;
 use crate::ui::model::keys::KeyMap;
 use crate::ui::model::media::Media;
 use crate::ui::model::messages::Messages;
@@ -93,6 +94,8 @@ pub struct App {
     pub(crate) spend: Spend,
     /// History records asked for, and an action waiting for them.
     reads: Reads,
+    /// A look at fal's records, or an import from them, under way (the history's `I`).
+    pub(crate) importing: Option<Importing>,
     /// Graphics, frame strips and the video playing.
     pub(crate) media: Media,
     pub(crate) quit: bool,
@@ -153,6 +156,7 @@ impl App {
             submits: Submits::default(),
             spend: Spend::new(Utc::now(), opts.pricing.budget),
             reads: Reads::default(),
+            importing: None,
             media: Media::new(opts.graphics),
             quit: false,
         };
@@ -386,6 +390,7 @@ impl App {
                 self.note_history_problems(problems, false);
             }
             Msg::RecordsRead(read) => return self.records_read(read),
+            Msg::FalImport(msg) => self.fal_import(msg),
             Msg::Trashed {
                 moved,
                 failed,

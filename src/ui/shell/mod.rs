@@ -5,6 +5,7 @@
 
 pub(crate) mod app;
 pub(crate) mod budget;
+pub(crate) mod fal_import;
 pub(crate) mod film;
 pub(crate) mod judging;
 pub(crate) mod panes;

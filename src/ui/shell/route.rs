@@ -352,6 +352,8 @@ impl App {
                     effects.extend(self.submit_batch(jobs, from_marks));
                 }
                 Request::RerunMarked(ids) => effects.extend(self.confirm_rerun(ids)),
+                Request::LookAtFal => effects.extend(self.look_at_fal()),
+                Request::ImportFromFal(records) => effects.extend(self.import_from_fal(records)),
                 Request::WhenRead { ids, action } => effects.extend(self.when_read(ids, action)),
                 Request::Sort(sort) => {
                     self.book.set_sort(sort);
