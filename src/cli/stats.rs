@@ -72,7 +72,12 @@ impl Stats {
             videos,
             spend_usd,
             unpriced_videos: unpriced,
-            inference_seconds: counted.iter().filter_map(|s| s.timings.inference).sum(),
+            // An empty f64 sum is -0.0, which prints as "-0.0 s": adding 0.0 makes it 0.0.
+            inference_seconds: counted
+                .iter()
+                .filter_map(|s| s.timings.inference)
+                .sum::<f64>()
+                + 0.0,
             queue_samples: queue.len() as u64,
             median_queue_seconds: median(queue),
             run_samples: run.len() as u64,
@@ -284,6 +289,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("queue wait  no job yet"), "{text}");
+        assert!(
+            text.contains("inference   0.0 s of fal inference time"),
+            "no minus zero: {text}"
+        );
     }
 
     #[test]
