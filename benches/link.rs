@@ -195,15 +195,19 @@ fn play(link: Link, areas: &[Rect], time: Duration, keys: bool) -> Run {
         if stopped_at.is_some_and(|at| now.duration_since(at) > Duration::from_secs(30)) {
             panic!("the stop never showed");
         }
+        let mut frame_time = None;
         if playing {
             for (player, seen) in players.iter().zip(drawn.iter_mut()) {
-                if let Playback::Playing(shown) = player.now()
-                    && *seen != Some(shown.index)
-                {
-                    (dirty, picture) = (true, true);
+                if let Playback::Playing(shown) = player.now() {
+                    frame_time = Some(shown.frame);
+                    if *seen != Some(shown.index) {
+                        (dirty, picture) = (true, true);
+                    }
                 }
             }
         }
+        // As the workbench's loop tells it what plays.
+        far.pace.set_frame_time(frame_time);
         if dirty && far.pace.may_draw(now, urgent) {
             let scale = u32::from(far.pace.thinning().scale);
             let before = far.written.get();

@@ -12,7 +12,7 @@ mod reader;
 mod thin;
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::backend::Backend;
 use ratatui::{Frame, Terminal};
@@ -60,6 +60,12 @@ impl Pace {
     pub fn may_draw(&mut self, now: Instant, urgent: bool) -> bool {
         self.pacer.expire(now);
         self.pacer.may_draw(now, urgent)
+    }
+
+    /// How long one frame of what plays lasts, `None` when nothing plays (see
+    /// [`Pacer::set_frame_time`]).
+    pub fn set_frame_time(&mut self, frame_time: Option<Duration>) {
+        self.pacer.set_frame_time(frame_time);
     }
 
     /// When a frame held back may go without an answer.

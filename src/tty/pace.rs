@@ -12,7 +12,11 @@
 //! The answers also measure the link: the quickest answer to a question with nothing before
 //! it (a probe, sent now and then just before a frame) is its latency; a frame's answer,
 //! less that, its bytes' time on the wire. From those the frames are thinned (see [`LADDER`])
-//! to cross in about [`FRAME_TIME`], and fattened again as soon as the link allows.
+//! to cross in about [`FRAME_TIME`], and fattened again as soon as the link allows. While a
+//! video plays, the full picture must also cross within one of its frames (with the latency)
+//! to be kept: where it does not but a frame with only its visible changes would, those are
+//! sent instead, so a link that carries the clip's frame rate plays at it. The lossy steps
+//! (fewer colours, a smaller picture) are taken only for [`FRAME_TIME`].
 //!
 //! A terminal that never answers (no first answer within [`FIRST_ANSWER`]) is paced by the
 //! time its writes take instead: a write that blocks because the far end drains slowly
@@ -197,6 +201,8 @@ pub struct Pacer {
     picture_bytes: Option<f64>,
     /// When frames with a new picture were shown, the last seconds'.
     shown: VecDeque<Instant>,
+    /// How long one frame of what plays lasts, while something plays.
+    frame_time: Option<Duration>,
 }
 
 impl Pacer {
@@ -221,7 +227,14 @@ impl Pacer {
             level_since: None,
             picture_bytes: None,
             shown: VecDeque::new(),
+            frame_time: None,
         }
+    }
+
+    /// How long one frame of what plays lasts (the quickest clip's), or `None` when nothing
+    /// plays: the full picture is kept only if it crosses within that.
+    pub fn set_frame_time(&mut self, frame_time: Option<Duration>) {
+        self.frame_time = frame_time;
     }
 
     /// Gives up on answers that are overdue: a terminal that never answered is silent from
@@ -385,23 +398,26 @@ impl Pacer {
             .unwrap_or_default()
     }
 
-    /// The thinnest step whose frames cross in [`FRAME_TIME`] is taken at once; a fuller one
-    /// only after the pictures kept their size for [`STEADY`], and only with room to spare.
+    /// The thinnest step whose frames cross in their budget (see [`Pacer::budget`]) is taken
+    /// at once; a fuller one only after the pictures kept their size for [`STEADY`], and only
+    /// with room to spare.
     fn choose_level(&mut self, now: Instant) {
         let (Some(rate), Some(bytes)) = (self.bytes_per_second, self.picture_bytes) else {
             return;
         };
-        let budget = rate * FRAME_TIME.as_secs_f64();
         let at = |level: usize| bytes * SHARE[level] / SHARE[self.level];
         let fits = (0..LADDER.len())
-            .find(|&level| at(level) <= budget)
+            .find(|&level| at(level) <= self.budget(level, rate))
             .unwrap_or(LADDER.len() - 1);
         let steady = self
             .level_since
             .is_none_or(|since| now.duration_since(since) >= STEADY);
         let next = if fits > self.level {
             fits
-        } else if fits < self.level && steady && at(self.level - 1) <= budget * 0.6 {
+        } else if fits < self.level
+            && steady
+            && at(self.level - 1) <= self.budget(self.level - 1, rate) * 0.6
+        {
             self.level - 1
         } else {
             self.level
@@ -412,6 +428,23 @@ impl Pacer {
             self.level = next;
             self.level_since = Some(now);
         }
+    }
+
+    /// The bytes a frame at `level` may take on a link of `rate` bytes a second: what crosses
+    /// in [`FRAME_TIME`]; for the full picture while a video plays, no more than what crosses
+    /// in one of its frames beside the latency, so the next step (the same picture, only its
+    /// visible changes) is taken where that keeps the clip's frame rate. A link whose latency
+    /// alone takes most of a frame gains nothing from it, and keeps the full picture.
+    fn budget(&self, level: usize, rate: f64) -> f64 {
+        let budget = rate * FRAME_TIME.as_secs_f64();
+        let Some(frame) = self.frame_time.filter(|_| level == 0) else {
+            return budget;
+        };
+        let latency = self.latency();
+        if latency.as_secs_f64() >= frame.as_secs_f64() * 0.75 {
+            return budget;
+        }
+        budget.min(rate * (frame - latency).as_secs_f64())
     }
 
     pub fn thinning(&self) -> Thinning {
@@ -503,8 +536,15 @@ mod tests {
             self.pacer.expire(self.now);
         }
 
-        /// Plays for `secs`, offering a frame every `every`, each `full` bytes at full size.
+        /// Plays for `secs`, offering a frame every `every`, each `full` bytes at full size;
+        /// the pacer is told the clip's frame time, as the workbench tells it.
         fn play(&mut self, secs: f64, every: Duration, full: u64) -> usize {
+            self.pacer.set_frame_time(Some(every));
+            self.play_untold(secs, every, full)
+        }
+
+        /// [`Link::play`] with the pacer not told the frame time.
+        fn play_untold(&mut self, secs: f64, every: Duration, full: u64) -> usize {
             let end = self.now + Duration::from_secs_f64(secs);
             let mut next = self.now;
             let mut drawn = 0;
@@ -623,6 +663,35 @@ mod tests {
         // The link widens: the full picture comes back.
         link.rate = 100e6 / 8.0;
         link.play(6.0, ms(41), 30_000);
+        assert!(link.pacer.thinning().is_full(), "{}", link.pacer.level);
+    }
+
+    #[test]
+    fn a_link_that_carries_the_frame_rate_without_invisible_changes_plays_at_it() {
+        // 10 Mbit/s, 20 ms round trip, 36 KB frames at full size, 24 fps: the full picture
+        // takes 29 ms on the wire, so one a round trip makes 20 fps; its visible changes
+        // alone cross in time for every frame.
+        let every = Duration::from_secs_f64(1.0 / 24.0);
+        let mut untold = Link::new(10e6 / 8.0, ms(20));
+        untold.play_untold(4.0, every, 36_000);
+        assert!(untold.pacer.thinning().is_full(), "{}", untold.pacer.level);
+        let slow = untold.pacer.report(untold.now).fps;
+        assert!(slow < 22.0, "one full frame a round trip: {slow}");
+
+        let mut link = Link::new(10e6 / 8.0, ms(20));
+        link.play(4.0, every, 36_000);
+        assert_eq!(
+            link.pacer.thinning(),
+            LADDER[1],
+            "visible changes, all colours, whole"
+        );
+        let fps = link.pacer.report(link.now).fps;
+        assert!(fps >= 23.0, "the clip's frame rate: {fps}");
+
+        // Nothing plays any more (a spinner, a key): the full picture is not held back.
+        link.pacer.set_frame_time(None);
+        link.run(STEADY);
+        link.play_untold(3.0, every, 36_000);
         assert!(link.pacer.thinning().is_full(), "{}", link.pacer.level);
     }
 

@@ -191,6 +191,7 @@ impl<B: Backend> Workbench<B> {
     /// player's title learns what the link does (not too often, and only while it plays).
     fn shown(&mut self) {
         let now = Instant::now();
+        self.pace.set_frame_time(self.app.frame_time());
         self.pace.shown(now);
         if !self.app.playing() {
             return;

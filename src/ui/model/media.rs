@@ -185,6 +185,17 @@ impl Media {
         }
     }
 
+    /// How long one frame lasts in the quickest clip playing, once its first frame is out.
+    pub fn frame_time(&self) -> Option<Duration> {
+        self.playing
+            .iter()
+            .filter_map(|playing| match playing.player.now() {
+                Playback::Playing(shown) => Some(shown.frame),
+                _ => None,
+            })
+            .min()
+    }
+
     /// The player of `id`, if it plays.
     pub fn playing(&self, id: &JobId) -> Option<&Playing> {
         self.playing.iter().find(|p| p.id == *id)

@@ -199,6 +199,12 @@ impl App {
         !self.media.playing.is_empty()
     }
 
+    /// How long one frame lasts in the quickest clip playing (the link's pace keeps to it
+    /// where it can).
+    pub fn frame_time(&self) -> Option<std::time::Duration> {
+        self.media.frame_time()
+    }
+
     /// Which pane has the keyboard.
     pub fn focus(&self) -> Focus {
         self.focus
