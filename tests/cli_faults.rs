@@ -376,6 +376,7 @@ fn a_failed_last_write_is_not_reported_as_saved() {
     // it (exit 153) with the `.part` left behind.
     assert_download_failed(&sandbox, &run, "file");
     run.expect_stderr("File too large");
+    run.expect_stderr("the file-size limit, `ulimit -f`, was reached");
     assert!(!run.stdout.contains("videos"), "{}", run.stdout);
     // With the limit gone, `resume` fetches the video.
     let resumed = sandbox.run(&["resume"]);

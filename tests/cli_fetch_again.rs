@@ -19,7 +19,7 @@ fn resume_fetches_the_video_a_failed_download_left_on_fal() {
     let sandbox = Sandbox::new(&sim.url());
     let run = sandbox.submit("a heron lifts off the water", IMAGE_URL, &[]);
     run.expect_code(1)
-        .expect_stderr("`i2v resume` fetches the video again");
+        .expect_stderr("`i2v resume` (or F in the workbench's details) fetches the video again");
     let failed = sandbox.only_record();
     assert_eq!(failed.state, JobState::Completed);
     assert!(failed.result.as_ref().unwrap().local_file.is_none());

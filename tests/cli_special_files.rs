@@ -219,3 +219,30 @@ fn the_workbench_starts_past_fifos_and_says_so() {
         .collect();
     assert_eq!(kept.len(), 1, "{kept:?}");
 }
+
+/// A theme that is a FIFO, a link to /dev/zero or a file far too large: the workbench starts
+/// at once in the dark theme and says why in the status bar, where the user is looking.
+#[test]
+fn a_theme_that_is_no_theme_file_leaves_the_dark_theme_and_says_so() {
+    use tui_support::keys::ctrl_byte;
+    use tui_support::pty::{Pty, demo_env};
+
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[ui]\ntheme = \"mine\"\n").unwrap();
+    for trap in TRAPS {
+        trap.plant(&config.join("themes/mine.toml"));
+        let mut pty = Pty::spawn(&["--demo"], &demo_env(home.path()), 120, 36);
+        let screen = pty.wait_for("the workbench and the theme's warning", |s| {
+            s.contains("Prompt") && s.status_bar().contains("theme")
+        });
+        let said = screen.status_bar();
+        assert!(
+            said.contains(trap.refusal()) && said.contains("mine.toml"),
+            "{trap:?}: {said}"
+        );
+        pty.send(&[ctrl_byte('q')]);
+        assert!(pty.wait_exit().success(), "{trap:?}");
+    }
+}

@@ -892,7 +892,7 @@ async fn sleep_until(at: Option<tokio::time::Instant>) {
 fn fetch_again_hint(mut error: JobError) -> JobError {
     error
         .message
-        .push_str("; `i2v resume` fetches the video again while fal keeps it");
+        .push_str("; `i2v resume` (or F in the workbench's details) fetches the video again while fal keeps it");
     error
 }
 

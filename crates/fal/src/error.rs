@@ -90,7 +90,7 @@ pub enum FalError {
     )]
     SizeMismatch { expected: u64, got: u64 },
 
-    #[error("could not write {}: {source}", path.display())]
+    #[error("could not write {}: {source}{}", path.display(), limit_hint(source))]
     File {
         path: PathBuf,
         source: std::io::Error,
@@ -291,6 +291,15 @@ fn snippet_of(s: &str) -> String {
     } else {
         let cut: String = s.chars().take(MAX).collect();
         format!("{cut}…")
+    }
+}
+
+/// EFBIG says only "File too large": name what set the limit, so the user knows what to raise.
+fn limit_hint(source: &std::io::Error) -> &'static str {
+    if source.kind() == std::io::ErrorKind::FileTooLarge {
+        " (the file-size limit, `ulimit -f`, was reached)"
+    } else {
+        ""
     }
 }
 

@@ -24,7 +24,7 @@ use crate::ui::overlays::confirm::Confirm;
 pub(crate) struct QueuePane {
     /// The job chosen by the user or by a submit.
     chosen: Option<JobId>,
-    pub logs: LogsView,
+    logs: LogsView,
     drawn: DrawnList,
 }
 
