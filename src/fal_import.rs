@@ -261,8 +261,8 @@ fn same(local: &JobInput, imported: &JobInput) -> bool {
 }
 
 /// The record of one request fal made: its times from fal's, its state from the status code
-/// (a video: completed with its URL, or the result to be asked for when the records hold no
-/// output; an error status: failed; none yet: still on fal, for `resume` to follow).
+/// (a video: completed with its URL; a success without output in the records, or an error
+/// status: failed, saying why; none yet: still on fal, queued or running, to be followed).
 fn record_of(
     item: &PlatformRequest,
     input: JobInput,
@@ -304,7 +304,19 @@ fn record_of(
                 });
                 JobState::Completed
             }
-            None => JobState::ResultPending,
+            // Its input is in the records but its output is not (deleted, or never kept):
+            // nothing names a video to fetch, and asking fal's queue for the result of a
+            // request made elsewhere long ago would only wait on an answer that is gone.
+            None => {
+                record.error = Some(JobError::new(
+                    ErrorKind::Malformed,
+                    format!(
+                        "made elsewhere; fal's records say it finished (HTTP {code}) but hold \
+                         no output of it, so there is no video to import (r runs it again)"
+                    ),
+                ));
+                JobState::Failed
+            }
         },
         Some(code) => {
             record.error = Some(failure(code));
@@ -389,9 +401,13 @@ mod tests {
 
     #[test]
     fn the_status_code_decides_the_state() {
-        assert_eq!(
-            record(&request(Some(200), None)).state,
-            JobState::ResultPending
+        let without_output = record(&request(Some(200), None));
+        assert_eq!(without_output.state, JobState::Failed);
+        let why = without_output.error.unwrap();
+        assert!(why.message.contains("hold no output"), "{}", why.message);
+        assert!(
+            without_output.timeline.last().unwrap().state == JobState::Failed,
+            "ended when fal says"
         );
         let failed = record(&request(Some(422), None));
         assert_eq!(failed.state, JobState::Failed);

@@ -156,3 +156,73 @@ fn fals_records_out_of_reach_import_nothing_and_say_so() {
         .expect_stderr("fal's records could not be read, so nothing was imported");
     assert!(sandbox.records().is_empty());
 }
+
+#[test]
+fn requests_still_on_fal_are_imported_for_resume_to_follow_and_one_without_output_fails() {
+    // Runs long enough to be still queued or running when the import looks.
+    let sim = Sim::start(i2v_sim::SimConfig {
+        queue_time: Duration::from_secs(2),
+        run_time: Duration::from_secs(3),
+        ..quick()
+    });
+    let sandbox = Sandbox::new(&sim.url());
+    let queued = sim.made_elsewhere_as(
+        input("a heron still queued"),
+        Duration::from_secs(60),
+        i2v_sim::Elsewhere::Queued,
+    );
+    let running = sim.made_elsewhere_as(
+        input("a heron still running"),
+        Duration::from_secs(90),
+        i2v_sim::Elsewhere::Running,
+    );
+    let lost = sim.made_elsewhere_as(
+        input("a heron whose output fal lost"),
+        HOUR,
+        i2v_sim::Elsewhere::FinishedWithoutOutput,
+    );
+
+    import(&sandbox, &[])
+        .expect_code(0)
+        .expect_stderr("imported 3 job(s)")
+        .expect_stderr("0 completed, 1 failed")
+        .expect_stderr("2 of them still queued or running on fal: `i2v resume`");
+    let by_request = |id: &str| {
+        sandbox
+            .records()
+            .into_iter()
+            .find(|r| r.request.as_ref().unwrap().request_id.0 == id)
+            .unwrap()
+    };
+    assert!(
+        matches!(by_request(&queued).state, JobState::Queued { .. }),
+        "{:?}",
+        by_request(&queued).state
+    );
+    assert_eq!(by_request(&running).state, JobState::Running);
+    let failed = by_request(&lost);
+    assert_eq!(failed.state, JobState::Failed);
+    let why = failed.error.unwrap().message;
+    assert!(
+        why.contains("fal's records say it finished (HTTP 200) but hold no output"),
+        "{why}"
+    );
+    assert!(failed.result.is_none());
+
+    // resume follows the two to their end, as jobs submitted here: result, video.
+    sandbox.run(&["resume"]).expect_code(0);
+    for id in [&queued, &running] {
+        let done = by_request(id);
+        assert_eq!(done.state, JobState::Completed, "{:?}", done.error);
+        assert!(done.error.is_none(), "{:?}", done.error);
+        let file = done.result.unwrap().local_file.unwrap();
+        assert!(file.is_file(), "{}", file.display());
+        assert!(done.imported_at.is_some(), "still marked imported");
+    }
+    // Nothing more to import, and nothing was ever submitted.
+    import(&sandbox, &[])
+        .expect_code(0)
+        .expect_stderr("nothing to import");
+    assert_eq!(sandbox.records().len(), 3);
+    assert_eq!(sim.count("submit"), 0);
+}

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use i2v::ui::Focus;
-use i2v_sim::{Fault, Route, SimConfig};
+use i2v_sim::{Elsewhere, Fault, Route, SimConfig};
 use i2v_store::{JobRecord, JobState, Store};
 use serde_json::json;
 use tui_support::bench::{Harness, Setup};
@@ -211,4 +211,42 @@ async fn with_downloads_off_the_videos_stay_on_fal() {
     let result = records[0].result.as_ref().unwrap();
     assert!(result.url.starts_with("http") && result.local_file.is_none());
     assert_eq!(h.sim.stats().by_route.get("file").copied().unwrap_or(0), 0);
+}
+
+#[tokio::test]
+async fn a_job_fal_still_runs_is_followed_in_the_queue_to_its_video() {
+    let mut h = Harness::with(Setup::new(SimConfig {
+        run_time: Duration::from_millis(1500),
+        ..SimConfig::fast()
+    }))
+    .await;
+    let heron = h.sim.made_elsewhere_as(
+        MODEL,
+        Some(input("a heron still running")),
+        Duration::from_secs(60),
+        Elsewhere::Running,
+    );
+    let question = ask(&mut h).await;
+    assert!(question.contains("1 still on fal"), "{question}");
+    h.press(KeyCode::Char('y'));
+    let screen = h
+        .wait_for("the job in the queue", |s| {
+            s.pane_text("Queue").contains("a heron still running")
+        })
+        .await;
+    assert!(
+        screen.status_bar().contains("following 1 still on fal"),
+        "{screen}"
+    );
+    let store = h.store();
+    h.wait_for("the job completed with its video", |s| {
+        let done = imported_in(&store).into_iter().any(|r| {
+            r.state == JobState::Completed && r.result.is_some_and(|v| v.local_file.is_some())
+        });
+        done && s.pane_text("Queue").contains("completed")
+    })
+    .await;
+    let record = imported(&h).remove(0);
+    assert_eq!(record.request.unwrap().request_id.0, heron);
+    assert_eq!(submits(&h), 0);
 }

@@ -1,6 +1,6 @@
 //! `i2v history import --from-fal [--since 7d] [--no-download]`: jobs made elsewhere brought
 //! in from fal's records (see [`crate::fal_import`]), saved marked imported, their videos
-//! downloaded unless told not to; those not finished are left for `i2v resume`. Running it
+//! downloaded unless told not to; those fal still runs are left for `i2v resume`. Running it
 //! again adds nothing twice: a request a record names is never imported again.
 
 use std::process::ExitCode;
@@ -93,8 +93,8 @@ pub async fn import(
     let running = imported.unfinished();
     if running > 0 {
         eprintln!(
-            "{running} of them not finished on fal (or the result still to ask for): \
-             `i2v resume` follows them"
+            "{running} of them still queued or running on fal: `i2v resume` (or the \
+             workbench, as it starts) follows them to their videos"
         );
     }
     if let Some((left, why)) = &imported.not_saved {

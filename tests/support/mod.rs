@@ -103,6 +103,20 @@ impl Sim {
             .made_elsewhere(i2v_fal::MODEL_ID, Some(input), age)
     }
 
+    /// Puts a request into fal's records as if made elsewhere `age` ago, standing as `how`
+    /// says (still queued or running, or finished without its output in the records).
+    pub fn made_elsewhere_as(
+        &self,
+        input: serde_json::Value,
+        age: Duration,
+        how: i2v_sim::Elsewhere,
+    ) -> String {
+        // Inside the sim's runtime: a request still running gets a task there.
+        let _entered = self.rt.enter();
+        self.server
+            .made_elsewhere_as(i2v_fal::MODEL_ID, Some(input), age, how)
+    }
+
     /// Puts a finished request into fal's records as if made elsewhere `age` ago, sent with
     /// `X-Fal-Store-IO: 0`: the records hold no input of it.
     pub fn made_elsewhere_without_input(&self, age: Duration) -> String {

@@ -114,6 +114,9 @@ pub(crate) struct Job {
     pub sent_at: DateTime<Utc>,
     /// When it entered the sim: its records show it only after `SimConfig::list_lag`.
     pub arrived: Instant,
+    /// Whether fal's records keep its output once it has one (`false`: a request made
+    /// elsewhere whose output the records lost, [`Elsewhere::FinishedWithoutOutput`]).
+    pub output_kept: bool,
     state: Mutex<JobState>,
     changed: watch::Sender<u64>,
     cancel: CancellationToken,
@@ -145,6 +148,23 @@ pub(crate) struct NewRequest {
     pub prompt: String,
     /// `None`: not kept (`X-Fal-Store-IO: 0`).
     pub input: Option<Value>,
+}
+
+/// How a request made elsewhere (fal's playground, another machine) stands when it is put
+/// into fal's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Elsewhere {
+    /// Finished: with a video, or failed or refused when its prompt holds [`FAIL_MARKER`] or
+    /// [`POLICY_MARKER`].
+    Finished,
+    /// Waiting for a runner (`IN_QUEUE`): it then runs and finishes on the sim's timers as
+    /// a submitted request does.
+    Queued,
+    /// Running (`IN_PROGRESS`) since it was sent: it finishes a run time from now.
+    Running,
+    /// Finished with a video (HTTP 200), but fal's records hold no output of it: their
+    /// `json_output` is `null`.
+    FinishedWithoutOutput,
 }
 
 impl Job {
@@ -186,6 +206,9 @@ pub(crate) struct Jobs {
     /// Ids of jobs not yet running, in submission order: the index is the queue position.
     waiting: Mutex<Vec<String>>,
     runners: Arc<Semaphore>,
+    /// The runtime the server runs on: requests made elsewhere are put in from outside it
+    /// (a test's thread) and may need a driver task.
+    runtime: tokio::runtime::Handle,
 }
 
 impl Jobs {
@@ -203,49 +226,91 @@ impl Jobs {
             arrivals: Mutex::new(Vec::new()),
             waiting: Mutex::new(Vec::new()),
             runners,
+            runtime: tokio::runtime::Handle::current(),
         })
     }
 
     /// Queue a new job and start its driver task. Returns the job and its queue position.
     pub(crate) fn submit(self: &Arc<Self>, request: NewRequest) -> (Arc<Job>, usize) {
         let fail = JobError::planned(&request.prompt);
-        let job = self.add(request, Utc::now(), Phase::Queued);
-        let position = {
-            let mut waiting = lock(&self.waiting);
-            waiting.push(job.id.clone());
-            waiting.len() - 1
-        };
-        tokio::spawn(drive(self.clone(), job.clone(), fail));
+        let job = self.add(request, Utc::now(), Phase::Queued, Instant::now(), true);
+        let position = self.enqueue(&job);
+        tokio::spawn(drive(self.clone(), job.clone(), fail, false));
         (job, position)
     }
 
+    /// Puts `job` at the end of the queue; its position.
+    fn enqueue(&self, job: &Job) -> usize {
+        let mut waiting = lock(&self.waiting);
+        waiting.push(job.id.clone());
+        waiting.len() - 1
+    }
+
     /// A request that was made elsewhere (fal's playground, another machine) `age` ago and
-    /// has finished: it is in fal's records at once, and its status and result answer.
-    pub(crate) fn made_elsewhere(&self, request: NewRequest, age: Duration) -> Arc<Job> {
+    /// stands as `how` says: it is in fal's records at once (it was sent long before the
+    /// list's lag), and its status and result answer as any other's. One still queued or
+    /// running goes on to finish on the sim's timers.
+    pub(crate) fn made_elsewhere(
+        self: &Arc<Self>,
+        request: NewRequest,
+        age: Duration,
+        how: Elsewhere,
+    ) -> Arc<Job> {
         let now = Utc::now();
         let sent_at = now - chrono::Duration::from_std(age).unwrap_or_default();
         let error = JobError::planned(&request.prompt);
         let run_time = self.config.run_time;
-        let done = Phase::Done {
-            inference_time: run_time,
-            error,
+        let listed_from = Instant::now()
+            .checked_sub(self.config.list_lag)
+            .unwrap_or_else(Instant::now);
+        let phase = match how {
+            Elsewhere::Finished | Elsewhere::FinishedWithoutOutput => Phase::Done {
+                inference_time: run_time,
+                error,
+            },
+            Elsewhere::Queued => Phase::Queued,
+            Elsewhere::Running => Phase::Running {
+                started: Instant::now(),
+            },
         };
-        let job = self.add(request, sent_at, done);
+        let output_kept = how != Elsewhere::FinishedWithoutOutput;
+        let job = self.add(request, sent_at, phase, listed_from, output_kept);
         let mut state = job.lock();
-        state.started_at = Some(sent_at);
-        state.ended_at = Some(sent_at + chrono::Duration::from_std(run_time).unwrap_or_default());
+        match how {
+            Elsewhere::Finished | Elsewhere::FinishedWithoutOutput => {
+                state.started_at = Some(sent_at);
+                state.ended_at =
+                    Some(sent_at + chrono::Duration::from_std(run_time).unwrap_or_default());
+            }
+            Elsewhere::Running => state.started_at = Some(sent_at),
+            Elsewhere::Queued => {}
+        }
         drop(state);
+        match how {
+            Elsewhere::Queued => {
+                self.enqueue(&job);
+                self.runtime
+                    .spawn(drive(self.clone(), job.clone(), error, false));
+            }
+            Elsewhere::Running => {
+                self.runtime
+                    .spawn(drive(self.clone(), job.clone(), error, true));
+            }
+            Elsewhere::Finished | Elsewhere::FinishedWithoutOutput => {}
+        }
         job
     }
 
-    fn add(&self, parts: NewRequest, sent_at: DateTime<Utc>, phase: Phase) -> Arc<Job> {
-        // A request that finished long ago is in the records already: no lag.
-        let listed_from = match phase {
-            Phase::Done { .. } => Instant::now()
-                .checked_sub(self.config.list_lag)
-                .unwrap_or_else(Instant::now),
-            _ => Instant::now(),
-        };
+    /// A new job in `phase`, listed in fal's records once `list_lag` has passed since
+    /// `listed_from`, with its output in them once it has one if `output_kept`.
+    fn add(
+        &self,
+        parts: NewRequest,
+        sent_at: DateTime<Utc>,
+        phase: Phase,
+        listed_from: Instant,
+        output_kept: bool,
+    ) -> Arc<Job> {
         let job = Arc::new(Job {
             id: new_request_id(),
             app: parts.app,
@@ -254,6 +319,7 @@ impl Jobs {
             input: parts.input,
             sent_at,
             arrived: listed_from,
+            output_kept,
             state: Mutex::new(JobState {
                 phase,
                 logs: Vec::new(),
@@ -392,24 +458,30 @@ impl Jobs {
     }
 }
 
-/// Runs one job to its end, unless it is cancelled or the server shuts down.
-async fn drive(jobs: Arc<Jobs>, job: Arc<Job>, fail: Option<JobError>) {
+/// Runs one job to its end, unless it is cancelled or the server shuts down; `running`: it
+/// runs already (elsewhere), on a runner of its own.
+async fn drive(jobs: Arc<Jobs>, job: Arc<Job>, fail: Option<JobError>, running: bool) {
     let error = tokio::select! {
         _ = jobs.shutdown.cancelled() => return,
         _ = job.cancel.cancelled() => Some(JobError::Cancelled),
-        error = run(&jobs, &job, fail) => error,
+        error = run(&jobs, &job, fail, running) => error,
     };
     jobs.finish(&job, error);
 }
 
-async fn run(jobs: &Jobs, job: &Job, fail: Option<JobError>) -> Option<JobError> {
+async fn run(jobs: &Jobs, job: &Job, fail: Option<JobError>, running: bool) -> Option<JobError> {
     let config = &jobs.config;
-    tokio::time::sleep(config.queue_time).await;
-    // The semaphore is fair, so jobs get runners in submission order.
-    let Ok(_runner) = jobs.runners.clone().acquire_owned().await else {
-        return Some(JobError::Failed);
+    let _runner = if running {
+        None
+    } else {
+        tokio::time::sleep(config.queue_time).await;
+        // The semaphore is fair, so jobs get runners in submission order.
+        let Ok(runner) = jobs.runners.clone().acquire_owned().await else {
+            return Some(JobError::Failed);
+        };
+        jobs.start(job);
+        Some(runner)
     };
-    jobs.start(job);
     let started = tokio::time::Instant::now();
     let lines = log_line_count(config.run_time, config.log_interval);
     for index in 0..lines {

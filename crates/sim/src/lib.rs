@@ -27,7 +27,7 @@ pub use cli::run_cli;
 pub use config::SimConfig;
 pub use fault_spec::{FaultSpec, FaultSpecError};
 pub use faults::{Fault, Faults, Route};
-pub use jobs::{FAIL_MARKER, POLICY_MARKER};
+pub use jobs::{Elsewhere, FAIL_MARKER, POLICY_MARKER};
 pub use routes::files::SAMPLE_MP4;
 pub use routes::queue::HOSTILE_QUERY;
 pub use server::SimServer;

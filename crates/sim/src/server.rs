@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::config::SimConfig;
 use crate::conn::{ConnSwitch, CuttableListener};
 use crate::faults::Faults;
-use crate::jobs::{Jobs, NewRequest};
+use crate::jobs::{Elsewhere, Jobs, NewRequest};
 use crate::routes;
 use crate::stats::{Stats, StatsRecorder};
 use crate::storage::Storage;
@@ -90,6 +90,19 @@ impl SimServer {
         input: Option<serde_json::Value>,
         age: std::time::Duration,
     ) -> String {
+        self.made_elsewhere_as(endpoint, input, age, Elsewhere::Finished)
+    }
+
+    /// As [`SimServer::made_elsewhere`], standing as `how` says: still queued or running
+    /// (it then finishes on the sim's timers), or finished without its output in the
+    /// records.
+    pub fn made_elsewhere_as(
+        &self,
+        endpoint: &str,
+        input: Option<serde_json::Value>,
+        age: std::time::Duration,
+        how: Elsewhere,
+    ) -> String {
         let prompt = input
             .as_ref()
             .and_then(|i| i.get("prompt"))
@@ -104,7 +117,7 @@ impl SimServer {
             prompt,
             input,
         };
-        self.jobs.made_elsewhere(request, age).id.clone()
+        self.jobs.made_elsewhere(request, age, how).id.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

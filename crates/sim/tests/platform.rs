@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use i2v_sim::{FAIL_MARKER, Fault, POLICY_MARKER, Route, SimConfig, SimServer};
+use i2v_sim::{Elsewhere, FAIL_MARKER, Fault, POLICY_MARKER, Route, SimConfig, SimServer};
 use serde_json::{Value, json};
 
 /// The list as `GET /v1/models/requests/by-endpoint?endpoint_id=ENDPOINT&<query>` answers it.
@@ -275,4 +275,84 @@ async fn a_submit_whose_answer_is_lost_is_in_the_records_all_the_same() {
 
 fn url_encode(text: &str) -> String {
     text.replace('+', "%2B").replace(':', "%3A")
+}
+
+/// The status URL of request `id` of the endpoint.
+fn status_url(server: &SimServer, id: &str) -> String {
+    format!("{}/fal-ai/minimax/requests/{id}/status", server.base_url())
+}
+
+#[tokio::test]
+async fn a_request_made_elsewhere_still_queued_or_running_is_listed_at_once_and_then_finishes() {
+    // A run long enough to be seen running, and no lag: requests sent long ago are listed.
+    let server = start(SimConfig {
+        queue_time: Duration::from_millis(300),
+        run_time: Duration::from_millis(800),
+        ..SimConfig::fast()
+    })
+    .await;
+    let hour = Duration::from_secs(3600);
+    let queued = server.made_elsewhere_as(ENDPOINT, Some(input()), hour, Elsewhere::Queued);
+    let running = server.made_elsewhere_as(ENDPOINT, Some(input()), hour, Elsewhere::Running);
+    let (_, page) = list(&server, "expand=payloads").await;
+    let item = |page: &Value, id: &str| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["request_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let (waiting, started) = (item(&page, &queued), item(&page, &running));
+    for unfinished in [&waiting, &started] {
+        assert!(unfinished["status_code"].is_null(), "{unfinished}");
+        assert!(unfinished["ended_at"].is_null(), "{unfinished}");
+        assert!(unfinished["json_output"].is_null(), "{unfinished}");
+        assert_eq!(unfinished["json_input"], input());
+    }
+    assert!(waiting["started_at"].is_null(), "{waiting}");
+    assert!(started["started_at"].is_string(), "{started}");
+    let client = client();
+    let status: Value = get(&client, &status_url(&server, &running))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["status"], "IN_PROGRESS");
+    let status: Value = get(&client, &status_url(&server, &queued))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["status"], "IN_QUEUE");
+
+    // Each goes on to finish as a request submitted here does, with its video.
+    for id in [&queued, &running] {
+        poll_until_completed(&client, &status_url(&server, id)).await;
+    }
+    let (_, page) = list(&server, "expand=payloads").await;
+    for id in [&queued, &running] {
+        let done = item(&page, id);
+        assert_eq!(done["status_code"], 200, "{done}");
+        assert!(done["json_output"]["video"]["url"].is_string(), "{done}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_made_elsewhere_can_have_finished_without_its_output_in_the_records() {
+    let server = start(SimConfig::fast()).await;
+    let id = server.made_elsewhere_as(
+        ENDPOINT,
+        Some(input()),
+        Duration::from_secs(60),
+        Elsewhere::FinishedWithoutOutput,
+    );
+    let (_, page) = list(&server, "expand=payloads").await;
+    let item = &page["items"][0];
+    assert_eq!(item["request_id"], id.as_str());
+    assert_eq!(item["status_code"], 200);
+    assert!(item["ended_at"].is_string(), "{item}");
+    assert_eq!(item["json_input"], input());
+    assert!(item["json_output"].is_null(), "{item}");
 }

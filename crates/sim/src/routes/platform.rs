@@ -201,7 +201,7 @@ fn item(job: &Job, record: &Record, payloads: bool) -> Value {
     if payloads {
         item["json_input"] = job.input.clone().unwrap_or(Value::Null);
         item["json_output"] = match (&job.input, record.seen) {
-            (Some(_), Seen::Completed { error: None, .. }) => json!({"video": {
+            (Some(_), Seen::Completed { error: None, .. }) if job.output_kept => json!({"video": {
                 "url": format!("{}/files/{}/{}", job.base, job.id, super::queue::OUTPUT_FILE),
                 "content_type": "video/mp4",
                 "file_name": super::queue::OUTPUT_FILE,
