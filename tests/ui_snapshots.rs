@@ -168,3 +168,35 @@ fn theme_high_contrast() {
 fn theme_no_color() {
     assert_snapshot!(theme_snapshot(Theme::no_color()));
 }
+
+/// A workbench in use with `budget` set, the history focused.
+fn with_budget(budget: i2v::budget::Budget) -> App {
+    let mut app = app_with(AppOptions {
+        pricing: i2v::ui::Pricing {
+            budget,
+            ..i2v::ui::Pricing::default()
+        },
+        ..AppOptions::default()
+    });
+    fill_busy(&mut app);
+    tab(&mut app, 4);
+    app
+}
+
+#[test]
+fn history_title_with_a_daily_budget_80x24() {
+    let mut app = with_budget(i2v::budget::Budget {
+        daily_usd: Some(5.0),
+        session_usd: None,
+    });
+    assert_snapshot!(render(&mut app, 80, 24));
+}
+
+#[test]
+fn history_title_with_both_caps_80x24() {
+    let mut app = with_budget(i2v::budget::Budget {
+        daily_usd: Some(5.0),
+        session_usd: Some(2.0),
+    });
+    assert_snapshot!(render(&mut app, 80, 24));
+}

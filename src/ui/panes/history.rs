@@ -502,7 +502,10 @@ impl Component for HistoryPane {
                 theme.accent(),
             ));
         }
-        title.push(spend_title(view));
+        // What the frame's corners leave of the top line once the rest of the title is in.
+        let taken: usize = title.iter().map(|span| span.content.width()).sum();
+        let room = usize::from(area.width.saturating_sub(2)).saturating_sub(taken);
+        title.push(spend_title(view, room));
         let title = Line::from(title);
         frame.render_widget(frame_block(theme, title, view.focused), area);
         let mut inner = inner(area);
@@ -733,34 +736,103 @@ impl HistoryPane {
 
 /// What was spent this session and today, each against its cap when the budget sets one
 /// (`$3.96 of $5.00 today`), with what is in flight once that counts against a cap; in the
-/// warning colour from 80 % of a cap (spent and in flight), the error colour past one.
-fn spend_title(view: &View) -> Span<'static> {
-    use crate::budget::Cap;
+/// warning colour from 80 % of a cap (spent and in flight), the error colour past one. In
+/// `room` columns: where the whole does not fit, what a cap does not watch goes first, then
+/// the words get shorter (`$3.96/$5.00 today`), then only the cap nearest to being passed
+/// stays, so a narrow screen shows the figure that matters whole rather than cut.
+fn spend_title(view: &View, room: usize) -> Span<'static> {
     let spend = &view.spend;
     let budget = spend.budget;
-    let against = |cap: Cap, spent: f64| match budget.limit(cap) {
-        Some(limit) => format!("{} of {} {}", usd(spent), usd(limit), cap.when()),
-        None => format!("{} {}", usd(spent), cap.when()),
-    };
-    let mut text = format!(
-        "· spent {}, {} ",
-        against(Cap::Session, spend.session.spent),
-        against(Cap::Daily, spend.today.spent)
-    );
-    let in_flight = match (budget.session_usd, budget.daily_usd) {
-        (None, None) => 0.0,
-        (_, Some(_)) => spend.today.in_flight,
-        (Some(_), None) => spend.session.in_flight,
-    };
-    if in_flight > 0.0 {
-        text.push_str(&format!("+{} in flight ", usd(in_flight)));
-    }
     let style = match budget.warning(&spend.standing()) {
         None => view.theme.muted(),
         Some((_, share)) if share <= 1.0 => view.theme.warning(),
         Some(_) => view.theme.error(),
     };
+    let text = spend_texts(view)
+        .into_iter()
+        .reduce(|fits, shorter| match fits.width() <= room {
+            true => fits,
+            false => shorter,
+        })
+        .unwrap_or_default();
     Span::styled(text, style)
+}
+
+/// The spend in the history's title, longest first, each shorter than the one before.
+fn spend_texts(view: &View) -> Vec<String> {
+    use crate::budget::Cap;
+    let spend = &view.spend;
+    let budget = spend.budget;
+    let spent = |cap: Cap| match cap {
+        Cap::Session => spend.session.spent,
+        Cap::Daily => spend.today.spent,
+    };
+    let in_flight = |cap: Cap| match cap {
+        Cap::Session => spend.session.in_flight,
+        Cap::Daily => spend.today.in_flight,
+    };
+    let flying = |cap: Cap| match in_flight(cap) > 0.0 {
+        true => format!("+{} in flight ", usd(in_flight(cap))),
+        false => String::new(),
+    };
+    let long = |cap: Cap| match budget.limit(cap) {
+        Some(limit) => format!("{} of {} {}", usd(spent(cap)), usd(limit), cap.when()),
+        None => format!("{} {}", usd(spent(cap)), cap.when()),
+    };
+    let short = |cap: Cap| {
+        let when = match cap {
+            Cap::Session => "session",
+            Cap::Daily => "today",
+        };
+        match budget.limit(cap) {
+            Some(limit) => format!("{}/{} {when}", usd(spent(cap)), usd(limit)),
+            None => format!("{} {when}", usd(spent(cap))),
+        }
+    };
+    let capped: Vec<Cap> = [Cap::Session, Cap::Daily]
+        .into_iter()
+        .filter(|cap| budget.limit(*cap).is_some())
+        .collect();
+    // The cap whose in-flight jobs are shown: the day's when it has one.
+    let flight_cap = match budget.daily_usd {
+        Some(_) => Cap::Daily,
+        None => Cap::Session,
+    };
+    let flight = match capped.is_empty() {
+        true => String::new(),
+        false => flying(flight_cap),
+    };
+    let mut texts = vec![format!(
+        "· spent {}, {} {flight}",
+        long(Cap::Session),
+        long(Cap::Daily)
+    )];
+    // The caps set, alone (the day alone with none).
+    let watched = match capped.is_empty() {
+        true => vec![Cap::Daily],
+        false => capped.clone(),
+    };
+    let joined = |form: &dyn Fn(Cap) -> String| {
+        watched
+            .iter()
+            .map(|cap| form(*cap))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    texts.push(format!("· spent {} {flight}", joined(&long)));
+    texts.push(format!("· {} {flight}", joined(&short)));
+    // The cap nearest to being passed (the day's when none is near).
+    let nearest = budget
+        .warning(&spend.standing())
+        .map(|(cap, _)| cap)
+        .unwrap_or(*watched.last().unwrap_or(&Cap::Daily));
+    let nearest_flight = match capped.is_empty() {
+        true => String::new(),
+        false => flying(nearest),
+    };
+    texts.push(format!("· {} {nearest_flight}", short(nearest)));
+    texts.push(format!("· {} ", short(nearest)));
+    texts
 }
 
 #[cfg(test)]
