@@ -87,6 +87,10 @@ async fn star_marks_the_matrix_and_the_grid_judges_it() {
     h.press(KeyCode::Char('v'));
     let screen = h.screen();
     assert!(screen.contains("a gold fox at dusk"), "{screen}");
+    assert!(
+        screen.contains("· p stops") && !screen.contains("Esc stops"),
+        "{screen}"
+    );
     h.press(KeyCode::Esc);
     let back = h.screen();
     assert!(back.contains("Grid · 3 jobs"), "{back}");

@@ -363,6 +363,15 @@ async fn f1_in_a_jobs_details_lists_their_keys_and_closing_it_comes_back_to_them
     for action in [Cancel, Filter, Quit] {
         assert!(!about.contains(&action.about()), "{action:?}:\n{screen}");
     }
+    // Each once, with its keys.
+    for (keys, about) in &lines {
+        assert_eq!(
+            lines.iter().filter(|(_, a)| a == about).count(),
+            1,
+            "{about}:\n{screen}"
+        );
+        assert!(!keys.contains("something else"), "{about}:\n{screen}");
+    }
 
     // Closing the help goes back to the details it was opened from, then Esc to the panes.
     h.press(KeyCode::Esc);

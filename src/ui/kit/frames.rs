@@ -41,14 +41,20 @@ impl Frames {
         if rows < MIN_ROWS { 0 } else { rows }
     }
 
-    pub fn draw(&mut self, view: &View, id: &JobId, frame: &mut Frame, area: Rect) {
+    /// Draws `id`'s frames in `area` of a view that shows `jobs` (`id` among them).
+    pub fn draw(&mut self, view: &View, id: &JobId, jobs: &[JobId], frame: &mut Frame, area: Rect) {
         let theme = view.theme;
         let key = |action| view.keys.short_label(action).unwrap_or_default();
         let playing = view.media.playing(id);
         let now = playing.map(|p| p.player.now());
+        // Esc stops what the view plays; what a view beneath plays (a grid's cells) goes on.
+        let stops = match view.media.plays_only(jobs) {
+            true => format!("{} or {} stops", key(Action::Play), key(Action::Back)),
+            false => format!("{} stops", key(Action::Play)),
+        };
         let title = match &now {
             Some(Playback::Playing(shown)) => format!(
-                " {} {}frame {}/{} · {} or {} stops ",
+                " {} {}frame {}/{} · {stops} ",
                 view.media.playing_label(),
                 view.media
                     .film_shot(id, shown.at)
@@ -56,8 +62,6 @@ impl Frames {
                     .unwrap_or_default(),
                 shown.index + 1,
                 shown.count,
-                key(Action::Play),
-                key(Action::Back)
             ),
             Some(_) => format!(" {} ", view.media.playing_label()),
             None => format!(" ⏸ Frames · {} plays ", key(Action::Play)),

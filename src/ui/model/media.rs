@@ -201,6 +201,12 @@ impl Media {
         self.playing.iter().find(|p| p.id == *id)
     }
 
+    /// Whether something plays and all of it is among `ids` (what a view shows): then the
+    /// playback is that view's, which Esc stops. Otherwise it plays for a view beneath.
+    pub fn plays_only(&self, ids: &[JobId]) -> bool {
+        !self.playing.is_empty() && self.playing.iter().all(|p| ids.contains(&p.id))
+    }
+
     /// `p` on `ids` (one job, or the two compared): stops them if they play, else asks for
     /// those with a video to play together.
     pub fn toggle_play(&mut self, book: &Book, ids: &[JobId]) -> Result<Option<Effect>, String> {

@@ -148,7 +148,8 @@ impl Compare {
                 .areas(area);
         frame.render_widget(Paragraph::new(facts), text);
         if pictures.height > 0 && has_pictures(view, id) {
-            frames.draw(view, id, frame, pictures);
+            let jobs = [self.a.clone(), self.b.clone()];
+            frames.draw(view, id, &jobs, frame, pictures);
         }
     }
 }

@@ -83,7 +83,13 @@ impl Component for Detail {
         let [pictures, text] =
             Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
         if height > 0 {
-            self.frames.draw(view, &self.id, frame, pictures);
+            self.frames.draw(
+                view,
+                &self.id,
+                std::slice::from_ref(&self.id),
+                frame,
+                pictures,
+            );
         }
         self.text.draw(view, frame, text);
     }

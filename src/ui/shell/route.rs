@@ -224,11 +224,15 @@ impl App {
             // Looked at in passing: the view open comes back when they close.
             Action::Help => {
                 let help = match &self.overlay {
-                    // Esc closes a view: the one app action said there.
+                    // Esc closes a view: the one app action said there. A view that lists
+                    // an action twice (its own hint, then its scrolling's) has it said once.
                     Some(open) => {
+                        let mut seen = Vec::new();
                         let commands = open.commands().into_iter().filter(|c| match c {
                             Command::Action { action, .. } => {
-                                *action == Action::Back || !is_global(*action)
+                                let first = !seen.contains(action);
+                                seen.push(*action);
+                                first && (*action == Action::Back || !is_global(*action))
                             }
                             Command::Key { .. } => true,
                         });
@@ -466,8 +470,7 @@ impl App {
                 .into_iter()
                 .chain(o.job().cloned())
                 .collect();
-            !self.media.playing.is_empty()
-                && self.media.playing.iter().all(|p| shown.contains(&p.id))
+            self.media.plays_only(&shown)
         })
     }
 
