@@ -26,6 +26,11 @@ use super::picture::{Picture, halfblock_pixels};
 /// Longest a waiting player sleeps before looking at its stop flag again.
 const NAP: Duration = Duration::from_millis(10);
 
+/// While the clock runs, the longest a player goes without making a frame though it is late
+/// for every one: a machine too slow to decode in real time (four 1080p clips on one busy
+/// core) still shows a picture that moves, a few frames a second, instead of "starting…".
+const LATE_FLOOR: Duration = Duration::from_millis(250);
+
 /// Playback time, shared by the players that play in step. It can be paused, and set to
 /// another moment (stepping frame by frame while paused): every player on it follows.
 #[derive(Clone, Debug)]
@@ -219,6 +224,7 @@ impl Player {
             colors,
             tx,
             made_for: std::cell::Cell::new(cells),
+            made_at: std::cell::Cell::new(None),
         };
         let spawned = std::thread::Builder::new()
             .name("i2v-player".into())
@@ -284,6 +290,8 @@ struct Job {
     tx: watch::Sender<Playback>,
     /// The size in cells the frame on screen was made for.
     made_for: std::cell::Cell<Size>,
+    /// When the frame on screen was made.
+    made_at: std::cell::Cell<Option<Instant>>,
 }
 
 impl Job {
@@ -311,11 +319,14 @@ impl Job {
                 if !self.wait_until(round, rewinds, picture.time()) {
                     return ControlFlow::Break(());
                 }
-                // Already late for the next one too: skip making this one.
+                // Already late for the next one too: skip making this one (unless nothing
+                // was made for a while, see `LATE_FLOOR`).
                 let next = picture.index() + 1;
                 if next < info.frame_count {
                     let (now_round, at) = self.clock.position();
-                    if now_round == round && at >= video.time_of(next) {
+                    let late = now_round == round && at >= video.time_of(next);
+                    let since = self.made_at.get().map(|made| made.elapsed());
+                    if skip(late, !self.clock.is_paused(), since) {
                         return ControlFlow::Continue(());
                     }
                 }
@@ -330,6 +341,7 @@ impl Job {
                     picture: Picture::halfblocks(&image, cells, self.colors),
                 };
                 self.made_for.set(cells);
+                self.made_at.set(Some(Instant::now()));
                 match self.tx.send(Playback::Playing(Arc::new(shown))) {
                     Ok(()) => ControlFlow::Continue(()),
                     Err(_) => ControlFlow::Break(()),
@@ -379,9 +391,31 @@ impl Job {
     }
 }
 
+/// Whether a frame that is `late` (the next one is due already) is skipped rather than
+/// made: it is, unless the clock runs and nothing was made for [`LATE_FLOOR`] (or ever). A
+/// stopped clock that was moved on (a seek) goes straight to the frame due.
+fn skip(late: bool, running: bool, since_made: Option<Duration>) -> bool {
+    late && !(running && since_made.is_none_or(|since| since >= LATE_FLOOR))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_player_that_cannot_keep_up_still_makes_a_frame_now_and_then() {
+        // On time: made.
+        assert!(!skip(false, true, Some(Duration::ZERO)));
+        // Late, a frame made just now: skipped, the next may be on time.
+        assert!(skip(true, true, Some(Duration::from_millis(10))));
+        // Late for every frame since the last one made (or since the start): made anyway,
+        // so a slow machine shows something that moves.
+        assert!(!skip(true, true, Some(LATE_FLOOR)));
+        assert!(!skip(true, true, None));
+        // A stopped clock moved on: straight to the frame due, whatever came before.
+        assert!(skip(true, false, None));
+        assert!(skip(true, false, Some(Duration::from_secs(5))));
+    }
 
     fn sample() -> PathBuf {
         // 12 frames at 12 fps, 640×360: red, green, blue thirds.
