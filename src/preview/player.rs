@@ -268,6 +268,23 @@ impl Player {
     }
 }
 
+#[cfg(test)]
+impl Player {
+    /// A stand-in for the views' unit tests: it shows `playback` for good, on a running clock
+    /// (pause it to see a paused player), with no thread and no file behind it.
+    pub(crate) fn showing(playback: Playback) -> Player {
+        let (_, frames) = watch::channel(playback);
+        Player {
+            shared: Arc::new(Shared {
+                stop: AtomicBool::new(false),
+                cells: AtomicU32::new(0),
+            }),
+            frames,
+            clock: Clock::new(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Player {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Player")

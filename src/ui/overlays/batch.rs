@@ -124,3 +124,100 @@ impl Text for BatchConfirm {
         Outcome::Handled
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::KeyModifiers;
+    use ratatui::layout::Rect;
+
+    use super::*;
+    use crate::ui::kit::component::Overlay;
+    use crate::ui::kit::test_component::{TestComponent, assert_shows};
+
+    /// The question before `prompts` are sent, one job each over the same image.
+    fn batch(prompts: &[&str], warning: Option<&str>) -> TestComponent<TextView<BatchConfirm>> {
+        let jobs = prompts
+            .iter()
+            .map(|prompt| NewJob {
+                prompt: (*prompt).to_owned(),
+                image: "heron.png".to_owned(),
+                prompt_optimizer: true,
+                check_limits: true,
+            })
+            .collect();
+        let rows = prompts.iter().map(|p| format!("{p} ×1")).collect();
+        let summary = format!("{} jobs, $0.66 at $0.33 a video", prompts.len());
+        TestComponent::new(BatchConfirm::open(
+            jobs,
+            summary,
+            rows,
+            warning.map(str::to_owned),
+            true,
+        ))
+    }
+
+    #[test]
+    fn every_job_is_listed_under_the_count_the_cost_and_the_warning() {
+        let mut question = batch(&["a heron", "a fox"], Some("heron.png is below 300 px"));
+        assert_shows(
+            &question.screen(60, 12),
+            &[
+                "Send 2 jobs?",
+                "2 jobs, $0.66 at $0.33 a video",
+                "heron.png is below 300 px",
+                "1. a heron ×1",
+                "2. a fox ×1",
+                "y: send them all (each is billed)    n / Esc: don't",
+            ],
+        );
+        // As tall as those seven lines and the borders, where a long batch scrolls in the
+        // box every view has.
+        let screen = Rect::new(0, 0, 100, 40);
+        assert_eq!(question.component.rect(screen).height, 9);
+        let many: Vec<String> = (0..60).map(|n| format!("heron {n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(batch(&many, None).component.rect(screen).height < 40);
+    }
+
+    #[test]
+    fn only_a_plain_y_sends_them_all_as_one_batch() {
+        let mut question = batch(&["a heron", "a fox", "an owl"], None);
+        // A second submit is no answer, but it is taken: handed back, the app would submit
+        // again.
+        let submit = question.press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(submit, Outcome::Handled);
+        question.press(KeyCode::Enter, KeyModifiers::NONE);
+        question.press(KeyCode::Char('y'), KeyModifiers::ALT);
+        assert!(question.take().is_empty(), "still open, nothing asked");
+        assert_eq!(question.hints(), ["send them all", "don't", "scroll"]);
+        question.press(KeyCode::Char('y'), KeyModifiers::NONE);
+        match question.take().as_slice() {
+            [
+                Request::Close,
+                Request::SubmitBatch {
+                    jobs,
+                    from_marks: true,
+                },
+            ] => {
+                let prompts: Vec<&str> = jobs.iter().map(|j| j.prompt.as_str()).collect();
+                assert_eq!(prompts, ["a heron", "a fox", "an owl"]);
+            }
+            _ => panic!("y did not send the three jobs as the marked batch"),
+        }
+    }
+
+    #[test]
+    fn n_and_esc_send_nothing_and_say_so() {
+        for key in [KeyCode::Char('n'), KeyCode::Esc] {
+            let mut question = batch(&["a heron"], None);
+            question.press(key, KeyModifiers::NONE);
+            assert!(
+                matches!(
+                    question.take().as_slice(),
+                    [Request::Close, Request::Notice(said)] if said == "Not submitted"
+                ),
+                "{key:?}"
+            );
+        }
+    }
+}

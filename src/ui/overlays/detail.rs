@@ -471,3 +471,187 @@ fn progress_detail(progress: &Progress) -> String {
         other => progress_text(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::{ErrorKind, JobError, JobRecord, JobState};
+
+    use super::*;
+    use crate::test_record::{continuing, record, with_video};
+    use crate::ui::kit::test_component::{HOSTILE, TestComponent, assert_shows, shown};
+
+    /// The details of `jobs[0]`, every job known.
+    fn detail(jobs: Vec<JobRecord>) -> (JobId, TestComponent<Detail>) {
+        let id = jobs[0].id.clone();
+        let view = TestComponent::new(Detail::open(id.clone(), None)).with_jobs(jobs);
+        (id, view)
+    }
+
+    fn press(view: &mut TestComponent<Detail>, c: char) -> Vec<Request> {
+        view.press(KeyCode::Char(c), KeyModifiers::NONE);
+        view.take()
+    }
+
+    #[test]
+    fn it_shows_what_the_record_knows_remote_text_sanitised() {
+        let mut job = record("a heron\nat dusk", JobState::Failed);
+        job.error = Some(JobError::new(
+            ErrorKind::Validation,
+            format!("image too small{HOSTILE} (200 px)"),
+        ));
+        job.price_usd = Some(0.33);
+        let (id, mut view) = detail(vec![job]);
+        assert_shows(
+            &view.screen(80, 30),
+            &[
+                format!("Job {id} — Esc closes").as_str(),
+                "Model      model",
+                "Image      https://example.com/heron.png",
+                "Optimizer  on",
+                "Price      $0.33",
+                "Error      [validation]",
+                "  image too small (200 px)",
+                "Prompt",
+                "  a heron",
+                "  at dusk",
+                "Timeline",
+                "Logs (0)",
+            ],
+        );
+    }
+
+    #[test]
+    fn playing_copying_and_opening_are_offered_only_with_a_video_on_disk() {
+        let (_, mut running) = detail(vec![record("a heron", JobState::Running)]);
+        running.draw(80, 30);
+        assert_eq!(
+            running.hints(),
+            ["close", "scroll", "rate", "note", "continue", "compare"]
+        );
+        let (id, mut done) = detail(vec![with_video("a heron")]);
+        let screen = done.screen(80, 30);
+        assert!(
+            screen.contains(&format!("File       /videos/{id}.mp4 (976.6 KB)")),
+            "{screen}"
+        );
+        for offered in ["play", "full screen", "copy URL", "open"] {
+            assert!(
+                done.hints().contains(&offered),
+                "{offered}: {:?}",
+                done.hints()
+            );
+        }
+        assert!(matches!(&press(&mut done, 'p')[..], [Request::Play(p)] if *p == id));
+        assert!(matches!(&press(&mut done, 'f')[..], [Request::FullScreen(f)] if *f == id));
+        assert!(matches!(
+            &press(&mut done, 'o')[..],
+            [Request::Effect(Effect::OpenVideo(path))] if path.ends_with(format!("{id}.mp4"))
+        ));
+    }
+
+    #[test]
+    fn f_fetches_again_only_a_video_whose_download_failed() {
+        let mut lost = with_video("a heron");
+        if let Some(result) = lost.result.as_mut() {
+            result.local_file = None;
+        }
+        lost.error = Some(JobError::new(
+            ErrorKind::Other("download".into()),
+            "disk full",
+        ));
+        let (id, mut view) = detail(vec![lost]);
+        view.draw(80, 30);
+        assert!(view.hints().contains(&"fetch video"), "{:?}", view.hints());
+        let asked = press(&mut view, 'F');
+        assert!(matches!(
+            &asked[..],
+            [Request::Notice(_), Request::Effect(Effect::FetchVideo(f))] if *f == id
+        ));
+
+        let (id, mut view) = detail(vec![with_video("a heron")]);
+        view.draw(80, 30);
+        assert!(!view.hints().contains(&"fetch video"));
+        let asked = press(&mut view, 'F');
+        let already = format!("Job {id} has its video already");
+        assert!(
+            matches!(&asked[..], [Request::Notice(n)] if *n == already),
+            "no effect"
+        );
+    }
+
+    #[test]
+    fn brackets_walk_the_chain_and_say_where_it_ends() {
+        let first = with_video("a heron wades");
+        let (take_1, take_2) = (
+            continuing("the heron takes off", &first),
+            continuing("the heron dives", &first),
+        );
+        let jobs = vec![first.clone(), take_1.clone(), take_2.clone()];
+
+        let (_, mut middle) = detail(vec![take_1.clone(), first.clone(), take_2.clone()]);
+        middle.draw(80, 30);
+        assert!(
+            middle.hints().contains(&"shot before"),
+            "{:?}",
+            middle.hints()
+        );
+        assert!(matches!(
+            &press(&mut middle, '[')[..],
+            [Request::DetailBack { id, from }] if *id == first.id && *from == take_1.id
+        ));
+        let asked = press(&mut middle, ']');
+        assert!(
+            matches!(&asked[..], [Request::Notice(_)]),
+            "the last shot says nothing follows it"
+        );
+
+        let (_, mut start) = detail(jobs);
+        start.draw(80, 30);
+        assert!(!start.hints().contains(&"shot before"));
+        let asked = press(&mut start, ']');
+        assert!(matches!(&asked[0], Request::Detail(next) if *next == take_1.id));
+        assert!(
+            matches!(&asked[1], Request::Notice(n) if n == "Next shot 1 of 2: [ then ] opens the next")
+        );
+    }
+
+    #[test]
+    fn with_pictures_its_frames_stand_over_the_text_naming_the_play_key() {
+        let (id, mut view) = detail(vec![with_video("a heron")]);
+        let play_said = |view: &TestComponent<Detail>| {
+            view.component.commands().iter().any(
+                |c| matches!(c, Command::Action { action: Action::Play, hint: Some(h) } if h.said),
+            )
+        };
+        view.draw(80, 30);
+        assert!(
+            !play_said(&view),
+            "pictures off: no frames, the status bar names p"
+        );
+        let mut view = view.pictures();
+        view.with_strip(&id);
+        let screen = view.screen(80, 30);
+        assert!(screen.contains("⏸ Frames · p plays"), "{screen}");
+        assert!(play_said(&view));
+        view.play(&id, shown(36, 144, Duration::from_secs(1)));
+        let screen = view.screen(80, 30);
+        assert!(screen.contains("frame 37/144 · p or Esc stops"), "{screen}");
+    }
+
+    #[test]
+    fn continuing_makes_way_for_the_editor_and_esc_closes() {
+        let (id, mut view) = detail(vec![with_video("a heron")]);
+        let asked = press(&mut view, 'l');
+        assert!(matches!(&asked[..], [Request::Chain(c), Request::Close] if *c == id));
+        view.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(view.take().as_slice(), [Request::Close]));
+
+        let (_, mut running) = detail(vec![record("a heron", JobState::Running)]);
+        running.press(KeyCode::Char('l'), KeyModifiers::NONE);
+        assert!(!running.requests.iter().any(|r| matches!(r, Request::Close)));
+        assert!(running.said()[0].starts_with("Cannot continue from it"));
+    }
+}

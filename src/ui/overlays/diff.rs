@@ -50,3 +50,41 @@ fn lines(view: &View, id: &JobId, new: &str, width: usize) -> Vec<Line<'static>>
         width,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::JobState;
+
+    use super::*;
+    use crate::test_record::record;
+    use crate::ui::kit::component::{Overlay, Request};
+    use crate::ui::kit::test_component::{TestComponent, row_of};
+
+    #[test]
+    fn the_jobs_prompt_is_the_old_side_and_the_editors_the_new() {
+        let job = record("a heron at dusk", JobState::Completed);
+        let id = job.id.clone();
+        let diff = Diff::open(id.clone(), "a heron at dawn".to_owned());
+        let mut diff = TestComponent::new(diff).with_jobs([job]);
+        assert_eq!(diff.component.job(), Some(&id), "its record is asked for");
+        let rows = diff.draw(70, 12);
+        let at = |text: &str| row_of(&rows, text);
+        assert!(rows[0].contains("Diff — Esc closes"));
+        assert!(at(&format!("− job {id}")) < at("dusk"));
+        assert!(at("dusk") < at("+ editor"));
+        assert!(at("+ editor") < at("dawn"));
+        assert!(at("dawn") < at("1 word removed, 1 added"));
+        diff.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(diff.take().as_slice(), [Request::Close]));
+    }
+
+    #[test]
+    fn a_job_no_longer_known_says_so_instead_of_a_diff() {
+        let gone = record("a heron", JobState::Completed).id;
+        let mut diff = TestComponent::new(Diff::open(gone, "a heron at dawn".to_owned()));
+        let screen = diff.screen(70, 12);
+        assert!(screen.contains("This job is no longer known."), "{screen}");
+        assert!(!screen.contains("editor"), "{screen}");
+    }
+}

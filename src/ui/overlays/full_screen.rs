@@ -159,3 +159,126 @@ impl Overlay for FullScreen {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::JobRecord;
+
+    use super::*;
+    use crate::test_record::{continuing, with_video};
+    use crate::ui::kit::test_component::{HOSTILE, TestComponent, assert_shows, shown};
+    use crate::ui::model::effect::Effect;
+    use crate::ui::model::media::FilmPlaying;
+
+    /// `job` full screen, the job known.
+    fn full_screen(job: JobRecord) -> (JobId, TestComponent<FullScreen>) {
+        let id = job.id.clone();
+        (
+            id.clone(),
+            TestComponent::new(FullScreen::open(id)).with_jobs([job]),
+        )
+    }
+
+    #[test]
+    fn stopped_it_names_the_job_its_prompts_first_line_and_the_play_key() {
+        let (id, mut view) = full_screen(with_video("a heron lifts off\nslowly, at dusk"));
+        let rows = view.draw(90, 10);
+        let title = format!(" ⏸ job {id} · a heron lifts off ");
+        assert!(rows[0].contains(&title), "{}", rows[0]);
+        assert!(
+            rows.iter().any(|r| r.contains("stopped · p plays")),
+            "{rows:#?}"
+        );
+        assert!(!rows.join("\n").contains("slowly"));
+    }
+
+    #[test]
+    fn playing_its_title_counts_the_frames_and_paused_it_says_so() {
+        let (id, mut view) = full_screen(with_video("a heron"));
+        view.play(&id, shown(36, 144, Duration::from_millis(1500)));
+        let title = view.draw(90, 10).remove(0);
+        assert!(
+            title.contains(&format!("▶ job {id} · a heron · frame 37/144")),
+            "{title}"
+        );
+        view.media.playing[0].player.clock().pause();
+        let title = view.draw(90, 10).remove(0);
+        assert!(
+            title.contains(&format!("⏸ job {id} · a heron · frame 37/144")),
+            "{title}"
+        );
+    }
+
+    #[test]
+    fn a_player_that_failed_says_why_sanitised() {
+        let (id, mut view) = full_screen(with_video("a heron"));
+        view.play(&id, Playback::Failed(format!("cannot open it{HOSTILE}")));
+        assert_shows(&view.screen(90, 10), &["✗ cannot open it"]);
+    }
+
+    #[test]
+    fn a_film_names_the_shot_on_screen_by_its_place() {
+        let first = with_video("a heron wades");
+        let second = continuing("the heron takes off", &first);
+        let (one, two) = (first.id.clone(), second.id.clone());
+        let mut view = TestComponent::new(FullScreen::open(one.clone())).with_jobs([first, second]);
+        // Four seconds in: the second shot, which starts at three.
+        view.play(&one, shown(100, 144, Duration::from_secs(4)));
+        view.media.film = Some(FilmPlaying {
+            shots: vec![one, two.clone()],
+            from: 0,
+            starts: vec![Duration::ZERO, Duration::from_secs(3)],
+        });
+        let title = view.draw(100, 10).remove(0);
+        assert!(
+            title.contains(&format!("shot 2/2 · job {two} · the heron takes off")),
+            "{title}"
+        );
+    }
+
+    #[test]
+    fn its_keys_play_step_judge_and_go_back_to_the_view_it_came_from() {
+        let (id, mut view) = full_screen(with_video("a heron"));
+        let mut pressed = |c: KeyCode| {
+            assert_eq!(view.press(c, KeyModifiers::NONE), Outcome::Handled, "{c:?}");
+            view.take()
+        };
+        assert!(matches!(&pressed(KeyCode::Char('p'))[..], [Request::PlayOrPause(p)] if *p == id));
+        assert!(matches!(
+            &pressed(KeyCode::Char('.'))[..],
+            [Request::Step { id: s, forward: true }] if *s == id
+        ));
+        assert!(matches!(
+            &pressed(KeyCode::Char(','))[..],
+            [Request::Step { forward: false, .. }]
+        ));
+        assert!(matches!(
+            &pressed(KeyCode::Char('4'))[..],
+            [Request::Effect(Effect::Judge { id: j, .. })] if *j == id
+        ));
+        assert!(matches!(
+            &pressed(KeyCode::Char('n'))[..],
+            [Request::Note {
+                from_detail: false,
+                ..
+            }]
+        ));
+        assert!(matches!(&pressed(KeyCode::Char('l'))[..], [Request::Chain(c)] if *c == id));
+        // Back, not closed: the view it was opened over comes back.
+        for key in [KeyCode::Char('f'), KeyCode::Esc] {
+            assert!(matches!(&pressed(key)[..], [Request::Back]), "{key:?}");
+        }
+        // Help and quitting are the app's.
+        assert_eq!(
+            view.press(KeyCode::F(1), KeyModifiers::NONE),
+            Outcome::HandBack
+        );
+        assert_eq!(
+            view.hints(),
+            ["back", "play", "step", "rate", "note", "continue"]
+        );
+    }
+}

@@ -350,33 +350,21 @@ impl Component for ImagePane {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::kit::component::Request;
     use crate::ui::kit::test_component::TestComponent;
-
-    /// The effects among what the pane asked for.
-    fn effects(pane: &mut TestComponent<ImagePane>) -> Vec<Effect> {
-        pane.take()
-            .into_iter()
-            .filter_map(|r| match r {
-                Request::Effect(effect) => Some(effect),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn every_edit_asks_for_the_image_to_be_checked_and_emptying_it_does_not() {
         let mut pane = TestComponent::new(ImagePane::new(""));
         pane.type_text("a.png");
-        let asked = effects(&mut pane);
+        let asked = pane.effects();
         assert_eq!(asked.len(), 5);
         assert!(matches!(asked.last(), Some(Effect::InspectImage(text)) if text == "a.png"));
         pane.press(KeyCode::Char('l'), KeyModifiers::CONTROL);
         assert_eq!(pane.component.text(), "");
-        assert!(effects(&mut pane).is_empty());
+        assert!(pane.effects().is_empty());
         pane.press(KeyCode::Char('z'), KeyModifiers::CONTROL);
         assert!(matches!(
-            effects(&mut pane).as_slice(),
+            pane.effects().as_slice(),
             [Effect::InspectImage(text)] if text == "a.png"
         ));
     }
@@ -396,7 +384,7 @@ mod tests {
             Outcome::Handled
         );
         assert!(matches!(
-            effects(&mut path).as_slice(),
+            path.effects().as_slice(),
             [Effect::CompletePath(text)] if text == "~/frames/her"
         ));
         assert_eq!(
