@@ -288,3 +288,124 @@ impl Overlay for Compare {
         vec![self.a.clone(), self.b.clone()]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::{JobRecord, JobState, Rating};
+
+    use super::*;
+    use crate::test_record::{continuing, record, with_video};
+    use crate::ui::kit::test_component::{HOSTILE, TestComponent, assert_shows, row_of};
+
+    /// `a` (marked) against `b`, both known.
+    fn compare(a: &JobRecord, b: &JobRecord) -> TestComponent<Compare> {
+        TestComponent::new(Compare::open(a.id.clone(), b.id.clone()))
+            .with_jobs([a.clone(), b.clone()])
+    }
+
+    #[test]
+    fn each_job_is_named_and_judged_over_the_diff_of_their_prompts() {
+        let a = with_video("a heron at dusk");
+        let mut b = continuing("a heron at dawn", &a);
+        b.rating = Rating::new(4);
+        b.note = Some(format!("better light{HOSTILE}"));
+        let mut view = compare(&a, &b);
+        let wide = view.draw(120, 30);
+        assert_shows(
+            &wide.join("\n"),
+            &[
+                "Compare: A (marked) and B — Esc closes",
+                "unrated",
+                "★★★★☆  better light",
+                "Prompts: A − · B +",
+                "1 word removed, 1 added",
+            ],
+        );
+        // Side by side on a wide screen, B saying which shot it continues.
+        let (a_name, b_name) = (format!("A  {}", a.id), format!("B  {}  continues A", b.id));
+        assert_eq!(row_of(&wide, &a_name), row_of(&wide, &b_name));
+        // Stacked on a narrow one.
+        let narrow = view.draw(80, 30);
+        assert!(row_of(&narrow, &format!("A  {}", a.id)) < row_of(&narrow, "B  "));
+    }
+
+    #[test]
+    fn playing_both_is_offered_only_where_their_frames_are_drawn() {
+        let (a, b) = (with_video("a heron at dusk"), with_video("a heron at dawn"));
+        let mut off = compare(&a, &b);
+        off.draw(120, 40);
+        assert!(!off.hints().contains(&"play both"), "pictures off");
+        off.press(KeyCode::Char('p'), KeyModifiers::NONE);
+        assert!(off.said()[0].starts_with("No frames to play here"));
+        assert!(off.effects().is_empty());
+
+        let mut on = compare(&a, &b).pictures();
+        on.with_strip(&a.id);
+        on.with_strip(&b.id);
+        on.draw(120, 40);
+        assert!(on.hints().contains(&"play both"), "{:?}", on.hints());
+        on.press(KeyCode::Char('p'), KeyModifiers::NONE);
+        assert!(matches!(
+            on.take().as_slice(),
+            [Request::PlayTogether(ids)] if *ids == [a.id.clone(), b.id.clone()]
+        ));
+        // Too short a screen: the diff keeps its rows and the pictures go.
+        on.draw(120, 16);
+        assert!(!on.hints().contains(&"play both"));
+    }
+
+    #[test]
+    fn f_plays_b_full_screen_offered_once_b_has_its_video_and_esc_closes() {
+        let a = with_video("a heron at dusk");
+        let running = record("a heron at dawn", JobState::Running);
+        let mut view = compare(&a, &running);
+        view.draw(120, 30);
+        assert!(
+            !view.hints().contains(&"B full screen"),
+            "{:?}",
+            view.hints()
+        );
+        let b = with_video("a heron at dawn");
+        let mut view = compare(&a, &b);
+        view.draw(120, 30);
+        assert!(
+            view.hints().contains(&"B full screen"),
+            "{:?}",
+            view.hints()
+        );
+        view.press(KeyCode::Char('f'), KeyModifiers::NONE);
+        assert!(matches!(view.take().as_slice(), [Request::FullScreen(f)] if *f == b.id));
+        // j scrolls the diff: nothing asked of the app.
+        assert_eq!(
+            view.press(KeyCode::Char('j'), KeyModifiers::NONE),
+            Outcome::Handled
+        );
+        assert!(view.take().is_empty());
+        view.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(view.take().as_slice(), [Request::Close]));
+    }
+
+    #[test]
+    fn a_job_gone_or_unreadable_says_so_in_place_of_the_diff() {
+        let a = with_video("a heron at dusk");
+        let gone = record("a heron at dawn", JobState::Completed).id;
+        let mut view =
+            TestComponent::new(Compare::open(a.id.clone(), gone.clone())).with_jobs([a.clone()]);
+        let screen = view.screen(80, 30);
+        assert!(
+            screen.contains(&format!("job {gone} is no longer known")),
+            "{screen}"
+        );
+        assert!(screen.contains("A job is no longer known."), "{screen}");
+        view.book
+            .set_unreadable(&gone, &format!("not JSON{HOSTILE}"));
+        assert_shows(
+            &view.screen(80, 30),
+            &[
+                "could not be read: not JSON",
+                "A job's record could not be read: nothing to compare.",
+            ],
+        );
+    }
+}

@@ -327,3 +327,139 @@ impl Overlay for Grid {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use i2v_store::{ErrorKind, JobError, JobRecord, Rating};
+
+    use super::*;
+    use crate::test_record::{record, with_video};
+    use crate::ui::kit::test_component::{HOSTILE, TestComponent, assert_shows};
+    use crate::ui::model::effect::Effect;
+
+    fn grid(jobs: &[JobRecord]) -> TestComponent<Grid> {
+        let ids = jobs.iter().map(|j| j.id.clone()).collect();
+        TestComponent::new(Grid::open(ids)).with_jobs(jobs.iter().cloned())
+    }
+
+    fn press(view: &mut TestComponent<Grid>, code: KeyCode) -> Vec<Request> {
+        assert_eq!(
+            view.press(code, KeyModifiers::NONE),
+            Outcome::Handled,
+            "{code:?}"
+        );
+        view.take()
+    }
+
+    #[test]
+    fn each_cell_says_what_sets_its_prompt_apart_and_why_it_has_no_picture() {
+        let mut rated = with_video("a red fox runs");
+        rated.rating = Rating::new(5);
+        rated.note = Some("keep".to_owned());
+        let running = record("a grey fox runs", JobState::Running);
+        let mut failed = record("a red fox sleeps", JobState::Failed);
+        failed.error = Some(JobError::new(
+            ErrorKind::Validation,
+            format!("flagged{HOSTILE}"),
+        ));
+        let mut view = grid(&[rated.clone(), running, failed]).pictures();
+        assert_shows(
+            &view.screen(120, 30),
+            &[
+                "Grid · 3 jobs — Esc closes",
+                " 1 red · runs ",
+                " 2 grey · runs ",
+                " 3 red · sleeps ",
+                "★★★★★ ✎",
+                "making its frames…",
+                "running: no video yet",
+                "failed: flagged",
+            ],
+        );
+        // Its strip made, the first cell shows a picture instead.
+        view.with_strip(&rated.id);
+        assert!(!view.screen(120, 30).contains("making its frames…"));
+        let mut off = grid(&[rated]);
+        assert!(off.screen(120, 30).contains("pictures are off"));
+    }
+
+    #[test]
+    fn the_same_prompt_again_is_told_apart_by_its_run() {
+        let jobs: Vec<JobRecord> = (0..3).map(|_| with_video("a heron")).collect();
+        let screen = grid(&jobs).screen(120, 30);
+        for run in [" 1 run 1 ", " 2 run 2 ", " 3 run 3 "] {
+            assert!(screen.contains(run), "{run}:\n{screen}");
+        }
+    }
+
+    #[test]
+    fn arrows_move_by_cell_and_row_and_the_keys_act_on_the_selected_cell() {
+        let jobs: Vec<JobRecord> = (0..6).map(|n| with_video(&format!("fox {n}"))).collect();
+        let ids: Vec<JobId> = jobs.iter().map(|j| j.id.clone()).collect();
+        let mut view = grid(&jobs);
+        // Six fit one page of three columns on a large screen.
+        view.draw(120, 40);
+        assert!(press(&mut view, KeyCode::Right).is_empty());
+        assert!(press(&mut view, KeyCode::Down).is_empty());
+        assert_eq!(
+            view.component.selected_job(&view.book),
+            Some(ids[4].clone())
+        );
+        assert!(
+            matches!(&press(&mut view, KeyCode::Char('v'))[..], [Request::Detail(d)] if *d == ids[4])
+        );
+        assert!(
+            matches!(&press(&mut view, KeyCode::Char('f'))[..], [Request::FullScreen(f)] if *f == ids[4])
+        );
+        assert!(matches!(
+            &press(&mut view, KeyCode::Char('3'))[..],
+            [Request::Effect(Effect::Judge { id, .. })] if *id == ids[4]
+        ));
+        assert!(
+            matches!(&press(&mut view, KeyCode::Char('p'))[..], [Request::PlayTogether(all)] if *all == ids)
+        );
+        press(&mut view, KeyCode::Char('G'));
+        assert_eq!(
+            view.component.selected_job(&view.book),
+            Some(ids[5].clone())
+        );
+        assert!(matches!(
+            &press(&mut view, KeyCode::Esc)[..],
+            [Request::Close]
+        ));
+        assert_eq!(
+            view.press(KeyCode::F(1), KeyModifiers::NONE),
+            Outcome::HandBack
+        );
+    }
+
+    #[test]
+    fn a_page_turned_plays_in_place_of_the_one_before() {
+        let jobs: Vec<JobRecord> = (0..9).map(|n| with_video(&format!("fox {n}"))).collect();
+        let ids: Vec<JobId> = jobs.iter().map(|j| j.id.clone()).collect();
+        let mut view = grid(&jobs);
+        // Four cells a page on a small screen.
+        let title = view.draw(60, 20).remove(0);
+        assert!(
+            title.contains("Grid · 9 jobs · page 1 of 3 (5 more) — Esc closes"),
+            "{title}"
+        );
+        assert_eq!(view.component.shows_frames_of(), ids[..4]);
+        // Within the page nothing plays anew; over its edge the next page plays instead.
+        assert!(press(&mut view, KeyCode::Down).is_empty());
+        assert!(matches!(
+            &press(&mut view, KeyCode::Down)[..],
+            [Request::PlayInstead(page)] if *page == ids[4..8]
+        ));
+        let title = view.draw(60, 20).remove(0);
+        assert!(title.contains("page 2 of 3"), "{title}");
+        assert!(
+            matches!(&press(&mut view, KeyCode::Char('p'))[..], [Request::PlayTogether(page)] if *page == ids[4..8])
+        );
+        assert!(matches!(
+            &press(&mut view, KeyCode::PageDown)[..],
+            [Request::PlayInstead(page)] if *page == ids[8..]
+        ));
+    }
+}
