@@ -26,11 +26,6 @@ use super::picture::{Picture, halfblock_pixels};
 /// Longest a waiting player sleeps before looking at its stop flag again.
 const NAP: Duration = Duration::from_millis(10);
 
-/// While the clock runs, the longest a player goes without making a frame though it is late
-/// for every one: a machine too slow to decode in real time (four 1080p clips on one busy
-/// core) still shows a picture that moves, a few frames a second, instead of "starting…".
-const LATE_FLOOR: Duration = Duration::from_millis(250);
-
 /// Playback time, shared by the players that play in step. It can be paused, and set to
 /// another moment (stepping frame by frame while paused): every player on it follows.
 #[derive(Clone, Debug)]
@@ -337,13 +332,13 @@ impl Job {
                     return ControlFlow::Break(());
                 }
                 // Already late for the next one too: skip making this one (unless nothing
-                // was made for a while, see `LATE_FLOOR`).
+                // was made for a frame's time, see `skip`).
                 let next = picture.index() + 1;
                 if next < info.frame_count {
                     let (now_round, at) = self.clock.position();
                     let late = now_round == round && at >= video.time_of(next);
                     let since = self.made_at.get().map(|made| made.elapsed());
-                    if skip(late, !self.clock.is_paused(), since) {
+                    if skip(late, !self.clock.is_paused(), since, frame) {
                         return ControlFlow::Continue(());
                     }
                 }
@@ -409,10 +404,14 @@ impl Job {
 }
 
 /// Whether a frame that is `late` (the next one is due already) is skipped rather than
-/// made: it is, unless the clock runs and nothing was made for [`LATE_FLOOR`] (or ever). A
-/// stopped clock that was moved on (a seek) goes straight to the frame due.
-fn skip(late: bool, running: bool, since_made: Option<Duration>) -> bool {
-    late && !(running && since_made.is_none_or(|since| since >= LATE_FLOOR))
+/// made: it is, unless the clock runs and nothing was made for one `frame`'s time (or ever).
+/// Catching up after a jump, decoding runs ahead of that and skips most; a machine too slow
+/// to decode in real time (four 1080p clips on one busy core) is late for every frame, and
+/// shows each it decodes, as fast as it decodes them, instead of "starting…" for good. Making
+/// one costs a small part of decoding it. A stopped clock that was moved on (a seek) goes
+/// straight to the frame due.
+fn skip(late: bool, running: bool, since_made: Option<Duration>, frame: Duration) -> bool {
+    late && !(running && since_made.is_none_or(|since| since >= frame))
 }
 
 #[cfg(test)]
@@ -420,18 +419,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_player_that_cannot_keep_up_still_makes_a_frame_now_and_then() {
+    fn a_player_that_cannot_keep_up_still_shows_what_it_decodes() {
+        let frame = Duration::from_millis(40);
         // On time: made.
-        assert!(!skip(false, true, Some(Duration::ZERO)));
-        // Late, a frame made just now: skipped, the next may be on time.
-        assert!(skip(true, true, Some(Duration::from_millis(10))));
-        // Late for every frame since the last one made (or since the start): made anyway,
-        // so a slow machine shows something that moves.
-        assert!(!skip(true, true, Some(LATE_FLOOR)));
-        assert!(!skip(true, true, None));
+        assert!(!skip(false, true, Some(Duration::ZERO), frame));
+        // Late, a frame made just now (catching up): skipped, the next may be on time.
+        assert!(skip(true, true, Some(Duration::from_millis(10)), frame));
+        // Late, and a frame's time since the last one made (or none yet): made anyway, so
+        // a slow machine shows something that moves.
+        assert!(!skip(true, true, Some(frame), frame));
+        assert!(!skip(true, true, None, frame));
         // A stopped clock moved on: straight to the frame due, whatever came before.
-        assert!(skip(true, false, None));
-        assert!(skip(true, false, Some(Duration::from_secs(5))));
+        assert!(skip(true, false, None, frame));
+        assert!(skip(true, false, Some(Duration::from_secs(5)), frame));
     }
 
     fn sample() -> PathBuf {
