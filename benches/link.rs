@@ -8,20 +8,24 @@
 //! status requests once it has processed everything before them; answers come back 10 ms
 //! later (unthrottled: no latency).
 //!
-//! The pictures are drawn here, through the same `Pace`, `Player` and `Picture` the workbench
-//! draws with, because the workbench has no full-screen player or grid yet (issue 16 §2–3):
-//! - **one clip at 160×48**: the 1080p bench clip (`crates/video/tests/assets/
+//! - **one clip at 160×48**, drawn here through the same `Pace`, `Player` and `Picture` the
+//!   workbench's detail view draws with: the 1080p bench clip (`crates/video/tests/assets/
 //!   bench_1080p_6s.mp4`, 24 fps) in 160×47 cells under a one-line title, for one loop of
 //!   the clip, then a stop key: bytes per frame, frames the far end showed per second, the
 //!   thinning the link settled on, and how long the stop took to show;
-//! - **four clips in a 2×2 grid** on one clock, on one core (the bench runs itself again
-//!   under `taskset -c 0`), unthrottled: frames shown per second, and key → frame latency
-//!   (a key every 150–350 ms changes the status line; timed until the far end shows it).
+//! - **four clips in the workbench's grid** (`link/grid.rs`): the real `App` and event loop,
+//!   four jobs whose videos are that clip, `*`, `=` and `p` pressed as a user would, on one
+//!   core (the bench runs itself again under `taskset -c 0`), unthrottled: each clip's frames
+//!   shown per second, how far apart the cells' frames are, and key → frame while the four
+//!   play (`l` and `h` every 150–350 ms; timed until the far end shows the selection moved).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not shipping code
 
 #[path = "../tests/tui_support/link.rs"]
 #[allow(dead_code)]
 mod link;
+
+#[path = "link/grid.rs"]
+mod grid;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -141,9 +145,9 @@ struct Run {
     rate: String,
 }
 
-/// Plays `cells.len()` copies of the clip in step, each in its area, for `time`; a key every
-/// 150–350 ms when `keys`; then a stop key. Draws as the workbench's loop does.
-fn play(link: Link, areas: &[Rect], time: Duration, keys: bool) -> Run {
+/// Plays the clip in `area` for `time`, then a stop key. Draws as the workbench's loop does.
+fn play(link: Link, area: Rect, time: Duration) -> Run {
+    let areas = [area];
     let mut far = far(link);
     let clock = Clock::new();
     let players: Vec<Player> = areas
@@ -153,7 +157,6 @@ fn play(link: Link, areas: &[Rect], time: Duration, keys: bool) -> Run {
     let mut drawn: Vec<Option<usize>> = vec![None; players.len()];
     let mut run = Run::default();
     let start = Instant::now();
-    let mut next_key = start + Duration::from_millis(500);
     // The key pressed, when, and the text that shows it.
     let mut pending: Option<(Instant, String)> = None;
     let mut status = String::from("no key yet");
@@ -169,11 +172,8 @@ fn play(link: Link, areas: &[Rect], time: Duration, keys: bool) -> Run {
         if let Some((at, text)) = &pending
             && far.shows(text)
         {
-            let waited = at.elapsed();
-            if playing {
-                run.keys.push(waited);
-            } else {
-                run.keys.push(waited);
+            run.keys.push(at.elapsed());
+            if !playing {
                 break;
             }
             pending = None;
@@ -185,12 +185,6 @@ fn play(link: Link, areas: &[Rect], time: Duration, keys: bool) -> Run {
             status = "⏸ stopped".into();
             pending = Some((now, status.clone()));
             (dirty, urgent) = (true, true);
-        } else if playing && keys && now >= next_key && pending.is_none() {
-            let n = run.keys.len() + 1;
-            status = format!("key {n:04} pressed");
-            pending = Some((now, status.clone()));
-            (dirty, urgent) = (true, true);
-            next_key = now + Duration::from_millis(150 + fastrand::u64(0..200));
         }
         if stopped_at.is_some_and(|at| now.duration_since(at) > Duration::from_secs(30)) {
             panic!("the stop never showed");
@@ -274,7 +268,7 @@ fn main() {
         return grid(quick);
     }
     let time = Duration::from_secs(if quick { 3 } else { 6 });
-    let full = [Rect::new(0, 1, WIDTH, HEIGHT - 1)];
+    let full = Rect::new(0, 1, WIDTH, HEIGHT - 1);
     println!(
         "One 1080p clip (bench_1080p_6s.mp4, 24 fps) at {WIDTH}×{} cells, {:.0} s, then a stop key",
         HEIGHT - 1,
@@ -290,7 +284,7 @@ fn main() {
         ("1 Mbit/s", Link::bits(1e6, LATENCY)),
         ("0.25 Mbit/s", Link::bits(0.25e6, LATENCY)),
     ] {
-        let run = play(link, &full, time, false);
+        let run = play(link, full, time);
         println!(
             "| {name} | {:.0} | {:.1} | {:.0} ms | {} | {} |",
             run.bytes as f64 / run.frames.max(1) as f64,
@@ -317,34 +311,8 @@ fn main() {
     }
 }
 
-/// Four clips in a 2×2 grid, one clock, unthrottled, keys while they play.
+/// Four clips in the workbench's grid, on whatever cores this process may use.
 fn grid(quick: bool) {
-    let time = Duration::from_secs(if quick { 3 } else { 6 });
-    let (w, h) = (WIDTH / 2, (HEIGHT - 1) / 2);
-    let areas = [
-        Rect::new(0, 1, w, h),
-        Rect::new(w, 1, w, h),
-        Rect::new(0, 1 + h, w, h),
-        Rect::new(w, 1 + h, w, h),
-    ];
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    let run = play(Link::unthrottled(), &areas, time, true);
-    let mut keys = run.keys.clone();
-    keys.pop(); // the stop
-    keys.sort();
-    println!();
-    println!(
-        "Four 1080p clips in a 2×2 grid ({w}×{h} cells each, one clock) on {cores} core(s), unthrottled"
-    );
-    println!("| frames shown per second | bytes per frame | key → frame p50 | p99 | max | keys |");
-    println!("|---|---|---|---|---|---|");
-    println!(
-        "| {:.1} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
-        run.frames as f64 / run.seconds,
-        run.bytes as f64 / run.frames.max(1) as f64,
-        percentile(&keys, 0.5).as_secs_f64() * 1e3,
-        percentile(&keys, 0.99).as_secs_f64() * 1e3,
-        keys.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
-        keys.len(),
-    );
+    let time = Duration::from_secs(if quick { 4 } else { 8 });
+    grid::report(&grid::run(time));
 }
