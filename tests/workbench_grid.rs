@@ -77,10 +77,15 @@ async fn star_marks_the_matrix_and_the_grid_judges_it() {
     // p plays every cell: each cell's picture moves.
     h.press(KeyCode::Char('p'));
     let first = h.screen();
-    h.wait_for("every cell playing", |s| {
-        s.status_bar().contains("p stop") && s.rows() != first.rows()
-    })
-    .await;
+    let screen = h
+        .wait_for("every cell playing", |s| {
+            s.status_bar().contains("p stop") && s.rows() != first.rows()
+        })
+        .await;
+    assert!(
+        screen.contains("▶ Grid · 3 jobs"),
+        "the title says so:\n{screen}"
+    );
 
     // v opens the selected job's details, its video playing on; Esc leaves them, back to the
     // grid still playing (the grid's playback is the grid's to stop).

@@ -286,6 +286,14 @@ impl Component for Grid {
         let pages = self.ids.len().div_ceil(per_page);
         let page = self.at / per_page;
         let mut title = format!(" Grid · {} jobs ", self.ids.len());
+        // Playing: what the link lets through, as a player's title says it.
+        if self
+            .page()
+            .iter()
+            .any(|id| view.media.playing(id).is_some())
+        {
+            title = format!(" {}{title}", view.media.playing_label());
+        }
         if pages > 1 {
             title.push_str(&format!("· page {} of {} ({} more) ", page + 1, pages, {
                 self.ids.len() - self.page().len()
