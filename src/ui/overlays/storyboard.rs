@@ -487,3 +487,230 @@ impl Overlay for Storyboard {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crossterm::event::KeyModifiers;
+    use i2v_store::{JobRecord, Rating};
+
+    use super::*;
+    use crate::test_record::{continuing, with_video};
+    use crate::ui::kit::test_component::{TestComponent, assert_shows, shown};
+    use crate::ui::model::media::FilmPlaying;
+
+    /// A chain of three shots where two takes continue the first: `[first, take 1, take 2,
+    /// the shot after take 1]`, take 2 shot after take 1.
+    fn chain() -> [JobRecord; 4] {
+        let first = with_video("a heron wades");
+        let take_1 = continuing("the heron takes off", &first);
+        let mut take_2 = continuing("the heron dives", &first);
+        take_2.created_at = take_1.created_at + chrono::Duration::seconds(1);
+        let mut after = continuing("the heron lands", &take_1);
+        after.rating = Rating::new(3);
+        [first, take_1, take_2, after]
+    }
+
+    /// The storyboard opened from take 1, every shot known.
+    fn storyboard(jobs: &[JobRecord; 4]) -> TestComponent<Storyboard> {
+        let to = vec![jobs[0].id.clone(), jobs[1].id.clone()];
+        TestComponent::new(Storyboard::open(to)).with_jobs(jobs.iter().cloned())
+    }
+
+    fn press(view: &mut TestComponent<Storyboard>, c: char) -> Vec<Request> {
+        view.press(KeyCode::Char(c), KeyModifiers::NONE);
+        view.take()
+    }
+
+    #[test]
+    fn the_film_goes_on_past_the_shot_it_was_opened_from_one_card_a_shot() {
+        let jobs = chain();
+        let film: Vec<JobId> = [0, 1, 3].map(|i| jobs[i].id.clone()).to_vec();
+        let mut view = storyboard(&jobs);
+        let screen = view.screen(80, 16);
+        assert_shows(
+            &screen,
+            &[
+                "Storyboard · 3 shots — Esc closes",
+                " 1/3 ",
+                " 2/3 ",
+                " 3/3 ",
+                "a heron wades",
+                "the heron takes off",
+                "the heron lands",
+                "take 1 of 2 · 1 other",
+                "★★★☆☆",
+                "film of 3",
+            ],
+        );
+        assert!(!screen.contains("the heron dives"), "{screen}");
+        assert_eq!(view.component.film(), Some(film.as_slice()));
+        assert_eq!(
+            view.component.selected_job(&view.book),
+            Some(jobs[1].id.clone())
+        );
+        // How long the shots are, once found; or why they make no film.
+        assert!(view.media.want_plan(&film).is_some());
+        let lengths = [3, 4, 5].map(Duration::from_secs).to_vec();
+        view.media.film_planned(film.clone(), Ok(lengths));
+        assert_shows(
+            &view.screen(80, 16),
+            &["unrated · 4.0 s", "film of 3 · 12.0 s"],
+        );
+        view.media.want_plan(&[]);
+        view.media.want_plan(&film);
+        view.media
+            .film_planned(film, Err("shot 2 is 720p".to_owned()));
+        assert_shows(&view.screen(80, 16), &["film of 3 · ✗ shot 2 is 720p"]);
+    }
+
+    #[test]
+    fn t_chooses_the_next_take_at_once_and_asks_for_it_to_be_remembered() {
+        let jobs = chain();
+        let mut view = storyboard(&jobs);
+        let asked = press(&mut view, 't');
+        assert!(matches!(&asked[0], Request::Notice(n) if n == "Shot 2: take 2 of 2"));
+        assert!(matches!(
+            &asked[1],
+            Request::Effect(Effect::ChooseTake { shot, take })
+                if *shot == jobs[0].id && *take == jobs[2].id
+        ));
+        let screen = view.screen(80, 16);
+        assert_shows(
+            &screen,
+            &["2 shots", "the heron dives", "take 2 of 2 · 1 other"],
+        );
+        assert!(!screen.contains("the heron lands"), "{screen}");
+        // Round again, to the first take and the film that goes on from it.
+        press(&mut view, 't');
+        assert_shows(&view.screen(80, 16), &["3 shots", "the heron lands"]);
+        // The first shot and a shot continued once have no other take.
+        for (key, why) in [
+            (
+                'h',
+                "The first shot has no other takes: takes continue a shot",
+            ),
+            ('l', "No other take continues the shot before this one"),
+        ] {
+            press(&mut view, key);
+            press(&mut view, key);
+            let asked = press(&mut view, 't');
+            assert!(
+                matches!(&asked[..], [Request::Notice(n)] if n == why),
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn p_plays_from_the_selected_shot_and_shift_p_from_the_start() {
+        let jobs = chain();
+        let film: Vec<JobId> = [0, 1, 3].map(|i| jobs[i].id.clone()).to_vec();
+        let first = film[0].clone();
+        let mut view = storyboard(&jobs);
+        let plays = |asked: &[Request], at: usize| {
+            matches!(asked, [Request::PlayShots { id, shots, from }, ..]
+                if *id == first && *shots == film && *from == at)
+        };
+        assert!(plays(&press(&mut view, 'p'), 1));
+        assert!(plays(&press(&mut view, 'P'), 0));
+        assert!(matches!(&press(&mut view, 'v')[..], [Request::Detail(d)] if *d == jobs[1].id));
+        assert!(matches!(
+            &press(&mut view, '5')[..],
+            [Request::Effect(Effect::Judge { id, .. })] if *id == jobs[1].id
+        ));
+        // Full screen, not playing: the film from the selected shot, there.
+        let asked = press(&mut view, 'f');
+        assert!(plays(&asked, 1));
+        assert!(matches!(&asked[1], Request::FullScreen(f) if *f == first));
+        // Playing (the third shot on screen): its card is selected, and full screen goes on
+        // with what plays.
+        view.play(&first, shown(100, 144, Duration::from_secs(8)));
+        view.media.film = Some(FilmPlaying {
+            shots: film.clone(),
+            from: 0,
+            starts: [0, 3, 7].map(Duration::from_secs).to_vec(),
+        });
+        let title = view.draw(80, 16).remove(0);
+        assert!(title.contains("▶ shot 3/3 · frame 101/144"), "{title}");
+        assert_eq!(
+            view.component.selected_job(&view.book),
+            Some(film[2].clone())
+        );
+        assert!(matches!(&press(&mut view, 'f')[..], [Request::FullScreen(f)] if *f == first));
+        view.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(view.take().as_slice(), [Request::Close]));
+    }
+
+    #[test]
+    fn e_asks_where_to_export_and_every_key_is_the_paths_until_enter_or_esc() {
+        let jobs = chain();
+        let film: Vec<JobId> = [0, 1, 3].map(|i| jobs[i].id.clone()).to_vec();
+        let mut view = storyboard(&jobs);
+        assert_eq!(
+            view.paste("films/x.mp4"),
+            Outcome::HandBack,
+            "nothing asked yet"
+        );
+        press(&mut view, 'E');
+        assert_eq!(view.hints(), ["export", "cancel"]);
+        // p, t, f and Esc's cousins are letters of the path here.
+        view.type_text("films/p");
+        // A pasted paragraph: its first line.
+        view.paste("tf.gif\nrm -rf films");
+        assert!(view.take().is_empty());
+        assert_shows(&view.screen(80, 16), &["Export to: films/ptf.gif"]);
+        view.press(KeyCode::Enter, KeyModifiers::NONE);
+        assert!(matches!(
+            view.effects().as_slice(),
+            [Effect::ExportFilm { shots, path: Some(path) }]
+                if *shots == film && path.as_os_str() == "films/ptf.gif"
+        ));
+        assert!(
+            view.hints().contains(&"export"),
+            "back to the storyboard's keys"
+        );
+        assert!(view.hints().contains(&"take"));
+        // Empty: the data dir's films/.
+        press(&mut view, 'E');
+        view.press(KeyCode::Enter, KeyModifiers::NONE);
+        assert!(matches!(
+            view.effects().as_slice(),
+            [Effect::ExportFilm { path: None, .. }]
+        ));
+        // Esc leaves the question, not the storyboard.
+        press(&mut view, 'E');
+        view.type_text("x.mp4");
+        view.press(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(view.take().as_slice(), [Request::Notice(n)] if n == "Not exported"));
+        assert!(view.hints().contains(&"take"));
+    }
+
+    #[test]
+    fn more_shots_than_fit_scroll_along_with_the_selection() {
+        let mut shots = vec![with_video("shot 1")];
+        for n in 2..=5 {
+            let next = continuing(&format!("shot {n}"), &shots[shots.len() - 1]);
+            shots.push(next);
+        }
+        let to = vec![shots[0].id.clone()];
+        let mut view = TestComponent::new(Storyboard::open(to)).with_jobs(shots);
+        // Three cards fit 80 columns: the first three, two after.
+        let screen = view.screen(80, 16);
+        assert_shows(
+            &screen,
+            &[" 1/5 ", " 3/5 ", "0 before · 2 after · film of 5"],
+        );
+        assert!(!screen.contains(" 4/5 "), "{screen}");
+        for _ in 0..4 {
+            press(&mut view, 'l');
+        }
+        let screen = view.screen(80, 16);
+        assert_shows(
+            &screen,
+            &[" 3/5 ", " 5/5 ", "2 before · 0 after · film of 5"],
+        );
+        assert!(!screen.contains(" 2/5 "), "{screen}");
+    }
+}
