@@ -156,8 +156,14 @@ pub enum Unfinished {
 /// videos of the completed ones (unless it does not download) and, as `unfinished` says,
 /// follow those fal still runs. Blocking: the saves are file I/O.
 pub fn bring_in(engine: &Engine, records: Vec<JobRecord>, unfinished: Unfinished) -> Imported {
-    let store = engine.store();
-    let download = engine.downloads();
+    let mut imported = save(engine.store(), records, engine.downloads());
+    (imported.fetching, imported.following) = start(engine, &imported.saved, unfinished);
+    imported
+}
+
+/// The first half of [`bring_in`]: saves `records`, each completed one saying its video is
+/// still to fetch when `download`. Nothing is fetched or followed yet.
+pub fn save(store: &Store, records: Vec<JobRecord>, download: bool) -> Imported {
     let mut imported = Imported::default();
     let total = records.len();
     for mut record in records {
@@ -168,12 +174,8 @@ pub fn bring_in(engine: &Engine, records: Vec<JobRecord>, unfinished: Unfinished
                 .as_ref()
                 .is_some_and(|r| r.local_file.is_none());
         if wants_video {
-            // Until its video is here, the record says so; fetched below, or by `resume`.
-            record.error = Some(JobError::new(
-                ErrorKind::Download,
-                "made elsewhere and imported from fal's records; its video is not downloaded \
-                 yet (`i2v resume` fetches it)",
-            ));
+            // Until its video is here, the record says so; fetched by `start`, or `resume`.
+            record.error = Some(JobError::new(ErrorKind::Download, NOT_FETCHED_YET));
         }
         if let Err(err) = store.save(&record) {
             let left = total - imported.saved.len();
@@ -182,20 +184,36 @@ pub fn bring_in(engine: &Engine, records: Vec<JobRecord>, unfinished: Unfinished
         }
         imported.saved.push(record);
     }
-    for record in &imported.saved {
+    imported
+}
+
+/// What an imported job whose video is still to fetch says of it.
+pub const NOT_FETCHED_YET: &str = "made elsewhere and imported from fal's records; its video is \
+                                   not downloaded yet (`i2v resume` fetches it)";
+
+/// The second half of [`bring_in`]: has the engine fetch the videos of the `saved` jobs that
+/// lack them and, as `unfinished` says, follow those fal still runs; the jobs it started
+/// each on (the rest are followed by another i2v, or finished meanwhile).
+pub fn start(
+    engine: &Engine,
+    saved: &[JobRecord],
+    unfinished: Unfinished,
+) -> (Vec<JobId>, Vec<JobId>) {
+    let (mut fetching, mut following) = (Vec::new(), Vec::new());
+    for record in saved {
         let id = record.id.clone();
         if record.lacks_its_video() {
             if engine.fetch_video_again(record.clone()) == Resumed::Started {
-                imported.fetching.push(id);
+                fetching.push(id);
             }
         } else if !record.state.is_terminal()
             && unfinished == Unfinished::Follow
             && engine.resume(record.clone()) == Resumed::Started
         {
-            imported.following.push(id);
+            following.push(id);
         }
     }
-    imported
+    (fetching, following)
 }
 
 /// What the local history already holds of fal's requests.

@@ -44,6 +44,7 @@ impl Backend {
         let sim = SimServer::start(demo_sim_config())
             .await
             .context("could not start the simulated fal")?;
+        made_elsewhere_for_the_demo(&sim);
         let base = sim.base_url();
         let config = ClientConfig::new(ApiKey::new("demo-key"))
             .with_base_urls(&base, &base)
@@ -78,6 +79,43 @@ fn close_orphaned_demo_jobs(store: &Store) {
         if let Err(err) = closed {
             tracing::warn!(job = %record.id, error = %err, "could not close an old demo job");
         }
+    }
+}
+
+/// A few jobs "made elsewhere" (fal's playground, another machine) in the demo fal's records,
+/// so that the history's `I` (import from fal's records) has something to bring in. Their
+/// image is served by the simulated fal itself, so a re-run of one works offline too.
+fn made_elsewhere_for_the_demo(sim: &SimServer) {
+    let mut png = Vec::new();
+    // A dusk-coloured gradient, inside the model's limits (300 px or more, 3:2).
+    let image = image::RgbImage::from_fn(480, 320, |x, y| {
+        let across = u8::try_from(x * 255 / 480).unwrap_or(u8::MAX);
+        let down = u8::try_from(y * 255 / 320).unwrap_or(u8::MAX);
+        image::Rgb([across / 2 + 60, 40 + down / 3, 150 - down / 3])
+    });
+    if let Err(err) = image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png) {
+        tracing::warn!(error = %err, "no demo jobs made elsewhere: the image could not be made");
+        return;
+    }
+    let url = sim.store_file("image/png", "playground.png", png);
+    let hour = Duration::from_secs(3600);
+    let made = [
+        (
+            "A heron lifts off a misty lake at dawn, slow pan right",
+            3 * hour,
+        ),
+        (
+            "Paper lanterns drift over a night market, handheld",
+            26 * hour,
+        ),
+    ];
+    for (prompt, age) in made {
+        let input = serde_json::json!({
+            "prompt": prompt,
+            "image_url": url,
+            "prompt_optimizer": true,
+        });
+        sim.made_elsewhere(i2v_fal::MODEL_ID, Some(input), age);
     }
 }
 

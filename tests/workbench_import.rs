@@ -98,16 +98,22 @@ async fn i_asks_fals_records_and_imports_the_jobs_made_elsewhere_once() {
     let here = history.lines().find(|l| l.contains("made here")).unwrap();
     assert!(!here.contains('⇣'), "{here}");
 
-    // Their videos arrive as the jobs made here do.
+    // Their videos arrive as the jobs made here do, said once both are in; a video
+    // fetched is no job in flight, so the queue has only the job made here.
     let store = h.store();
-    h.wait_for("both videos downloaded", |_| {
-        imported_in(&store)
-            .iter()
-            .filter(|r| r.result.as_ref().is_some_and(|v| v.local_file.is_some()))
-            .count()
-            == 2
-    })
-    .await;
+    let fetched = h
+        .wait_for("both videos downloaded", |s| {
+            let videos = imported_in(&store)
+                .iter()
+                .filter(|r| r.result.as_ref().is_some_and(|v| v.local_file.is_some()))
+                .count();
+            videos == 2
+                && s.status_bar()
+                    .contains("The imported jobs' videos are fetched")
+        })
+        .await;
+    let queue = fetched.pane_text("Queue");
+    assert!(!queue.contains("a fox in the playground"), "{fetched}");
     let records = imported(&h);
     assert_eq!(records.len(), 3);
     let done = records

@@ -56,7 +56,18 @@ pub(crate) fn import(
     };
     // Saves are file I/O; the engine starts its tasks from the blocking pool as at start.
     tokio::task::spawn_blocking(move || {
-        let imported = fal_import::bring_in(&engine, records, Unfinished::Follow);
+        let mut imported = fal_import::save(engine.store(), records, engine.downloads());
+        // The app hears of the jobs before their first event: what the engine will fetch
+        // and follow is said now, and started only once the answer is on its way.
+        let saved = imported.saved.clone();
+        for record in &saved {
+            if record.lacks_its_video() {
+                imported.fetching.push(record.id.clone());
+            } else if !record.state.is_terminal() {
+                imported.following.push(record.id.clone());
+            }
+        }
         let _ = tx.send(Msg::FalImport(FalImport::Imported(Ok(imported))));
+        fal_import::start(&engine, &saved, Unfinished::Follow);
     });
 }

@@ -96,6 +96,8 @@ pub struct App {
     reads: Reads,
     /// A look at fal's records, or an import from them, under way (the history's `I`).
     pub(crate) importing: Option<Importing>,
+    /// Imported jobs whose videos are being fetched: said once all are in.
+    pub(crate) fetching_imports: Vec<JobId>,
     /// Graphics, frame strips and the video playing.
     pub(crate) media: Media,
     pub(crate) quit: bool,
@@ -157,6 +159,7 @@ impl App {
             spend: Spend::new(Utc::now(), opts.pricing.budget),
             reads: Reads::default(),
             importing: None,
+            fetching_imports: Vec::new(),
             media: Media::new(opts.graphics),
             quit: false,
         };
@@ -495,6 +498,17 @@ impl App {
     fn on_job(&mut self, event: JobEvent) -> Vec<Effect> {
         let mut effects = Vec::new();
         match event {
+            // The video of an imported job being fetched: no job in flight, so it stays out of
+            // the queue (the book would take an unknown job for a new one of this session).
+            JobEvent::Updated(record)
+                if self.fetching_imports.contains(&record.id)
+                    && !self.book.get(&record.id).is_some_and(|e| e.live) =>
+            {
+                let id = record.id.clone();
+                self.book.add_loaded(vec![*record]);
+                self.import_fetched(&id);
+                self.panes.history.refresh(&self.book);
+            }
             JobEvent::Updated(record) => {
                 let id = record.id.clone();
                 let first_job = self.book.live().next().is_none();
@@ -505,7 +519,9 @@ impl App {
                 if let Some(finished) = self.book.update(*record) {
                     effects.extend(self.announce_finished(&id, &finished.state));
                 }
-                if lacked_its_video {
+                if self.fetching_imports.contains(&id) {
+                    self.import_fetched(&id);
+                } else if lacked_its_video {
                     self.fetched_again(&id);
                 }
                 if first_job {

@@ -96,29 +96,36 @@ impl App {
             });
         }
         about.extend(left_out);
+        self.notice(format!(
+            "fal's records hold {} the history lacks",
+            count(found.records.len(), "job", "jobs")
+        ));
         self.show(Box::new(Confirm::Import {
             records: found.records,
             about,
         }));
     }
 
-    /// The jobs saved: in the history at once, those the engine fetches or follows in the
-    /// queue too (their own events then say how they go).
+    /// The jobs saved: in the history at once, those fal still runs in the queue too (their
+    /// own events then say how they go). The engine starts on them only after this answer,
+    /// so no event of theirs comes first.
     fn imported_from_fal(&mut self, imported: Imported) {
-        let moving: Vec<&i2v_store::JobId> = imported
-            .fetching
-            .iter()
-            .chain(&imported.following)
-            .collect();
         let rows: Vec<Summary> = imported.saved.iter().map(Summary::of).collect();
         self.book.apply_changes(rows, &[]);
-        for record in &imported.saved {
-            // An event of the engine's may have come first, and be newer.
-            let live = self.book.get(&record.id).is_some_and(|e| e.live);
-            if moving.contains(&&record.id) && !live {
-                self.book.update(record.clone());
-            }
+        // Their records at hand, so the fetches' events update them where they are (a
+        // video fetched is no job in flight: it stays out of the queue).
+        let moving: Vec<JobRecord> = imported
+            .saved
+            .iter()
+            .filter(|r| imported.fetching.contains(&r.id) || imported.following.contains(&r.id))
+            .cloned()
+            .collect();
+        self.book.add_loaded(moving);
+        for id in &imported.following {
+            self.book.mark_live(id);
         }
+        self.fetching_imports
+            .extend(imported.fetching.iter().cloned());
         self.panes.history.refresh(&self.book);
         self.recount_spend();
         if !imported.saved.is_empty() {
@@ -147,6 +154,36 @@ impl App {
                 count(left, "job", "jobs"),
                 sanitize_one_line(&why)
             ));
+        }
+    }
+}
+
+impl App {
+    /// A job whose video an import fetches changed: said once all of them are in (each that
+    /// failed at once, as an error), not job by job.
+    pub(crate) fn import_fetched(&mut self, id: &i2v_store::JobId) {
+        let Some(record) = self.book.get(id).map(|e| &e.record) else {
+            return;
+        };
+        let fetched = record
+            .result
+            .as_ref()
+            .is_some_and(|r| r.local_file.is_some());
+        let failed = record
+            .error
+            .as_ref()
+            .filter(|e| e.message != crate::fal_import::NOT_FETCHED_YET)
+            .map(|e| sanitize_one_line(&e.message));
+        if !fetched && failed.is_none() {
+            return;
+        }
+        self.fetching_imports.retain(|f| f != id);
+        if let Some(why) = failed.filter(|_| !fetched) {
+            self.error(format!(
+                "Imported job {id}: its video could not be fetched: {why}"
+            ));
+        } else if self.fetching_imports.is_empty() {
+            self.notice("The imported jobs' videos are fetched");
         }
     }
 }
