@@ -27,7 +27,7 @@ fn resume_fetches_the_video_a_failed_download_left_on_fal() {
     let resumed = sandbox.run(&["resume"]);
     resumed
         .expect_code(0)
-        .expect_stderr("fetching the video of 1 completed job(s) again");
+        .expect_stderr("fetching the video of 1 completed job again");
     let fetched = sandbox.only_record();
     assert_eq!(fetched.state, JobState::Completed);
     assert!(fetched.error.is_none(), "{:?}", fetched.error);

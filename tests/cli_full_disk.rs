@@ -181,7 +181,7 @@ fn a_disk_that_fills_while_fal_works_loses_nothing_and_resume_fetches_the_video(
 
     let resumed = sandbox.run(&["resume"]);
     resumed.expect_code(0);
-    resumed.expect_stderr("fetching the video of 1 completed job(s) again");
+    resumed.expect_stderr("fetching the video of 1 completed job again");
     let done = records_in(&data).pop().unwrap();
     assert!(done.error.is_none(), "{:?}", done.error);
     let video = done.result.unwrap().local_file.unwrap();

@@ -222,7 +222,7 @@ fn resume_finishes_several_jobs() {
 
     let resume = sandbox.run(&["resume"]);
     resume.expect_code(0);
-    resume.expect_stderr("resuming 2 job");
+    resume.expect_stderr("resuming 2 jobs");
     let records = sandbox.records();
     assert_eq!(records.len(), 2);
     for record in &records {

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 
 use super::args::SubmitArgs;
 use super::confirm::{self, Answer};
+use super::history::plural;
 use super::output::print_line;
 use super::report::Reporter;
 use crate::batch::{BatchPlan, PlanError};
@@ -327,18 +328,20 @@ pub async fn resume(
         return Ok(ExitCode::SUCCESS);
     }
     if !ids.is_empty() {
-        eprintln!("resuming {} job(s)", ids.len());
+        eprintln!("resuming {} job{}", ids.len(), plural(ids.len()));
     }
     if !checks.resumed.is_empty() {
         eprintln!(
-            "checking fal's records for {} job(s) whose submit's answer was lost",
-            checks.resumed.len()
+            "checking fal's records for {} job{} whose submit's answer was lost",
+            checks.resumed.len(),
+            plural(checks.resumed.len())
         );
     }
     if !refetch.resumed.is_empty() {
         eprintln!(
-            "fetching the video of {} completed job(s) again (their download failed)",
-            refetch.resumed.len()
+            "fetching the video of {} completed job{} again (their download failed)",
+            refetch.resumed.len(),
+            plural(refetch.resumed.len())
         );
     }
     ids.extend(checks.resumed);
