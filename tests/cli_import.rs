@@ -43,7 +43,7 @@ fn requests_made_elsewhere_become_jobs_once_with_their_videos() {
 
     let run = import(&sandbox, &[]);
     run.expect_code(0)
-        .expect_stderr("imported 2 job(s) from fal's records since ")
+        .expect_stderr("imported 2 jobs from fal's records since ")
         .expect_stderr("1 completed, 1 failed")
         .expect_stdout("completed a fox in the playground");
     let records = sandbox.records();
@@ -107,7 +107,7 @@ fn no_download_keeps_the_url_and_since_narrows_the_window() {
 
     import(&sandbox, &["--since", "1d", "--no-download"])
         .expect_code(0)
-        .expect_stderr("imported 1 job(s)");
+        .expect_stderr("imported 1 job from");
     let records = sandbox.records();
     assert_eq!(records.len(), 1);
     let job = &records[0];
@@ -128,7 +128,7 @@ fn no_download_keeps_the_url_and_since_narrows_the_window() {
     // The default window (7 days) takes the older one too, and only it.
     import(&sandbox, &["--no-download"])
         .expect_code(0)
-        .expect_stderr("imported 1 job(s)");
+        .expect_stderr("imported 1 job from");
     assert_eq!(sandbox.records().len(), 2);
 }
 
@@ -184,7 +184,7 @@ fn requests_still_on_fal_are_imported_for_resume_to_follow_and_one_without_outpu
 
     import(&sandbox, &[])
         .expect_code(0)
-        .expect_stderr("imported 3 job(s)")
+        .expect_stderr("imported 3 jobs from")
         .expect_stderr("0 completed, 1 failed")
         .expect_stderr("2 of them still queued or running on fal: `i2v resume`");
     let by_request = |id: &str| {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use i2v_store::JobState;
 
+use super::history::plural;
 use super::report::Reporter;
 use super::submit::{Followed, follow};
 use crate::config::Settings;
@@ -85,8 +86,9 @@ pub async fn import(
         );
     }
     eprintln!(
-        "imported {} job(s) from fal's records since {when}: {} completed, {} failed",
+        "imported {} job{} from fal's records since {when}: {} completed, {} failed",
         imported.saved.len(),
+        plural(imported.saved.len()),
         imported.count(&JobState::Completed),
         imported.count(&JobState::Failed),
     );
@@ -99,7 +101,8 @@ pub async fn import(
     }
     if let Some((left, why)) = &imported.not_saved {
         eprintln!(
-            "error: {left} job(s) not imported, the history could not save them: {}",
+            "error: {left} job{} not imported, the history could not save them: {}",
+            plural(*left),
             sanitize(why)
         );
     }
