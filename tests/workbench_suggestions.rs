@@ -219,3 +219,49 @@ async fn known_commands_are_coloured_and_a_bracket_of_anything_else_is_named() {
     );
     assert_eq!(h.bench.app.focus(), Focus::Editor);
 }
+
+/// Keys typed before Tab's answer came wait for it, so each lands where it would have on a
+/// quick machine: Tab, Tab through a field with nothing to complete moves on twice (one of
+/// them was lost, and the next keys went to the wrong pane), and a letter typed after a Tab
+/// that completes goes after the completion.
+#[tokio::test]
+async fn keys_typed_before_tabs_answer_wait_for_it() {
+    let dir = shots();
+    let mut h = Harness::start().await;
+    h.focus(Focus::Image);
+    let folder = text_of(&dir.path().join("shots"));
+    // A whole file name (not an image a check would pass): Tab asks, and has nothing to add.
+    h.type_text(&format!("{folder}/a1.png"));
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    // Tab's order: the prompt, the image, the optimizer, the queue, the history.
+    let twice = Focus::Queue;
+    for _ in 0..50 {
+        if h.bench.app.focus() == twice {
+            break;
+        }
+        h.quiet().await;
+    }
+    assert_eq!(h.bench.app.focus(), twice, "{}", h.screen());
+
+    // Back in the field: a partial name, Tab, and a letter at once.
+    h.focus(Focus::Image);
+    h.press(KeyCode::Backspace);
+    for _ in 0..50 {
+        if h.bench.app.draft().image.is_empty() {
+            break;
+        }
+        h.press(KeyCode::Backspace);
+    }
+    h.type_text(&format!("{folder}/su"));
+    h.press(KeyCode::Tab);
+    h.type_text("x");
+    let expected = format!("{folder}/sunset/x");
+    for _ in 0..50 {
+        if h.bench.app.draft().image == expected {
+            break;
+        }
+        h.quiet().await;
+    }
+    assert_eq!(h.bench.app.draft().image, expected);
+}

@@ -65,6 +65,10 @@ pub struct Runtime {
 
 /// How long after the last edit the draft is saved: soon enough that a `kill -9` or a power
 /// cut loses at most a second of typing, late enough not to write on every key.
+/// How long Tab's path completion may take before it counts as nothing to complete: the keys
+/// typed after Tab wait for it.
+const COMPLETION_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub const DRAFT_SAVE_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What the loop must do after an effect that needs the terminal.
@@ -436,11 +440,20 @@ impl Runtime {
             }
             Effect::CompletePath(text) => {
                 let tx = self.msg_tx.clone();
-                // A folder on a slow mount must not hold up the screen.
-                tokio::task::spawn_blocking(move || {
-                    let cwd = std::env::current_dir().unwrap_or_default();
-                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    let completion = crate::path_complete::complete(&text, &cwd, home.as_deref());
+                // A folder on a slow mount must not hold up the screen, nor the keys typed
+                // after Tab, which wait for this answer: past a moment, nothing to complete.
+                tokio::spawn(async move {
+                    let asked = text.clone();
+                    let listing = tokio::task::spawn_blocking(move || {
+                        let cwd = std::env::current_dir().unwrap_or_default();
+                        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                        crate::path_complete::complete(&asked, &cwd, home.as_deref())
+                    });
+                    let completion = tokio::time::timeout(COMPLETION_WAIT, listing)
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                        .flatten();
                     let _ = tx.send(Msg::PathCompleted { text, completion });
                 });
             }

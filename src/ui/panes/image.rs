@@ -31,6 +31,10 @@ pub(crate) struct ImagePane {
     thumb: Option<(String, Still)>,
     /// The text Tab asked the runtime to complete, until the answer comes.
     completing: Option<String>,
+    /// Keys typed while that answer was on its way: they wait for it, so each lands where it
+    /// would have without the wait (Tab, Tab through a field with nothing to complete moves
+    /// on twice, and what is typed next goes to the pane the second Tab reached).
+    held: Vec<KeyEvent>,
     /// The paths Tab found when several match, and the text they complete.
     choices: Option<(String, Suggestions)>,
     /// Where the field's row was last drawn: the choices open below it.
@@ -57,6 +61,7 @@ impl ImagePane {
             info: None,
             thumb: None,
             completing: None,
+            held: Vec::new(),
             choices: None,
             row: None,
         }
@@ -99,6 +104,20 @@ impl ImagePane {
         self.choices = Suggestions::new("Tab · Enter takes", completion.choices, completion.more)
             .map(|list| (completion.text, list));
         Tab::Completed
+    }
+
+    /// Tab's answer is on its way: the app holds the keys that come meanwhile.
+    pub fn waiting(&self) -> bool {
+        self.completing.is_some()
+    }
+
+    pub fn hold(&mut self, key: KeyEvent) {
+        self.held.push(key);
+    }
+
+    /// The keys held for Tab's answer, oldest first, to be handled now that it came.
+    pub fn take_held(&mut self) -> Vec<KeyEvent> {
+        std::mem::take(&mut self.held)
     }
 
     /// The keyboard went elsewhere: an answer still coming is not wanted, the list closes.

@@ -649,7 +649,21 @@ impl App {
 
     /// Tab's answer in the image field: the path completed, or nothing to complete, and
     /// the keyboard moves on as Tab does elsewhere.
+    /// The keys typed while the answer was on its way are handled after it, in order.
     fn path_completed(
+        &mut self,
+        text: &str,
+        completion: Option<crate::path_complete::Completion>,
+    ) -> Vec<Effect> {
+        let held = self.panes.image.take_held();
+        let mut effects = self.tab_answered(text, completion);
+        for key in held {
+            effects.extend(self.on_key(key));
+        }
+        effects
+    }
+
+    fn tab_answered(
         &mut self,
         text: &str,
         completion: Option<crate::path_complete::Completion>,

@@ -102,6 +102,12 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
+        // Tab in the image field asked for the path's completion: what comes before the
+        // answer waits for it (a bounded wait: the runtime answers within a moment).
+        if self.focus == Focus::Image && self.overlay.is_none() && self.panes.image.waiting() {
+            self.panes.image.hold(key);
+            return Vec::new();
+        }
         let binding = KeyBinding::from_event(&key);
         // Nothing on screen says what a key would do: only quitting works (resizing comes
         // as its own message).
