@@ -198,7 +198,15 @@ impl Harness {
             if self.bench.app.focus() == focus {
                 return;
             }
+            let before = self.bench.app.focus();
             self.press(KeyCode::Tab);
+            // Tab in the image field may wait for the path's completion (answered from its
+            // own thread): a user would see the keyboard stay, and wait for it to move.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+            while self.bench.app.focus() == before && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                self.bench.settle().unwrap();
+            }
         }
         assert_eq!(
             self.bench.app.focus(),

@@ -439,22 +439,29 @@ impl Runtime {
                 }
             }
             Effect::CompletePath(text) => {
+                // A folder on a slow mount must not hold up the screen, nor for long the keys
+                // typed after Tab, which wait for this answer: past a moment, the answer is
+                // that there is nothing to complete. Whichever comes first answers.
+                let answered = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let answer = move |answered: &std::sync::atomic::AtomicBool,
+                                   tx: &mpsc::UnboundedSender<Msg>,
+                                   text: String,
+                                   completion| {
+                    if !answered.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                        let _ = tx.send(Msg::PathCompleted { text, completion });
+                    }
+                };
+                let (tx, asked, first) = (self.msg_tx.clone(), text.clone(), answered.clone());
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let completion = crate::path_complete::complete(&asked, &cwd, home.as_deref());
+                    answer(&first, &tx, asked, completion);
+                });
                 let tx = self.msg_tx.clone();
-                // A folder on a slow mount must not hold up the screen, nor the keys typed
-                // after Tab, which wait for this answer: past a moment, nothing to complete.
                 tokio::spawn(async move {
-                    let asked = text.clone();
-                    let listing = tokio::task::spawn_blocking(move || {
-                        let cwd = std::env::current_dir().unwrap_or_default();
-                        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                        crate::path_complete::complete(&asked, &cwd, home.as_deref())
-                    });
-                    let completion = tokio::time::timeout(COMPLETION_WAIT, listing)
-                        .await
-                        .ok()
-                        .and_then(Result::ok)
-                        .flatten();
-                    let _ = tx.send(Msg::PathCompleted { text, completion });
+                    tokio::time::sleep(COMPLETION_WAIT).await;
+                    answer(&answered, &tx, text, None);
                 });
             }
             Effect::InspectImage(text) => {
