@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use i2v_fal::FalClient;
-use i2v_store::{BatchId, JobClaim, JobId, JobRecord, Store, StoreProblem};
+use i2v_store::{BatchId, JobId, JobRecord, Store, StoreProblem};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -164,24 +164,12 @@ impl Engine {
     /// Picks a job up again from its record (after a crash or quit): follows it on fal from its
     /// request id, with its logs continuing where they stopped.
     pub fn resume(&self, record: JobRecord) -> Resumed {
-        if record.state.is_terminal() {
-            return Resumed::AlreadyFinished;
-        }
-        if self.is_running(&record.id) {
-            return Resumed::Busy;
-        }
-        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
-            tracing::info!(job = %record.id, "not resuming: another process runs it");
-            return Resumed::Busy;
-        };
-        // Re-read under the claim: the other runner may have finished it meanwhile.
-        let record = match self.inner.store.load(&record.id) {
-            Ok(fresh) if fresh.state.is_terminal() => return Resumed::AlreadyFinished,
-            Ok(fresh) => fresh,
-            Err(_) => record,
-        };
-        self.spawn_resumed(record, claim);
-        Resumed::Started
+        self.claim_and_start(
+            record,
+            "resuming",
+            |r| !r.state.is_terminal(),
+            |run| run.run(None),
+        )
     }
 
     /// Resumes every unfinished job in the store.
@@ -198,61 +186,29 @@ impl Engine {
 
     /// Resumes the unfinished ones among `records` (a listing the caller already has).
     pub fn resume_all(&self, records: impl IntoIterator<Item = JobRecord>) -> ResumeReport {
-        let mut report = ResumeReport::default();
-        for record in records {
-            let id = record.id.clone();
-            match self.resume(record) {
-                Resumed::Started => report.resumed.push(id),
-                Resumed::Busy => report.busy.push(id),
-                Resumed::AlreadyFinished => {}
-            }
-        }
-        report
+        report_each(records, |record| self.resume(record))
     }
 
     /// Fetches again the video of a completed job whose download failed (a full disk, a
     /// broken link), while fal still serves it; the job stays completed either way, with the
     /// download's error if it fails again.
     pub fn fetch_video_again(&self, record: JobRecord) -> Resumed {
-        if !record.lacks_its_video() || !self.inner.options.download {
-            return Resumed::AlreadyFinished;
-        }
-        if self.is_running(&record.id) {
-            return Resumed::Busy;
-        }
-        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
-            return Resumed::Busy;
-        };
-        // Re-read under the claim: another process may have fetched it meanwhile.
-        let record = match self.inner.store.load(&record.id) {
-            Ok(fresh) if !fresh.lacks_its_video() => return Resumed::AlreadyFinished,
-            Ok(fresh) => fresh,
-            Err(_) => record,
-        };
-        let inner = self.inner.clone();
-        self.start(record.id.clone(), move |cancel| async move {
-            JobRun::new(inner, record, cancel).fetch_video_again().await;
-            drop(claim);
-        });
-        Resumed::Started
+        let download = self.inner.options.download;
+        self.claim_and_start(
+            record,
+            "fetching its video again",
+            |r| download && r.lacks_its_video(),
+            JobRun::fetch_video_again,
+        )
     }
 
     /// Fetches again every video whose download failed (see [`Engine::fetch_video_again`]).
     pub fn fetch_missing_videos(&self) -> ResumeReport {
         let listing = self.inner.store.missing_videos();
-        let mut report = ResumeReport {
+        ResumeReport {
             problems: listing.problems,
-            ..ResumeReport::default()
-        };
-        for record in listing.records {
-            let id = record.id.clone();
-            match self.fetch_video_again(record) {
-                Resumed::Started => report.resumed.push(id),
-                Resumed::Busy => report.busy.push(id),
-                Resumed::AlreadyFinished => {}
-            }
+            ..report_each(listing.records, |record| self.fetch_video_again(record))
         }
-        report
     }
 
     /// Settles a job whose submit's answer was lost from fal's records, and follows it if
@@ -263,26 +219,7 @@ impl Engine {
             super::fal_records::unsettled(r)
                 || (again && r.state == i2v_store::JobState::MaybeSubmitted && r.request.is_none())
         };
-        if !checkable(&record) {
-            return Resumed::AlreadyFinished;
-        }
-        if self.is_running(&record.id) {
-            return Resumed::Busy;
-        }
-        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
-            return Resumed::Busy;
-        };
-        let record = match self.inner.store.load(&record.id) {
-            Ok(fresh) if !checkable(&fresh) => return Resumed::AlreadyFinished,
-            Ok(fresh) => fresh,
-            Err(_) => record,
-        };
-        let inner = self.inner.clone();
-        self.start(record.id.clone(), move |cancel| async move {
-            JobRun::new(inner, record, cancel).check().await;
-            drop(claim);
-        });
-        Resumed::Started
+        self.claim_and_start(record, "checking", checkable, JobRun::check)
     }
 
     /// Settles every job maybe sent whose lost submit fal's records have not settled yet
@@ -300,16 +237,7 @@ impl Engine {
 
     /// Settles the unsettled ones among `records`.
     pub fn check_all(&self, records: impl IntoIterator<Item = JobRecord>) -> ResumeReport {
-        let mut report = ResumeReport::default();
-        for record in records {
-            let id = record.id.clone();
-            match self.check(record, false) {
-                Resumed::Started => report.resumed.push(id),
-                Resumed::Busy => report.busy.push(id),
-                Resumed::AlreadyFinished => {}
-            }
-        }
-        report
+        report_each(records, |record| self.check(record, false))
     }
 
     /// Asks fal to cancel the job (or stops it locally if fal has not accepted it yet).
@@ -355,13 +283,43 @@ impl Engine {
         self.inner.tracker.reopen();
     }
 
-    /// Follows a job fal already has (resuming it).
-    fn spawn_resumed(&self, record: JobRecord, claim: JobClaim) {
+    /// Starts `run` on a job already in the store if `eligible` says it wants it: not while it
+    /// runs here, nor while another process holds its claim (`doing` names the work in that
+    /// log line). The record is read again under the claim, since the other runner may have
+    /// finished the work meanwhile; the claim is held until the run ends.
+    fn claim_and_start<E, R, F>(
+        &self,
+        record: JobRecord,
+        doing: &str,
+        eligible: E,
+        run: R,
+    ) -> Resumed
+    where
+        E: Fn(&JobRecord) -> bool,
+        R: FnOnce(JobRun) -> F + Send + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        if !eligible(&record) {
+            return Resumed::AlreadyFinished;
+        }
+        if self.is_running(&record.id) {
+            return Resumed::Busy;
+        }
+        let Ok(Some(claim)) = self.inner.store.claim(&record.id) else {
+            tracing::info!(job = %record.id, "not {doing}: another process runs it");
+            return Resumed::Busy;
+        };
+        let record = match self.inner.store.load(&record.id) {
+            Ok(fresh) if !eligible(&fresh) => return Resumed::AlreadyFinished,
+            Ok(fresh) => fresh,
+            Err(_) => record,
+        };
         let inner = self.inner.clone();
         self.start(record.id.clone(), move |cancel| async move {
-            JobRun::new(inner, record, cancel).run(None).await;
+            run(JobRun::new(inner, record, cancel)).await;
             drop(claim);
         });
+        Resumed::Started
     }
 
     /// Registers job `id` as running here (so it can be cancelled at once) and runs `work`,
@@ -384,4 +342,21 @@ impl Engine {
             running.remove(&id);
         });
     }
+}
+
+/// Tallies what `start` did with each record: started or busy (the others had nothing to do).
+fn report_each(
+    records: impl IntoIterator<Item = JobRecord>,
+    mut start: impl FnMut(JobRecord) -> Resumed,
+) -> ResumeReport {
+    let mut report = ResumeReport::default();
+    for record in records {
+        let id = record.id.clone();
+        match start(record) {
+            Resumed::Started => report.resumed.push(id),
+            Resumed::Busy => report.busy.push(id),
+            Resumed::AlreadyFinished => {}
+        }
+    }
+    report
 }
