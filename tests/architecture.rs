@@ -90,6 +90,54 @@ fn a_pane_importing_the_app_fails() {
     );
 }
 
+/// App owns a few parts rather than a field for every concern (issue 19: at most 16). A new
+/// concern goes into the part it belongs to, or a new part that gathers several.
+const MOST_APP_FIELDS: usize = 16;
+
+#[test]
+fn the_app_holds_at_most_16_fields() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/ui/shell/app.rs")).unwrap();
+    let fields = struct_fields(&source, "pub struct App {");
+    assert!(
+        fields.len() <= MOST_APP_FIELDS,
+        "App has {} fields, at most {MOST_APP_FIELDS}: {fields:?}",
+        fields.len()
+    );
+    // The count itself: doc comments, attributes and private fields as App has them.
+    let sample = "pub struct App {\n    /// Says why.\n    pub(crate) settings: Settings,\n    \
+                  #[allow(dead_code)]\n    reads: Reads,\n    pub quit: bool,\n}\n";
+    assert_eq!(
+        struct_fields(sample, "pub struct App {"),
+        ["settings", "reads", "quit"]
+    );
+}
+
+/// The names of the fields of the struct that starts at `opening`, as written one a line.
+fn struct_fields(source: &str, opening: &str) -> Vec<String> {
+    let Some(start) = source.find(opening) else {
+        return Vec::new();
+    };
+    let body = &source[start + opening.len()..];
+    let body = &body[..body.find("\n}").unwrap_or(body.len())];
+    body.lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("//") && !line.starts_with('#'))
+        .filter_map(|line| {
+            let line = line
+                .strip_prefix("pub(crate) ")
+                .or_else(|| line.strip_prefix("pub "))
+                .unwrap_or(line);
+            let (name, _) = line.split_once(':')?;
+            (!name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()))
+            .then(|| name.to_owned())
+        })
+        .collect()
+}
+
 #[test]
 fn a_cycle_is_named_with_every_file_on_it() {
     let sources = BTreeMap::from([

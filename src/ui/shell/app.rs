@@ -14,7 +14,7 @@ use crate::ui::model::book::Book;
 use crate::ui::model::config::NotifyConfig;
 use crate::ui::model::effect::{Draft, Effect};
 use crate::ui::model::focus::Focus;
-use crate::ui::model::importing::Importing;
+use crate::ui::model::importing::Imports;
 use crate::ui::model::keys::KeyMap;
 use crate::ui::model::media::Media;
 use crate::ui::model::messages::Messages;
@@ -94,10 +94,9 @@ pub struct App {
     pub(crate) spend: Spend,
     /// History records asked for, and an action waiting for them.
     reads: Reads,
-    /// A look at fal's records, or an import from them, under way (the history's `I`).
-    pub(crate) importing: Option<Importing>,
-    /// Imported jobs whose videos are being fetched: said once all are in.
-    pub(crate) fetching_imports: Vec<JobId>,
+    /// A look at fal's records or an import from them under way (the history's `I`), and
+    /// the imported jobs whose videos are being fetched.
+    pub(crate) imports: Imports,
     /// Graphics, frame strips and the video playing.
     pub(crate) media: Media,
     pub(crate) quit: bool,
@@ -158,8 +157,7 @@ impl App {
             submits: Submits::default(),
             spend: Spend::new(Utc::now(), opts.pricing.budget),
             reads: Reads::default(),
-            importing: None,
-            fetching_imports: Vec::new(),
+            imports: Imports::default(),
             media: Media::new(opts.graphics),
             quit: false,
         };
@@ -501,7 +499,7 @@ impl App {
             // The video of an imported job being fetched: no job in flight, so it stays out of
             // the queue (the book would take an unknown job for a new one of this session).
             JobEvent::Updated(record)
-                if self.fetching_imports.contains(&record.id)
+                if self.imports.fetching(&record.id)
                     && !self.book.get(&record.id).is_some_and(|e| e.live) =>
             {
                 let id = record.id.clone();
@@ -519,7 +517,7 @@ impl App {
                 if let Some(finished) = self.book.update(*record) {
                     effects.extend(self.announce_finished(&id, &finished.state));
                 }
-                if self.fetching_imports.contains(&id) {
+                if self.imports.fetching(&id) {
                     self.import_fetched(&id);
                 } else if lacked_its_video {
                     self.fetched_again(&id);

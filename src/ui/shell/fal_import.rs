@@ -22,11 +22,11 @@ impl App {
     /// `I` in the history: asks fal's records what the history lacks, unless a look or an
     /// import is under way.
     pub(crate) fn look_at_fal(&mut self) -> Vec<Effect> {
-        match self.importing {
+        match self.imports.stage {
             Some(Importing::Looking) => self.notice("Still asking fal's records…"),
             Some(Importing::Saving) => self.notice("Still importing from fal's records…"),
             None => {
-                self.importing = Some(Importing::Looking);
+                self.imports.stage = Some(Importing::Looking);
                 self.notice(format!(
                     "Asking fal's records for jobs made elsewhere in {WINDOW}…"
                 ));
@@ -39,11 +39,11 @@ impl App {
 
     /// `y` to the question: the jobs found are saved (and their videos fetched).
     pub(crate) fn import_from_fal(&mut self, records: Vec<JobRecord>) -> Vec<Effect> {
-        if self.importing.is_some() {
+        if self.imports.stage.is_some() {
             self.notice("Still importing from fal's records…");
             return Vec::new();
         }
-        self.importing = Some(Importing::Saving);
+        self.imports.stage = Some(Importing::Saving);
         self.notice(format!(
             "Importing {} from fal's records…",
             count(records.len(), "job", "jobs")
@@ -52,7 +52,7 @@ impl App {
     }
 
     pub(crate) fn fal_import(&mut self, msg: FalImport) {
-        self.importing = None;
+        self.imports.stage = None;
         match msg {
             FalImport::Found {
                 result: Err(why), ..
@@ -124,8 +124,7 @@ impl App {
         for id in &imported.following {
             self.book.mark_live(id);
         }
-        self.fetching_imports
-            .extend(imported.fetching.iter().cloned());
+        self.imports.fetch(imported.fetching.iter().cloned());
         self.panes.history.refresh(&self.book);
         self.recount_spend();
         if !imported.saved.is_empty() {
@@ -177,12 +176,12 @@ impl App {
         if !fetched && failed.is_none() {
             return;
         }
-        self.fetching_imports.retain(|f| f != id);
+        let all_in = self.imports.fetched(id);
         if let Some(why) = failed.filter(|_| !fetched) {
             self.error(format!(
                 "Imported job {id}: its video could not be fetched: {why}"
             ));
-        } else if self.fetching_imports.is_empty() {
+        } else if all_in {
             self.notice("The imported jobs' videos are fetched");
         }
     }
