@@ -16,6 +16,7 @@ use crate::ui::model::book::Book;
 use crate::ui::model::effect::Effect;
 use crate::ui::model::focus::Focus;
 use crate::ui::model::keys::{Action, KeyBinding, KeyMap};
+use crate::ui::model::settings::Settings;
 use crate::ui::model::spend::SpendShown;
 use crate::ui::model::theme::Theme;
 
@@ -49,26 +50,22 @@ pub(crate) struct Hint {
 
 /// An action shown in the status bar as `text`.
 pub(crate) const fn hint(action: Action, text: &'static str) -> Command {
-    Command::Action {
-        action,
-        hint: Some(Hint {
-            text,
-            through: None,
-            on_result: false,
-            said: false,
-        }),
-    }
+    hinted(action, text, false)
 }
 
 /// An action shown as `text`, its key named by the view itself too (see [`Hint::said`]).
 pub(crate) const fn said(action: Action, text: &'static str) -> Command {
+    hinted(action, text, true)
+}
+
+const fn hinted(action: Action, text: &'static str, said: bool) -> Command {
     Command::Action {
         action,
         hint: Some(Hint {
             text,
             through: None,
             on_result: false,
-            said: true,
+            said,
         }),
     }
 }
@@ -147,6 +144,13 @@ pub(crate) const MOVES: [Command; 6] = [
     quiet(Action::PageDown),
     quiet(Action::Top),
     quiet(Action::Bottom),
+];
+
+/// What every view takes quietly: quit, help and the messages.
+pub(crate) const QUIT_HELP_MESSAGES: [Command; 3] = [
+    quiet(Action::Quit),
+    quiet(Action::Help),
+    quiet(Action::Messages),
 ];
 
 /// The first action of `commands` (in their order) bound to `key`.
@@ -297,6 +301,12 @@ impl<'a> Ctx<'a> {
             remote,
             out,
         }
+    }
+
+    /// The context the shell hands its components: the book, and from the settings the key
+    /// map and whether it runs over SSH.
+    pub fn of(book: &'a Book, settings: &'a Settings, out: &'a mut Vec<Request>) -> Self {
+        Self::new(book, &settings.keys, settings.remote, out)
     }
 
     pub fn effect(&mut self, effect: Effect) {

@@ -29,6 +29,15 @@ pub(crate) fn clear(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Block::new().style(theme.base()), area);
 }
 
+/// All of the screen but its last row, the status bar, which names the keys: for the views
+/// that want every other row (full screen, the grid, the storyboard).
+pub(crate) fn above_status_bar(screen: Rect) -> Rect {
+    Rect {
+        height: screen.height.saturating_sub(1),
+        ..screen
+    }
+}
+
 /// The inside of a bordered block.
 pub(crate) fn inner(rect: Rect) -> Rect {
     rect.inner(ratatui::layout::Margin::new(1, 1))

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::ui::kit::component::{
-    Command, Component, Ctx, MOVES, Outcome, Overlay, View, hint, quiet,
+    Command, Component, Ctx, MOVES, Outcome, Overlay, QUIT_HELP_MESSAGES, View, hint, quiet,
 };
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::layout;
@@ -81,12 +81,8 @@ impl<T: Text> Component for TextView<T> {
         let mut commands = self.text.commands();
         commands.push(quiet(Action::Back));
         commands.extend(MOVES);
-        commands.extend([
-            quiet(Action::Quit),
-            quiet(Action::Help),
-            quiet(Action::Messages),
-            quiet(Action::Submit),
-        ]);
+        commands.extend(QUIT_HELP_MESSAGES);
+        commands.push(quiet(Action::Submit));
         commands
     }
 

@@ -13,7 +13,8 @@ use i2v_store::JobId;
 use crate::judge::stars;
 use crate::text::sanitize;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, MOVES, Outcome, Overlay, Request, View, hint, quiet,
+    Command, Component, Ctx, MOVES, Outcome, Overlay, QUIT_HELP_MESSAGES, Request, View, hint,
+    quiet,
 };
 use crate::ui::kit::draw::{frame_block, inner};
 use crate::ui::kit::frames::Frames;
@@ -181,11 +182,7 @@ impl Component for Compare {
             hint(Action::PageDown, "page"),
         ];
         commands.extend(MOVES);
-        commands.extend([
-            quiet(Action::Quit),
-            quiet(Action::Help),
-            quiet(Action::Messages),
-        ]);
+        commands.extend(QUIT_HELP_MESSAGES);
         commands
     }
 

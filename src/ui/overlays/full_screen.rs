@@ -13,7 +13,7 @@ use i2v_store::JobId;
 use crate::preview::Playback;
 use crate::text::sanitize;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, Outcome, Overlay, Request, View, hint, quiet,
+    Command, Component, Ctx, Outcome, Overlay, QUIT_HELP_MESSAGES, Request, View, hint, quiet,
 };
 use crate::ui::kit::job;
 use crate::ui::model::book::Book;
@@ -84,10 +84,8 @@ impl Component for FullScreen {
         commands.extend([
             hint(Action::Note, "note"),
             hint(Action::ContinueShot, "continue"),
-            quiet(Action::Quit),
-            quiet(Action::Help),
-            quiet(Action::Messages),
         ]);
+        commands.extend(QUIT_HELP_MESSAGES);
         commands
     }
 
@@ -144,11 +142,7 @@ impl Overlay for FullScreen {
     }
 
     fn rect(&self, screen: Rect) -> Rect {
-        // The whole screen but the status bar, which names the keys.
-        Rect {
-            height: screen.height.saturating_sub(1),
-            ..screen
-        }
+        crate::ui::kit::draw::above_status_bar(screen)
     }
 
     fn job(&self) -> Option<&JobId> {

@@ -18,10 +18,11 @@ use crate::judge::stars;
 use crate::preview::{Playback, Still};
 use crate::text::sanitize;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, Outcome, Overlay, Request, View, fixed, hint, quiet, said,
+    Command, Component, Ctx, MOVES, Outcome, Overlay, QUIT_HELP_MESSAGES, Request, View, fixed,
+    hint, quiet, said,
 };
 use crate::ui::kit::differs::differences;
-use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::draw::{above_status_bar, frame_block, inner};
 use crate::ui::kit::grid_shape::Shape;
 use crate::ui::kit::job;
 use crate::ui::model::format::{cut, state_icon};
@@ -229,23 +230,16 @@ impl Component for Grid {
             fixed("←↑↓→", "move"),
             quiet(Action::Left),
             quiet(Action::Right),
-            quiet(Action::Up),
-            quiet(Action::Down),
-            quiet(Action::PageUp),
-            quiet(Action::PageDown),
-            quiet(Action::Top),
-            quiet(Action::Bottom),
+        ];
+        commands.extend(MOVES);
+        commands.extend([
             hint(Action::Play, "play all"),
             hint(Action::FullScreen, "full screen"),
             hint(Action::Detail, "details"),
-        ];
-        commands.extend(job::rating());
-        commands.extend([
-            hint(Action::Note, "note"),
-            quiet(Action::Quit),
-            quiet(Action::Help),
-            quiet(Action::Messages),
         ]);
+        commands.extend(job::rating());
+        commands.push(hint(Action::Note, "note"));
+        commands.extend(QUIT_HELP_MESSAGES);
         commands
     }
 
@@ -320,11 +314,7 @@ impl Overlay for Grid {
     }
 
     fn rect(&self, screen: Rect) -> Rect {
-        // All of the screen but the status bar: cells want every row.
-        Rect {
-            height: screen.height.saturating_sub(1),
-            ..screen
-        }
+        above_status_bar(screen)
     }
 
     fn shows_frames_of(&self) -> Vec<JobId> {

@@ -23,9 +23,10 @@ use crate::preview::{Playback, Still};
 use crate::text::sanitize;
 use crate::ui::kit::chain::next_shots;
 use crate::ui::kit::component::{
-    Command, Component, Ctx, Outcome, Overlay, Request, View, fixed, hint, hints, quiet,
+    Command, Component, Ctx, Outcome, Overlay, QUIT_HELP_MESSAGES, Request, View, fixed, hint,
+    hints, quiet,
 };
-use crate::ui::kit::draw::{frame_block, inner};
+use crate::ui::kit::draw::{above_status_bar, frame_block, inner};
 use crate::ui::kit::job;
 use crate::ui::kit::text_field::TextField;
 use crate::ui::model::book::Book;
@@ -204,11 +205,7 @@ impl Component for Storyboard {
             hint(Action::FullScreen, "full screen"),
         ];
         commands.extend(job::rating());
-        commands.extend([
-            quiet(Action::Quit),
-            quiet(Action::Help),
-            quiet(Action::Messages),
-        ]);
+        commands.extend(QUIT_HELP_MESSAGES);
         commands
     }
 
@@ -468,11 +465,7 @@ impl Overlay for Storyboard {
     }
 
     fn rect(&self, screen: Rect) -> Rect {
-        // The whole screen but the status bar, which names the keys.
-        Rect {
-            height: screen.height.saturating_sub(1),
-            ..screen
-        }
+        above_status_bar(screen)
     }
 
     fn shows_frames_of(&self) -> Vec<JobId> {

@@ -314,12 +314,7 @@ impl App {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let mut ctx = crate::ui::kit::component::Ctx::new(
-            &self.book,
-            &self.settings.keys,
-            self.settings.remote,
-            &mut out,
-        );
+        let mut ctx = crate::ui::kit::component::Ctx::of(&self.book, &self.settings, &mut out);
         use crate::ui::kit::component::Component;
         self.panes.history.act(waiting.action, &mut ctx);
         self.handle_requests(out)
@@ -670,12 +665,7 @@ impl App {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(
-            &self.book,
-            &self.settings.keys,
-            self.settings.remote,
-            &mut out,
-        );
+        let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
         let tab = self.panes.image.completed(text, completion, &mut ctx);
         let effects = self.handle_requests(out);
         if tab == Tab::Leave {

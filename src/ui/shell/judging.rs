@@ -58,12 +58,7 @@ impl App {
         let job_prompt = self.book.get(&id).map(|e| e.record.input.prompt.clone());
         let load_prompt = self.panes.prompt.text().trim().is_empty() && job_prompt.is_some();
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(
-            &self.book,
-            &self.settings.keys,
-            self.settings.remote,
-            &mut out,
-        );
+        let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
         self.panes.image.replace(&image, &mut ctx);
         if load_prompt && let Some(prompt) = job_prompt {
             self.panes.prompt.replace(&clean_paste(&prompt));

@@ -145,12 +145,7 @@ impl App {
         let mut handed_back = None;
         let acted;
         {
-            let mut ctx = Ctx::new(
-                &self.book,
-                &self.settings.keys,
-                self.settings.remote,
-                &mut out,
-            );
+            let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
             if let Some(overlay) = self.overlay.as_mut() {
                 let commands = overlay.commands();
                 acted = component::action_for(ctx.keys, &commands, binding);
@@ -261,12 +256,7 @@ impl App {
             Action::FocusHistory => self.set_focus(Focus::History),
             Action::ToggleOptimizer => {
                 let mut out = Vec::new();
-                let mut ctx = Ctx::new(
-                    &self.book,
-                    &self.settings.keys,
-                    self.settings.remote,
-                    &mut out,
-                );
+                let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
                 self.panes.optimizer.toggle(&mut ctx);
                 return self.handle_requests(out);
             }
@@ -308,12 +298,7 @@ impl App {
         }
         self.panes.prompt.undo(action);
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(
-            &self.book,
-            &self.settings.keys,
-            self.settings.remote,
-            &mut out,
-        );
+        let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
         self.panes.image.replace(&image, &mut ctx);
         self.panes.optimizer.set(optimizer);
         Some(self.handle_requests(out))
@@ -411,12 +396,7 @@ impl App {
                 }
                 Request::Restore { id, input } => {
                     let mut out = Vec::new();
-                    let mut ctx = Ctx::new(
-                        &self.book,
-                        &self.settings.keys,
-                        self.settings.remote,
-                        &mut out,
-                    );
+                    let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
                     let before = (self.panes.image.text(), self.panes.optimizer.on());
                     let step = self.panes.prompt.last_step();
                     self.panes.prompt.replace(&clean_paste(&input.prompt));
@@ -536,12 +516,7 @@ impl App {
         self.messages.warning_seen(self.time.now);
         self.messages.forget_notice_about(Origin::Paste);
         let mut out = Vec::new();
-        let mut ctx = Ctx::new(
-            &self.book,
-            &self.settings.keys,
-            self.settings.remote,
-            &mut out,
-        );
+        let mut ctx = Ctx::of(&self.book, &self.settings, &mut out);
         // An overlay with a text field (the note) takes it; the others ignore it.
         if let Some(overlay) = self.overlay.as_mut() {
             overlay.paste(text, &mut ctx);
