@@ -141,9 +141,17 @@ pub async fn fetch(
         expected_size,
     };
     let size = client.download(job, progress).await.map_err(|err| {
+        // A link fal no longer answers for (its videos are kept for a while, not forever)
+        // is said as such: no retry will bring it back.
+        let gone = err.is_not_found() || matches!(err, i2v_fal::FalError::DownloadRefused { .. });
         anyhow!(
-            "job {}'s video could not be fetched from {}: {}",
+            "job {}'s video could not be fetched{} from {}: {}",
             record.id,
+            if gone {
+                ": fal no longer has it (its link has expired)"
+            } else {
+                ""
+            },
             printable_url(url),
             sanitize(&err.to_string())
         )
@@ -158,6 +166,121 @@ pub async fn fetch(
         })
         .with_context(|| format!("job {}'s video was fetched, but not recorded", record.id))?;
     Ok(dest)
+}
+
+/// How fetching the videos of a film's shots never downloaded goes (see [`videos`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Fetching<'a> {
+    /// The `n`-th video of `count` to fetch starts: `record`'s, the film's shot `place` (from
+    /// 1) of `of`.
+    Shot {
+        record: &'a JobRecord,
+        place: usize,
+        of: usize,
+        n: usize,
+        count: usize,
+    },
+    /// Bytes of that video received, of the total when fal says it.
+    Bytes(u64, Option<u64>),
+    /// That video is saved here.
+    Saved(&'a Path),
+}
+
+/// The videos of `shots` on disk, in film order, fetching first those never downloaded (or
+/// whose files have gone) as a finished job's download would have; `heard` hears how that
+/// goes. Every shot is checked before anything is fetched, and `client` is asked for only
+/// when a video must be fetched (a film of downloaded shots needs no key and no network).
+/// Refusals and failures name the job. `i2v film` and the workbench both come through here.
+pub async fn videos<B, Fut>(
+    store: &Store,
+    shots: &[JobRecord],
+    client: impl FnOnce() -> Fut,
+    mut heard: impl FnMut(Fetching<'_>) + Send,
+) -> anyhow::Result<Vec<PathBuf>>
+where
+    B: std::borrow::Borrow<FalClient>,
+    Fut: Future<Output = anyhow::Result<B>>,
+{
+    let mut files = Vec::with_capacity(shots.len());
+    let mut missing = Vec::new();
+    for (i, shot) in shots.iter().enumerate() {
+        match footage(shot).map_err(anyhow::Error::msg)? {
+            Footage::Here(path) => files.push(Some(path)),
+            Footage::Fetch(url) => {
+                files.push(None);
+                missing.push((i, url));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let client = client().await?;
+        let count = missing.len();
+        for (n, (i, url)) in missing.into_iter().enumerate() {
+            let Some(record) = shots.get(i) else { continue };
+            heard(Fetching::Shot {
+                record,
+                place: i + 1,
+                of: shots.len(),
+                n: n + 1,
+                count,
+            });
+            let file = fetch(client.borrow(), store, record, &url, |got, total| {
+                heard(Fetching::Bytes(got, total));
+            })
+            .await?;
+            heard(Fetching::Saved(&file));
+            if let Some(slot) = files.get_mut(i) {
+                *slot = Some(file);
+            }
+        }
+    }
+    Ok(files.into_iter().flatten().collect())
+}
+
+/// For the workbench, before it joins the shots `ids` (the film's from its `from`-th, of
+/// `of`): fetches the videos never downloaded, as `i2v film` does, `going` hearing how
+/// (`fetching shot 2 of 3's video, 1.2 MB of 3.4 MB`) at most ten times a second besides
+/// each video's start. `client` is asked for only when one must be fetched.
+pub async fn fetch_missing(
+    store: &Store,
+    ids: &[JobId],
+    from: usize,
+    of: usize,
+    client: impl FnOnce() -> anyhow::Result<FalClient>,
+    mut going: impl FnMut(String) + Send,
+) -> anyhow::Result<()> {
+    let (reader, wanted) = (store.clone(), ids.to_vec());
+    // Reading the records is file I/O: off the async threads.
+    let shots = tokio::task::spawn_blocking(move || records(&reader, &wanted))
+        .await
+        .context("the shots' records could not be read")??;
+    let mut last = std::time::Instant::now();
+    let mut shot = String::new();
+    videos(
+        store,
+        &shots,
+        || std::future::ready(client()),
+        |heard| match heard {
+            Fetching::Shot { place, .. } => {
+                shot = format!("fetching shot {} of {of}'s video", from + place);
+                last = std::time::Instant::now();
+                going(format!("{shot} (never downloaded)"));
+            }
+            Fetching::Bytes(got, total) => {
+                if last.elapsed() >= std::time::Duration::from_millis(100) {
+                    last = std::time::Instant::now();
+                    let size = crate::byte_size::human_size;
+                    going(match total {
+                        Some(total) => format!("{shot}, {} of {}", size(got), size(total)),
+                        None => format!("{shot}, {}", size(got)),
+                    });
+                }
+            }
+            Fetching::Saved(_) => {}
+        },
+    )
+    .await
+    .map(drop)
 }
 
 /// How far writing a film has come.
@@ -220,15 +343,16 @@ pub fn summary(info: &i2v_film::FilmInfo) -> String {
 }
 
 /// The shots' videos on disk, in film order, or why a shot cannot be in a film (naming the
-/// job). A shot never downloaded is refused too, with what fetches it: for callers that do
-/// not fetch (the workbench).
+/// job). A shot never downloaded is refused too, saying what fetches it: for what does not
+/// fetch (the storyboard's lengths; the workbench's joins, after [`fetch_missing`]).
 pub fn files_on_disk(shots: &[JobRecord]) -> Result<Vec<PathBuf>, String> {
     shots
         .iter()
         .map(|shot| match footage(shot)? {
             Footage::Here(path) => Ok(path),
             Footage::Fetch(_) => Err(format!(
-                "job {}'s video was never downloaded: `i2v film {}` fetches it first",
+                "job {}'s video was never downloaded: playing or exporting the film (or `i2v \
+                 film {}`) fetches it first",
                 shot.id,
                 shots.last().map(|s| s.id.to_string()).unwrap_or_default()
             )),
@@ -252,7 +376,7 @@ pub const PLAYING_FILE: &str = ".playing.mp4";
 
 /// The shots `ids` joined into one MP4 for the workbench to play, and where each shot starts
 /// in it. Refused as `i2v film` refuses, naming the job; a shot never downloaded is refused
-/// too (saying what fetches it), not fetched. Under a second for ten 1080p shots.
+/// too, not fetched ([`fetch_missing`] first). Under a second for ten 1080p shots.
 pub fn join_to_play(
     store: &Store,
     ids: &[JobId],
@@ -268,7 +392,7 @@ pub fn join_to_play(
 /// Writes the shots `ids` as one film, as `i2v film` does (to `path`, or the data dir's films/
 /// when `None`; a `.gif` path an animated GIF), `going` hearing how far it came at most ten
 /// times a second. Says where it went and what it is (`4 shots, 24.0 s, 320×180, 96
-/// frames`). Shots never downloaded are refused, saying what fetches them.
+/// frames`). Shots never downloaded are refused, not fetched ([`fetch_missing`] first).
 pub fn export(
     store: &Store,
     ids: &[JobId],

@@ -23,6 +23,13 @@ pub struct Backend {
     pub sim: Option<SimServer>,
 }
 
+/// What `i2v film` fetches videos through.
+impl std::borrow::Borrow<FalClient> for Backend {
+    fn borrow(&self) -> &FalClient {
+        &self.client
+    }
+}
+
 impl Backend {
     /// Real fal with the user's key.
     pub fn real(settings: &Settings, key: ApiKey) -> anyhow::Result<Self> {

@@ -11,15 +11,17 @@ mod ui_support;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crossterm::event::KeyCode;
 use i2v::preview::{Colors, Graphics};
 use i2v::ui::Focus;
+use i2v_sim::{SimConfig, SimServer};
 use i2v_store::{JobRecord, JobState};
 use ratatui::style::Color;
 use tui_support::WAIT;
-use tui_support::bench::Harness;
+use tui_support::bench::{Harness, Setup};
 use tui_support::screen::Screen;
 use ui_support::record;
 
@@ -258,23 +260,162 @@ async fn capital_p_in_a_chained_shots_details_plays_its_film_across_the_join() {
     );
 }
 
-#[tokio::test]
-async fn a_shot_of_the_film_that_cannot_be_played_is_named() {
+/// [`filmed`]'s two shots as jobs sent with `--no-download` leave them: no video on disk, and
+/// the URL fal gave kept (a simulated fal serves the shots' videos there); the workbench
+/// against that fal.
+async fn never_downloaded() -> (Harness, Vec<JobRecord>) {
+    let sim = SimServer::start(SimConfig::fast()).await.unwrap();
     let mut jobs = filmed();
-    // The first shot's video was never downloaded.
-    jobs[0].result.as_mut().unwrap().local_file = Some(PathBuf::from("/nonexistent/a.mp4"));
-    let mut h = Harness::with_history(&jobs).await;
+    for (job, video) in jobs
+        .iter_mut()
+        .zip(["shot_high_a_320x180.mp4", "shot_main_320x180.mp4"])
+    {
+        let bytes = std::fs::read(asset(video)).unwrap();
+        let size = bytes.len() as u64;
+        let result = job.result.as_mut().unwrap();
+        result.url = sim.store_file("video/mp4", "output.mp4", bytes);
+        result.file_size = Some(size);
+        result.local_file = None;
+        result.local_size = None;
+        job.no_download = true;
+    }
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let store = i2v_store::Store::open(dir.path().join("data")).unwrap();
+    for job in &jobs {
+        store.save(job).unwrap();
+    }
+    let mut h = Harness::with(Setup {
+        dir: Some(dir),
+        running_sim: Some(sim),
+        download: false,
+        ..Setup::new(SimConfig::fast())
+    })
+    .await;
     h.bench
         .set_graphics(Graphics::Halfblocks(Colors::TrueColor));
+    (h, jobs)
+}
+
+/// Both shots' videos are on disk now, recorded with their jobs as a download would have.
+fn fetched(h: &Harness, jobs: &[JobRecord]) {
+    for job in jobs {
+        let saved = h.store().load(&job.id).unwrap();
+        let file = saved.result.unwrap().local_file.unwrap();
+        assert!(file.exists(), "{}", file.display());
+    }
+}
+
+#[tokio::test]
+async fn capital_p_fetches_the_shots_never_downloaded_then_plays_the_film() {
+    let (mut h, jobs) = never_downloaded().await;
     open_details(&mut h, "noon").await;
     h.press(KeyCode::Char('P'));
+    // Where the user is looking: which shot's video is being fetched.
+    wait_until(&mut h, "the first shot fetched", |h| {
+        h.screen()
+            .status_bar()
+            .contains("Joining the film: fetching shot 1 of 2's video")
+    })
+    .await;
+    wait_until(&mut h, "the second shot fetched", |h| {
+        h.screen()
+            .status_bar()
+            .contains("fetching shot 2 of 2's video")
+    })
+    .await;
+    wait_until(&mut h, "the first shot playing", |h| {
+        let colours = colours_under(h, "shot 1/2 · frame ");
+        shows(&colours, YELLOW) || shows(&colours, MAGENTA)
+    })
+    .await;
+    wait_until(&mut h, "the second shot playing", |h| {
+        let colours = colours_under(h, "shot 2/2 · frame ");
+        shows(&colours, PURPLE) || shows(&colours, LIME)
+    })
+    .await;
+    fetched(&h, &jobs);
+}
+
+#[tokio::test]
+async fn capital_e_fetches_the_shots_never_downloaded_then_exports_the_film() {
+    let (mut h, jobs) = never_downloaded().await;
+    h.focus(Focus::History);
+    h.press(KeyCode::Char('/'));
+    h.type_text("dawn");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('b'));
+    h.wait_for("the storyboard", |s| s.contains("Storyboard · 2 shots"))
+        .await;
+    let out = h.dir.path().join("the film.mp4");
+    h.press(KeyCode::Char('E'));
+    h.type_text(out.to_str().unwrap());
+    h.press(KeyCode::Enter);
+    wait_until(&mut h, "the second shot fetched", |h| {
+        h.screen()
+            .status_bar()
+            .contains("Exporting the film: fetching shot 2 of 2's video")
+    })
+    .await;
+    let screen = h
+        .wait_for("the film written", |s| {
+            s.status_bar().contains("Film written")
+        })
+        .await;
+    assert!(screen.status_bar().contains("2 shots, 2.0 s"), "{screen}");
+    // Both shots' frames, in order: yellow first, then the second shot's purple.
+    let centres = centres(&out);
+    assert_eq!(centres.len(), 48);
+    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(&x, y)| x.abs_diff(y) <= 16);
+    assert!(near(centres[0], [255, 255, 0]), "{:?}", centres[0]);
+    assert!(near(centres[24], [128, 0, 128]), "{:?}", centres[24]);
+    fetched(&h, &jobs);
+}
+
+#[tokio::test]
+async fn a_shot_fal_no_longer_has_is_named_and_nothing_is_written() {
+    let (mut h, jobs) = never_downloaded().await;
+    // The first shot's link has expired: fal answers 404.
+    let gone = format!("{}/files/gone/output.mp4", h.sim.base_url());
+    h.store()
+        .update(&jobs[0].id, |r| r.result.as_mut().unwrap().url = gone)
+        .unwrap();
     let first = jobs[0].id.to_string();
+    open_details(&mut h, "noon").await;
+    h.press(KeyCode::Char('P'));
     let screen = h
         .wait_for("the refusal", |s| {
-            s.status_bar().contains("never downloaded")
+            s.status_bar().contains("fal no longer has it")
         })
         .await;
     assert!(screen.status_bar().contains(&first[..8]), "{screen}");
+    assert!(!screen.contains("shot 1/2 · frame"), "{screen}");
+
+    // E: not exported, and nothing at the path.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('b'));
+    h.wait_for("the storyboard", |s| s.contains("Storyboard · 2 shots"))
+        .await;
+    let out = h.dir.path().join("gone.mp4");
+    h.press(KeyCode::Char('E'));
+    h.type_text(out.to_str().unwrap());
+    h.press(KeyCode::Enter);
+    let screen = h
+        .wait_for("the export refused", |s| {
+            s.status_bar().contains("Film not exported")
+        })
+        .await;
+    assert!(screen.status_bar().contains(&first[..8]), "{screen}");
+    assert!(!out.exists());
+    let names: Vec<_> = std::fs::read_dir(h.dir.path()).unwrap().collect();
+    assert!(
+        names.iter().all(|e| !e
+            .as_ref()
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("gone")),
+        "{names:?}"
+    );
 }
 
 /// dawn (yellow, then magenta) → noon (purple, then lime) → dusk (cyan, then orange), and a

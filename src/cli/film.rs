@@ -13,7 +13,7 @@ use i2v_store::{JobRecord, Store};
 use super::args::FilmArgs;
 use super::output::print_line;
 use crate::byte_size::human_size;
-use crate::film::{Footage, Written, chain_ending_at, chain_film, footage, output_path, refusal};
+use crate::film::{Fetching, Written, chain_ending_at, chain_film, output_path, refusal};
 use crate::setup::Backend;
 
 /// How often a progress line may be printed.
@@ -27,40 +27,24 @@ where
     Fut: Future<Output = anyhow::Result<Backend>>,
 {
     let shots = shots(store, &args.ids)?;
-    let mut files = Vec::with_capacity(shots.len());
-    let mut missing = Vec::new();
-    for (i, shot) in shots.iter().enumerate() {
-        match footage(shot).map_err(anyhow::Error::msg)? {
-            Footage::Here(path) => files.push(Some(path)),
-            Footage::Fetch(url) => {
-                files.push(None);
-                missing.push((i, url));
-            }
-        }
-    }
-    if !missing.is_empty() {
-        let backend = backend().await?;
-        let count = missing.len();
-        for (n, (i, url)) in missing.into_iter().enumerate() {
-            let shot = &shots[i];
+    let mut meter = Meter::new();
+    let files = crate::film::videos(store, &shots, backend, |heard| match heard {
+        Fetching::Shot {
+            record, n, count, ..
+        } => {
             eprintln!(
-                "fetching job {}'s video ({} of {count}, never downloaded)",
-                shot.id,
-                n + 1
+                "fetching job {}'s video ({n} of {count}, never downloaded)",
+                record.id
             );
-            let mut meter = Meter::new();
-            let file = crate::film::fetch(&backend.client, store, shot, &url, |got, total| {
-                meter.tick(|| match total {
-                    Some(total) => format!("  {} of {}", human_size(got), human_size(total)),
-                    None => format!("  {}", human_size(got)),
-                });
-            })
-            .await?;
-            eprintln!("  saved {}", file.display());
-            files[i] = Some(file);
+            meter = Meter::new();
         }
-    }
-    let files: Vec<_> = files.into_iter().flatten().collect();
+        Fetching::Bytes(got, total) => meter.tick(|| match total {
+            Some(total) => format!("  {} of {}", human_size(got), human_size(total)),
+            None => format!("  {}", human_size(got)),
+        }),
+        Fetching::Saved(file) => eprintln!("  saved {}", file.display()),
+    })
+    .await?;
     let film = Film::plan(&files).map_err(|err| refusal(err, &shots))?;
     let out = output_path(store, &shots, args.gif, args.output);
     let summary = crate::film::summary(&film.info());

@@ -221,18 +221,39 @@ impl Runtime {
         let _ = self.msg_tx.send(Msg::Playing(players));
     }
 
-    /// Joins `shots` from the `from`-th on (off the UI task: a second at most) and plays the
-    /// one video, so nothing waits at the joins; the player goes to the app with where each
-    /// shot starts.
+    /// Fetches the videos of `shots` from the `from`-th on that were never downloaded (as
+    /// `i2v film` does, saying how it goes), joins them (off the UI task: a second at most)
+    /// and plays the one video, so nothing waits at the joins; the player goes to the app
+    /// with where each shot starts.
     fn play_film(&self, id: JobId, shots: Vec<JobId>, from: usize) {
         let store = self.store.clone();
         let tx = self.msg_tx.clone();
         let colors = self.graphics.colors();
+        let client = self.film_client();
         tokio::spawn(async move {
             let played = shots.get(from..).unwrap_or_default().to_vec();
-            let joined =
-                tokio::task::spawn_blocking(move || crate::film::join_to_play(&store, &played))
-                    .await;
+            let going = tx.clone();
+            let joining = id.clone();
+            let fetched = crate::film::fetch_missing(
+                &store,
+                &played,
+                from,
+                shots.len(),
+                client,
+                move |how| {
+                    let (id, how_far) = (joining.clone(), how);
+                    let _ = going.send(Msg::FilmJoining { id, how_far });
+                },
+            )
+            .await;
+            let joined = match fetched {
+                Ok(()) => {
+                    tokio::task::spawn_blocking(move || crate::film::join_to_play(&store, &played))
+                        .await
+                        .map_err(|err| format!("the film could not be joined: {err}"))
+                }
+                Err(err) => Ok(Err(err)),
+            };
             let result = match joined {
                 Ok(Ok((video, starts))) => {
                     let size = ratatui::layout::Size::new(80, 24);
@@ -246,10 +267,23 @@ impl Runtime {
                     Ok((player, film))
                 }
                 Ok(Err(err)) => Err(sanitize(&format!("{err:#}"))),
-                Err(err) => Err(format!("the film could not be joined: {err}")),
+                Err(why) => Err(why),
             };
             let _ = tx.send(Msg::FilmPlaying { id, result });
         });
+    }
+
+    /// What fetches a film's videos never downloaded: the engine's fal client, asked for only
+    /// when one must be fetched (a workbench without a key still plays downloaded films).
+    fn film_client(&self) -> impl FnOnce() -> anyhow::Result<i2v_fal::FalClient> + Send + use<> {
+        let client = self.engine_or_why().map(|engine| engine.client().clone());
+        move || {
+            client.map_err(|why| {
+                anyhow::anyhow!(
+                    "a shot's video must be fetched from fal first, and cannot be: {why}"
+                )
+            })
+        }
     }
 
     /// Reads the takes chosen, after remembering `chosen` (a take that follows a shot).
@@ -278,15 +312,32 @@ impl Runtime {
         });
     }
 
-    /// Writes a film as `i2v film` does, telling the app how it goes (at most ten times a
-    /// second).
+    /// Writes a film as `i2v film` does, fetching first the shots' videos never downloaded,
+    /// telling the app how it goes (at most ten times a second).
     fn export_film(&self, ids: Vec<JobId>, path: Option<PathBuf>) {
         use crate::ui::model::msg::FilmExport;
         let (store, tx) = (self.store.clone(), self.msg_tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let said = crate::film::export(&store, &ids, path, &mut |going| {
-                let _ = tx.send(Msg::FilmExport(FilmExport::Going(going)));
-            });
+        let client = self.film_client();
+        tokio::spawn(async move {
+            let going = tx.clone();
+            let fetched =
+                crate::film::fetch_missing(&store, &ids, 0, ids.len(), client, move |how| {
+                    let _ = going.send(Msg::FilmExport(FilmExport::Going(how)));
+                })
+                .await;
+            let said = match fetched {
+                Ok(()) => {
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        crate::film::export(&store, &ids, path, &mut |going| {
+                            let _ = tx.send(Msg::FilmExport(FilmExport::Going(going)));
+                        })
+                    })
+                    .await
+                    .unwrap_or_else(|err| Err(anyhow::anyhow!("the film's writer stopped: {err}")))
+                }
+                Err(err) => Err(err),
+            };
             let msg = match said {
                 Ok((path, what)) => FilmExport::Done(path, what),
                 Err(err) => FilmExport::Failed(sanitize(&format!("{err:#}"))),

@@ -31,7 +31,10 @@ pub(crate) struct Frames {
 impl Frames {
     /// The rows the section takes at the top of `area`: none without pictures or a video.
     pub fn height(&self, view: &View, id: &JobId, area: Rect) -> u16 {
-        if !view.media.on() || video_of(view.book, id).is_none() {
+        // A film plays where a shot never downloaded is too (its videos fetched for it).
+        if !view.media.on()
+            || (video_of(view.book, id).is_none() && view.media.playing(id).is_none())
+        {
             return 0;
         }
         // Two fifths of the view, leaving the text at least eight rows.

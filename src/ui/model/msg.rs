@@ -91,6 +91,12 @@ pub enum Msg {
         id: JobId,
         result: Result<(crate::preview::Player, crate::ui::model::media::FilmPlaying), String>,
     },
+    /// How fetching the videos never downloaded of the film to play where `id` plays goes
+    /// (`fetching shot 2 of 3's video, 1.2 MB of 3.4 MB`), before `Msg::FilmPlaying`.
+    FilmJoining {
+        id: JobId,
+        how_far: String,
+    },
     /// Reply to `Effect::ReadTakes` and `Effect::ChooseTake`: every take chosen now.
     Takes(Result<i2v_store::Takes, String>),
     /// Reply to `Effect::PlanFilm`.

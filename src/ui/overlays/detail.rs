@@ -204,9 +204,9 @@ impl Text for DetailText {
             },
         ];
         commands.extend(job::judging(false));
-        // A chained shot with its video: the film that ends at it (named where there is room
-        // once the judging keys are).
-        commands.push(match self.shots.0 && self.video.1 {
+        // A chained shot with its video, downloaded or still on fal (fetched for the film):
+        // the film that ends at it (named where there is room once the judging keys are).
+        commands.push(match self.shots.0 && (self.video.0 || self.video.1) {
             true => result_hint(Action::PlayFilm, "film"),
             false => quiet(Action::PlayFilm),
         });

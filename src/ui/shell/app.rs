@@ -475,6 +475,7 @@ impl App {
             Msg::FilmPlaying { id, result } => return self.film_playing(id, result),
             Msg::Takes(result) => self.takes_read(result),
             Msg::FilmPlanned { shots, result } => self.media.film_planned(shots, result),
+            Msg::FilmJoining { id, how_far } => self.film_joining(&id, &how_far),
             Msg::FilmExport(export) => self.film_export(export),
             // A new frame of the video playing: drawing it is all there is to do.
             Msg::Frame => {}

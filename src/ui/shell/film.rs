@@ -62,6 +62,14 @@ impl App {
         Vec::new()
     }
 
+    /// How fetching the shots of the film asked for where `id` plays goes, in the status bar
+    /// while it is still wanted.
+    pub(crate) fn film_joining(&mut self, id: &JobId, how_far: &str) {
+        if self.media.joining.as_ref() == Some(id) {
+            self.notice(format!("Joining the film: {}…", sanitize(how_far)));
+        }
+    }
+
     /// `b`: the storyboard of the chain `id` is in, through it.
     pub(crate) fn storyboard(&mut self, id: JobId) -> Vec<Effect> {
         let to = crate::ui::model::chains::chain_to(&self.book, &id);
