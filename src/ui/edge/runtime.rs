@@ -239,7 +239,7 @@ impl Runtime {
                 &played,
                 from,
                 shots.len(),
-                client,
+                move || client,
                 move |how| {
                     let (id, how_far) = (joining.clone(), how);
                     let _ = going.send(Msg::FilmJoining { id, how_far });
@@ -273,17 +273,16 @@ impl Runtime {
         });
     }
 
-    /// What fetches a film's videos never downloaded: the engine's fal client, asked for only
-    /// when one must be fetched (a workbench without a key still plays downloaded films).
-    fn film_client(&self) -> impl FnOnce() -> anyhow::Result<i2v_fal::FalClient> + Send + use<> {
-        let client = self.engine_or_why().map(|engine| engine.client().clone());
-        move || {
-            client.map_err(|why| {
+    /// What fetches a film's videos never downloaded: the engine's fal client (used only
+    /// when one must be fetched: a workbench without a key still plays downloaded films).
+    fn film_client(&self) -> anyhow::Result<i2v_fal::FalClient> {
+        self.engine_or_why()
+            .map(|engine| engine.client().clone())
+            .map_err(|why| {
                 anyhow::anyhow!(
                     "a shot's video must be fetched from fal first, and cannot be: {why}"
                 )
             })
-        }
     }
 
     /// Reads the takes chosen, after remembering `chosen` (a take that follows a shot).
@@ -320,11 +319,17 @@ impl Runtime {
         let client = self.film_client();
         tokio::spawn(async move {
             let going = tx.clone();
-            let fetched =
-                crate::film::fetch_missing(&store, &ids, 0, ids.len(), client, move |how| {
+            let fetched = crate::film::fetch_missing(
+                &store,
+                &ids,
+                0,
+                ids.len(),
+                move || client,
+                move |how| {
                     let _ = going.send(Msg::FilmExport(FilmExport::Going(how)));
-                })
-                .await;
+                },
+            )
+            .await;
             let said = match fetched {
                 Ok(()) => {
                     let tx = tx.clone();
