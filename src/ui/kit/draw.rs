@@ -3,9 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
+use crate::preview::Playback;
+use crate::text::sanitize;
 use crate::ui::model::theme::Theme;
 
 /// A pane's frame: thick and accented when focused, so focus shows even without colour.
@@ -95,6 +98,22 @@ pub(crate) fn fit(line: Line<'static>, width: usize) -> Line<'static> {
     }
     spans.push(Span::styled("…", last_style.unwrap_or_default()));
     Line::from(spans).style(style)
+}
+
+/// What a player has `now`, in `area`: the picture, or `starting…`, or why it failed
+/// (sanitised, as the decoder's words may quote the file), each line as `say` puts it.
+pub(crate) fn playback(
+    frame: &mut Frame,
+    area: Rect,
+    now: Playback,
+    theme: &Theme,
+    say: impl Fn(&mut Frame, String, Style),
+) {
+    match now {
+        Playback::Playing(shown) => frame.render_widget(&shown.picture, area),
+        Playback::Starting => say(frame, "starting…".into(), theme.muted()),
+        Playback::Failed(err) => say(frame, format!("✗ {}", sanitize(&err)), theme.error()),
+    }
 }
 
 #[cfg(test)]

@@ -79,14 +79,9 @@ impl Frames {
             playing
                 .player
                 .resize(view.media.player_cells(inside.as_size()));
-            match now {
-                Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
-                Playback::Starting => {
-                    frame.render_widget(line("starting…".into(), theme.muted()), inside)
-                }
-                Playback::Failed(err) => frame
-                    .render_widget(line(format!("✗ {}", sanitize(&err)), theme.error()), inside),
-            }
+            let say =
+                |frame: &mut Frame, text, style| frame.render_widget(line(text, style), inside);
+            crate::ui::kit::draw::playback(frame, inside, now, theme, say);
             return;
         }
         match view.media.strip(id) {

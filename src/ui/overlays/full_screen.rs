@@ -128,11 +128,7 @@ impl Component for FullScreen {
         playing
             .player
             .resize(view.media.player_cells(inside.as_size()));
-        match playing.player.now() {
-            Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
-            Playback::Starting => say(frame, "starting…".into(), theme.muted()),
-            Playback::Failed(err) => say(frame, format!("✗ {}", sanitize(&err)), theme.error()),
-        }
+        crate::ui::kit::draw::playback(frame, inside, playing.player.now(), theme, say);
     }
 }
 

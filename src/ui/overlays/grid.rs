@@ -15,14 +15,14 @@ use i2v_store::{JobId, JobState};
 use i2v_video::Frame as VideoFrame;
 
 use crate::judge::stars;
-use crate::preview::{Playback, Still};
+use crate::preview::Still;
 use crate::text::sanitize;
 use crate::ui::kit::component::{
     Command, Component, Ctx, MOVES, Outcome, Overlay, QUIT_HELP_MESSAGES, Request, View, fixed,
     hint, quiet, said,
 };
 use crate::ui::kit::differs::differences;
-use crate::ui::kit::draw::{above_status_bar, frame_block, inner};
+use crate::ui::kit::draw::{above_status_bar, frame_block, inner, playback};
 use crate::ui::kit::grid_shape::Shape;
 use crate::ui::kit::job;
 use crate::ui::model::format::{cut, state_icon};
@@ -155,11 +155,7 @@ impl Grid {
             playing
                 .player
                 .resize(view.media.player_cells(inside.as_size()));
-            match playing.player.now() {
-                Playback::Playing(shown) => frame.render_widget(&shown.picture, inside),
-                Playback::Starting => say(frame, "starting…".into(), theme.muted()),
-                Playback::Failed(err) => say(frame, format!("✗ {}", sanitize(&err)), theme.error()),
-            }
+            playback(frame, inside, playing.player.now(), theme, say);
             return;
         }
         match why_no_picture(view, id) {
