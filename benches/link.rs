@@ -50,6 +50,30 @@ fn clip() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/video/tests/assets/bench_1080p_6s.mp4")
 }
 
+/// The far end's answers, each handed to `each` at the time it arrives back (when due), on a
+/// thread of their own until `each` says to stop or the link closes.
+fn answer_back(
+    returns: Receiver<(Instant, Vec<u8>)>,
+    mut each: impl FnMut(Input) -> bool + Send + 'static,
+) {
+    std::thread::spawn(move || {
+        let mut decoder = Decoder::new();
+        let mut out = Vec::new();
+        for (due, bytes) in returns {
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+            decoder.feed(&bytes, false, &mut out);
+            for input in out.drain(..) {
+                if !each(input) {
+                    return;
+                }
+            }
+        }
+    });
+}
+
 /// Bytes written to the link, carried by the far end.
 struct ToLink(Sender<(Instant, Vec<u8>)>);
 
@@ -81,21 +105,8 @@ fn far(link: Link) -> Far {
     let received = Arc::new(Mutex::new(Received::default()));
     link::far_end(link, taken, parser.clone(), received, back);
     let (shown, answers) = channel();
-    std::thread::spawn(move || {
-        let mut decoder = Decoder::new();
-        let mut out = Vec::new();
-        for (due, bytes) in returns {
-            let now = Instant::now();
-            if due > now {
-                std::thread::sleep(due - now);
-            }
-            decoder.feed(&bytes, false, &mut out);
-            for input in out.drain(..) {
-                if input == Input::Shown && shown.send(()).is_err() {
-                    return;
-                }
-            }
-        }
+    answer_back(returns, move |input| {
+        input != Input::Shown || shown.send(()).is_ok()
     });
     let written = Written::new();
     let writer = |w: &Written| {

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use i2v::preview::{Clock, Colors, Graphics, Playback, Player};
-use i2v::tty::{Decoder, Input, Metered, Pace, Written};
+use i2v::tty::{Input, Metered, Pace, Written};
 use i2v::ui::event_loop::Workbench;
 use i2v::ui::runtime::{Jobs, Runtime};
 use i2v::ui::{App, AppOptions, Msg, NotifyConfig};
@@ -364,32 +364,19 @@ fn answers(
     snapshots: Arc<Mutex<Vec<Snapshot>>>,
     written: Written,
 ) {
-    std::thread::spawn(move || {
-        let mut decoder = Decoder::new();
-        let mut out = Vec::new();
-        for (due, bytes) in returns {
-            let now = Instant::now();
-            if due > now {
-                std::thread::sleep(due - now);
-            }
-            decoder.feed(&bytes, false, &mut out);
-            for answer in out.drain(..) {
-                if answer == Input::Shown
-                    && let Some(areas) = recording.lock().unwrap().as_ref()
-                {
-                    let parser = parser.lock().unwrap();
-                    let cells = areas.iter().map(|a| colours(parser.screen(), *a)).collect();
-                    snapshots.lock().unwrap().push(Snapshot {
-                        at: Instant::now(),
-                        written: written.get(),
-                        cells,
-                    });
-                }
-                if input.send(answer).is_err() {
-                    return;
-                }
-            }
+    super::answer_back(returns, move |answer| {
+        if answer == Input::Shown
+            && let Some(areas) = recording.lock().unwrap().as_ref()
+        {
+            let parser = parser.lock().unwrap();
+            let cells = areas.iter().map(|a| colours(parser.screen(), *a)).collect();
+            snapshots.lock().unwrap().push(Snapshot {
+                at: Instant::now(),
+                written: written.get(),
+                cells,
+            });
         }
+        input.send(answer).is_ok()
     });
 }
 
