@@ -347,25 +347,15 @@ async fn capital_e_fetches_the_shots_never_downloaded_then_exports_the_film() {
     h.wait_for("the storyboard", |s| s.contains("Storyboard · 2 shots"))
         .await;
     let out = h.dir.path().join("the film.mp4");
-    h.press(KeyCode::Char('E'));
-    h.type_text(out.to_str().unwrap());
-    h.press(KeyCode::Enter);
+    export_to(&mut h, &out);
     wait_until(&mut h, "the second shot fetched", |h| {
         h.screen()
             .status_bar()
             .contains("Exporting the film: fetching shot 2 of 2's video")
     })
     .await;
-    let screen = h
-        .wait_for("the film written", |s| {
-            s.status_bar().contains("Film written")
-        })
-        .await;
-    assert!(screen.status_bar().contains("2 shots, 2.0 s"), "{screen}");
     // Both shots' frames, in order: yellow first, then the second shot's purple.
-    let centres = centres(&out);
-    assert_eq!(centres.len(), 48);
-    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(&x, y)| x.abs_diff(y) <= 16);
+    let centres = two_shot_film_written(&mut h, &out).await;
     assert!(near(centres[0], [255, 255, 0]), "{:?}", centres[0]);
     assert!(near(centres[24], [128, 0, 128]), "{:?}", centres[24]);
     fetched(&h, &jobs);
@@ -396,9 +386,7 @@ async fn a_shot_fal_no_longer_has_is_named_and_nothing_is_written() {
     h.wait_for("the storyboard", |s| s.contains("Storyboard · 2 shots"))
         .await;
     let out = h.dir.path().join("gone.mp4");
-    h.press(KeyCode::Char('E'));
-    h.type_text(out.to_str().unwrap());
-    h.press(KeyCode::Enter);
+    export_to(&mut h, &out);
     let screen = h
         .wait_for("the export refused", |s| {
             s.status_bar().contains("Film not exported")
@@ -439,6 +427,32 @@ fn branched() -> Vec<JobRecord> {
     jobs[1].rating = i2v_store::Rating::new(4);
     jobs.extend([dusk, rain]);
     jobs
+}
+
+/// E in the storyboard, `out` typed as the path, Enter.
+fn export_to(h: &mut Harness, out: &Path) {
+    h.press(KeyCode::Char('E'));
+    h.type_text(out.to_str().unwrap());
+    h.press(KeyCode::Enter);
+}
+
+/// Waits for the export of a film of two one-second shots to be said done, and returns the
+/// centre pixel of each of its 48 frames.
+async fn two_shot_film_written(h: &mut Harness, out: &Path) -> Vec<[u8; 3]> {
+    let screen = h
+        .wait_for("the film written", |s| {
+            s.status_bar().contains("Film written")
+        })
+        .await;
+    assert!(screen.status_bar().contains("2 shots, 2.0 s"), "{screen}");
+    let centres = centres(out);
+    assert_eq!(centres.len(), 48);
+    centres
+}
+
+/// Whether two colours are the same after encoding.
+fn near(a: [u8; 3], b: [u8; 3]) -> bool {
+    a.iter().zip(b).all(|(&x, y)| x.abs_diff(y) <= 16)
 }
 
 /// The centre pixel of every frame of a video, in display order.
@@ -504,18 +518,8 @@ async fn the_storyboards_take_choice_changes_the_film_it_exports() {
 
     // E, a path, Enter: written as i2v film chain:ID writes it, progress in the status bar.
     let out = h.dir.path().join("the film.mp4");
-    h.press(KeyCode::Char('E'));
-    h.type_text(out.to_str().unwrap());
-    h.press(KeyCode::Enter);
-    let screen = h
-        .wait_for("the film written", |s| {
-            s.status_bar().contains("Film written")
-        })
-        .await;
-    assert!(screen.status_bar().contains("2 shots, 2.0 s"), "{screen}");
-    let centres = centres(&out);
-    assert_eq!(centres.len(), 48);
-    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(&x, y)| x.abs_diff(y) <= 16);
+    export_to(&mut h, &out);
+    let centres = two_shot_film_written(&mut h, &out).await;
     assert!(
         near(centres[0], [255, 255, 0]),
         "the first shot: {:?}",
