@@ -472,13 +472,7 @@ async fn jobs_in_flight_at_quit_are_followed_again_on_the_next_start() {
     assert!(logs_at_quit > 0, "logs seen before quitting were saved");
 
     // Restart against the same fal, which kept working on the job meanwhile.
-    let Harness { sim, dir, .. } = h;
-    let mut h = Harness::with(Setup {
-        dir: Some(dir),
-        running_sim: Some(sim),
-        ..Setup::new(SimConfig::fast())
-    })
-    .await;
+    let mut h = h.restart().await;
     h.wait_for("the resumed job to complete", |s| {
         s.pane_text("Queue").contains("completed")
     })
@@ -622,13 +616,7 @@ async fn a_job_resumed_at_start_is_in_the_queue_at_once_with_its_logs_and_can_be
     assert!(matches!(h.send(ctrl('q')), TerminalRequest::Quit));
     h.bench.shutdown().await;
 
-    let Harness { sim, dir, .. } = h;
-    let mut h = Harness::with(Setup {
-        dir: Some(dir),
-        running_sim: Some(sim),
-        ..Setup::new(SimConfig::fast())
-    })
-    .await;
+    let mut h = h.restart().await;
     let screen = h
         .wait_for("the resumed job in the queue", |s| {
             s.pane_text("Queue").contains(PROMPT)

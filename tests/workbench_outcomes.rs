@@ -256,13 +256,7 @@ async fn a_video_whose_download_failed_is_fetched_again_from_the_jobs_details() 
     })
     .await;
     // The next day, as it were: a new start on the same history, fal keeping the video.
-    let Harness { sim, dir, .. } = h;
-    let mut h = Harness::with(Setup {
-        dir: Some(dir),
-        running_sim: Some(sim),
-        ..Setup::new(SimConfig::fast())
-    })
-    .await;
+    let mut h = h.restart().await;
     let store = h.store();
     assert!(store.list().records[0].lacks_its_video());
     h.focus(Focus::History);

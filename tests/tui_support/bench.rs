@@ -170,6 +170,18 @@ impl Harness {
         harness
     }
 
+    /// The workbench started again on the same history, against the same simulated fal (which
+    /// goes on working meanwhile): the next start of a user's day.
+    pub async fn restart(self) -> Harness {
+        let Harness { sim, dir, .. } = self;
+        Harness::with(Setup {
+            dir: Some(dir),
+            running_sim: Some(sim),
+            ..Setup::new(SimConfig::fast())
+        })
+        .await
+    }
+
     pub fn screen(&self) -> Screen {
         Screen::from_buffer(self.bench.terminal.backend().buffer())
     }
